@@ -1,0 +1,1 @@
+"""Sistema experto para el diagnóstico del fomento productivo municipal."""

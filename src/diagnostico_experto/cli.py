@@ -1,0 +1,138 @@
+"""The ``diagnostico`` command.
+
+Exit codes (a contract with scripts): 0 done; 1 done, with findings;
+2 could not run (bad usage, unreadable or invalid input). Errors are a few
+Spanish lines naming file, line and field, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .archivos_yaml import escribir_atomico
+from .click_es import Comando, Grupo, mensaje_de_uso
+from .errores import ErrorEntrada
+from .informe import FORMATOS, explicacion, informe
+from .motor import Motor
+from .respuestas import cargar_respuestas
+from .rutas import carpeta_por_defecto
+
+EXITO, HALLAZGOS, NO_SE_PUDO = 0, 1, 2
+
+
+def _opciones_base(funcion):
+    """--reglas and --conocimiento, accepted before or after the command name."""
+    funcion = click.option(
+        "--conocimiento",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Carpeta de conocimiento (cuestionario, comunas, parámetros). Por defecto, la incluida.",
+    )(funcion)
+    return click.option(
+        "--reglas",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Carpeta de archivos de reglas. Por defecto, la incluida.",
+    )(funcion)
+
+
+def _motor(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) -> Motor:
+    base = ctx.find_root().params
+    reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
+    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    return Motor.desde_carpetas(reglas, conocimiento)
+
+
+@click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
+@_opciones_base
+def principal(reglas: Path | None, conocimiento: Path | None) -> None:
+    """Diagnóstico organizacional del fomento productivo municipal.
+
+    Convierte las respuestas de una comuna en niveles por área (estrategia,
+    estructura, procesos, productos) y en la propuesta de productos, con la
+    explicación de cada conclusión.
+    """
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(path_type=Path))
+@click.option(
+    "--formato",
+    type=click.Choice(FORMATOS),
+    default=None,
+    help="md, html o json. Por defecto, según la extensión de --salida, o md.",
+)
+@click.option(
+    "--salida",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Archivo donde escribir el informe. Sin esta opción, se muestra en pantalla.",
+)
+@_opciones_base
+@click.pass_context
+def evaluar(
+    ctx: click.Context,
+    archivo: Path,
+    formato: str | None,
+    salida: Path | None,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Diagnostica una comuna a partir de su ARCHIVO de respuestas (YAML)."""
+    motor = _motor(ctx, reglas, conocimiento)
+    evaluacion = motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    if formato is None:
+        sufijo = salida.suffix.lstrip(".").lower() if salida else ""
+        formato = {"htm": "html", "markdown": "md"}.get(sufijo, sufijo)
+        formato = formato if formato in FORMATOS else "md"
+    texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato)
+    if salida is None:
+        click.echo(texto, nl=False)
+    else:
+        escribir_atomico(salida, texto)
+        click.echo(f"Informe escrito en {salida}", err=True)
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(path_type=Path))
+@_opciones_base
+@click.pass_context
+def explicar(
+    ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
+) -> None:
+    """Muestra las reglas y respuestas detrás de cada conclusión de ARCHIVO."""
+    motor = _motor(ctx, reglas, conocimiento)
+    evaluacion = motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    click.echo(explicacion(evaluacion, motor.reglas, motor.conocimiento), nl=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the command and turns every failure into an exit code."""
+    try:
+        principal.main(args=argv, prog_name="diagnostico", standalone_mode=False)
+    except ErrorEntrada as exc:
+        click.echo(str(exc), err=True)
+        return NO_SE_PUDO
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help(), err=True)
+        return NO_SE_PUDO
+    except click.UsageError as exc:
+        uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
+        comando = exc.ctx.command_path if exc.ctx else "diagnostico"
+        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
+        return NO_SE_PUDO
+    except click.exceptions.Abort:
+        click.echo("\nInterrumpido.", err=True)
+        return NO_SE_PUDO
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        return EXITO
+    except OSError as exc:
+        nombre = exc.filename or ""
+        click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
+        return NO_SE_PUDO
+    return EXITO
+

@@ -1,0 +1,96 @@
+"""User-facing errors: one Spanish line per problem, naming file, line and field.
+
+Consultants fix files by line, so every error that comes from a file carries
+the line it refers to. Pydantic's English messages are translated here, in
+one place, by error type.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problema:
+    """One problem found in an input file."""
+
+    archivo: str
+    linea: int | None
+    campo: str
+    mensaje: str
+
+    def __str__(self) -> str:
+        lugar = self.archivo if self.linea is None else f"{self.archivo}:{self.linea}"
+        campo = f" {self.campo}:" if self.campo else ""
+        return f"{lugar}:{campo} {self.mensaje}"
+
+
+class ErrorEntrada(Exception):
+    """Invalid or unreadable input: the command cannot run (exit code 2)."""
+
+    def __init__(self, problemas: Iterable[Problema]):
+        self.problemas = list(problemas)
+        super().__init__("\n".join(str(p) for p in self.problemas))
+
+    @classmethod
+    def uno(
+        cls, archivo: str | Path, mensaje: str, linea: int | None = None, campo: str = ""
+    ) -> ErrorEntrada:
+        return cls([Problema(str(archivo), linea, campo, mensaje)])
+
+
+def sugerencia(nombre: str, conocidos: Iterable[str]) -> str:
+    """A "did you mean" suffix, or an empty string when nothing is close."""
+    cercanos = difflib.get_close_matches(str(nombre), [str(c) for c in conocidos], n=1)
+    return f" ¿Quiso decir «{cercanos[0]}»?" if cercanos else ""
+
+
+_MENSAJES = {
+    "missing": "falta este campo obligatorio",
+    "string_type": "debe ser un texto",
+    "int_type": "debe ser un número entero",
+    "int_parsing": "debe ser un número entero",
+    "int_from_float": "debe ser un número entero",
+    "float_type": "debe ser un número",
+    "float_parsing": "debe ser un número",
+    "bool_type": "debe ser verdadero o falso (true/false)",
+    "bool_parsing": "debe ser verdadero o falso (true/false)",
+    "list_type": "debe ser una lista",
+    "dict_type": "debe ser un mapeo (clave: valor)",
+    "model_type": "debe ser un mapeo (clave: valor)",
+    "model_attributes_type": "debe ser un mapeo (clave: valor)",
+    "date_type": "debe ser una fecha AAAA-MM-DD",
+    "date_parsing": "debe ser una fecha AAAA-MM-DD",
+    "date_from_datetime_parsing": "debe ser una fecha AAAA-MM-DD",
+    "string_too_short": "no puede estar vacío",
+    "too_short": "no puede estar vacío",
+    "string_pattern_mismatch": "solo letras minúsculas, números, guiones y guiones bajos",
+    "greater_than_equal": "debe ser mayor o igual que {ge}",
+    "less_than_equal": "debe ser menor o igual que {le}",
+    "greater_than": "debe ser mayor que {gt}",
+    "union_tag_invalid": "tipo desconocido «{tag}»; tipos posibles: {expected_tags}",
+    "union_tag_not_found": "falta indicar el tipo",
+}
+
+
+def traducir(error: dict) -> str:
+    """Spanish message for one pydantic error dict."""
+    tipo = error["type"]
+    ctx = error.get("ctx") or {}
+    if tipo == "value_error":
+        # Our own validators raise ValueError with a Spanish message.
+        return str(ctx.get("error", error["msg"]))
+    if tipo == "literal_error":
+        return f"valor «{error.get('input')}» no permitido; se espera {ctx.get('expected', '')}"
+    if tipo == "extra_forbidden":
+        return "campo desconocido"
+    plantilla = _MENSAJES.get(tipo)
+    if plantilla is None:
+        return f"valor no válido ({error['msg']})"
+    try:
+        return plantilla.format(**ctx)
+    except (KeyError, IndexError):
+        return plantilla

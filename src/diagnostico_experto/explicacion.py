@@ -1,0 +1,168 @@
+"""Why: the rules and answers behind every conclusion, and what the next level up lacks.
+
+The engine's trace says which rule fired on which facts. For the next level
+up, the rules that would have concluded it are checked again, condition by
+condition, against the comuna's final facts, with the same constraint objects
+the engine used; each unmet condition is shown with the comuna's own value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .conocimiento import Conocimiento
+from .cuestionario import AREAS, NIVELES
+from .hechos import TIPOS, datos, tipo_de
+from .lenguaje import Compara, Condicion, Negacion, Patron, Regla
+from .motor import Evaluacion
+from .restricciones import Restriccion
+from .resultado import PasoTraza
+
+
+@dataclass
+class Faltante:
+    regla: Regla
+    condiciones: list[str]  # unmet conditions, in Spanish
+    bloqueada_por: Regla | None = None  # a higher-priority rule that set a lower level
+
+
+@dataclass
+class ExplicacionArea:
+    area: str
+    nombre: str
+    nivel: str
+    nivel_vigente: str
+    puntaje: float | None
+    pasos: list[PasoTraza]  # level, vigente and product firings for this area
+    aportes: list[tuple[str, str, str]]  # question, answer, points
+    siguiente: str | None
+    faltantes: list[Faltante] = field(default_factory=list)
+
+
+def explicar(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> list[ExplicacionArea]:
+    resultado = evaluacion.resultado
+    por_regla = {r.id: r for r in reglas}
+    explicaciones = []
+    for area in AREAS:
+        r_area = resultado.areas[area]
+        pasos = [p for p, d in zip(resultado.traza, evaluacion.disparos, strict=True) if _es_del_area(d.declarados, area)]
+        p = evaluacion.puntajes[area]
+        cuestionario = conocimiento.cuestionario
+        aportes = []
+        for a in p.aportes:
+            pregunta = cuestionario.por_id[a.pregunta]
+            respuesta = "sin respuesta" if a.valor is None else pregunta.etiqueta(a.valor)
+            puntos = "no cuenta" if a.puntos is None else f"{a.puntos:g} de {a.maximo:g} puntos"
+            aportes.append((f"{pregunta.id} «{pregunta.texto}»", respuesta, puntos))
+        indice = NIVELES.index(r_area.nivel)
+        siguiente = NIVELES[indice - 1] if indice > 0 else None
+        explicacion = ExplicacionArea(
+            area=area,
+            nombre=cuestionario.areas[area].nombre,
+            nivel=r_area.nivel,
+            nivel_vigente=r_area.nivel_vigente,
+            puntaje=r_area.puntaje,
+            pasos=pasos,
+            aportes=aportes,
+            siguiente=siguiente,
+        )
+        if siguiente:
+            ganadora = por_regla.get(r_area.regla)
+            for regla in reglas:
+                if _concluye_nivel(regla, area, siguiente):
+                    faltan = [_texto(c, conocimiento, evaluacion) for c in regla.condiciones
+                              if not _cumplida(c, evaluacion)]
+                    bloqueo = ganadora if ganadora and ganadora.prioridad > regla.prioridad else None
+                    explicacion.faltantes.append(Faltante(regla, [f for f in faltan if f], bloqueo))
+        explicaciones.append(explicacion)
+    return explicaciones
+
+
+def _es_del_area(declarados: list[Any], area: str) -> bool:
+    return any(datos(h).get("area") == area for h in declarados)
+
+
+def _concluye_nivel(regla: Regla, area: str, nivel: str) -> bool:
+    return any(
+        c.tipo == "nivel" and c.valor("area") == area and c.valor("nivel") == nivel
+        for c in regla.conclusiones
+    )
+
+
+def _coincide(patron: Patron, hecho: dict[str, Any]) -> bool:
+    return all(r.cumple(hecho.get(campo)) for campo, r in patron.restricciones)
+
+
+def _cumplida(condicion: Condicion, evaluacion: Evaluacion) -> bool:
+    if isinstance(condicion, Compara):
+        return True  # depends on variables bound by other conditions; not judged alone
+    patron = condicion.patron if isinstance(condicion, Negacion) else condicion
+    hechos = [datos(h) for h in evaluacion.hechos if tipo_de(h).nombre == patron.tipo]
+    existe = any(_coincide(patron, h) for h in hechos)
+    return not existe if isinstance(condicion, Negacion) else existe
+
+
+def _texto(condicion: Condicion, conocimiento: Conocimiento, evaluacion: Evaluacion) -> str:
+    if isinstance(condicion, Compara):
+        return ""
+    if isinstance(condicion, Negacion):
+        return "que no haya " + describir_patron(condicion.patron, conocimiento)
+    return describir_patron(condicion, conocimiento) + _valor_actual(condicion, conocimiento, evaluacion)
+
+
+def describir_patron(patron: Patron, conocimiento: Conocimiento) -> str:
+    """A condition as a consultant reads it."""
+    campos = dict(patron.restricciones)
+    cuestionario = conocimiento.cuestionario
+    if patron.tipo == "respuesta" and "pregunta" in campos and _literal(campos["pregunta"]):
+        pregunta = cuestionario.por_id[_literal(campos["pregunta"])]
+        valor = campos.get("valor")
+        detalle = f" {_restriccion_legible(valor, pregunta.etiqueta)}" if valor else " respondida"
+        return f"{pregunta.id} «{pregunta.texto}»{detalle}"
+    if patron.tipo == "puntaje" and "area" in campos and _literal(campos["area"]):
+        area = cuestionario.areas[_literal(campos["area"])].nombre.lower()
+        partes = [f"% de logro de {area}"]
+        if "valor" in campos:
+            partes.append(campos["valor"].texto())
+        if "completo" in campos and _literal(campos["completo"]) is True:
+            partes.append("con el área completa")
+        return " ".join(partes)
+    filtros = [f"{c} {r.texto()}" for c, r in patron.restricciones if r.operaciones]
+    return TIPOS[patron.tipo].descripcion + (f" ({', '.join(filtros)})" if filtros else "")
+
+
+def _literal(restriccion: Restriccion) -> Any:
+    ops = restriccion.operaciones
+    return ops[0].operando if len(ops) == 1 and ops[0].operador == "igual" else None
+
+
+def _restriccion_legible(restriccion: Restriccion, etiqueta: Any) -> str:
+    partes = []
+    for op in restriccion.operaciones:
+        if op.operador == "igual":
+            partes.append(f"= «{etiqueta(op.operando)}»")
+        elif op.operador in ("en", "fuera_de"):
+            nombres = ", ".join(f"«{etiqueta(v)}»" for v in op.operando)
+            partes.append(("es uno de " if op.operador == "en" else "no es ninguno de ") + nombres)
+        else:
+            partes.append(op.texto())
+    return " y ".join(partes)
+
+
+def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evaluacion) -> str:
+    campos = dict(patron.restricciones)
+    if patron.tipo == "respuesta" and "pregunta" in campos:
+        id_ = _literal(campos["pregunta"])
+        valor = evaluacion.respuestas.respuestas.get(id_)
+        pregunta = conocimiento.cuestionario.por_id.get(id_)
+        if pregunta is None:
+            return ""
+        return " — la comuna: " + ("sin respuesta" if valor is None else f"«{pregunta.etiqueta(valor)}»")
+    if patron.tipo == "puntaje" and "area" in campos:
+        p = evaluacion.puntajes.get(_literal(campos["area"]))
+        if p is None:
+            return ""
+        actual = "sin datos" if p.valor is None else f"{p.valor:.2f} ({round(p.valor * 100)} %)"
+        return f" — la comuna: {actual}" + ("" if p.completo else ", área incompleta")
+    return ""

@@ -1,0 +1,78 @@
+"""Reports of one comuna: Markdown, self-contained HTML, JSON, and the explanation.
+
+Templates are jinja2 files in ``plantillas/``. HTML is autoescaped, so text
+that comes from answer files (justifications, names, observations) can never
+become markup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .conocimiento import Conocimiento
+from .explicacion import explicar
+from .lenguaje import Regla
+from .motor import Evaluacion
+
+FORMATOS = ("md", "html", "json")
+
+
+def _pct(valor: float | None) -> str:
+    return "sin datos" if valor is None else f"{round(valor * 100)} %"
+
+
+def _md(texto: object) -> str:
+    """Keep answer text from breaking Markdown tables or adding markup."""
+    limpio = " ".join(str(texto).split())
+    return re.sub(r"([\\`*_\[\]|<>#])", r"\\\1", limpio)
+
+
+def _entorno(html: bool) -> Environment:
+    entorno = Environment(
+        loader=PackageLoader("diagnostico_experto", "plantillas"),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    entorno.globals["pct"] = _pct
+    entorno.filters["md"] = _md
+    return entorno
+
+
+_ENTORNOS = {"md": _entorno(False), "html": _entorno(True)}
+
+
+def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
+    respuestas = evaluacion.respuestas
+    return {
+        "r": evaluacion.resultado,
+        "r_mesa": respuestas.mesa,
+        "archivo": respuestas.archivo,
+        "observaciones": respuestas.respuestas.get("T07", ""),
+        "nombres": {a: d.nombre for a, d in conocimiento.cuestionario.areas.items()},
+        "lugares": {r.id: r.lugar() for r in reglas},
+    }
+
+
+def informe(
+    evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento, formato: str
+) -> str:
+    if formato == "json":
+        return json.dumps(evaluacion.resultado.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    plantilla = _ENTORNOS[formato].get_template(f"informe.{formato}.j2")
+    return plantilla.render(**_contexto(evaluacion, reglas, conocimiento))
+
+
+def explicacion(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> str:
+    explicaciones = explicar(evaluacion, reglas, conocimiento)
+    del_area = {id(p) for e in explicaciones for p in e.pasos}
+    otros = [p for p in evaluacion.resultado.traza if id(p) not in del_area]
+    plantilla = _ENTORNOS["md"].get_template("explicacion.md.j2")
+    texto = plantilla.render(
+        explicaciones=explicaciones, otros=otros, **_contexto(evaluacion, reglas, conocimiento)
+    )
+    return re.sub(r"\n{3,}", "\n\n", texto)
