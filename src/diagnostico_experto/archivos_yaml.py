@@ -123,7 +123,9 @@ def campo(loc: Sequence[Any]) -> str:
     """A location as consultants read it: ``reglas[3].si``."""
     texto = ""
     for parte in loc:
-        texto += f"[{parte + 1}]" if isinstance(parte, int) else (f".{parte}" if texto else str(parte))
+        texto += (
+            f"[{parte + 1}]" if isinstance(parte, int) else (f".{parte}" if texto else str(parte))
+        )
     return texto
 
 
@@ -154,6 +156,8 @@ def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
         raise ErrorEntrada.uno(ruta, f"clave repetida{nombre}", linea) from None
     except MarkedYAMLError as exc:
         marca = exc.problem_mark or exc.context_mark
+        if exc.context_mark and marca and marca.line >= texto.count("\n"):
+            marca = exc.context_mark  # unclosed at end of file: point where it was opened
         linea = marca.line + 1 if marca else None
         columna = f" (columna {marca.column + 1})" if marca else ""
         raise ErrorEntrada.uno(ruta, _mensaje_sintaxis(exc.problem) + columna, linea) from None

@@ -135,4 +135,3 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
         return NO_SE_PUDO
     return EXITO
-

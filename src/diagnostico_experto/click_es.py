@@ -13,7 +13,9 @@ _TITULOS = {"Options": "Opciones", "Commands": "Comandos", "Arguments": "Argumen
 
 class FormatoAyuda(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        args = args.replace("[OPTIONS]", "[OPCIONES]").replace("COMMAND [ARGS]...", "COMANDO [ARGS]...")
+        args = args.replace("[OPTIONS]", "[OPCIONES]").replace(
+            "COMMAND [ARGS]...", "COMANDO [ARGS]..."
+        )
         super().write_usage(prog, args, prefix="Uso: ")
 
     def write_heading(self, heading: str) -> None:
@@ -41,16 +43,24 @@ class Grupo(_Ayuda, click.Group):
 click.Context.formatter_class = FormatoAyuda
 
 
+def _nombre(param: click.Parameter | None, por_defecto: str) -> str:
+    if isinstance(param, click.Option):
+        return param.opts[0]
+    return param.human_readable_name if param else por_defecto
+
+
 def mensaje_de_uso(error: click.UsageError) -> str:
     """A usage error in Spanish."""
     if isinstance(error, click.NoSuchOption):
-        sugerencias = f" ¿Quiso decir {', '.join(error.possibilities)}?" if error.possibilities else ""
+        sugerencias = (
+            f" ¿Quiso decir {', '.join(error.possibilities)}?" if error.possibilities else ""
+        )
         return f"opción desconocida: {error.option_name}.{sugerencias}"
     if isinstance(error, click.MissingParameter):
-        nombre = error.param.human_readable_name if error.param else "un argumento"
+        nombre = _nombre(error.param, "un argumento")
         return f"falta {nombre}."
     if isinstance(error, click.BadParameter):
-        nombre = error.param.human_readable_name if error.param else "un parámetro"
+        nombre = _nombre(error.param, "un parámetro")
         if isinstance(getattr(error.param, "type", None), click.Choice):
             opciones = ", ".join(error.param.type.choices)  # type: ignore[union-attr]
             return f"valor no válido para {nombre}; opciones: {opciones}."

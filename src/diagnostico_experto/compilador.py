@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .hechos import TIPOS
-from .lenguaje import Compara, Condicion, Conclusion, Negacion, Patron, Regla
+from .lenguaje import Compara, Conclusion, Condicion, Negacion, Patron, Regla
 from .restricciones import Restriccion
 
 # experta calls logging.basicConfig() on import; undo that so that library
@@ -139,7 +139,9 @@ def _accion(regla: Regla, n_capturados: int) -> Callable[..., None]:
     def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
         hechos = [contexto[f"{PREFIJO_HECHO}{i}"] for i in range(n_capturados)]
         vinculos = {
-            k[len(PREFIJO_VARIABLE):]: v for k, v in contexto.items() if k.startswith(PREFIJO_VARIABLE)
+            k[len(PREFIJO_VARIABLE) :]: v
+            for k, v in contexto.items()
+            if k.startswith(PREFIJO_VARIABLE)
         }
         declarados = []
         for conclusion in regla.conclusiones:

@@ -112,7 +112,10 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
-    docs = {n: leer(carpeta / f"{n}.yaml") for n in ("comunas", "servicios", "parametros", "cuestionario")}
+    docs = {
+        n: leer(carpeta / f"{n}.yaml")
+        for n in ("comunas", "servicios", "parametros", "cuestionario")
+    }
     comunas = docs["comunas"].validar(ArchivoComunas)
     catalogo = docs["servicios"].validar(Catalogo)
     parametros = docs["parametros"].validar(ArchivoParametros).parametros
@@ -147,7 +150,8 @@ def _revisar_cuestionario(cuestionario: Cuestionario, doc: Documento) -> None:
                     for v in operandos:
                         if base.tipo != "numero" and v not in base.valores() and v != NO_SABE:
                             raise ValueError(
-                                f"«{v}» no es una opción de {base.id}" + sugerencia(v, base.valores())
+                                f"«{v}» no es una opción de {base.id}"
+                                + sugerencia(v, base.valores())
                             )
             except ValueError as exc:
                 problemas.append(doc.problema((*loc, "valor"), str(exc)))

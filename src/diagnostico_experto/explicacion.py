@@ -40,13 +40,19 @@ class ExplicacionArea:
     faltantes: list[Faltante] = field(default_factory=list)
 
 
-def explicar(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> list[ExplicacionArea]:
+def explicar(
+    evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento
+) -> list[ExplicacionArea]:
     resultado = evaluacion.resultado
     por_regla = {r.id: r for r in reglas}
     explicaciones = []
     for area in AREAS:
         r_area = resultado.areas[area]
-        pasos = [p for p, d in zip(resultado.traza, evaluacion.disparos, strict=True) if _es_del_area(d.declarados, area)]
+        pasos = [
+            p
+            for p, d in zip(resultado.traza, evaluacion.disparos, strict=True)
+            if _es_del_area(d.declarados, area)
+        ]
         p = evaluacion.puntajes[area]
         cuestionario = conocimiento.cuestionario
         aportes = []
@@ -71,9 +77,14 @@ def explicar(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimi
             ganadora = por_regla.get(r_area.regla)
             for regla in reglas:
                 if _concluye_nivel(regla, area, siguiente):
-                    faltan = [_texto(c, conocimiento, evaluacion) for c in regla.condiciones
-                              if not _cumplida(c, evaluacion)]
-                    bloqueo = ganadora if ganadora and ganadora.prioridad > regla.prioridad else None
+                    faltan = [
+                        _texto(c, conocimiento, evaluacion)
+                        for c in regla.condiciones
+                        if not _cumplida(c, evaluacion)
+                    ]
+                    bloqueo = (
+                        ganadora if ganadora and ganadora.prioridad > regla.prioridad else None
+                    )
                     explicacion.faltantes.append(Faltante(regla, [f for f in faltan if f], bloqueo))
         explicaciones.append(explicacion)
     return explicaciones
@@ -108,7 +119,9 @@ def _texto(condicion: Condicion, conocimiento: Conocimiento, evaluacion: Evaluac
         return ""
     if isinstance(condicion, Negacion):
         return "que no haya " + describir_patron(condicion.patron, conocimiento)
-    return describir_patron(condicion, conocimiento) + _valor_actual(condicion, conocimiento, evaluacion)
+    return describir_patron(condicion, conocimiento) + _valor_actual(
+        condicion, conocimiento, evaluacion
+    )
 
 
 def describir_patron(patron: Patron, conocimiento: Conocimiento) -> str:
@@ -158,7 +171,9 @@ def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evalua
         pregunta = conocimiento.cuestionario.por_id.get(id_)
         if pregunta is None:
             return ""
-        return " — la comuna: " + ("sin respuesta" if valor is None else f"«{pregunta.etiqueta(valor)}»")
+        return " — la comuna: " + (
+            "sin respuesta" if valor is None else f"«{pregunta.etiqueta(valor)}»"
+        )
     if patron.tipo == "puntaje" and "area" in campos:
         p = evaluacion.puntajes.get(_literal(campos["area"]))
         if p is None:

@@ -145,8 +145,11 @@ def hechos_de(
             for etapa in s.etapas:
                 hechos.append(
                     TIPOS["etapa"].nuevo(
-                        servicio=s.nombre, unidad=s.unidad, origen=s.origen,
-                        cliente=cliente, etapa=etapa,
+                        servicio=s.nombre,
+                        unidad=s.unidad,
+                        origen=s.origen,
+                        cliente=cliente,
+                        etapa=etapa,
                     )
                 )
     for area, v in respuestas.validacion.items():
@@ -162,7 +165,9 @@ def tipo_de(hecho: Fact) -> TipoHecho:
 
 def datos(hecho: Fact) -> dict[str, Any]:
     """A fact's fields as plain Python values, without experta's internals."""
-    return {k: v for k, v in hecho.as_dict().items() if isinstance(k, str) and not k.startswith("__")}
+    return {
+        k: v for k, v in hecho.as_dict().items() if isinstance(k, str) and not k.startswith("__")
+    }
 
 
 def _pct(valor: float | None) -> str:
@@ -180,7 +185,11 @@ def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
         "respuesta": lambda: _describir_respuesta(d, conocimiento),
         "puntaje": lambda: (
             f"% de logro de {nombre_area(d['area'])}: {_pct(d['valor'])}"
-            + ("" if d["completo"] else f" (incompleta: {d['desconocidas']} sin respuesta o «no sé»)")
+            + (
+                ""
+                if d["completo"]
+                else f" (incompleta: {d['desconocidas']} sin respuesta o «no sé»)"
+            )
         ),
         "servicio": lambda: (
             f"Servicio «{d['nombre']}» (unidad {d['unidad']}, origen "

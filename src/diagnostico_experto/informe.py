@@ -62,7 +62,10 @@ def informe(
     evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento, formato: str
 ) -> str:
     if formato == "json":
-        return json.dumps(evaluacion.resultado.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(evaluacion.resultado.model_dump(mode="json"), ensure_ascii=False, indent=2)
+            + "\n"
+        )
     plantilla = _ENTORNOS[formato].get_template(f"informe.{formato}.j2")
     return plantilla.render(**_contexto(evaluacion, reglas, conocimiento))
 

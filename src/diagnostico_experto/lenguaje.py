@@ -168,8 +168,12 @@ def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla
         for regla in nuevas:
             if regla.id in lugares:
                 problemas.append(
-                    Problema(regla.archivo, regla.linea, "id",
-                             f"regla «{regla.id}» repetida; ya está en {lugares[regla.id]}")
+                    Problema(
+                        regla.archivo,
+                        regla.linea,
+                        "id",
+                        f"regla «{regla.id}» repetida; ya está en {lugares[regla.id]}",
+                    )
                 )
             lugares[regla.id] = regla.lugar()
             reglas.append(regla)
@@ -232,7 +236,9 @@ class _Lector:
     def tabla(self, t: TablaArchivo, loc: tuple) -> list[Regla | None]:
         for clave, tipo in (("si", t.si), ("entonces", t.entonces)):
             if tipo not in TIPOS:
-                self._error((*loc, clave), f"tipo de hecho desconocido «{tipo}»" + sugerencia(tipo, TIPOS))
+                self._error(
+                    (*loc, clave), f"tipo de hecho desconocido «{tipo}»" + sugerencia(tipo, TIPOS)
+                )
                 return []
         campos_conclusion = TIPOS[t.entonces].campos
         reglas = []
@@ -244,7 +250,9 @@ class _Lector:
                 continue
             sobran = [c for c in fila if c not in t.columnas_si and c not in campos_conclusion]
             for c in sobran:
-                self._error((*loc_fila, c), f"columna desconocida «{c}»" + sugerencia(c, campos_conclusion))
+                self._error(
+                    (*loc_fila, c), f"columna desconocida «{c}»" + sugerencia(c, campos_conclusion)
+                )
             if sobran:
                 continue
             valores = "-".join(str(fila[c]) for c in t.columnas_si)
@@ -277,7 +285,9 @@ class _Lector:
         clave, cuerpo = next(iter(c.items()))
         if clave == "no":
             if not isinstance(cuerpo, Mapping) or len(cuerpo) != 1:
-                self._error((*loc, "no"), "«no» lleva un solo hecho, por ejemplo «no: {servicio: {}}»")
+                self._error(
+                    (*loc, "no"), "«no» lleva un solo hecho, por ejemplo «no: {servicio: {}}»"
+                )
                 return None
             tipo, campos = next(iter(cuerpo.items()))
             patron = self.patron(tipo, campos, (*loc, "no", tipo), ligadas)
@@ -346,12 +356,16 @@ class _Lector:
             self._error(loc, "«compara» lleva tres elementos: [?a, operador, ?b o valor]")
             return None
         if any(_variable_mal_leida(x) for x in cuerpo):
-            self._error(loc, 'dentro de [ ] una variable ?nombre va entre comillas: ["?a", distinto, "?b"]')
+            self._error(
+                loc, 'dentro de [ ] una variable ?nombre va entre comillas: ["?a", distinto, "?b"]'
+            )
             return None
         izquierda, operador, derecha = (simple(x) for x in cuerpo)
         comparadores = [o for o in OPERADORES if o not in ("en", "fuera_de", "contiene")]
         if operador not in comparadores:
-            self._error(loc, f"operador «{operador}» no válido en «compara»; use: {', '.join(comparadores)}")
+            self._error(
+                loc, f"operador «{operador}» no válido en «compara»; use: {', '.join(comparadores)}"
+            )
             return None
         for v in (izquierda, derecha):
             if es_variable(v) and v[1:] not in ligadas:
@@ -378,8 +392,11 @@ class _Lector:
         tipo, campos = next(iter(c.items()))
         concluibles = [t for t, d in TIPOS.items() if d.conclusion]
         if tipo not in concluibles:
-            self._error((*loc, tipo), f"no se puede concluir «{tipo}»; se puede: {', '.join(concluibles)}."
-                        + sugerencia(tipo, concluibles))
+            self._error(
+                (*loc, tipo),
+                f"no se puede concluir «{tipo}»; se puede: {', '.join(concluibles)}."
+                + sugerencia(tipo, concluibles),
+            )
             return None
         if not isinstance(campos, Mapping):
             self._error((*loc, tipo), "se espera un mapeo de campos")
@@ -392,8 +409,10 @@ class _Lector:
         for campo, valor in campos.items():
             loc_campo = (*loc, tipo, campo)
             if campo not in definicion.campos:
-                self._error(loc_campo, f"«{tipo}» no tiene el campo «{campo}»"
-                            + sugerencia(campo, definicion.campos))
+                self._error(
+                    loc_campo,
+                    f"«{tipo}» no tiene el campo «{campo}»" + sugerencia(campo, definicion.campos),
+                )
                 continue
             valor = simple(valor)
             if es_variable(valor):
@@ -405,20 +424,29 @@ class _Lector:
             if es_parametro(valor):
                 nombre = valor[1:]
                 if nombre not in self.parametros:
-                    self._error(loc_campo, f"parámetro desconocido «{nombre}»" + sugerencia(nombre, self.parametros))
+                    self._error(
+                        loc_campo,
+                        f"parámetro desconocido «{nombre}»" + sugerencia(nombre, self.parametros),
+                    )
                     continue
                 valores.append((campo, self.parametros[nombre]))
                 continue
             if isinstance(valor, str) and _PLANTILLA.search(valor):
                 for variable in _PLANTILLA.findall(valor):
                     if variable not in ligadas:
-                        self._error(loc_campo, f"la variable {{{variable}}} no está ligada en las condiciones")
+                        self._error(
+                            loc_campo,
+                            f"la variable {{{variable}}} no está ligada en las condiciones",
+                        )
                 valores.append((campo, ("texto", valor)))
                 continue
             permitidos = dominio(tipo, campo, self.conocimiento)
             if permitidos is not None and valor not in permitidos:
-                self._error(loc_campo, f"«{valor}» no es un valor posible de {tipo}.{campo}"
-                            + sugerencia(str(valor), [str(p) for p in permitidos]))
+                self._error(
+                    loc_campo,
+                    f"«{valor}» no es un valor posible de {tipo}.{campo}"
+                    + sugerencia(str(valor), [str(p) for p in permitidos]),
+                )
                 continue
             valores.append((campo, valor))
         return Conclusion(str(tipo), tuple(valores))

@@ -95,7 +95,10 @@ class Motor:
             )
         orden = {a: i for i, a in enumerate(AREAS)}
         productos = sorted(
-            (Producto(**{k: d[k] for k in ("area", "nivel", "texto", "regla")}) for d in de_tipo("producto")),
+            (
+                Producto(**{k: d[k] for k in ("area", "nivel", "texto", "regla")})
+                for d in de_tipo("producto")
+            ),
             key=lambda p: (orden.get(p.area, 99), p.regla),
         )
         advertencias = list(respuestas.advertencias)
@@ -133,12 +136,14 @@ _CLASES = {t.clase for t in TIPOS.values()}
 
 
 def describir_negacion(negacion: Negacion, vinculos: dict[str, Any]) -> str:
-    """"No hay …": what a rule required to be absent, with its variables filled in."""
+    """ "No hay …": what a rule required to be absent, with its variables filled in."""
     patron = negacion.patron
     partes = []
     for campo, restriccion in patron.restricciones:
         if restriccion.variable:
-            partes.append(f"{campo} = {vinculos.get(restriccion.variable, '?' + restriccion.variable)}")
+            partes.append(
+                f"{campo} = {vinculos.get(restriccion.variable, '?' + restriccion.variable)}"
+            )
         else:
             partes.append(f"{campo} {restriccion.texto()}")
     filtro = f" ({', '.join(partes)})" if partes else ""

@@ -150,7 +150,9 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
     nombres = [s.nombre for s in archivo.servicios]
     for i, nombre in enumerate(nombres):
         if nombres.index(nombre) != i:
-            problemas.append(doc.problema(("servicios", i, "nombre"), f"servicio «{nombre}» repetido"))
+            problemas.append(
+                doc.problema(("servicios", i, "nombre"), f"servicio «{nombre}» repetido")
+            )
 
     if problemas:
         raise ErrorEntrada(problemas)

@@ -1,0 +1,184 @@
+"""The commands a consultant runs: the JSON contract, reports, explicar, installation."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import EJEMPLOS, RAIZ, archivo_respuestas, correr, evaluar_json, extremo
+from diagnostico_experto.cuestionario import AREAS, NIVELES
+
+
+def test_contrato_json(capsys):
+    r = evaluar_json(capsys, EJEMPLOS / "canete.yaml")
+    assert (r["comuna"], r["ugt"]) == ("Cañete", "Arauco")
+    assert list(r["areas"]) == list(AREAS)
+    for area in r["areas"].values():
+        assert {"nivel", "puntaje", "regla", "validado"} <= set(area)
+        assert area["nivel"] in NIVELES
+        assert area["puntaje"] is None or 0 <= area["puntaje"] <= 1
+    assert r["areas"]["estructura"]["validado"] == {
+        "nivel": "bajo",
+        "justificacion": r["areas"]["estructura"]["validado"]["justificacion"],
+    }
+    assert {tuple(sorted(p)) for p in r["productos"]} == {("area", "nivel", "regla", "texto")}
+    assert isinstance(r["fusiones"], list)
+    assert isinstance(r["ajustes_estructura"], list)
+    assert set(r["horas"]) >= {"por_area", "otras", "total"}
+    assert list(r["horas"]["por_area"]) == list(AREAS)
+    for paso in r["traza"]:
+        assert {"regla", "hechos", "conclusion"} <= set(paso)
+        assert isinstance(paso["hechos"], list)
+    # every area's level and every product is traced to the rule that produced it
+    reglas_en_traza = {p["regla"] for p in r["traza"]}
+    assert {a["regla"] for a in r["areas"].values()} <= reglas_en_traza
+    assert {p["regla"] for p in r["productos"]} <= reglas_en_traza
+
+
+def test_traza_nombra_las_respuestas_que_dispararon_la_regla(capsys):
+    r = evaluar_json(capsys, EJEMPLOS / "cobquecura.yaml")
+    paso = next(p for p in r["traza"] if p["regla"] == "estrategia-bajo-sin-lineamientos")
+    assert paso["hechos"] == [
+        "E02 «¿Dónde están definidos los lineamientos estratégicos de fomento productivo?»: "
+        "No hay lineamientos definidos"
+    ]
+    assert paso["conclusion"] == "Nivel diagnosticado de estrategia: bajo"
+
+
+@pytest.mark.parametrize(
+    ("nombre", "formato"), [("i.json", "json"), ("i.html", "html"), ("i.md", "md")]
+)
+def test_salida_a_archivo_deduce_el_formato(capsys, tmp_path, nombre, formato):
+    destino = tmp_path / "informes" / nombre
+    codigo, out, err = correr(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--salida", destino)
+    assert codigo == 0
+    assert out == ""
+    assert str(destino) in err
+    texto = destino.read_text(encoding="utf-8")
+    if formato == "json":
+        assert json.loads(texto)["comuna"] == "Yumbel"
+    elif formato == "html":
+        assert texto.startswith("<!DOCTYPE html>")
+    else:
+        assert texto.startswith("# Diagnóstico de fomento productivo — Yumbel")
+    assert [p.name for p in destino.parent.iterdir()] == [nombre]  # no temporary file left behind
+
+
+def test_informe_markdown(capsys):
+    codigo, out, _ = correr(capsys, "evaluar", EJEMPLOS / "canete.yaml")
+    assert codigo == 0
+    assert "Ejemplo ilustrativo" in out
+    assert "| Estructura | medio |" in out
+    assert "bajo: La mesa considera" in out
+    assert "Identificación de las fortalezas de la estrategia de fomento productivo." in out
+    assert "`estrategia-alto`" in out
+    assert "rules/clasificacion.yaml:" in out
+
+
+def test_html_escapa_el_texto_de_las_respuestas_y_es_autocontenido(capsys, conocimiento, tmp_path):
+    ataque = "<script>alert('x')</script>"
+    archivo = archivo_respuestas(
+        tmp_path,
+        dict(extremo(conocimiento, mejor=True), T07=ataque),
+        mesa=[{"nombre": ataque, "cargo": "<b>jefe</b>", "unidad": "UDEL"}],
+        validacion={"procesos": {"nivel": "medio", "justificacion": ataque}},
+    )
+    codigo, html, _ = correr(capsys, "evaluar", archivo, "--formato", "html")
+    assert codigo == 0
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<b>jefe</b>" not in html
+    assert "http://" not in html and "https://" not in html  # works offline
+    codigo, md, _ = correr(capsys, "evaluar", archivo)
+    assert "<script>" not in md
+
+
+def test_explicar(capsys):
+    codigo, out, _ = correr(capsys, "explicar", EJEMPLOS / "yumbel.yaml")
+    assert codigo == 0
+    assert "## Estrategia: nivel medio (56 % de logro)" in out
+    # the rule, its description and where it is defined
+    assert "regla `estrategia-medio` (rules/clasificacion.yaml:" in out
+    # the answers behind the score
+    assert (
+        "E01 «¿Tiene la municipalidad una visión y una misión para el fomento productivo?»: "
+        "Existen, pero están obsoletas o no se aplican (1 de 2 puntos)" in out
+    )
+    # what was missing for the next level up, with the comuna's own value
+    assert "Para llegar a nivel alto faltó:" in out
+    assert (
+        "% de logro de estrategia ≥ 0.75 (parámetro umbral_alto) con el área completa"
+        " — la comuna: 0.56 (56 %)"
+    ) in out
+    assert (
+        "E01 «¿Tiene la municipalidad una visión y una misión para el fomento productivo?» = "
+        "«Sí, vigentes y en uso» — la comuna: «Existen, pero están obsoletas o no se aplican»"
+        in out
+    )
+
+
+def test_explicar_nivel_bloqueado_por_regla_de_mayor_prioridad(capsys):
+    codigo, out, _ = correr(capsys, "explicar", EJEMPLOS / "canete.yaml")
+    assert codigo == 0
+    procesos = out.split("## Procesos")[1].split("## Productos")[0]
+    assert (
+        "y que no se cumpla la regla `procesos-bajo-sin-par-cliente-producto` (prioridad 100)"
+        in procesos
+    )
+    estrategia = out.split("## Estrategia")[1].split("## Estructura")[0]
+    assert "Es el nivel más alto" in estrategia
+    assert "se trabaja en nivel bajo" in out.split("## Estructura")[1].split("## Procesos")[0]
+
+
+def test_opciones_globales_antes_del_comando(capsys, tmp_path):
+    reglas = tmp_path / "no-existe"
+    codigo, _, err = correr(capsys, "--reglas", reglas, "evaluar", EJEMPLOS / "yumbel.yaml")
+    assert codigo == 2
+    assert "la carpeta de reglas no existe" in err
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv no está disponible")
+def test_instalado_como_wheel_fuera_del_repositorio(tmp_path):
+    """The wheel carries default rules and knowledge; it runs from any folder."""
+    subprocess.run(
+        ["uv", "build", "--wheel", "--out-dir", str(tmp_path / "dist"), str(RAIZ)],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next((tmp_path / "dist").glob("*.whl"))
+    destino = tmp_path / "instalado"
+    with zipfile.ZipFile(wheel) as z:
+        nombres = z.namelist()
+        assert "diagnostico_experto/_datos/rules/clasificacion.yaml" in nombres
+        assert "diagnostico_experto/_datos/knowledge/cuestionario.yaml" in nombres
+        z.extractall(destino)
+    trabajo = tmp_path / "otra-carpeta"
+    trabajo.mkdir()
+    ejemplo = shutil.copy(EJEMPLOS / "penco.yaml", trabajo / "penco.yaml")
+    entorno = dict(os.environ, PYTHONPATH=str(destino))
+    proceso = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, diagnostico_experto.cli as c; print(c.__file__, file=sys.stderr); sys.exit(c.main())",
+            "evaluar",
+            "penco.yaml",
+            "--formato",
+            "json",
+        ],
+        cwd=trabajo,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proceso.returncode == 0, proceso.stderr
+    assert str(destino) in proceso.stderr  # the installed copy ran, not the checkout
+    assert json.loads(proceso.stdout)["areas"]["procesos"]["nivel"] == "alto"
+    assert ejemplo.exists()

@@ -1,0 +1,244 @@
+"""Bad input: a Spanish message with file, line and field, exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EJEMPLOS, archivo_respuestas, copiar_carpetas, correr
+
+
+def error_de(capsys, *args) -> str:
+    codigo, out, err = correr(capsys, *args)
+    assert codigo == 2, (out, err)
+    assert "Traceback" not in err
+    assert out == ""
+    return err.strip()
+
+
+def respuestas_texto(tmp_path, texto: str):
+    archivo = tmp_path / "r.yaml"
+    archivo.write_text(texto, encoding="utf-8")
+    return archivo
+
+
+BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        (BASE + "  E02: [plan_propio\n", "r.yaml:5: falta cerrar una lista"),
+        (BASE.replace("Ninhue", "Ninhe"), "r.yaml:1: comuna: comuna desconocida «Ninhe»"),
+        (BASE + "  E99: si\n", "r.yaml:5: respuestas.E99: pregunta desconocida «E99»"),
+        (BASE + "  E02: sin_plan\n", "r.yaml:5: respuestas.E02: valor «sin_plan» no es una opción"),
+        (BASE + "  E06: tres\n", "r.yaml:5: respuestas.E06: debe ser un número entero de 1 a 5"),
+        (BASE + "  E06: 9\n", "r.yaml:5: respuestas.E06: debe estar entre 1 y 5"),
+        (BASE + "  O01: no_sabe\n", "r.yaml:5: respuestas.O01: esta pregunta no admite «no_sabe»"),
+        (
+            BASE + "  O05: [ninguno, informal]\n",
+            "r.yaml:5: respuestas.O05: «ninguno» no se puede combinar",
+        ),
+        (BASE + "  E01: obsoletas\n", "r.yaml:5: clave repetida «E01»"),
+        (
+            BASE.replace("fecha: 2026-11-01", "fecha: ayer"),
+            "r.yaml:2: fecha: debe ser una fecha AAAA-MM-DD",
+        ),
+        (
+            BASE + "servicio: []\n",
+            "r.yaml:5: servicio: campo desconocido ¿Quiso decir «servicios»?",
+        ),
+        (
+            BASE
+            + "servicios:\n  - {nombre: X, unidad: U, origen: indap, clientes: [nadie], etapas: [difusion]}\n",
+            "r.yaml:6: servicios[1].clientes: «nadie» no está en la lista de clientes",
+        ),
+        (
+            BASE + "validacion:\n  estructura: {nivel: altisimo, justificacion: x}\n",
+            "r.yaml:6: validacion.estructura.nivel: valor «altisimo» no permitido",
+        ),
+        (
+            BASE + "validacion:\n  estructura: {nivel: alto, justificacion: ''}\n",
+            "r.yaml:6: validacion.estructura.justificacion: la mesa comunal debe justificar",
+        ),
+        (
+            BASE + "validacion:\n  finanzas: {nivel: alto, justificacion: x}\n",
+            "r.yaml:6: validacion.finanzas: valor «finanzas» no permitido",
+        ),
+        ("respuestas: {}\n", "r.yaml:1: comuna: falta este campo obligatorio"),
+        ("", "r.yaml: el archivo está vacío"),
+    ],
+)
+def test_archivo_de_respuestas_invalido(capsys, tmp_path, texto, esperado):
+    err = error_de(capsys, "evaluar", respuestas_texto(tmp_path, texto))
+    assert esperado in err
+
+
+def test_archivo_inexistente(capsys, tmp_path):
+    assert "no.yaml: el archivo no existe" in error_de(capsys, "evaluar", tmp_path / "no.yaml")
+
+
+@pytest.mark.parametrize(
+    ("regla", "esperado"),
+    [
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - respuesto: {pregunta: E01}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesto: condición desconocida «respuesto» ¿Quiso decir «respuesta»?",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - respuesta: {preguntа: E01}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - respuesta: {pregunta: E01, valor: quizas}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: «quizas» no es un valor posible de respuesta.valor",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - puntaje: {area: estrategia, valor: {al_menos: $umbral_altísimo}}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: reglas[1].si[1].puntaje.valor: parámetro desconocido «umbral_altísimo» ¿Quiso decir «umbral_alto»?",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - puntaje: {area: estrategia, valor: {casi: 1}}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: reglas[1].si[1].puntaje.valor: operador desconocido «casi»",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - comuna: {}\n"
+            "    entonces:\n      - nivel:\n          area: ?a\n          nivel: bajo\n",
+            "extra.yaml:8: reglas[1].entonces[1].nivel.area: la variable ?a no está ligada",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - comuna: {}\n"
+            "    entonces:\n      - nivel: {area: finanzas, nivel: bajo}\n",
+            "extra.yaml:7: reglas[1].entonces[1].nivel.area: «finanzas» no es un valor posible",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - comuna: {}\n"
+            "    entonces:\n      - respuesta: {pregunta: E01}\n",
+            "extra.yaml:7: reglas[1].entonces[1].respuesta: no se puede concluir «respuesta»",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - etapa: {servicio: ?a}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: dentro de { } o [ ] una variable ?nombre va entre comillas",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - compara: [?a, distinto, ?b]\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:5: reglas[1].si[1].compara: dentro de [ ] una variable ?nombre va entre comillas",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    prioridad: alta\n    si:\n      - comuna: {}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:4: reglas[1].prioridad: debe ser un número entero",
+        ),
+        (
+            "reglas:\n  - id: estrategia-alto\n    descripcion: d\n    si:\n      - comuna: {}\n"
+            "    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:2: id: regla «estrategia-alto» repetida; ya está en",
+        ),
+        (
+            "reglas:\n  - id: x\n    descripcion: d\n    si: []\n    entonces:\n      - marca: {nombre: m}\n",
+            "extra.yaml:4: reglas[1].si: no puede estar vacío",
+        ),
+    ],
+)
+def test_archivo_de_reglas_mal_formado(capsys, tmp_path, regla, esperado):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    (reglas / "extra.yaml").write_text(regla, encoding="utf-8")
+    err = error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+    assert esperado in err
+
+
+def test_carpeta_de_reglas_inexistente(capsys, tmp_path):
+    err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--reglas", tmp_path / "nada")
+    assert "la carpeta de reglas no existe" in err
+
+
+def test_reglas_que_dejan_un_area_sin_nivel(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    texto = (reglas / "clasificacion.yaml").read_text(encoding="utf-8")
+    sin_procesos = texto.split(
+        "  # ---------------------------------------------------------------- procesos"
+    )[0]
+    resto = texto.split(
+        "  # ---------------------------------------------------------------- productos"
+    )[1]
+    (reglas / "clasificacion.yaml").write_text(sin_procesos + resto, encoding="utf-8")
+    err = error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+    assert "no asignan nivel (o nivel vigente) a: procesos" in err
+
+
+def test_cuestionario_con_condicion_sobre_opcion_inexistente(capsys, tmp_path):
+    _, conocimiento = copiar_carpetas(tmp_path)
+    ruta = conocimiento / "cuestionario.yaml"
+    ruta.write_text(
+        ruta.read_text(encoding="utf-8").replace(
+            "{pregunta: E02, valor: plan_propio}", "{pregunta: E02, valor: plan_propioo}"
+        ),
+        encoding="utf-8",
+    )
+    err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--conocimiento", conocimiento)
+    assert "cuestionario.yaml:" in err
+    assert "«plan_propioo» no es una opción de E02 ¿Quiso decir «plan_propio»?" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "esperado"),
+    [
+        (["evaluar"], "falta ARCHIVO"),
+        (
+            ["evaluar", "x.yaml", "--formato", "pdf"],
+            "valor no válido para --formato; opciones: md, html, json",
+        ),
+        (["evaluar", "x.yaml", "--colores"], "opción desconocida: --colores"),
+        (["evaular"], "comando desconocido"),
+    ],
+)
+def test_uso_incorrecto(capsys, args, esperado):
+    err = error_de(capsys, *args)
+    assert esperado in err
+    assert "Uso: diagnostico" in err
+
+
+def test_ayuda_en_espanol(capsys):
+    codigo, out, _ = correr(capsys, "evaluar", "--help")
+    assert codigo == 0
+    assert "Uso: diagnostico evaluar [OPCIONES] ARCHIVO" in out
+    assert "Muestra esta ayuda y termina." in out
+    assert "Opciones:" in out
+
+
+def test_el_comando_instalado_no_muestra_traceback_y_sale_con_2(tmp_path):
+    archivo = archivo_respuestas(tmp_path, {"E02": "sin_plan"})
+    proceso = subprocess.run(
+        [sys.executable, "-m", "diagnostico_experto", "evaluar", str(archivo)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proceso.returncode == 2
+    assert "Traceback" not in proceso.stderr
+    assert "r.yaml:4: respuestas.E02" in proceso.stderr
