@@ -1,0 +1,151 @@
+"""Benchmark of the core: rule compile time, per-comuna evaluation time, CLI start-up.
+
+Run: uv run python benchmarks/motor.py [--comunas N]
+
+Evaluates the shipped illustrative examples and N synthetic answer sets
+(random valid answers drawn from the questionnaire, fixed seed), reusing one
+compiled engine, as the batch command does. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from diagnostico_experto.conocimiento import Conocimiento, cargar_conocimiento
+from diagnostico_experto.lenguaje import cargar_reglas
+from diagnostico_experto.motor import Motor
+from diagnostico_experto.respuestas import Respuestas, Servicio, cargar_respuestas
+from diagnostico_experto.rutas import carpeta_por_defecto
+
+
+def respuestas_sinteticas(
+    conocimiento: Conocimiento, azar: random.Random, n: int
+) -> list[Respuestas]:
+    comunas = conocimiento.comunas()
+    catalogo = conocimiento.catalogo
+    lote = []
+    for i in range(n):
+        valores: dict = {}
+        for p in conocimiento.cuestionario.preguntas:
+            if not conocimiento.cuestionario.aplica(p, valores):
+                continue
+            if p.no_sabe and azar.random() < 0.05:
+                valores[p.id] = "no_sabe"
+            elif p.tipo == "texto":
+                valores[p.id] = "Observación sintética."
+            elif p.tipo == "numero":
+                valores[p.id] = azar.randint(0, 8)
+            elif p.tipo == "opcion_multiple":
+                libres = [o.valor for o in p.opciones if not o.exclusiva]
+                valores[p.id] = azar.sample(libres, azar.randint(1, len(libres)))
+            else:
+                valores[p.id] = azar.choice(p.valores())
+        servicios = [
+            Servicio(
+                nombre=f"Servicio {k}",
+                unidad=azar.choice(["UDEL", "DIDECO", "OMIL"]),
+                origen=azar.choice(catalogo.origenes).id,
+                clientes=azar.sample([c.id for c in catalogo.clientes], 2),
+                etapas=azar.sample([e.id for e in catalogo.etapas], 4),
+            )
+            for k in range(azar.randint(0, 6))
+        ]
+        comuna = comunas[i % len(comunas)]
+        lote.append(
+            Respuestas(
+                archivo=f"sintetico-{i}",
+                comuna=comuna,
+                ugt=conocimiento.ugt_de(comuna),
+                fecha=None,
+                ilustrativo=True,
+                nota="",
+                respuestas=valores,
+                servicios=servicios,
+                mesa=[],
+                validacion={},
+            )
+        )
+    return lote
+
+
+def medir(funcion, repeticiones: int) -> list[float]:
+    tiempos = []
+    for _ in range(repeticiones):
+        inicio = time.perf_counter()
+        funcion()
+        tiempos.append((time.perf_counter() - inicio) * 1000)
+    return tiempos
+
+
+def resumen(nombre: str, ms: list[float]) -> None:
+    ms = sorted(ms)
+    p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
+    print(
+        f"{nombre:<44} mediana {statistics.median(ms):8.2f} ms   p95 {p95:8.2f} ms   (n={len(ms)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--comunas", type=int, default=300, help="respuestas sintéticas a evaluar")
+    args = parser.parse_args()
+    reglas_dir, conocimiento_dir = carpeta_por_defecto("rules"), carpeta_por_defecto("knowledge")
+
+    conocimiento = cargar_conocimiento(conocimiento_dir)
+    resumen(
+        "cargar conocimiento (YAML + validación)",
+        medir(lambda: cargar_conocimiento(conocimiento_dir), 10),
+    )
+    resumen("cargar y validar reglas", medir(lambda: cargar_reglas(reglas_dir, conocimiento), 10))
+    reglas = cargar_reglas(reglas_dir, conocimiento)
+    resumen(
+        f"compilar {len(reglas)} reglas en experta (red RETE)",
+        medir(lambda: Motor(conocimiento, reglas), 10),
+    )
+
+    motor = Motor(conocimiento, reglas)
+    ejemplos = [
+        cargar_respuestas(r, conocimiento)
+        for r in sorted((conocimiento_dir / "ejemplos").glob("*.yaml"))
+    ]
+    resumen(
+        "leer un archivo de respuestas (YAML)",
+        medir(
+            lambda: cargar_respuestas(conocimiento_dir / "ejemplos" / "yumbel.yaml", conocimiento),
+            50,
+        ),
+    )
+    for r in ejemplos:
+        motor.evaluar(r)  # warm-up
+    resumen(
+        "evaluar una comuna (ejemplos)",
+        [t for r in ejemplos for t in medir(lambda r=r: motor.evaluar(r), 50)],
+    )
+    sinteticas = respuestas_sinteticas(conocimiento, random.Random(2026), args.comunas)
+    resumen(
+        "evaluar una comuna (sintéticas)",
+        [medir(lambda r=r: motor.evaluar(r), 1)[0] for r in sinteticas],
+    )
+
+    ejemplo = str(conocimiento_dir / "ejemplos" / "yumbel.yaml")
+    for nombre, comando in (
+        ("arranque del CLI (--help)", [sys.executable, "-m", "diagnostico_experto", "--help"]),
+        (
+            "CLI evaluar una comuna, de punta a punta",
+            [sys.executable, "-m", "diagnostico_experto", "evaluar", ejemplo],
+        ),
+    ):
+        resumen(
+            nombre, medir(lambda c=comando: subprocess.run(c, check=True, capture_output=True), 5)
+        )
+    print(f"Python {sys.version.split()[0]}; reglas: {reglas_dir}; {Path.cwd()}")
+
+
+if __name__ == "__main__":
+    main()
