@@ -13,9 +13,9 @@ from typing import Any
 
 from .conocimiento import Conocimiento
 from .cuestionario import AREAS, NIVELES
-from .hechos import TIPOS, datos, tipo_de
+from .hechos import TIPOS, datos
 from .lenguaje import Compara, Condicion, Negacion, Patron, Regla
-from .motor import Evaluacion
+from .motor import Evaluacion, de_tipo_en
 from .restricciones import Restriccion
 from .resultado import PasoTraza
 
@@ -109,8 +109,7 @@ def _cumplida(condicion: Condicion, evaluacion: Evaluacion) -> bool:
     if isinstance(condicion, Compara):
         return True  # depends on variables bound by other conditions; not judged alone
     patron = condicion.patron if isinstance(condicion, Negacion) else condicion
-    hechos = [datos(h) for h in evaluacion.hechos if tipo_de(h).nombre == patron.tipo]
-    existe = any(_coincide(patron, h) for h in hechos)
+    existe = any(_coincide(patron, h) for h in de_tipo_en(evaluacion.hechos, patron.tipo))
     return not existe if isinstance(condicion, Negacion) else existe
 
 

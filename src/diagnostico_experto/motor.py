@@ -31,9 +31,6 @@ class Evaluacion:
     disparos: list[Disparo]
     resultado: Resultado
 
-    def hechos_de_tipo(self, tipo: str) -> list[dict[str, Any]]:
-        return [datos(h) for h in self.hechos if tipo_de(h).nombre == tipo]
-
 
 class Motor:
     def __init__(self, conocimiento: Conocimiento, reglas: list[Regla], carpeta_reglas: str = ""):
@@ -67,7 +64,7 @@ class Motor:
         disparos: list[Disparo],
     ) -> Resultado:
         def de_tipo(tipo: str) -> list[dict[str, Any]]:
-            return [datos(h) for h in hechos if tipo_de(h).nombre == tipo]
+            return de_tipo_en(hechos, tipo)
 
         niveles = {d["area"]: d for d in de_tipo("nivel")}
         vigentes = {d["area"]: d for d in de_tipo("nivel_vigente")}
@@ -133,6 +130,11 @@ class Motor:
 
 
 _CLASES = {t.clase for t in TIPOS.values()}
+
+
+def de_tipo_en(hechos: list[Any], tipo: str) -> list[dict[str, Any]]:
+    """The fields of the facts of one type."""
+    return [datos(h) for h in hechos if tipo_de(h).nombre == tipo]
 
 
 def describir_negacion(negacion: Negacion, vinculos: dict[str, Any]) -> str:
