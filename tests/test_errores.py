@@ -18,6 +18,19 @@ def error_de(capsys, *args) -> str:
     return err.strip()
 
 
+def error_con_carpetas(capsys, reglas, conocimiento) -> str:
+    """The error of evaluating a good answer file with a consultant's broken folders."""
+    return error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+
+
 def respuestas_texto(tmp_path, texto: str):
     archivo = tmp_path / "r.yaml"
     archivo.write_text(texto, encoding="utf-8")
@@ -152,15 +165,7 @@ def test_archivo_inexistente(capsys, tmp_path):
 def test_archivo_de_reglas_mal_formado(capsys, tmp_path, regla, esperado):
     reglas, conocimiento = copiar_carpetas(tmp_path)
     (reglas / "extra.yaml").write_text(regla, encoding="utf-8")
-    err = error_de(
-        capsys,
-        "evaluar",
-        EJEMPLOS / "yumbel.yaml",
-        "--reglas",
-        reglas,
-        "--conocimiento",
-        conocimiento,
-    )
+    err = error_con_carpetas(capsys, reglas, conocimiento)
     assert esperado in err
 
 
@@ -179,15 +184,7 @@ def test_reglas_que_dejan_un_area_sin_nivel(capsys, tmp_path):
         "  # ---------------------------------------------------------------- productos"
     )[1]
     (reglas / "clasificacion.yaml").write_text(sin_procesos + resto, encoding="utf-8")
-    err = error_de(
-        capsys,
-        "evaluar",
-        EJEMPLOS / "yumbel.yaml",
-        "--reglas",
-        reglas,
-        "--conocimiento",
-        conocimiento,
-    )
+    err = error_con_carpetas(capsys, reglas, conocimiento)
     assert "no asignan nivel (o nivel vigente) a: procesos" in err
 
 
