@@ -8,18 +8,21 @@ Spanish lines naming file, line and field, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .archivos_yaml import escribir_atomico
 from .click_es import Comando, Grupo, mensaje_de_uso
 from .errores import ErrorEntrada
-from .informe import FORMATOS, explicacion, informe
-from .motor import Motor
-from .respuestas import cargar_respuestas
 from .rutas import carpeta_por_defecto
 
+# The engine, its models and the templates are imported inside each command:
+# --help and usage errors stay quick.
+if TYPE_CHECKING:
+    from .motor import Evaluacion, Motor
+
 EXITO, HALLAZGOS, NO_SE_PUDO = 0, 1, 2
+FORMATOS = ("md", "html", "json")
 
 
 def _opciones_base(funcion):
@@ -38,11 +41,17 @@ def _opciones_base(funcion):
     )(funcion)
 
 
-def _motor(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) -> Motor:
+def _evaluar(
+    ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
+) -> tuple[Motor, Evaluacion]:
+    from .motor import Motor
+    from .respuestas import cargar_respuestas
+
     base = ctx.find_root().params
     reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
     conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
-    return Motor.desde_carpetas(reglas, conocimiento)
+    motor = Motor.desde_carpetas(reglas, conocimiento)
+    return motor, motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
 
 
 @click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,8 +90,10 @@ def evaluar(
     conocimiento: Path | None,
 ) -> None:
     """Diagnostica una comuna a partir de su ARCHIVO de respuestas (YAML)."""
-    motor = _motor(ctx, reglas, conocimiento)
-    evaluacion = motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    from .archivos_yaml import escribir_atomico
+    from .informe import informe
+
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
     if formato is None:
         sufijo = salida.suffix.lstrip(".").lower() if salida else ""
         formato = {"htm": "html", "markdown": "md"}.get(sufijo, sufijo)
@@ -103,8 +114,9 @@ def explicar(
     ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
 ) -> None:
     """Muestra las reglas y respuestas detrás de cada conclusión de ARCHIVO."""
-    motor = _motor(ctx, reglas, conocimiento)
-    evaluacion = motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    from .informe import explicacion
+
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
     click.echo(explicacion(evaluacion, motor.reglas, motor.conocimiento), nl=False)
 
 

@@ -17,8 +17,6 @@ from .explicacion import explicar
 from .lenguaje import Regla
 from .motor import Evaluacion
 
-FORMATOS = ("md", "html", "json")
-
 
 def _pct(valor: float | None) -> str:
     return "sin datos" if valor is None else f"{round(valor * 100)} %"
