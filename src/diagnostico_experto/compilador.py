@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .hechos import TIPOS
-from .lenguaje import Compara, Conclusion, Condicion, Negacion, Patron, Regla
+from .regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
 from .restricciones import Restriccion
 
 # experta calls logging.basicConfig() on import; undo that so that library

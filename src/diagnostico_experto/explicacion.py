@@ -14,8 +14,8 @@ from typing import Any
 from .conocimiento import Conocimiento
 from .cuestionario import AREAS, NIVELES
 from .hechos import TIPOS, datos
-from .lenguaje import Compara, Condicion, Negacion, Patron, Regla
 from .motor import Evaluacion, de_tipo_en
+from .regla import Compara, Condicion, Negacion, Patron, Regla
 from .restricciones import Restriccion
 from .resultado import PasoTraza
 

@@ -14,8 +14,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .conocimiento import Conocimiento
 from .explicacion import explicar
-from .lenguaje import Regla
 from .motor import Evaluacion
+from .regla import Regla
 
 
 def _pct(valor: float | None) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +26,7 @@ from .archivos_yaml import Documento, leer
 from .conocimiento import Conocimiento
 from .errores import ErrorEntrada, Problema, sugerencia
 from .hechos import TIPOS, dominio
+from .regla import PLANTILLA, Compara, Conclusion, Condicion, Negacion, Patron, Regla
 from .restricciones import (
     OPERADORES,
     Operacion,
@@ -38,7 +38,6 @@ from .restricciones import (
 )
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
-_PLANTILLA = re.compile(r"\{(\w+)\}")
 
 
 class _Estricto(BaseModel):
@@ -69,79 +68,6 @@ class ArchivoReglas(_Estricto):
     descripcion: str = ""
     reglas: list[ReglaArchivo] = []
     tablas: list[TablaArchivo] = []
-
-
-# --- the interpreted rule ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Patron:
-    tipo: str
-    restricciones: tuple[tuple[str, Restriccion], ...]
-
-    def variables(self) -> set[str]:
-        return {r.variable for _, r in self.restricciones if r.variable}
-
-
-@dataclass(frozen=True)
-class Negacion:
-    patron: Patron
-
-
-@dataclass(frozen=True)
-class Compara:
-    izquierda: str  # variable name
-    operacion: Operacion  # operand is a literal, or None when `derecha` is set
-    derecha: str | None = None  # variable name on the right
-
-
-Condicion = Patron | Negacion | Compara
-
-
-@dataclass(frozen=True)
-class Conclusion:
-    tipo: str
-    campos: tuple[tuple[str, Any], ...]  # value: literal, ("?", var) or ("texto", template)
-
-    def instanciar(self, vinculos: Mapping[str, Any]) -> dict[str, Any]:
-        resultado = {}
-        for campo, valor in self.campos:
-            if isinstance(valor, tuple) and valor[0] == "?":
-                resultado[campo] = vinculos[valor[1]]
-            elif isinstance(valor, tuple) and valor[0] == "texto":
-                resultado[campo] = _PLANTILLA.sub(
-                    lambda m: _como_texto(vinculos.get(m.group(1), m.group(0))), valor[1]
-                )
-            else:
-                resultado[campo] = valor
-        return resultado
-
-    def valor(self, campo: str) -> Any:
-        return dict(self.campos).get(campo)
-
-
-def _como_texto(valor: Any) -> str:
-    if isinstance(valor, list | tuple):
-        return ", ".join(str(v) for v in valor)
-    return str(valor)
-
-
-@dataclass(frozen=True)
-class Regla:
-    id: str
-    descripcion: str
-    fuente: str
-    prioridad: int
-    condiciones: tuple[Condicion, ...]
-    conclusiones: tuple[Conclusion, ...]
-    archivo: str
-    linea: int | None
-
-    def lugar(self) -> str:
-        return f"{self.archivo}:{self.linea}" if self.linea else self.archivo
-
-    def patrones(self) -> list[Patron]:
-        return [c for c in self.condiciones if isinstance(c, Patron)]
 
 
 # --- loading -------------------------------------------------------------------
@@ -431,8 +357,8 @@ class _Lector:
                     continue
                 valores.append((campo, self.parametros[nombre]))
                 continue
-            if isinstance(valor, str) and _PLANTILLA.search(valor):
-                for variable in _PLANTILLA.findall(valor):
+            if isinstance(valor, str) and PLANTILLA.search(valor):
+                for variable in PLANTILLA.findall(valor):
                     if variable not in ligadas:
                         self._error(
                             loc_campo,

@@ -15,8 +15,9 @@ from .conocimiento import Conocimiento, cargar_conocimiento
 from .cuestionario import AREAS
 from .errores import ErrorEntrada
 from .hechos import TIPOS, datos, describir, hechos_de, tipo_de
-from .lenguaje import Negacion, Regla, cargar_reglas
+from .lenguaje import cargar_reglas
 from .puntaje import PuntajeArea, calcular
+from .regla import Negacion, Regla
 from .respuestas import Respuestas
 from .resultado import PasoTraza, Producto, Resultado, ResultadoArea, Validado
 

@@ -1,0 +1,86 @@
+"""A rule as the engine and the explanation see it: conditions and conclusions.
+
+Built from the rule files by ``lenguaje.py``; compiled to experta by
+``compilador.py``; re-checked condition by condition by ``explicacion.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .restricciones import Operacion, Restriccion
+
+PLANTILLA = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Patron:
+    tipo: str
+    restricciones: tuple[tuple[str, Restriccion], ...]
+
+    def variables(self) -> set[str]:
+        return {r.variable for _, r in self.restricciones if r.variable}
+
+
+@dataclass(frozen=True)
+class Negacion:
+    patron: Patron
+
+
+@dataclass(frozen=True)
+class Compara:
+    izquierda: str  # variable name
+    operacion: Operacion  # operand is a literal, or None when `derecha` is set
+    derecha: str | None = None  # variable name on the right
+
+
+Condicion = Patron | Negacion | Compara
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    tipo: str
+    campos: tuple[tuple[str, Any], ...]  # value: literal, ("?", var) or ("texto", template)
+
+    def instanciar(self, vinculos: Mapping[str, Any]) -> dict[str, Any]:
+        resultado = {}
+        for campo, valor in self.campos:
+            if isinstance(valor, tuple) and valor[0] == "?":
+                resultado[campo] = vinculos[valor[1]]
+            elif isinstance(valor, tuple) and valor[0] == "texto":
+                resultado[campo] = PLANTILLA.sub(
+                    lambda m: _como_texto(vinculos.get(m.group(1), m.group(0))), valor[1]
+                )
+            else:
+                resultado[campo] = valor
+        return resultado
+
+    def valor(self, campo: str) -> Any:
+        return dict(self.campos).get(campo)
+
+
+def _como_texto(valor: Any) -> str:
+    if isinstance(valor, list | tuple):
+        return ", ".join(str(v) for v in valor)
+    return str(valor)
+
+
+@dataclass(frozen=True)
+class Regla:
+    id: str
+    descripcion: str
+    fuente: str
+    prioridad: int
+    condiciones: tuple[Condicion, ...]
+    conclusiones: tuple[Conclusion, ...]
+    archivo: str
+    linea: int | None
+
+    def lugar(self) -> str:
+        return f"{self.archivo}:{self.linea}" if self.linea else self.archivo
+
+    def patrones(self) -> list[Patron]:
+        return [c for c in self.condiciones if isinstance(c, Patron)]
