@@ -8,6 +8,7 @@ is reported at the line a consultant sees in the editor. YAML 1.2 also keeps
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -90,7 +91,7 @@ class Documento:
             loc = [p for p in err["loc"] if not _es_etiqueta_interna(p)]
             mensaje = traducir(err)
             if err["type"] == "extra_forbidden":
-                mensaje += sugerencia(str(loc[-1]), _campos_vecinos(self.datos, loc, modelo))
+                mensaje += sugerencia(str(loc[-1]), _campos_vecinos(modelo))
             problemas.append(self.problema(loc, mensaje))
         return problemas
 
@@ -102,7 +103,8 @@ def _es_etiqueta_interna(parte: Any) -> bool:
     )
 
 
-def _campos_vecinos(datos: Any, loc: Sequence[Any], modelo: type[BaseModel]) -> list[str]:
+@functools.cache
+def _campos_vecinos(modelo: type[BaseModel]) -> list[str]:
     """Names a misspelt key was probably meant to be: the fields of the models."""
     nombres: set[str] = set()
     vistos: set[type] = set()

@@ -16,7 +16,6 @@ from pydantic import Field, model_validator
 from .archivos_yaml import Documento, leer
 from .cuestionario import NO_SABE, Cuestionario, Estricto, Slug
 from .errores import ErrorEntrada, Problema, sugerencia
-from .restricciones import interpretar
 
 
 class Territorio(Estricto):
@@ -144,7 +143,7 @@ def _revisar_cuestionario(cuestionario: Cuestionario, doc: Documento) -> None:
                 continue
             base = cuestionario.preguntas[vistas[cond.pregunta]]
             try:
-                restriccion = interpretar(cond.valor, {})
+                restriccion = cond.restriccion
                 for op in restriccion.operaciones:
                     operandos = op.operando if isinstance(op.operando, tuple) else (op.operando,)
                     for v in operandos:

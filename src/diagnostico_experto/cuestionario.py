@@ -60,7 +60,9 @@ class CondicionPregunta(Estricto):
     pregunta: str
     valor: Any
 
+    @cached_property
     def restriccion(self) -> Restriccion:
+        """Parsed once: skip logic runs for every question of every comuna."""
         return interpretar(self.valor, {})
 
 
@@ -246,6 +248,6 @@ class Cuestionario(Estricto):
             valor = respuestas.get(condicion.pregunta)
             if valor is None or valor == NO_SABE:
                 return False
-            if not condicion.restriccion().cumple(valor):
+            if not condicion.restriccion.cumple(valor):
                 return False
         return True

@@ -64,11 +64,8 @@ class Motor:
         hechos: list[Any],
         disparos: list[Disparo],
     ) -> Resultado:
-        def de_tipo(tipo: str) -> list[dict[str, Any]]:
-            return de_tipo_en(hechos, tipo)
-
-        niveles = {d["area"]: d for d in de_tipo("nivel")}
-        vigentes = {d["area"]: d for d in de_tipo("nivel_vigente")}
+        niveles = {d["area"]: d for d in de_tipo_en(hechos, "nivel")}
+        vigentes = {d["area"]: d for d in de_tipo_en(hechos, "nivel_vigente")}
         sin_nivel = [a for a in AREAS if a not in niveles or a not in vigentes]
         if sin_nivel:
             raise ErrorEntrada.uno(
@@ -95,7 +92,7 @@ class Motor:
         productos = sorted(
             (
                 Producto(**{k: d[k] for k in ("area", "nivel", "texto", "regla")})
-                for d in de_tipo("producto")
+                for d in de_tipo_en(hechos, "producto")
             ),
             key=lambda p: (orden.get(p.area, 99), p.regla),
         )
