@@ -28,6 +28,7 @@ from .restricciones import Restriccion
 _raiz_tenia_manejadores = bool(logging.root.handlers)
 from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P  # noqa: E402
 from experta import Rule as RuleExperta  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
 
 if not _raiz_tenia_manejadores:
     for _manejador in list(logging.root.handlers):
@@ -47,11 +48,27 @@ class Disparo:
     declarados: list[Any]
 
 
+class _OrdenEstable(DepthStrategy):
+    """experta's depth strategy with a fixed tie-break.
+
+    Two activations with the same salience and the same facts (a product and
+    the hours drawn from one nivel vigente) would otherwise fire in an order
+    that depends on hash randomisation; here they fire in rule-file order, so
+    the trace is the same in every process.
+    """
+
+    def get_key(self, activation: Any) -> Any:
+        salience, hechos = super().get_key(activation)
+        return (salience, hechos, -activation.rule._wrapped.orden)
+
+
 class MotorExperta(KnowledgeEngine):
     """The engine class every compiled rule base derives from.
 
     ``disparos`` collects the firings of one run, in order.
     """
+
+    __strategy__ = _OrdenEstable
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,11 +77,11 @@ class MotorExperta(KnowledgeEngine):
 
 def compilar(reglas: list[Regla]) -> type[MotorExperta]:
     """One engine class holding every rule; instantiate it once and reuse it."""
-    atributos = {f"regla_{i:04d}": _regla(r) for i, r in enumerate(reglas)}
+    atributos = {f"regla_{i:04d}": _regla(r, i) for i, r in enumerate(reglas)}
     return type("MotorDiagnostico", (MotorExperta,), atributos)
 
 
-def _regla(regla: Regla) -> RuleExperta:
+def _regla(regla: Regla, orden: int) -> RuleExperta:
     elementos: list[Any] = []
     n_capturados = 0
     for condicion in regla.condiciones:
@@ -78,7 +95,7 @@ def _regla(regla: Regla) -> RuleExperta:
         guardia = _guardia(conclusion)
         if guardia is not None:
             elementos.append(guardia)
-    return RuleExperta(*elementos, salience=regla.prioridad)(_accion(regla, n_capturados))
+    return RuleExperta(*elementos, salience=regla.prioridad)(_accion(regla, n_capturados, orden))
 
 
 def _patron(patron: Patron) -> Any:
@@ -135,7 +152,7 @@ def _guardia(conclusion: Conclusion) -> Any:
     return NOT(TIPOS[conclusion.tipo].clase(**campos))
 
 
-def _accion(regla: Regla, n_capturados: int) -> Callable[..., None]:
+def _accion(regla: Regla, n_capturados: int, orden: int) -> Callable[..., None]:
     def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
         hechos = [contexto[f"{PREFIJO_HECHO}{i}"] for i in range(n_capturados)]
         vinculos = {
@@ -147,9 +164,14 @@ def _accion(regla: Regla, n_capturados: int) -> Callable[..., None]:
         for conclusion in regla.conclusiones:
             campos = conclusion.instanciar(vinculos)
             campos["regla"] = regla.id
-            declarados.append(motor.declare(TIPOS[conclusion.tipo].nuevo(**campos)))
+            if conclusion.parametros:
+                campos["parametros"] = dict(conclusion.parametros)
+            hecho = motor.declare(TIPOS[conclusion.tipo].nuevo(**campos))
+            if hecho is not None:  # None: the same fact was already declared
+                declarados.append(hecho)
         motor.disparos.append(Disparo(regla, hechos, vinculos, declarados))
 
     accion.__name__ = regla.id
     accion.__qualname__ = regla.id
+    accion.orden = orden  # type: ignore[attr-defined]
     return accion

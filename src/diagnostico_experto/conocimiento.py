@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from .archivos_yaml import Documento, leer
-from .cuestionario import NO_SABE, Cuestionario, Estricto, Slug
+from .cuestionario import LISTAS_CATALOGO, NO_SABE, Cuestionario, Estricto, Slug
 from .errores import ErrorEntrada, Problema, sugerencia
 
 
@@ -43,21 +43,36 @@ class Elemento(Estricto):
     nombre: str
 
 
+class AreaProceso(Elemento):
+    descripcion: str = ""
+    fuente: str = ""
+    supuesto: bool = False  # not named by the source: an assumption to review
+
+
 class Catalogo(Estricto):
     """Controlled lists for the services inventory, so rules can join on them."""
 
     etapas: list[Elemento] = Field(min_length=1)
     clientes: list[Elemento] = Field(min_length=1)
     origenes: list[Elemento] = Field(min_length=1)
+    areas_proceso: list[AreaProceso] = Field(min_length=1)
+    area_proceso_por_defecto: str
 
     @model_validator(mode="after")
     def _ids_unicos(self) -> Catalogo:
-        for lista in ("etapas", "clientes", "origenes"):
+        for lista in LISTAS_CATALOGO:
             ids = [e.id for e in getattr(self, lista)]
             repetidos = sorted({i for i in ids if ids.count(i) > 1})
             if repetidos:
                 raise ValueError(f"en «{lista}» hay identificadores repetidos: {repetidos}")
+        if self.area_proceso_por_defecto not in self.ids("areas_proceso"):
+            raise ValueError(
+                f"«area_proceso_por_defecto: {self.area_proceso_por_defecto}» no está en «areas_proceso»"
+            )
         return self
+
+    def ids(self, lista: str) -> list[str]:
+        return [e.id for e in getattr(self, lista)]
 
     def nombre(self, lista: str, id_: str) -> str:
         return next((e.nombre for e in getattr(self, lista) if e.id == id_), id_)
@@ -113,14 +128,35 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
         raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
     docs = {
         n: leer(carpeta / f"{n}.yaml")
-        for n in ("comunas", "servicios", "parametros", "cuestionario")
+        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario")
     }
     comunas = docs["comunas"].validar(ArchivoComunas)
     catalogo = docs["servicios"].validar(Catalogo)
-    parametros = docs["parametros"].validar(ArchivoParametros).parametros
-    cuestionario = docs["cuestionario"].validar(Cuestionario)
+    parametros = _parametros(docs["parametros"], docs["horas"])
+    cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})
     _revisar_cuestionario(cuestionario, docs["cuestionario"])
     return Conocimiento(carpeta, comunas.territorios, catalogo, parametros, cuestionario)
+
+
+def _parametros(*docs: Documento) -> dict[str, Parametro]:
+    """One namespace for every parameter file: a name may be defined only once."""
+    parametros: dict[str, Parametro] = {}
+    origen: dict[str, Documento] = {}
+    problemas = []
+    for doc in docs:
+        for nombre, parametro in doc.validar(ArchivoParametros).parametros.items():
+            if nombre in parametros:
+                problemas.append(
+                    doc.problema(
+                        ("parametros", nombre),
+                        f"parámetro «{nombre}» repetido; ya está en {origen[nombre].ruta}",
+                    )
+                )
+            parametros[nombre] = parametro
+            origen[nombre] = doc
+    if problemas:
+        raise ErrorEntrada(problemas)
+    return parametros
 
 
 def _revisar_cuestionario(cuestionario: Cuestionario, doc: Documento) -> None:

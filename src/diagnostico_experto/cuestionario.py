@@ -10,7 +10,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .restricciones import Restriccion, interpretar
 
@@ -18,6 +25,7 @@ AREAS = ("estrategia", "estructura", "procesos", "productos")
 TRANSVERSAL = "transversal"
 NIVELES = ("alto", "medio", "bajo")
 NO_SABE = "no_sabe"
+LISTAS_CATALOGO = ("etapas", "clientes", "origenes", "areas_proceso")
 
 Area = Literal["estrategia", "estructura", "procesos", "productos", "transversal"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
@@ -81,6 +89,23 @@ class Pregunta(Estricto):
     no_sabe: bool = False
     peso: float = Field(default=1.0, ge=0)
     aplica_si: list[CondicionPregunta] = []
+    opciones_de: str | None = None  # a list of servicios.yaml that supplies the options
+
+    @model_validator(mode="before")
+    @classmethod
+    def _opciones_del_catalogo(cls, datos: Any, info: ValidationInfo) -> Any:
+        """Options drawn from the services catalogue, so one list serves both."""
+        if not isinstance(datos, dict) or not datos.get("opciones_de"):
+            return datos
+        catalogo = (info.context or {}).get("catalogo")
+        lista = datos["opciones_de"]
+        if catalogo is None or lista not in LISTAS_CATALOGO:
+            raise ValueError(
+                f"«opciones_de: {lista}» debe ser una lista de servicios.yaml: "
+                + ", ".join(LISTAS_CATALOGO)
+            )
+        generadas = [{"valor": e.id, "texto": e.nombre} for e in getattr(catalogo, lista)]
+        return {**datos, "opciones": generadas + list(datos.get("opciones") or [])}
 
     @model_validator(mode="after")
     def _coherente(self) -> Pregunta:

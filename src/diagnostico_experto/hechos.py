@@ -17,7 +17,8 @@ from experta import Fact
 from .conocimiento import Conocimiento
 from .cuestionario import AREAS, NIVELES, TRANSVERSAL
 from .puntaje import PuntajeArea
-from .respuestas import Respuestas
+from .regla import lista_legible
+from .respuestas import Respuestas, Servicio
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,31 @@ TIPOS: dict[str, TipoHecho] = {
         _tipo(
             "servicio",
             "un servicio del inventario",
-            ("nombre", "unidad", "origen", "clientes", "etapas"),
+            ("nombre", "unidad", "origen", "clientes", "etapas", "area_proceso"),
+        ),
+        _tipo(
+            "inventario",
+            "el inventario de servicios en su conjunto",
+            ("n_servicios", "n_unidades", "unidades"),
+        ),
+        _tipo(
+            "par_servicios",
+            "dos servicios que comparten clientes y etapas",
+            (
+                "servicios",
+                "unidades",
+                "clientes",
+                "etapas",
+                "n_etapas",
+                "misma_unidad",
+                "nombres_clientes",
+                "nombres_etapas",
+            ),
+        ),
+        _tipo(
+            "area_proceso",
+            "un área de procesos estratégicos (servicios.yaml)",
+            ("id", "nombre", "supuesto"),
         ),
         _tipo(
             "etapa",
@@ -85,6 +110,32 @@ TIPOS: dict[str, TipoHecho] = {
             conclusion=True,
         ),
         _tipo(
+            "fusion",
+            "una propuesta de fusión de procesos o de coordinación de etapas",
+            ("servicios", "unidades", "etapas", "tipo", "texto"),
+            conclusion=True,
+        ),
+        _tipo(
+            "vacio",
+            "un vacío en el par estrategia–servicios",
+            ("tipo", "area_proceso", "texto", "servicio"),
+            conclusion=True,
+            opcionales=("servicio",),
+        ),
+        _tipo(
+            "ajuste_estructura",
+            "un ajuste de la estructura de fomento productivo",
+            ("texto",),
+            conclusion=True,
+        ),
+        _tipo(
+            "horas",
+            "horas de acompañamiento (por área, o de otras actividades si no lleva área)",
+            ("concepto", "horas", "area"),
+            conclusion=True,
+            opcionales=("area",),
+        ),
+        _tipo(
             "marca",
             "una conclusión intermedia con nombre, para encadenar reglas",
             ("nombre", "area", "texto"),
@@ -94,6 +145,8 @@ TIPOS: dict[str, TipoHecho] = {
     )
 }
 CLASE_A_TIPO = {t.clase: t for t in TIPOS.values()}
+TIPOS_FUSION = ("fusion", "coordinacion")
+TIPOS_VACIO = ("area_sin_servicios", "servicio_sin_lineamiento")
 
 
 def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | None:
@@ -105,12 +158,16 @@ def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | No
         return list(NIVELES)
     if tipo == "respuesta" and campo == "pregunta":
         return [p.id for p in conocimiento.cuestionario.preguntas]
-    if tipo == "etapa" and campo == "etapa":
-        return [e.id for e in catalogo.etapas]
-    if tipo == "etapa" and campo == "cliente":
-        return [e.id for e in catalogo.clientes]
+    if (tipo, campo) in (("etapa", "etapa"), ("servicio", "etapas"), ("par_servicios", "etapas")):
+        return catalogo.ids("etapas")
+    if (tipo, campo) in (("etapa", "cliente"), ("servicio", "clientes"), ("par_servicios", "clientes")):
+        return catalogo.ids("clientes")
     if campo == "origen":
-        return [e.id for e in catalogo.origenes]
+        return catalogo.ids("origenes")
+    if campo == "area_proceso" or (tipo, campo) == ("area_proceso", "id"):
+        return catalogo.ids("areas_proceso")
+    if campo == "tipo" and tipo in ("fusion", "vacio"):
+        return list(TIPOS_FUSION if tipo == "fusion" else TIPOS_VACIO)
     if tipo == "comuna" and campo == "nombre":
         return conocimiento.comunas()
     return None
@@ -131,6 +188,17 @@ def hechos_de(
                 area=p.area, valor=p.valor, completo=p.completo, desconocidas=p.desconocidas
             )
         )
+    for area in conocimiento.catalogo.areas_proceso:
+        hechos.append(
+            TIPOS["area_proceso"].nuevo(id=area.id, nombre=area.nombre, supuesto=area.supuesto)
+        )
+    unidades = list(dict.fromkeys(s.unidad for s in respuestas.servicios))
+    hechos.append(
+        TIPOS["inventario"].nuevo(
+            n_servicios=len(respuestas.servicios), n_unidades=len(unidades), unidades=unidades
+        )
+    )
+    hechos.extend(_pares(respuestas.servicios, conocimiento))
     for s in respuestas.servicios:
         hechos.append(
             TIPOS["servicio"].nuevo(
@@ -139,6 +207,7 @@ def hechos_de(
                 origen=s.origen,
                 clientes=list(s.clientes),
                 etapas=list(s.etapas),
+                area_proceso=s.area_proceso,
             )
         )
         for cliente in s.clientes:
@@ -157,6 +226,36 @@ def hechos_de(
             TIPOS["validacion"].nuevo(area=area, nivel=v.nivel, justificacion=v.justificacion)
         )
     return hechos
+
+
+def _pares(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]:
+    """Each pair of services that share clients and stages, once, in inventory order.
+
+    Counting shared stages is what lets a rule tell a fusion of processes from
+    the coordination of one stage (§6.2.4 c, note 7: the same stage run twice
+    for the same clients by different programmes).
+    """
+    catalogo = conocimiento.catalogo
+    pares = []
+    for i, a in enumerate(servicios):
+        for b in servicios[i + 1 :]:
+            clientes = [c for c in a.clientes if c in b.clientes]
+            etapas = [e for e in a.etapas if e in b.etapas]
+            if not clientes or not etapas:
+                continue
+            pares.append(
+                TIPOS["par_servicios"].nuevo(
+                    servicios=[a.nombre, b.nombre],
+                    unidades=list(dict.fromkeys([a.unidad, b.unidad])),
+                    clientes=clientes,
+                    etapas=etapas,
+                    n_etapas=len(etapas),
+                    misma_unidad=a.unidad == b.unidad,
+                    nombres_clientes=[catalogo.nombre("clientes", c).lower() for c in clientes],
+                    nombres_etapas=[catalogo.nombre("etapas", e).lower() for e in etapas],
+                )
+            )
+    return pares
 
 
 def tipo_de(hecho: Fact) -> TipoHecho:
@@ -193,7 +292,8 @@ def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
         ),
         "servicio": lambda: (
             f"Servicio «{d['nombre']}» (unidad {d['unidad']}, origen "
-            f"{catalogo.nombre('origenes', d['origen'])})"
+            f"{catalogo.nombre('origenes', d['origen'])}, área "
+            f"{catalogo.nombre('areas_proceso', d['area_proceso'])})"
         ),
         "etapa": lambda: (
             f"Etapa «{catalogo.nombre('etapas', d['etapa'])}» de «{d['servicio']}» "
@@ -207,6 +307,27 @@ def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
         "nivel_vigente": lambda: f"Nivel vigente de {nombre_area(d['area'])}: {d['nivel']}",
         "producto": lambda: (
             f"Producto para {nombre_area(d['area'])} (nivel {d['nivel']}): {d['texto']}"
+        ),
+        "inventario": lambda: (
+            f"Inventario: {d['n_servicios']} servicios en {d['n_unidades']} unidades"
+            + (f" ({lista_legible(d['unidades'])})" if d["unidades"] else "")
+        ),
+        "par_servicios": lambda: (
+            f"«{d['servicios'][0]}» ({d['unidades'][0]}) y «{d['servicios'][1]}» "
+            f"({d['unidades'][-1]}) comparten {d['n_etapas']} etapa(s) "
+            f"({lista_legible(d['nombres_etapas'])}) para {lista_legible(d['nombres_clientes'])}"
+        ),
+        "area_proceso": lambda: (
+            f"Área de procesos «{d['nombre']}»" + (" (supuesto)" if d["supuesto"] else "")
+        ),
+        "fusion": lambda: d["texto"],
+        "vacio": lambda: f"Vacío en el par estrategia–servicios: {d['texto']}",
+        "ajuste_estructura": lambda: f"Ajuste de estructura: {d['texto']}",
+        "horas": lambda: (
+            f"{d['horas']:g} h de acompañamiento"
+            + (f" en {nombre_area(d['area'])}" if d.get("area") else "")
+            + f": {d['concepto']}"
+            + "".join(f" (parámetro {p})" for p in (d.get("parametros") or {}).values())
         ),
         "marca": lambda: f"{d.get('texto') or d['nombre']}",
     }

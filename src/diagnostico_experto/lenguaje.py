@@ -6,6 +6,7 @@ one rule per row). Conditions are one-key mappings:
 - ``<tipo>: {campo: restricción, ...}``  a fact of that type must exist
 - ``no: {<tipo>: {...}}``                no such fact may exist (negation)
 - ``compara: [?a, operador, ?b]``        a comparison between bound values
+                                         (also ``en``/``fuera_de`` a bound list)
 
 Conclusions are ``<tipo>: {campo: valor}`` for the types rules may assert;
 values may be literals, ``$parámetros``, ``?variables`` or texts with
@@ -287,10 +288,9 @@ class _Lector:
             )
             return None
         izquierda, operador, derecha = (simple(x) for x in cuerpo)
-        comparadores = [o for o in OPERADORES if o not in ("en", "fuera_de", "contiene")]
-        if operador not in comparadores:
+        if operador not in OPERADORES:
             self._error(
-                loc, f"operador «{operador}» no válido en «compara»; use: {', '.join(comparadores)}"
+                loc, f"operador «{operador}» no válido en «compara»; use: {', '.join(OPERADORES)}"
             )
             return None
         for v in (izquierda, derecha):
@@ -329,6 +329,7 @@ class _Lector:
             return None
         definicion = TIPOS[tipo]
         valores = []
+        parametros = []
         for campo in definicion.campos:
             if campo not in campos and campo not in definicion.opcionales:
                 self._error((*loc, tipo), f"falta el campo «{campo}» en la conclusión «{tipo}»")
@@ -356,6 +357,7 @@ class _Lector:
                     )
                     continue
                 valores.append((campo, self.parametros[nombre]))
+                parametros.append((campo, nombre))
                 continue
             if isinstance(valor, str) and PLANTILLA.search(valor):
                 for variable in PLANTILLA.findall(valor):
@@ -375,7 +377,7 @@ class _Lector:
                 )
                 continue
             valores.append((campo, valor))
-        return Conclusion(str(tipo), tuple(valores))
+        return Conclusion(str(tipo), tuple(valores), tuple(parametros))
 
 
 def _legible(ruta: Path) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import propuesta
 from .compilador import Disparo, MotorExperta, compilar
 from .conocimiento import Conocimiento, cargar_conocimiento
 from .cuestionario import AREAS
@@ -94,7 +95,7 @@ class Motor:
                 Producto(**{k: d[k] for k in ("area", "nivel", "texto", "regla")})
                 for d in de_tipo_en(hechos, "producto")
             ),
-            key=lambda p: (orden.get(p.area, 99), p.regla),
+            key=lambda p: (orden.get(p.area, 99), p.regla, p.texto),
         )
         advertencias = list(respuestas.advertencias)
         advertencias += [
@@ -103,6 +104,8 @@ class Motor:
             for a in AREAS
             if not puntajes[a].completo
         ]
+        traza = [self._paso(d) for d in disparos]
+        por_hecho = propuesta.fundamentos(disparos, traza)
         return Resultado(
             comuna=respuestas.comuna,
             ugt=respuestas.ugt,
@@ -110,8 +113,12 @@ class Motor:
             ilustrativo=respuestas.ilustrativo,
             areas=areas,
             productos=productos,
+            fusiones=propuesta.fusiones(hechos, por_hecho),
+            vacios=propuesta.vacios(hechos, por_hecho),
+            ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
+            horas=propuesta.horas(hechos),
             advertencias=advertencias,
-            traza=[self._paso(d) for d in disparos],
+            traza=traza,
         )
 
     def _paso(self, disparo: Disparo) -> PasoTraza:

@@ -7,7 +7,7 @@ Built from the rule files by ``lenguaje.py``; compiled to experta by
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ Condicion = Patron | Negacion | Compara
 class Conclusion:
     tipo: str
     campos: tuple[tuple[str, Any], ...]  # value: literal, ("?", var) or ("texto", template)
+    parametros: tuple[tuple[str, str], ...] = ()  # (field, parameter name) of "$" values
 
     def instanciar(self, vinculos: Mapping[str, Any]) -> dict[str, Any]:
         resultado = {}
@@ -63,9 +64,13 @@ class Conclusion:
 
 
 def _como_texto(valor: Any) -> str:
-    if isinstance(valor, list | tuple):
-        return ", ".join(str(v) for v in valor)
-    return str(valor)
+    return lista_legible(valor) if isinstance(valor, list | tuple) else str(valor)
+
+
+def lista_legible(valores: Iterable[Any]) -> str:
+    """["a", "b", "c"] as Spanish prose: "a, b y c"."""
+    textos = [str(v) for v in valores]
+    return " y ".join(textos) if len(textos) < 3 else ", ".join(textos[:-1]) + " y " + textos[-1]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class Servicio(_Modelo):
     origen: str
     clientes: list[str] = Field(min_length=1)
     etapas: list[str] = Field(min_length=1)
+    area_proceso: str | None = None  # None: the catalogue's default area
 
 
 class Integrante(_Modelo):
@@ -131,13 +132,18 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             )
 
     catalogo = conocimiento.catalogo
-    for i, servicio in enumerate(archivo.servicios):
+    servicios = [
+        s.model_copy(update={"area_proceso": s.area_proceso or catalogo.area_proceso_por_defecto})
+        for s in archivo.servicios
+    ]
+    for i, servicio in enumerate(servicios):
         for lista, campo, valores in (
             ("origenes", "origen", [servicio.origen]),
             ("clientes", "clientes", servicio.clientes),
             ("etapas", "etapas", servicio.etapas),
+            ("areas_proceso", "area_proceso", [servicio.area_proceso]),
         ):
-            ids = [e.id for e in getattr(catalogo, lista)]
+            ids = catalogo.ids(lista)
             for valor in valores:
                 if valor not in ids:
                     problemas.append(
@@ -164,7 +170,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
         ilustrativo=archivo.ilustrativo,
         nota=archivo.nota,
         respuestas=respuestas,
-        servicios=archivo.servicios,
+        servicios=servicios,
         mesa=archivo.mesa,
         validacion=dict(archivo.validacion),
         advertencias=advertencias,

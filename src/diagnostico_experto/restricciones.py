@@ -71,10 +71,10 @@ class Operacion:
                 return bool(funcion(valor, self.operando))
             except TypeError:
                 return False
-        if self.operador == "en":
-            return valor in self.operando
-        if self.operador == "fuera_de":
-            return valor not in self.operando
+        if self.operador in _CONJUNTOS:
+            if not isinstance(self.operando, list | tuple):
+                return False  # e.g. a "no sé" bound where a list was expected
+            return (valor in self.operando) == (self.operador == "en")
         # contiene
         return isinstance(valor, list | tuple) and self.operando in valor
 

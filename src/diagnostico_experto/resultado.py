@@ -1,7 +1,9 @@
 """The result of evaluating one comuna: the JSON contract of DESIGN.md.
 
 Keys may be added but never renamed: scripts read ``areas``, ``productos``,
-``fusiones``, ``ajustes_estructura``, ``horas`` and ``traza``.
+``fusiones``, ``ajustes_estructura``, ``horas`` and ``traza``. Added here:
+``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, and the
+``fundamento`` of each proposal (the facts that made its rule fire).
 """
 
 from __future__ import annotations
@@ -36,21 +38,45 @@ class Producto(BaseModel):
 
 class Fusion(BaseModel):
     servicios: list[str]
-    etapa: str
+    etapa: str  # the shared stage; for a fusion, the shared stages joined by ", "
     tipo: str  # "fusion" | "coordinacion"
     texto: str
     regla: str
+    etapas: list[str]
+    unidades: list[str]
+    fundamento: list[str] = []  # the facts behind it, in Spanish
+
+
+class Vacio(BaseModel):
+    """A gap in the estrategia–servicios pair."""
+
+    tipo: str  # "area_sin_servicios" | "servicio_sin_lineamiento"
+    area_proceso: str
+    servicio: str | None = None
+    texto: str
+    regla: str
+    fundamento: list[str] = []
 
 
 class Ajuste(BaseModel):
     texto: str
     regla: str
+    fundamento: list[str] = []
+
+
+class LineaHoras(BaseModel):
+    area: str | None  # None: other activities
+    concepto: str
+    horas: float
+    regla: str
+    parametro: str | None = None
 
 
 class Horas(BaseModel):
     por_area: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(AREAS, 0))
     otras: dict[str, float] = {}
     total: float = 0
+    detalle: list[LineaHoras] = []  # one line per rule conclusion, with its parameter
 
 
 class PasoTraza(BaseModel):
@@ -68,6 +94,7 @@ class Resultado(BaseModel):
     areas: dict[str, ResultadoArea]
     productos: list[Producto]
     fusiones: list[Fusion] = []
+    vacios: list[Vacio] = []
     ajustes_estructura: list[Ajuste] = []
     horas: Horas = Field(default_factory=Horas)
     advertencias: list[str] = []
