@@ -147,6 +147,14 @@ TIPOS: dict[str, TipoHecho] = {
 CLASE_A_TIPO = {t.clase: t for t in TIPOS.values()}
 TIPOS_FUSION = ("fusion", "coordinacion")
 TIPOS_VACIO = ("area_sin_servicios", "servicio_sin_lineamiento")
+_LISTAS_DEL_CATALOGO = {  # field -> the servicios.yaml list its values come from
+    "etapa": "etapas",
+    "etapas": "etapas",
+    "cliente": "clientes",
+    "clientes": "clientes",
+    "origen": "origenes",
+    "area_proceso": "areas_proceso",
+}
 
 
 def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | None:
@@ -158,13 +166,10 @@ def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | No
         return list(NIVELES)
     if tipo == "respuesta" and campo == "pregunta":
         return [p.id for p in conocimiento.cuestionario.preguntas]
-    if (tipo, campo) in (("etapa", "etapa"), ("servicio", "etapas"), ("par_servicios", "etapas")):
-        return catalogo.ids("etapas")
-    if (tipo, campo) in (("etapa", "cliente"), ("servicio", "clientes"), ("par_servicios", "clientes")):
-        return catalogo.ids("clientes")
-    if campo == "origen":
-        return catalogo.ids("origenes")
-    if campo == "area_proceso" or (tipo, campo) == ("area_proceso", "id"):
+    lista = _LISTAS_DEL_CATALOGO.get(campo)
+    if lista and tipo in ("etapa", "servicio", "par_servicios", "vacio"):
+        return catalogo.ids(lista)
+    if (tipo, campo) == ("area_proceso", "id"):
         return catalogo.ids("areas_proceso")
     if campo == "tipo" and tipo in ("fusion", "vacio"):
         return list(TIPOS_FUSION if tipo == "fusion" else TIPOS_VACIO)

@@ -18,7 +18,9 @@ Fundamentos = dict[int, list[str]]  # id(fact) -> the facts behind it
 
 def fundamentos(disparos: list[Any], traza: list[PasoTraza]) -> Fundamentos:
     """For each concluded fact, the described facts of the firing that declared it."""
-    return {id(h): paso.hechos for d, paso in zip(disparos, traza, strict=True) for h in d.declarados}
+    return {
+        id(h): paso.hechos for d, paso in zip(disparos, traza, strict=True) for h in d.declarados
+    }
 
 
 def _de_tipo(hechos: list[Any], tipo: str) -> list[tuple[int, dict[str, Any]]]:
@@ -54,7 +56,9 @@ def vacios(hechos: list[Any], por_hecho: Fundamentos) -> list[Vacio]:
         )
         for clave, d in _de_tipo(hechos, "vacio")
     ]
-    return sorted(resultado, key=lambda v: (v.servicio is not None, v.area_proceso, v.servicio or ""))
+    return sorted(
+        resultado, key=lambda v: (v.servicio is not None, v.area_proceso, v.servicio or "")
+    )
 
 
 def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
