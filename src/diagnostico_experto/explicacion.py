@@ -13,10 +13,10 @@ from typing import Any
 
 from .conocimiento import Conocimiento
 from .cuestionario import AREAS, NIVELES
-from .hechos import TIPOS, datos
+from .descripciones import describir_patron, literal
+from .hechos import datos
 from .motor import Evaluacion, de_tipo_en
 from .regla import Compara, Condicion, Negacion, Patron, Regla
-from .restricciones import Restriccion
 from .resultado import PasoTraza
 
 
@@ -123,49 +123,10 @@ def _texto(condicion: Condicion, conocimiento: Conocimiento, evaluacion: Evaluac
     )
 
 
-def describir_patron(patron: Patron, conocimiento: Conocimiento) -> str:
-    """A condition as a consultant reads it."""
-    campos = dict(patron.restricciones)
-    cuestionario = conocimiento.cuestionario
-    if patron.tipo == "respuesta" and "pregunta" in campos and _literal(campos["pregunta"]):
-        pregunta = cuestionario.por_id[_literal(campos["pregunta"])]
-        valor = campos.get("valor")
-        detalle = f" {_restriccion_legible(valor, pregunta.etiqueta)}" if valor else " respondida"
-        return f"{pregunta.id} «{pregunta.texto}»{detalle}"
-    if patron.tipo == "puntaje" and "area" in campos and _literal(campos["area"]):
-        area = cuestionario.areas[_literal(campos["area"])].nombre.lower()
-        partes = [f"% de logro de {area}"]
-        if "valor" in campos:
-            partes.append(campos["valor"].texto())
-        if "completo" in campos and _literal(campos["completo"]) is True:
-            partes.append("con el área completa")
-        return " ".join(partes)
-    filtros = [f"{c} {r.texto()}" for c, r in patron.restricciones if r.operaciones]
-    return TIPOS[patron.tipo].descripcion + (f" ({', '.join(filtros)})" if filtros else "")
-
-
-def _literal(restriccion: Restriccion) -> Any:
-    ops = restriccion.operaciones
-    return ops[0].operando if len(ops) == 1 and ops[0].operador == "igual" else None
-
-
-def _restriccion_legible(restriccion: Restriccion, etiqueta: Any) -> str:
-    partes = []
-    for op in restriccion.operaciones:
-        if op.operador == "igual":
-            partes.append(f"= «{etiqueta(op.operando)}»")
-        elif op.operador in ("en", "fuera_de"):
-            nombres = ", ".join(f"«{etiqueta(v)}»" for v in op.operando)
-            partes.append(("es uno de " if op.operador == "en" else "no es ninguno de ") + nombres)
-        else:
-            partes.append(op.texto())
-    return " y ".join(partes)
-
-
 def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evaluacion) -> str:
     campos = dict(patron.restricciones)
     if patron.tipo == "respuesta" and "pregunta" in campos:
-        id_ = _literal(campos["pregunta"])
+        id_ = literal(campos["pregunta"])
         valor = evaluacion.respuestas.respuestas.get(id_)
         pregunta = conocimiento.cuestionario.por_id.get(id_)
         if pregunta is None:
@@ -174,7 +135,7 @@ def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evalua
             "sin respuesta" if valor is None else f"«{pregunta.etiqueta(valor)}»"
         )
     if patron.tipo == "puntaje" and "area" in campos:
-        p = evaluacion.puntajes.get(_literal(campos["area"]))
+        p = evaluacion.puntajes.get(literal(campos["area"]))
         if p is None:
             return ""
         actual = "sin datos" if p.valor is None else f"{p.valor:.2f} ({round(p.valor * 100)} %)"

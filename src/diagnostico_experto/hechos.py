@@ -3,12 +3,11 @@
 This table is the vocabulary of the rule language: a rule that names an
 unknown fact type or field is refused when the rule file is loaded, and the
 allowed values of a field (areas, levels, questions, stages…) are checked
-there too. Each fact also knows how to read itself in Spanish, for the trace.
+there too. How each fact reads in Spanish is in ``descripciones.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,6 @@ from experta import Fact
 from .conocimiento import Conocimiento
 from .cuestionario import AREAS, NIVELES, TRANSVERSAL
 from .puntaje import PuntajeArea
-from .regla import lista_legible
 from .respuestas import Respuestas, Servicio
 
 
@@ -272,80 +270,3 @@ def datos(hecho: Fact) -> dict[str, Any]:
     return {
         k: v for k, v in hecho.as_dict().items() if isinstance(k, str) and not k.startswith("__")
     }
-
-
-def _pct(valor: float | None) -> str:
-    return "sin datos" if valor is None else f"{round(valor * 100)} %"
-
-
-def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
-    """One Spanish line a consultant understands."""
-    d = datos(hecho)
-    tipo = tipo_de(hecho).nombre
-    catalogo = conocimiento.catalogo
-    nombre_area = _nombre_area(conocimiento)
-    lectores: dict[str, Callable[[], str]] = {
-        "comuna": lambda: f"Comuna {d['nombre']} (UGT {d['ugt']})",
-        "respuesta": lambda: _describir_respuesta(d, conocimiento),
-        "puntaje": lambda: (
-            f"% de logro de {nombre_area(d['area'])}: {_pct(d['valor'])}"
-            + (
-                ""
-                if d["completo"]
-                else f" (incompleta: {d['desconocidas']} sin respuesta o «no sé»)"
-            )
-        ),
-        "servicio": lambda: (
-            f"Servicio «{d['nombre']}» (unidad {d['unidad']}, origen "
-            f"{catalogo.nombre('origenes', d['origen'])}, área "
-            f"{catalogo.nombre('areas_proceso', d['area_proceso'])})"
-        ),
-        "etapa": lambda: (
-            f"Etapa «{catalogo.nombre('etapas', d['etapa'])}» de «{d['servicio']}» "
-            f"({d['unidad']}) para {catalogo.nombre('clientes', d['cliente'])}"
-        ),
-        "validacion": lambda: (
-            f"La mesa comunal validó {nombre_area(d['area'])} en nivel {d['nivel']}: "
-            f"«{d['justificacion']}»"
-        ),
-        "nivel": lambda: f"Nivel diagnosticado de {nombre_area(d['area'])}: {d['nivel']}",
-        "nivel_vigente": lambda: f"Nivel vigente de {nombre_area(d['area'])}: {d['nivel']}",
-        "producto": lambda: (
-            f"Producto para {nombre_area(d['area'])} (nivel {d['nivel']}): {d['texto']}"
-        ),
-        "inventario": lambda: (
-            f"Inventario: {d['n_servicios']} servicios en {d['n_unidades']} unidades"
-            + (f" ({lista_legible(d['unidades'])})" if d["unidades"] else "")
-        ),
-        "par_servicios": lambda: (
-            f"«{d['servicios'][0]}» ({d['unidades'][0]}) y «{d['servicios'][1]}» "
-            f"({d['unidades'][-1]}) comparten {d['n_etapas']} etapa(s) "
-            f"({lista_legible(d['nombres_etapas'])}) para {lista_legible(d['nombres_clientes'])}"
-        ),
-        "area_proceso": lambda: (
-            f"Área de procesos «{d['nombre']}»" + (" (supuesto)" if d["supuesto"] else "")
-        ),
-        "fusion": lambda: d["texto"],
-        "vacio": lambda: f"Vacío en el par estrategia–servicios: {d['texto']}",
-        "ajuste_estructura": lambda: f"Ajuste de estructura: {d['texto']}",
-        "horas": lambda: (
-            f"{d['horas']:g} h de acompañamiento"
-            + (f" en {nombre_area(d['area'])}" if d.get("area") else "")
-            + f": {d['concepto']}"
-            + "".join(f" (parámetro {p})" for p in (d.get("parametros") or {}).values())
-        ),
-        "marca": lambda: f"{d.get('texto') or d['nombre']}",
-    }
-    return lectores[tipo]()
-
-
-def _nombre_area(conocimiento: Conocimiento) -> Callable[[str], str]:
-    areas = conocimiento.cuestionario.areas
-    return lambda area: areas[area].nombre.lower() if area in areas else str(area)
-
-
-def _describir_respuesta(d: dict[str, Any], conocimiento: Conocimiento) -> str:
-    pregunta = conocimiento.cuestionario.por_id.get(d["pregunta"])
-    if pregunta is None:
-        return f"Respuesta a {d['pregunta']}: {d['valor']}"
-    return f"{pregunta.id} «{pregunta.texto}»: {pregunta.etiqueta(d['valor'])}"

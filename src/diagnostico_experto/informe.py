@@ -13,13 +13,14 @@ import re
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .conocimiento import Conocimiento
+from .descripciones import porcentaje
 from .explicacion import explicar
 from .motor import Evaluacion
-from .regla import Regla
+from .regla import Regla, lista_legible
 
 
-def _pct(valor: float | None) -> str:
-    return "sin datos" if valor is None else f"{round(valor * 100)} %"
+def _num(valor: float) -> str:
+    return f"{valor:g}"
 
 
 def _md(texto: object) -> str:
@@ -36,7 +37,8 @@ def _entorno(html: bool) -> Environment:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-    entorno.globals["pct"] = _pct
+    entorno.globals["pct"] = porcentaje
+    entorno.globals["num"] = _num
     entorno.filters["md"] = _md
     return entorno
 
@@ -53,6 +55,10 @@ def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocim
         "observaciones": respuestas.respuestas.get("T07", ""),
         "nombres": {a: d.nombre for a, d in conocimiento.cuestionario.areas.items()},
         "lugares": {r.id: r.lugar() for r in reglas},
+        "parametros": conocimiento.valores_parametros(),
+        "supuestos": lista_legible(
+            f"«{a.nombre}»" for a in conocimiento.catalogo.areas_proceso if a.supuesto
+        ),
     }
 
 

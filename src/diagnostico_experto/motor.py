@@ -14,8 +14,9 @@ from . import propuesta
 from .compilador import Disparo, MotorExperta, compilar
 from .conocimiento import Conocimiento, cargar_conocimiento
 from .cuestionario import AREAS
+from .descripciones import describir, describir_negacion
 from .errores import ErrorEntrada
-from .hechos import TIPOS, datos, describir, hechos_de, tipo_de
+from .hechos import TIPOS, datos, hechos_de, tipo_de
 from .lenguaje import cargar_reglas
 from .puntaje import PuntajeArea, calcular
 from .regla import Negacion, Regla
@@ -125,7 +126,7 @@ class Motor:
         hechos = [describir(h, self.conocimiento) for h in disparo.hechos]
         for condicion in disparo.regla.condiciones:
             if isinstance(condicion, Negacion):
-                hechos.append(describir_negacion(condicion, disparo.vinculos))
+                hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
         return PasoTraza(
             regla=disparo.regla.id,
             descripcion=disparo.regla.descripcion,
@@ -140,18 +141,3 @@ _CLASES = {t.clase for t in TIPOS.values()}
 def de_tipo_en(hechos: list[Any], tipo: str) -> list[dict[str, Any]]:
     """The fields of the facts of one type."""
     return [datos(h) for h in hechos if tipo_de(h).nombre == tipo]
-
-
-def describir_negacion(negacion: Negacion, vinculos: dict[str, Any]) -> str:
-    """ "No hay …": what a rule required to be absent, with its variables filled in."""
-    patron = negacion.patron
-    partes = []
-    for campo, restriccion in patron.restricciones:
-        if restriccion.variable:
-            partes.append(
-                f"{campo} = {vinculos.get(restriccion.variable, '?' + restriccion.variable)}"
-            )
-        else:
-            partes.append(f"{campo} {restriccion.texto()}")
-    filtro = f" ({', '.join(partes)})" if partes else ""
-    return f"No hay {TIPOS[patron.tipo].descripcion}{filtro}"
