@@ -129,6 +129,8 @@ def _restriccion_legible(restriccion: Restriccion, etiqueta: Any) -> str:
         elif op.operador in ("en", "fuera_de"):
             nombres = ", ".join(f"«{etiqueta(v)}»" for v in op.operando)
             partes.append(("es uno de " if op.operador == "en" else "no es ninguno de ") + nombres)
+        elif op.operador == "contiene":
+            partes.append(f"incluye «{etiqueta(op.operando)}»")
         else:
             partes.append(op.texto())
     return " y ".join(partes)

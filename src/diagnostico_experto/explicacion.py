@@ -14,7 +14,7 @@ from typing import Any
 from .conocimiento import Conocimiento
 from .cuestionario import AREAS, NIVELES
 from .descripciones import describir_patron, literal
-from .hechos import datos
+from .hechos import datos, tipo_de
 from .motor import Evaluacion, de_tipo_en
 from .regla import Compara, Condicion, Negacion, Patron, Regla
 from .resultado import PasoTraza
@@ -90,8 +90,30 @@ def explicar(
     return explicaciones
 
 
+# The parts of the propuesta, in the order the explanation shows them.
+PROPUESTA = {
+    "fusion": "Fusiones de procesos y coordinación de etapas",
+    "vacio": "Vacíos en el par estrategia–servicios",
+    "ajuste_estructura": "Ajustes de estructura",
+    "horas": "Horas de acompañamiento",
+}
+
+
+def explicar_propuesta(evaluacion: Evaluacion) -> dict[str, list[PasoTraza]]:
+    """The firings behind each part of the propuesta (fusions, gaps, adjustments, hours)."""
+    partes: dict[str, list[PasoTraza]] = {tipo: [] for tipo in PROPUESTA}
+    for paso, disparo in zip(evaluacion.resultado.traza, evaluacion.disparos, strict=True):
+        tipos = {tipo_de(h).nombre for h in disparo.declarados}
+        for tipo in tipos & partes.keys():
+            partes[tipo].append(paso)
+    return partes
+
+
 def _es_del_area(declarados: list[Any], area: str) -> bool:
-    return any(datos(h).get("area") == area for h in declarados)
+    """Levels, vigente levels and products of the area; hours go to the propuesta."""
+    return any(
+        datos(h).get("area") == area and tipo_de(h).nombre not in PROPUESTA for h in declarados
+    )
 
 
 def _concluye_nivel(regla: Regla, area: str, nivel: str) -> bool:

@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .conocimiento import Conocimiento
 from .descripciones import porcentaje
-from .explicacion import explicar
+from .explicacion import PROPUESTA, explicar, explicar_propuesta
 from .motor import Evaluacion
 from .regla import Regla, lista_legible
 
@@ -76,10 +76,16 @@ def informe(
 
 def explicacion(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> str:
     explicaciones = explicar(evaluacion, reglas, conocimiento)
-    del_area = {id(p) for e in explicaciones for p in e.pasos}
-    otros = [p for p in evaluacion.resultado.traza if id(p) not in del_area]
+    propuesta = explicar_propuesta(evaluacion)
+    explicados = {id(p) for e in explicaciones for p in e.pasos}
+    explicados |= {id(p) for pasos in propuesta.values() for p in pasos}
+    otros = [p for p in evaluacion.resultado.traza if id(p) not in explicados]
     plantilla = _ENTORNOS["md"].get_template("explicacion.md.j2")
     texto = plantilla.render(
-        explicaciones=explicaciones, otros=otros, **_contexto(evaluacion, reglas, conocimiento)
+        explicaciones=explicaciones,
+        propuesta=propuesta,
+        titulos=PROPUESTA,
+        otros=otros,
+        **_contexto(evaluacion, reglas, conocimiento),
     )
     return re.sub(r"\n{3,}", "\n\n", texto)
