@@ -77,6 +77,10 @@ BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
             "r.yaml:6: validacion.estructura.justificacion: la mesa comunal debe justificar",
         ),
         (
+            BASE + "validacion:\n  estructura: {nivel: alto}\n",
+            "r.yaml:6: validacion.estructura.justificacion: falta este campo obligatorio",
+        ),
+        (
             BASE + "validacion:\n  finanzas: {nivel: alto, justificacion: x}\n",
             "r.yaml:6: validacion.finanzas: valor «finanzas» no permitido",
         ),

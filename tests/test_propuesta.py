@@ -1,0 +1,409 @@
+"""The propuesta de intervención: fusions, gaps, structure adjustments, hours, mesa validation.
+
+Every rule is reached through a real answer file run through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import (
+    EJEMPLOS,
+    archivo_respuestas,
+    copiar_carpetas,
+    correr,
+    escribir_yaml,
+    evaluar_json,
+    extremo,
+    leer_yaml,
+)
+from diagnostico_experto.cuestionario import AREAS
+
+
+def servicio(nombre, unidad, clientes, etapas, area=None, origen="municipal"):
+    datos = {
+        "nombre": nombre,
+        "unidad": unidad,
+        "origen": origen,
+        "clientes": clientes,
+        "etapas": etapas,
+    }
+    if area:
+        datos["area_proceso"] = area
+    return datos
+
+
+def evaluar(capsys, tmp_path, respuestas, servicios, *opciones, **extra):
+    archivo = archivo_respuestas(tmp_path, respuestas, servicios=servicios, **extra)
+    return evaluar_json(capsys, archivo, *opciones)
+
+
+@pytest.fixture
+def peor(conocimiento):
+    return extremo(conocimiento, mejor=False)
+
+
+@pytest.fixture
+def mejor(conocimiento):
+    return extremo(conocimiento, mejor=True)
+
+
+INVENTARIO = [
+    # A and B: same clients, two shared stages -> a fusion (different units)
+    servicio("A", "UDEL", ["emprendedores"], ["difusion", "capacitacion", "financiamiento"]),
+    servicio("B", "DIDECO", ["emprendedores", "microempresas"], ["difusion", "financiamiento"]),
+    # C shares one stage with B for microempresas -> a coordination
+    servicio("C", "DIDECO", ["microempresas"], ["financiamiento", "seguimiento"]),
+    # D shares stages with A but serves other clients; E shares nothing -> nothing
+    servicio("D", "OMIL", ["buscadores_empleo"], ["difusion", "capacitacion"]),
+    servicio("E", "OMIL", ["artesanos"], ["comercializacion"]),
+]
+
+
+# --- fusions and coordinations ------------------------------------------------------
+
+
+def test_fusion_y_coordinacion_un_par_una_vez(capsys, tmp_path, peor):
+    fusiones = evaluar(capsys, tmp_path, peor, INVENTARIO)["fusiones"]
+    assert [(f["tipo"], f["servicios"]) for f in fusiones] == [
+        ("fusion", ["A", "B"]),
+        ("coordinacion", ["B", "C"]),
+    ]
+    fusion, coordinacion = fusiones
+    assert fusion["etapas"] == ["difusion", "financiamiento"]
+    assert fusion["etapa"] == "difusion, financiamiento"
+    assert fusion["unidades"] == ["UDEL", "DIDECO"]
+    assert fusion["regla"] == "fusion-de-procesos"
+    assert "A y B (UDEL y DIDECO)" in fusion["texto"]
+    assert "difusión y financiamiento" in fusion["texto"]
+    assert coordinacion["etapa"] == "financiamiento"
+    assert coordinacion["unidades"] == ["DIDECO"]
+    assert coordinacion["regla"] == "coordinacion-de-etapas"
+    assert "micro y pequeñas empresas" in coordinacion["texto"]
+
+
+def test_un_par_simetrico_se_informa_una_sola_vez_en_cualquier_orden(capsys, tmp_path, peor):
+    etapas = ["difusion", "diagnostico", "capacitacion"]
+    pares = []
+    for orden in (["X", "Y"], ["Y", "X"]):
+        servicios = [servicio(n, "UDEL", ["artesanos"], etapas) for n in orden]
+        fusiones = evaluar(capsys, tmp_path, peor, servicios)["fusiones"]
+        assert len(fusiones) == 1
+        pares.append(set(fusiones[0]["servicios"]))
+    assert pares == [{"X", "Y"}, {"X", "Y"}]
+
+
+def test_servicios_sin_nada_en_comun_no_dan_propuestas(capsys, tmp_path, peor):
+    servicios = [INVENTARIO[0], INVENTARIO[4]]
+    assert evaluar(capsys, tmp_path, peor, servicios)["fusiones"] == []
+
+
+def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(capsys, tmp_path, peor):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    parametros = conocimiento / "parametros.yaml"
+    texto = parametros.read_text(encoding="utf-8")
+    parametros.write_text(
+        texto.replace("min_etapas_fusion:\n    valor: 2", "min_etapas_fusion:\n    valor: 3"),
+        encoding="utf-8",
+    )
+    fusiones = evaluar(
+        capsys, tmp_path, peor, INVENTARIO, "--reglas", reglas, "--conocimiento", conocimiento
+    )["fusiones"]
+    assert [(f["tipo"], f["servicios"]) for f in fusiones] == [
+        ("coordinacion", ["A", "B"]),
+        ("coordinacion", ["B", "C"]),
+    ]
+
+
+# --- gaps in the estrategia–servicios pair ------------------------------------------
+
+
+def test_vacios_del_par_estrategia_servicios_alimentan_los_productos(capsys, tmp_path, peor):
+    respuestas = {**peor, "E02": "pladeco_explicitos", "E09": ["entorno", "desarrollo_capacidades"]}
+    servicios = [
+        servicio("Capacitación", "UDEL", ["emprendedores"], ["capacitacion"]),  # default area
+        servicio("Feria", "UDEL", ["artesanos"], ["comercializacion"], "oportunidades_negocio"),
+    ]
+    resultado = evaluar(capsys, tmp_path, respuestas, servicios)
+    vacios = {(v["tipo"], v["area_proceso"], v["servicio"]) for v in resultado["vacios"]}
+    assert vacios == {
+        ("area_sin_servicios", "entorno", None),
+        ("area_sin_servicios", "fortalecimiento_institucional", None),
+        ("servicio_sin_lineamiento", "oportunidades_negocio", "Feria"),
+    }
+    productos = {p["regla"]: p for p in resultado["productos"] if p["area"] == "productos"}
+    # entorno is asked for by the strategy and has no service; fortalecimiento is not asked
+    assert "«Gestión de entorno»" in productos["producto-atraer-servicios-area"]["texto"]
+    assert "Fortalecimiento" not in productos["producto-atraer-servicios-area"]["texto"]
+    assert "«Feria»" in productos["producto-alinear-servicio"]["texto"]
+    assert productos["producto-alinear-servicio"]["nivel"] == "bajo"
+
+
+def test_con_no_se_no_hay_vacios_de_lineamiento(capsys, tmp_path, peor):
+    respuestas = {**peor, "E02": "pladeco_explicitos", "E09": "no_sabe"}
+    servicios = [servicio("Feria", "UDEL", ["artesanos"], ["comercializacion"], "entorno")]
+    vacios = evaluar(capsys, tmp_path, respuestas, servicios)["vacios"]
+    assert {v["tipo"] for v in vacios} == {"area_sin_servicios"}
+
+
+def test_en_nivel_alto_los_vacios_no_piden_productos(capsys, tmp_path, mejor):
+    respuestas = {**mejor, "E09": ["entorno"]}
+    resultado = evaluar(capsys, tmp_path, respuestas, INVENTARIO[:1])
+    assert resultado["areas"]["productos"]["nivel"] == "alto"
+    assert resultado["vacios"]  # still reported
+    assert [p["regla"] for p in resultado["productos"] if p["area"] == "productos"] == [
+        "producto-generico:productos-alto"
+    ]
+
+
+def test_un_area_de_proceso_desconocida_se_rechaza(capsys, tmp_path, peor):
+    archivo = archivo_respuestas(
+        tmp_path, peor, servicios=[servicio("A", "UDEL", ["artesanos"], ["difusion"], "entrono")]
+    )
+    codigo, _, err = correr(capsys, "evaluar", archivo)
+    assert codigo == 2
+    assert "servicios[1].area_proceso: «entrono» no está en la lista de areas_proceso" in err
+    assert "¿Quiso decir «entorno»?" in err
+
+
+# --- structure adjustments --------------------------------------------------------------
+
+
+def ajustes(resultado):
+    return {a["regla"]: a for a in resultado["ajustes_estructura"]}
+
+
+def test_sin_unidad_se_propone_crearla(capsys, tmp_path, peor):
+    resultado = evaluar(capsys, tmp_path, {**peor, "O01": "no_existe"}, INVENTARIO[:1])
+    assert resultado["areas"]["estructura"]["nivel"] == "bajo"
+    ajuste = ajustes(resultado)["ajuste-crear-unidad"]
+    assert "Crear una unidad de fomento productivo" in ajuste["texto"]
+    assert any(h.startswith("O01 ") and "No existe" in h for h in ajuste["fundamento"])
+    assert "ajuste-equipo-sin-unidad" not in ajustes(resultado)
+
+
+def test_los_ajustes_siguen_el_nivel_validado_por_la_mesa(capsys, tmp_path, peor):
+    validacion = {"estructura": {"nivel": "medio", "justificacion": "Se creó un comité."}}
+    resultado = evaluar(
+        capsys, tmp_path, {**peor, "O01": "no_existe"}, INVENTARIO[:1], validacion=validacion
+    )
+    area = resultado["areas"]["estructura"]
+    assert area["nivel"] == "bajo"
+    assert area["validado"] == {"nivel": "medio", "justificacion": "Se creó un comité."}
+    assert "ajuste-crear-unidad" not in ajustes(resultado)
+    assert "equipo de trabajo" in ajustes(resultado)["ajuste-equipo-sin-unidad"]["texto"]
+    assert resultado["horas"]["por_area"]["estructura"] == 10  # horas_estructura_medio
+
+
+@pytest.mark.parametrize(
+    ("cambio", "regla", "pregunta"),
+    [
+        ({"O04": "parcial"}, "ajuste-definir-funciones", "O04"),
+        ({"O03": "agregacion"}, "ajuste-resegmentar", "O03"),
+        ({"O03": "mixta"}, "ajuste-resegmentar", "O03"),
+        ({"O07": 5}, "ajuste-repartir-funciones", "O07"),
+    ],
+)
+def test_ajustes_desde_las_respuestas_de_estructura(
+    capsys, tmp_path, peor, cambio, regla, pregunta
+):
+    base = {**peor, "O01": "dentro_de_otra", "O02": "dideco", "O05": ["informal"]}
+    base.update({"O03": "segmentacion_estrategica", "O04": "si", "O07": 1})
+    sin = evaluar(capsys, tmp_path, base, INVENTARIO[:1])
+    assert sin["areas"]["estructura"]["nivel"] != "alto"
+    assert regla not in ajustes(sin)
+    con = evaluar(capsys, tmp_path, {**base, **cambio}, INVENTARIO[:1])
+    assert any(h.startswith(pregunta + " ") for h in ajustes(con)[regla]["fundamento"])
+
+
+def test_instancia_de_coordinacion_entre_unidades(capsys, tmp_path, peor):
+    servicios = [INVENTARIO[0], INVENTARIO[3]]  # UDEL and OMIL
+    sin_instancia = ajustes(evaluar(capsys, tmp_path, {**peor, "O05": ["informal"]}, servicios))
+    assert "entre UDEL y OMIL" in sin_instancia["ajuste-instancia-coordinacion"]["texto"]
+    con_instancia = {**peor, "O05": ["instancia_con_unidades"]}
+    assert "ajuste-instancia-coordinacion" not in ajustes(
+        evaluar(capsys, tmp_path, con_instancia, servicios)
+    )
+    una_unidad = [INVENTARIO[0]]
+    assert "ajuste-instancia-coordinacion" not in ajustes(
+        evaluar(capsys, tmp_path, {**peor, "O05": ["informal"]}, una_unidad)
+    )
+
+
+def test_una_fusion_entre_unidades_pide_coordinarlas(capsys, tmp_path, mejor):
+    resultado = evaluar(capsys, tmp_path, mejor, INVENTARIO)
+    assert resultado["areas"]["estructura"]["nivel"] == "alto"
+    assert list(ajustes(resultado)) == ["ajuste-coordinar-fusion-entre-unidades"]
+    ajuste = ajustes(resultado)["ajuste-coordinar-fusion-entre-unidades"]
+    assert "Coordinar a UDEL y DIDECO para la fusión de procesos de A y B" in ajuste["texto"]
+    misma_unidad = [{**s, "unidad": "UDEL"} for s in INVENTARIO[:2]]
+    assert ajustes(evaluar(capsys, tmp_path, mejor, misma_unidad)) == {}
+
+
+# --- hours ----------------------------------------------------------------------------
+
+FIJAS = {
+    "Taller inicial de sensibilización": 4,
+    "Validación con la mesa comunal": 4,
+    "Sesión comunal tras el taller territorial de Estrategia": 3,
+    "Sesión comunal tras el taller territorial de Estructura y Procesos": 3,
+    "Sesión comunal tras el taller territorial de Gestión de Entorno": 3,
+}
+
+
+def test_horas_por_nivel_y_actividades_fijas(capsys, tmp_path, mejor, peor):
+    fuerte = evaluar(capsys, tmp_path, {**mejor, "T04": "no"}, INVENTARIO[:1])["horas"]
+    assert fuerte["por_area"] == dict.fromkeys(AREAS, 4)
+    assert fuerte["otras"] == FIJAS
+    assert fuerte["total"] == 16 + 17
+    debil = evaluar(
+        capsys, tmp_path, {**peor, "O06": 3, "T01": 3, "T02": 3, "T04": "no"}, INVENTARIO[:1]
+    )
+    horas = debil["horas"]
+    assert horas["por_area"] == {
+        "estrategia": 20,
+        "estructura": 16,
+        "procesos": 18,
+        "productos": 16,
+    }
+    assert horas["total"] == sum(linea["horas"] for linea in horas["detalle"]) == 70 + 17
+    linea = next(x for x in horas["detalle"] if x["area"] == "procesos")
+    assert linea == {
+        "area": "procesos",
+        "concepto": "Par cliente–producto y bases de medición",
+        "horas": 18,
+        "regla": "horas-por-nivel:procesos-bajo",
+        "parametro": "horas_procesos_bajo",
+    }
+
+
+@pytest.mark.parametrize(
+    ("cambio", "regla", "concepto"),
+    [
+        ({"T01": 1}, "horas-alcalde-poco-involucrado", "Sesiones de involucramiento del alcalde"),
+        (
+            {"T02": 2},
+            "horas-directivos-poco-involucrados",
+            "Sesiones de involucramiento de los directivos",
+        ),
+        ({"O06": 1}, "horas-equipo-reducido", "Apoyo adicional en terreno por equipo reducido"),
+        ({"T04": "si"}, "horas-cambio-administracion", "Reinducción por cambio de administración"),
+    ],
+)
+def test_modificadores_transversales(capsys, tmp_path, mejor, cambio, regla, concepto):
+    base = {**mejor, "T04": "no"}
+    sin = evaluar(capsys, tmp_path, base, INVENTARIO[:1])["horas"]
+    con = evaluar(capsys, tmp_path, {**base, **cambio}, INVENTARIO[:1])["horas"]
+    assert concepto not in sin["otras"]
+    assert con["otras"][concepto] > 0
+    assert con["total"] == sin["total"] + con["otras"][concepto]
+    linea = next(x for x in con["detalle"] if x["regla"] == regla)
+    assert linea["area"] is None
+    assert linea["parametro"].startswith("horas_")
+
+
+def test_las_horas_son_datos_que_el_consultor_calibra(capsys, tmp_path, peor):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    horas = conocimiento / "horas.yaml"
+    datos = leer_yaml(horas)
+    datos["parametros"]["horas_estrategia_bajo"]["valor"] = 33
+    escribir_yaml(horas, datos)
+    resultado = evaluar(
+        capsys, tmp_path, peor, INVENTARIO[:1], "--reglas", reglas, "--conocimiento", conocimiento
+    )
+    assert resultado["horas"]["por_area"]["estrategia"] == 33
+
+
+def test_un_parametro_definido_dos_veces_se_rechaza(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    with (conocimiento / "horas.yaml").open("a", encoding="utf-8") as f:
+        f.write("  umbral_alto:\n    valor: 0.9\n    descripcion: repetido\n")
+    codigo, _, err = correr(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+    assert codigo == 2
+    assert "horas.yaml:" in err
+    assert "parámetro «umbral_alto» repetido; ya está en" in err
+
+
+def test_la_validacion_de_la_mesa_ajusta_las_horas_y_la_traza_lo_muestra(capsys):
+    resultado = evaluar_json(capsys, EJEMPLOS / "canete.yaml")
+    estructura = resultado["areas"]["estructura"]
+    assert (estructura["nivel"], estructura["nivel_vigente"]) == ("medio", "bajo")
+    assert resultado["horas"]["por_area"]["estructura"] == 16  # bajo, not medio's 10
+    override = next(p for p in resultado["traza"] if p["regla"] == "vigente-validado-por-mesa")
+    assert "La mesa comunal validó estructura en nivel bajo" in " ".join(override["hechos"])
+
+
+# --- the examples, explanation and reports ------------------------------------------------
+
+
+def test_los_ejemplos_muestran_la_propuesta_completa(capsys):
+    resultados = {a.stem: evaluar_json(capsys, a) for a in sorted(EJEMPLOS.glob("*.yaml"))}
+    tipos = {f["tipo"] for r in resultados.values() for f in r["fusiones"]}
+    assert tipos == {"fusion", "coordinacion"}
+    assert all(r["ajustes_estructura"] for n, r in resultados.items() if n != "penco")
+    debil, fuerte = resultados["cobquecura"]["horas"], resultados["penco"]["horas"]
+    assert debil["total"] >= 1.5 * fuerte["total"]
+    assert sum(debil["por_area"].values()) > sum(fuerte["por_area"].values())
+
+
+def test_explicar_explica_cada_parte_de_la_propuesta(capsys):
+    codigo, out, _ = correr(capsys, "explicar", EJEMPLOS / "yumbel.yaml")
+    assert codigo == 0
+    propuesta = out.split("## Propuesta de intervención", 1)[1]
+    for titulo, regla in [
+        ("### Fusiones de procesos y coordinación de etapas", "`fusion-de-procesos`"),
+        ("### Vacíos en el par estrategia–servicios", "`vacio-servicio-sin-lineamiento`"),
+        ("### Ajustes de estructura", "`ajuste-coordinar-fusion-entre-unidades`"),
+        ("### Horas de acompañamiento", "`horas-por-nivel:procesos-medio`"),
+    ]:
+        assert titulo in propuesta
+        assert regla in propuesta
+    assert "rules/fusiones.yaml:" in propuesta
+    assert "comparten 2 etapa(s) (difusión y financiamiento) para emprendedores" in propuesta
+    assert "(parámetro horas_procesos_medio)" in propuesta
+    assert "Total: 61 h" in propuesta
+
+
+def test_los_informes_muestran_la_propuesta_y_escapan_nombres(capsys, tmp_path, peor):
+    ataque = "<script>alert(1)</script>"
+    servicios = [{**INVENTARIO[0], "nombre": ataque}, INVENTARIO[1]]
+    archivo = archivo_respuestas(tmp_path, peor, servicios=servicios)
+    codigo, html, _ = correr(capsys, "evaluar", archivo, "--formato", "html")
+    assert codigo == 0
+    assert ataque not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for texto in ("Propuesta de intervención", "Ajustes de estructura", "horas_estrategia_bajo"):
+        assert texto in html
+    codigo, md, _ = correr(capsys, "evaluar", archivo)
+    assert "| Otras actividades | Validación con la mesa comunal | 4 |" in md
+    assert "**Fusión de procesos:**" in md
+
+
+def test_el_orden_del_resultado_no_depende_del_proceso():
+    """Same output whatever Python's hash seed: batches in parallel workers must agree."""
+    salidas = set()
+    orden = [sys.executable, "-m", "diagnostico_experto", "evaluar", str(EJEMPLOS / "yumbel.yaml")]
+    for semilla in ("1", "2", "3"):
+        proceso = subprocess.run(
+            [*orden, "--formato", "json"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": semilla},
+            check=True,
+        )
+        salidas.add(proceso.stdout)
+    assert len(salidas) == 1
+    assert json.loads(salidas.pop())["traza"]
