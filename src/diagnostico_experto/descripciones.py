@@ -70,7 +70,7 @@ def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
             f"Área de procesos «{d['nombre']}»" + (" (supuesto)" if d["supuesto"] else "")
         ),
         "fusion": lambda: d["texto"],
-        "vacio": lambda: f"Vacío en el par estrategia–servicios: {d['texto']}",
+        "vacio": lambda: f"Vacío en el par estrategia–servicios. {d['texto']}",
         "ajuste_estructura": lambda: f"Ajuste de estructura: {d['texto']}",
         "horas": lambda: (
             f"{d['horas']:g} h de acompañamiento"
