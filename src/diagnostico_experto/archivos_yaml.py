@@ -177,6 +177,7 @@ def escribir_atomico(ruta: str | Path, texto: str) -> None:
     ruta.parent.mkdir(parents=True, exist_ok=True)
     fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
     try:
+        Path(temporal).chmod(_permisos(ruta))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(texto)
             f.flush()
@@ -185,3 +186,13 @@ def escribir_atomico(ruta: str | Path, texto: str) -> None:
     except BaseException:
         Path(temporal).unlink(missing_ok=True)
         raise
+
+
+def _permisos(ruta: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual one (umask), not 0600."""
+    try:
+        return ruta.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mascara = os.umask(0)
+        os.umask(mascara)
+        return 0o666 & ~mascara

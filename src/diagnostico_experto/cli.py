@@ -120,6 +120,43 @@ def explicar(
     click.echo(explicacion(evaluacion, motor.reglas, motor.conocimiento), nl=False)
 
 
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--comuna", default=None, help="Nombre de la comuna (si el archivo no la tiene).")
+@_opciones_base
+@click.pass_context
+def cuestionario(
+    ctx: click.Context,
+    archivo: Path,
+    comuna: str | None,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ErrorEntrada.uno(
+            archivo,
+            "el cuestionario interactivo necesita una terminal. Para diagnosticar un archivo "
+            f"de respuestas ya lleno, use: diagnostico evaluar {archivo}",
+        )
+    from .entrevista import Entrevista
+
+    base = ctx.find_root().params
+    reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
+    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    entrevista = Entrevista.desde_carpetas(archivo, reglas, conocimiento)
+    try:
+        entrevista.correr(comuna)
+    except (KeyboardInterrupt, EOFError):
+        click.echo(
+            f"\nCuestionario interrumpido. Las respuestas dadas están guardadas en {archivo}."
+            f"\nPara seguir: diagnostico cuestionario {archivo}",
+            err=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every failure into an exit code."""
     try:
@@ -134,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
         uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
         comando = exc.ctx.command_path if exc.ctx else "diagnostico"
         click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
+        return NO_SE_PUDO
+    except KeyboardInterrupt:
+        click.echo("\nInterrumpido.", err=True)
         return NO_SE_PUDO
     except click.exceptions.Abort:
         click.echo("\nInterrumpido.", err=True)
