@@ -149,6 +149,7 @@ def leer(ruta: str | Path) -> Documento:
 
 def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
     yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True  # a file we rewrite keeps its "no" quoted
     try:
         return yaml.load(texto)
     except DuplicateKeyError as exc:

@@ -18,6 +18,7 @@ import questionary
 from questionary import Choice, Separator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .archivos_yaml import Documento, escribir_atomico, leer
 from .cierre import cerrar
@@ -42,6 +43,7 @@ _NAVEGACION = [
 _INSTRUCCION_LISTA = "(↑↓ y Enter)"
 _INSTRUCCION_VARIAS = "(↑↓, espacio marca, Enter confirma)"
 _INSTRUCCION_TEXTO = "(? ayuda · < volver) "
+_BOOLEANOS_YAML_1_1 = {"no", "yes", "y", "n", "on", "off", "true", "false"}
 
 
 class Entrevista:
@@ -86,6 +88,7 @@ class Entrevista:
     def guardar(self) -> None:
         yaml = YAML()
         yaml.width = 100
+        yaml.indent(mapping=2, sequence=4, offset=2)  # the style of the shipped examples
         texto = io.StringIO()
         yaml.dump(self.datos, texto)
         escribir_atomico(self.ruta, texto.getvalue())
@@ -104,6 +107,8 @@ class Entrevista:
         if isinstance(valor, list):
             valor = CommentedSeq(valor)
             valor.fa.set_flow_style()
+        elif isinstance(valor, str) and valor.lower() in _BOOLEANOS_YAML_1_1:
+            valor = DoubleQuotedScalarString(valor)  # other YAML readers would see a boolean
         self.respuestas[pregunta.id] = valor
         quitadas = []
         valores = self._valores()
