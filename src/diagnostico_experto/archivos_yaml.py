@@ -168,7 +168,7 @@ def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
         raise ErrorEntrada.uno(ruta, "sintaxis YAML no válida") from None
 
 
-def escribir_atomico(ruta: str | Path, texto: str) -> None:
+def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
     """Write a file so that readers see the old or the new content, never half.
 
     The text goes to a temporary file in the same folder, is flushed to disk,
@@ -179,7 +179,11 @@ def escribir_atomico(ruta: str | Path, texto: str) -> None:
     fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
     try:
         Path(temporal).chmod(_permisos(ruta))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        if isinstance(texto, bytes):
+            archivo = os.fdopen(fd, "wb")
+        else:
+            archivo = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with archivo as f:
             f.write(texto)
             f.flush()
             os.fsync(f.fileno())

@@ -157,6 +157,74 @@ def cuestionario(
         )
 
 
+@principal.command(cls=Comando)
+@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--salida",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("informes"),
+    show_default=True,
+    help="Carpeta donde escribir los informes y las tablas.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Procesos en paralelo.",
+)
+@_opciones_base
+@click.pass_context
+def lote(
+    ctx: click.Context,
+    entrada: Path | None,
+    salida: Path,
+    workers: int,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Evalúa todas las comunas de ENTRADA: una carpeta de respuestas, o una planilla XLSX o CSV.
+
+    Sin ENTRADA, evalúa las respuestas ilustrativas incluidas (knowledge/ejemplos).
+    """
+    import sys
+
+    from .conocimiento import cargar_conocimiento
+    from .consolidado import escribir_salidas
+    from .lenguaje import cargar_reglas
+    from .lote import Fallida, entradas_de, evaluar_todas
+
+    base = ctx.find_root().params
+    reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
+    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    saber = cargar_conocimiento(conocimiento)
+    cargar_reglas(reglas, saber)  # a broken rule file stops the batch before it starts
+    entradas = entradas_de(entrada or Path(conocimiento) / "ejemplos", saber)
+    if sys.stderr.isatty():
+        with click.progressbar(
+            length=len(entradas), label="Evaluando comunas", file=sys.stderr
+        ) as barra:
+            resultados = evaluar_todas(
+                entradas, reglas, conocimiento, workers, lambda: barra.update(1)
+            )
+    else:
+        resultados = evaluar_todas(entradas, reglas, conocimiento, workers)
+    escribir_salidas(salida, resultados, saber)
+    fallidas = [r for r in resultados if isinstance(r, Fallida)]
+    for fallida in fallidas:
+        for problema in fallida.problemas:
+            click.echo(problema, err=True)
+    evaluadas = len(resultados) - len(fallidas)
+    click.echo(
+        f"{evaluadas} comunas evaluadas"
+        + (f", {len(fallidas)} archivo(s) con errores" if fallidas else "")
+        + f". Resumen: {salida / 'index.html'}",
+        err=True,
+    )
+    if fallidas:
+        raise click.exceptions.Exit(HALLAZGOS)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every failure into an exit code."""
     try:

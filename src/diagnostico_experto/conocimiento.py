@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -78,6 +79,15 @@ class Catalogo(Estricto):
         return next((e.nombre for e in getattr(self, lista) if e.id == id_), id_)
 
 
+class Taller(Estricto):
+    nombre: str
+    areas: list[Literal["estrategia", "estructura", "procesos", "productos"]] = Field(min_length=1)
+
+
+class ArchivoTalleres(Estricto):
+    talleres: list[Taller] = Field(min_length=1)
+
+
 class Parametro(Estricto):
     valor: float | int | str | bool
     descripcion: str
@@ -100,6 +110,7 @@ class Conocimiento:
     catalogo: Catalogo
     parametros: dict[str, Parametro]
     cuestionario: Cuestionario
+    talleres: list[Taller]
 
     def valores_parametros(self) -> dict[str, object]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -128,14 +139,15 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
         raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
     docs = {
         n: leer(carpeta / f"{n}.yaml")
-        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario")
+        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario", "talleres")
     }
     comunas = docs["comunas"].validar(ArchivoComunas)
     catalogo = docs["servicios"].validar(Catalogo)
     parametros = _parametros(docs["parametros"], docs["horas"])
     cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})
     _revisar_cuestionario(cuestionario, docs["cuestionario"])
-    return Conocimiento(carpeta, comunas.territorios, catalogo, parametros, cuestionario)
+    talleres = docs["talleres"].validar(ArchivoTalleres).talleres
+    return Conocimiento(carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres)
 
 
 def _parametros(*docs: Documento) -> dict[str, Parametro]:

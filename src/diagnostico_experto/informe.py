@@ -46,6 +46,11 @@ def _entorno(html: bool) -> Environment:
 _ENTORNOS = {"md": _entorno(False), "html": _entorno(True)}
 
 
+def entorno_html() -> Environment:
+    """The autoescaping environment, for other HTML pages (the batch index)."""
+    return _ENTORNOS["html"]
+
+
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
     respuestas = evaluacion.respuestas
     return {
