@@ -56,7 +56,13 @@ class Documento:
     datos: Any
 
     def linea(self, loc: Sequence[Any]) -> int | None:
-        """Line (1-based) of the deepest node of ``loc`` that the file has."""
+        """Line (1-based) of the deepest node of ``loc`` that the file has.
+
+        None for data that did not come from YAML (a spreadsheet row names its
+        own row in ``ruta``).
+        """
+        if getattr(self.datos, "lc", None) is None:
+            return None
         nodo, linea = self.datos, 1 if self.datos is not None else None
         for clave in loc:
             lc = getattr(nodo, "lc", None)

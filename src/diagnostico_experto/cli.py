@@ -225,6 +225,47 @@ def lote(
         raise click.exceptions.Exit(HALLAZGOS)
 
 
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
+@_opciones_base
+@click.pass_context
+def planilla(
+    ctx: click.Context,
+    archivo: Path,
+    reemplazar: bool,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Escribe una planilla vacía (ARCHIVO.xlsx, o tres .csv) para recoger respuestas en terreno.
+
+    Una columna por pregunta, con su texto como comentario y sus opciones como lista
+    desplegable; hojas de servicios y de mesa comunal. Se evalúa con «diagnostico lote».
+    """
+    from .archivos_yaml import escribir_atomico
+    from .conocimiento import cargar_conocimiento
+    from .planilla import planilla as planilla_xlsx
+    from .planilla import planilla_csv
+
+    base = ctx.find_root().params
+    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    saber = cargar_conocimiento(conocimiento)
+    sufijo = archivo.suffix.lower()
+    if sufijo not in (".xlsx", ".csv"):
+        raise ErrorEntrada.uno(archivo, "la planilla debe terminar en .xlsx o .csv")
+    contenidos = (
+        {archivo: planilla_xlsx(saber)} if sufijo == ".xlsx" else planilla_csv(saber, archivo)
+    )
+    existentes = [r for r in contenidos if r.exists()]
+    if existentes and not reemplazar:
+        raise ErrorEntrada.uno(
+            existentes[0], "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
+        )
+    for ruta, contenido in contenidos.items():
+        escribir_atomico(ruta, contenido)
+        click.echo(f"Planilla escrita en {ruta}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every failure into an exit code."""
     try:
