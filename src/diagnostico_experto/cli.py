@@ -269,7 +269,8 @@ def planilla(
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every failure into an exit code."""
     try:
-        principal.main(args=argv, prog_name="diagnostico", standalone_mode=False)
+        # without standalone mode, click returns the code of a ctx.exit() / Exit
+        codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False)
     except ErrorEntrada as exc:
         click.echo(str(exc), err=True)
         return NO_SE_PUDO
@@ -295,4 +296,4 @@ def main(argv: list[str] | None = None) -> int:
         nombre = exc.filename or ""
         click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
         return NO_SE_PUDO
-    return EXITO
+    return codigo if isinstance(codigo, int) else EXITO

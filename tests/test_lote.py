@@ -1,0 +1,258 @@
+"""Batch evaluation: inputs (folder, XLSX, CSV), outputs, broken files, workers, safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EJEMPLOS, archivo_respuestas, copiar_carpetas, correr, escribir_yaml, leer_yaml
+from diagnostico_experto.planilla import filas_de, planilla
+
+ALGUNAS = ["cobquecura", "yumbel", "canete", "penco", "quirihue", "chillan-viejo"]
+
+
+def carpeta_con(tmp_path: Path, nombres: list[str]) -> Path:
+    carpeta = tmp_path / "respuestas"
+    carpeta.mkdir()
+    for nombre in nombres:
+        shutil.copy(EJEMPLOS / f"{nombre}.yaml", carpeta)
+    return carpeta
+
+
+def jsons(salida: Path) -> dict[str, dict]:
+    return {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((salida / "comunas").glob("*.json"))
+    }
+
+
+def test_lote_sin_entrada_evalua_las_29_comunas_y_escribe_todo(capsys, tmp_path):
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", "--salida", salida)
+    assert codigo == 0, err
+    assert "29 comunas evaluadas" in err
+    for formato in ("md", "html", "json"):
+        assert len(list((salida / "comunas").glob(f"*.{formato}"))) == 29
+    with (salida / "resumen.csv").open(encoding="utf-8") as f:
+        filas = list(csv.DictReader(f))
+    assert len(filas) == 29
+    assert {"comuna", "ugt", "nivel_estrategia", "puntaje_procesos", "validado_estrategia"} <= set(
+        filas[0]
+    )
+    assert {"fusiones", "ajustes_estructura", "horas_total"} <= set(filas[0])
+    quirihue = next(f for f in filas if f["comuna"] == "Quirihue")
+    assert quirihue["validado_estrategia"] == "bajo"
+    libro = load_workbook(salida / "resumen.xlsx")
+    assert libro.sheetnames == [
+        "Comunas",
+        "Por UGT",
+        "Productos",
+        "Fusiones",
+        "Ajustes de estructura",
+        "Vacíos",
+        "Horas",
+    ]
+    assert libro["Comunas"].max_row == 30
+    assert [c.value for c in libro["Por UGT"]["A"][1:]] == [
+        "Secano Costero",
+        "Laja Diguillín",
+        "Secano Interior (AMDEL)",
+        "Arauco",
+    ]
+    assert sum(c.value for c in libro["Por UGT"]["B"][1:]) == 29
+    indice = (salida / "index.html").read_text(encoding="utf-8")
+    for texto in (
+        "Secano Costero",
+        "Arauco",
+        "Énfasis de los talleres territoriales",
+        "Horas frente al presupuesto",
+        'href="comunas/chillan-viejo.html"',
+        "Respuestas ilustrativas",
+    ):
+        assert texto in indice
+    assert "http" not in indice.replace("http-equiv", "")  # self-contained, works offline
+
+
+def test_carpeta_xlsx_y_csv_dan_el_mismo_resultado(capsys, tmp_path, conocimiento):
+    carpeta = carpeta_con(tmp_path, ALGUNAS)
+    datos = [leer_yaml(p) for p in sorted(carpeta.glob("*.yaml"))]
+    xlsx = tmp_path / "llena.xlsx"
+    xlsx.write_bytes(planilla(conocimiento, datos))
+    tablas = [[], [], []]
+    for d in datos:
+        for tabla, filas in zip(tablas, filas_de(d, conocimiento), strict=True):
+            tabla.extend(filas)
+    for nombre, filas in zip(
+        ("llena.csv", "llena-servicios.csv", "llena-mesa.csv"), tablas, strict=True
+    ):
+        with (tmp_path / nombre).open("w", encoding="utf-8", newline="") as f:
+            escritor = csv.writer(f, delimiter=";")
+            escritor.writerow(filas[0])
+            for fila in filas:
+                escritor.writerow([_celda(v) for v in fila.values()])
+    resultados = []
+    for entrada in (carpeta, xlsx, tmp_path / "llena.csv"):
+        salida = tmp_path / f"salida-{entrada.name}"
+        codigo, _, err = correr(capsys, "lote", entrada, "--salida", salida)
+        assert codigo == 0, err
+        resultados.append(jsons(salida))
+    assert len(resultados[0]) == len(ALGUNAS)
+    assert resultados[0] == resultados[1] == resultados[2]
+    assert any(r["fusiones"] for r in resultados[1].values())  # services came through
+    assert any(a["validado"] for r in resultados[2].values() for a in r["areas"].values())
+
+
+def _celda(valor):
+    if isinstance(valor, list):
+        return ";".join(str(v) for v in valor)
+    if isinstance(valor, bool):
+        return "sí" if valor else "no"
+    return "" if valor is None else valor
+
+
+def test_planilla_vacia_con_comentarios_y_listas(capsys, tmp_path, conocimiento):
+    ruta = tmp_path / "terreno.xlsx"
+    codigo, _, err = correr(capsys, "planilla", ruta)
+    assert codigo == 0, err
+    libro = load_workbook(ruta)
+    assert libro.sheetnames[:1] == ["respuestas"] and {"servicios", "mesa"} <= set(libro.sheetnames)
+    hoja = libro["respuestas"]
+    encabezado = [c.value for c in hoja[1]]
+    assert encabezado[:3] == ["comuna", "fecha", "ilustrativo"]
+    ids = [p.id for p in conocimiento.cuestionario.preguntas]
+    assert encabezado[3 : 3 + len(ids)] == ids
+    assert encabezado[-2:] == ["validacion_productos", "justificacion_productos"]
+    celda = hoja.cell(1, encabezado.index("E02") + 1)
+    assert "¿Dónde están definidos los lineamientos" in celda.comment.text
+    validaciones = {str(v.sqref): v for v in hoja.data_validations.dataValidation}
+    validacion = validaciones[f"{celda.column_letter}2:{celda.column_letter}1000"]
+    rango = validacion.formula1.split("!")[1].replace("$", "")
+    valores = [c.value for fila in libro["listas"][rango] for c in fila]
+    assert valores == [
+        "plan_propio",
+        "pladeco_explicitos",
+        "diluidos_pladeco",
+        "obsoletos",
+        "no_hay",
+        "no_sabe",
+    ]
+    codigo, _, err = correr(capsys, "planilla", ruta)  # never overwrites collected data
+    assert codigo == 2 and "ya existe" in err
+
+
+def test_un_archivo_roto_no_detiene_el_lote(capsys, tmp_path):
+    carpeta = carpeta_con(tmp_path, ["yumbel", "penco"])
+    (carpeta / "rota.yaml").write_text(
+        "comuna: Lebu\nrespuestas:\n  E01: [vigentes\n", encoding="utf-8"
+    )
+    (carpeta / "invalida.yaml").write_text(
+        "comuna: Tirúa\nrespuestas:\n  E02: sin_plan\n", encoding="utf-8"
+    )
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", carpeta, "--salida", salida)
+    assert codigo == 1
+    assert (
+        f"{carpeta / 'invalida.yaml'}:3: respuestas.E02: valor «sin_plan» no es una opción" in err
+    )
+    assert f"{carpeta / 'rota.yaml'}:3:" in err
+    assert "2 comunas evaluadas, 2 archivo(s) con errores" in err
+    assert sorted(jsons(salida)) == ["penco", "yumbel"]
+    indice = (salida / "index.html").read_text(encoding="utf-8")
+    assert "2 archivo(s) no se pudieron evaluar" in indice
+    assert "invalida.yaml:3: respuestas.E02" in indice
+    assert "Errores" in load_workbook(salida / "resumen.xlsx").sheetnames
+
+
+def test_dos_workers_dan_la_misma_salida_que_uno(capsys, tmp_path):
+    carpeta = carpeta_con(tmp_path, ALGUNAS)
+    salidas = []
+    for workers in ("1", "2"):
+        salida = tmp_path / f"w{workers}"
+        codigo, _, err = correr(capsys, "lote", carpeta, "--salida", salida, "--workers", workers)
+        assert codigo == 0, err
+        salidas.append(salida)
+    archivos = sorted(p.relative_to(salidas[0]) for p in salidas[0].rglob("*") if p.is_file())
+    assert len(archivos) == 3 * len(ALGUNAS) + 3
+    for archivo in archivos:
+        if archivo.suffix == ".xlsx":
+            uno, dos = (load_workbook(s / archivo) for s in salidas)
+            for hoja in uno.sheetnames:
+                assert [list(f) for f in uno[hoja].values] == [list(f) for f in dos[hoja].values]
+        else:
+            assert (salidas[0] / archivo).read_bytes() == (salidas[1] / archivo).read_bytes(), (
+                archivo
+            )
+
+
+def test_el_texto_de_las_respuestas_se_escapa_en_todo_html(capsys, tmp_path, conocimiento):
+    from conftest import extremo
+
+    ataque = "<script>alert(1)</script>"
+    carpeta = tmp_path / "respuestas"
+    respuestas = {**extremo(conocimiento, mejor=False), "T07": ataque}
+    archivo_respuestas(
+        carpeta,
+        respuestas,
+        "ninhue.yaml",
+        servicios=[
+            {
+                "nombre": ataque,
+                "unidad": ataque,
+                "origen": "indap",
+                "clientes": ["artesanos"],
+                "etapas": ["difusion"],
+            }
+        ],
+        mesa=[{"nombre": ataque, "cargo": ataque, "unidad": "UDEL"}],
+    )
+    escribir_yaml(carpeta / "mala.yaml", {"comuna": "Lebu", "respuestas": {"E01": ataque}})
+    salida = tmp_path / "informes"
+    codigo, _, _ = correr(capsys, "lote", carpeta, "--salida", salida)
+    assert codigo == 1
+    for pagina in [salida / "index.html", *(salida / "comunas").glob("*.html")]:
+        html = pagina.read_text(encoding="utf-8")
+        assert ataque not in html, pagina
+    assert "&lt;script&gt;" in (salida / "comunas" / "ninhue.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in (salida / "index.html").read_text(encoding="utf-8")
+
+
+def test_un_nombre_de_comuna_con_barras_no_sale_de_la_salida(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    comunas = leer_yaml(conocimiento / "comunas.yaml")
+    comunas["territorios"][0]["comunas"].append("../../Trampa")
+    escribir_yaml(conocimiento / "comunas.yaml", comunas)
+    carpeta = tmp_path / "respuestas"
+    escribir_yaml(
+        carpeta / "trampa.yaml", {"comuna": "../../Trampa", "respuestas": {"E01": "vigentes"}}
+    )
+    salida = tmp_path / "a" / "b" / "informes"
+    codigo, _, err = correr(
+        capsys,
+        "lote",
+        carpeta,
+        "--salida",
+        salida,
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+    assert codigo == 0, err
+    escritos = {p.relative_to(salida).as_posix() for p in salida.rglob("*") if p.is_file()}
+    assert "comunas/trampa.html" in escritos
+    assert not list((tmp_path / "a").glob("*.html")) and not (tmp_path / "Trampa.html").exists()
+
+
+@pytest.mark.parametrize("entrada", ["no-existe", "archivo.txt"])
+def test_entrada_invalida(capsys, tmp_path, entrada):
+    ruta = tmp_path / entrada
+    if entrada.endswith(".txt"):
+        ruta.write_text("hola", encoding="utf-8")
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "s")
+    assert codigo == 2
+    assert "Traceback" not in err
