@@ -170,7 +170,8 @@ def datos_sinteticos(
         if conocimiento.cuestionario.aplica(pregunta, respuestas):
             respuestas[pregunta.id] = _respuesta(pregunta, calidad.get(pregunta.area, 0.5), azar)
     ugt = conocimiento.ugt_de(comuna)
-    pool = SERVICIOS_POR_UGT.get(ugt) or [s for v in SERVICIOS_POR_UGT.values() for s in v[:3]]
+    todos = {s[0]: s for lista in SERVICIOS_POR_UGT.values() for s in lista}  # other territories
+    pool = SERVICIOS_POR_UGT.get(ugt) or list(todos.values())
     servicios = []
     for nombre, origen, clientes, etapas, area in azar.sample(
         pool, azar.randint(2, min(5, len(pool)))

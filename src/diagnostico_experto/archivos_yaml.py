@@ -153,6 +153,22 @@ def leer(ruta: str | Path) -> Documento:
     return Documento(ruta, leer_texto(texto, ruta))
 
 
+_RAPIDO = YAML(typ="safe")  # libyaml when available; same YAML 1.2 reading, no line numbers
+
+
+def leer_rapido(ruta: str | Path) -> Any:
+    """The data of a YAML file, several times faster than ``leer`` but without lines.
+
+    For batches: read fast, and only when something is wrong read again with
+    ``leer`` so that every message names its line. Raises ErrorEntrada (without
+    a line) when the file cannot be read or parsed.
+    """
+    try:
+        return _RAPIDO.load(Path(ruta).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError):
+        return leer(ruta).datos  # the careful reader explains what is wrong, with its line
+
+
 def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # a file we rewrite keeps its "no" quoted

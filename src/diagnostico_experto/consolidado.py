@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -97,18 +98,39 @@ def _csv(filas: list[dict[str, Any]]) -> str:
 # --- the workbook --------------------------------------------------------------------
 
 
-def _hoja(libro: Workbook, titulo: str, encabezado: list[str], filas: list[list[Any]]) -> Any:
+def _hoja(
+    libro: Workbook,
+    titulo: str,
+    encabezado: list[str],
+    filas: list[list[Any]],
+    colorear: tuple[str, ...] = (),
+) -> None:
+    """One sheet, streamed (write-only mode keeps large batches quick)."""
     hoja = libro.create_sheet(titulo)
-    hoja.append(encabezado)
-    for celda in hoja[1]:
-        celda.font = Font(bold=True)
-    for fila in filas:
-        hoja.append(fila)
     hoja.freeze_panes = "A2"
     for i, nombre in enumerate(encabezado, 1):
         ancho = max([len(str(nombre)), *(len(str(f[i - 1])) for f in filas[:200])], default=10)
         hoja.column_dimensions[get_column_letter(i)].width = min(max(ancho + 2, 8), 60)
-    return hoja
+    hoja.append([_celda(hoja, nombre, font=Font(bold=True)) for nombre in encabezado])
+    con_color = {
+        i for i, nombre in enumerate(encabezado) if colorear and nombre.startswith(colorear)
+    }
+    for fila in filas:
+        hoja.append(
+            [
+                _celda(hoja, v, fill=PatternFill("solid", fgColor=COLORES[v]))
+                if i in con_color and v in COLORES
+                else v
+                for i, v in enumerate(fila)
+            ]
+        )
+
+
+def _celda(hoja: Any, valor: Any, **estilo: Any) -> WriteOnlyCell:
+    celda = WriteOnlyCell(hoja, value=valor)
+    for nombre, valor_estilo in estilo.items():
+        setattr(celda, nombre, valor_estilo)
+    return celda
 
 
 def _xlsx(
@@ -118,16 +140,15 @@ def _xlsx(
     fallidas: list[Fallida],
     conocimiento: Conocimiento,
 ) -> bytes:
-    libro = Workbook()
-    libro.remove(libro.active)
+    libro = Workbook(write_only=True)
     encabezado = list(filas[0]) if filas else ["comuna"]
-    hoja = _hoja(libro, "Comunas", encabezado, [list(f.values()) for f in filas])
-    for fila in hoja.iter_rows(min_row=2):
-        for celda in fila:
-            if celda.value in COLORES and hoja.cell(1, celda.column).value.startswith(
-                ("nivel_", "vigente_", "validado_")
-            ):
-                celda.fill = PatternFill("solid", fgColor=COLORES[celda.value])
+    _hoja(
+        libro,
+        "Comunas",
+        encabezado,
+        [list(f.values()) for f in filas],
+        colorear=("nivel_", "vigente_", "validado_"),
+    )
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
     _hoja(
         libro,

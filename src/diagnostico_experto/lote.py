@@ -18,11 +18,11 @@ from typing import Any
 
 from slugify import slugify
 
-from .archivos_yaml import Documento, leer
+from .archivos_yaml import Documento, leer, leer_rapido
 from .errores import ErrorEntrada
 from .informe import informe
 from .motor import Motor
-from .respuestas import desde_documento
+from .respuestas import Respuestas, desde_documento
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,7 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
     motor = _MOTOR
     assert motor is not None, "_iniciar() first"
     try:
-        if entrada.ruta is not None:
-            doc = leer(entrada.ruta)
-            if doc.datos is None:
-                raise ErrorEntrada.uno(entrada.ruta, "el archivo está vacío")
-        else:
-            doc = Documento(Path(entrada.origen), entrada.datos)
-        evaluacion = motor.evaluar(desde_documento(doc, motor.conocimiento))
+        evaluacion = motor.evaluar(_respuestas(entrada, motor))
     except ErrorEntrada as exc:
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     informes = {
@@ -79,6 +73,22 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
         for formato in ("md", "html", "json")
     }
     return Evaluada(entrada.origen, json.loads(informes["json"]), informes)
+
+
+def _respuestas(entrada: Entrada, motor: Motor) -> Respuestas:
+    """Validated answers; a file is read fast, and again with line numbers if it is wrong."""
+    if entrada.ruta is None:
+        return desde_documento(Documento(Path(entrada.origen), entrada.datos), motor.conocimiento)
+    try:
+        datos = leer_rapido(entrada.ruta)
+        if datos is None:
+            raise ErrorEntrada.uno(entrada.ruta, "el archivo está vacío")
+        return desde_documento(Documento(entrada.ruta, datos), motor.conocimiento)
+    except ErrorEntrada:
+        doc = leer(entrada.ruta)
+        if doc.datos is None:
+            raise
+        return desde_documento(doc, motor.conocimiento)
 
 
 def evaluar_todas(
