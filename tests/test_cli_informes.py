@@ -182,3 +182,14 @@ def test_instalado_como_wheel_fuera_del_repositorio(tmp_path):
     assert str(destino) in proceso.stderr  # the installed copy ran, not the checkout
     assert json.loads(proceso.stdout)["areas"]["procesos"]["nivel"] == "alto"
     assert ejemplo.exists()
+    lote = subprocess.run(
+        [sys.executable, "-m", "diagnostico_experto", "lote", "--salida", "informes"],
+        cwd=trabajo,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert lote.returncode == 0, lote.stderr
+    assert len(list((trabajo / "informes" / "comunas").glob("*.html"))) == 29  # shipped examples
+    assert (trabajo / "informes" / "index.html").exists()
