@@ -12,33 +12,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from .cli_reglas import grupo_reglas, init
 from .click_es import Comando, Grupo, mensaje_de_uso
 from .errores import ErrorEntrada
-from .rutas import carpeta_por_defecto
+from .opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
 
 # The engine, its models and the templates are imported inside each command:
 # --help and usage errors stay quick.
 if TYPE_CHECKING:
     from .motor import Evaluacion, Motor
 
-EXITO, HALLAZGOS, NO_SE_PUDO = 0, 1, 2
 FORMATOS = ("md", "html", "json")
-
-
-def _opciones_base(funcion):
-    """--reglas and --conocimiento, accepted before or after the command name."""
-    funcion = click.option(
-        "--conocimiento",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Carpeta de conocimiento (cuestionario, comunas, parámetros). Por defecto, la incluida.",
-    )(funcion)
-    return click.option(
-        "--reglas",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Carpeta de archivos de reglas. Por defecto, la incluida.",
-    )(funcion)
 
 
 def _evaluar(
@@ -47,15 +31,13 @@ def _evaluar(
     from .motor import Motor
     from .respuestas import cargar_respuestas
 
-    base = ctx.find_root().params
-    reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
-    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     motor = Motor.desde_carpetas(reglas, conocimiento)
     return motor, motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
 
 
 @click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
-@_opciones_base
+@opciones_base
 def principal(reglas: Path | None, conocimiento: Path | None) -> None:
     """Diagnóstico organizacional del fomento productivo municipal.
 
@@ -79,7 +61,7 @@ def principal(reglas: Path | None, conocimiento: Path | None) -> None:
     default=None,
     help="Archivo donde escribir el informe. Sin esta opción, se muestra en pantalla.",
 )
-@_opciones_base
+@opciones_base
 @click.pass_context
 def evaluar(
     ctx: click.Context,
@@ -108,7 +90,7 @@ def evaluar(
 
 @principal.command(cls=Comando)
 @click.argument("archivo", type=click.Path(path_type=Path))
-@_opciones_base
+@opciones_base
 @click.pass_context
 def explicar(
     ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
@@ -123,7 +105,7 @@ def explicar(
 @principal.command(cls=Comando)
 @click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--comuna", default=None, help="Nombre de la comuna (si el archivo no la tiene).")
-@_opciones_base
+@opciones_base
 @click.pass_context
 def cuestionario(
     ctx: click.Context,
@@ -143,9 +125,7 @@ def cuestionario(
         )
     from .entrevista import Entrevista
 
-    base = ctx.find_root().params
-    reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
-    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     entrevista = Entrevista.desde_carpetas(archivo, reglas, conocimiento)
     try:
         entrevista.correr(comuna)
@@ -173,7 +153,7 @@ def cuestionario(
     show_default=True,
     help="Procesos en paralelo.",
 )
-@_opciones_base
+@opciones_base
 @click.pass_context
 def lote(
     ctx: click.Context,
@@ -194,9 +174,7 @@ def lote(
     from .lenguaje import cargar_reglas
     from .lote import Fallida, entradas_de, evaluar_todas
 
-    base = ctx.find_root().params
-    reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
-    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     saber = cargar_conocimiento(conocimiento)
     cargar_reglas(reglas, saber)  # a broken rule file stops the batch before it starts
     entradas = entradas_de(entrada or Path(conocimiento) / "ejemplos", saber)
@@ -228,7 +206,7 @@ def lote(
 @principal.command(cls=Comando)
 @click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
-@_opciones_base
+@opciones_base
 @click.pass_context
 def planilla(
     ctx: click.Context,
@@ -247,8 +225,7 @@ def planilla(
     from .planilla import planilla as planilla_xlsx
     from .planilla import planilla_csv
 
-    base = ctx.find_root().params
-    conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
+    _, conocimiento = carpetas(ctx, reglas, conocimiento)
     saber = cargar_conocimiento(conocimiento)
     sufijo = archivo.suffix.lower()
     if sufijo not in (".xlsx", ".csv"):
@@ -264,6 +241,10 @@ def planilla(
     for ruta, contenido in contenidos.items():
         escribir_atomico(ruta, contenido)
         click.echo(f"Planilla escrita en {ruta}", err=True)
+
+
+principal.add_command(init)
+principal.add_command(grupo_reglas)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from .cuestionario import AREAS, NIVELES
 from .descripciones import describir_patron, literal
 from .hechos import datos, tipo_de
 from .motor import Evaluacion, de_tipo_en
-from .regla import Compara, Condicion, Negacion, Patron, Regla
+from .regla import Compara, Condicion, Negacion, Patron, Regla, cumplida
 from .resultado import PasoTraza
 
 
@@ -123,16 +123,8 @@ def _concluye_nivel(regla: Regla, area: str, nivel: str) -> bool:
     )
 
 
-def _coincide(patron: Patron, hecho: dict[str, Any]) -> bool:
-    return all(r.cumple(hecho.get(campo)) for campo, r in patron.restricciones)
-
-
 def _cumplida(condicion: Condicion, evaluacion: Evaluacion) -> bool:
-    if isinstance(condicion, Compara):
-        return True  # depends on variables bound by other conditions; not judged alone
-    patron = condicion.patron if isinstance(condicion, Negacion) else condicion
-    existe = any(_coincide(patron, h) for h in de_tipo_en(evaluacion.hechos, patron.tipo))
-    return not existe if isinstance(condicion, Negacion) else existe
+    return cumplida(condicion, lambda tipo: de_tipo_en(evaluacion.hechos, tipo))
 
 
 def _texto(condicion: Condicion, conocimiento: Conocimiento, evaluacion: Evaluacion) -> str:

@@ -156,7 +156,7 @@ class _Lector:
             prioridad=r.prioridad,
             condiciones=tuple(condiciones),
             conclusiones=tuple(c for c in conclusiones if c is not None),
-            archivo=_legible(self.doc.ruta),
+            archivo=legible(self.doc.ruta),
             linea=self.doc.linea(loc),
         )
 
@@ -380,7 +380,7 @@ class _Lector:
         return Conclusion(str(tipo), tuple(valores), tuple(parametros))
 
 
-def _legible(ruta: Path) -> str:
+def legible(ruta: Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     try:
         return str(ruta.resolve().relative_to(Path.cwd()))

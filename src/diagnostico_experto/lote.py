@@ -65,7 +65,7 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
     motor = _MOTOR
     assert motor is not None, "_iniciar() first"
     try:
-        evaluacion = motor.evaluar(_respuestas(entrada, motor))
+        evaluacion = motor.evaluar(respuestas_de(entrada, motor))
     except ErrorEntrada as exc:
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     informes = {
@@ -75,7 +75,7 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
     return Evaluada(entrada.origen, json.loads(informes["json"]), informes)
 
 
-def _respuestas(entrada: Entrada, motor: Motor) -> Respuestas:
+def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
     """Validated answers; a file is read fast, and again with line numbers if it is wrong."""
     if entrada.ruta is None:
         return desde_documento(Documento(Path(entrada.origen), entrada.datos), motor.conocimiento)

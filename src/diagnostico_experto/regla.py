@@ -7,7 +7,7 @@ Built from the rule files by ``lenguaje.py``; compiled to experta by
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,10 @@ class Patron:
 
     def variables(self) -> set[str]:
         return {r.variable for _, r in self.restricciones if r.variable}
+
+    def coincide(self, hecho: Mapping[str, Any]) -> bool:
+        """Whether a fact's fields meet the literal constraints (variables match anything)."""
+        return all(r.cumple(hecho.get(campo)) for campo, r in self.restricciones)
 
 
 @dataclass(frozen=True)
@@ -89,3 +93,16 @@ class Regla:
 
     def patrones(self) -> list[Patron]:
         return [c for c in self.condiciones if isinstance(c, Patron)]
+
+
+def cumplida(condicion: Condicion, hechos_de: Callable[[str], list[Mapping[str, Any]]]) -> bool:
+    """A condition checked on its own against some facts (by type).
+
+    Variables are not joined and ``compara`` counts as met: this is the
+    condition-by-condition reading used by explanations and the linter.
+    """
+    if isinstance(condicion, Compara):
+        return True
+    patron = condicion.patron if isinstance(condicion, Negacion) else condicion
+    existe = any(patron.coincide(h) for h in hechos_de(patron.tipo))
+    return not existe if isinstance(condicion, Negacion) else existe
