@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .archivos_yaml import Documento, leer
 from .cuestionario import AREAS
+from .lenguaje import legible
 from .errores import ErrorEntrada
 from .motor import Motor
 from .respuestas import cargar_respuestas, desde_documento
@@ -88,7 +89,7 @@ def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set
         doc = leer(ruta)
         casos = doc.validar(ArchivoCasos).casos
         for i, caso in enumerate(casos):
-            lugar = f"{doc.ruta}:{doc.linea(('casos', i))}"
+            lugar = f"{legible(doc.ruta)}:{doc.linea(('casos', i))}"
             respuestas = _respuestas(caso, doc, i, ruta, motor)
             evaluacion = motor.evaluar(respuestas)
             disparadas |= {d.regla.id for d in evaluacion.disparos}

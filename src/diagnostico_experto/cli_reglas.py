@@ -31,7 +31,7 @@ def init(carpeta: Path) -> None:
         f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
         "reglas probar\n"
         f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
-        f"reglas comparar --base {carpeta_por_defecto('rules')}"
+        f"reglas comparar --base {carpeta_por_defecto('rules').parent}"
     )
 
 
@@ -85,7 +85,7 @@ def probar(
     from .motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    motor = Motor.desdecarpetas(reglas, conocimiento)
+    motor = Motor.desde_carpetas(reglas, conocimiento)
     resultados, disparadas = correr_casos(archivos_de_casos(casos or reglas / "casos"), motor)
     for r in resultados:
         click.echo(f"{'ok   ' if r.paso else 'FALLA'} {r.nombre} ({r.lugar})")
@@ -137,8 +137,8 @@ def comparar(
         if (base / "rules").is_dir()
         else (base, conocimiento)
     )
-    actual = Motor.desdecarpetas(reglas, conocimiento)
-    anterior = Motor.desdecarpetas(reglas_base, conocimiento_base)
+    actual = Motor.desde_carpetas(reglas, conocimiento)
+    anterior = Motor.desde_carpetas(reglas_base, conocimiento_base)
     entradas = entradas_de(entrada or conocimiento / "ejemplos", actual.conocimiento)
     cambios = comparar_reglas(entradas, anterior, actual)
     if formato == "json":
