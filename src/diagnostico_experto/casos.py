@@ -29,8 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .archivos_yaml import Documento, leer
 from .cuestionario import AREAS
-from .lenguaje import legible
 from .errores import ErrorEntrada
+from .lenguaje import legible
 from .motor import Motor
 from .respuestas import cargar_respuestas, desde_documento
 
