@@ -112,3 +112,24 @@ def copiar_carpetas(tmp_path: Path) -> tuple[Path, Path]:
         CONOCIMIENTO, conocimiento, ignore=shutil.ignore_patterns("ejemplos"), dirs_exist_ok=True
     )
     return reglas, conocimiento
+
+
+def error_de(capsys, *args) -> str:
+    codigo, out, err = correr(capsys, *args)
+    assert codigo == 2, (out, err)
+    assert "Traceback" not in err
+    assert out == ""
+    return err.strip()
+
+
+def error_con_carpetas(capsys, reglas, conocimiento) -> str:
+    """The error of evaluating a good answer file with a consultant's broken folders."""
+    return error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )

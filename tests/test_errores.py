@@ -7,28 +7,14 @@ import sys
 
 import pytest
 
-from conftest import EJEMPLOS, archivo_respuestas, copiar_carpetas, correr
-
-
-def error_de(capsys, *args) -> str:
-    codigo, out, err = correr(capsys, *args)
-    assert codigo == 2, (out, err)
-    assert "Traceback" not in err
-    assert out == ""
-    return err.strip()
-
-
-def error_con_carpetas(capsys, reglas, conocimiento) -> str:
-    """The error of evaluating a good answer file with a consultant's broken folders."""
-    return error_de(
-        capsys,
-        "evaluar",
-        EJEMPLOS / "yumbel.yaml",
-        "--reglas",
-        reglas,
-        "--conocimiento",
-        conocimiento,
-    )
+from conftest import (
+    EJEMPLOS,
+    archivo_respuestas,
+    copiar_carpetas,
+    correr,
+    error_con_carpetas,
+    error_de,
+)
 
 
 def respuestas_texto(tmp_path, texto: str):

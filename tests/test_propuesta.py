@@ -17,6 +17,7 @@ from conftest import (
     archivo_respuestas,
     copiar_carpetas,
     correr,
+    error_con_carpetas,
     escribir_yaml,
     evaluar_json,
     extremo,
@@ -323,16 +324,7 @@ def test_un_parametro_definido_dos_veces_se_rechaza(capsys, tmp_path):
     reglas, conocimiento = copiar_carpetas(tmp_path)
     with (conocimiento / "horas.yaml").open("a", encoding="utf-8") as f:
         f.write("  umbral_alto:\n    valor: 0.9\n    descripcion: repetido\n")
-    codigo, _, err = correr(
-        capsys,
-        "evaluar",
-        EJEMPLOS / "yumbel.yaml",
-        "--reglas",
-        reglas,
-        "--conocimiento",
-        conocimiento,
-    )
-    assert codigo == 2
+    err = error_con_carpetas(capsys, reglas, conocimiento)
     assert "horas.yaml:" in err
     assert "parámetro «umbral_alto» repetido; ya está en" in err
 
