@@ -17,61 +17,30 @@ import sys
 import time
 from pathlib import Path
 
+from diagnostico_experto.archivos_yaml import Documento
 from diagnostico_experto.conocimiento import Conocimiento, cargar_conocimiento
 from diagnostico_experto.lenguaje import cargar_reglas
 from diagnostico_experto.motor import Motor
-from diagnostico_experto.respuestas import Respuestas, Servicio, cargar_respuestas
+from diagnostico_experto.respuestas import Respuestas, cargar_respuestas, desde_documento
 from diagnostico_experto.rutas import carpeta_por_defecto
+from sinteticas import datos_sinteticos
 
 
 def respuestas_sinteticas(
     conocimiento: Conocimiento, azar: random.Random, n: int
 ) -> list[Respuestas]:
+    """N validated answer sets drawn from the questionnaire (see sinteticas.py)."""
     comunas = conocimiento.comunas()
-    catalogo = conocimiento.catalogo
-    lote = []
-    for i in range(n):
-        valores: dict = {}
-        for p in conocimiento.cuestionario.preguntas:
-            if not conocimiento.cuestionario.aplica(p, valores):
-                continue
-            if p.no_sabe and azar.random() < 0.05:
-                valores[p.id] = "no_sabe"
-            elif p.tipo == "texto":
-                valores[p.id] = "Observación sintética."
-            elif p.tipo == "numero":
-                valores[p.id] = azar.randint(0, 8)
-            elif p.tipo == "opcion_multiple":
-                libres = [o.valor for o in p.opciones if not o.exclusiva]
-                valores[p.id] = azar.sample(libres, azar.randint(1, len(libres)))
-            else:
-                valores[p.id] = azar.choice(p.valores())
-        servicios = [
-            Servicio(
-                nombre=f"Servicio {k}",
-                unidad=azar.choice(["UDEL", "DIDECO", "OMIL"]),
-                origen=azar.choice(catalogo.origenes).id,
-                clientes=azar.sample([c.id for c in catalogo.clientes], 2),
-                etapas=azar.sample([e.id for e in catalogo.etapas], 4),
-            )
-            for k in range(azar.randint(0, 6))
-        ]
-        comuna = comunas[i % len(comunas)]
-        lote.append(
-            Respuestas(
-                archivo=f"sintetico-{i}",
-                comuna=comuna,
-                ugt=conocimiento.ugt_de(comuna),
-                fecha=None,
-                ilustrativo=True,
-                nota="",
-                respuestas=valores,
-                servicios=servicios,
-                mesa=[],
-                validacion={},
-            )
+    return [
+        desde_documento(
+            Documento(
+                Path(f"sintetico-{i}"),
+                datos_sinteticos(conocimiento, azar, comunas[i % len(comunas)]),
+            ),
+            conocimiento,
         )
-    return lote
+        for i in range(n)
+    ]
 
 
 def medir(funcion, repeticiones: int) -> list[float]:
