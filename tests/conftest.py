@@ -103,15 +103,36 @@ def evaluar_json(capsys: pytest.CaptureFixture[str], archivo: Path, *opciones: s
     return json.loads(out)
 
 
-def copiar_carpetas(tmp_path: Path) -> tuple[Path, Path]:
+def copiar_carpetas(tmp_path: Path, con_ejemplos: bool = False) -> tuple[Path, Path]:
     """Editable copies of the default rules and knowledge, as a consultant would have."""
     reglas = tmp_path / "rules"
     conocimiento = tmp_path / "knowledge"
     shutil.copytree(REGLAS, reglas, dirs_exist_ok=True)
+    sin = () if con_ejemplos else ("ejemplos",)
     shutil.copytree(
-        CONOCIMIENTO, conocimiento, ignore=shutil.ignore_patterns("ejemplos"), dirs_exist_ok=True
+        CONOCIMIENTO, conocimiento, ignore=shutil.ignore_patterns(*sin), dirs_exist_ok=True
     )
     return reglas, conocimiento
+
+
+def con_parametro(conocimiento: Path, nombre: str, valor: Any) -> None:
+    """Set a parameter in whichever parameter file of the copy defines it."""
+    for archivo in (conocimiento / "parametros.yaml", conocimiento / "horas.yaml"):
+        datos = leer_yaml(archivo)
+        if nombre in datos["parametros"]:
+            datos["parametros"][nombre]["valor"] = valor
+            escribir_yaml(archivo, datos)
+            return
+    raise KeyError(nombre)
+
+
+def quitar_regla(archivo: Path, id_: str) -> None:
+    """Remove one rule from a copied rule file, up to the next rule or section comment."""
+    texto = archivo.read_text(encoding="utf-8")
+    inicio = texto.index(f"  - id: {id_}\n")
+    siguientes = [texto.find(m, inicio + 1) for m in ("\n  - id: ", "\n  # ----")]
+    fin = min((i + 1 for i in siguientes if i != -1), default=len(texto))
+    archivo.write_text(texto[:inicio] + texto[fin:], encoding="utf-8")
 
 
 def error_de(capsys, *args) -> str:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EJEMPLOS, archivo_respuestas, copiar_carpetas, correr, escribir_yaml, leer_yaml
-from diagnostico_experto.planilla import filas_de, planilla
+from diagnostico_experto.planilla import a_celda, filas_de, planilla
 
 ALGUNAS = ["cobquecura", "yumbel", "canete", "penco", "quirihue", "chillan-viejo"]
 
@@ -94,7 +94,7 @@ def test_carpeta_xlsx_y_csv_dan_el_mismo_resultado(capsys, tmp_path, conocimient
             escritor = csv.writer(f, delimiter=";")
             escritor.writerow(filas[0])
             for fila in filas:
-                escritor.writerow([_celda(v) for v in fila.values()])
+                escritor.writerow(["" if v is None else a_celda(v) for v in fila.values()])
     resultados = []
     for entrada in (carpeta, xlsx, tmp_path / "llena.csv"):
         salida = tmp_path / f"salida-{entrada.name}"
@@ -105,14 +105,6 @@ def test_carpeta_xlsx_y_csv_dan_el_mismo_resultado(capsys, tmp_path, conocimient
     assert resultados[0] == resultados[1] == resultados[2]
     assert any(r["fusiones"] for r in resultados[1].values())  # services came through
     assert any(a["validado"] for r in resultados[2].values() for a in r["areas"].values())
-
-
-def _celda(valor):
-    if isinstance(valor, list):
-        return ";".join(str(v) for v in valor)
-    if isinstance(valor, bool):
-        return "sí" if valor else "no"
-    return "" if valor is None else valor
 
 
 def test_planilla_vacia_con_comentarios_y_listas(capsys, tmp_path, conocimiento):

@@ -15,13 +15,12 @@ import pytest
 from conftest import (
     EJEMPLOS,
     archivo_respuestas,
+    con_parametro,
     copiar_carpetas,
     correr,
     error_con_carpetas,
-    escribir_yaml,
     evaluar_json,
     extremo,
-    leer_yaml,
 )
 from diagnostico_experto.cuestionario import AREAS
 
@@ -106,12 +105,7 @@ def test_servicios_sin_nada_en_comun_no_dan_propuestas(capsys, tmp_path, peor):
 
 def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(capsys, tmp_path, peor):
     reglas, conocimiento = copiar_carpetas(tmp_path)
-    parametros = conocimiento / "parametros.yaml"
-    texto = parametros.read_text(encoding="utf-8")
-    parametros.write_text(
-        texto.replace("min_etapas_fusion:\n    valor: 2", "min_etapas_fusion:\n    valor: 3"),
-        encoding="utf-8",
-    )
+    con_parametro(conocimiento, "min_etapas_fusion", 3)
     fusiones = evaluar(
         capsys, tmp_path, peor, INVENTARIO, "--reglas", reglas, "--conocimiento", conocimiento
     )["fusiones"]
@@ -310,10 +304,7 @@ def test_modificadores_transversales(capsys, tmp_path, mejor, cambio, regla, con
 
 def test_las_horas_son_datos_que_el_consultor_calibra(capsys, tmp_path, peor):
     reglas, conocimiento = copiar_carpetas(tmp_path)
-    horas = conocimiento / "horas.yaml"
-    datos = leer_yaml(horas)
-    datos["parametros"]["horas_estrategia_bajo"]["valor"] = 33
-    escribir_yaml(horas, datos)
+    con_parametro(conocimiento, "horas_estrategia_bajo", 33)
     resultado = evaluar(
         capsys, tmp_path, peor, INVENTARIO[:1], "--reglas", reglas, "--conocimiento", conocimiento
     )

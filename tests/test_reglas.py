@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import RAIZ, REGLAS, copiar_carpetas, correr, escribir_yaml, leer_yaml
+from conftest import RAIZ, REGLAS, con_parametro, copiar_carpetas, correr, quitar_regla
 
 EXTRA = "reglas:\n  - id: {id}\n    descripcion: d\n    si:\n{si}    entonces:\n{entonces}"
 
@@ -139,10 +139,7 @@ def test_validar_advierte_preguntas_sin_uso(capsys, tmp_path):
 
 def test_validar_encuentra_un_area_sin_nivel(capsys, tmp_path):
     reglas, conocimiento = copiar_carpetas(tmp_path)
-    texto = (reglas / "clasificacion.yaml").read_text(encoding="utf-8")
-    inicio = texto.index("  - id: estrategia-bajo\n")
-    fin = texto.index("  # ----", inicio)
-    (reglas / "clasificacion.yaml").write_text(texto[:inicio] + texto[fin:], encoding="utf-8")
+    quitar_regla(reglas / "clasificacion.yaml", "estrategia-bajo")
     codigo, salida = validar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert re.search(
@@ -185,11 +182,8 @@ def test_los_casos_incluidos_pasan_y_cubren_todas_las_reglas(capsys):
 
 
 def test_probar_con_un_umbral_movido(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    shutil_ejemplos(conocimiento)
-    datos = leer_yaml(conocimiento / "parametros.yaml")
-    datos["parametros"]["umbral_medio"]["valor"] = 0.6
-    escribir_yaml(conocimiento / "parametros.yaml", datos)
+    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
+    con_parametro(conocimiento, "umbral_medio", 0.6)
     codigo, out, _ = probar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert "FALLA Yumbel, todo en medio" in out
@@ -197,23 +191,12 @@ def test_probar_con_un_umbral_movido(capsys, tmp_path):
 
 
 def test_probar_con_una_regla_quitada(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    shutil_ejemplos(conocimiento)
-    texto = (reglas / "estructura.yaml").read_text(encoding="utf-8")
-    inicio = texto.index("  - id: ajuste-crear-unidad")
-    fin = texto.index("  - id: ajuste-equipo-sin-unidad")
-    (reglas / "estructura.yaml").write_text(texto[:inicio] + texto[fin:], encoding="utf-8")
+    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
+    quitar_regla(reglas / "estructura.yaml", "ajuste-crear-unidad")
     codigo, out, _ = probar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert "falta el ajuste de estructura «ajuste-crear-unidad»" in out
     assert "Cobertura: 67 de 67 reglas" in out
-
-
-def shutil_ejemplos(conocimiento):
-    """The shipped cases point at the examples: copy them next to the knowledge copy."""
-    import shutil
-
-    shutil.copytree(RAIZ / "knowledge" / "ejemplos", conocimiento / "ejemplos")
 
 
 # --- comparar ---------------------------------------------------------------------------
@@ -235,19 +218,15 @@ def comparar(capsys, reglas, conocimiento, base, *opciones):
 
 
 def test_comparar_reglas_identicas_no_informa_cambios(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    shutil_ejemplos(conocimiento)
+    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
     codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ)
     assert codigo == 0
     assert "29 comunas evaluadas: 0 cambian, 29 sin cambios." in out
 
 
 def test_comparar_un_umbral_movido(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    shutil_ejemplos(conocimiento)
-    datos = leer_yaml(conocimiento / "parametros.yaml")
-    datos["parametros"]["umbral_medio"]["valor"] = 0.5
-    escribir_yaml(conocimiento / "parametros.yaml", datos)
+    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
+    con_parametro(conocimiento, "umbral_medio", 0.5)
     codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ)
     assert codigo == 1
     assert "2 cambian, 27 sin cambios" in out
@@ -260,12 +239,8 @@ def test_comparar_un_umbral_movido(capsys, tmp_path):
 
 
 def test_comparar_una_regla_quitada(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    shutil_ejemplos(conocimiento)
-    texto = (reglas / "estructura.yaml").read_text(encoding="utf-8")
-    inicio = texto.index("  - id: ajuste-repartir-funciones")
-    fin = texto.index("  - id: ajuste-coordinar-fusion-entre-unidades")
-    (reglas / "estructura.yaml").write_text(texto[:inicio] + texto[fin:], encoding="utf-8")
+    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
+    quitar_regla(reglas / "estructura.yaml", "ajuste-repartir-funciones")
     codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ, "--formato", "json")
     assert codigo == 1
     datos = json.loads(out)

@@ -215,11 +215,17 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
         raise
 
 
+@functools.cache
+def _modo_nuevo() -> int:
+    """The mode a new file gets under the process's umask (read once: umask is process-wide)."""
+    mascara = os.umask(0)
+    os.umask(mascara)
+    return 0o666 & ~mascara
+
+
 def _permisos(ruta: Path) -> int:
     """Keep an existing file's mode; a new file gets the usual one (umask), not 0600."""
     try:
         return ruta.stat().st_mode & 0o777
     except FileNotFoundError:
-        mascara = os.umask(0)
-        os.umask(mascara)
-        return 0o666 & ~mascara
+        return _modo_nuevo()

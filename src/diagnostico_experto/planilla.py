@@ -106,7 +106,7 @@ def planilla(conocimiento: Conocimiento, datos: list[dict[str, Any]] = ()) -> by
     for d in datos:
         for tabla, filas in zip((hoja, servicios, mesa), filas_de(d, conocimiento), strict=True):
             for fila in filas:
-                tabla.append([_a_celda(v) for v in fila.values()])
+                tabla.append([a_celda(v) for v in fila.values()])
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
@@ -136,7 +136,8 @@ def _ayuda(pregunta: Pregunta) -> str:
     return "\n".join(partes)
 
 
-def _a_celda(valor: Any) -> Any:
+def a_celda(valor: Any) -> Any:
+    """An answer-file value as a spreadsheet cell: lists joined by «;», booleans as sí/no."""
     if isinstance(valor, list):
         return SEPARADOR.join(str(v) for v in valor)
     if isinstance(valor, bool):

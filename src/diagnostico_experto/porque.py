@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .conocimiento import Conocimiento
 from .cuestionario import Pregunta
 from .descripciones import literal
-from .regla import Negacion, Patron, Regla
+from .regla import Patron, Regla
 
 
 @dataclass
@@ -21,14 +21,6 @@ class Porque:
     directas: list[Regla] = field(default_factory=list)  # rules that test this answer
     por_puntaje: list[Regla] = field(default_factory=list)  # rules on the area's score
     decide: list[str] = field(default_factory=list)  # questions asked only depending on it
-
-
-def _patrones(regla: Regla) -> list[Patron]:
-    return [
-        c.patron if isinstance(c, Negacion) else c
-        for c in regla.condiciones
-        if isinstance(c, Patron | Negacion)
-    ]
 
 
 def _campo(patron: Patron, nombre: str) -> object:
@@ -39,7 +31,7 @@ def _campo(patron: Patron, nombre: str) -> object:
 def porque(pregunta: Pregunta, reglas: list[Regla], conocimiento: Conocimiento) -> Porque:
     resultado = Porque()
     for regla in reglas:
-        patrones = _patrones(regla)
+        patrones = regla.patrones()
         if any(p.tipo == "respuesta" and _campo(p, "pregunta") == pregunta.id for p in patrones):
             resultado.directas.append(regla)
         elif pregunta.puntua() and any(

@@ -92,7 +92,12 @@ class Regla:
         return f"{self.archivo}:{self.linea}" if self.linea else self.archivo
 
     def patrones(self) -> list[Patron]:
-        return [c for c in self.condiciones if isinstance(c, Patron)]
+        """Every fact pattern the rule mentions, required or negated."""
+        return [
+            c.patron if isinstance(c, Negacion) else c
+            for c in self.condiciones
+            if isinstance(c, Patron | Negacion)
+        ]
 
 
 def cumplida(condicion: Condicion, hechos_de: Callable[[str], list[Mapping[str, Any]]]) -> bool:

@@ -31,7 +31,7 @@ from .descripciones import literal
 from .hechos import TIPOS
 from .lenguaje import legible
 from .porque import porque
-from .regla import Negacion, Patron, Regla, cumplida
+from .regla import Patron, Regla, cumplida
 
 EPSILON = 0.001
 MAX_COMBINACIONES = 200_000
@@ -55,24 +55,21 @@ def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
     ]
 
 
-def _lugar_pregunta(conocimiento: Conocimiento, id_: str) -> str:
-    doc = leer(conocimiento.carpeta / "cuestionario.yaml")
-    indice = next(i for i, p in enumerate(conocimiento.cuestionario.preguntas) if p.id == id_)
-    return f"{legible(doc.ruta)}:{doc.linea(('preguntas', indice, 'id'))}"
-
-
 def _preguntas_sin_uso(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
+    doc = None  # the questionnaire is read again only to point at lines, and only if needed
     hallazgos = []
-    for pregunta in conocimiento.cuestionario.preguntas:
+    for indice, pregunta in enumerate(conocimiento.cuestionario.preguntas):
         razones = porque(pregunta, reglas, conocimiento)
-        if not (razones.directas or razones.por_puntaje or razones.decide):
-            hallazgos.append(
-                Hallazgo(
-                    _lugar_pregunta(conocimiento, pregunta.id),
-                    f"ninguna regla usa la pregunta {pregunta.id} (ni su % de logro)",
-                    error=False,
-                )
+        if razones.directas or razones.por_puntaje or razones.decide:
+            continue
+        doc = doc or leer(conocimiento.carpeta / "cuestionario.yaml")
+        hallazgos.append(
+            Hallazgo(
+                f"{legible(doc.ruta)}:{doc.linea(('preguntas', indice, 'id'))}",
+                f"ninguna regla usa la pregunta {pregunta.id} (ni su % de logro)",
+                error=False,
             )
+        )
     return hallazgos
 
 
@@ -127,9 +124,8 @@ def _nivel_de(regla: Regla, area: str) -> Any:
 def _preguntas_probadas(reglas: list[Regla]) -> list[str]:
     ids = []
     for regla in reglas:
-        for c in regla.condiciones:
-            patron = c.patron if isinstance(c, Negacion) else c
-            if isinstance(patron, Patron) and patron.tipo == "respuesta":
+        for patron in regla.patrones():
+            if patron.tipo == "respuesta":
                 restriccion = dict(patron.restricciones).get("pregunta")
                 id_ = literal(restriccion) if restriccion else None
                 if id_ and id_ not in ids:
@@ -141,9 +137,8 @@ def _puntajes(reglas: list[Regla], area: str) -> list[float | None]:
     """Scores at every threshold the rules compare with, just around it, and the ends."""
     valores: set[float] = {0.0, 1.0}
     for regla in reglas:
-        for c in regla.condiciones:
-            patron = c.patron if isinstance(c, Negacion) else c
-            if isinstance(patron, Patron) and patron.tipo == "puntaje":
+        for patron in regla.patrones():
+            if patron.tipo == "puntaje":
                 restriccion = dict(patron.restricciones).get("valor")
                 for op in restriccion.operaciones if restriccion else ():
                     if isinstance(op.operando, int | float) and not isinstance(op.operando, bool):
@@ -212,9 +207,8 @@ def _por_tipo(hechos: dict[str, list[dict[str, Any]]]):
 def _otros_tipos(reglas: list[Regla]) -> set[str]:
     tipos = set()
     for regla in reglas:
-        for c in regla.condiciones:
-            patron = c.patron if isinstance(c, Negacion) else c
-            if isinstance(patron, Patron) and patron.tipo not in ("respuesta", "puntaje"):
+        for patron in regla.patrones():
+            if patron.tipo not in ("respuesta", "puntaje"):
                 tipos.add(patron.tipo)
     return tipos
 
