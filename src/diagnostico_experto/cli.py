@@ -169,24 +169,24 @@ def lote(
     """
     import sys
 
-    from .conocimiento import cargar_conocimiento
     from .consolidado import escribir_salidas
-    from .lenguaje import cargar_reglas
     from .lote import Fallida, entradas_de, evaluar_todas
+    from .motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    saber = cargar_conocimiento(conocimiento)
-    cargar_reglas(reglas, saber)  # a broken rule file stops the batch before it starts
+    # a broken rule file stops the batch before it starts; one worker reuses this engine
+    motor = Motor.desde_carpetas(reglas, conocimiento)
+    saber = motor.conocimiento
     entradas = entradas_de(entrada or Path(conocimiento) / "ejemplos", saber)
     if sys.stderr.isatty():
         with click.progressbar(
             length=len(entradas), label="Evaluando comunas", file=sys.stderr
         ) as barra:
             resultados = evaluar_todas(
-                entradas, reglas, conocimiento, workers, lambda: barra.update(1)
+                entradas, reglas, conocimiento, workers, lambda: barra.update(1), motor
             )
     else:
-        resultados = evaluar_todas(entradas, reglas, conocimiento, workers)
+        resultados = evaluar_todas(entradas, reglas, conocimiento, workers, motor=motor)
     escribir_salidas(salida, resultados, saber)
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:

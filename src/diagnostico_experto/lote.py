@@ -97,11 +97,20 @@ def evaluar_todas(
     conocimiento: Path,
     workers: int = 1,
     al_avanzar: Callable[[], None] | None = None,
+    motor: Motor | None = None,
 ) -> list[Evaluada | Fallida]:
-    """Every comuna, in input order; ``al_avanzar`` is called after each one."""
+    """Every comuna, in input order; ``al_avanzar`` is called after each one.
+
+    ``motor``, when the caller has one, serves the in-process run instead of
+    loading and compiling the rules again.
+    """
+    global _MOTOR
     resultados: list[Evaluada | Fallida] = []
     if workers <= 1 or len(entradas) <= 1:
-        _iniciar(reglas, conocimiento)
+        if motor is not None:
+            _MOTOR = motor
+        else:
+            _iniciar(reglas, conocimiento)
         iterador: Iterable[Evaluada | Fallida] = map(_evaluar, entradas)
         resultados = list(_con_avance(iterador, al_avanzar))
     else:
