@@ -248,3 +248,10 @@ def test_entrada_invalida(capsys, tmp_path, entrada):
     codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "s")
     assert codigo == 2
     assert "Traceback" not in err
+    assert "no existe" in err if entrada == "no-existe" else "se espera una carpeta" in err
+
+
+def test_workers_fuera_de_rango(capsys):
+    codigo, _, err = correr(capsys, "lote", "--workers", "0")
+    assert codigo == 2
+    assert "--workers; debe ser un número entero entre 1 y 64" in err

@@ -64,6 +64,14 @@ def mensaje_de_uso(error: click.UsageError) -> str:
         if isinstance(getattr(error.param, "type", None), click.Choice):
             opciones = ", ".join(error.param.type.choices)  # type: ignore[union-attr]
             return f"valor no válido para {nombre}; opciones: {opciones}."
+        tipo = getattr(error.param, "type", None)
+        if isinstance(tipo, click.IntRange):
+            return (
+                f"valor no válido para {nombre}; debe ser un número entero "
+                f"entre {tipo.min} y {tipo.max}."
+            )
+        if isinstance(tipo, click.Path) and tipo.exists:
+            return f"valor no válido para {nombre}; la ruta no existe o no es del tipo esperado."
         return f"valor no válido para {nombre}."
     if isinstance(error, click.BadOptionUsage):
         return f"la opción {error.option_name} necesita un valor."
