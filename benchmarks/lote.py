@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from diagnostico_experto.conocimiento import cargar_conocimiento
+from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from sinteticas import RAIZ, datos_sinteticos
 
 

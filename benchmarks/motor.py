@@ -17,12 +17,16 @@ import sys
 import time
 from pathlib import Path
 
-from diagnostico_experto.archivos_yaml import Documento
-from diagnostico_experto.conocimiento import Conocimiento, cargar_conocimiento
-from diagnostico_experto.lenguaje import cargar_reglas
-from diagnostico_experto.motor import Motor
-from diagnostico_experto.respuestas import Respuestas, cargar_respuestas, desde_documento
-from diagnostico_experto.rutas import carpeta_por_defecto
+from diagnostico_experto.comun.archivos_yaml import Documento
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
+from diagnostico_experto.conocimiento.respuestas import (
+    Respuestas,
+    cargar_respuestas,
+    desde_documento,
+)
+from diagnostico_experto.motor.motor import Motor
+from diagnostico_experto.reglas.lenguaje import cargar_reglas
 from sinteticas import datos_sinteticos
 
 

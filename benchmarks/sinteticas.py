@@ -23,8 +23,8 @@ sys.path.insert(0, str(RAIZ / "src"))
 from ruamel.yaml import YAML  # noqa: E402
 from slugify import slugify  # noqa: E402
 
-from diagnostico_experto.conocimiento import Conocimiento, cargar_conocimiento  # noqa: E402
-from diagnostico_experto.cuestionario import AREAS, Pregunta  # noqa: E402
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento  # noqa: E402
+from diagnostico_experto.conocimiento.preguntas import AREAS, Pregunta  # noqa: E402
 
 # (name, origin, clients, stages, process area) per territory: what a programme would see
 _PRODESAL = (

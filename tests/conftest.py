@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from diagnostico_experto.cli import main
-from diagnostico_experto.conocimiento import Conocimiento, cargar_conocimiento
-from diagnostico_experto.motor import Motor
-from diagnostico_experto.rutas import carpeta_por_defecto
+from diagnostico_experto.cli.principal import main
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
+from diagnostico_experto.motor.motor import Motor
 
 RAIZ = Path(__file__).resolve().parent.parent
 REGLAS = carpeta_por_defecto("rules")

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 
 from conftest import EJEMPLOS, RAIZ, archivo_respuestas, correr, evaluar_json, extremo
-from diagnostico_experto.cuestionario import AREAS, NIVELES
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
 
 
 def test_contrato_json(capsys):
@@ -166,7 +166,7 @@ def test_instalado_como_wheel_fuera_del_repositorio(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, diagnostico_experto.cli as c; print(c.__file__, file=sys.stderr); sys.exit(c.main())",
+            "import sys, diagnostico_experto.cli.principal as c; print(c.__file__, file=sys.stderr); sys.exit(c.main())",
             "evaluar",
             "penco.yaml",
             "--formato",

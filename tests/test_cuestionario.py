@@ -20,8 +20,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from conftest import CONOCIMIENTO, RAIZ, REGLAS, correr, escribir_yaml, leer_yaml
-from diagnostico_experto.cuestionario import NO_SABE
-from diagnostico_experto.entrevista import Entrevista
+from diagnostico_experto.conocimiento.preguntas import NO_SABE
+from diagnostico_experto.terminal.entrevista import Entrevista
 
 ENTER, ABAJO, ESPACIO, BORRAR = "\r", "\x1b[B", " ", "\x7f"
 

@@ -161,7 +161,7 @@ reglas:
     reglas, conocimiento = copiar_carpetas(tmp_path)
     (reglas / "extra.yaml").write_text(extra, encoding="utf-8")
     from conftest import extremo
-    from diagnostico_experto.conocimiento import cargar_conocimiento
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 
     respuestas = extremo(cargar_conocimiento(conocimiento), mejor=True)
     for t01, nivel, regla_id in ((1, "bajo", "t-alcalde-ausente"), (5, "alto", "estrategia-alto")):

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import EJEMPLOS, archivo_respuestas, copiar_carpetas, correr, escribir_yaml, leer_yaml
-from diagnostico_experto.planilla import a_celda, filas_de, planilla
+from diagnostico_experto.lote.planilla import a_celda, filas_de, planilla
 
 ALGUNAS = ["cobquecura", "yumbel", "canete", "penco", "quirihue", "chillan-viejo"]
 

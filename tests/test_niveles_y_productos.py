@@ -13,7 +13,7 @@ from conftest import (
     extremo,
     leer_yaml,
 )
-from diagnostico_experto.cuestionario import AREAS
+from diagnostico_experto.conocimiento.preguntas import AREAS
 
 TABLA = {
     ("estrategia", "alto"): "Identificación de las fortalezas de la estrategia",

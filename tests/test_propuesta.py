@@ -22,7 +22,7 @@ from conftest import (
     evaluar_json,
     extremo,
 )
-from diagnostico_experto.cuestionario import AREAS
+from diagnostico_experto.conocimiento.preguntas import AREAS
 
 
 def servicio(nombre, unidad, clientes, etapas, area=None, origen="municipal"):

@@ -276,8 +276,8 @@ def test_cada_ejemplo_de_reglas_de_la_guia_valida(capsys, tmp_path):
 
 
 def test_cada_caso_de_la_guia_es_un_archivo_de_casos_valido(tmp_path):
-    from diagnostico_experto.archivos_yaml import leer_texto
-    from diagnostico_experto.casos import ArchivoCasos
+    from diagnostico_experto.comun.archivos_yaml import leer_texto
+    from diagnostico_experto.consultores.casos import ArchivoCasos
 
     bloques = [b for b in bloques_yaml(GUIA.read_text(encoding="utf-8")) if b.startswith("casos:")]
     assert bloques

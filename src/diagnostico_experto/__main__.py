@@ -2,6 +2,6 @@
 
 import sys
 
-from .cli import main
+from diagnostico_experto.cli.principal import main
 
 sys.exit(main())

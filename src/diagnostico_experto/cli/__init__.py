@@ -1,0 +1,1 @@
+"""The ``diagnostico`` command line: commands, options, Spanish click messages, exit codes."""

@@ -1,0 +1,280 @@
+"""The ``diagnostico`` command.
+
+Exit codes (a contract with scripts): 0 done; 1 done, with findings;
+2 could not run (bad usage, unreadable or invalid input). Errors are a few
+Spanish lines naming file, line and field, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
+from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
+from diagnostico_experto.cli.reglas import grupo_reglas, init
+from diagnostico_experto.comun.errores import ErrorEntrada
+
+# The engine, its models and the templates are imported inside each command:
+# --help and usage errors stay quick.
+if TYPE_CHECKING:
+    from diagnostico_experto.motor.motor import Evaluacion, Motor
+
+FORMATOS = ("md", "html", "json")
+
+
+def _evaluar(
+    ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
+) -> tuple[Motor, Evaluacion]:
+    from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
+    from diagnostico_experto.motor.motor import Motor
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    motor = Motor.desde_carpetas(reglas, conocimiento)
+    return motor, motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+
+
+@click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
+@opciones_base
+def principal(reglas: Path | None, conocimiento: Path | None) -> None:
+    """Diagnóstico organizacional del fomento productivo municipal.
+
+    Convierte las respuestas de una comuna en niveles por área (estrategia,
+    estructura, procesos, productos) y en la propuesta de productos, con la
+    explicación de cada conclusión.
+    """
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(path_type=Path))
+@click.option(
+    "--formato",
+    type=click.Choice(FORMATOS),
+    default=None,
+    help="md, html o json. Por defecto, según la extensión de --salida, o md.",
+)
+@click.option(
+    "--salida",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Archivo donde escribir el informe. Sin esta opción, se muestra en pantalla.",
+)
+@opciones_base
+@click.pass_context
+def evaluar(
+    ctx: click.Context,
+    archivo: Path,
+    formato: str | None,
+    salida: Path | None,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Diagnostica una comuna a partir de su ARCHIVO de respuestas (YAML)."""
+    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+    from diagnostico_experto.informes.comuna import informe
+
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
+    if formato is None:
+        sufijo = salida.suffix.lstrip(".").lower() if salida else ""
+        formato = {"htm": "html", "markdown": "md"}.get(sufijo, sufijo)
+        formato = formato if formato in FORMATOS else "md"
+    texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato)
+    if salida is None:
+        click.echo(texto, nl=False)
+    else:
+        escribir_atomico(salida, texto)
+        click.echo(f"Informe escrito en {salida}", err=True)
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(path_type=Path))
+@opciones_base
+@click.pass_context
+def explicar(
+    ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
+) -> None:
+    """Muestra las reglas y respuestas detrás de cada conclusión de ARCHIVO."""
+    from diagnostico_experto.informes.comuna import explicacion
+
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
+    click.echo(explicacion(evaluacion, motor.reglas, motor.conocimiento), nl=False)
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--comuna", default=None, help="Nombre de la comuna (si el archivo no la tiene).")
+@opciones_base
+@click.pass_context
+def cuestionario(
+    ctx: click.Context,
+    archivo: Path,
+    comuna: str | None,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise ErrorEntrada.uno(
+            archivo,
+            "el cuestionario interactivo necesita una terminal. Para diagnosticar un archivo "
+            f"de respuestas ya lleno, use: diagnostico evaluar {archivo}",
+        )
+    from diagnostico_experto.terminal.entrevista import Entrevista
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    entrevista = Entrevista.desde_carpetas(archivo, reglas, conocimiento)
+    try:
+        entrevista.correr(comuna)
+    except (KeyboardInterrupt, EOFError):
+        click.echo(
+            f"\nCuestionario interrumpido. Las respuestas dadas están guardadas en {archivo}."
+            f"\nPara seguir: diagnostico cuestionario {archivo}",
+            err=True,
+        )
+
+
+@principal.command(cls=Comando)
+@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--salida",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("informes"),
+    show_default=True,
+    help="Carpeta donde escribir los informes y las tablas.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Procesos en paralelo.",
+)
+@opciones_base
+@click.pass_context
+def lote(
+    ctx: click.Context,
+    entrada: Path | None,
+    salida: Path,
+    workers: int,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Evalúa todas las comunas de ENTRADA: una carpeta de respuestas, o una planilla XLSX o CSV.
+
+    Sin ENTRADA, evalúa las respuestas ilustrativas incluidas (knowledge/ejemplos).
+    """
+    import sys
+
+    from diagnostico_experto.lote.consolidado import escribir_salidas
+    from diagnostico_experto.lote.evaluacion import Fallida, entradas_de, evaluar_todas
+    from diagnostico_experto.motor.motor import Motor
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    # a broken rule file stops the batch before it starts; one worker reuses this engine
+    motor = Motor.desde_carpetas(reglas, conocimiento)
+    saber = motor.conocimiento
+    entradas = entradas_de(entrada or Path(conocimiento) / "ejemplos", saber)
+    if sys.stderr.isatty():
+        with click.progressbar(
+            length=len(entradas), label="Evaluando comunas", file=sys.stderr
+        ) as barra:
+            resultados = evaluar_todas(
+                entradas, reglas, conocimiento, workers, lambda: barra.update(1), motor
+            )
+    else:
+        resultados = evaluar_todas(entradas, reglas, conocimiento, workers, motor=motor)
+    escribir_salidas(salida, resultados, saber)
+    fallidas = [r for r in resultados if isinstance(r, Fallida)]
+    for fallida in fallidas:
+        for problema in fallida.problemas:
+            click.echo(problema, err=True)
+    evaluadas = len(resultados) - len(fallidas)
+    click.echo(
+        f"{evaluadas} comunas evaluadas"
+        + (f", {len(fallidas)} archivo(s) con errores" if fallidas else "")
+        + f". Resumen: {salida / 'index.html'}",
+        err=True,
+    )
+    if fallidas:
+        raise click.exceptions.Exit(HALLAZGOS)
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
+@opciones_base
+@click.pass_context
+def planilla(
+    ctx: click.Context,
+    archivo: Path,
+    reemplazar: bool,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Escribe una planilla vacía (ARCHIVO.xlsx, o tres .csv) para recoger respuestas en terreno.
+
+    Una columna por pregunta, con su texto como comentario y sus opciones como lista
+    desplegable; hojas de servicios y de mesa comunal. Se evalúa con «diagnostico lote».
+    """
+    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+    from diagnostico_experto.lote.planilla import planilla as planilla_xlsx
+    from diagnostico_experto.lote.planilla import planilla_csv
+
+    _, conocimiento = carpetas(ctx, reglas, conocimiento)
+    saber = cargar_conocimiento(conocimiento)
+    sufijo = archivo.suffix.lower()
+    if sufijo not in (".xlsx", ".csv"):
+        raise ErrorEntrada.uno(archivo, "la planilla debe terminar en .xlsx o .csv")
+    contenidos = (
+        {archivo: planilla_xlsx(saber)} if sufijo == ".xlsx" else planilla_csv(saber, archivo)
+    )
+    existentes = [r for r in contenidos if r.exists()]
+    if existentes and not reemplazar:
+        raise ErrorEntrada.uno(
+            existentes[0], "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
+        )
+    for ruta, contenido in contenidos.items():
+        escribir_atomico(ruta, contenido)
+        click.echo(f"Planilla escrita en {ruta}", err=True)
+
+
+principal.add_command(init)
+principal.add_command(grupo_reglas)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: runs the command and turns every failure into an exit code."""
+    try:
+        # without standalone mode, click returns the code of a ctx.exit() / Exit
+        codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False)
+    except ErrorEntrada as exc:
+        click.echo(str(exc), err=True)
+        return NO_SE_PUDO
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help(), err=True)
+        return NO_SE_PUDO
+    except click.UsageError as exc:
+        uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
+        comando = exc.ctx.command_path if exc.ctx else "diagnostico"
+        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
+        return NO_SE_PUDO
+    except KeyboardInterrupt:
+        click.echo("\nInterrumpido.", err=True)
+        return NO_SE_PUDO
+    except click.exceptions.Abort:
+        click.echo("\nInterrumpido.", err=True)
+        return NO_SE_PUDO
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        return EXITO
+    except OSError as exc:
+        nombre = exc.filename or ""
+        click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
+        return NO_SE_PUDO
+    return codigo if isinstance(codigo, int) else EXITO

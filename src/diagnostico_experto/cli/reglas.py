@@ -1,0 +1,149 @@
+"""Commands for consultants who tune the rules: `init`, `reglas validar|probar|comparar`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from diagnostico_experto.cli.click_es import Comando, Grupo
+from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
+
+
+@click.command(cls=Comando)
+@click.argument("carpeta", type=click.Path(file_okay=False, path_type=Path))
+def init(carpeta: Path) -> None:
+    """Copia las reglas y el conocimiento por defecto en CARPETA, listos para editar."""
+    import shutil
+
+    destinos = {"rules": carpeta / "rules", "knowledge": carpeta / "knowledge"}
+    for destino in destinos.values():
+        if destino.exists():
+            raise ErrorEntrada.uno(destino, "ya existe; no se sobrescribe")
+    for nombre, destino in destinos.items():
+        shutil.copytree(carpeta_por_defecto(nombre), destino)
+    click.echo(
+        f"Copiados rules/ y knowledge/ en {carpeta}. Edítelos y úselos con:\n"
+        f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
+        "reglas validar\n"
+        f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
+        "reglas probar\n"
+        f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
+        f"reglas comparar --base {carpeta_por_defecto('rules').parent}"
+    )
+
+
+@click.group(cls=Grupo, name="reglas")
+def grupo_reglas() -> None:
+    """Herramientas para quien ajusta las reglas: validar, probar y comparar."""
+
+
+@grupo_reglas.command(cls=Comando)
+@opciones_base
+@click.pass_context
+def validar(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) -> None:
+    """Revisa los archivos de reglas y de conocimiento; código 1 si hay errores."""
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+    from diagnostico_experto.consultores.linter import validar as revisar
+    from diagnostico_experto.reglas.lenguaje import cargar_reglas
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    try:
+        saber = cargar_conocimiento(conocimiento)
+        cargadas = cargar_reglas(reglas, saber)
+    except ErrorEntrada as exc:
+        click.echo(str(exc))
+        click.echo(f"{len(exc.problemas)} error(es).", err=True)
+        raise click.exceptions.Exit(HALLAZGOS) from None
+    hallazgos = revisar(cargadas, saber)
+    for hallazgo in hallazgos:
+        click.echo(str(hallazgo))
+    errores = [h for h in hallazgos if h.error]
+    archivos = len({r.archivo for r in cargadas})
+    click.echo(
+        f"{len(cargadas)} reglas en {archivos} archivos: {len(errores)} error(es), "
+        f"{len(hallazgos) - len(errores)} advertencia(s)."
+        + ("" if errores else " Clasificación completa y única en las cuatro áreas."),
+        err=True,
+    )
+    if errores:
+        raise click.exceptions.Exit(HALLAZGOS)
+
+
+@grupo_reglas.command(cls=Comando)
+@click.argument("casos", required=False, type=click.Path(path_type=Path))
+@opciones_base
+@click.pass_context
+def probar(
+    ctx: click.Context, casos: Path | None, reglas: Path | None, conocimiento: Path | None
+) -> None:
+    """Corre los casos de prueba de CASOS (archivo o carpeta; por defecto, rules/casos)."""
+    from diagnostico_experto.consultores.casos import archivos_de_casos
+    from diagnostico_experto.consultores.casos import probar as correr_casos
+    from diagnostico_experto.motor.motor import Motor
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    motor = Motor.desde_carpetas(reglas, conocimiento)
+    resultados, disparadas = correr_casos(archivos_de_casos(casos or reglas / "casos"), motor)
+    for r in resultados:
+        click.echo(f"{'ok   ' if r.paso else 'FALLA'} {r.nombre} ({r.lugar})")
+        for diferencia in r.diferencias:
+            click.echo(f"      - {diferencia}")
+    fallidos = [r for r in resultados if not r.paso]
+    sin_disparar = [r.id for r in motor.reglas if r.id not in disparadas]
+    click.echo(
+        f"\n{len(resultados) - len(fallidos)} de {len(resultados)} casos pasan. "
+        f"Cobertura: {len(motor.reglas) - len(sin_disparar)} de {len(motor.reglas)} reglas se "
+        "disparan en algún caso."
+    )
+    if sin_disparar:
+        click.echo("Reglas que ningún caso dispara: " + ", ".join(sin_disparar))
+    if fallidos:
+        raise click.exceptions.Exit(HALLAZGOS)
+
+
+@grupo_reglas.command(cls=Comando)
+@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--base",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Reglas de referencia: una carpeta de reglas, o una carpeta con rules/ y knowledge/.",
+)
+@click.option("--formato", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@opciones_base
+@click.pass_context
+def comparar(
+    ctx: click.Context,
+    entrada: Path | None,
+    base: Path,
+    formato: str,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Qué comunas cambian entre las reglas de --base y las actuales (código 1 si alguna cambia)."""
+    import json
+
+    from diagnostico_experto.consultores.comparacion import como_json, como_markdown
+    from diagnostico_experto.consultores.comparacion import comparar as comparar_reglas
+    from diagnostico_experto.lote.evaluacion import entradas_de
+    from diagnostico_experto.motor.motor import Motor
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    reglas_base, conocimiento_base = (
+        (base / "rules", base / "knowledge" if (base / "knowledge").is_dir() else conocimiento)
+        if (base / "rules").is_dir()
+        else (base, conocimiento)
+    )
+    actual = Motor.desde_carpetas(reglas, conocimiento)
+    anterior = Motor.desde_carpetas(reglas_base, conocimiento_base)
+    entradas = entradas_de(entrada or conocimiento / "ejemplos", actual.conocimiento)
+    cambios = comparar_reglas(entradas, anterior, actual)
+    if formato == "json":
+        click.echo(json.dumps(como_json(cambios), ensure_ascii=False, indent=2))
+    else:
+        click.echo(como_markdown(cambios, str(reglas_base), str(reglas)), nl=False)
+    if any(c.hay() for c in cambios):
+        raise click.exceptions.Exit(HALLAZGOS)

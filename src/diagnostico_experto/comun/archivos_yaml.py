@@ -1,0 +1,231 @@
+"""YAML files that remember their lines, and atomic writes.
+
+ruamel.yaml (round-trip mode) keeps the line of every key and item, so a
+validation error found by pydantic at a location like ``("reglas", 3, "si")``
+is reported at the line a consultant sees in the editor. YAML 1.2 also keeps
+``no`` and ``si`` as strings, which matters for yes/no answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
+
+Modelo = TypeVar("Modelo", bound=BaseModel)
+
+_SINTAXIS = [
+    (
+        re.compile(r"expected the node content, but found '\?'"),
+        'dentro de { } o [ ] una variable ?nombre va entre comillas: "?nombre"',
+    ),
+    (re.compile(r"mapping values are not allowed"), "no se permite «:» aquí (¿faltan comillas?)"),
+    (re.compile(r"could not find expected ':'"), "falta «:» después de la clave"),
+    (re.compile(r"found character '\\t'"), "hay un tabulador; use espacios para indentar"),
+    (re.compile(r"expected <block end>"), "la indentación no es coherente"),
+    (re.compile(r"found undefined alias"), "alias (*) no definido"),
+    (re.compile(r"expected ',' or '[\]}]'"), "falta cerrar una lista o un mapeo ([ ] o { })"),
+    (re.compile(r"found unexpected end of stream"), "el archivo termina antes de cerrar comillas"),
+]
+
+
+def _mensaje_sintaxis(problema: str) -> str:
+    for patron, mensaje in _SINTAXIS:
+        if patron.search(problema or ""):
+            return mensaje
+    return "sintaxis YAML no válida"
+
+
+@dataclass
+class Documento:
+    """The data of a YAML file, with a way back from a location to its line."""
+
+    ruta: Path
+    datos: Any
+
+    def linea(self, loc: Sequence[Any]) -> int | None:
+        """Line (1-based) of the deepest node of ``loc`` that the file has.
+
+        None for data that did not come from YAML (a spreadsheet row names its
+        own row in ``ruta``).
+        """
+        if getattr(self.datos, "lc", None) is None:
+            return None
+        nodo, linea = self.datos, 1 if self.datos is not None else None
+        for clave in loc:
+            lc = getattr(nodo, "lc", None)
+            if isinstance(nodo, Mapping) and clave in nodo:
+                if lc is not None:
+                    linea = lc.key(clave)[0] + 1
+                nodo = nodo[clave]
+            elif isinstance(nodo, list) and isinstance(clave, int) and 0 <= clave < len(nodo):
+                if lc is not None:
+                    linea = lc.item(clave)[0] + 1
+                nodo = nodo[clave]
+            else:
+                # A missing key: the line of the mapping that should hold it.
+                if lc is not None and linea is None:
+                    linea = lc.line + 1
+                break
+        return linea
+
+    def problema(self, loc: Sequence[Any], mensaje: str) -> Problema:
+        return Problema(str(self.ruta), self.linea(loc), campo(loc), mensaje)
+
+    def validar(self, modelo: type[Modelo], contexto: dict | None = None) -> Modelo:
+        """Validate the whole document, reporting every problem with its line."""
+        try:
+            return modelo.model_validate(self.datos, context=contexto)
+        except ValidationError as exc:
+            raise ErrorEntrada(self._problemas(exc, modelo)) from None
+
+    def _problemas(self, exc: ValidationError, modelo: type[BaseModel]) -> list[Problema]:
+        problemas = []
+        for err in exc.errors():
+            loc = [p for p in err["loc"] if not _es_etiqueta_interna(p)]
+            mensaje = traducir(err)
+            if err["type"] == "extra_forbidden":
+                mensaje += sugerencia(str(loc[-1]), _campos_vecinos(modelo))
+            problemas.append(self.problema(loc, mensaje))
+        return problemas
+
+
+def _es_etiqueta_interna(parte: Any) -> bool:
+    """Pydantic adds union/function tags to locations; files have no such keys."""
+    return isinstance(parte, str) and (
+        parte.startswith("function-") or parte[:1].isupper() or "[" in parte
+    )
+
+
+@functools.cache
+def _campos_vecinos(modelo: type[BaseModel]) -> list[str]:
+    """Names a misspelt key was probably meant to be: the fields of the models."""
+    nombres: set[str] = set()
+    vistos: set[type] = set()
+    pendientes: list[Any] = [modelo]
+    while pendientes:
+        tipo = pendientes.pop()
+        if isinstance(tipo, type) and issubclass(tipo, BaseModel) and tipo not in vistos:
+            vistos.add(tipo)
+            for nombre, info in tipo.model_fields.items():
+                nombres.add(info.alias or nombre)
+                pendientes.extend([info.annotation, *getattr(info.annotation, "__args__", ())])
+        else:
+            pendientes.extend(getattr(tipo, "__args__", ()))
+    return sorted(nombres)
+
+
+def campo(loc: Sequence[Any]) -> str:
+    """A location as consultants read it: ``reglas[3].si``."""
+    texto = ""
+    for parte in loc:
+        texto += (
+            f"[{parte + 1}]" if isinstance(parte, int) else (f".{parte}" if texto else str(parte))
+        )
+    return texto
+
+
+def leer(ruta: str | Path) -> Documento:
+    """Load a YAML file keeping line marks; any failure is an ErrorEntrada."""
+    ruta = Path(ruta)
+    try:
+        texto = ruta.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ErrorEntrada.uno(ruta, "el archivo no existe") from None
+    except IsADirectoryError:
+        raise ErrorEntrada.uno(ruta, "es una carpeta, no un archivo") from None
+    except UnicodeDecodeError:
+        raise ErrorEntrada.uno(ruta, "no está en UTF-8 (guárdelo como texto UTF-8)") from None
+    except OSError as exc:
+        raise ErrorEntrada.uno(ruta, f"no se puede leer ({exc.strerror})") from None
+    return Documento(ruta, leer_texto(texto, ruta))
+
+
+_RAPIDO = YAML(typ="safe")  # libyaml when available; same YAML 1.2 reading, no line numbers
+
+
+def leer_rapido(ruta: str | Path) -> Any:
+    """The data of a YAML file, several times faster than ``leer`` but without lines.
+
+    For batches: read fast, and only when something is wrong read again with
+    ``leer`` so that every message names its line. Raises ErrorEntrada (without
+    a line) when the file cannot be read or parsed.
+    """
+    try:
+        return _RAPIDO.load(Path(ruta).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError):
+        return leer(ruta).datos  # the careful reader explains what is wrong, with its line
+
+
+def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True  # a file we rewrite keeps its "no" quoted
+    try:
+        return yaml.load(texto)
+    except DuplicateKeyError as exc:
+        linea = exc.problem_mark.line + 1 if exc.problem_mark else None
+        clave = re.search(r'found duplicate key "([^"]*)"', str(exc.problem))
+        nombre = f" «{clave.group(1)}»" if clave else ""
+        raise ErrorEntrada.uno(ruta, f"clave repetida{nombre}", linea) from None
+    except MarkedYAMLError as exc:
+        marca = exc.problem_mark or exc.context_mark
+        if exc.context_mark and marca and marca.line >= texto.count("\n"):
+            marca = exc.context_mark  # unclosed at end of file: point where it was opened
+        linea = marca.line + 1 if marca else None
+        columna = f" (columna {marca.column + 1})" if marca else ""
+        raise ErrorEntrada.uno(ruta, _mensaje_sintaxis(exc.problem) + columna, linea) from None
+    except YAMLError:
+        raise ErrorEntrada.uno(ruta, "sintaxis YAML no válida") from None
+
+
+def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half.
+
+    The text goes to a temporary file in the same folder, is flushed to disk,
+    and replaces the target in one rename.
+    """
+    ruta = Path(ruta)
+    ruta.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
+    try:
+        Path(temporal).chmod(_permisos(ruta))
+        if isinstance(texto, bytes):
+            archivo = os.fdopen(fd, "wb")
+        else:
+            archivo = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with archivo as f:
+            f.write(texto)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(temporal).replace(ruta)
+    except BaseException:
+        Path(temporal).unlink(missing_ok=True)
+        raise
+
+
+@functools.cache
+def _modo_nuevo() -> int:
+    """The mode a new file gets under the process's umask (read once: umask is process-wide)."""
+    mascara = os.umask(0)
+    os.umask(mascara)
+    return 0o666 & ~mascara
+
+
+def _permisos(ruta: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual one (umask), not 0600."""
+    try:
+        return ruta.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return _modo_nuevo()

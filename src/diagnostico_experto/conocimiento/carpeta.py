@@ -1,0 +1,213 @@
+"""The knowledge folder: comunas and territories, services catalogue, parameters, questionnaire.
+
+Everything a consultant may tune without Python lives in these files; this
+module validates them (with file and line in every message) and gathers them
+in one ``Conocimiento`` object that the rest of the system reads.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from diagnostico_experto.comun.archivos_yaml import Documento, leer
+from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.conocimiento.preguntas import (
+    LISTAS_CATALOGO,
+    NO_SABE,
+    Cuestionario,
+    Estricto,
+    Slug,
+)
+
+
+class Territorio(Estricto):
+    nombre: str
+    comunas: list[str] = Field(min_length=1)
+
+
+class ArchivoComunas(Estricto):
+    nota: str = ""
+    territorios: list[Territorio] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sin_repetir(self) -> ArchivoComunas:
+        vistas: set[str] = set()
+        for t in self.territorios:
+            for c in t.comunas:
+                if c in vistas:
+                    raise ValueError(f"la comuna «{c}» aparece dos veces")
+                vistas.add(c)
+        return self
+
+
+class Elemento(Estricto):
+    id: Slug
+    nombre: str
+
+
+class AreaProceso(Elemento):
+    descripcion: str = ""
+    fuente: str = ""
+    supuesto: bool = False  # not named by the source: an assumption to review
+
+
+class Catalogo(Estricto):
+    """Controlled lists for the services inventory, so rules can join on them."""
+
+    etapas: list[Elemento] = Field(min_length=1)
+    clientes: list[Elemento] = Field(min_length=1)
+    origenes: list[Elemento] = Field(min_length=1)
+    areas_proceso: list[AreaProceso] = Field(min_length=1)
+    area_proceso_por_defecto: str
+
+    @model_validator(mode="after")
+    def _ids_unicos(self) -> Catalogo:
+        for lista in LISTAS_CATALOGO:
+            ids = [e.id for e in getattr(self, lista)]
+            repetidos = sorted({i for i in ids if ids.count(i) > 1})
+            if repetidos:
+                raise ValueError(f"en «{lista}» hay identificadores repetidos: {repetidos}")
+        if self.area_proceso_por_defecto not in self.ids("areas_proceso"):
+            raise ValueError(
+                f"«area_proceso_por_defecto: {self.area_proceso_por_defecto}» no está en «areas_proceso»"
+            )
+        return self
+
+    def ids(self, lista: str) -> list[str]:
+        return [e.id for e in getattr(self, lista)]
+
+    def nombre(self, lista: str, id_: str) -> str:
+        return next((e.nombre for e in getattr(self, lista) if e.id == id_), id_)
+
+
+class Taller(Estricto):
+    nombre: str
+    areas: list[Literal["estrategia", "estructura", "procesos", "productos"]] = Field(min_length=1)
+
+
+class ArchivoTalleres(Estricto):
+    talleres: list[Taller] = Field(min_length=1)
+
+
+class Parametro(Estricto):
+    valor: float | int | str | bool
+    descripcion: str
+
+
+class ArchivoParametros(Estricto):
+    parametros: dict[Slug, Parametro]
+
+
+def _clave(nombre: str) -> str:
+    """Comparison key for names: case and accents do not matter."""
+    sin_tildes = unicodedata.normalize("NFKD", nombre).encode("ascii", "ignore").decode()
+    return " ".join(sin_tildes.lower().split())
+
+
+@dataclass(frozen=True)
+class Conocimiento:
+    carpeta: Path
+    territorios: list[Territorio]
+    catalogo: Catalogo
+    parametros: dict[str, Parametro]
+    cuestionario: Cuestionario
+    talleres: list[Taller]
+
+    def valores_parametros(self) -> dict[str, object]:
+        return {n: p.valor for n, p in self.parametros.items()}
+
+    def ugt_de(self, comuna: str) -> str:
+        return next(t.nombre for t in self.territorios if comuna in t.comunas)
+
+    def comunas(self) -> list[str]:
+        return [c for t in self.territorios for c in t.comunas]
+
+    def buscar_comuna(self, nombre: str) -> str:
+        """The programme's spelling of a comuna; ValueError with a suggestion."""
+        por_clave = {_clave(c): c for c in self.comunas()}
+        encontrada = por_clave.get(_clave(str(nombre)))
+        if encontrada is None:
+            raise ValueError(
+                f"comuna desconocida «{nombre}»; no está en {self.carpeta / 'comunas.yaml'}."
+                + sugerencia(str(nombre), self.comunas())
+            )
+        return encontrada
+
+
+def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
+    carpeta = Path(carpeta)
+    if not carpeta.is_dir():
+        raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
+    docs = {
+        n: leer(carpeta / f"{n}.yaml")
+        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario", "talleres")
+    }
+    comunas = docs["comunas"].validar(ArchivoComunas)
+    catalogo = docs["servicios"].validar(Catalogo)
+    parametros = _parametros(docs["parametros"], docs["horas"])
+    cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})
+    _revisar_cuestionario(cuestionario, docs["cuestionario"])
+    talleres = docs["talleres"].validar(ArchivoTalleres).talleres
+    return Conocimiento(carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres)
+
+
+def _parametros(*docs: Documento) -> dict[str, Parametro]:
+    """One namespace for every parameter file: a name may be defined only once."""
+    parametros: dict[str, Parametro] = {}
+    origen: dict[str, Documento] = {}
+    problemas = []
+    for doc in docs:
+        for nombre, parametro in doc.validar(ArchivoParametros).parametros.items():
+            if nombre in parametros:
+                problemas.append(
+                    doc.problema(
+                        ("parametros", nombre),
+                        f"parámetro «{nombre}» repetido; ya está en {origen[nombre].ruta}",
+                    )
+                )
+            parametros[nombre] = parametro
+            origen[nombre] = doc
+    if problemas:
+        raise ErrorEntrada(problemas)
+    return parametros
+
+
+def _revisar_cuestionario(cuestionario: Cuestionario, doc: Documento) -> None:
+    """Cross-question checks: unique ids, skip conditions on earlier questions."""
+    problemas: list[Problema] = []
+    vistas: dict[str, int] = {}
+    for i, p in enumerate(cuestionario.preguntas):
+        if p.id in vistas:
+            problemas.append(doc.problema(("preguntas", i, "id"), f"id «{p.id}» repetido"))
+        for j, cond in enumerate(p.aplica_si):
+            loc = ("preguntas", i, "aplica_si", j)
+            if cond.pregunta not in vistas:
+                conocida = cuestionario.por_id.get(cond.pregunta)
+                motivo = (
+                    "debe ser una pregunta anterior"
+                    if conocida
+                    else "pregunta desconocida" + sugerencia(cond.pregunta, cuestionario.por_id)
+                )
+                problemas.append(doc.problema((*loc, "pregunta"), f"«{cond.pregunta}»: {motivo}"))
+                continue
+            base = cuestionario.preguntas[vistas[cond.pregunta]]
+            try:
+                restriccion = cond.restriccion
+                for op in restriccion.operaciones:
+                    operandos = op.operando if isinstance(op.operando, tuple) else (op.operando,)
+                    for v in operandos:
+                        if base.tipo != "numero" and v not in base.valores() and v != NO_SABE:
+                            raise ValueError(
+                                f"«{v}» no es una opción de {base.id}"
+                                + sugerencia(v, base.valores())
+                            )
+            except ValueError as exc:
+                problemas.append(doc.problema((*loc, "valor"), str(exc)))
+        vistas[p.id] = i
+    if problemas:
+        raise ErrorEntrada(problemas)

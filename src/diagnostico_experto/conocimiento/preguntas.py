@@ -1,0 +1,278 @@
+"""The questionnaire: questions, their options, points and skip logic.
+
+One definition serves the answer file format, the interactive questionnaire
+and the rules: a rule that names ``respuesta: {pregunta: E02, valor: no_hay}``
+is checked against the options declared here.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from diagnostico_experto.comun.restricciones import Restriccion, interpretar
+
+AREAS = ("estrategia", "estructura", "procesos", "productos")
+TRANSVERSAL = "transversal"
+NIVELES = ("alto", "medio", "bajo")
+NO_SABE = "no_sabe"
+LISTAS_CATALOGO = ("etapas", "clientes", "origenes", "areas_proceso")
+
+Area = Literal["estrategia", "estructura", "procesos", "productos", "transversal"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+TipoPregunta = Literal["si_no", "escala", "opcion_unica", "opcion_multiple", "numero", "texto"]
+
+
+class Estricto(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Opcion(Estricto):
+    valor: Slug
+    texto: str
+    puntos: float = 0
+    exclusiva: bool = False  # in opción múltiple: cannot be combined ("ninguno")
+
+
+class Escala(Estricto):
+    minimo: int = 1
+    maximo: int = 5
+    etiquetas: dict[int, str] = {}
+    invertida: bool = False  # True when a high value is a weakness
+
+    @model_validator(mode="after")
+    def _rango(self) -> Escala:
+        if self.maximo <= self.minimo:
+            raise ValueError("«maximo» debe ser mayor que «minimo»")
+        return self
+
+
+class Tramo(Estricto):
+    desde: float
+    hasta: float | None = None  # None: no upper bound
+    puntos: float
+
+
+class CondicionPregunta(Estricto):
+    """A question applies only when an earlier answer satisfies ``valor``."""
+
+    pregunta: str
+    valor: Any
+
+    @cached_property
+    def restriccion(self) -> Restriccion:
+        """Parsed once: skip logic runs for every question of every comuna."""
+        return interpretar(self.valor, {})
+
+
+class Pregunta(Estricto):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+    area: Area
+    texto: str
+    tipo: TipoPregunta
+    ayuda: str
+    fuente: str
+    opciones: list[Opcion] = []
+    escala: Escala | None = None
+    tramos: list[Tramo] = []
+    minimo: float | None = None
+    maximo: float | None = None
+    no_sabe: bool = False
+    peso: float = Field(default=1.0, ge=0)
+    aplica_si: list[CondicionPregunta] = []
+    opciones_de: str | None = None  # a list of servicios.yaml that supplies the options
+
+    @model_validator(mode="before")
+    @classmethod
+    def _opciones_del_catalogo(cls, datos: Any, info: ValidationInfo) -> Any:
+        """Options drawn from the services catalogue, so one list serves both."""
+        if not isinstance(datos, dict) or not datos.get("opciones_de"):
+            return datos
+        catalogo = (info.context or {}).get("catalogo")
+        lista = datos["opciones_de"]
+        if catalogo is None or lista not in LISTAS_CATALOGO:
+            raise ValueError(
+                f"«opciones_de: {lista}» debe ser una lista de servicios.yaml: "
+                + ", ".join(LISTAS_CATALOGO)
+            )
+        generadas = [{"valor": e.id, "texto": e.nombre} for e in getattr(catalogo, lista)]
+        return {**datos, "opciones": generadas + list(datos.get("opciones") or [])}
+
+    @model_validator(mode="after")
+    def _coherente(self) -> Pregunta:
+        if self.tipo == "si_no" and not self.opciones:
+            object.__setattr__(
+                self,
+                "opciones",
+                [Opcion(valor="si", texto="Sí", puntos=1), Opcion(valor="no", texto="No")],
+            )
+        if self.tipo in ("opcion_unica", "opcion_multiple") and len(self.opciones) < 2:
+            raise ValueError(f"una pregunta «{self.tipo}» necesita al menos dos opciones")
+        if self.tipo == "escala" and self.escala is None:
+            object.__setattr__(self, "escala", Escala())
+        if self.tipo not in ("si_no", "opcion_unica", "opcion_multiple") and self.opciones:
+            raise ValueError(f"una pregunta «{self.tipo}» no lleva «opciones»")
+        valores = [o.valor for o in self.opciones]
+        repetidos = sorted({v for v in valores if valores.count(v) > 1})
+        if repetidos:
+            raise ValueError(f"opciones repetidas: {', '.join(repetidos)}")
+        if NO_SABE in valores:
+            raise ValueError("«no_sabe» no es una opción: use «no_sabe: true»")
+        for o in self.opciones:
+            if o.exclusiva and self.tipo != "opcion_multiple":
+                raise ValueError("«exclusiva» solo tiene sentido en «opcion_multiple»")
+        return self
+
+    # --- what an answer may be -------------------------------------------------
+
+    def valores(self) -> list[Any]:
+        """The answers this question accepts (for lists: each element)."""
+        if self.tipo == "escala":
+            assert self.escala
+            return list(range(self.escala.minimo, self.escala.maximo + 1))
+        return [o.valor for o in self.opciones]
+
+    def opcion(self, valor: Any) -> Opcion | None:
+        return next((o for o in self.opciones if o.valor == valor), None)
+
+    def etiqueta(self, valor: Any) -> str:
+        """How an answer reads in a report."""
+        if valor == NO_SABE:
+            return "No sé"
+        if isinstance(valor, list):
+            return ", ".join(self.etiqueta(v) for v in valor) or "(ninguna)"
+        if self.tipo == "escala" and self.escala:
+            nombre = self.escala.etiquetas.get(valor)
+            return f"{valor} ({nombre})" if nombre else str(valor)
+        opcion = self.opcion(valor)
+        if opcion:
+            return opcion.texto
+        return f"{valor:g}" if isinstance(valor, float) else str(valor)
+
+    def normalizar(self, valor: Any) -> Any:
+        """Check an answer and give it its canonical form; ValueError in Spanish."""
+        if valor == NO_SABE:
+            if not self.no_sabe:
+                raise ValueError("esta pregunta no admite «no_sabe»")
+            return NO_SABE
+        if self.tipo == "si_no":
+            if isinstance(valor, bool):
+                valor = "si" if valor else "no"
+            valor = {"sí": "si", "Sí": "si", "Si": "si", "No": "no"}.get(valor, valor)
+        if self.tipo in ("si_no", "opcion_unica"):
+            return self._de_opciones(valor)
+        if self.tipo == "opcion_multiple":
+            lista = valor if isinstance(valor, list) else [valor]
+            elegidas = [self._de_opciones(v) for v in lista]
+            if len(set(elegidas)) != len(elegidas):
+                raise ValueError("una opción está repetida")
+            exclusivas = [v for v in elegidas if self.opcion(v).exclusiva]
+            if exclusivas and len(elegidas) > 1:
+                raise ValueError(f"«{exclusivas[0]}» no se puede combinar con otras opciones")
+            return elegidas
+        if self.tipo == "escala":
+            assert self.escala
+            if isinstance(valor, bool) or not isinstance(valor, int):
+                raise ValueError(
+                    f"debe ser un número entero de {self.escala.minimo} a {self.escala.maximo}"
+                )
+            if not self.escala.minimo <= valor <= self.escala.maximo:
+                raise ValueError(f"debe estar entre {self.escala.minimo} y {self.escala.maximo}")
+            return int(valor)
+        if self.tipo == "numero":
+            if isinstance(valor, bool) or not isinstance(valor, int | float):
+                raise ValueError("debe ser un número")
+            if self.minimo is not None and valor < self.minimo:
+                raise ValueError(f"debe ser al menos {self.minimo:g}")
+            if self.maximo is not None and valor > self.maximo:
+                raise ValueError(f"debe ser a lo sumo {self.maximo:g}")
+            return int(valor) if float(valor).is_integer() else float(valor)
+        if not isinstance(valor, str):
+            raise ValueError("debe ser un texto")
+        return str(valor)
+
+    def _de_opciones(self, valor: Any) -> str:
+        if not isinstance(valor, str) or self.opcion(valor) is None:
+            posibles = ", ".join(self.valores()) + (", no_sabe" if self.no_sabe else "")
+            raise ValueError(f"valor «{valor}» no es una opción; opciones: {posibles}")
+        return valor
+
+    # --- points ----------------------------------------------------------------
+
+    def puntua(self) -> bool:
+        return self.tipo != "texto" and self.peso > 0 and self.maximo_puntos() > 0
+
+    def maximo_puntos(self) -> float:
+        if self.tipo == "opcion_multiple":
+            return sum(max(o.puntos, 0) for o in self.opciones)
+        if self.tipo in ("si_no", "opcion_unica"):
+            return max(o.puntos for o in self.opciones)
+        if self.tipo == "escala":
+            assert self.escala
+            return float(self.escala.maximo - self.escala.minimo)
+        if self.tipo == "numero":
+            return max((t.puntos for t in self.tramos), default=0.0)
+        return 0.0
+
+    def puntos(self, valor: Any) -> float | None:
+        """Points of a normalised answer; None when it says nothing (no sé, text)."""
+        if valor == NO_SABE or not self.puntua():
+            return None
+        if self.tipo == "opcion_multiple":
+            return float(sum(self.opcion(v).puntos for v in valor))
+        if self.tipo in ("si_no", "opcion_unica"):
+            return float(self.opcion(valor).puntos)
+        if self.tipo == "escala":
+            assert self.escala
+            if self.escala.invertida:
+                return float(self.escala.maximo - valor)
+            return float(valor - self.escala.minimo)
+        tramo = next(
+            (t for t in self.tramos if t.desde <= valor and (t.hasta is None or valor <= t.hasta)),
+            None,
+        )
+        return tramo.puntos if tramo else 0.0
+
+
+class NombreArea(Estricto):
+    nombre: str
+    descripcion: str = ""
+
+
+class Cuestionario(Estricto):
+    areas: dict[Area, NombreArea]
+    preguntas: list[Pregunta]
+
+    @field_validator("areas")
+    @classmethod
+    def _todas_las_areas(cls, areas: dict) -> dict:
+        faltan = [a for a in (*AREAS, TRANSVERSAL) if a not in areas]
+        if faltan:
+            raise ValueError(f"faltan las áreas: {', '.join(faltan)}")
+        return areas
+
+    @cached_property
+    def por_id(self) -> dict[str, Pregunta]:
+        return {p.id: p for p in self.preguntas}
+
+    def de_area(self, area: str) -> list[Pregunta]:
+        return [p for p in self.preguntas if p.area == area]
+
+    def aplica(self, pregunta: Pregunta, respuestas: dict[str, Any]) -> bool:
+        """Skip logic: every condition holds on an earlier (known) answer."""
+        for condicion in pregunta.aplica_si:
+            valor = respuestas.get(condicion.pregunta)
+            if valor is None or valor == NO_SABE:
+                return False
+            if not condicion.restriccion.cumple(valor):
+                return False
+        return True

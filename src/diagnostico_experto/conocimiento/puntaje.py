@@ -1,0 +1,75 @@
+"""% de logro per area: points over the maximum of the questions that apply and were answered.
+
+"No sé" and unanswered questions are left out of the ratio rather than
+counted as zero; when too many of an area's applicable questions are unknown
+(parameter ``max_desconocidas``) the area is flagged incomplete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, TRANSVERSAL
+
+
+class Aporte(BaseModel):
+    """What one question contributed to its area's score."""
+
+    pregunta: str
+    valor: Any
+    puntos: float | None  # None: "no sé" or unanswered
+    maximo: float
+    peso: float
+
+
+class PuntajeArea(BaseModel):
+    area: str
+    valor: float | None  # None when no scored question was answered
+    puntos: float
+    maximo: float
+    aplicables: int
+    respondidas: int
+    desconocidas: int
+    completo: bool
+    aportes: list[Aporte]
+
+
+def calcular(respuestas: dict[str, Any], conocimiento: Conocimiento) -> dict[str, PuntajeArea]:
+    cuestionario = conocimiento.cuestionario
+    tolerancia = float(conocimiento.valores_parametros().get("max_desconocidas", 0))
+    resultado = {}
+    for area in (*AREAS, TRANSVERSAL):
+        aportes = []
+        for pregunta in cuestionario.de_area(area):
+            if not pregunta.puntua() or not cuestionario.aplica(pregunta, respuestas):
+                continue
+            valor = respuestas.get(pregunta.id)
+            puntos = None if valor is None else pregunta.puntos(valor)
+            aportes.append(
+                Aporte(
+                    pregunta=pregunta.id,
+                    valor=valor,
+                    puntos=puntos,
+                    maximo=pregunta.maximo_puntos(),
+                    peso=pregunta.peso,
+                )
+            )
+        conocidos = [a for a in aportes if a.puntos is not None]
+        puntos = sum(a.puntos * a.peso for a in conocidos)
+        maximo = sum(a.maximo * a.peso for a in conocidos)
+        desconocidas = len(aportes) - len(conocidos)
+        resultado[area] = PuntajeArea(
+            area=area,
+            valor=round(puntos / maximo, 4) if maximo else None,
+            puntos=puntos,
+            maximo=maximo,
+            aplicables=len(aportes),
+            respondidas=sum(1 for a in aportes if a.valor not in (None, NO_SABE)),
+            desconocidas=desconocidas,
+            completo=bool(aportes) and desconocidas / len(aportes) <= tolerancia,
+            aportes=aportes,
+        )
+    return resultado

@@ -1,0 +1,168 @@
+"""`reglas probar`: consultants' test cases for a rule base.
+
+A case file holds ``casos``; each names answers (a file, or inline) and only
+the results it cares about:
+
+```yaml
+casos:
+  - nombre: Cobquecura queda en bajo y se propone crear la unidad
+    archivo: ../../knowledge/ejemplos/cobquecura.yaml   # relative to this file
+    espera:
+      niveles: {estrategia: bajo, estructura: bajo}
+      productos: [producto-generico:estrategia-bajo]     # rule ids that must appear
+      fusiones: [{servicios: [PRODESAL, Capacitación en oficios], tipo: fusion}]
+      ajustes: [ajuste-crear-unidad]
+      horas: {total: 105, estrategia: 20, otras: 35}
+```
+
+Inline answers use the answer-file keys (``comuna``, ``respuestas``,
+``servicios``, ``mesa``, ``validacion``) under ``respuestas_archivo``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from diagnostico_experto.comun.archivos_yaml import Documento, leer
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.respuestas import cargar_respuestas, desde_documento
+from diagnostico_experto.motor.motor import Motor
+from diagnostico_experto.reglas.lenguaje import legible
+
+
+class Espera(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    niveles: dict[str, str] = {}  # nivel vigente por área
+    diagnosticados: dict[str, str] = {}  # nivel diagnosticado por área
+    productos: list[str] = []
+    sin_productos: list[str] = []
+    fusiones: list[dict[str, Any]] = []
+    ajustes: list[str] = []
+    vacios: list[str] = []
+    horas: dict[str, float] = {}
+
+
+class Caso(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nombre: str
+    archivo: str | None = None
+    respuestas_archivo: dict[str, Any] | None = None
+    espera: Espera = Field(default_factory=Espera)
+
+
+class ArchivoCasos(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    casos: list[Caso] = Field(min_length=1)
+
+
+@dataclass
+class ResultadoCaso:
+    nombre: str
+    lugar: str
+    diferencias: list[str] = field(default_factory=list)
+
+    @property
+    def paso(self) -> bool:
+        return not self.diferencias
+
+
+def archivos_de_casos(ruta: Path) -> list[Path]:
+    if ruta.is_dir():
+        archivos = sorted([*ruta.glob("*.yaml"), *ruta.glob("*.yml")])
+        if not archivos:
+            raise ErrorEntrada.uno(ruta, "la carpeta no tiene archivos de casos .yaml")
+        return archivos
+    if not ruta.exists():
+        raise ErrorEntrada.uno(ruta, "no existe")
+    return [ruta]
+
+
+def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set[str]]:
+    """Every case of every file; and the ids of the rules some case fired."""
+    resultados, disparadas = [], set()
+    for ruta in archivos:
+        doc = leer(ruta)
+        casos = doc.validar(ArchivoCasos).casos
+        for i, caso in enumerate(casos):
+            lugar = f"{legible(doc.ruta)}:{doc.linea(('casos', i))}"
+            respuestas = _respuestas(caso, doc, i, ruta, motor)
+            evaluacion = motor.evaluar(respuestas)
+            disparadas |= {d.regla.id for d in evaluacion.disparos}
+            resultados.append(
+                ResultadoCaso(caso.nombre, lugar, _diferencias(caso.espera, evaluacion.resultado))
+            )
+    return resultados, disparadas
+
+
+def _respuestas(caso: Caso, doc: Documento, i: int, ruta: Path, motor: Motor):
+    if (caso.archivo is None) == (caso.respuestas_archivo is None):
+        raise ErrorEntrada(
+            [
+                doc.problema(
+                    ("casos", i), "indique «archivo» o «respuestas_archivo» (uno de los dos)"
+                )
+            ]
+        )
+    if caso.archivo is not None:
+        return cargar_respuestas((ruta.parent / caso.archivo).resolve(), motor.conocimiento)
+    datos = doc.datos["casos"][i]["respuestas_archivo"]
+    return desde_documento(Documento(doc.ruta, datos), motor.conocimiento)
+
+
+def _diferencias(espera: Espera, r: Any) -> list[str]:
+    diferencias = []
+    for area, nivel in espera.niveles.items():
+        if area not in AREAS or r.areas[area].nivel_vigente != nivel:
+            actual = r.areas[area].nivel_vigente if area in r.areas else "área desconocida"
+            diferencias.append(f"nivel de {area}: se esperaba {nivel}, resultó {actual}")
+    for area, nivel in espera.diagnosticados.items():
+        actual = r.areas[area].nivel if area in r.areas else "área desconocida"
+        if actual != nivel:
+            diferencias.append(
+                f"nivel diagnosticado de {area}: se esperaba {nivel}, resultó {actual}"
+            )
+    productos = {p.regla for p in r.productos} | {p.texto for p in r.productos}
+    for esperado in espera.productos:
+        if not any(esperado == x or esperado in x for x in productos):
+            diferencias.append(f"falta el producto «{esperado}»")
+    for excluido in espera.sin_productos:
+        if any(excluido == x for x in productos):
+            diferencias.append(f"sobra el producto «{excluido}»")
+    for fusion in espera.fusiones:
+        if not any(
+            all(_igual(getattr(f, k, None), v) for k, v in fusion.items()) for f in r.fusiones
+        ):
+            obtenidas = (
+                "; ".join(f"{f.tipo} {f.servicios} ({f.etapa})" for f in r.fusiones) or "ninguna"
+            )
+            diferencias.append(f"falta la fusión {fusion}; resultaron: {obtenidas}")
+    for lista, esperados, nombre in (
+        (r.ajustes_estructura, espera.ajustes, "ajuste de estructura"),
+        (r.vacios, espera.vacios, "vacío"),
+    ):
+        obtenidos = {x.regla for x in lista} | {x.texto for x in lista}
+        for esperado in esperados:
+            if not any(esperado == x or esperado in x for x in obtenidos):
+                diferencias.append(f"falta el {nombre} «{esperado}»")
+    for clave, horas in espera.horas.items():
+        actual = (
+            r.horas.total
+            if clave == "total"
+            else (sum(r.horas.otras.values()) if clave == "otras" else r.horas.por_area.get(clave))
+        )
+        if actual is None or abs(actual - horas) > 1e-9:
+            diferencias.append(
+                f"horas {clave}: se esperaban {horas:g}, resultaron {actual if actual is None else f'{actual:g}'}"
+            )
+    return diferencias
+
+
+def _igual(actual: Any, esperado: Any) -> bool:
+    if isinstance(esperado, list) and isinstance(actual, list):
+        return sorted(map(str, actual)) == sorted(map(str, esperado))
+    return actual == esperado

@@ -1,0 +1,238 @@
+"""`reglas validar`: is a consultant's rule base well-formed, complete and unambiguous?
+
+Loading already refuses malformed files, unknown names and duplicate ids
+(with file, line and a "did you mean"). On a rule base that loads, this
+module adds:
+
+- questions no rule uses (a warning: their answers change nothing);
+- conditions on concluded facts that no rule can produce (they never hold);
+- for each area, the completeness and uniqueness of the classification: a
+  search for an answer set that leaves the area without a level, or where two
+  rules of the same priority give it different levels.
+
+The classification search looks at what the level rules can see: the
+answers they test literally and the area's score. It tries every value of
+those questions (each option, "no sé", unanswered) against scores at every
+threshold the rules use, just below and above it, and at the ends. When no
+rule tests a literal answer the space is small and the search is exhaustive;
+it is always exhaustive over those boundaries.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from diagnostico_experto.comun.archivos_yaml import leer
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.reglas.descripciones import literal
+from diagnostico_experto.reglas.hechos import TIPOS
+from diagnostico_experto.reglas.lenguaje import legible
+from diagnostico_experto.reglas.porque import porque
+from diagnostico_experto.reglas.regla import Patron, Regla, cumplida
+
+EPSILON = 0.001
+MAX_COMBINACIONES = 200_000
+
+
+@dataclass
+class Hallazgo:
+    lugar: str  # archivo:línea
+    mensaje: str
+    error: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.lugar}: {'' if self.error else 'advertencia: '}{self.mensaje}"
+
+
+def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
+    return [
+        *_preguntas_sin_uso(reglas, conocimiento),
+        *_condiciones_imposibles(reglas),
+        *(h for area in AREAS for h in clasificacion(area, reglas, conocimiento)),
+    ]
+
+
+def _preguntas_sin_uso(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
+    doc = None  # the questionnaire is read again only to point at lines, and only if needed
+    hallazgos = []
+    for indice, pregunta in enumerate(conocimiento.cuestionario.preguntas):
+        razones = porque(pregunta, reglas, conocimiento)
+        if razones.directas or razones.por_puntaje or razones.decide:
+            continue
+        doc = doc or leer(conocimiento.carpeta / "cuestionario.yaml")
+        hallazgos.append(
+            Hallazgo(
+                f"{legible(doc.ruta)}:{doc.linea(('preguntas', indice, 'id'))}",
+                f"ninguna regla usa la pregunta {pregunta.id} (ni su % de logro)",
+                error=False,
+            )
+        )
+    return hallazgos
+
+
+def _compatibles(patron: Patron, conclusion_campos: dict[str, Any]) -> bool:
+    """Could a concluded fact with these (literal or variable) fields meet the pattern?"""
+    for campo, restriccion in patron.restricciones:
+        valor = conclusion_campos.get(campo)
+        if valor is None or isinstance(valor, tuple):  # absent, a variable or a template
+            continue
+        if not restriccion.cumple(valor):
+            return False
+    return True
+
+
+def _condiciones_imposibles(reglas: list[Regla]) -> list[Hallazgo]:
+    conclusiones = [(c.tipo, dict(c.campos)) for r in reglas for c in r.conclusiones]
+    hallazgos = []
+    for regla in reglas:
+        for condicion in regla.condiciones:
+            if not isinstance(condicion, Patron) or not TIPOS[condicion.tipo].conclusion:
+                continue
+            if not any(t == condicion.tipo and _compatibles(condicion, c) for t, c in conclusiones):
+                filtros = ", ".join(
+                    f"{c} {r.texto()}" for c, r in condicion.restricciones if r.operaciones
+                )
+                hallazgos.append(
+                    Hallazgo(
+                        regla.lugar(),
+                        f"regla «{regla.id}»: ninguna regla concluye «{condicion.tipo}»"
+                        + (f" con {filtros}" if filtros else "")
+                        + "; la condición nunca se cumple",
+                    )
+                )
+    return hallazgos
+
+
+# --- completeness and uniqueness of the classification ---------------------------------
+
+
+def _reglas_de_nivel(area: str, reglas: list[Regla]) -> list[Regla]:
+    return [
+        r
+        for r in reglas
+        if any(c.tipo == "nivel" and c.valor("area") in (area, None) for c in r.conclusiones)
+    ]
+
+
+def _nivel_de(regla: Regla, area: str) -> Any:
+    return next(c.valor("nivel") for c in regla.conclusiones if c.tipo == "nivel")
+
+
+def _preguntas_probadas(reglas: list[Regla]) -> list[str]:
+    ids = []
+    for regla in reglas:
+        for patron in regla.patrones():
+            if patron.tipo == "respuesta":
+                restriccion = dict(patron.restricciones).get("pregunta")
+                id_ = literal(restriccion) if restriccion else None
+                if id_ and id_ not in ids:
+                    ids.append(id_)
+    return ids
+
+
+def _puntajes(reglas: list[Regla], area: str) -> list[float | None]:
+    """Scores at every threshold the rules compare with, just around it, and the ends."""
+    valores: set[float] = {0.0, 1.0}
+    for regla in reglas:
+        for patron in regla.patrones():
+            if patron.tipo == "puntaje":
+                restriccion = dict(patron.restricciones).get("valor")
+                for op in restriccion.operaciones if restriccion else ():
+                    if isinstance(op.operando, int | float) and not isinstance(op.operando, bool):
+                        valores |= {op.operando - EPSILON, op.operando, op.operando + EPSILON}
+    return [None, *sorted(v for v in valores if 0 <= v <= 1)]
+
+
+def clasificacion(area: str, reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
+    """Counter-examples where the area gets no level, or two at the same priority."""
+    de_nivel = _reglas_de_nivel(area, reglas)
+    cuestionario = conocimiento.cuestionario
+    preguntas = [
+        cuestionario.por_id[i] for i in _preguntas_probadas(de_nivel) if i in cuestionario.por_id
+    ]
+    dominios = [[*p.valores(), NO_SABE, None] for p in preguntas]
+    puntajes = _puntajes(de_nivel, area)
+    total = len(puntajes) * 2
+    for d in dominios:
+        total *= len(d)
+    if total > MAX_COMBINACIONES:
+        return [
+            Hallazgo(
+                de_nivel[0].lugar() if de_nivel else "reglas",
+                f"{area}: demasiadas combinaciones ({total}) para revisar la clasificación",
+                error=False,
+            )
+        ]
+    lugar = de_nivel[0].lugar() if de_nivel else "reglas"
+    otros = sorted(_otros_tipos(de_nivel))  # e.g. servicio: absent, or present
+    for valores in itertools.product(*dominios):
+        respuestas = {p.id: v for p, v in zip(preguntas, valores, strict=True) if v is not None}
+        for puntaje, completo, presentes in itertools.product(
+            puntajes, (True, False), itertools.product((False, True), repeat=len(otros))
+        ):
+            hechos = _hechos(area, respuestas, puntaje, completo, cuestionario)
+            con = [t for t, hay in zip(otros, presentes, strict=True) if hay]
+            hechos.update({t: [{}] for t in con})
+            de_tipo = _por_tipo(hechos)
+            cumplen = [r for r in de_nivel if all(cumplida(c, de_tipo) for c in r.condiciones)]
+            ejemplo = (
+                _ejemplo(area, respuestas, puntaje, completo)
+                + "".join(f"; con algún hecho «{t}»" for t in con)
+                + "".join(f"; sin hechos «{t}»" for t in otros if t not in con)
+            )
+            if not cumplen:
+                return [Hallazgo(lugar, f"{area}: ninguna regla da nivel con {ejemplo}")]
+            tope = max(r.prioridad for r in cumplen)
+            empatadas = [r for r in cumplen if r.prioridad == tope]
+            if len({_nivel_de(r, area) for r in empatadas}) > 1:
+                ids = ", ".join(
+                    f"«{r.id}» ({r.lugar()}, nivel {_nivel_de(r, area)})" for r in empatadas
+                )
+                return [
+                    Hallazgo(
+                        empatadas[0].lugar(),
+                        f"{area}: dos niveles con la misma prioridad {tope}: {ids}, con {ejemplo}",
+                    )
+                ]
+    return []
+
+
+def _por_tipo(hechos: dict[str, list[dict[str, Any]]]):
+    return lambda tipo: hechos.get(tipo, [])
+
+
+def _otros_tipos(reglas: list[Regla]) -> set[str]:
+    tipos = set()
+    for regla in reglas:
+        for patron in regla.patrones():
+            if patron.tipo not in ("respuesta", "puntaje"):
+                tipos.add(patron.tipo)
+    return tipos
+
+
+def _hechos(area, respuestas, puntaje, completo, cuestionario) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "respuesta": [
+            {"pregunta": i, "area": cuestionario.por_id[i].area, "valor": v}
+            for i, v in respuestas.items()
+        ],
+        "puntaje": [
+            {
+                "area": area,
+                "valor": puntaje,
+                "completo": completo,
+                "desconocidas": 0 if completo else 9,
+            }
+        ],
+    }
+
+
+def _ejemplo(area: str, respuestas: dict[str, Any], puntaje: float | None, completo: bool) -> str:
+    partes = [f"{i}={v}" for i, v in respuestas.items()] or [
+        "sin respuestas que las reglas prueben"
+    ]
+    logro = "sin datos" if puntaje is None else f"{puntaje:g}"
+    return f"{', '.join(partes)}; % de logro de {area} {logro} ({'completa' if completo else 'incompleta'})"

@@ -1,0 +1,1 @@
+"""Batch evaluation of many comunas: inputs (folders, planillas), outputs (reports, summaries, index)."""

@@ -1,0 +1,166 @@
+"""Batch evaluation: every comuna of a folder of answer files or of a spreadsheet.
+
+Each comuna is evaluated on its own: a broken input is reported with its
+file, line and reason, and the others go on. With several workers, each
+process compiles the rules once and evaluates a share of the comunas; results
+come back in input order, so the output does not depend on the number of
+workers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.respuestas import Respuestas, desde_documento
+from diagnostico_experto.informes.comuna import informe
+from diagnostico_experto.motor.motor import Motor
+
+
+@dataclass(frozen=True)
+class Entrada:
+    """One comuna to evaluate: an answer file, or answers read from a spreadsheet row."""
+
+    origen: str  # how messages name it: a path, or "planilla.xlsx, hoja respuestas, fila 5"
+    ruta: Path | None = None
+    datos: dict[str, Any] | None = None
+
+
+@dataclass
+class Evaluada:
+    origen: str
+    resultado: dict[str, Any]  # the JSON result of DESIGN.md
+    informes: dict[str, str]  # format -> text (md, html, json)
+    slug: str = ""
+
+    @property
+    def comuna(self) -> str:
+        return self.resultado["comuna"]
+
+
+@dataclass
+class Fallida:
+    origen: str
+    problemas: list[str] = field(default_factory=list)
+
+
+_MOTOR: Motor | None = None
+
+
+def _iniciar(reglas: Path, conocimiento: Path) -> None:
+    """Per process: load and compile the rules once."""
+    global _MOTOR
+    _MOTOR = Motor.desde_carpetas(reglas, conocimiento)
+
+
+def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
+    motor = _MOTOR
+    assert motor is not None, "_iniciar() first"
+    try:
+        evaluacion = motor.evaluar(respuestas_de(entrada, motor))
+    except ErrorEntrada as exc:
+        return Fallida(entrada.origen, [str(p) for p in exc.problemas])
+    informes = {
+        formato: informe(evaluacion, motor.reglas, motor.conocimiento, formato)
+        for formato in ("md", "html", "json")
+    }
+    return Evaluada(entrada.origen, json.loads(informes["json"]), informes)
+
+
+def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
+    """Validated answers; a file is read fast, and again with line numbers if it is wrong."""
+    if entrada.ruta is None:
+        return desde_documento(Documento(Path(entrada.origen), entrada.datos), motor.conocimiento)
+    try:
+        datos = leer_rapido(entrada.ruta)
+        if datos is None:
+            raise ErrorEntrada.uno(entrada.ruta, "el archivo está vacío")
+        return desde_documento(Documento(entrada.ruta, datos), motor.conocimiento)
+    except ErrorEntrada:
+        doc = leer(entrada.ruta)
+        if doc.datos is None:
+            raise
+        return desde_documento(doc, motor.conocimiento)
+
+
+def evaluar_todas(
+    entradas: list[Entrada],
+    reglas: Path,
+    conocimiento: Path,
+    workers: int = 1,
+    al_avanzar: Callable[[], None] | None = None,
+    motor: Motor | None = None,
+) -> list[Evaluada | Fallida]:
+    """Every comuna, in input order; ``al_avanzar`` is called after each one.
+
+    ``motor``, when the caller has one, serves the in-process run instead of
+    loading and compiling the rules again.
+    """
+    global _MOTOR
+    resultados: list[Evaluada | Fallida] = []
+    if workers <= 1 or len(entradas) <= 1:
+        if motor is not None:
+            _MOTOR = motor
+        else:
+            _iniciar(reglas, conocimiento)
+        iterador: Iterable[Evaluada | Fallida] = map(_evaluar, entradas)
+        resultados = list(_con_avance(iterador, al_avanzar))
+    else:
+        lote = max(1, min(16, len(entradas) // (workers * 4)))
+        with ProcessPoolExecutor(
+            workers, initializer=_iniciar, initargs=(reglas, conocimiento)
+        ) as ex:
+            resultados = list(_con_avance(ex.map(_evaluar, entradas, chunksize=lote), al_avanzar))
+    _asignar_slugs(r for r in resultados if isinstance(r, Evaluada))
+    return resultados
+
+
+def _con_avance(
+    resultados: Iterable[Evaluada | Fallida], al_avanzar: Callable[[], None] | None
+) -> Iterator[Evaluada | Fallida]:
+    for resultado in resultados:
+        if al_avanzar:
+            al_avanzar()
+        yield resultado
+
+
+def _asignar_slugs(evaluadas: Iterable[Evaluada]) -> None:
+    """File names from comuna names: ASCII, no path separators, unique."""
+    usados: set[str] = set()
+    for evaluada in evaluadas:
+        base = slugify(evaluada.comuna) or "comuna"
+        slug, n = base, 2
+        while slug in usados:
+            slug, n = f"{base}-{n}", n + 1
+        usados.add(slug)
+        evaluada.slug = slug
+
+
+def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
+    """Every ``*.yaml`` / ``*.yml`` answer file of a folder, by name."""
+    archivos = sorted([*carpeta.glob("*.yaml"), *carpeta.glob("*.yml")])
+    if not archivos:
+        raise ErrorEntrada.uno(carpeta, "la carpeta no tiene archivos de respuestas .yaml")
+    return [Entrada(str(a), ruta=a) for a in archivos]
+
+
+def entradas_de(ruta: Path, conocimiento: Any) -> list[Entrada]:
+    """A folder of answer files, or a spreadsheet (XLSX or CSV)."""
+    if ruta.is_dir():
+        return entradas_de_carpeta(ruta)
+    sufijo = ruta.suffix.lower()
+    if sufijo in (".xlsx", ".csv"):
+        from diagnostico_experto.lote.planilla import leer_planilla
+
+        return leer_planilla(ruta, conocimiento)
+    raise ErrorEntrada.uno(
+        ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"
+    )

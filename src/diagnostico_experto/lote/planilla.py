@@ -1,0 +1,333 @@
+"""Spreadsheets for field collection: the empty planilla, and reading a filled one.
+
+The layout comes from the questionnaire: sheet ``respuestas`` has one row per
+comuna and one column per question (its text as a comment, its options as a
+drop-down list), then the mesa's validation per area; sheet ``servicios`` the
+inventory, one service per row; sheet ``mesa`` its members. A CSV input is
+the same three tables as ``X.csv``, ``X-servicios.csv`` and ``X-mesa.csv``.
+A filled planilla evaluates exactly as the equivalent YAML answer files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, Pregunta
+from diagnostico_experto.lote.evaluacion import Entrada
+
+SEPARADOR = ";"  # several values in one cell (opción múltiple, clientes, etapas)
+COLUMNAS_SERVICIOS = ("comuna", "nombre", "unidad", "origen", "clientes", "etapas", "area_proceso")
+COLUMNAS_MESA = ("comuna", "nombre", "cargo", "unidad")
+NIVELES_VALIDACION = ("alto", "medio", "bajo")
+
+
+def columnas_respuestas(conocimiento: Conocimiento) -> list[str]:
+    preguntas = [p.id for p in conocimiento.cuestionario.preguntas]
+    validacion = [c for a in AREAS for c in (f"validacion_{a}", f"justificacion_{a}")]
+    return ["comuna", "fecha", "ilustrativo", *preguntas, *validacion]
+
+
+# --- the empty (or filled) workbook ----------------------------------------------------
+
+
+def planilla(conocimiento: Conocimiento, datos: list[dict[str, Any]] = ()) -> bytes:
+    """The XLSX for field collection; with ``datos`` (answer files' data), filled in."""
+    libro = Workbook()
+    hoja = libro.active
+    hoja.title = "respuestas"
+    listas = libro.create_sheet("listas")
+    listas.sheet_state = "hidden"
+    columnas = columnas_respuestas(conocimiento)
+    _encabezado(hoja, columnas)
+    cuestionario = conocimiento.cuestionario
+    catalogo = conocimiento.catalogo
+    n_listas = 0
+
+    def lista(valores: list[str], columna: str, hoja_destino: Any) -> None:
+        nonlocal n_listas
+        n_listas += 1
+        for fila, valor in enumerate(valores, 1):
+            listas.cell(fila, n_listas, valor)
+        letra = get_column_letter(n_listas)
+        validacion = DataValidation(
+            type="list",
+            formula1=f"=listas!${letra}$1:${letra}${len(valores)}",
+            allow_blank=True,
+            errorTitle="Valor no válido",
+            error="Elija un valor de la lista.",
+        )
+        hoja_destino.add_data_validation(validacion)
+        validacion.add(f"{columna}2:{columna}1000")
+
+    for i, nombre in enumerate(columnas, 1):
+        letra = get_column_letter(i)
+        pregunta = cuestionario.por_id.get(nombre)
+        if pregunta is not None:
+            hoja.cell(1, i).comment = Comment(_ayuda(pregunta), "diagnostico-experto", 200, 400)
+            if pregunta.tipo in ("si_no", "opcion_unica", "escala"):
+                extra = [NO_SABE] if pregunta.no_sabe else []
+                lista([str(v) for v in pregunta.valores()] + extra, letra, hoja)
+        elif nombre.startswith("validacion_"):
+            lista(list(NIVELES_VALIDACION), letra, hoja)
+        elif nombre == "ilustrativo":
+            lista(["sí", "no"], letra, hoja)
+    servicios = libro.create_sheet("servicios")
+    _encabezado(servicios, list(COLUMNAS_SERVICIOS))
+    lista(catalogo.ids("origenes"), "D", servicios)
+    lista(catalogo.ids("areas_proceso"), "G", servicios)
+    servicios.cell(1, 5).comment = Comment(
+        "Clientes separados por «;»: " + ", ".join(catalogo.ids("clientes")),
+        "diagnostico-experto",
+        150,
+        300,
+    )
+    servicios.cell(1, 6).comment = Comment(
+        "Etapas separadas por «;»: " + ", ".join(catalogo.ids("etapas")),
+        "diagnostico-experto",
+        150,
+        300,
+    )
+    mesa = libro.create_sheet("mesa")
+    _encabezado(mesa, list(COLUMNAS_MESA))
+    for d in datos:
+        for tabla, filas in zip((hoja, servicios, mesa), filas_de(d, conocimiento), strict=True):
+            for fila in filas:
+                tabla.append([a_celda(v) for v in fila.values()])
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
+def _encabezado(hoja: Any, columnas: list[str]) -> None:
+    hoja.append(columnas)
+    for celda in hoja[1]:
+        celda.font = Font(bold=True)
+    hoja.freeze_panes = "B2"
+
+
+def _ayuda(pregunta: Pregunta) -> str:
+    partes = [f"{pregunta.id}. {pregunta.texto}"]
+    if pregunta.tipo in ("si_no", "opcion_unica", "opcion_multiple"):
+        partes += [f"{o.valor}: {o.texto}" for o in pregunta.opciones]
+    elif pregunta.tipo == "escala" and pregunta.escala:
+        partes.append(f"Número de {pregunta.escala.minimo} a {pregunta.escala.maximo}")
+    elif pregunta.tipo == "numero":
+        partes.append("Un número")
+    if pregunta.tipo == "opcion_multiple":
+        partes.append(f"Varias opciones separadas por «{SEPARADOR}»")
+    if pregunta.no_sabe:
+        partes.append(f"{NO_SABE}: no sé")
+    if pregunta.aplica_si:
+        partes.append("Solo si aplica: " + ", ".join(c.pregunta for c in pregunta.aplica_si))
+    return "\n".join(partes)
+
+
+def a_celda(valor: Any) -> Any:
+    """An answer-file value as a spreadsheet cell: lists joined by «;», booleans as sí/no."""
+    if isinstance(valor, list):
+        return SEPARADOR.join(str(v) for v in valor)
+    if isinstance(valor, bool):
+        return "sí" if valor else "no"
+    return valor
+
+
+def filas_de(
+    datos: dict[str, Any], conocimiento: Conocimiento
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """An answer file's data as rows of the three tables."""
+    comuna = datos["comuna"]
+    fila: dict[str, Any] = dict.fromkeys(columnas_respuestas(conocimiento), None)
+    fila.update(comuna=comuna, fecha=datos.get("fecha"), ilustrativo=bool(datos.get("ilustrativo")))
+    fila.update(dict((datos.get("respuestas") or {}).items()))
+    for area, v in (datos.get("validacion") or {}).items():
+        fila[f"validacion_{area}"] = v["nivel"]
+        fila[f"justificacion_{area}"] = v["justificacion"]
+    servicios = [
+        {c: s.get(c) if c != "comuna" else comuna for c in COLUMNAS_SERVICIOS}
+        for s in datos.get("servicios") or []
+    ]
+    mesa = [
+        {c: m.get(c) if c != "comuna" else comuna for c in COLUMNAS_MESA}
+        for m in datos.get("mesa") or []
+    ]
+    return [fila], servicios, mesa
+
+
+# --- reading a filled one --------------------------------------------------------------
+
+
+def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
+    """One Entrada per comuna row; the answers, services and mesa in answer-file form."""
+    tablas = _tablas_xlsx(ruta) if ruta.suffix.lower() == ".xlsx" else _tablas_csv(ruta)
+    respuestas, servicios, mesa = (
+        tablas.get(h, ([], "")) for h in ("respuestas", "servicios", "mesa")
+    )
+    filas, origen = respuestas
+    if not filas:
+        raise ErrorEntrada.uno(
+            origen or ruta,
+            "no hay filas de respuestas (una fila por comuna, con la columna «comuna»)",
+        )
+    por_comuna = {"servicios": _agrupar(servicios[0]), "mesa": _agrupar(mesa[0])}
+    entradas = []
+    for numero, fila in filas:
+        comuna = _texto(fila.get("comuna"))
+        if not comuna:
+            continue
+        datos: dict[str, Any] = {"comuna": comuna, "respuestas": {}}
+        if fila.get("fecha"):
+            fecha = fila["fecha"]
+            datos["fecha"] = fecha.date() if isinstance(fecha, dt.datetime) else fecha
+        if fila.get("ilustrativo") is not None:
+            datos["ilustrativo"] = _texto(fila["ilustrativo"]).lower() in (
+                "sí",
+                "si",
+                "true",
+                "1",
+                "verdadero",
+            )
+        for nombre, valor in fila.items():
+            pregunta = conocimiento.cuestionario.por_id.get(nombre)
+            if pregunta is not None and valor not in (None, ""):
+                datos["respuestas"][nombre] = _valor(pregunta, valor)
+        validacion = {
+            a: {
+                "nivel": _texto(fila.get(f"validacion_{a}")),
+                "justificacion": _texto(fila.get(f"justificacion_{a}")),
+            }
+            for a in AREAS
+            if fila.get(f"validacion_{a}") not in (None, "")
+        }
+        if validacion:
+            datos["validacion"] = validacion
+        clave = comuna.casefold()
+        datos["servicios"] = [
+            {
+                c: _lista(v) if c in ("clientes", "etapas") else _texto(v)
+                for c, v in s.items()
+                if c != "comuna" and v not in (None, "")
+            }
+            for _, s in por_comuna["servicios"].get(clave, [])
+        ]
+        datos["mesa"] = [
+            {c: _texto(v) for c, v in m.items() if c != "comuna" and v not in (None, "")}
+            for _, m in por_comuna["mesa"].get(clave, [])
+        ]
+        entradas.append(Entrada(f"{origen}, fila {numero}", datos=datos))
+    return entradas
+
+
+def _valor(pregunta: Pregunta, valor: Any) -> Any:
+    if pregunta.tipo == "opcion_multiple":
+        return NO_SABE if _texto(valor) == NO_SABE else _lista(valor)
+    if isinstance(valor, float) and valor.is_integer():
+        return int(valor)
+    if pregunta.tipo in ("escala", "numero") and isinstance(valor, str):
+        texto = valor.strip().replace(",", ".")
+        try:
+            numero = float(texto)
+        except ValueError:
+            return valor.strip()
+        return int(numero) if numero.is_integer() else numero
+    return valor.strip() if isinstance(valor, str) else valor
+
+
+def _texto(valor: Any) -> str:
+    return "" if valor is None else str(valor).strip()
+
+
+def _lista(valor: Any) -> list[str]:
+    return [v.strip() for v in str(valor).replace(",", SEPARADOR).split(SEPARADOR) if v.strip()]
+
+
+def _agrupar(
+    filas: list[tuple[int, dict[str, Any]]],
+) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    grupos: dict[str, list] = {}
+    for numero, fila in filas:
+        grupos.setdefault(_texto(fila.get("comuna")).casefold(), []).append((numero, fila))
+    return grupos
+
+
+Tabla = tuple[list[tuple[int, dict[str, Any]]], str]  # (row number, row) and the origin label
+
+
+def _tablas_xlsx(ruta: Path) -> dict[str, Tabla]:
+    try:
+        libro = load_workbook(ruta, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
+        raise ErrorEntrada.uno(
+            ruta, f"no se pudo leer como planilla XLSX ({exc.__class__.__name__})"
+        ) from None
+    tablas = {}
+    for nombre in ("respuestas", "servicios", "mesa"):
+        if nombre not in libro.sheetnames:
+            continue
+        filas = list(libro[nombre].iter_rows(values_only=True))
+        tablas[nombre] = (_con_encabezado(filas), f"{ruta}, hoja {nombre}")
+    libro.close()
+    if "respuestas" not in tablas:
+        raise ErrorEntrada.uno(
+            ruta, "falta la hoja «respuestas» (genere la planilla con «diagnostico planilla»)"
+        )
+    return tablas
+
+
+def _tablas_csv(ruta: Path) -> dict[str, Tabla]:
+    tablas = {}
+    for nombre, archivo in (
+        ("respuestas", ruta),
+        ("servicios", ruta.with_name(f"{ruta.stem}-servicios.csv")),
+        ("mesa", ruta.with_name(f"{ruta.stem}-mesa.csv")),
+    ):
+        if archivo.exists():
+            texto = archivo.read_text(encoding="utf-8-sig")
+            dialecto = (
+                csv.Sniffer().sniff(texto.splitlines()[0], delimiters=",;\t")
+                if texto.strip()
+                else csv.excel
+            )
+            tablas[nombre] = (
+                _con_encabezado(list(csv.reader(io.StringIO(texto), dialecto))),
+                str(archivo),
+            )
+    return tablas
+
+
+def _con_encabezado(filas: list[Any]) -> list[tuple[int, dict[str, Any]]]:
+    if not filas:
+        return []
+    encabezado = [_texto(c) for c in filas[0]]
+    return [
+        (numero, dict(zip(encabezado, fila, strict=False)))
+        for numero, fila in enumerate(filas[1:], 2)
+        if any(c not in (None, "") for c in fila)
+    ]
+
+
+def planilla_csv(conocimiento: Conocimiento, ruta: Path) -> dict[Path, str]:
+    """The three empty CSV tables, by path."""
+    tablas = {}
+    for archivo, columnas in (
+        (ruta, columnas_respuestas(conocimiento)),
+        (ruta.with_name(f"{ruta.stem}-servicios.csv"), list(COLUMNAS_SERVICIOS)),
+        (ruta.with_name(f"{ruta.stem}-mesa.csv"), list(COLUMNAS_MESA)),
+    ):
+        texto = io.StringIO()
+        csv.writer(texto, lineterminator="\n").writerow(columnas)
+        tablas[archivo] = texto.getvalue()
+    return tablas

@@ -1,0 +1,128 @@
+"""Synthesis by territory (UGT): what the programme team plans the talleres with.
+
+Per UGT: how many comunas sit at each level per area, the weakest areas
+(which set the emphasis of each taller territorial, §6.2.4), the fusions and
+gaps that recur across its comunas (§7.1.3: common problems, shared
+solutions), and its hours against its share of the programme's budget.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
+from diagnostico_experto.reglas.regla import lista_legible
+
+VALOR_NIVEL = {"bajo": 0, "medio": 1, "alto": 2}
+
+
+@dataclass
+class Recurrente:
+    """A fusion or gap found in several comunas of a territory."""
+
+    texto: str
+    comunas: list[str]
+
+
+@dataclass
+class EnfasisTaller:
+    taller: str
+    areas: list[str]
+    valor: float  # mean nivel vigente, 0 (bajo) to 2 (alto): lower is weaker
+    comunas_bajo: int  # comunas with some area of the taller at bajo
+
+
+@dataclass
+class SintesisUGT:
+    ugt: str
+    comunas: list[str]
+    conteo: dict[str, dict[str, int]]  # area -> nivel -> number of comunas
+    talleres: list[EnfasisTaller]  # weakest first
+    fusiones: list[Recurrente] = field(default_factory=list)
+    vacios: list[Recurrente] = field(default_factory=list)
+    horas: float = 0
+    presupuesto: float = 0  # the UGT's share of the programme budget
+
+
+def sintetizar(resultados: list[dict[str, Any]], conocimiento: Conocimiento) -> list[SintesisUGT]:
+    """One synthesis per territory that has evaluated comunas, in comunas.yaml order."""
+    presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
+    total_comunas = max(len(resultados), 1)
+    por_ugt: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in resultados:
+        por_ugt[r["ugt"]].append(r)
+    sintesis = []
+    for territorio in conocimiento.territorios:
+        del_ugt = por_ugt.get(territorio.nombre)
+        if not del_ugt:
+            continue
+        conteo = {a: dict.fromkeys(NIVELES, 0) for a in AREAS}
+        for r in del_ugt:
+            for area in AREAS:
+                conteo[area][r["areas"][area]["nivel_vigente"]] += 1
+        sintesis.append(
+            SintesisUGT(
+                ugt=territorio.nombre,
+                comunas=[r["comuna"] for r in del_ugt],
+                conteo=conteo,
+                talleres=_talleres(del_ugt, conocimiento),
+                fusiones=_recurrentes(del_ugt, "fusiones", _clave_fusion(conocimiento)),
+                vacios=_recurrentes(del_ugt, "vacios", _clave_vacio(conocimiento)),
+                horas=sum(r["horas"]["total"] for r in del_ugt),
+                presupuesto=presupuesto * len(del_ugt) / total_comunas,
+            )
+        )
+    return sintesis
+
+
+def _talleres(resultados: list[dict[str, Any]], conocimiento: Conocimiento) -> list[EnfasisTaller]:
+    enfasis = []
+    for taller in conocimiento.talleres:
+        valores = [
+            VALOR_NIVEL[r["areas"][a]["nivel_vigente"]] for r in resultados for a in taller.areas
+        ]
+        bajos = sum(
+            1
+            for r in resultados
+            if any(r["areas"][a]["nivel_vigente"] == "bajo" for a in taller.areas)
+        )
+        enfasis.append(
+            EnfasisTaller(taller.nombre, list(taller.areas), sum(valores) / len(valores), bajos)
+        )
+    return sorted(enfasis, key=lambda e: (e.valor, -e.comunas_bajo))
+
+
+def _clave_fusion(conocimiento: Conocimiento):
+    etapas = conocimiento.catalogo
+
+    def clave(f: dict[str, Any]) -> str:
+        nombres = lista_legible(etapas.nombre("etapas", e).lower() for e in f["etapas"])
+        tipo = "Fusión de procesos" if f["tipo"] == "fusion" else "Coordinación de etapas"
+        return f"{tipo} en {nombres}"
+
+    return clave
+
+
+def _clave_vacio(conocimiento: Conocimiento):
+    catalogo = conocimiento.catalogo
+
+    def clave(v: dict[str, Any]) -> str:
+        area = catalogo.nombre("areas_proceso", v["area_proceso"])
+        if v["tipo"] == "area_sin_servicios":
+            return f"Área de procesos sin servicios: {area}"
+        return f"Servicios que ningún lineamiento pide, en el área {area}"
+
+    return clave
+
+
+def _recurrentes(resultados: list[dict[str, Any]], clave_lista: str, clave) -> list[Recurrente]:
+    """Kinds of fusion or gap found in at least two comunas, most frequent first."""
+    comunas: dict[str, list[str]] = defaultdict(list)
+    for r in resultados:
+        for texto in dict.fromkeys(clave(x) for x in r[clave_lista]):
+            comunas[texto].append(r["comuna"])
+    recurrentes = [Recurrente(t, c) for t, c in comunas.items() if len(c) >= 2]
+    return sorted(recurrentes, key=lambda x: (-len(x.comunas), x.texto))

@@ -1,0 +1,177 @@
+"""Rules, as loaded from files, compiled into one experta engine.
+
+Each ``Regla`` becomes an experta ``Rule``: fact patterns become typed
+patterns whose fields hold literals, ``MATCH`` variables (joins, as in CLIPS)
+or ``P`` predicates; ``no`` becomes ``NOT``; ``compara`` becomes ``TEST`` with
+a generated signature (no ``eval``). Every pattern is captured so that the
+action can record which facts made the rule fire.
+
+A conclusion whose type is unique per some fields (a level per area) gets a
+guard ``NOT(<that fact>)``: the first rule to conclude it, by priority, wins,
+and the activations of the others for that area are withdrawn.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from diagnostico_experto.reglas.hechos import TIPOS
+from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
+from diagnostico_experto.comun.restricciones import Restriccion
+
+# experta calls logging.basicConfig() on import; undo that so that library
+# users and our CLI keep control of their own output.
+_raiz_tenia_manejadores = bool(logging.root.handlers)
+from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P  # noqa: E402
+from experta import Rule as RuleExperta  # noqa: E402
+from experta.strategies import DepthStrategy  # noqa: E402
+
+if not _raiz_tenia_manejadores:
+    for _manejador in list(logging.root.handlers):
+        logging.root.removeHandler(_manejador)
+
+PREFIJO_VARIABLE = "v_"
+PREFIJO_HECHO = "hecho_"
+
+
+@dataclass(frozen=True)
+class Disparo:
+    """One firing: the rule, the facts that matched, its variables, what it declared."""
+
+    regla: Regla
+    hechos: list[Any]
+    vinculos: dict[str, Any]
+    declarados: list[Any]
+
+
+class _OrdenEstable(DepthStrategy):
+    """experta's depth strategy with a fixed tie-break.
+
+    Two activations with the same salience and the same facts (a product and
+    the hours drawn from one nivel vigente) would otherwise fire in an order
+    that depends on hash randomisation; here they fire in rule-file order, so
+    the trace is the same in every process.
+    """
+
+    def get_key(self, activation: Any) -> Any:
+        salience, hechos = super().get_key(activation)
+        return (salience, hechos, -activation.rule._wrapped.orden)
+
+
+class MotorExperta(KnowledgeEngine):
+    """The engine class every compiled rule base derives from.
+
+    ``disparos`` collects the firings of one run, in order.
+    """
+
+    __strategy__ = _OrdenEstable
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.disparos: list[Disparo] = []
+
+
+def compilar(reglas: list[Regla]) -> type[MotorExperta]:
+    """One engine class holding every rule; instantiate it once and reuse it."""
+    atributos = {f"regla_{i:04d}": _regla(r, i) for i, r in enumerate(reglas)}
+    return type("MotorDiagnostico", (MotorExperta,), atributos)
+
+
+def _regla(regla: Regla, orden: int) -> RuleExperta:
+    elementos: list[Any] = []
+    n_capturados = 0
+    for condicion in regla.condiciones:
+        if isinstance(condicion, Patron):
+            nombre = f"{PREFIJO_HECHO}{n_capturados}"
+            elementos.append(getattr(AS, nombre) << _patron(condicion))
+            n_capturados += 1
+        else:
+            elementos.append(_otra(condicion))
+    for conclusion in regla.conclusiones:
+        guardia = _guardia(conclusion)
+        if guardia is not None:
+            elementos.append(guardia)
+    return RuleExperta(*elementos, salience=regla.prioridad)(_accion(regla, n_capturados, orden))
+
+
+def _patron(patron: Patron) -> Any:
+    campos = {campo: _campo(r) for campo, r in patron.restricciones}
+    return TIPOS[patron.tipo].clase(**campos)
+
+
+def _campo(restriccion: Restriccion) -> Any:
+    if restriccion.variable:
+        return getattr(MATCH, PREFIJO_VARIABLE + restriccion.variable)
+    ops = restriccion.operaciones
+    if len(ops) == 1 and ops[0].operador == "igual":
+        return ops[0].operando  # a literal: the cheapest check for the network
+    return P(restriccion.cumple)
+
+
+def _otra(condicion: Condicion) -> Any:
+    if isinstance(condicion, Negacion):
+        return NOT(_patron(condicion.patron))
+    assert isinstance(condicion, Compara)
+    return TEST(_prueba(condicion))
+
+
+def _prueba(c: Compara) -> Callable[..., bool]:
+    """A test whose signature names the variables experta must pass to it."""
+    nombres = [PREFIJO_VARIABLE + c.izquierda]
+    if c.derecha:
+        nombres.append(PREFIJO_VARIABLE + c.derecha)
+
+    def prueba(**valores: Any) -> bool:
+        izquierda = valores[nombres[0]]
+        if c.derecha:
+            operacion = type(c.operacion)(c.operacion.operador, valores[nombres[1]])
+            return operacion.cumple(izquierda)
+        return c.operacion.cumple(izquierda)
+
+    prueba.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in nombres]
+    )
+    return prueba
+
+
+def _guardia(conclusion: Conclusion) -> Any:
+    claves = TIPOS[conclusion.tipo].unico_por
+    if not claves:
+        return None
+    campos = {}
+    for clave in claves:
+        valor = conclusion.valor(clave)
+        if isinstance(valor, tuple) and valor[0] == "?":
+            campos[clave] = getattr(MATCH, PREFIJO_VARIABLE + valor[1])
+        else:
+            campos[clave] = valor
+    return NOT(TIPOS[conclusion.tipo].clase(**campos))
+
+
+def _accion(regla: Regla, n_capturados: int, orden: int) -> Callable[..., None]:
+    def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
+        hechos = [contexto[f"{PREFIJO_HECHO}{i}"] for i in range(n_capturados)]
+        vinculos = {
+            k[len(PREFIJO_VARIABLE) :]: v
+            for k, v in contexto.items()
+            if k.startswith(PREFIJO_VARIABLE)
+        }
+        declarados = []
+        for conclusion in regla.conclusiones:
+            campos = conclusion.instanciar(vinculos)
+            campos["regla"] = regla.id
+            if conclusion.parametros:
+                campos["parametros"] = dict(conclusion.parametros)
+            hecho = motor.declare(TIPOS[conclusion.tipo].nuevo(**campos))
+            if hecho is not None:  # None: the same fact was already declared
+                declarados.append(hecho)
+        motor.disparos.append(Disparo(regla, hechos, vinculos, declarados))
+
+    accion.__name__ = regla.id
+    accion.__qualname__ = regla.id
+    accion.orden = orden  # type: ignore[attr-defined]
+    return accion

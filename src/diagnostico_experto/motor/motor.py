@@ -1,0 +1,149 @@
+"""The engine API: validated answers and a loaded rule base in, a Resultado out.
+
+The rule base is compiled once into one experta engine, which is reset and
+reused for every comuna: the RETE network is built only once per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.respuestas import Respuestas
+from diagnostico_experto.motor import propuesta
+from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
+from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
+from diagnostico_experto.motor.resultado import (
+    PasoTraza,
+    Producto,
+    Resultado,
+    ResultadoArea,
+    Validado,
+)
+from diagnostico_experto.reglas.descripciones import describir, describir_negacion
+from diagnostico_experto.reglas.hechos import TIPOS, datos, hechos_de, tipo_de
+from diagnostico_experto.reglas.lenguaje import cargar_reglas
+from diagnostico_experto.reglas.regla import Negacion, Regla
+
+
+@dataclass
+class Evaluacion:
+    """Everything one evaluation produced: the result and what explains it."""
+
+    respuestas: Respuestas
+    puntajes: dict[str, PuntajeArea]
+    hechos: list[Any]
+    disparos: list[Disparo]
+    resultado: Resultado
+
+
+class Motor:
+    def __init__(self, conocimiento: Conocimiento, reglas: list[Regla], carpeta_reglas: str = ""):
+        self.conocimiento = conocimiento
+        self.reglas = reglas
+        self.carpeta_reglas = carpeta_reglas
+        self._experta: MotorExperta = compilar(reglas)()
+
+    @classmethod
+    def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
+        base = cargar_conocimiento(conocimiento)
+        return cls(base, cargar_reglas(reglas, base), str(reglas))
+
+    def evaluar(self, respuestas: Respuestas) -> Evaluacion:
+        puntajes = calcular(respuestas.respuestas, self.conocimiento)
+        experta = self._experta
+        experta.reset()
+        experta.disparos = []
+        experta.declare(*hechos_de(respuestas, puntajes, self.conocimiento))
+        experta.run()
+        hechos = [h for h in experta.facts.values() if type(h) in _CLASES]
+        disparos = list(experta.disparos)
+        resultado = self._resultado(respuestas, puntajes, hechos, disparos)
+        return Evaluacion(respuestas, puntajes, hechos, disparos, resultado)
+
+    def _resultado(
+        self,
+        respuestas: Respuestas,
+        puntajes: dict[str, PuntajeArea],
+        hechos: list[Any],
+        disparos: list[Disparo],
+    ) -> Resultado:
+        niveles = {d["area"]: d for d in de_tipo_en(hechos, "nivel")}
+        vigentes = {d["area"]: d for d in de_tipo_en(hechos, "nivel_vigente")}
+        sin_nivel = [a for a in AREAS if a not in niveles or a not in vigentes]
+        if sin_nivel:
+            raise ErrorEntrada.uno(
+                self.carpeta_reglas or "reglas",
+                "las reglas no asignan nivel (o nivel vigente) a: "
+                + ", ".join(sin_nivel)
+                + f" (comuna {respuestas.comuna}). Revise las reglas de clasificación.",
+            )
+        areas = {}
+        for area in AREAS:
+            validacion = respuestas.validacion.get(area)
+            p = puntajes[area]
+            areas[area] = ResultadoArea(
+                nivel=niveles[area]["nivel"],
+                puntaje=p.valor,
+                regla=niveles[area]["regla"],
+                validado=Validado(**validacion.model_dump()) if validacion else None,
+                nivel_vigente=vigentes[area]["nivel"],
+                completo=p.completo,
+                respondidas=p.respondidas,
+                desconocidas=p.desconocidas,
+            )
+        orden = {a: i for i, a in enumerate(AREAS)}
+        productos = sorted(
+            (
+                Producto(**{k: d[k] for k in ("area", "nivel", "texto", "regla")})
+                for d in de_tipo_en(hechos, "producto")
+            ),
+            key=lambda p: (orden.get(p.area, 99), p.regla, p.texto),
+        )
+        advertencias = list(respuestas.advertencias)
+        advertencias += [
+            f"El área {self.conocimiento.cuestionario.areas[a].nombre} está incompleta: "
+            f"{puntajes[a].desconocidas} de {puntajes[a].aplicables} preguntas sin respuesta o con «no sé»."
+            for a in AREAS
+            if not puntajes[a].completo
+        ]
+        traza = [self._paso(d) for d in disparos]
+        por_hecho = propuesta.fundamentos(disparos, traza)
+        return Resultado(
+            comuna=respuestas.comuna,
+            ugt=respuestas.ugt,
+            fecha=respuestas.fecha.isoformat() if respuestas.fecha else None,
+            ilustrativo=respuestas.ilustrativo,
+            areas=areas,
+            productos=productos,
+            fusiones=propuesta.fusiones(hechos, por_hecho),
+            vacios=propuesta.vacios(hechos, por_hecho),
+            ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
+            horas=propuesta.horas(hechos),
+            advertencias=advertencias,
+            traza=traza,
+        )
+
+    def _paso(self, disparo: Disparo) -> PasoTraza:
+        hechos = [describir(h, self.conocimiento) for h in disparo.hechos]
+        for condicion in disparo.regla.condiciones:
+            if isinstance(condicion, Negacion):
+                hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
+        return PasoTraza(
+            regla=disparo.regla.id,
+            descripcion=disparo.regla.descripcion,
+            hechos=hechos,
+            conclusion="; ".join(describir(h, self.conocimiento) for h in disparo.declarados),
+        )
+
+
+_CLASES = {t.clase for t in TIPOS.values()}
+
+
+def de_tipo_en(hechos: list[Any], tipo: str) -> list[dict[str, Any]]:
+    """The fields of the facts of one type."""
+    return [datos(h) for h in hechos if tipo_de(h).nombre == tipo]

@@ -1,0 +1,97 @@
+"""The propuesta de intervención read from the engine's conclusions.
+
+Rules conclude fusions, gaps, structure adjustments and hours as facts; this
+module turns them into the result's lists, each with the rule that produced
+it and the facts behind it, and adds the hours up per area.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.motor.resultado import Ajuste, Fusion, Horas, LineaHoras, PasoTraza, Vacio
+from diagnostico_experto.reglas.hechos import datos, tipo_de
+
+Fundamentos = dict[int, list[str]]  # id(fact) -> the facts behind it
+
+
+def fundamentos(disparos: list[Any], traza: list[PasoTraza]) -> Fundamentos:
+    """For each concluded fact, the described facts of the firing that declared it."""
+    return {
+        id(h): paso.hechos for d, paso in zip(disparos, traza, strict=True) for h in d.declarados
+    }
+
+
+def _de_tipo(hechos: list[Any], tipo: str) -> list[tuple[int, dict[str, Any]]]:
+    return [(id(h), datos(h)) for h in hechos if tipo_de(h).nombre == tipo]
+
+
+def fusiones(hechos: list[Any], por_hecho: Fundamentos) -> list[Fusion]:
+    resultado = [
+        Fusion(
+            servicios=list(d["servicios"]),
+            etapa=", ".join(d["etapas"]),
+            etapas=list(d["etapas"]),
+            unidades=list(d["unidades"]),
+            tipo=d["tipo"],
+            texto=d["texto"],
+            regla=d["regla"],
+            fundamento=por_hecho.get(clave, []),
+        )
+        for clave, d in _de_tipo(hechos, "fusion")
+    ]
+    return sorted(resultado, key=lambda f: (f.tipo != "fusion", f.servicios, f.etapa))
+
+
+def vacios(hechos: list[Any], por_hecho: Fundamentos) -> list[Vacio]:
+    resultado = [
+        Vacio(
+            tipo=d["tipo"],
+            area_proceso=d["area_proceso"],
+            servicio=d.get("servicio"),
+            texto=d["texto"],
+            regla=d["regla"],
+            fundamento=por_hecho.get(clave, []),
+        )
+        for clave, d in _de_tipo(hechos, "vacio")
+    ]
+    return sorted(
+        resultado, key=lambda v: (v.servicio is not None, v.area_proceso, v.servicio or "")
+    )
+
+
+def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
+    resultado = [
+        Ajuste(texto=d["texto"], regla=d["regla"], fundamento=por_hecho.get(clave, []))
+        for clave, d in _de_tipo(hechos, "ajuste_estructura")
+    ]
+    return sorted(resultado, key=lambda a: (a.regla, a.texto))
+
+
+def horas(hechos: list[Any]) -> Horas:
+    """Hours per area and for other activities; every line keeps its rule and parameter."""
+    orden = {a: i for i, a in enumerate(AREAS)}
+    lineas = sorted(
+        (
+            LineaHoras(
+                area=d.get("area"),
+                concepto=d["concepto"],
+                horas=d["horas"],
+                regla=d["regla"],
+                parametro=(d.get("parametros") or {}).get("horas"),
+            )
+            for _, d in _de_tipo(hechos, "horas")
+        ),
+        # within one firing, the order in which the rule lists its conclusions
+        key=lambda linea: (orden.get(linea.area or "", len(AREAS)), linea.regla),
+    )
+    por_area = dict.fromkeys(AREAS, 0.0)
+    otras: dict[str, float] = {}
+    for linea in lineas:
+        if linea.area:
+            por_area[linea.area] += linea.horas
+        else:
+            otras[linea.concepto] = otras.get(linea.concepto, 0.0) + linea.horas
+    total = sum(por_area.values()) + sum(otras.values())
+    return Horas(por_area=por_area, otras=otras, total=total, detalle=lineas)

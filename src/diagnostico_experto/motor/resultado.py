@@ -1,0 +1,101 @@
+"""The result of evaluating one comuna: the JSON contract of DESIGN.md.
+
+Keys may be added but never renamed: scripts read ``areas``, ``productos``,
+``fusiones``, ``ajustes_estructura``, ``horas`` and ``traza``. Added here:
+``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, and the
+``fundamento`` of each proposal (the facts that made its rule fire).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from diagnostico_experto.conocimiento.preguntas import AREAS
+
+
+class Validado(BaseModel):
+    nivel: str
+    justificacion: str
+
+
+class ResultadoArea(BaseModel):
+    nivel: str
+    puntaje: float | None
+    regla: str
+    validado: Validado | None = None
+    nivel_vigente: str
+    completo: bool
+    respondidas: int
+    desconocidas: int
+
+
+class Producto(BaseModel):
+    area: str
+    nivel: str
+    texto: str
+    regla: str
+
+
+class Fusion(BaseModel):
+    servicios: list[str]
+    etapa: str  # the shared stage; for a fusion, the shared stages joined by ", "
+    tipo: str  # "fusion" | "coordinacion"
+    texto: str
+    regla: str
+    etapas: list[str]
+    unidades: list[str]
+    fundamento: list[str] = []  # the facts behind it, in Spanish
+
+
+class Vacio(BaseModel):
+    """A gap in the estrategia–servicios pair."""
+
+    tipo: str  # "area_sin_servicios" | "servicio_sin_lineamiento"
+    area_proceso: str
+    servicio: str | None = None
+    texto: str
+    regla: str
+    fundamento: list[str] = []
+
+
+class Ajuste(BaseModel):
+    texto: str
+    regla: str
+    fundamento: list[str] = []
+
+
+class LineaHoras(BaseModel):
+    area: str | None  # None: other activities
+    concepto: str
+    horas: float
+    regla: str
+    parametro: str | None = None
+
+
+class Horas(BaseModel):
+    por_area: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(AREAS, 0))
+    otras: dict[str, float] = {}
+    total: float = 0
+    detalle: list[LineaHoras] = []  # one line per rule conclusion, with its parameter
+
+
+class PasoTraza(BaseModel):
+    regla: str
+    descripcion: str
+    hechos: list[str]
+    conclusion: str
+
+
+class Resultado(BaseModel):
+    comuna: str
+    ugt: str
+    fecha: str | None = None
+    ilustrativo: bool = False
+    areas: dict[str, ResultadoArea]
+    productos: list[Producto]
+    fusiones: list[Fusion] = []
+    vacios: list[Vacio] = []
+    ajustes_estructura: list[Ajuste] = []
+    horas: Horas = Field(default_factory=Horas)
+    advertencias: list[str] = []
+    traza: list[PasoTraza]

@@ -1,0 +1,1 @@
+"""The rule language: fact vocabulary, conditions, rule files, and their Spanish readings."""

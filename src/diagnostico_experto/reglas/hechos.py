@@ -1,0 +1,272 @@
+"""The kinds of facts rules can talk about, and the facts of one comuna.
+
+This table is the vocabulary of the rule language: a rule that names an
+unknown fact type or field is refused when the rule file is loaded, and the
+allowed values of a field (areas, levels, questions, stages…) are checked
+there too. How each fact reads in Spanish is in ``descripciones.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from experta import Fact
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TRANSVERSAL
+from diagnostico_experto.conocimiento.respuestas import Respuestas, Servicio
+from diagnostico_experto.conocimiento.puntaje import PuntajeArea
+
+
+@dataclass(frozen=True)
+class TipoHecho:
+    nombre: str
+    descripcion: str
+    campos: tuple[str, ...]
+    conclusion: bool = False  # rules may assert it
+    unico_por: tuple[str, ...] = ()  # at most one such fact per these fields
+    opcionales: tuple[str, ...] = ()  # fields a conclusion may leave out
+    clase: type[Fact] = field(default=Fact, compare=False)
+
+    def nuevo(self, **campos: Any) -> Fact:
+        return self.clase(**campos)
+
+
+def _tipo(nombre: str, descripcion: str, campos: tuple[str, ...], **opciones: Any) -> TipoHecho:
+    clase = type(nombre.capitalize(), (Fact,), {})
+    return TipoHecho(nombre, descripcion, campos, clase=clase, **opciones)
+
+
+TIPOS: dict[str, TipoHecho] = {
+    t.nombre: t
+    for t in (
+        _tipo("comuna", "una comuna evaluada", ("nombre", "ugt")),
+        _tipo("respuesta", "una respuesta del cuestionario", ("pregunta", "area", "valor")),
+        _tipo(
+            "puntaje",
+            "un % de logro de un área (0 a 1)",
+            ("area", "valor", "completo", "desconocidas"),
+        ),
+        _tipo(
+            "servicio",
+            "un servicio del inventario",
+            ("nombre", "unidad", "origen", "clientes", "etapas", "area_proceso"),
+        ),
+        _tipo(
+            "inventario",
+            "el inventario de servicios en su conjunto",
+            ("n_servicios", "n_unidades", "unidades"),
+        ),
+        _tipo(
+            "par_servicios",
+            "dos servicios que comparten clientes y etapas",
+            (
+                "servicios",
+                "unidades",
+                "clientes",
+                "etapas",
+                "n_etapas",
+                "misma_unidad",
+                "nombres_clientes",
+                "nombres_etapas",
+            ),
+        ),
+        _tipo(
+            "area_proceso",
+            "un área de procesos estratégicos (servicios.yaml)",
+            ("id", "nombre", "supuesto"),
+        ),
+        _tipo(
+            "etapa",
+            "una etapa de un servicio para un cliente",
+            ("servicio", "unidad", "origen", "cliente", "etapa"),
+        ),
+        _tipo(
+            "validacion",
+            "un nivel validado por la mesa comunal",
+            ("area", "nivel", "justificacion"),
+        ),
+        _tipo(
+            "nivel",
+            "un nivel diagnosticado",
+            ("area", "nivel"),
+            conclusion=True,
+            unico_por=("area",),
+        ),
+        _tipo(
+            "nivel_vigente",
+            "un nivel vigente (diagnosticado o validado)",
+            ("area", "nivel"),
+            conclusion=True,
+            unico_por=("area",),
+        ),
+        _tipo(
+            "producto",
+            "un producto recomendado",
+            ("area", "nivel", "texto"),
+            conclusion=True,
+        ),
+        _tipo(
+            "fusion",
+            "una propuesta de fusión de procesos o de coordinación de etapas",
+            ("servicios", "unidades", "etapas", "tipo", "texto"),
+            conclusion=True,
+        ),
+        _tipo(
+            "vacio",
+            "un vacío en el par estrategia–servicios",
+            ("tipo", "area_proceso", "texto", "servicio"),
+            conclusion=True,
+            opcionales=("servicio",),
+        ),
+        _tipo(
+            "ajuste_estructura",
+            "un ajuste de la estructura de fomento productivo",
+            ("texto",),
+            conclusion=True,
+        ),
+        _tipo(
+            "horas",
+            "horas de acompañamiento (por área, o de otras actividades si no lleva área)",
+            ("concepto", "horas", "area"),
+            conclusion=True,
+            opcionales=("area",),
+        ),
+        _tipo(
+            "marca",
+            "una conclusión intermedia con nombre, para encadenar reglas",
+            ("nombre", "area", "texto"),
+            conclusion=True,
+            opcionales=("area", "texto"),
+        ),
+    )
+}
+CLASE_A_TIPO = {t.clase: t for t in TIPOS.values()}
+TIPOS_FUSION = ("fusion", "coordinacion")
+TIPOS_VACIO = ("area_sin_servicios", "servicio_sin_lineamiento")
+_LISTAS_DEL_CATALOGO = {  # field -> the servicios.yaml list its values come from
+    "etapa": "etapas",
+    "etapas": "etapas",
+    "cliente": "clientes",
+    "clientes": "clientes",
+    "origen": "origenes",
+    "area_proceso": "areas_proceso",
+}
+
+
+def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | None:
+    """The values a field may take, when they form a known list."""
+    catalogo = conocimiento.catalogo
+    if campo == "area":
+        return [*AREAS, TRANSVERSAL] if tipo in ("respuesta", "puntaje") else list(AREAS)
+    if campo == "nivel":
+        return list(NIVELES)
+    if tipo == "respuesta" and campo == "pregunta":
+        return [p.id for p in conocimiento.cuestionario.preguntas]
+    lista = _LISTAS_DEL_CATALOGO.get(campo)
+    if lista and tipo in ("etapa", "servicio", "par_servicios", "vacio"):
+        return catalogo.ids(lista)
+    if (tipo, campo) == ("area_proceso", "id"):
+        return catalogo.ids("areas_proceso")
+    if campo == "tipo" and tipo in ("fusion", "vacio"):
+        return list(TIPOS_FUSION if tipo == "fusion" else TIPOS_VACIO)
+    if tipo == "comuna" and campo == "nombre":
+        return conocimiento.comunas()
+    return None
+
+
+def hechos_de(
+    respuestas: Respuestas, puntajes: dict[str, PuntajeArea], conocimiento: Conocimiento
+) -> list[Fact]:
+    """The facts that describe one comuna, ready to declare."""
+    cuestionario = conocimiento.cuestionario
+    hechos = [TIPOS["comuna"].nuevo(nombre=respuestas.comuna, ugt=respuestas.ugt)]
+    for id_, valor in respuestas.respuestas.items():
+        area = cuestionario.por_id[id_].area
+        hechos.append(TIPOS["respuesta"].nuevo(pregunta=id_, area=area, valor=valor))
+    for p in puntajes.values():
+        hechos.append(
+            TIPOS["puntaje"].nuevo(
+                area=p.area, valor=p.valor, completo=p.completo, desconocidas=p.desconocidas
+            )
+        )
+    for area in conocimiento.catalogo.areas_proceso:
+        hechos.append(
+            TIPOS["area_proceso"].nuevo(id=area.id, nombre=area.nombre, supuesto=area.supuesto)
+        )
+    unidades = list(dict.fromkeys(s.unidad for s in respuestas.servicios))
+    hechos.append(
+        TIPOS["inventario"].nuevo(
+            n_servicios=len(respuestas.servicios), n_unidades=len(unidades), unidades=unidades
+        )
+    )
+    hechos.extend(_pares(respuestas.servicios, conocimiento))
+    for s in respuestas.servicios:
+        hechos.append(
+            TIPOS["servicio"].nuevo(
+                nombre=s.nombre,
+                unidad=s.unidad,
+                origen=s.origen,
+                clientes=list(s.clientes),
+                etapas=list(s.etapas),
+                area_proceso=s.area_proceso,
+            )
+        )
+        for cliente in s.clientes:
+            for etapa in s.etapas:
+                hechos.append(
+                    TIPOS["etapa"].nuevo(
+                        servicio=s.nombre,
+                        unidad=s.unidad,
+                        origen=s.origen,
+                        cliente=cliente,
+                        etapa=etapa,
+                    )
+                )
+    for area, v in respuestas.validacion.items():
+        hechos.append(
+            TIPOS["validacion"].nuevo(area=area, nivel=v.nivel, justificacion=v.justificacion)
+        )
+    return hechos
+
+
+def _pares(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]:
+    """Each pair of services that share clients and stages, once, in inventory order.
+
+    Counting shared stages is what lets a rule tell a fusion of processes from
+    the coordination of one stage (§6.2.4 c, note 7: the same stage run twice
+    for the same clients by different programmes).
+    """
+    catalogo = conocimiento.catalogo
+    pares = []
+    for i, a in enumerate(servicios):
+        for b in servicios[i + 1 :]:
+            clientes = [c for c in a.clientes if c in b.clientes]
+            etapas = [e for e in a.etapas if e in b.etapas]
+            if not clientes or not etapas:
+                continue
+            pares.append(
+                TIPOS["par_servicios"].nuevo(
+                    servicios=[a.nombre, b.nombre],
+                    unidades=list(dict.fromkeys([a.unidad, b.unidad])),
+                    clientes=clientes,
+                    etapas=etapas,
+                    n_etapas=len(etapas),
+                    misma_unidad=a.unidad == b.unidad,
+                    nombres_clientes=[catalogo.nombre("clientes", c).lower() for c in clientes],
+                    nombres_etapas=[catalogo.nombre("etapas", e).lower() for e in etapas],
+                )
+            )
+    return pares
+
+
+def tipo_de(hecho: Fact) -> TipoHecho:
+    return CLASE_A_TIPO[type(hecho)]
+
+
+def datos(hecho: Fact) -> dict[str, Any]:
+    """A fact's fields as plain Python values, without experta's internals."""
+    return {
+        k: v for k, v in hecho.as_dict().items() if isinstance(k, str) and not k.startswith("__")
+    }

@@ -1,0 +1,1 @@
+"""The interactive questionnaire with a mesa comunal at a terminal."""

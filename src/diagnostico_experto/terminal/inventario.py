@@ -1,0 +1,132 @@
+"""The questionnaire's loops for the services inventory and the mesa comunal.
+
+Each change is written to the answer file at once, like every answer. The
+lists offered (origins, clients, stages, process areas) come from
+knowledge/servicios.yaml, the same lists the rules join on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from questionary import Choice
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from diagnostico_experto.terminal.pantalla import decir
+
+if TYPE_CHECKING:
+    from diagnostico_experto.terminal.entrevista import Entrevista
+
+AGREGAR, EDITAR, QUITAR, LISTO = "agregar", "editar", "quitar", "listo"
+
+
+def _lista(entrevista: Entrevista, clave: str) -> CommentedSeq:
+    if entrevista.datos.get(clave) is None:
+        entrevista.datos[clave] = CommentedSeq()
+    return entrevista.datos[clave]
+
+
+def _elegir_elemento(entrevista: Entrevista, mensaje: str, elementos: list[Any]) -> int:
+    opciones = [Choice(str(e["nombre"]), i) for i, e in enumerate(elementos)]
+    return entrevista.elegir(mensaje, opciones)
+
+
+def _accion(entrevista: Entrevista, titulo: str, cuantos: int, cosa: str) -> str:
+    opciones = [Choice(f"Listo, continuar ({cuantos} {cosa})", LISTO), Choice("Agregar", AGREGAR)]
+    if cuantos:
+        opciones += [Choice("Editar", EDITAR), Choice("Quitar", QUITAR)]
+    return entrevista.elegir(titulo, opciones, LISTO)
+
+
+def editar_servicios(entrevista: Entrevista) -> None:
+    """Add, edit or remove the services of fomento productivo, until "listo"."""
+    decir("\n== Inventario de servicios de fomento productivo ==")
+    decir("Cada servicio con su unidad, origen, clientes y etapas: las reglas los cruzan")
+    decir("para proponer fusiones de procesos y coordinación de etapas.")
+    servicios = _lista(entrevista, "servicios")
+    while True:
+        for s in servicios:
+            decir(f"  - {s['nombre']} ({s['unidad']})")
+        accion = _accion(entrevista, "Servicios:", len(servicios), "servicios")
+        if accion == LISTO:
+            entrevista.guardar()
+            return
+        if accion == QUITAR:
+            del servicios[_elegir_elemento(entrevista, "¿Qué servicio quitar?", servicios)]
+        else:
+            indice = (
+                _elegir_elemento(entrevista, "¿Qué servicio editar?", servicios)
+                if accion == EDITAR
+                else None
+            )
+            anterior = servicios[indice] if indice is not None else {}
+            nuevo = _servicio(
+                entrevista, anterior, [s["nombre"] for s in servicios if s is not anterior]
+            )
+            if indice is None:
+                servicios.append(nuevo)
+            else:
+                servicios[indice] = nuevo
+        entrevista.guardar()
+
+
+def _servicio(entrevista: Entrevista, anterior: Any, otros: list[str]) -> CommentedMap:
+    catalogo = entrevista.conocimiento.catalogo
+    while True:
+        nombre = entrevista.preguntar_texto("Nombre del servicio:", anterior.get("nombre", ""))
+        if nombre not in otros:
+            break
+        decir(f"  Ya hay un servicio llamado «{nombre}».")
+    servicio = CommentedMap()
+    servicio["nombre"] = nombre
+    servicio["unidad"] = entrevista.preguntar_texto(
+        "Unidad que lo opera (p. ej. UDEL, DIDECO, OMIL):", anterior.get("unidad", "")
+    )
+    servicio["origen"] = entrevista.elegir(
+        "Origen:", [Choice(e.nombre, e.id) for e in catalogo.origenes], anterior.get("origen")
+    )
+    for clave, lista, mensaje in (
+        ("clientes", catalogo.clientes, "Clientes:"),
+        ("etapas", catalogo.etapas, "Etapas que realiza:"),
+    ):
+        marcadas = list(anterior.get(clave, []))
+        opciones = [Choice(e.nombre, e.id, checked=e.id in marcadas) for e in lista]
+        servicio[clave] = CommentedSeq(entrevista.marcar(mensaje, opciones))
+        servicio[clave].fa.set_flow_style()
+    servicio["area_proceso"] = entrevista.elegir(
+        "Área de procesos estratégicos:",
+        [
+            Choice(a.nombre + (" (supuesto)" if a.supuesto else ""), a.id)
+            for a in catalogo.areas_proceso
+        ],
+        anterior.get("area_proceso", catalogo.area_proceso_por_defecto),
+    )
+    return servicio
+
+
+def editar_mesa(entrevista: Entrevista) -> None:
+    """The members of the mesa comunal: name, role and unit."""
+    decir("\n== Mesa comunal ==")
+    mesa = _lista(entrevista, "mesa")
+    while True:
+        for m in mesa:
+            decir(f"  - {m['nombre']}, {m.get('cargo', '')} ({m.get('unidad', '')})")
+        opciones = [
+            Choice(f"Listo, continuar ({len(mesa)} integrantes)", LISTO),
+            Choice("Agregar", AGREGAR),
+        ]
+        if mesa:
+            opciones.append(Choice("Quitar", QUITAR))
+        accion = entrevista.elegir("Integrantes de la mesa comunal:", opciones, LISTO)
+        if accion == LISTO:
+            entrevista.guardar()
+            return
+        if accion == QUITAR:
+            del mesa[_elegir_elemento(entrevista, "¿A quién quitar?", mesa)]
+        else:
+            integrante = CommentedMap()
+            integrante["nombre"] = entrevista.preguntar_texto("Nombre:")
+            integrante["cargo"] = entrevista.preguntar_texto("Cargo:", obligatorio=False)
+            integrante["unidad"] = entrevista.preguntar_texto("Unidad:", obligatorio=False)
+            mesa.append(integrante)
+        entrevista.guardar()
