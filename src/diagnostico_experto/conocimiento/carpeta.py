@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.conocimiento.preguntas import (
     LISTAS_CATALOGO,
     NO_SABE,
@@ -143,6 +144,10 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
+    return recordar(("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta))
+
+
+def _leer_carpeta(carpeta: Path) -> Conocimiento:
     docs = {
         n: leer(carpeta / f"{n}.yaml")
         for n in ("comunas", "servicios", "parametros", "horas", "cuestionario", "talleres")

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import NO_SABE
-from diagnostico_experto.comun.restricciones import simple
 
 Nivel = Literal["alto", "medio", "bajo"]
 AreaClasificada = Literal["estrategia", "estructura", "procesos", "productos"]

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from diagnostico_experto.comun.restricciones import Restriccion
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
-from diagnostico_experto.comun.restricciones import Restriccion
 
 # experta calls logging.basicConfig() on import; undo that so that library
 # users and our CLI keep control of their own output.

@@ -13,10 +13,10 @@ from typing import Any
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas
 from diagnostico_experto.motor import propuesta
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
-from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.motor.resultado import (
     PasoTraza,
     Producto,

@@ -12,10 +12,10 @@ from typing import Any
 
 from experta import Fact
 
+from diagnostico_experto.comun.restricciones import Restriccion
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.reglas.hechos import TIPOS, datos, tipo_de
 from diagnostico_experto.reglas.regla import Negacion, Patron, lista_legible
-from diagnostico_experto.comun.restricciones import Restriccion
 
 
 def porcentaje(valor: float | None) -> str:

@@ -15,8 +15,8 @@ from experta import Fact
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TRANSVERSAL
-from diagnostico_experto.conocimiento.respuestas import Respuestas, Servicio
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea
+from diagnostico_experto.conocimiento.respuestas import Respuestas, Servicio
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.memoria import recordar
+from diagnostico_experto.comun.restricciones import (
+    OPERADORES,
+    Operacion,
+    Restriccion,
+    es_parametro,
+    es_variable,
+    interpretar,
+    simple,
+)
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.reglas.hechos import TIPOS, dominio
 from diagnostico_experto.reglas.regla import (
@@ -35,15 +45,6 @@ from diagnostico_experto.reglas.regla import (
     Negacion,
     Patron,
     Regla,
-)
-from diagnostico_experto.comun.restricciones import (
-    OPERADORES,
-    Operacion,
-    Restriccion,
-    es_parametro,
-    es_variable,
-    interpretar,
-    simple,
 )
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
@@ -87,6 +88,11 @@ def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no existe")
+    clave = ("reglas", id(conocimiento))
+    return list(recordar(clave, carpeta, lambda: _leer_reglas(carpeta, conocimiento)))
+
+
+def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
     archivos = sorted(carpeta.glob("*.yaml"))
     if not archivos:
         raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no tiene archivos .yaml")

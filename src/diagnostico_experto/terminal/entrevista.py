@@ -22,13 +22,13 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from diagnostico_experto.comun.archivos_yaml import Documento, escribir_atomico, leer
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import NO_SABE, Pregunta
 from diagnostico_experto.conocimiento.respuestas import desde_documento
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 from diagnostico_experto.reglas.porque import texto_porque
 from diagnostico_experto.reglas.regla import Regla, lista_legible
-from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.terminal.cierre import cerrar
 from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.pantalla import decir, envolver

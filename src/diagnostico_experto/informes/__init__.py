@@ -1,0 +1,1 @@
+"""Reports of one comuna rendered from a Resultado (Markdown, HTML, JSON)."""
