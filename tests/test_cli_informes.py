@@ -27,7 +27,9 @@ def test_contrato_json(capsys):
         "nivel": "bajo",
         "justificacion": r["areas"]["estructura"]["validado"]["justificacion"],
     }
-    assert {tuple(sorted(p)) for p in r["productos"]} == {("area", "nivel", "regla", "texto")}
+    assert {tuple(sorted(p)) for p in r["productos"]} == {
+        ("area", "nivel", "regla", "requiere", "taller", "texto")
+    }
     assert isinstance(r["fusiones"], list)
     assert isinstance(r["ajustes_estructura"], list)
     assert set(r["horas"]) >= {"por_area", "otras", "total"}
@@ -45,10 +47,15 @@ def test_traza_nombra_las_respuestas_que_dispararon_la_regla(capsys):
     r = evaluar_json(capsys, EJEMPLOS / "cobquecura.yaml")
     paso = next(p for p in r["traza"] if p["regla"] == "estrategia-bajo-sin-lineamientos")
     assert paso["hechos"] == [
+        "Lineamientos de fomento productivo (estrategia): no existe; "
+        "no hay lineamientos de fomento productivo definidos"
+    ]
+    assert paso["conclusion"] == "Nivel diagnosticado de estrategia: bajo"
+    lectura = next(p for p in r["traza"] if p["regla"] == "elemento:e02-no-hay")
+    assert lectura["hechos"] == [
         "E02 «¿Dónde están definidos los lineamientos estratégicos de fomento productivo?»: "
         "No hay lineamientos definidos"
     ]
-    assert paso["conclusion"] == "Nivel diagnosticado de estrategia: bajo"
 
 
 @pytest.mark.parametrize(
@@ -111,16 +118,16 @@ def test_explicar(capsys):
         "Existen, pero están obsoletas o no se aplican (1 de 2 puntos)" in out
     )
     # what was missing for the next level up, with the comuna's own value
+    # the level said in the source's terms
+    assert (
+        "Nivel medio: los lineamientos están explícitos y vigentes en el PLADECO; la visión y "
+        "la misión existen, pero están obsoletas o no se aplican;"
+    ) in out
     assert "Para llegar a nivel alto faltó:" in out
     assert (
-        "% de logro de estrategia ≥ 0.75 (parámetro umbral_alto) con el área completa"
-        " — la comuna: 0.56 (56 %)"
+        "Visión y misión de fomento productivo: existe, se usa y se mide — la comuna: "
+        "la visión y la misión existen, pero están obsoletas o no se aplican"
     ) in out
-    assert (
-        "E01 «¿Tiene la municipalidad una visión y una misión para el fomento productivo?» = "
-        "«Sí, vigentes y en uso» — la comuna: «Existen, pero están obsoletas o no se aplican»"
-        in out
-    )
 
 
 def test_explicar_nivel_bloqueado_por_regla_de_mayor_prioridad(capsys):

@@ -78,10 +78,14 @@ def test_carencia_decisiva_gana_al_puntaje(capsys, conocimiento, tmp_path):
     assert estrategia["regla"] == "estrategia-bajo-sin-lineamientos"
 
 
-def test_sin_servicios_declarados_productos_queda_bajo(capsys, conocimiento, tmp_path):
-    archivo = archivo_respuestas(tmp_path, extremo(conocimiento, mejor=True), servicios=[])
-    resultado = evaluar_json(capsys, archivo)
-    assert resultado["areas"]["productos"]["regla"] == "productos-bajo-sin-servicios"
+def test_sin_servicios_productos_queda_bajo(capsys, conocimiento, tmp_path):
+    respuestas = dict(extremo(conocimiento, mejor=True), S01=0)
+    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, respuestas, servicios=[]))
+    productos = resultado["areas"]["productos"]
+    assert productos["regla"] == "productos-bajo-sin-servicios"
+    assert productos["lectura"].startswith(
+        "bajo: la municipalidad no ofrece servicios de fomento productivo"
+    )
 
 
 def test_no_se_no_cuenta_como_cero(capsys, conocimiento, tmp_path):
@@ -116,18 +120,27 @@ def test_area_sin_respuestas_queda_baja_sin_puntaje(capsys, tmp_path):
     assert resultado["areas"]["estrategia"]["puntaje"] is None
 
 
-@pytest.mark.parametrize(("umbral", "nivel"), [(0.5625, "medio"), (0.5626, "bajo")])
-def test_limite_del_umbral_medio_es_inclusivo(capsys, tmp_path, umbral, nivel):
-    """Yumbel's estrategia scores exactly 0.5625: at the threshold it is medio, above it bajo."""
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    parametros = leer_yaml(conocimiento / "parametros.yaml")
-    parametros["parametros"]["umbral_medio"]["valor"] = umbral
-    escribir_yaml(conocimiento / "parametros.yaml", parametros)
-    resultado = evaluar_json(
-        capsys, EJEMPLOS / "yumbel.yaml", "--reglas", reglas, "--conocimiento", conocimiento
+def test_existe_pero_debil_es_medio_aunque_el_logro_sea_bajo(capsys, tmp_path):
+    """Processes identified at a workshop, no indicators, no register: medio, not bajo."""
+    respuestas = {"P01": "parcial", "P02": "parcial", "P03": "no", "P04": "no_hay", "P07": "no"}
+    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, respuestas))
+    procesos = resultado["areas"]["procesos"]
+    assert procesos["puntaje"] < 0.3
+    assert procesos["nivel"] == "medio"
+    assert procesos["lectura"].startswith(
+        "medio: hay procesos estratégicos identificados, pero solo algunos"
     )
-    assert resultado["areas"]["estrategia"]["puntaje"] == 0.5625
-    assert resultado["areas"]["estrategia"]["nivel"] == nivel
+    assert "no hay sistemas de medición ni de registro de información" in procesos["lectura"]
+
+
+def test_umbral_alto_confirma_el_uso_en_el_nivel_alto(capsys, tmp_path, conocimiento):
+    """Every key element exists, but little else is used: the area stays medio."""
+    respuestas = extremo(conocimiento, mejor=True)
+    respuestas.update(E06=1, E07="no", E08="no")
+    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, respuestas))
+    estrategia = resultado["areas"]["estrategia"]
+    assert estrategia["puntaje"] < 0.75
+    assert estrategia["nivel"] == "medio"
 
 
 def test_validacion_de_la_mesa_cambia_el_producto_y_conserva_el_diagnostico(capsys):

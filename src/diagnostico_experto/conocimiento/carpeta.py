@@ -88,6 +88,9 @@ class Catalogo(Estricto):
 
 class Taller(Estricto):
     nombre: str
+    # the programme step (TALLERES) the products of these areas belong to,
+    # unless a product rule says otherwise
+    id: Literal["estrategia", "estructura_procesos", "gestion_entorno"] | None = None
     areas: list[Literal["estrategia", "estructura", "procesos", "productos"]] = Field(min_length=1)
 
 

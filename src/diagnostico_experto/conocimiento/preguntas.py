@@ -24,6 +24,10 @@ from diagnostico_experto.comun.restricciones import Restriccion, interpretar
 AREAS = ("estrategia", "estructura", "procesos", "productos")
 TRANSVERSAL = "transversal"
 NIVELES = ("alto", "medio", "bajo")
+# The programme's steps, in the order it worked (§6.2.4 a–e): the taller de
+# sensibilización, then the talleres territoriales of Estrategia, Estructura y
+# Procesos and Gestión de Entorno, each followed by work in the comuna.
+TALLERES = ("sensibilizacion", "estrategia", "estructura_procesos", "gestion_entorno")
 NO_SABE = "no_sabe"
 LISTAS_CATALOGO = ("etapas", "clientes", "origenes", "areas_proceso")
 

@@ -154,6 +154,8 @@ def clasificacion(area: str, reglas: list[Regla], conocimiento: Conocimiento) ->
         cuestionario.por_id[i] for i in _preguntas_probadas(de_nivel) if i in cuestionario.por_id
     ]
     dominios = [[*p.valores(), NO_SABE, None] for p in preguntas]
+    elementos = _elementos(area, reglas) if _usa_elementos(de_nivel) else {}
+    dominios += [[None, *estados] for estados in elementos.values()]
     puntajes = _puntajes(de_nivel, area)
     total = len(puntajes) * 2
     for d in dominios:
@@ -169,17 +171,22 @@ def clasificacion(area: str, reglas: list[Regla], conocimiento: Conocimiento) ->
     lugar = de_nivel[0].lugar() if de_nivel else "reglas"
     otros = sorted(_otros_tipos(de_nivel))  # e.g. servicio: absent, or present
     for valores in itertools.product(*dominios):
-        respuestas = {p.id: v for p, v in zip(preguntas, valores, strict=True) if v is not None}
+        de_respuestas, de_elementos = valores[: len(preguntas)], valores[len(preguntas) :]
+        respuestas = {p.id: v for p, v in zip(preguntas, de_respuestas, strict=True) if v is not None}
+        leidos = {e: v for e, v in zip(elementos, de_elementos, strict=True) if v is not None}
         for puntaje, completo, presentes in itertools.product(
             puntajes, (True, False), itertools.product((False, True), repeat=len(otros))
         ):
             hechos = _hechos(area, respuestas, puntaje, completo, cuestionario)
+            hechos["elemento"] = [
+                {"area": area, "elemento": e, "estado": v} for e, v in leidos.items()
+            ]
             con = [t for t, hay in zip(otros, presentes, strict=True) if hay]
             hechos.update({t: [{}] for t in con})
             de_tipo = _por_tipo(hechos)
             cumplen = [r for r in de_nivel if all(cumplida(c, de_tipo) for c in r.condiciones)]
             ejemplo = (
-                _ejemplo(area, respuestas, puntaje, completo)
+                _ejemplo(area, {**respuestas, **leidos}, puntaje, completo)
                 + "".join(f"; con algún hecho «{t}»" for t in con)
                 + "".join(f"; sin hechos «{t}»" for t in otros if t not in con)
             )
@@ -204,11 +211,28 @@ def _por_tipo(hechos: dict[str, list[dict[str, Any]]]):
     return lambda tipo: hechos.get(tipo, [])
 
 
+def _usa_elementos(reglas: list[Regla]) -> bool:
+    return any(p.tipo == "elemento" for r in reglas for p in r.patrones())
+
+
+def _elementos(area: str, reglas: list[Regla]) -> dict[str, list[str]]:
+    """The key elements of an area and the states the rules can read them in."""
+    elementos: dict[str, list[str]] = {}
+    for regla in reglas:
+        for c in regla.conclusiones:
+            if c.tipo != "elemento" or c.valor("area") != area:
+                continue
+            estados = elementos.setdefault(str(c.valor("elemento")), [])
+            if c.valor("estado") not in estados:
+                estados.append(str(c.valor("estado")))
+    return elementos
+
+
 def _otros_tipos(reglas: list[Regla]) -> set[str]:
     tipos = set()
     for regla in reglas:
         for patron in regla.patrones():
-            if patron.tipo not in ("respuesta", "puntaje"):
+            if patron.tipo not in ("respuesta", "puntaje", "elemento"):
                 tipos.add(patron.tipo)
     return tipos
 

@@ -59,6 +59,10 @@ def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocim
         "archivo": respuestas.archivo,
         "observaciones": respuestas.respuestas.get("T07", ""),
         "nombres": {a: d.nombre for a, d in conocimiento.cuestionario.areas.items()},
+        "talleres": {
+            "sensibilizacion": "Taller inicial de sensibilización",
+            **{t.id: f"Taller de {t.nombre}" for t in conocimiento.talleres if t.id},
+        },
         "lugares": {r.id: r.lugar() for r in reglas},
         "parametros": conocimiento.valores_parametros(),
         "supuestos": lista_legible(

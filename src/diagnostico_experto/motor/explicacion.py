@@ -15,7 +15,7 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
 from diagnostico_experto.motor.motor import Evaluacion, de_tipo_en
 from diagnostico_experto.motor.resultado import PasoTraza
-from diagnostico_experto.reglas.descripciones import describir_patron, literal
+from diagnostico_experto.reglas.descripciones import ESTADOS_LEGIBLES, describir_patron, literal
 from diagnostico_experto.reglas.hechos import datos, tipo_de
 from diagnostico_experto.reglas.regla import Compara, Condicion, Negacion, Patron, Regla, cumplida
 
@@ -132,9 +132,28 @@ def _texto(condicion: Condicion, conocimiento: Conocimiento, evaluacion: Evaluac
         return ""
     if isinstance(condicion, Negacion):
         return "que no haya " + describir_patron(condicion.patron, conocimiento)
+    if condicion.tipo == "elemento":
+        return _elemento_esperado(condicion, evaluacion) + _valor_actual(
+            condicion, conocimiento, evaluacion
+        )
     return describir_patron(condicion, conocimiento) + _valor_actual(
         condicion, conocimiento, evaluacion
     )
+
+
+def _elemento_esperado(patron: Patron, evaluacion: Evaluacion) -> str:
+    """«Visión y misión de fomento productivo: existe, se usa y se mide»."""
+    campos = dict(patron.restricciones)
+    id_ = literal(campos["elemento"]) if "elemento" in campos else None
+    nombres = {e.id: e.nombre for e in evaluacion.elementos}
+    nombre = nombres.get(id_, str(id_ or "algún elemento"))
+    estado = campos.get("estado")
+    leido = literal(estado) if estado else None
+    if leido is not None:
+        lectura = ESTADOS_LEGIBLES.get(leido, leido)
+    else:
+        lectura = estado.texto() if estado else "leído"
+    return f"{nombre[0].upper()}{nombre[1:]}: {lectura}"
 
 
 def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evaluacion) -> str:
@@ -154,4 +173,10 @@ def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evalua
             return ""
         actual = "sin datos" if p.valor is None else f"{p.valor:.2f} ({round(p.valor * 100)} %)"
         return f" — la comuna: {actual}" + ("" if p.completo else ", área incompleta")
+    if patron.tipo == "elemento" and "elemento" in campos:
+        id_ = literal(campos["elemento"])
+        leido = next(
+            (d for d in de_tipo_en(evaluacion.hechos, "elemento") if d["elemento"] == id_), None
+        )
+        return " — la comuna: " + (leido["texto"] if leido else "sin dato")
     return ""

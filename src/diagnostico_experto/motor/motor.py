@@ -15,11 +15,10 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conoci
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas
-from diagnostico_experto.motor import propuesta
+from diagnostico_experto.motor import lectura, propuesta
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
 from diagnostico_experto.motor.resultado import (
     PasoTraza,
-    Producto,
     Resultado,
     ResultadoArea,
     Validado,
@@ -39,6 +38,7 @@ class Evaluacion:
     hechos: list[Any]
     disparos: list[Disparo]
     resultado: Resultado
+    elementos: list[lectura.ElementoClave]  # the key elements the rules read
 
 
 class Motor:
@@ -47,6 +47,7 @@ class Motor:
         self.reglas = reglas
         self.carpeta_reglas = carpeta_reglas
         self._experta: MotorExperta = compilar(reglas)()
+        self.elementos = lectura.elementos_clave(reglas)
 
     @classmethod
     def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
@@ -63,7 +64,7 @@ class Motor:
         hechos = [h for h in experta.facts.values() if type(h) in _CLASES]
         disparos = list(experta.disparos)
         resultado = self._resultado(respuestas, puntajes, hechos, disparos)
-        return Evaluacion(respuestas, puntajes, hechos, disparos, resultado)
+        return Evaluacion(respuestas, puntajes, hechos, disparos, resultado, self.elementos)
 
     def _resultado(
         self,
@@ -83,9 +84,13 @@ class Motor:
                 + f" (comuna {respuestas.comuna}). Revise las reglas de clasificación.",
             )
         areas = {}
+        leidos = de_tipo_en(hechos, "elemento")
         for area in AREAS:
             validacion = respuestas.validacion.get(area)
             p = puntajes[area]
+            faltan = lectura.sin_leer(
+                area, leidos, self.elementos, respuestas.respuestas, self.conocimiento
+            )
             areas[area] = ResultadoArea(
                 nivel=niveles[area]["nivel"],
                 puntaje=p.valor,
@@ -95,21 +100,25 @@ class Motor:
                 completo=p.completo,
                 respondidas=p.respondidas,
                 desconocidas=p.desconocidas,
+                provisional=not p.completo or bool(faltan),
+                para_confirmar=lectura.para_confirmar(
+                    area, p, faltan, respuestas.respuestas, self.conocimiento
+                ),
+                lectura=lectura.lectura(area, niveles[area]["nivel"], leidos, self.elementos),
             )
-        orden = {a: i for i, a in enumerate(AREAS)}
-        productos = sorted(
-            (
-                Producto(**{k: d[k] for k in ("area", "nivel", "texto", "regla")})
-                for d in de_tipo_en(hechos, "producto")
-            ),
-            key=lambda p: (orden.get(p.area, 99), p.regla, p.texto),
-        )
+        productos = propuesta.productos(hechos, self.conocimiento)
         advertencias = list(respuestas.advertencias)
         advertencias += [
             f"El área {self.conocimiento.cuestionario.areas[a].nombre} está incompleta: "
             f"{puntajes[a].desconocidas} de {puntajes[a].aplicables} preguntas sin respuesta o con «no sé»."
             for a in AREAS
             if not puntajes[a].completo
+        ]
+        advertencias += [
+            f"El nivel de {self.conocimiento.cuestionario.areas[a].nombre} es provisional "
+            f"(faltan respuestas para confirmarlo): {len(areas[a].para_confirmar)} por confirmar."
+            for a in AREAS
+            if areas[a].provisional and puntajes[a].completo
         ]
         traza = [self._paso(d) for d in disparos]
         por_hecho = propuesta.fundamentos(disparos, traza)

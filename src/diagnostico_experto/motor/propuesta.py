@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from diagnostico_experto.conocimiento.preguntas import AREAS
-from diagnostico_experto.motor.resultado import Ajuste, Fusion, Horas, LineaHoras, PasoTraza, Vacio
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, TALLERES
+from diagnostico_experto.motor.resultado import (
+    Ajuste,
+    Fusion,
+    Horas,
+    LineaHoras,
+    PasoTraza,
+    Producto,
+    Vacio,
+)
 from diagnostico_experto.reglas.hechos import datos, tipo_de
 
 Fundamentos = dict[int, list[str]]  # id(fact) -> the facts behind it
@@ -25,6 +34,51 @@ def fundamentos(disparos: list[Any], traza: list[PasoTraza]) -> Fundamentos:
 
 def _de_tipo(hechos: list[Any], tipo: str) -> list[tuple[int, dict[str, Any]]]:
     return [(id(h), datos(h)) for h in hechos if tipo_de(h).nombre == tipo]
+
+
+def productos(hechos: list[Any], conocimiento: Conocimiento) -> list[Producto]:
+    """The products in the order the programme worked (§6.2.4) and by dependency.
+
+    Each product belongs to a taller (its rule says which, or the taller of its
+    area in talleres.yaml); within a taller, areas follow talleres.yaml and a
+    product comes after the products it ``requiere`` (by their ``clave``).
+    Requirements name only the products this propuesta actually has.
+    """
+    taller_de = {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}
+    orden_area = {a: i for t in conocimiento.talleres for i, a in enumerate(t.areas)}
+    filas = [d for _, d in _de_tipo(hechos, "producto")]
+    textos: dict[str, list[str]] = {}
+    for d in filas:
+        if d.get("clave"):
+            textos.setdefault(d["clave"], []).append(d["texto"])
+    productos = [
+        Producto(
+            area=d["area"],
+            nivel=d["nivel"],
+            texto=d["texto"],
+            regla=d["regla"],
+            taller=d.get("taller") or taller_de.get(d["area"], TALLERES[-1]),
+            requiere=[t for c in d.get("requiere") or () for t in textos.get(c, [])],
+        )
+        for d in filas
+    ]
+    productos.sort(
+        key=lambda p: (TALLERES.index(p.taller), orden_area.get(p.area, 99), p.regla, p.texto)
+    )
+    return _por_dependencia(productos)
+
+
+def _por_dependencia(productos: list[Producto]) -> list[Producto]:
+    """A stable topological order: each product after the ones it requires, if it can."""
+    pendientes, hechos, resultado = list(productos), set(), []
+    while pendientes:
+        listo = next(
+            (p for p in pendientes if all(r in hechos for r in p.requiere)), pendientes[0]
+        )
+        pendientes.remove(listo)
+        resultado.append(listo)
+        hechos.add(listo.texto)
+    return resultado
 
 
 def fusiones(hechos: list[Any], por_hecho: Fundamentos) -> list[Fusion]:

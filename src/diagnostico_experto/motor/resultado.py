@@ -2,8 +2,10 @@
 
 Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 ``fusiones``, ``ajustes_estructura``, ``horas`` and ``traza``. Added here:
-``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, and the
-``fundamento`` of each proposal (the facts that made its rule fire).
+``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, the
+``fundamento`` of each proposal (the facts that made its rule fire); per area
+``provisional``, ``para_confirmar`` and ``lectura`` (the level in the source's
+terms), and per product ``taller`` and ``requiere``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ class ResultadoArea(BaseModel):
     completo: bool
     respondidas: int
     desconocidas: int
+    # incomplete area, or a key element unknown: the level (and its hours) may change
+    provisional: bool = False
+    para_confirmar: list[str] = []  # Spanish sentences: what is missing to confirm it
+    lectura: str = ""  # "medio: los lineamientos existen, pero …; no hay …"
 
 
 class Producto(BaseModel):
@@ -34,6 +40,8 @@ class Producto(BaseModel):
     nivel: str
     texto: str
     regla: str
+    taller: str = ""  # sensibilizacion | estrategia | estructura_procesos | gestion_entorno
+    requiere: list[str] = []  # texts of the products of this propuesta that must come first
 
 
 class Fusion(BaseModel):

@@ -18,6 +18,18 @@ from diagnostico_experto.reglas.hechos import TIPOS, datos, tipo_de
 from diagnostico_experto.reglas.regla import Negacion, Patron, lista_legible
 
 
+ESTADOS_LEGIBLES = {
+    "no_existe": "no existe",
+    "debil": "existe, pero es débil",
+    "existe": "existe, se usa y se mide",
+}
+
+
+def contar(n: int, singular: str, plural: str) -> str:
+    """«1 servicio», «2 servicios»: numbers agree with their noun."""
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def porcentaje(valor: float | None) -> str:
     return "sin datos" if valor is None else f"{round(valor * 100)} %"
 
@@ -52,18 +64,23 @@ def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
             f"La mesa comunal validó {nombre_area(d['area'])} en nivel {d['nivel']}: "
             f"«{d['justificacion']}»"
         ),
+        "elemento": lambda: (
+            f"{d['nombre'][0].upper()}{d['nombre'][1:]} ({nombre_area(d['area'])}): "
+            f"{ESTADOS_LEGIBLES.get(d['estado'], d['estado'])}; {d['texto']}"
+        ),
         "nivel": lambda: f"Nivel diagnosticado de {nombre_area(d['area'])}: {d['nivel']}",
         "nivel_vigente": lambda: f"Nivel vigente de {nombre_area(d['area'])}: {d['nivel']}",
         "producto": lambda: (
             f"Producto para {nombre_area(d['area'])} (nivel {d['nivel']}): {d['texto']}"
         ),
         "inventario": lambda: (
-            f"Inventario: {d['n_servicios']} servicios en {d['n_unidades']} unidades"
+            f"Inventario: {contar(d['n_servicios'], 'servicio', 'servicios')} en "
+            f"{contar(d['n_unidades'], 'unidad', 'unidades')}"
             + (f" ({lista_legible(d['unidades'])})" if d["unidades"] else "")
         ),
         "par_servicios": lambda: (
             f"«{d['servicios'][0]}» ({d['unidades'][0]}) y «{d['servicios'][1]}» "
-            f"({d['unidades'][-1]}) comparten {d['n_etapas']} etapa(s) "
+            f"({d['unidades'][-1]}) comparten {contar(d['n_etapas'], 'etapa', 'etapas')} "
             f"({lista_legible(d['nombres_etapas'])}) para {lista_legible(d['nombres_clientes'])}"
         ),
         "area_proceso": lambda: (
@@ -95,15 +112,26 @@ def _describir_respuesta(d: dict[str, Any], conocimiento: Conocimiento) -> str:
     return f"{pregunta.id} «{pregunta.texto}»: {pregunta.etiqueta(d['valor'])}"
 
 
-def describir_patron(patron: Patron, conocimiento: Conocimiento) -> str:
-    """A condition as a consultant reads it."""
+def describir_patron(patron: Patron, conocimiento: Conocimiento, negado: bool = False) -> str:
+    """A condition as a consultant reads it; ``negado``: the condition written as its negation."""
     campos = dict(patron.restricciones)
     cuestionario = conocimiento.cuestionario
     if patron.tipo == "respuesta" and "pregunta" in campos and literal(campos["pregunta"]):
         pregunta = cuestionario.por_id[literal(campos["pregunta"])]
         valor = campos.get("valor")
-        detalle = f" {_restriccion_legible(valor, pregunta.etiqueta)}" if valor else " respondida"
+        if valor:
+            detalle = f" {_restriccion_legible(valor, pregunta.etiqueta, negado)}"
+        else:
+            detalle = " sin responder" if negado else " respondida"
         return f"{pregunta.id} «{pregunta.texto}»{detalle}"
+    if patron.tipo == "elemento" and "elemento" in campos and literal(campos["elemento"]):
+        estado = campos.get("estado")
+        lectura = (
+            f" {estado.texto()}" if estado and literal(estado) is None else
+            f": {ESTADOS_LEGIBLES.get(literal(estado), literal(estado))}" if estado else ""
+        )
+        texto = f"elemento «{_nombre_elemento(literal(campos['elemento']))}»{lectura}"
+        return f"no se cumple que el {texto}" if negado else texto[0].upper() + texto[1:]
     if patron.tipo == "puntaje" and "area" in campos and literal(campos["area"]):
         area = cuestionario.areas[literal(campos["area"])].nombre.lower()
         partes = [f"% de logro de {area}"]
@@ -116,24 +144,29 @@ def describir_patron(patron: Patron, conocimiento: Conocimiento) -> str:
     return TIPOS[patron.tipo].descripcion + (f" ({', '.join(filtros)})" if filtros else "")
 
 
+def _nombre_elemento(id_: str) -> str:
+    return id_.replace("_", " ")
+
+
 def literal(restriccion: Restriccion) -> Any:
     ops = restriccion.operaciones
     return ops[0].operando if len(ops) == 1 and ops[0].operador == "igual" else None
 
 
-def _restriccion_legible(restriccion: Restriccion, etiqueta: Any) -> str:
+def _restriccion_legible(restriccion: Restriccion, etiqueta: Any, negado: bool = False) -> str:
     partes = []
     for op in restriccion.operaciones:
         if op.operador == "igual":
-            partes.append(f"= «{etiqueta(op.operando)}»")
+            partes.append(f"{'≠' if negado else '='} «{etiqueta(op.operando)}»")
         elif op.operador in ("en", "fuera_de"):
             nombres = ", ".join(f"«{etiqueta(v)}»" for v in op.operando)
-            partes.append(("es uno de " if op.operador == "en" else "no es ninguno de ") + nombres)
+            dentro = (op.operador == "en") != negado
+            partes.append(("es uno de " if dentro else "no es ninguno de ") + nombres)
         elif op.operador == "contiene":
-            partes.append(f"incluye «{etiqueta(op.operando)}»")
+            partes.append(f"{'no incluye' if negado else 'incluye'} «{etiqueta(op.operando)}»")
         else:
-            partes.append(op.texto())
-    return " y ".join(partes)
+            partes.append(f"no {op.texto()}" if negado else op.texto())
+    return (" o " if negado else " y ").join(partes)
 
 
 def describir_negacion(
@@ -143,7 +176,7 @@ def describir_negacion(
     patron = negacion.patron
     campos = dict(patron.restricciones)
     if patron.tipo == "respuesta" and "pregunta" in campos and literal(campos["pregunta"]):
-        return "No se cumple: " + describir_patron(patron, conocimiento)
+        return describir_patron(patron, conocimiento, negado=True)
     partes = []
     for campo, restriccion in patron.restricciones:
         if restriccion.variable:

@@ -14,7 +14,7 @@ from typing import Any
 from experta import Fact
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TRANSVERSAL
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TALLERES, TRANSVERSAL
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea
 from diagnostico_experto.conocimiento.respuestas import Respuestas, Servicio
 
@@ -88,6 +88,13 @@ TIPOS: dict[str, TipoHecho] = {
             ("area", "nivel", "justificacion"),
         ),
         _tipo(
+            "elemento",
+            "la lectura de un elemento clave de un área (no existe, existe pero débil, existe)",
+            ("area", "elemento", "nombre", "estado", "texto"),
+            conclusion=True,
+            unico_por=("area", "elemento"),
+        ),
+        _tipo(
             "nivel",
             "un nivel diagnosticado",
             ("area", "nivel"),
@@ -104,8 +111,9 @@ TIPOS: dict[str, TipoHecho] = {
         _tipo(
             "producto",
             "un producto recomendado",
-            ("area", "nivel", "texto"),
+            ("area", "nivel", "texto", "clave", "taller", "requiere"),
             conclusion=True,
+            opcionales=("clave", "taller", "requiere"),
         ),
         _tipo(
             "fusion",
@@ -145,6 +153,11 @@ TIPOS: dict[str, TipoHecho] = {
 CLASE_A_TIPO = {t.clase: t for t in TIPOS.values()}
 TIPOS_FUSION = ("fusion", "coordinacion")
 TIPOS_VACIO = ("area_sin_servicios", "servicio_sin_lineamiento")
+# How a key element reads (§6.2.4, the paragraph after the table): it does not
+# exist and must be defined (bajo), it exists but is weak, obsolete or unused
+# (medio), or it exists, is used and is measured (alto).
+ESTADOS = ("no_existe", "debil", "existe")
+
 _LISTAS_DEL_CATALOGO = {  # field -> the servicios.yaml list its values come from
     "etapa": "etapas",
     "etapas": "etapas",
@@ -171,6 +184,10 @@ def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | No
         return catalogo.ids("areas_proceso")
     if campo == "tipo" and tipo in ("fusion", "vacio"):
         return list(TIPOS_FUSION if tipo == "fusion" else TIPOS_VACIO)
+    if tipo == "elemento" and campo == "estado":
+        return list(ESTADOS)
+    if tipo == "producto" and campo == "taller":
+        return list(TALLERES)
     if tipo == "comuna" and campo == "nombre":
         return conocimiento.comunas()
     return None
