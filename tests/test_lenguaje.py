@@ -71,12 +71,12 @@ reglas:
             False,
         ),
         (
-            "      - puntaje: {area: estrategia, valor: {menor_que: $umbral_medio}}",
+            "      - puntaje: {area: estrategia, valor: {menor_que: $umbral_alto}}",
             {"E07": "no"},
             True,
         ),
         (
-            "      - puntaje: {area: estrategia, valor: {menor_que: $umbral_medio}}",
+            "      - puntaje: {area: estrategia, valor: {menor_que: $umbral_alto}}",
             {"E07": "si"},
             False,
         ),

@@ -7,8 +7,6 @@ import pytest
 from conftest import (
     EJEMPLOS,
     archivo_respuestas,
-    copiar_carpetas,
-    escribir_yaml,
     evaluar_json,
     extremo,
     leer_yaml,

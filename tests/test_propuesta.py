@@ -126,9 +126,9 @@ def test_vacios_del_par_estrategia_servicios_alimentan_los_productos(capsys, tmp
     ]
     resultado = evaluar(capsys, tmp_path, respuestas, servicios)
     vacios = {(v["tipo"], v["area_proceso"], v["servicio"]) for v in resultado["vacios"]}
+    # fortalecimiento institucional has no service either, but the strategy does not ask for it
     assert vacios == {
         ("area_sin_servicios", "entorno", None),
-        ("area_sin_servicios", "fortalecimiento_institucional", None),
         ("servicio_sin_lineamiento", "oportunidades_negocio", "Feria"),
     }
     productos = {p["regla"]: p for p in resultado["productos"] if p["area"] == "productos"}
@@ -139,18 +139,18 @@ def test_vacios_del_par_estrategia_servicios_alimentan_los_productos(capsys, tmp
     assert productos["producto-alinear-servicio"]["nivel"] == "bajo"
 
 
-def test_con_no_se_no_hay_vacios_de_lineamiento(capsys, tmp_path, peor):
+def test_con_no_se_no_hay_vacios(capsys, tmp_path, peor):
+    """Without knowing what the strategy asks for, nothing is a gap."""
     respuestas = {**peor, "E02": "pladeco_explicitos", "E09": "no_sabe"}
     servicios = [servicio("Feria", "UDEL", ["artesanos"], ["comercializacion"], "entorno")]
-    vacios = evaluar(capsys, tmp_path, respuestas, servicios)["vacios"]
-    assert {v["tipo"] for v in vacios} == {"area_sin_servicios"}
+    assert evaluar(capsys, tmp_path, respuestas, servicios)["vacios"] == []
 
 
 def test_en_nivel_alto_los_vacios_no_piden_productos(capsys, tmp_path, mejor):
     respuestas = {**mejor, "E09": ["entorno"]}
     resultado = evaluar(capsys, tmp_path, respuestas, INVENTARIO[:1])
     assert resultado["areas"]["productos"]["nivel"] == "alto"
-    assert resultado["vacios"]  # still reported
+    assert resultado["vacios"] == []  # alto: only the strengths are identified
     assert [p["regla"] for p in resultado["productos"] if p["area"] == "productos"] == [
         "producto-generico:productos-alto"
     ]
@@ -177,7 +177,7 @@ def test_sin_unidad_se_propone_crearla(capsys, tmp_path, peor):
     resultado = evaluar(capsys, tmp_path, {**peor, "O01": "no_existe"}, INVENTARIO[:1])
     assert resultado["areas"]["estructura"]["nivel"] == "bajo"
     ajuste = ajustes(resultado)["ajuste-crear-unidad"]
-    assert "Crear una unidad de fomento productivo" in ajuste["texto"]
+    assert "Crear una oficina de fomento productivo" in ajuste["texto"]
     assert any(h.startswith("O01 ") and "No existe" in h for h in ajuste["fundamento"])
     assert "ajuste-equipo-sin-unidad" not in ajustes(resultado)
 
@@ -199,16 +199,18 @@ def test_los_ajustes_siguen_el_nivel_validado_por_la_mesa(capsys, tmp_path, peor
     ("cambio", "regla", "pregunta"),
     [
         ({"O04": "parcial"}, "ajuste-definir-funciones", "O04"),
-        ({"O03": "agregacion"}, "ajuste-resegmentar", "O03"),
-        ({"O03": "mixta"}, "ajuste-resegmentar", "O03"),
+        ({"O03": "agregacion"}, "ajuste-ordenar-dentro-de-otra-direccion", "O03"),
+        ({"O03": "mixta"}, "ajuste-ordenar-dentro-de-otra-direccion", "O03"),
+        ({"O01": "unidad_propia", "O03": "agregacion"}, "ajuste-reorganizar-unidad", "O03"),
         ({"O07": 5}, "ajuste-repartir-funciones", "O07"),
+        ({"O06": 1}, "ajuste-respaldo-equipo-pequeno", "O06"),
     ],
 )
 def test_ajustes_desde_las_respuestas_de_estructura(
     capsys, tmp_path, peor, cambio, regla, pregunta
 ):
     base = {**peor, "O01": "dentro_de_otra", "O02": "dideco", "O05": ["informal"]}
-    base.update({"O03": "segmentacion_estrategica", "O04": "si", "O07": 1})
+    base.update({"O03": "segmentacion_estrategica", "O04": "si", "O06": 4, "O07": 1})
     sin = evaluar(capsys, tmp_path, base, INVENTARIO[:1])
     assert sin["areas"]["estructura"]["nivel"] != "alto"
     assert regla not in ajustes(sin)
@@ -218,16 +220,24 @@ def test_ajustes_desde_las_respuestas_de_estructura(
 
 def test_instancia_de_coordinacion_entre_unidades(capsys, tmp_path, peor):
     servicios = [INVENTARIO[0], INVENTARIO[3]]  # UDEL and OMIL
-    sin_instancia = ajustes(evaluar(capsys, tmp_path, {**peor, "O05": ["informal"]}, servicios))
+    medio = {**peor, "O01": "unidad_propia", "O04": "parcial"}
+    sin_instancia = ajustes(evaluar(capsys, tmp_path, {**medio, "O05": ["informal"]}, servicios))
     assert "entre UDEL y OMIL" in sin_instancia["ajuste-instancia-coordinacion"]["texto"]
-    con_instancia = {**peor, "O05": ["instancia_con_unidades"]}
+    con_instancia = {**medio, "O05": ["instancia_con_unidades"]}
     assert "ajuste-instancia-coordinacion" not in ajustes(
         evaluar(capsys, tmp_path, con_instancia, servicios)
     )
     una_unidad = [INVENTARIO[0]]
     assert "ajuste-instancia-coordinacion" not in ajustes(
-        evaluar(capsys, tmp_path, {**peor, "O05": ["informal"]}, una_unidad)
+        evaluar(capsys, tmp_path, {**medio, "O05": ["informal"]}, una_unidad)
     )
+
+
+def test_en_nivel_bajo_los_ajustes_no_repiten_la_nueva_estructura(capsys, tmp_path, peor):
+    """Bajo: the product defines functions and coordination; only the unit is created."""
+    servicios = [INVENTARIO[0], INVENTARIO[3]]
+    resultado = evaluar(capsys, tmp_path, {**peor, "O01": "no_existe"}, servicios)
+    assert list(ajustes(resultado)) == ["ajuste-crear-unidad"]
 
 
 def test_una_fusion_entre_unidades_pide_coordinarlas(capsys, tmp_path, mejor):
@@ -251,13 +261,19 @@ FIJAS = {
 }
 
 
+def sin_modificadores(respuestas):
+    """The answers without the transversal conditions that add hours."""
+    base = {k: v for k, v in respuestas.items() if k != "T07"}
+    return {**base, "T03": "suficiente", "T04": "no"}
+
+
 def test_horas_por_nivel_y_actividades_fijas(capsys, tmp_path, mejor, peor):
-    fuerte = evaluar(capsys, tmp_path, {**mejor, "T04": "no"}, INVENTARIO[:1])["horas"]
+    fuerte = evaluar(capsys, tmp_path, sin_modificadores(mejor), INVENTARIO[:1])["horas"]
     assert fuerte["por_area"] == dict.fromkeys(AREAS, 4)
     assert fuerte["otras"] == FIJAS
     assert fuerte["total"] == 16 + 17
     debil = evaluar(
-        capsys, tmp_path, {**peor, "O06": 3, "T01": 3, "T02": 3, "T04": "no"}, INVENTARIO[:1]
+        capsys, tmp_path, {**sin_modificadores(peor), "O06": 3, "T01": 3, "T02": 3}, INVENTARIO[:1]
     )
     horas = debil["horas"]
     assert horas["por_area"] == {
@@ -288,10 +304,20 @@ def test_horas_por_nivel_y_actividades_fijas(capsys, tmp_path, mejor, peor):
         ),
         ({"O06": 1}, "horas-equipo-reducido", "Apoyo adicional en terreno por equipo reducido"),
         ({"T04": "si"}, "horas-cambio-administracion", "Reinducción por cambio de administración"),
+        (
+            {"T03": "escaso"},
+            "horas-tiempo-escaso-mesa",
+            "Acompañamiento adicional por el poco tiempo de la mesa comunal",
+        ),
+        (
+            {"T07": "Falta incluir el programa de turismo."},
+            "horas-observaciones-mesa",
+            "Revisión de las observaciones de la mesa comunal",
+        ),
     ],
 )
 def test_modificadores_transversales(capsys, tmp_path, mejor, cambio, regla, concepto):
-    base = {**mejor, "T04": "no"}
+    base = sin_modificadores(mejor)
     sin = evaluar(capsys, tmp_path, base, INVENTARIO[:1])["horas"]
     con = evaluar(capsys, tmp_path, {**base, **cambio}, INVENTARIO[:1])["horas"]
     assert concepto not in sin["otras"]
@@ -355,7 +381,7 @@ def test_explicar_explica_cada_parte_de_la_propuesta(capsys):
         assert titulo in propuesta
         assert regla in propuesta
     assert "rules/fusiones.yaml:" in propuesta
-    assert "comparten 2 etapa(s) (difusión y financiamiento) para emprendedores" in propuesta
+    assert "comparten 2 etapas (difusión y financiamiento) para emprendedores" in propuesta
     assert "(parámetro horas_procesos_medio)" in propuesta
     assert "Total: 61 h" in propuesta
 

@@ -118,7 +118,7 @@ def test_validar_id_repetido_entre_archivos(capsys, tmp_path):
     codigo, salida = validar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert re.search(
-        r"extra\.yaml:2: id: regla «estrategia-medio» repetida; ya está en \S*clasificacion\.yaml:42",
+        r"extra\.yaml:2: id: regla «estrategia-medio» repetida; ya está en \S*clasificacion\.yaml:\d+",
         salida,
     )
 
@@ -143,7 +143,7 @@ def test_validar_encuentra_un_area_sin_nivel(capsys, tmp_path):
     codigo, salida = validar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert re.search(
-        r"clasificacion\.yaml:19: estrategia: ninguna regla da nivel con .*% de logro de estrategia",
+        r"clasificacion\.yaml:\d+: estrategia: ninguna regla da nivel con .*% de logro de estrategia",
         salida,
     ), salida
 
@@ -177,17 +177,18 @@ def probar(capsys, reglas, conocimiento, *casos):
 def test_los_casos_incluidos_pasan_y_cubren_todas_las_reglas(capsys):
     codigo, out, err = correr(capsys, "reglas", "probar")
     assert codigo == 0, out + err
-    assert "7 de 7 casos pasan" in out
-    assert "Cobertura: 68 de 68 reglas" in out
+    total = re.search(r"(\d+) de (\d+) casos pasan", out)
+    assert total and total[1] == total[2], out
+    assert re.search(r"Cobertura: (\d+) de \1 reglas", out), out
 
 
 def test_probar_con_un_umbral_movido(capsys, tmp_path):
     reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    con_parametro(conocimiento, "umbral_medio", 0.6)
+    con_parametro(conocimiento, "umbral_alto", 0.99)
     codigo, out, _ = probar(capsys, reglas, conocimiento)
     assert codigo == 1
-    assert "FALLA Yumbel, todo en medio" in out
-    assert "nivel de estrategia: se esperaba medio, resultó bajo" in out
+    assert "FALLA Cañete" in out
+    assert "nivel de estrategia: se esperaba alto, resultó medio" in out
 
 
 def test_probar_con_una_regla_quitada(capsys, tmp_path):
@@ -196,7 +197,8 @@ def test_probar_con_una_regla_quitada(capsys, tmp_path):
     codigo, out, _ = probar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert "falta el ajuste de estructura «ajuste-crear-unidad»" in out
-    assert "Cobertura: 67 de 67 reglas" in out
+    cobertura = re.search(r"Cobertura: (\d+) de (\d+) reglas", out)
+    assert cobertura and cobertura[1] == cobertura[2], out
 
 
 # --- comparar ---------------------------------------------------------------------------
@@ -226,16 +228,16 @@ def test_comparar_reglas_identicas_no_informa_cambios(capsys, tmp_path):
 
 def test_comparar_un_umbral_movido(capsys, tmp_path):
     reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    con_parametro(conocimiento, "umbral_medio", 0.5)
+    con_parametro(conocimiento, "umbral_alto", 0.95)
     codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ)
     assert codigo == 1
-    assert "2 cambian, 27 sin cambios" in out
-    assert "## Bulnes" in out and "- Nivel de estructura: medio → bajo" in out
-    assert "- Horas (estructura): 10 → 16" in out
+    assert "## Cañete" in out and "- Nivel de estrategia: alto → medio" in out
+    assert "- Horas (estrategia): 4 → 12" in out
     codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ, "--formato", "json")
     datos = json.loads(out)
-    assert (datos["comunas"], datos["cambian"]) == (29, 2)
-    assert datos["cambios"][0]["niveles"]["estructura"] == ["medio", "bajo"]
+    assert datos["comunas"] == 29 and datos["cambian"] >= 1
+    canete = next(c for c in datos["cambios"] if c["comuna"] == "Cañete")
+    assert canete["niveles"]["estrategia"] == ["alto", "medio"]
 
 
 def test_comparar_una_regla_quitada(capsys, tmp_path):

@@ -6,12 +6,19 @@ the results it cares about:
 ```yaml
 casos:
   - nombre: Cobquecura queda en bajo y se propone crear la unidad
+    narrativa: >-                                       # the comuna in words, first
+      No hay lineamientos ni unidad; todo lo lleva una persona de DIDECO.
     archivo: ../../knowledge/ejemplos/cobquecura.yaml   # relative to this file
     espera:
       niveles: {estrategia: bajo, estructura: bajo}
-      productos: [producto-generico:estrategia-bajo]     # rule ids that must appear
+      provisional: {estrategia: false}                  # is the level provisional?
+      lecturas: {estrategia: "bajo: no hay lineamientos"}  # part of the area's «lectura»
+      productos: [producto-generico:estrategia-bajo]     # rule ids (or texts) that must appear
+      sin_productos: [producto-plan-difusion]            # … and that must NOT appear
       fusiones: [{servicios: [PRODESAL, Capacitación en oficios], tipo: fusion}]
       ajustes: [ajuste-crear-unidad]
+      sin_ajustes: [ajuste-instancia-coordinacion]
+      sin_vacios: [vacio-area-sin-servicios]
       horas: {total: 105, estrategia: 20, otras: 35}
 ```
 
@@ -39,17 +46,22 @@ class Espera(BaseModel):
     model_config = ConfigDict(extra="forbid")
     niveles: dict[str, str] = {}  # nivel vigente por área
     diagnosticados: dict[str, str] = {}  # nivel diagnosticado por área
+    provisional: dict[str, bool] = {}  # whether each area's level is provisional
+    lecturas: dict[str, str] = {}  # a part of each area's «lectura»
     productos: list[str] = []
-    sin_productos: list[str] = []
+    sin_productos: list[str] = []  # rule ids or parts of texts that must not appear
     fusiones: list[dict[str, Any]] = []
     ajustes: list[str] = []
+    sin_ajustes: list[str] = []
     vacios: list[str] = []
+    sin_vacios: list[str] = []
     horas: dict[str, float] = {}
 
 
 class Caso(BaseModel):
     model_config = ConfigDict(extra="forbid")
     nombre: str
+    narrativa: str = ""  # the comuna described in words, before its answers
     archivo: str | None = None
     respuestas_archivo: dict[str, Any] | None = None
     espera: Espera = Field(default_factory=Espera)
@@ -126,12 +138,23 @@ def _diferencias(espera: Espera, r: Any) -> list[str]:
             diferencias.append(
                 f"nivel diagnosticado de {area}: se esperaba {nivel}, resultó {actual}"
             )
+    for area, provisional in espera.provisional.items():
+        actual = r.areas[area].provisional if area in r.areas else None
+        if actual != provisional:
+            diferencias.append(
+                f"nivel de {area} {'provisional' if provisional else 'firme'}: resultó "
+                + ("provisional" if actual else "firme")
+            )
+    for area, parte in espera.lecturas.items():
+        actual = r.areas[area].lectura if area in r.areas else ""
+        if parte not in actual:
+            diferencias.append(f"lectura de {area}: falta «{parte}»; resultó «{actual}»")
     productos = {p.regla for p in r.productos} | {p.texto for p in r.productos}
     for esperado in espera.productos:
         if not any(esperado == x or esperado in x for x in productos):
             diferencias.append(f"falta el producto «{esperado}»")
     for excluido in espera.sin_productos:
-        if any(excluido == x for x in productos):
+        if any(excluido == x or excluido in x for x in productos):
             diferencias.append(f"sobra el producto «{excluido}»")
     for fusion in espera.fusiones:
         if not any(
@@ -149,6 +172,14 @@ def _diferencias(espera: Espera, r: Any) -> list[str]:
         for esperado in esperados:
             if not any(esperado == x or esperado in x for x in obtenidos):
                 diferencias.append(f"falta el {nombre} «{esperado}»")
+    for lista, excluidos, nombre in (
+        (r.ajustes_estructura, espera.sin_ajustes, "ajuste de estructura"),
+        (r.vacios, espera.sin_vacios, "vacío"),
+    ):
+        obtenidos = {x.regla for x in lista} | {x.texto for x in lista}
+        for excluido in excluidos:
+            if any(excluido == x or excluido in x for x in obtenidos):
+                diferencias.append(f"sobra el {nombre} «{excluido}»")
     for clave, horas in espera.horas.items():
         actual = (
             r.horas.total

@@ -172,7 +172,9 @@ def clasificacion(area: str, reglas: list[Regla], conocimiento: Conocimiento) ->
     otros = sorted(_otros_tipos(de_nivel))  # e.g. servicio: absent, or present
     for valores in itertools.product(*dominios):
         de_respuestas, de_elementos = valores[: len(preguntas)], valores[len(preguntas) :]
-        respuestas = {p.id: v for p, v in zip(preguntas, de_respuestas, strict=True) if v is not None}
+        respuestas = {
+            p.id: v for p, v in zip(preguntas, de_respuestas, strict=True) if v is not None
+        }
         leidos = {e: v for e, v in zip(elementos, de_elementos, strict=True) if v is not None}
         for puntaje, completo, presentes in itertools.product(
             puntajes, (True, False), itertools.product((False, True), repeat=len(otros))

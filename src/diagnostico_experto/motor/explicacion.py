@@ -146,7 +146,7 @@ def _elemento_esperado(patron: Patron, evaluacion: Evaluacion) -> str:
     campos = dict(patron.restricciones)
     id_ = literal(campos["elemento"]) if "elemento" in campos else None
     nombres = {e.id: e.nombre for e in evaluacion.elementos}
-    nombre = nombres.get(id_, str(id_ or "algún elemento"))
+    nombre = nombres.get(str(id_), str(id_ or "algún elemento"))
     estado = campos.get("estado")
     leido = literal(estado) if estado else None
     if leido is not None:

@@ -58,18 +58,43 @@ def elementos_clave(reglas: list[Regla]) -> list[ElementoClave]:
 
 
 def lectura(
-    area: str, nivel: str, leidos: list[dict[str, Any]], elementos: list[ElementoClave]
+    area: str,
+    nivel: str,
+    leidos: list[dict[str, Any]],
+    elementos: list[ElementoClave],
+    decisivos: tuple[str, ...] | list[str] = (),
 ) -> str:
-    """«medio: los lineamientos existen, pero …; no hay objetivos ni indicadores …»."""
+    """«medio: los lineamientos existen, pero …; no hay objetivos ni indicadores …».
+
+    The elements the level's rule looked at (``decisivos``) come first; then the
+    rest, in the order that defines the level, and in the rule files' order.
+    """
     orden = {e.id: i for i, e in enumerate(elementos) if e.area == area}
     estados = _ORDEN_ESTADOS[nivel]
     propios = sorted(
         (d for d in leidos if d["area"] == area),
-        key=lambda d: (estados.index(d["estado"]), orden.get(d["elemento"], len(orden))),
+        key=lambda d: (
+            list(decisivos).index(d["elemento"]) if d["elemento"] in decisivos else len(decisivos),
+            estados.index(d["estado"]),
+            orden.get(d["elemento"], len(orden)),
+        ),
     )
     if not propios:
         return f"{nivel}: no se sabe de ningún elemento clave que exista."
     return f"{nivel}: " + "; ".join(d["texto"] for d in propios) + "."
+
+
+def decisivos(regla: Regla | None) -> list[str]:
+    """The key elements a level rule names."""
+    if regla is None:
+        return []
+    return [
+        str(literal(r))
+        for p in regla.patrones()
+        if p.tipo == "elemento"
+        for campo, r in p.restricciones
+        if campo == "elemento" and literal(r)
+    ]
 
 
 def sin_leer(

@@ -48,6 +48,7 @@ class Motor:
         self.carpeta_reglas = carpeta_reglas
         self._experta: MotorExperta = compilar(reglas)()
         self.elementos = lectura.elementos_clave(reglas)
+        self._por_id = {r.id: r for r in reglas}
 
     @classmethod
     def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
@@ -104,7 +105,13 @@ class Motor:
                 para_confirmar=lectura.para_confirmar(
                     area, p, faltan, respuestas.respuestas, self.conocimiento
                 ),
-                lectura=lectura.lectura(area, niveles[area]["nivel"], leidos, self.elementos),
+                lectura=lectura.lectura(
+                    area,
+                    niveles[area]["nivel"],
+                    leidos,
+                    self.elementos,
+                    lectura.decisivos(self._por_id.get(niveles[area]["regla"])),
+                ),
             )
         productos = propuesta.productos(hechos, self.conocimiento)
         advertencias = list(respuestas.advertencias)
@@ -114,9 +121,13 @@ class Motor:
             for a in AREAS
             if not puntajes[a].completo
         ]
+        nombres: dict[str, str] = {
+            a: d.nombre for a, d in self.conocimiento.cuestionario.areas.items()
+        }
         advertencias += [
-            f"El nivel de {self.conocimiento.cuestionario.areas[a].nombre} es provisional "
-            f"(faltan respuestas para confirmarlo): {len(areas[a].para_confirmar)} por confirmar."
+            f"El nivel de {nombres[a]} es provisional; para confirmarlo: "
+            + "; ".join(f.rstrip(".") for f in areas[a].para_confirmar)
+            + "."
             for a in AREAS
             if areas[a].provisional and puntajes[a].completo
         ]

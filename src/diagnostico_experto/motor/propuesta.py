@@ -44,8 +44,10 @@ def productos(hechos: list[Any], conocimiento: Conocimiento) -> list[Producto]:
     product comes after the products it ``requiere`` (by their ``clave``).
     Requirements name only the products this propuesta actually has.
     """
-    taller_de = {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}
-    orden_area = {a: i for t in conocimiento.talleres for i, a in enumerate(t.areas)}
+    taller_de: dict[str, str] = {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}
+    orden_area: dict[str, int] = {
+        a: i for t in conocimiento.talleres for i, a in enumerate(t.areas)
+    }
     filas = [d for _, d in _de_tipo(hechos, "producto")]
     textos: dict[str, list[str]] = {}
     for d in filas:
@@ -72,9 +74,7 @@ def _por_dependencia(productos: list[Producto]) -> list[Producto]:
     """A stable topological order: each product after the ones it requires, if it can."""
     pendientes, hechos, resultado = list(productos), set(), []
     while pendientes:
-        listo = next(
-            (p for p in pendientes if all(r in hechos for r in p.requiere)), pendientes[0]
-        )
+        listo = next((p for p in pendientes if all(r in hechos for r in p.requiere)), pendientes[0])
         pendientes.remove(listo)
         resultado.append(listo)
         hechos.add(listo.texto)

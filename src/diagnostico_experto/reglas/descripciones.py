@@ -17,7 +17,6 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.reglas.hechos import TIPOS, datos, tipo_de
 from diagnostico_experto.reglas.regla import Negacion, Patron, lista_legible
 
-
 ESTADOS_LEGIBLES = {
     "no_existe": "no existe",
     "debil": "existe, pero es débil",
@@ -127,8 +126,11 @@ def describir_patron(patron: Patron, conocimiento: Conocimiento, negado: bool = 
     if patron.tipo == "elemento" and "elemento" in campos and literal(campos["elemento"]):
         estado = campos.get("estado")
         lectura = (
-            f" {estado.texto()}" if estado and literal(estado) is None else
-            f": {ESTADOS_LEGIBLES.get(literal(estado), literal(estado))}" if estado else ""
+            f" {estado.texto()}"
+            if estado and literal(estado) is None
+            else f": {ESTADOS_LEGIBLES.get(literal(estado), literal(estado))}"
+            if estado
+            else ""
         )
         texto = f"elemento «{_nombre_elemento(literal(campos['elemento']))}»{lectura}"
         return f"no se cumple que el {texto}" if negado else texto[0].upper() + texto[1:]

@@ -47,10 +47,14 @@ def cerrar(entrevista: Entrevista) -> None:
     for area, a in r.areas.items():
         vigente = f", se trabaja en {a.nivel_vigente} (mesa)" if a.validado else ""
         incompleta = " (incompleta)" if not a.completo else ""
+        provisional = " (provisional)" if a.provisional else ""
         decir(
             f"  {cuestionario.areas[area].nombre:<22} {a.nivel:<6} "
-            f"{porcentaje(a.puntaje)}{incompleta}{vigente}"
+            f"{porcentaje(a.puntaje)}{incompleta}{vigente}{provisional}"
         )
+        decir(f"    {a.lectura}")
+        for falta in a.para_confirmar:
+            decir(f"    Para confirmarlo: {falta}")
     decir("Productos:")
     for p in r.productos:
         decir(f"  - [{cuestionario.areas[p.area].nombre}] {p.texto}")
@@ -64,7 +68,9 @@ def cerrar(entrevista: Entrevista) -> None:
             for linea in lineas:
                 decir(f"  - {linea}")
     por_area = ", ".join(
-        f"{cuestionario.areas[a].nombre} {h:g}" for a, h in r.horas.por_area.items()
+        f"{cuestionario.areas[a].nombre} {h:g}"
+        + (" provisionales" if r.areas[a].provisional else "")
+        for a, h in r.horas.por_area.items()
     )
     decir(
         f"Horas de acompañamiento: {r.horas.total:g} ({por_area}; otras {sum(r.horas.otras.values()):g})"
