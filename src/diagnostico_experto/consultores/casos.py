@@ -90,7 +90,7 @@ def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set
         casos = doc.validar(ArchivoCasos).casos
         for i, caso in enumerate(casos):
             lugar = f"{legible(doc.ruta)}:{doc.linea(('casos', i))}"
-            respuestas = _respuestas(caso, doc, i, ruta, motor)
+            respuestas = respuestas_del_caso(caso, doc, i, ruta, motor)
             evaluacion = motor.evaluar(respuestas)
             disparadas |= {d.regla.id for d in evaluacion.disparos}
             resultados.append(
@@ -99,7 +99,8 @@ def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set
     return resultados, disparadas
 
 
-def _respuestas(caso: Caso, doc: Documento, i: int, ruta: Path, motor: Motor):
+def respuestas_del_caso(caso: Caso, doc: Documento, i: int, ruta: Path, motor: Motor):
+    """The answers a case names: a file next to the case file, or inline."""
     if (caso.archivo is None) == (caso.respuestas_archivo is None):
         raise ErrorEntrada(
             [
