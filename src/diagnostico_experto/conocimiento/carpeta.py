@@ -95,8 +95,11 @@ class ArchivoTalleres(Estricto):
     talleres: list[Taller] = Field(min_length=1)
 
 
+ValorParametro = float | int | str | bool
+
+
 class Parametro(Estricto):
-    valor: float | int | str | bool
+    valor: ValorParametro
     descripcion: str
 
 
@@ -131,7 +134,7 @@ class Conocimiento:
     talleres: list[Taller]
     limites: Limites
 
-    def valores_parametros(self) -> dict[str, object]:
+    def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
 
     def ugt_de(self, comuna: str) -> str:
