@@ -59,7 +59,9 @@ def test_una_regla_sin_fin_se_detiene_y_se_nombra(capsys, reglas_sin_fin):
     ), linea
 
 
-def test_en_lote_la_comuna_sin_fin_se_informa_y_el_lote_termina_con_1(capsys, tmp_path, reglas_sin_fin):
+def test_en_lote_la_comuna_sin_fin_se_informa_y_el_lote_termina_con_1(
+    capsys, tmp_path, reglas_sin_fin
+):
     reglas, conocimiento = reglas_sin_fin
     entrada = tmp_path / "entrada"
     entrada.mkdir()

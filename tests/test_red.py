@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from conftest import EJEMPLOS, RAIZ, REGLAS
-
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.respuestas import (
@@ -31,8 +30,8 @@ from diagnostico_experto.reglas.hechos import pares_que_comparten
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
 sys.path.insert(0, str(RAIZ / "benchmarks"))
-from inventarios import servicios as inventario  # noqa: E402
-from sinteticas import datos_sinteticos  # noqa: E402
+from inventarios import servicios as inventario
+from sinteticas import datos_sinteticos
 
 
 def comunas(conocimiento: Conocimiento, sinteticas: int) -> list[Respuestas]:
@@ -110,8 +109,7 @@ def _pares_comparando_todos(servicios: list[Servicio]) -> list[tuple[int, int]]:
         (i, j)
         for i, a in enumerate(servicios)
         for j in range(i + 1, len(servicios))
-        if set(a.clientes) & set(servicios[j].clientes)
-        and set(a.etapas) & set(servicios[j].etapas)
+        if set(a.clientes) & set(servicios[j].clientes) and set(a.etapas) & set(servicios[j].etapas)
     ]
 
 
@@ -134,4 +132,3 @@ def test_sin_clientes_o_etapas_en_comun_no_hay_pares(conocimiento):
     )
     assert pares_que_comparten([a, b, c]) == []
     assert pares_que_comparten([a, b, c, a]) == [(0, 3)]
-

@@ -71,7 +71,9 @@ class Motor:
         resultado = self._resultado(respuestas, puntajes, hechos, disparos)
         return Evaluacion(respuestas, puntajes, hechos, disparos, resultado)
 
-    def _sin_fin(self, respuestas: Respuestas, maximo: int, disparos: list[Disparo]) -> ErrorEntrada:
+    def _sin_fin(
+        self, respuestas: Respuestas, maximo: int, disparos: list[Disparo]
+    ) -> ErrorEntrada:
         """The engine stopped at the firing limit: name the rule that fired most."""
         veces = Counter(d.regla.id for d in disparos)
         id_, n = veces.most_common(1)[0]

@@ -159,8 +159,7 @@ class _NodoDeTipo:
         llamadas = tuple(
             llamada
             for campo, literal, llamada in self._hijos
-            if campo is None
-            or (valores[campo] is not _FALTA and bool(literal == valores[campo]))
+            if campo is None or (valores[campo] is not _FALTA and bool(literal == valores[campo]))
         )
         if len(self._memo) >= _MAXIMO_MEMO:
             self._memo.clear()
