@@ -181,6 +181,7 @@ class Clasificador:
             for c in casos
         ]
         self._memoria: dict[tuple[tuple[str, float], ...], list[dict[str, str]]] = {}
+        self._maximo = conocimiento.limites.max_disparos_por_comuna  # a runaway rule stops there
         self.directo = _sin_uniones(self.reglas)
         if self.directo:
             # conditions that use no calibrated parameter are checked once per case
@@ -189,11 +190,7 @@ class Clasificador:
             self._por_tipo = [_por_tipo(hechos) for hechos in self._hechos]
             self._fijas = [
                 [
-                    all(
-                        cumplida(c, lambda t, h=h: h.get(t, []))
-                        for c in r.condiciones
-                        if not _usa(c, nombres)
-                    )
+                    all(cumplida(c, h.__getitem__) for c in r.condiciones if not _usa(c, nombres))
                     for r in self.reglas
                 ]
                 for h in self._por_tipo
@@ -231,7 +228,7 @@ class Clasificador:
             motor.reset()
             motor.disparos = []
             motor.declare(*(TIPOS[tipo].nuevo(**campos) for tipo, campos in hechos))
-            motor.run()
+            motor.run(steps=self._maximo)
             niveles: dict[str, str] = {}
             for hecho in motor.facts.values():
                 if type(hecho) is _NIVEL:
@@ -388,7 +385,7 @@ def calibrar(
         parametros=actuales,
         actual=acuerdo(casos, niveles),
     )
-    minimo = int(float(parametros.get(MIN_CASOS, 20)))  # type: ignore[arg-type]
+    minimo = int(float(parametros.get(MIN_CASOS, 20)))
     if not actuales:
         calibracion.motivo = (
             "las reglas de clasificación no comparan con ningún parámetro numérico; "
@@ -402,7 +399,7 @@ def calibrar(
             "se ajustaría a esos casos y no a las comunas"
         )
         return calibracion
-    paso = float(parametros.get(PASO, 0.05))  # type: ignore[arg-type]
+    paso = float(parametros.get(PASO, 0.05))
     todos = list(range(len(casos)))
     ajustados = buscar(clasificador, actuales, todos, paso)
     calibracion.ajustado = acuerdo(casos, clasificador.niveles(ajustados))
@@ -416,7 +413,7 @@ def calibrar(
                 fuera[j] = niveles_fuera[j]
     calibracion.validacion_cruzada = acuerdo(casos, fuera)
     cambios = {n: v for n, v in ajustados.items() if v != actuales[n]}
-    mejora = float(parametros.get(MEJORA_MINIMA, 0.05))  # type: ignore[arg-type]
+    mejora = float(parametros.get(MEJORA_MINIMA, 0.05))
     k_actual = calibracion.actual.kappa if calibracion.actual.kappa is not None else 0.0
     k_fuera = calibracion.validacion_cruzada.kappa
     if not cambios:
@@ -466,7 +463,7 @@ def archivos_propuestos(
                 raise ErrorEntrada.uno(ruta, f"no se encontró la línea de «{nombre}.valor»")
             nuevo = f"{valor:g}" if not float(valor).is_integer() else str(int(valor))
             lineas[linea - 1] = re.sub(
-                r"(valor:\s*)[^\s#]+", lambda m, n=nuevo: m.group(1) + n, lineas[linea - 1], count=1
+                r"(valor:\s*)[^\s#]+", rf"\g<1>{nuevo}", lineas[linea - 1], count=1
             )
         propuesto = "".join(lineas)
         if propuesto != texto:
@@ -482,7 +479,7 @@ def casos_de_respuestas(entradas: list[Entrada], motor: Motor) -> list[CasoEtiqu
     casos = []
     for entrada in entradas:
         respuestas = respuestas_de(entrada, motor)
-        etiquetas = {a: v.nivel for a, v in respuestas.validacion.items()}
+        etiquetas: dict[str, str] = {a: v.nivel for a, v in respuestas.validacion.items()}
         if etiquetas:
             casos.append(CasoEtiquetado(entrada.origen, respuestas, etiquetas))
     return casos
