@@ -491,20 +491,20 @@ def casos_de_pruebas(archivos: list[Path], motor: Motor) -> list[CasoEtiquetado]
     An expected nivel vigente counts too where the answers carry no mesa
     validation for that area (there the vigente level is the diagnosed one).
     """
-    from diagnostico_experto.consultores.casos import ArchivoCasos, respuestas_del_caso
+    from diagnostico_experto.consultores.casos import leer_casos, respuestas_del_caso
 
     casos = []
     for ruta in archivos:
-        doc = leer(ruta)
-        for i, caso in enumerate(doc.validar(ArchivoCasos).casos):
-            respuestas = respuestas_del_caso(caso, doc, i, ruta, motor)
-            etiquetas = {
-                a: n for a, n in caso.espera.niveles.items() if a not in respuestas.validacion
-            }
-            etiquetas |= caso.espera.diagnosticados
+        for leido in leer_casos(ruta):
+            respuestas = respuestas_del_caso(leido, motor)
+            espera = leido.caso.espera
+            etiquetas = {a: n for a, n in espera.niveles.items() if a not in respuestas.validacion}
+            etiquetas |= espera.diagnosticados
             etiquetas = {a: n for a, n in etiquetas.items() if a in AREAS}
             if etiquetas:
-                casos.append(CasoEtiquetado(f"{ruta}: {caso.nombre}", respuestas, etiquetas))
+                casos.append(
+                    CasoEtiquetado(f"{leido.lugar}: {leido.caso.nombre}", respuestas, etiquetas)
+                )
     return casos
 
 
