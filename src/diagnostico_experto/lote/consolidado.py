@@ -1,14 +1,17 @@
 """The batch's outputs: per-comuna reports, resumen.csv, resumen.xlsx and index.html.
 
-Every file is written atomically inside the output folder; names come from
-slugs of comuna names, so no answer text can choose a path.
+Each comuna's reports are written as soon as it is evaluated, and only what
+the tables need is kept (see ``Evaluada.aligerar``), so a batch's memory does
+not grow with its reports. Files go to a ``Publicacion``, which swaps the whole
+set in at the end; names come from slugs of comuna names, so no answer text
+can choose a path.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from openpyxl import Workbook
@@ -16,11 +19,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import entorno_html
-from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
+from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, Nombres
+from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import SintesisUGT, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
 
@@ -29,35 +32,31 @@ COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 
 
 def escribir_salidas(
-    salida: Path, resultados: list[Evaluada | Fallida], conocimiento: Conocimiento
-) -> list[Path]:
-    """Write everything; return the paths written."""
-    evaluadas = [r for r in resultados if isinstance(r, Evaluada)]
-    fallidas = [r for r in resultados if isinstance(r, Fallida)]
+    salida: Publicacion,
+    resultados: Iterable[Evaluada | Fallida],
+    conocimiento: Conocimiento,
+    al_avanzar: Callable[[], None] | None = None,
+) -> list[Evaluada | Fallida]:
+    """Write each comuna's reports as it comes, then the tables; return the (light) results."""
+    hechos: list[Evaluada | Fallida] = []
+    nombres = Nombres()
+    for resultado in resultados:
+        if isinstance(resultado, Evaluada):
+            resultado.slug = nombres.nuevo(resultado.comuna)
+            for formato, texto in resultado.informes.items():
+                salida.escribir(f"{CARPETA_COMUNAS}/{resultado.slug}.{formato}", texto)
+            resultado.aligerar()
+        hechos.append(resultado)
+        if al_avanzar:
+            al_avanzar()
+    evaluadas = [r for r in hechos if isinstance(r, Evaluada)]
+    fallidas = [r for r in hechos if isinstance(r, Fallida)]
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
-    escritos = []
-    carpeta = salida / CARPETA_COMUNAS
-    for evaluada in evaluadas:
-        for formato, texto in evaluada.informes.items():
-            ruta = carpeta / f"{evaluada.slug}.{formato}"
-            _dentro(salida, ruta)
-            escribir_atomico(ruta, texto)
-            escritos.append(ruta)
     filas = [_fila(e) for e in evaluadas]
-    for nombre, contenido in (
-        ("resumen.csv", _csv(filas)),
-        ("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento)),
-        ("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento)),
-    ):
-        escribir_atomico(salida / nombre, contenido)
-        escritos.append(salida / nombre)
-    return escritos
-
-
-def _dentro(salida: Path, ruta: Path) -> None:
-    """A last guard: an output path must stay inside --salida."""
-    if not ruta.resolve().is_relative_to(salida.resolve()):
-        raise ValueError(f"ruta de salida fuera de {salida}: {ruta}")
+    salida.escribir("resumen.csv", _csv(filas))
+    salida.escribir("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento))
+    salida.escribir("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento))
+    return hechos
 
 
 # --- one row per comuna ------------------------------------------------------------

@@ -10,7 +10,9 @@ workers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import signal
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,13 +39,32 @@ class Entrada:
 @dataclass
 class Evaluada:
     origen: str
-    resultado: dict[str, Any]  # the JSON result of DESIGN.md
-    informes: dict[str, str]  # format -> text (md, html, json)
+    resultado: dict[str, Any]  # the JSON result of DESIGN.md, without its trace (see aligerar)
+    informes: dict[str, str]  # format -> text (md, html, json); emptied once written
     slug: str = ""
 
     @property
     def comuna(self) -> str:
         return self.resultado["comuna"]
+
+    def aligerar(self) -> None:
+        """Once its reports are written, keep only what the batch's tables need.
+
+        Strings are interned: texts of products, gaps and hours repeat across
+        comunas, so thousands of comunas share them (~11 KiB a comuna).
+        """
+        self.informes = {}
+        self.resultado = _internar(self.resultado)
+
+
+def _internar(valor: Any) -> Any:
+    if isinstance(valor, str):
+        return sys.intern(valor)
+    if isinstance(valor, dict):
+        return {sys.intern(k): _internar(v) for k, v in valor.items()}
+    if isinstance(valor, list):
+        return [_internar(v) for v in valor]
+    return valor
 
 
 @dataclass
@@ -72,7 +93,9 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
         formato: informe(evaluacion, motor.reglas, motor.conocimiento, formato)
         for formato in ("md", "html", "json")
     }
-    return Evaluada(entrada.origen, json.loads(informes["json"]), informes)
+    resultado = json.loads(informes["json"])
+    resultado.pop("traza", None)  # in the JSON report; the tables never read it
+    return Evaluada(entrada.origen, resultado, informes)
 
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
@@ -91,57 +114,73 @@ def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
         return desde_documento(doc, motor.conocimiento)
 
 
-def evaluar_todas(
+def evaluar_en_orden(
     entradas: list[Entrada],
     reglas: Path,
     conocimiento: Path,
     workers: int = 1,
-    al_avanzar: Callable[[], None] | None = None,
     motor: Motor | None = None,
-) -> list[Evaluada | Fallida]:
-    """Every comuna, in input order; ``al_avanzar`` is called after each one.
+) -> Iterator[Evaluada | Fallida]:
+    """Every comuna, in input order, each as soon as it (and those before it) is done.
 
     ``motor``, when the caller has one, serves the in-process run instead of
-    loading and compiling the rules again.
+    loading and compiling the rules again. Workers ignore Ctrl-C: the command
+    stops them (pending comunas cancelled) and says so in one line.
     """
     global _MOTOR
-    resultados: list[Evaluada | Fallida] = []
     if workers <= 1 or len(entradas) <= 1:
         if motor is not None:
             _MOTOR = motor
         else:
             _iniciar(reglas, conocimiento)
-        iterador: Iterable[Evaluada | Fallida] = map(_evaluar, entradas)
-        resultados = list(_con_avance(iterador, al_avanzar))
-    else:
-        lote = max(1, min(16, len(entradas) // (workers * 4)))
-        with ProcessPoolExecutor(
-            workers, initializer=_iniciar, initargs=(reglas, conocimiento)
-        ) as ex:
-            resultados = list(_con_avance(ex.map(_evaluar, entradas, chunksize=lote), al_avanzar))
-    _asignar_slugs(r for r in resultados if isinstance(r, Evaluada))
+        yield from map(_evaluar, entradas)
+        return
+    lote = max(1, min(16, len(entradas) // (workers * 4)))
+    ejecutor = ProcessPoolExecutor(
+        workers, initializer=_iniciar_trabajador, initargs=(reglas, conocimiento)
+    )
+    try:
+        yield from ejecutor.map(_evaluar, entradas, chunksize=lote)
+    except BaseException:  # Ctrl-C, a write that failed, the consumer closing early
+        ejecutor.shutdown(wait=False, cancel_futures=True)
+        raise
+    ejecutor.shutdown()
+
+
+def _iniciar_trabajador(reglas: Path, conocimiento: Path) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _iniciar(reglas, conocimiento)
+
+
+def evaluar_todas(
+    entradas: list[Entrada],
+    reglas: Path,
+    conocimiento: Path,
+    workers: int = 1,
+    motor: Motor | None = None,
+) -> list[Evaluada | Fallida]:
+    """Every comuna, in input order, reports included (for callers that want them all)."""
+    resultados = list(evaluar_en_orden(entradas, reglas, conocimiento, workers, motor))
+    nombres = Nombres()
+    for resultado in resultados:
+        if isinstance(resultado, Evaluada):
+            resultado.slug = nombres.nuevo(resultado.comuna)
     return resultados
 
 
-def _con_avance(
-    resultados: Iterable[Evaluada | Fallida], al_avanzar: Callable[[], None] | None
-) -> Iterator[Evaluada | Fallida]:
-    for resultado in resultados:
-        if al_avanzar:
-            al_avanzar()
-        yield resultado
+class Nombres:
+    """File names from comuna names: ASCII, no path separators, unique in the batch."""
 
+    def __init__(self) -> None:
+        self._usados: set[str] = set()
 
-def _asignar_slugs(evaluadas: Iterable[Evaluada]) -> None:
-    """File names from comuna names: ASCII, no path separators, unique."""
-    usados: set[str] = set()
-    for evaluada in evaluadas:
-        base = slugify(evaluada.comuna) or "comuna"
+    def nuevo(self, comuna: str) -> str:
+        base = slugify(comuna) or "comuna"
         slug, n = base, 2
-        while slug in usados:
+        while slug in self._usados:
             slug, n = f"{base}-{n}", n + 1
-        usados.add(slug)
-        evaluada.slug = slug
+        self._usados.add(slug)
+        return slug
 
 
 def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
@@ -164,3 +203,11 @@ def entradas_de(ruta: Path, conocimiento: Any) -> list[Entrada]:
     raise ErrorEntrada.uno(
         ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"
     )
+
+
+def archivos_de_entrada(origen: Path, entradas: list[Entrada]) -> list[Path]:
+    """Every file and folder the batch reads, so that --salida can be checked against them."""
+    rutas = [origen, *(e.ruta for e in entradas if e.ruta is not None)]
+    if origen.suffix.lower() == ".csv":
+        rutas += [origen.with_name(f"{origen.stem}-{tabla}.csv") for tabla in ("servicios", "mesa")]
+    return rutas
