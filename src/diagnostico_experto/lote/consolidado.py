@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -125,7 +125,7 @@ def _hoja(
         )
 
 
-def _celda(hoja: Any, valor: Any, **estilo: Any) -> WriteOnlyCell:
+def _celda(hoja: Any, valor: Any, **estilo: Any) -> Cell:
     celda = WriteOnlyCell(hoja, value=valor)
     for nombre, valor_estilo in estilo.items():
         setattr(celda, nombre, valor_estilo)
