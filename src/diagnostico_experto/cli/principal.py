@@ -192,16 +192,16 @@ def lote(
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
     try:
         with Publicacion(salida) as publicacion:
-            evaluadas = evaluar_en_orden(entradas, reglas, conocimiento, workers, motor)
+            en_orden = evaluar_en_orden(entradas, reglas, conocimiento, workers, motor)
             if sys.stderr.isatty():
                 with click.progressbar(
                     length=len(entradas), label="Evaluando comunas", file=sys.stderr
                 ) as barra:
                     resultados = escribir_salidas(
-                        publicacion, evaluadas, saber, lambda: barra.update(1)
+                        publicacion, en_orden, saber, lambda: barra.update(1)
                     )
             else:
-                resultados = escribir_salidas(publicacion, evaluadas, saber)
+                resultados = escribir_salidas(publicacion, en_orden, saber)
             publicacion.publicar()
     except KeyboardInterrupt:
         click.echo(
