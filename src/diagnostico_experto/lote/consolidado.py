@@ -18,11 +18,13 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from slugify import slugify
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import entorno_html
-from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, Nombres
+from diagnostico_experto.lote import historia
+from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
 from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import SintesisUGT, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
@@ -37,26 +39,76 @@ def escribir_salidas(
     conocimiento: Conocimiento,
     al_avanzar: Callable[[], None] | None = None,
 ) -> list[Evaluada | Fallida]:
-    """Write each comuna's reports as it comes, then the tables; return the (light) results."""
+    """Write each comuna's reports as it comes, then the tables; return the batch's results.
+
+    A report is written under its comuna's name as soon as the comuna is
+    evaluated. The history (``historia.reunir``) may rename a few once every
+    comuna is in: an earlier diagnosis of a comuna adds its date, and two of
+    one date are left out. Tables, synthesis and budget count each comuna once
+    (its latest diagnosis).
+    """
     hechos: list[Evaluada | Fallida] = []
-    nombres = Nombres()
-    for resultado in resultados:
+    escritos: dict[int, tuple[str, list[str]]] = {}  # place in the input -> (name, formats)
+    nombres = _Nombres()
+    for n, resultado in enumerate(resultados):
         if isinstance(resultado, Evaluada):
-            resultado.slug = nombres.nuevo(resultado.comuna)
+            nombre = nombres.nuevo(resultado.comuna)
+            escritos[n] = (nombre, list(resultado.informes))
             for formato, texto in resultado.informes.items():
-                salida.escribir(f"{CARPETA_COMUNAS}/{resultado.slug}.{formato}", texto)
+                salida.escribir(f"{CARPETA_COMUNAS}/{nombre}.{formato}", texto)
             resultado.aligerar()
         hechos.append(resultado)
         if al_avanzar:
             al_avanzar()
-    evaluadas = [r for r in hechos if isinstance(r, Evaluada)]
-    fallidas = [r for r in hechos if isinstance(r, Fallida)]
+    reunidos = historia.reunir(hechos)
+    _renombrar(salida, escritos, reunidos)
+    evaluadas = historia.vigentes(reunidos)
+    fallidas = [r for r in reunidos if isinstance(r, Fallida)]
+    for nombre, texto in historia.informes_avance(evaluadas, conocimiento).items():
+        salida.escribir(f"{CARPETA_COMUNAS}/{nombre}", texto)
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
     filas = [_fila(e) for e in evaluadas]
     salida.escribir("resumen.csv", _csv(filas))
     salida.escribir("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento))
     salida.escribir("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento))
-    return hechos
+    return reunidos
+
+
+class _Nombres:
+    """A comuna's report name as it comes: ASCII, no path separators, unique so far."""
+
+    def __init__(self) -> None:
+        self._usados: set[str] = set()
+
+    def nuevo(self, comuna: str) -> str:
+        base = slugify(comuna) or "comuna"
+        nombre, n = base, 2
+        while nombre in self._usados:
+            nombre, n = f"{base}-{n}", n + 1
+        self._usados.add(nombre)
+        return nombre
+
+
+def _renombrar(
+    salida: Publicacion,
+    escritos: dict[int, tuple[str, list[str]]],
+    reunidos: list[Evaluada | Fallida],
+) -> None:
+    """Reports whose name the history changed (rare): aside first, so no name is overwritten."""
+    cambios = []
+    for n, (nombre, formatos) in escritos.items():
+        final = reunidos[n]
+        if isinstance(final, Evaluada) and final.slug == nombre:
+            continue
+        for formato in formatos:
+            aparte = f"{CARPETA_COMUNAS}/.{n}.{formato}"
+            salida.renombrar(f"{CARPETA_COMUNAS}/{nombre}.{formato}", aparte)
+            cambios.append((aparte, final, formato))
+    for aparte, final, formato in cambios:
+        if isinstance(final, Evaluada):
+            salida.renombrar(aparte, f"{CARPETA_COMUNAS}/{final.slug}.{formato}")
+        else:  # refused by the history (one comuna, one date, two files): no report
+            salida.quitar(aparte)
 
 
 # --- one row per comuna ------------------------------------------------------------
@@ -226,6 +278,7 @@ def _xlsx(
             for h in r["horas"]["detalle"]
         ],
     )
+    historia.agregar_hojas(libro, evaluadas, conocimiento)
     if fallidas:
         _hoja(
             libro,
@@ -263,5 +316,6 @@ def _indice(
             nombres={a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},
             areas=AREAS,
             n_comunas=len(evaluadas),
+            avance=historia.indice(evaluadas, conocimiento),
         )
     )

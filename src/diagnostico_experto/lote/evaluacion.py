@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slugify import slugify
-
 from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.conocimiento.respuestas import Respuestas, desde_documento
 from diagnostico_experto.informes.comuna import informe
+from diagnostico_experto.motor.avance import Avance
 from diagnostico_experto.motor.motor import Motor
 
 
@@ -39,9 +38,13 @@ class Entrada:
 @dataclass
 class Evaluada:
     origen: str
-    resultado: dict[str, Any]  # the JSON result of DESIGN.md, without its trace (see aligerar)
+    resultado: dict[str, Any]  # the JSON result of DESIGN.md, its trace left empty
     informes: dict[str, str]  # format -> text (md, html, json); emptied once written
     slug: str = ""
+    anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)
+    avance: Avance | None = (
+        None  # on a comuna's latest diagnosis, its progress since the línea base
+    )
 
     @property
     def comuna(self) -> str:
@@ -94,7 +97,7 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
         for formato in ("md", "html", "json")
     }
     resultado = json.loads(informes["json"])
-    resultado.pop("traza", None)  # in the JSON report; the tables never read it
+    resultado["traza"] = []  # in the JSON report; tables and history never read it
     return Evaluada(entrada.origen, resultado, informes)
 
 
@@ -150,37 +153,6 @@ def evaluar_en_orden(
 def _iniciar_trabajador(reglas: Path, conocimiento: Path) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _iniciar(reglas, conocimiento)
-
-
-def evaluar_todas(
-    entradas: list[Entrada],
-    reglas: Path,
-    conocimiento: Path,
-    workers: int = 1,
-    motor: Motor | None = None,
-) -> list[Evaluada | Fallida]:
-    """Every comuna, in input order, reports included (for callers that want them all)."""
-    resultados = list(evaluar_en_orden(entradas, reglas, conocimiento, workers, motor))
-    nombres = Nombres()
-    for resultado in resultados:
-        if isinstance(resultado, Evaluada):
-            resultado.slug = nombres.nuevo(resultado.comuna)
-    return resultados
-
-
-class Nombres:
-    """File names from comuna names: ASCII, no path separators, unique in the batch."""
-
-    def __init__(self) -> None:
-        self._usados: set[str] = set()
-
-    def nuevo(self, comuna: str) -> str:
-        base = slugify(comuna) or "comuna"
-        slug, n = base, 2
-        while slug in self._usados:
-            slug, n = f"{base}-{n}", n + 1
-        self._usados.add(slug)
-        return slug
 
 
 def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:

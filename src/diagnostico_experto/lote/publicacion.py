@@ -41,7 +41,7 @@ class Publicacion:
         self.salida = salida  # as the user wrote it: messages name this
         self.destino = salida.resolve()  # a symlinked --salida keeps pointing to the new set
         self.temporal: Path | None = None
-        self.escritos: list[str] = []
+        self.escritos: dict[str, None] = {}  # relative paths, in the order written
         self._carpetas: set[Path] = set()
         self._publicada = False
 
@@ -127,7 +127,23 @@ class Publicacion:
                 archivo.write(datos)
         except OSError as exc:
             raise self._fallo(self.salida / relativa, exc) from None
-        self.escritos.append(partes.as_posix())
+        self.escritos[partes.as_posix()] = None
+
+    def renombrar(self, de: str, a: str) -> None:
+        """Give a written file its final name (a failure names the final path)."""
+        assert self.temporal is not None, "use Publicacion as a context manager"
+        try:
+            self.temporal.joinpath(de).rename(self.temporal.joinpath(a))
+        except OSError as exc:
+            raise self._fallo(self.salida / a, exc) from None
+        del self.escritos[de]
+        self.escritos[a] = None
+
+    def quitar(self, relativa: str) -> None:
+        """Leave a written file out of the set."""
+        assert self.temporal is not None, "use Publicacion as a context manager"
+        self.temporal.joinpath(relativa).unlink()
+        del self.escritos[relativa]
 
     # --- publishing ---------------------------------------------------------------------
 
