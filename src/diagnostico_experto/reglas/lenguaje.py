@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
-from diagnostico_experto.comun.memoria import recordar
+from diagnostico_experto.comun.memoria import contenido, recordar
 from diagnostico_experto.comun.restricciones import (
     OPERADORES,
     Operacion,
@@ -89,7 +89,9 @@ def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no existe")
     clave = ("reglas", id(conocimiento))
-    return list(recordar(clave, carpeta, lambda: _leer_reglas(carpeta, conocimiento)))
+    # across processes, the rules depend on the knowledge folder's content (parameters, lists)
+    compartida = ("reglas", str(conocimiento.carpeta.resolve()), contenido(conocimiento.carpeta))
+    return list(recordar(clave, carpeta, lambda: _leer_reglas(carpeta, conocimiento), compartida))
 
 
 def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
