@@ -27,7 +27,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_MEMO: dict[tuple[Hashable, ...], object] = {}
+_MEMO: dict[tuple[Hashable, ...], tuple[object, object]] = {}
 _MAXIMO = 16  # folders kept; a batch or a test session uses a handful
 _CONTENIDOS: dict[tuple[Hashable, ...], str] = {}  # huella -> content digest, in this process
 _MAXIMO_EN_DISCO = 32  # cache files kept; the oldest are removed
@@ -72,15 +72,18 @@ def recordar(
     carpeta: Path,
     cargar: Callable[[], T],
     compartida: tuple[Hashable, ...] | None = None,
+    conservar: object = None,
 ) -> T:
     """``cargar()``, or what it returned before for the same key and unchanged files.
 
     With ``compartida`` (a key that means the same in any process), the result
     is also looked up in, and saved to, the cache shared by processes.
+    ``conservar`` is kept alive with the entry (not saved): an object whose
+    ``id`` is part of the key must not die and lend its id to another.
     """
     completa = (*clave, str(carpeta.resolve()), huella(carpeta))
     if completa in _MEMO:
-        return _MEMO[completa]  # type: ignore[return-value]
+        return _MEMO[completa][1]  # type: ignore[return-value]
     archivo = _archivo_en_cache(compartida, carpeta) if compartida is not None else None
     valor = _leer_cache(archivo) if archivo else _NO_ESTA
     if valor is _NO_ESTA:
@@ -89,7 +92,7 @@ def recordar(
             _guardar_cache(archivo, valor)
     if len(_MEMO) >= _MAXIMO:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[completa] = valor
+    _MEMO[completa] = (conservar, valor)
     return valor  # type: ignore[return-value]
 
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import ChildNode
 from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
