@@ -115,7 +115,7 @@ _ENTRADAS = {  # experta's entry points, each "copy the token, then activate"
 
 def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
     """The same entry point of the node, with the cheaper copy; any other callback as it is."""
-    entrada = _ENTRADAS.get(getattr(llamada, "__func__", None))  # type: ignore[arg-type]
+    entrada = _ENTRADAS.get(getattr(llamada, "__func__", None))
     if entrada is None or getattr(llamada, "__self__", None) is not nodo:
         return llamada
     activar = getattr(nodo, entrada)
