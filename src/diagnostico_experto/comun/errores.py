@@ -8,9 +8,11 @@ one place, by error type.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import errno
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class ErrorEntrada(Exception):
         return cls([Problema(str(archivo), linea, campo, mensaje)])
 
 
-def sugerencia(nombre: str, conocidos: Iterable[str]) -> str:
+def sugerencia(nombre: object, conocidos: Iterable[object]) -> str:
     """A "did you mean" suffix, or an empty string when nothing is close."""
     cercanos = difflib.get_close_matches(str(nombre), [str(c) for c in conocidos], n=1)
     return f" ¿Quiso decir «{cercanos[0]}»?" if cercanos else ""
@@ -76,7 +78,7 @@ _MENSAJES = {
 }
 
 
-def traducir(error: dict) -> str:
+def traducir(error: Mapping[str, Any]) -> str:
     """Spanish message for one pydantic error dict."""
     tipo = error["type"]
     ctx = error.get("ctx") or {}
@@ -94,3 +96,27 @@ def traducir(error: dict) -> str:
         return plantilla.format(**ctx)
     except (KeyError, IndexError):
         return plantilla
+
+
+_MOTIVOS_SO = {
+    errno.ENOSPC: "no queda espacio en el disco",
+    errno.EDQUOT: "se agotó la cuota de disco",
+    errno.EROFS: "el sistema de archivos es de solo lectura",
+    errno.EACCES: "sin permiso",
+    errno.EPERM: "operación no permitida",
+    errno.ENOENT: "la ruta no existe",
+    errno.ENOTDIR: "parte de la ruta no es una carpeta",
+    errno.EISDIR: "es una carpeta",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+    errno.EIO: "error de entrada/salida del disco",
+}
+
+
+def motivo_so(exc: OSError) -> str:
+    """The operating system's reason for a failed read or write, in Spanish."""
+    return _MOTIVOS_SO.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def no_se_pudo_escribir(ruta: str | Path, exc: OSError) -> ErrorEntrada:
+    """A write that failed, named by the file the user asked for (never a temporary one)."""
+    return ErrorEntrada.uno(ruta, f"no se pudo escribir ({motivo_so(exc)})")

@@ -56,8 +56,8 @@ def cerrar(entrevista: Entrevista) -> None:
         for falta in a.para_confirmar:
             decir(f"    Para confirmarlo: {falta}")
     decir("Productos:")
-    for p in r.productos:
-        decir(f"  - [{cuestionario.areas[p.area].nombre}] {p.texto}")
+    for producto in r.productos:
+        decir(f"  - [{cuestionario.areas[producto.area].nombre}] {producto.texto}")
     for titulo, lineas in (
         ("Fusiones y coordinaciones", [f.texto for f in r.fusiones]),
         ("Vacíos estrategia–servicios", [v.texto for v in r.vacios]),
