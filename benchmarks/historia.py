@@ -34,8 +34,8 @@ from diagnostico_experto.reglas.lenguaje import cargar_reglas  # noqa: E402
 from sinteticas import PERFILES, datos_sinteticos  # noqa: E402
 
 FECHA_BASE, FECHA_SEGUIMIENTO = "2026-11-20", "2027-11-18"
-# Illustrative mesas judge with these thresholds (the rules' defaults are 0.75 and 0.45).
-UMBRALES_MESA = {"umbral_alto": 0.65, "umbral_medio": 0.40}
+# Illustrative mesas judge with this threshold (the rules' default is 0.75).
+UMBRALES_MESA = {"umbral_alto": 0.65}
 RUIDO = 0.08  # share of areas where a mesa moves the level one step anyway
 # Comunas with a second diagnosis, and how much each area's quality rose after a year of work.
 HISTORIA = {
