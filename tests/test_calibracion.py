@@ -159,7 +159,7 @@ def test_calibrar_escribir_comparar_y_probar_como_un_equipo(capsys, tmp_path, mo
             comuna=comunas[i % len(comunas)], fecha=f"2026-{1 + i // 28:02d}-{1 + i % 28:02d}"
         )
         escribir_yaml(validadas / f"c{i}.yaml", datos)
-    HISTORIA = validadas  # noqa: N806 - the mesas' validated diagnoses for this test
+    HISTORIA = validadas
     copia = tmp_path / "propuesta"
     codigo, out, err = correr(capsys, "reglas", "calibrar", HISTORIA, "--escribir", copia)
     assert codigo == 1, err
