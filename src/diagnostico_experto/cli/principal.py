@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 import click
 
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
-from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
+from diagnostico_experto.cli.opciones import (
+    EXITO,
+    HALLAZGOS,
+    INTERRUMPIDO,
+    NO_SE_PUDO,
+    carpetas,
+    opciones_base,
+)
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorEntrada
 
@@ -263,12 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         comando = exc.ctx.command_path if exc.ctx else "diagnostico"
         click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
         return NO_SE_PUDO
-    except KeyboardInterrupt:
-        click.echo("\nInterrumpido.", err=True)
-        return NO_SE_PUDO
-    except click.exceptions.Abort:
-        click.echo("\nInterrumpido.", err=True)
-        return NO_SE_PUDO
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\nInterrumpido por el usuario (Ctrl-C); no se terminó el comando.", err=True)
+        return INTERRUMPIDO
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except BrokenPipeError:
@@ -277,4 +281,28 @@ def main(argv: list[str] | None = None) -> int:
         nombre = exc.filename or ""
         click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
         return NO_SE_PUDO
+    except MemoryError:
+        click.echo("No alcanzó la memoria del equipo para terminar el comando.", err=True)
+        return NO_SE_PUDO
+    except Exception:  # noqa: BLE001 - a bug must not show users a traceback
+        click.echo(_error_interno(), err=True)
+        return NO_SE_PUDO
     return codigo if isinstance(codigo, int) else EXITO
+
+
+def _error_interno() -> str:
+    """Save the full trace of an unexpected error in a file; the line that says where."""
+    import os
+    import tempfile
+    import traceback
+
+    try:
+        fd, ruta = tempfile.mkstemp(prefix="diagnostico-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as archivo:
+            archivo.write(traceback.format_exc())
+    except OSError:
+        return "Error interno del programa (no de sus archivos); no se pudo guardar el detalle."
+    return (
+        "Error interno del programa (no de sus archivos). El detalle quedó en "
+        f"{ruta}; envíelo a quien mantiene el sistema."
+    )

@@ -86,7 +86,7 @@ def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set
     """Every case of every file; and the ids of the rules some case fired."""
     resultados, disparadas = [], set()
     for ruta in archivos:
-        doc = leer(ruta)
+        doc = leer(ruta, motor.conocimiento.limites)
         casos = doc.validar(ArchivoCasos).casos
         for i, caso in enumerate(casos):
             lugar = f"{legible(doc.ruta)}:{doc.linea(('casos', i))}"
