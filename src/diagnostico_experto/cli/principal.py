@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from diagnostico_experto.cli.ciclos import avance
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
 from diagnostico_experto.cli.opciones import (
     EXITO,
@@ -35,12 +36,17 @@ FORMATOS = ("md", "html", "json")
 def _evaluar(
     ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
 ) -> tuple[Motor, Evaluacion]:
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
     from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
     from diagnostico_experto.motor.motor import Motor
+    from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    motor = Motor.desde_carpetas(reglas, conocimiento)
-    return motor, motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    base = cargar_conocimiento(conocimiento)
+    lista = cargar_reglas(reglas, base)  # a broken rule file is reported first
+    respuestas = cargar_respuestas(archivo, base)  # refused before compiling the rules
+    motor = Motor(base, lista, str(reglas))
+    return motor, motor.evaluar(respuestas)
 
 
 @click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,7 +183,8 @@ def lote(
     import sys
 
     from diagnostico_experto.lote.consolidado import escribir_salidas
-    from diagnostico_experto.lote.evaluacion import Fallida, entradas_de, evaluar_todas
+    from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, entradas_de, evaluar_todas
+    from diagnostico_experto.lote.historia import reunir, vigentes
     from diagnostico_experto.motor.motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
@@ -194,14 +201,17 @@ def lote(
             )
     else:
         resultados = evaluar_todas(entradas, reglas, conocimiento, workers, motor=motor)
+    resultados = reunir(resultados)
     escribir_salidas(salida, resultados, saber)
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
         for problema in fallida.problemas:
             click.echo(problema, err=True)
-    evaluadas = len(resultados) - len(fallidas)
+    evaluadas = len(vigentes(resultados))
+    con_historia = sum(1 for r in resultados if isinstance(r, Evaluada) and r.avance)
     click.echo(
         f"{evaluadas} comunas evaluadas"
+        + (f" ({con_historia} con avance desde su línea base)" if con_historia else "")
         + (f", {len(fallidas)} archivo(s) con errores" if fallidas else "")
         + f". Resumen: {salida / 'index.html'}",
         err=True,
@@ -252,6 +262,7 @@ def planilla(
 
 principal.add_command(init)
 principal.add_command(grupo_reglas)
+principal.add_command(avance)
 
 
 def main(argv: list[str] | None = None) -> int:

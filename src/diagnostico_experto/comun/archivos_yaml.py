@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
 from diagnostico_experto.comun.lectura import Limites, leer_acotado, revisar_estructura
@@ -99,14 +100,11 @@ class Documento:
             mensaje = traducir(err)
             if "[key]" in err["loc"]:  # a mapping's key is wrong, not its value
                 clave = loc.pop()
-                problemas.append(
-                    Problema(
-                        str(self.ruta),
-                        self.linea([*loc, clave]),
-                        campo(loc),
-                        f"la clave «{clave}» no es válida: {mensaje}",
-                    )
-                )
+                if err["type"] == "string_type":
+                    mensaje = "la clave debe ser un texto"
+                lugar = f"{campo(loc)}.{clave}" if loc else str(clave)
+                linea = self.linea([*loc, clave])
+                problemas.append(Problema(str(self.ruta), linea, lugar, mensaje))
                 continue
             if err["type"] == "extra_forbidden":
                 mensaje += sugerencia(str(loc[-1]), _campos_vecinos(modelo))
@@ -198,6 +196,12 @@ def leer_texto(texto: str, ruta: str | Path = "<texto>", limites: Limites | None
         linea = marca.line + 1 if marca else None
         columna = f" (columna {marca.column + 1})" if marca else ""
         raise ErrorEntrada.uno(ruta, _mensaje_sintaxis(exc.problem) + columna, linea) from None
+    except ReaderError as exc:  # a control character, NUL included, written as is
+        linea = texto[: exc.position].count("\n") + 1
+        codigo = f"U+{ord(exc.character):04X}" if isinstance(exc.character, str) else "?"
+        raise ErrorEntrada.uno(
+            ruta, f"tiene un carácter de control ({codigo}) que YAML no admite; bórrelo", linea
+        ) from None
     except YAMLError:
         raise ErrorEntrada.uno(ruta, "sintaxis YAML no válida") from None
 
@@ -213,12 +217,9 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
     fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
     try:
         Path(temporal).chmod(_permisos(ruta))
-        if isinstance(texto, bytes):
-            archivo = os.fdopen(fd, "wb")
-        else:
-            archivo = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        with archivo as f:
-            f.write(texto)
+        datos = texto if isinstance(texto, bytes) else texto.encode("utf-8")
+        with os.fdopen(fd, "wb") as f:
+            f.write(datos)
             f.flush()
             os.fsync(f.fileno())
         Path(temporal).replace(ruta)

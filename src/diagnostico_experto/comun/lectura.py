@@ -35,13 +35,14 @@ class Limites(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    archivo_kb_maximo: int = Field(gt=0)
-    profundidad_maxima: int = Field(gt=0)
-    nodos_maximos: int = Field(gt=0)
-    digitos_maximos: int = Field(gt=0)
-    servicios_maximos: int = Field(gt=0)
-    planilla_mb_maxima: int = Field(gt=0)
-    celda_caracteres_maxima: int = Field(gt=0)
+    max_disparos_por_comuna: int = Field(ge=1)
+    max_servicios_por_comuna: int = Field(ge=1)
+    max_kb_por_archivo: int = Field(ge=1)
+    max_niveles_por_archivo: int = Field(ge=1)
+    max_valores_por_archivo: int = Field(ge=1)
+    max_cifras_por_numero: int = Field(ge=1)
+    max_mb_por_planilla: int = Field(ge=1)
+    max_caracteres_por_celda: int = Field(ge=1)
 
 
 @functools.cache
@@ -128,7 +129,7 @@ def leer_bytes(ruta: Path, maximo_bytes: int, limite: str) -> bytes:
 def leer_acotado(ruta: Path, limites: Limites | None = None) -> str:
     """The UTF-8 text of a YAML input file, within the size limit."""
     limites = limites or limites_por_defecto()
-    datos = leer_bytes(ruta, limites.archivo_kb_maximo * 1024, "archivo_kb_maximo")
+    datos = leer_bytes(ruta, limites.max_kb_por_archivo * 1024, "max_kb_por_archivo")
     try:
         return datos.decode("utf-8")
     except UnicodeDecodeError:
@@ -164,11 +165,11 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
                 pila[-1] = (pila[-1][0], pila[-1][1] + nodos)
             continue
         if isinstance(evento, CollectionStartEvent):
-            if len(pila) >= limites.profundidad_maxima:
+            if len(pila) >= limites.max_niveles_por_archivo:
                 raise ErrorEntrada.uno(
                     ruta,
-                    f"más de {limites.profundidad_maxima} niveles de anidamiento "
-                    + _limite("profundidad_maxima"),
+                    f"más de {limites.max_niveles_por_archivo} niveles de anidamiento "
+                    + _limite("max_niveles_por_archivo"),
                     linea,
                 )
             pila.append((evento.anchor, 1))
@@ -193,11 +194,11 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
         total += nodos
         if pila:
             pila[-1] = (pila[-1][0], pila[-1][1] + nodos)
-        if total > limites.nodos_maximos:
+        if total > limites.max_valores_por_archivo:
             raise ErrorEntrada.uno(
                 ruta,
-                f"más de {miles(limites.nodos_maximos)} valores, contando lo que repite "
-                f"cada alias (*) {_limite('nodos_maximos')}",
+                f"más de {miles(limites.max_valores_por_archivo)} valores, contando lo que repite "
+                f"cada alias (*) {_limite('max_valores_por_archivo')}",
                 linea,
             )
 
@@ -207,11 +208,11 @@ def _revisar_escalar(valor: str, ruta: str | Path, linea: int | None, limites: L
         raise ErrorEntrada.uno(
             ruta, f"«{valor}»: los números se escriben en decimal, no en otra base", linea
         )
-    if _ENTERO.fullmatch(valor) and len(valor) > limites.digitos_maximos:
+    if _ENTERO.fullmatch(valor) and len(valor) > limites.max_cifras_por_numero:
         raise ErrorEntrada.uno(
             ruta,
             f"un número de {miles(len(valor))} cifras; el máximo es "
-            f"{limites.digitos_maximos} {_limite('digitos_maximos')}",
+            f"{limites.max_cifras_por_numero} {_limite('max_cifras_por_numero')}",
             linea,
         )
     fecha = _FECHA.match(valor)

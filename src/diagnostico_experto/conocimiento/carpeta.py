@@ -97,8 +97,11 @@ class ArchivoTalleres(Estricto):
     talleres: list[Taller] = Field(min_length=1)
 
 
+ValorParametro = float | int | str | bool
+
+
 class Parametro(Estricto):
-    valor: float | int | str | bool
+    valor: ValorParametro
     descripcion: str
 
     @field_validator("valor", mode="before")
@@ -129,7 +132,7 @@ class Conocimiento:
     talleres: list[Taller]
     limites: Limites  # how far input files are read (limites.yaml)
 
-    def valores_parametros(self) -> dict[str, object]:
+    def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
 
     def ugt_de(self, comuna: str) -> str:
@@ -160,7 +163,14 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
 def _leer_carpeta(carpeta: Path) -> Conocimiento:
     docs = {
         n: leer(carpeta / f"{n}.yaml")
-        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario", "talleres")
+        for n in (
+            "comunas",
+            "servicios",
+            "parametros",
+            "horas",
+            "cuestionario",
+            "talleres",
+        )
     }
     comunas = docs["comunas"].validar(ArchivoComunas)
     catalogo = docs["servicios"].validar(Catalogo)

@@ -15,7 +15,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
-from diagnostico_experto.comun.lectura import miles
 from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import NO_SABE, nombre_limpio, texto_libre
@@ -140,19 +139,19 @@ def cargar_respuestas(ruta: str | Path, conocimiento: Conocimiento) -> Respuesta
 
 def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
     archivo = doc.validar(ArchivoRespuestas)
-    problemas: list[Problema] = []
-    advertencias: list[str] = []
-    maximo = conocimiento.limites.servicios_maximos
+    maximo = conocimiento.limites.max_servicios_por_comuna
     if len(archivo.servicios) > maximo:
         raise ErrorEntrada(
             [
                 doc.problema(
                     ("servicios",),
-                    f"{miles(len(archivo.servicios))} servicios; el máximo es {miles(maximo)} "
-                    "(límite «servicios_maximos» de limites.yaml)",
+                    f"{len(archivo.servicios)} servicios; el máximo por comuna es {maximo} "
+                    f"(max_servicios_por_comuna en {conocimiento.carpeta / 'limites.yaml'})",
                 )
             ]
         )
+    problemas: list[Problema] = []
+    advertencias: list[str] = []
 
     try:
         comuna = conocimiento.buscar_comuna(archivo.comuna)

@@ -13,9 +13,9 @@ import re
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.motor.explicacion import PROPUESTA, explicar, explicar_propuesta
 from diagnostico_experto.motor.motor import Evaluacion
+from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.reglas.regla import Regla, lista_legible
 
 
@@ -49,6 +49,11 @@ _ENTORNOS = {"md": _entorno(False), "html": _entorno(True)}
 def entorno_html() -> Environment:
     """The autoescaping environment, for other HTML pages (the batch index)."""
     return _ENTORNOS["html"]
+
+
+def entorno(formato: str) -> Environment:
+    """The environment of a format ("md" or "html"), for other reports."""
+    return _ENTORNOS[formato]
 
 
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
