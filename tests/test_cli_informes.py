@@ -74,11 +74,13 @@ def test_informe_markdown(capsys):
     codigo, out, _ = correr(capsys, "evaluar", EJEMPLOS / "canete.yaml")
     assert codigo == 0
     assert "Ejemplo ilustrativo" in out
-    assert "| Estructura | medio |" in out
-    assert "bajo: La mesa considera" in out
-    assert "Identificación de las fortalezas de la estrategia de fomento productivo." in out
-    assert "`estrategia-alto`" in out
-    assert "rules/clasificacion.yaml:" in out
+    assert "| Estructura | **bajo** | 55 % | validado en bajo (diagnóstico: medio) | 16 h |" in out
+    assert "Identificación de las fortalezas de la estrategia de fomento productivo" in out
+    # rule ids and places only in the annex, at the end
+    documento, anexo = out.split("## Anexo: reglas aplicadas")
+    assert "estrategia-alto" not in documento
+    assert "estrategia-alto" in anexo
+    assert "rules/clasificacion.yaml:" in anexo
 
 
 def test_html_escapa_el_texto_de_las_respuestas_y_es_autocontenido(capsys, conocimiento, tmp_path):
