@@ -95,8 +95,11 @@ class ArchivoTalleres(Estricto):
     talleres: list[Taller] = Field(min_length=1)
 
 
+ValorParametro = float | int | str | bool
+
+
 class Parametro(Estricto):
-    valor: float | int | str | bool
+    valor: ValorParametro
     descripcion: str
 
 
@@ -119,7 +122,7 @@ class Conocimiento:
     cuestionario: Cuestionario
     talleres: list[Taller]
 
-    def valores_parametros(self) -> dict[str, object]:
+    def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
 
     def ugt_de(self, comuna: str) -> str:

@@ -59,6 +59,8 @@ def _entorno(html: bool) -> Environment:
         bandas=BANDAS,
     )
     entorno.filters["crudo"] = _Crudo
+    # escapes once; finalize lets the result through (templates that still say «| md»)
+    entorno.filters["md"] = lambda valor: _Crudo(formato.md(valor))
     return entorno
 
 
@@ -68,6 +70,11 @@ _ENTORNOS = {"md": _entorno(False), "html": _entorno(True)}
 def entorno_html() -> Environment:
     """The autoescaping environment, for other HTML pages (the batch index)."""
     return _ENTORNOS["html"]
+
+
+def entorno(formato: str) -> Environment:
+    """The environment of a format ("md" or "html"), for other reports."""
+    return _ENTORNOS[formato]
 
 
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:

@@ -191,9 +191,11 @@ def hechos_de(
                 area=p.area, valor=p.valor, completo=p.completo, desconocidas=p.desconocidas
             )
         )
-    for area in conocimiento.catalogo.areas_proceso:
+    for area_proceso in conocimiento.catalogo.areas_proceso:
         hechos.append(
-            TIPOS["area_proceso"].nuevo(id=area.id, nombre=area.nombre, supuesto=area.supuesto)
+            TIPOS["area_proceso"].nuevo(
+                id=area_proceso.id, nombre=area_proceso.nombre, supuesto=area_proceso.supuesto
+            )
         )
     unidades = list(dict.fromkeys(s.unidad for s in respuestas.servicios))
     hechos.append(
@@ -224,9 +226,11 @@ def hechos_de(
                         etapa=etapa,
                     )
                 )
-    for area, v in respuestas.validacion.items():
+    for area_validada, v in respuestas.validacion.items():
         hechos.append(
-            TIPOS["validacion"].nuevo(area=area, nivel=v.nivel, justificacion=v.justificacion)
+            TIPOS["validacion"].nuevo(
+                area=area_validada, nivel=v.nivel, justificacion=v.justificacion
+            )
         )
     return hechos
 

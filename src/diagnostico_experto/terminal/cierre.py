@@ -52,8 +52,8 @@ def cerrar(entrevista: Entrevista) -> None:
             f"{porcentaje(a.puntaje)}{incompleta}{vigente}"
         )
     decir("Productos:")
-    for p in r.productos:
-        decir(f"  - [{cuestionario.areas[p.area].nombre}] {p.texto}")
+    for producto in r.productos:
+        decir(f"  - [{cuestionario.areas[producto.area].nombre}] {producto.texto}")
     for titulo, lineas in (
         ("Fusiones y coordinaciones", [f.texto for f in r.fusiones]),
         ("Vacíos estrategia–servicios", [v.texto for v in r.vacios]),
