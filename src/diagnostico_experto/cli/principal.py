@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from diagnostico_experto.motor.motor import Evaluacion, Motor
 
 
-
 def _evaluar(
     ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
 ) -> tuple[Motor, Evaluacion]:

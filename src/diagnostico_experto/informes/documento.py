@@ -38,7 +38,7 @@ NOMBRES_TIPO = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación 
 
 
 def clave_taller(nombre: str) -> str:
-    """"Estructura y Procesos" → "estructura_procesos", the key products carry in ``taller``."""
+    """ "Estructura y Procesos" → "estructura_procesos", the key products carry in ``taller``."""
     palabras = [p for p in slugify(nombre, separator=" ").split() if p not in ("y", "de", "del")]
     return "_".join(palabras)
 
@@ -114,8 +114,8 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
     r = evaluacion.resultado
     areas = [_area(evaluacion, conocimiento, a) for a in AREAS]
     parametros = conocimiento.valores_parametros()
-    medio = float(parametros.get("umbral_medio", 0.45))  # type: ignore[arg-type]
-    alto = float(parametros.get("umbral_alto", 0.75))  # type: ignore[arg-type]
+    medio = float(parametros.get("umbral_medio", 0.45))
+    alto = float(parametros.get("umbral_alto", 0.75))
     return Documento(
         r=r,
         areas=areas,
@@ -290,11 +290,11 @@ def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
             f"Ajuste de estructura: {ajuste.texto.rstrip('. ')}"
         )
     for vacio in r.vacios:
-        area = catalogo.nombre("areas_proceso", vacio.area_proceso)
+        area_proceso = catalogo.nombre("areas_proceso", vacio.area_proceso)
         pasos[de_area.get("productos", OTRAS)].acciones.append(
             f"Vacío: el servicio «{vacio.servicio}» no responde a un lineamiento estratégico"
             if vacio.servicio
-            else f"Vacío: el área de procesos «{area}» no tiene servicios"
+            else f"Vacío: el área de procesos «{area_proceso}» no tiene servicios"
         )
     nombres = sorted(((t.nombre.lower(), clave_taller(t.nombre)) for t in talleres), reverse=True)
     for linea in r.horas.detalle:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,7 @@ def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico
         tpl.save(salida)
     except TemplateError as exc:
         raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
-    except (KeyError, ValueError, OSError) as exc:  # not a .docx: zip or XML broken
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not a .docx
         raise ErrorEntrada.uno(
             ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
         ) from exc
@@ -126,6 +127,4 @@ def informe_docx(
         "firmas": firmas,
         "provisional": any(a.provisional for a in d.areas),
     }
-    return renderizar(
-        plantilla(conocimiento, "informe.docx"), contexto, {"grafico": d.grafico}
-    )
+    return renderizar(plantilla(conocimiento, "informe.docx"), contexto, {"grafico": d.grafico})

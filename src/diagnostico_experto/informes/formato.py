@@ -32,7 +32,7 @@ def porcentaje(valor: float | None) -> str:
 
 
 def plural(cantidad: float, singular: str, plural_: str | None = None) -> str:
-    """"1 territorio", "3 comunas", "2 fusiones" (give the plural when it is not +s)."""
+    """ "1 territorio", "3 comunas", "2 fusiones" (give the plural when it is not +s)."""
     palabra = singular if cantidad == 1 else (plural_ or f"{singular}s")
     return f"{numero(cantidad)} {palabra}"
 

@@ -39,7 +39,7 @@ class Entrada:
 class Evaluada:
     origen: str
     resultado: dict[str, Any]  # the JSON result of DESIGN.md
-    informes: dict[str, str]  # format -> text (md, html, json)
+    informes: dict[str, str | bytes]  # format -> text (md, html, json)
     slug: str = ""
     anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)
     avance: Avance | None = (
@@ -74,7 +74,9 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
     except ErrorEntrada as exc:
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     informes = {
-        formato: informe(evaluacion, motor.reglas, motor.conocimiento, formato)
+        formato: informe(
+            evaluacion, motor.reglas, motor.conocimiento, formato, indice="../index.html"
+        )
         for formato in ("md", "html", "json")
     }
     return Evaluada(entrada.origen, json.loads(informes["json"]), informes)
