@@ -203,6 +203,7 @@ def test_sin_terminal_indica_usar_evaluar(capsys, tmp_path):
     assert not (tmp_path / "r.yaml").exists()
 
 
+@pytest.mark.lento
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
 def test_kill_9_no_pierde_respuestas_y_se_retoma(tmp_path):
     """A real pseudo-terminal: answer, SIGKILL, start again, resume with the answers kept."""

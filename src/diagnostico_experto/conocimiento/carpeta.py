@@ -107,6 +107,17 @@ class ArchivoParametros(Estricto):
     parametros: dict[Slug, Parametro]
 
 
+class Limites(Estricto):
+    """Bounds on inputs and on the engine (knowledge/limites.yaml), defaults to calibrate."""
+
+    max_disparos_por_comuna: int = Field(ge=1)
+    max_servicios_por_comuna: int = Field(ge=1)
+
+
+class ArchivoLimites(Estricto):
+    limites: Limites
+
+
 def _clave(nombre: str) -> str:
     """Comparison key for names: case and accents do not matter."""
     sin_tildes = unicodedata.normalize("NFKD", nombre).encode("ascii", "ignore").decode()
@@ -121,6 +132,7 @@ class Conocimiento:
     parametros: dict[str, Parametro]
     cuestionario: Cuestionario
     talleres: list[Taller]
+    limites: Limites
 
     def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -147,13 +159,23 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
-    return recordar(("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta))
+    return recordar(
+        ("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta), compartida=("conocimiento",)
+    )
 
 
 def _leer_carpeta(carpeta: Path) -> Conocimiento:
     docs = {
         n: leer(carpeta / f"{n}.yaml")
-        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario", "talleres")
+        for n in (
+            "comunas",
+            "servicios",
+            "parametros",
+            "horas",
+            "cuestionario",
+            "talleres",
+            "limites",
+        )
     }
     comunas = docs["comunas"].validar(ArchivoComunas)
     catalogo = docs["servicios"].validar(Catalogo)
@@ -161,7 +183,10 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
     cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})
     _revisar_cuestionario(cuestionario, docs["cuestionario"])
     talleres = docs["talleres"].validar(ArchivoTalleres).talleres
-    return Conocimiento(carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres)
+    limites = docs["limites"].validar(ArchivoLimites).limites
+    return Conocimiento(
+        carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres, limites
+    )
 
 
 def _parametros(*docs: Documento) -> dict[str, Parametro]:
