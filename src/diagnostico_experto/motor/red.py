@@ -134,7 +134,8 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
         # the node's own test, first, without copying a token it would refuse
         (hecho,) = token.data
         actual = hecho.get(campo, _FALTA)
-        if actual is _FALTA or not valor == actual:
+        iguales = actual is not _FALTA and valor == actual  # experta's order: literal == value
+        if not iguales:
             return None
         return activar(_copia(token))
 
