@@ -104,7 +104,12 @@ def explicar(
 
 @principal.command(cls=Comando)
 @click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--comuna", default=None, help="Nombre de la comuna (si el archivo no la tiene).")
+@click.option(
+    "--comuna",
+    default=None,
+    metavar="NOMBRE",
+    help="Nombre de la comuna (si el archivo no la tiene).",
+)
 @opciones_base
 @click.pass_context
 def cuestionario(
@@ -114,14 +119,21 @@ def cuestionario(
     reglas: Path | None,
     conocimiento: Path | None,
 ) -> None:
-    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe."""
+    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe.
+
+    Al final muestra los niveles por área y un menú: productos, propuesta y horas,
+    razones de cada nivel, revisar y cambiar respuestas, validar con la mesa
+    comunal y escribir el informe. Un archivo terminado abre directamente ese menú.
+    """
     import sys
+
+    from diagnostico_experto.comun.invocacion import comando
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ErrorEntrada.uno(
             archivo,
             "el cuestionario interactivo necesita una terminal. Para diagnosticar un archivo "
-            f"de respuestas ya lleno, use: diagnostico evaluar {archivo}",
+            f"de respuestas ya lleno, use: {comando('evaluar', archivo)}",
         )
     from diagnostico_experto.terminal.entrevista import Entrevista
 
@@ -132,7 +144,7 @@ def cuestionario(
     except (KeyboardInterrupt, EOFError):
         click.echo(
             f"\nCuestionario interrumpido. Las respuestas dadas están guardadas en {archivo}."
-            f"\nPara seguir: diagnostico cuestionario {archivo}",
+            f"\nPara seguir: {comando('cuestionario', archivo)}",
             err=True,
         )
 
@@ -259,9 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(exc.ctx.get_help(), err=True)
         return NO_SE_PUDO
     except click.UsageError as exc:
+        from diagnostico_experto.comun.invocacion import comando
+
         uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
-        comando = exc.ctx.command_path if exc.ctx else "diagnostico"
-        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
+        subcomandos = exc.ctx.command_path.split()[1:] if exc.ctx else []
+        ayuda = comando(*subcomandos, "--help")
+        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{ayuda}».", err=True)
         return NO_SE_PUDO
     except KeyboardInterrupt:
         click.echo("\nInterrumpido.", err=True)

@@ -13,9 +13,9 @@ import re
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.motor.explicacion import PROPUESTA, explicar, explicar_propuesta
 from diagnostico_experto.motor.motor import Evaluacion
+from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.reglas.regla import Regla, lista_legible
 
 
