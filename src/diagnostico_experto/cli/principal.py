@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from diagnostico_experto.cli.ciclos import avance
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
 from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
 from diagnostico_experto.cli.reglas import grupo_reglas, init
@@ -182,7 +183,8 @@ def lote(
     import sys
 
     from diagnostico_experto.lote.consolidado import escribir_salidas
-    from diagnostico_experto.lote.evaluacion import Fallida, entradas_de, evaluar_todas
+    from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, entradas_de, evaluar_todas
+    from diagnostico_experto.lote.historia import reunir, vigentes
     from diagnostico_experto.motor.motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
@@ -199,14 +201,17 @@ def lote(
             )
     else:
         resultados = evaluar_todas(entradas, reglas, conocimiento, workers, motor=motor)
+    resultados = reunir(resultados)
     escribir_salidas(salida, resultados, saber)
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
         for problema in fallida.problemas:
             click.echo(problema, err=True)
-    evaluadas = len(resultados) - len(fallidas)
+    evaluadas = len(vigentes(resultados))
+    con_historia = sum(1 for r in resultados if isinstance(r, Evaluada) and r.avance)
     click.echo(
         f"{evaluadas} comunas evaluadas"
+        + (f" ({con_historia} con avance desde su línea base)" if con_historia else "")
         + (f", {len(fallidas)} archivo(s) con errores" if fallidas else "")
         + f". Resumen: {salida / 'index.html'}",
         err=True,
@@ -257,6 +262,7 @@ def planilla(
 
 principal.add_command(init)
 principal.add_command(grupo_reglas)
+principal.add_command(avance)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -201,12 +201,9 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
     fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
     try:
         Path(temporal).chmod(_permisos(ruta))
-        if isinstance(texto, bytes):
-            archivo = os.fdopen(fd, "wb")
-        else:
-            archivo = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        with archivo as f:
-            f.write(texto)
+        datos = texto if isinstance(texto, bytes) else texto.encode("utf-8")
+        with os.fdopen(fd, "wb") as f:
+            f.write(datos)
             f.flush()
             os.fsync(f.fileno())
         Path(temporal).replace(ruta)

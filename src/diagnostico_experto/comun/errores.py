@@ -8,9 +8,10 @@ one place, by error type.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class ErrorEntrada(Exception):
         return cls([Problema(str(archivo), linea, campo, mensaje)])
 
 
-def sugerencia(nombre: str, conocidos: Iterable[str]) -> str:
+def sugerencia(nombre: object, conocidos: Iterable[object]) -> str:
     """A "did you mean" suffix, or an empty string when nothing is close."""
     cercanos = difflib.get_close_matches(str(nombre), [str(c) for c in conocidos], n=1)
     return f" ¿Quiso decir «{cercanos[0]}»?" if cercanos else ""
@@ -76,7 +77,7 @@ _MENSAJES = {
 }
 
 
-def traducir(error: dict) -> str:
+def traducir(error: Mapping[str, Any]) -> str:
     """Spanish message for one pydantic error dict."""
     tipo = error["type"]
     ctx = error.get("ctx") or {}

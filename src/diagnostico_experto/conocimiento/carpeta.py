@@ -95,13 +95,27 @@ class ArchivoTalleres(Estricto):
     talleres: list[Taller] = Field(min_length=1)
 
 
+ValorParametro = float | int | str | bool
+
+
 class Parametro(Estricto):
-    valor: float | int | str | bool
+    valor: ValorParametro
     descripcion: str
 
 
 class ArchivoParametros(Estricto):
     parametros: dict[Slug, Parametro]
+
+
+class Limites(Estricto):
+    """Bounds on inputs and on the engine (knowledge/limites.yaml), defaults to calibrate."""
+
+    max_disparos_por_comuna: int = Field(ge=1)
+    max_servicios_por_comuna: int = Field(ge=1)
+
+
+class ArchivoLimites(Estricto):
+    limites: Limites
 
 
 def _clave(nombre: str) -> str:
@@ -118,8 +132,9 @@ class Conocimiento:
     parametros: dict[str, Parametro]
     cuestionario: Cuestionario
     talleres: list[Taller]
+    limites: Limites
 
-    def valores_parametros(self) -> dict[str, object]:
+    def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
 
     def ugt_de(self, comuna: str) -> str:
@@ -150,7 +165,15 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
 def _leer_carpeta(carpeta: Path) -> Conocimiento:
     docs = {
         n: leer(carpeta / f"{n}.yaml")
-        for n in ("comunas", "servicios", "parametros", "horas", "cuestionario", "talleres")
+        for n in (
+            "comunas",
+            "servicios",
+            "parametros",
+            "horas",
+            "cuestionario",
+            "talleres",
+            "limites",
+        )
     }
     comunas = docs["comunas"].validar(ArchivoComunas)
     catalogo = docs["servicios"].validar(Catalogo)
@@ -158,7 +181,10 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
     cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})
     _revisar_cuestionario(cuestionario, docs["cuestionario"])
     talleres = docs["talleres"].validar(ArchivoTalleres).talleres
-    return Conocimiento(carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres)
+    limites = docs["limites"].validar(ArchivoLimites).limites
+    return Conocimiento(
+        carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres, limites
+    )
 
 
 def _parametros(*docs: Documento) -> dict[str, Parametro]:

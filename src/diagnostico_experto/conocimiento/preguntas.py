@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -169,16 +170,17 @@ class Pregunta(Estricto):
                 valor = "si" if valor else "no"
             valor = {"sí": "si", "Sí": "si", "Si": "si", "No": "no"}.get(valor, valor)
         if self.tipo in ("si_no", "opcion_unica"):
-            return self._de_opciones(valor)
+            return self._de_opciones(valor).valor
         if self.tipo == "opcion_multiple":
             lista = valor if isinstance(valor, list) else [valor]
             elegidas = [self._de_opciones(v) for v in lista]
-            if len(set(elegidas)) != len(elegidas):
+            valores = [o.valor for o in elegidas]
+            if len(set(valores)) != len(valores):
                 raise ValueError("una opción está repetida")
-            exclusivas = [v for v in elegidas if self.opcion(v).exclusiva]
+            exclusivas = [o.valor for o in elegidas if o.exclusiva]
             if exclusivas and len(elegidas) > 1:
                 raise ValueError(f"«{exclusivas[0]}» no se puede combinar con otras opciones")
-            return elegidas
+            return valores
         if self.tipo == "escala":
             assert self.escala
             if isinstance(valor, bool) or not isinstance(valor, int):
@@ -200,11 +202,13 @@ class Pregunta(Estricto):
             raise ValueError("debe ser un texto")
         return str(valor)
 
-    def _de_opciones(self, valor: Any) -> str:
-        if not isinstance(valor, str) or self.opcion(valor) is None:
+    def _de_opciones(self, valor: Any) -> Opcion:
+        """The option an answer names; ValueError listing the options when none."""
+        opcion = self.opcion(valor) if isinstance(valor, str) else None
+        if opcion is None:
             posibles = ", ".join(self.valores()) + (", no_sabe" if self.no_sabe else "")
             raise ValueError(f"valor «{valor}» no es una opción; opciones: {posibles}")
-        return valor
+        return opcion
 
     # --- points ----------------------------------------------------------------
 
@@ -228,9 +232,9 @@ class Pregunta(Estricto):
         if valor == NO_SABE or not self.puntua():
             return None
         if self.tipo == "opcion_multiple":
-            return float(sum(self.opcion(v).puntos for v in valor))
+            return float(sum(self._de_opciones(v).puntos for v in valor))
         if self.tipo in ("si_no", "opcion_unica"):
-            return float(self.opcion(valor).puntos)
+            return float(self._de_opciones(valor).puntos)
         if self.tipo == "escala":
             assert self.escala
             if self.escala.invertida:
@@ -248,8 +252,15 @@ class NombreArea(Estricto):
     descripcion: str = ""
 
 
+def _area_conocida(area: str) -> str:
+    if area not in (*AREAS, TRANSVERSAL):
+        raise ValueError(f"área desconocida «{area}»; áreas: {', '.join((*AREAS, TRANSVERSAL))}")
+    return area
+
+
 class Cuestionario(Estricto):
-    areas: dict[Area, NombreArea]
+    # Keyed by str (checked against the areas) so results' area keys index it.
+    areas: dict[Annotated[str, AfterValidator(_area_conocida)], NombreArea]
     preguntas: list[Pregunta]
 
     @field_validator("areas")

@@ -57,14 +57,14 @@ def calcular(respuestas: dict[str, Any], conocimiento: Conocimiento) -> dict[str
                     peso=pregunta.peso,
                 )
             )
-        conocidos = [a for a in aportes if a.puntos is not None]
-        puntos = sum(a.puntos * a.peso for a in conocidos)
-        maximo = sum(a.maximo * a.peso for a in conocidos)
+        conocidos = [(a.puntos, a) for a in aportes if a.puntos is not None]
+        obtenidos = sum(p * a.peso for p, a in conocidos)
+        maximo = sum(a.maximo * a.peso for _, a in conocidos)
         desconocidas = len(aportes) - len(conocidos)
         resultado[area] = PuntajeArea(
             area=area,
-            valor=round(puntos / maximo, 4) if maximo else None,
-            puntos=puntos,
+            valor=round(obtenidos / maximo, 4) if maximo else None,
+            puntos=obtenidos,
             maximo=maximo,
             aplicables=len(aportes),
             respondidas=sum(1 for a in aportes if a.valor not in (None, NO_SABE)),

@@ -95,6 +95,17 @@ def cargar_respuestas(ruta: str | Path, conocimiento: Conocimiento) -> Respuesta
 
 def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
     archivo = doc.validar(ArchivoRespuestas)
+    maximo = conocimiento.limites.max_servicios_por_comuna
+    if len(archivo.servicios) > maximo:
+        raise ErrorEntrada(
+            [
+                doc.problema(
+                    ("servicios",),
+                    f"{len(archivo.servicios)} servicios; el máximo por comuna es {maximo} "
+                    f"(max_servicios_por_comuna en {conocimiento.carpeta / 'limites.yaml'})",
+                )
+            ]
+        )
     problemas: list[Problema] = []
     advertencias: list[str] = []
 

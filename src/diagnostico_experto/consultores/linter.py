@@ -31,7 +31,7 @@ from diagnostico_experto.reglas.descripciones import literal
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.lenguaje import legible
 from diagnostico_experto.reglas.porque import porque
-from diagnostico_experto.reglas.regla import Patron, Regla, cumplida
+from diagnostico_experto.reglas.regla import Negacion, Patron, Regla, cumplida, lista_legible
 
 EPSILON = 0.001
 MAX_COMBINACIONES = 200_000
@@ -51,6 +51,8 @@ def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
     return [
         *_preguntas_sin_uso(reglas, conocimiento),
         *_condiciones_imposibles(reglas),
+        *_reglas_que_se_alimentan(reglas),
+        *_uniones_cuadraticas(reglas),
         *(h for area in AREAS for h in clasificacion(area, reglas, conocimiento)),
     ]
 
@@ -103,6 +105,57 @@ def _condiciones_imposibles(reglas: list[Regla]) -> list[Hallazgo]:
                         + "; la condición nunca se cumple",
                     )
                 )
+    return hallazgos
+
+
+def _reglas_que_se_alimentan(reglas: list[Regla]) -> list[Hallazgo]:
+    """A rule whose conclusion meets its own condition can fire without end.
+
+    A guard is a ``no:`` condition on the concluded type, or a type that is
+    unique per some fields (the compiler adds that guard).
+    """
+    hallazgos = []
+    for regla in reglas:
+        negados = {c.patron.tipo for c in regla.condiciones if isinstance(c, Negacion)}
+        for conclusion in regla.conclusiones:
+            if conclusion.tipo in negados or TIPOS[conclusion.tipo].unico_por:
+                continue
+            campos = dict(conclusion.campos)
+            if any(
+                isinstance(c, Patron) and c.tipo == conclusion.tipo and _compatibles(c, campos)
+                for c in regla.condiciones
+            ):
+                hallazgos.append(
+                    Hallazgo(
+                        regla.lugar(),
+                        f"regla «{regla.id}»: su conclusión «{conclusion.tipo}» cumple su propia "
+                        f"condición «{conclusion.tipo}» y ninguna condición «no:» lo impide; "
+                        "puede dispararse sin fin (la evaluación se detiene en "
+                        "max_disparos_por_comuna de limites.yaml)",
+                        error=False,
+                    )
+                )
+                break
+    return hallazgos
+
+
+def _uniones_cuadraticas(reglas: list[Regla]) -> list[Hallazgo]:
+    """Two conditions on facts that come one per pair of services: cost grows with pairs²."""
+    hallazgos = []
+    for regla in reglas:
+        por_par = [p.tipo for p in regla.patrones() if TIPOS[p.tipo].por_par]
+        if len(por_par) >= 2:
+            tipos = lista_legible(f"«{t}»" for t in por_par)
+            hallazgos.append(
+                Hallazgo(
+                    regla.lugar(),
+                    f"regla «{regla.id}»: une {tipos}, hechos que hay uno por par de servicios; "
+                    "el motor compara cada uno con cada otro y el tiempo crece con el cuadrado "
+                    "de los pares. Lleve el dato que necesita en un solo hecho (por ejemplo, "
+                    "«misma_unidad» en la fusión).",
+                    error=False,
+                )
+            )
     return hallazgos
 
 

@@ -51,6 +51,11 @@ def entorno_html() -> Environment:
     return _ENTORNOS["html"]
 
 
+def entorno(formato: str) -> Environment:
+    """The environment of a format ("md" or "html"), for other reports."""
+    return _ENTORNOS[formato]
+
+
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
     respuestas = evaluacion.respuestas
     return {

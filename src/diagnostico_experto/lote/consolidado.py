@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -20,6 +20,7 @@ from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import entorno_html
+from diagnostico_experto.lote import historia
 from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
 from diagnostico_experto.lote.sintesis import SintesisUGT, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
@@ -31,18 +32,25 @@ COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 def escribir_salidas(
     salida: Path, resultados: list[Evaluada | Fallida], conocimiento: Conocimiento
 ) -> list[Path]:
-    """Write everything; return the paths written."""
-    evaluadas = [r for r in resultados if isinstance(r, Evaluada)]
+    """Write everything; return the paths written.
+
+    ``resultados`` come through ``historia.reunir``: every diagnosis gets its
+    reports, but tables, synthesis and budget count each comuna once (its latest).
+    """
+    todas = [r for r in resultados if isinstance(r, Evaluada)]
+    evaluadas = historia.vigentes(resultados)
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
     escritos = []
     carpeta = salida / CARPETA_COMUNAS
-    for evaluada in evaluadas:
-        for formato, texto in evaluada.informes.items():
-            ruta = carpeta / f"{evaluada.slug}.{formato}"
-            _dentro(salida, ruta)
-            escribir_atomico(ruta, texto)
-            escritos.append(ruta)
+    informes = {
+        f"{e.slug}.{formato}": texto for e in todas for formato, texto in e.informes.items()
+    }
+    for nombre, texto in (informes | historia.informes_avance(evaluadas, conocimiento)).items():
+        ruta = carpeta / nombre
+        _dentro(salida, ruta)
+        escribir_atomico(ruta, texto)
+        escritos.append(ruta)
     filas = [_fila(e) for e in evaluadas]
     for nombre, contenido in (
         ("resumen.csv", _csv(filas)),
@@ -126,7 +134,7 @@ def _hoja(
         )
 
 
-def _celda(hoja: Any, valor: Any, **estilo: Any) -> WriteOnlyCell:
+def _celda(hoja: Any, valor: Any, **estilo: Any) -> Cell:
     celda = WriteOnlyCell(hoja, value=valor)
     for nombre, valor_estilo in estilo.items():
         setattr(celda, nombre, valor_estilo)
@@ -227,6 +235,7 @@ def _xlsx(
             for h in r["horas"]["detalle"]
         ],
     )
+    historia.agregar_hojas(libro, evaluadas, conocimiento)
     if fallidas:
         _hoja(
             libro,
@@ -264,5 +273,6 @@ def _indice(
             nombres={a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},
             areas=AREAS,
             n_comunas=len(evaluadas),
+            avance=historia.indice(evaluadas, conocimiento),
         )
     )

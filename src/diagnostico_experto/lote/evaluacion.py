@@ -22,6 +22,7 @@ from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.conocimiento.respuestas import Respuestas, desde_documento
 from diagnostico_experto.informes.comuna import informe
+from diagnostico_experto.motor.avance import Avance
 from diagnostico_experto.motor.motor import Motor
 
 
@@ -40,6 +41,10 @@ class Evaluada:
     resultado: dict[str, Any]  # the JSON result of DESIGN.md
     informes: dict[str, str]  # format -> text (md, html, json)
     slug: str = ""
+    anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)
+    avance: Avance | None = (
+        None  # on a comuna's latest diagnosis, its progress since the línea base
+    )
 
     @property
     def comuna(self) -> str:

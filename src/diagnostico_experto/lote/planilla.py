@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
@@ -23,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.invocacion import comando
@@ -45,10 +47,11 @@ def columnas_respuestas(conocimiento: Conocimiento) -> list[str]:
 # --- the empty (or filled) workbook ----------------------------------------------------
 
 
-def planilla(conocimiento: Conocimiento, datos: list[dict[str, Any]] = ()) -> bytes:
+def planilla(conocimiento: Conocimiento, datos: Sequence[dict[str, Any]] = ()) -> bytes:
     """The XLSX for field collection; with ``datos`` (answer files' data), filled in."""
     libro = Workbook()
     hoja = libro.active
+    assert isinstance(hoja, Worksheet)  # a new workbook starts with one worksheet
     hoja.title = "respuestas"
     listas = libro.create_sheet("listas")
     listas.sheet_state = "hidden"
@@ -274,7 +277,7 @@ def _tablas_xlsx(ruta: Path) -> dict[str, Tabla]:
         raise ErrorEntrada.uno(
             ruta, f"no se pudo leer como planilla XLSX ({exc.__class__.__name__})"
         ) from None
-    tablas = {}
+    tablas: dict[str, Tabla] = {}
     for nombre in ("respuestas", "servicios", "mesa"):
         if nombre not in libro.sheetnames:
             continue

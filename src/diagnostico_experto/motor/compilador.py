@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostico_experto.comun.restricciones import Restriccion
+from diagnostico_experto.motor.red import matcher_elegido
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
 
@@ -77,7 +78,8 @@ class MotorExperta(KnowledgeEngine):
 
 def compilar(reglas: list[Regla]) -> type[MotorExperta]:
     """One engine class holding every rule; instantiate it once and reuse it."""
-    atributos = {f"regla_{i:04d}": _regla(r, i) for i, r in enumerate(reglas)}
+    atributos: dict[str, Any] = {f"regla_{i:04d}": _regla(r, i) for i, r in enumerate(reglas)}
+    atributos["__matcher__"] = matcher_elegido()
     return type("MotorDiagnostico", (MotorExperta,), atributos)
 
 

@@ -6,6 +6,7 @@ reused for every comuna: the RETE network is built only once per run.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,31 @@ class Motor:
         experta.reset()
         experta.disparos = []
         experta.declare(*hechos_de(respuestas, puntajes, self.conocimiento))
-        experta.run()
+        maximo = self.conocimiento.limites.max_disparos_por_comuna
+        experta.run(steps=maximo)
+        if len(experta.disparos) >= maximo:
+            experta.run(steps=1)  # fires only if the rule base would go on
+            if len(experta.disparos) > maximo:
+                raise self._sin_fin(respuestas, maximo, experta.disparos)
         hechos = [h for h in experta.facts.values() if type(h) in _CLASES]
         disparos = list(experta.disparos)
         resultado = self._resultado(respuestas, puntajes, hechos, disparos)
         return Evaluacion(respuestas, puntajes, hechos, disparos, resultado)
+
+    def _sin_fin(
+        self, respuestas: Respuestas, maximo: int, disparos: list[Disparo]
+    ) -> ErrorEntrada:
+        """The engine stopped at the firing limit: name the rule that fired most."""
+        veces = Counter(d.regla.id for d in disparos)
+        id_, n = veces.most_common(1)[0]
+        regla = next(d.regla for d in disparos if d.regla.id == id_)
+        return ErrorEntrada.uno(
+            regla.lugar(),
+            f"la evaluación de {respuestas.comuna} se detuvo al llegar a {maximo} disparos de reglas "
+            f"(max_disparos_por_comuna en {self.conocimiento.carpeta / 'limites.yaml'}): "
+            f"la regla «{id_}» se disparó {n} veces; revise que su conclusión no vuelva a "
+            "cumplir sus propias condiciones.",
+        )
 
     def _resultado(
         self,

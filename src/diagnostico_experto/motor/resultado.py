@@ -73,7 +73,7 @@ class LineaHoras(BaseModel):
 
 
 class Horas(BaseModel):
-    por_area: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(AREAS, 0))
+    por_area: dict[str, float] = Field(default_factory=lambda: dict.fromkeys(AREAS, 0.0))
     otras: dict[str, float] = {}
     total: float = 0
     detalle: list[LineaHoras] = []  # one line per rule conclusion, with its parameter

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experta import Fact
+from experta.utils import frozenlist
+from frozendict import frozendict
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TRANSVERSAL
@@ -27,6 +29,7 @@ class TipoHecho:
     conclusion: bool = False  # rules may assert it
     unico_por: tuple[str, ...] = ()  # at most one such fact per these fields
     opcionales: tuple[str, ...] = ()  # fields a conclusion may leave out
+    por_par: bool = False  # one fact per pair of services: joining two such families is quadratic
     clase: type[Fact] = field(default=Fact, compare=False)
 
     def nuevo(self, **campos: Any) -> Fact:
@@ -71,6 +74,7 @@ TIPOS: dict[str, TipoHecho] = {
                 "nombres_clientes",
                 "nombres_etapas",
             ),
+            por_par=True,
         ),
         _tipo(
             "area_proceso",
@@ -110,8 +114,10 @@ TIPOS: dict[str, TipoHecho] = {
         _tipo(
             "fusion",
             "una propuesta de fusión de procesos o de coordinación de etapas",
-            ("servicios", "unidades", "etapas", "tipo", "texto"),
+            ("servicios", "unidades", "etapas", "tipo", "texto", "misma_unidad"),
             conclusion=True,
+            opcionales=("misma_unidad",),
+            por_par=True,
         ),
         _tipo(
             "vacio",
@@ -191,9 +197,11 @@ def hechos_de(
                 area=p.area, valor=p.valor, completo=p.completo, desconocidas=p.desconocidas
             )
         )
-    for area in conocimiento.catalogo.areas_proceso:
+    for area_proceso in conocimiento.catalogo.areas_proceso:
         hechos.append(
-            TIPOS["area_proceso"].nuevo(id=area.id, nombre=area.nombre, supuesto=area.supuesto)
+            TIPOS["area_proceso"].nuevo(
+                id=area_proceso.id, nombre=area_proceso.nombre, supuesto=area_proceso.supuesto
+            )
         )
     unidades = list(dict.fromkeys(s.unidad for s in respuestas.servicios))
     hechos.append(
@@ -224,9 +232,11 @@ def hechos_de(
                         etapa=etapa,
                     )
                 )
-    for area, v in respuestas.validacion.items():
+    for area_validada, v in respuestas.validacion.items():
         hechos.append(
-            TIPOS["validacion"].nuevo(area=area, nivel=v.nivel, justificacion=v.justificacion)
+            TIPOS["validacion"].nuevo(
+                area=area_validada, nivel=v.nivel, justificacion=v.justificacion
+            )
         )
     return hechos
 
@@ -240,25 +250,40 @@ def _pares(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]:
     """
     catalogo = conocimiento.catalogo
     pares = []
-    for i, a in enumerate(servicios):
-        for b in servicios[i + 1 :]:
-            clientes = [c for c in a.clientes if c in b.clientes]
-            etapas = [e for e in a.etapas if e in b.etapas]
-            if not clientes or not etapas:
-                continue
-            pares.append(
-                TIPOS["par_servicios"].nuevo(
-                    servicios=[a.nombre, b.nombre],
-                    unidades=list(dict.fromkeys([a.unidad, b.unidad])),
-                    clientes=clientes,
-                    etapas=etapas,
-                    n_etapas=len(etapas),
-                    misma_unidad=a.unidad == b.unidad,
-                    nombres_clientes=[catalogo.nombre("clientes", c).lower() for c in clientes],
-                    nombres_etapas=[catalogo.nombre("etapas", e).lower() for e in etapas],
-                )
+    for i, j in pares_que_comparten(servicios):
+        a, b = servicios[i], servicios[j]
+        clientes = [c for c in a.clientes if c in b.clientes]
+        etapas = [e for e in a.etapas if e in b.etapas]
+        pares.append(
+            TIPOS["par_servicios"].nuevo(
+                servicios=[a.nombre, b.nombre],
+                unidades=list(dict.fromkeys([a.unidad, b.unidad])),
+                clientes=clientes,
+                etapas=etapas,
+                n_etapas=len(etapas),
+                misma_unidad=a.unidad == b.unidad,
+                nombres_clientes=[catalogo.nombre("clientes", c).lower() for c in clientes],
+                nombres_etapas=[catalogo.nombre("etapas", e).lower() for e in etapas],
             )
+        )
     return pares
+
+
+def pares_que_comparten(servicios: list[Servicio]) -> list[tuple[int, int]]:
+    """The positions (i, j), i < j, of services sharing a client and a stage, sorted.
+
+    Two services share a client and a stage exactly when they share a
+    (client, stage) combination, so an index by combination finds each
+    service's partners without comparing it with the whole inventory.
+    """
+    por_combinacion: dict[tuple[str, str], list[int]] = {}
+    pares: set[tuple[int, int]] = set()
+    for j, servicio in enumerate(servicios):
+        for combinacion in {(c, e) for c in servicio.clientes for e in servicio.etapas}:
+            anteriores = por_combinacion.setdefault(combinacion, [])
+            pares.update((i, j) for i in anteriores)
+            anteriores.append(j)
+    return sorted(pares)
 
 
 def tipo_de(hecho: Fact) -> TipoHecho:
@@ -266,7 +291,23 @@ def tipo_de(hecho: Fact) -> TipoHecho:
 
 
 def datos(hecho: Fact) -> dict[str, Any]:
-    """A fact's fields as plain Python values, without experta's internals."""
+    """A fact's fields as plain Python values, without experta's internals.
+
+    The same as ``hecho.as_dict()`` without its special keys, without experta's
+    generic unfreezing, which dominates the result of a large inventory.
+    """
     return {
-        k: v for k, v in hecho.as_dict().items() if isinstance(k, str) and not k.startswith("__")
+        k: _descongelar(v)
+        for k, v in dict.items(hecho)
+        if isinstance(k, str) and not k.startswith("__")
     }
+
+
+def _descongelar(valor: Any) -> Any:
+    if isinstance(valor, list | frozenlist):  # experta freezes lists into frozenlists
+        return [_descongelar(v) for v in valor]
+    if isinstance(valor, dict | frozendict):
+        return {k: _descongelar(v) for k, v in valor.items()}
+    if isinstance(valor, set | frozenset):
+        return {_descongelar(v) for v in valor}
+    return valor

@@ -342,8 +342,8 @@ class _Lector:
             self._error((*loc, tipo), "se espera un mapeo de campos")
             return None
         definicion = TIPOS[tipo]
-        valores = []
-        parametros = []
+        valores: list[tuple[str, Any]] = []
+        parametros: list[tuple[str, str]] = []
         for campo in definicion.campos:
             if campo not in campos and campo not in definicion.opcionales:
                 self._error((*loc, tipo), f"falta el campo «{campo}» en la conclusión «{tipo}»")

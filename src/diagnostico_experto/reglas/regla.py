@@ -7,7 +7,7 @@ Built from the rule files by ``lenguaje.py``; compiled to experta by
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +100,7 @@ class Regla:
         ]
 
 
-def cumplida(condicion: Condicion, hechos_de: Callable[[str], list[Mapping[str, Any]]]) -> bool:
+def cumplida(condicion: Condicion, hechos_de: Callable[[str], Sequence[Mapping[str, Any]]]) -> bool:
     """A condition checked on its own against some facts (by type).
 
     Variables are not joined and ``compara`` counts as met: this is the

@@ -43,7 +43,7 @@ class Borrador:
         doc = leer(self.ruta)
         if doc.datos is None:
             return CommentedMap()
-        if not isinstance(doc.datos, dict):
+        if not isinstance(doc.datos, CommentedMap):
             raise ErrorEntrada.uno(self.ruta, "el archivo no es un archivo de respuestas")
         if "comuna" in doc.datos:
             desde_documento(doc, self.conocimiento)  # refuse a broken file before touching it

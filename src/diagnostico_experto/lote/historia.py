@@ -1,0 +1,207 @@
+"""Several diagnoses of one comuna in a batch: its history, not several comunas.
+
+Files are matched to a comuna through the knowledge's comuna lookup (accents
+and case do not matter) and told apart by ``fecha``. The latest diagnosis is
+the comuna's state — the only one counted in totals, territory synthesis and
+budget — and the earliest its línea base. Two diagnoses of one comuna with the
+same date (or without a date to order them) cannot be told apart: both are
+reported as errors naming both files and neither is counted, so the batch
+never counts a comuna twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from markupsafe import Markup
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from slugify import slugify
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.informes.avance import FLECHAS, informe_avance, seccion_indice
+from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
+from diagnostico_experto.motor.avance import Avance, avance, por_ugt
+from diagnostico_experto.motor.resultado import Resultado
+
+SUFIJO_AVANCE = "-avance"
+
+
+def reunir(resultados: list[Evaluada | Fallida]) -> list[Evaluada | Fallida]:
+    """The batch with each comuna's history read: in input order, conflicts as Fallida.
+
+    Marks earlier diagnoses ``anterior``, gives each comuna's latest its
+    ``avance``, and names report files: the latest keeps the comuna's slug,
+    earlier ones add their date.
+    """
+    por_comuna: dict[str, list[Evaluada]] = defaultdict(list)
+    for r in resultados:
+        if isinstance(r, Evaluada):
+            por_comuna[r.comuna].append(r)
+    rechazadas: dict[int, Fallida] = {}
+    for _comuna, grupo in por_comuna.items():
+        if len(grupo) < 2:
+            continue
+        por_fecha: dict[str | None, list[Evaluada]] = defaultdict(list)
+        for e in grupo:
+            por_fecha[e.resultado.get("fecha")].append(e)
+        for fecha, iguales in por_fecha.items():
+            if len(iguales) > 1 or fecha is None:
+                for e in iguales:
+                    rechazadas[id(e)] = Fallida(e.origen, [_conflicto(e, grupo, iguales, fecha)])
+        validas = sorted(
+            (e for e in grupo if id(e) not in rechazadas), key=lambda e: e.resultado["fecha"]
+        )
+        for e in validas[:-1]:
+            e.anterior = True
+        if len(validas) > 1:
+            base, actual = validas[0], validas[-1]
+            actual.avance = avance(
+                Resultado.model_validate(base.resultado),
+                Resultado.model_validate(actual.resultado),
+                base.origen,
+                actual.origen,
+                len(validas),
+            )
+    reunidos = [rechazadas.get(id(r), r) for r in resultados]
+    _nombrar([r for r in reunidos if isinstance(r, Evaluada)])
+    return reunidos
+
+
+def _conflicto(
+    e: Evaluada, grupo: list[Evaluada], iguales: list[Evaluada], fecha: str | None
+) -> str:
+    otros = [o.origen for o in (iguales if len(iguales) > 1 else grupo) if o is not e]
+    if fecha is None:
+        return (
+            f"{e.origen}: {e.comuna} tiene otro diagnóstico en {', '.join(otros)} y este no tiene "
+            "fecha; sin fecha no se puede ordenar la historia de la comuna. Agregue «fecha». "
+            "No se cuenta."
+        )
+    return (
+        f"{e.origen}: {e.comuna} tiene otro diagnóstico con la misma fecha ({fecha}) en "
+        f"{', '.join(otros)}; no se sabe cuál es el vigente y ninguno se cuenta. Corrija la "
+        "fecha del diagnóstico posterior o quite el archivo repetido."
+    )
+
+
+def _nombrar(evaluadas: list[Evaluada]) -> None:
+    """File names: ASCII, unique; a comuna's latest keeps its name, earlier ones add the date."""
+    usados: set[str] = set()
+    for e in sorted(evaluadas, key=lambda e: e.anterior):
+        base = slugify(e.comuna) or "comuna"
+        if e.anterior:
+            base = f"{base}-{e.resultado['fecha']}"
+        slug, n = base, 2
+        while slug in usados or slug.endswith(SUFIJO_AVANCE):
+            slug, n = f"{base}-{n}", n + 1
+        usados.add(slug)
+        e.slug = slug
+
+
+def vigentes(resultados: Iterable[Evaluada | Fallida]) -> list[Evaluada]:
+    """Each comuna once: its latest diagnosis."""
+    return [r for r in resultados if isinstance(r, Evaluada) and not r.anterior]
+
+
+def con_avance(evaluadas: Iterable[Evaluada]) -> list[tuple[Avance, str]]:
+    return [(e.avance, e.slug) for e in evaluadas if e.avance is not None]
+
+
+def informes_avance(evaluadas: Iterable[Evaluada], conocimiento: Conocimiento) -> dict[str, str]:
+    """File name (inside comunas/) -> text, for every comuna with history."""
+    return {
+        f"{slug}{SUFIJO_AVANCE}.{formato}": informe_avance(a, conocimiento, formato)
+        for a, slug in con_avance(evaluadas)
+        for formato in ("md", "html", "json")
+    }
+
+
+def indice(evaluadas: list[Evaluada], conocimiento: Conocimiento) -> Markup:
+    avances = con_avance(evaluadas)
+    territorios = [t.nombre for t in conocimiento.territorios]
+    return seccion_indice(avances, por_ugt([a for a, _ in avances], territorios), conocimiento)
+
+
+def agregar_hojas(libro: Workbook, evaluadas: list[Evaluada], conocimiento: Conocimiento) -> None:
+    """Sheets «Avance» (per comuna and area) and «Avance por UGT» with a bar chart."""
+    avances = [a for a, _ in con_avance(evaluadas)]
+    if not avances:
+        return
+    nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
+    _hoja(
+        libro,
+        "Avance",
+        [
+            "comuna",
+            "UGT",
+            "línea base",
+            "actual",
+            "área",
+            "nivel línea base",
+            "% logro línea base",
+            "nivel actual",
+            "% logro actual",
+            "cambio",
+            "productos completados",
+            "productos pendientes",
+        ],
+        [
+            [
+                a.comuna,
+                a.ugt,
+                a.fecha_base,
+                a.fecha_actual,
+                nombres[area],
+                x.nivel_antes,
+                x.puntaje_antes,
+                x.nivel_despues,
+                x.puntaje_despues,
+                FLECHAS[x.cambio],
+                sum(1 for p in a.completados if p.area == area),
+                sum(1 for p in (*a.pendientes, *a.nuevos) if p.area == area),
+            ]
+            for a in avances
+            for area, x in a.areas.items()
+        ],
+    )
+    movimientos = por_ugt(avances, [t.nombre for t in conocimiento.territorios])
+    hoja = _hoja(
+        libro,
+        "Avance por UGT",
+        ["UGT", "áreas que suben", "siguen igual", "bajan", "comunas"],
+        [[m.ugt, m.sube, m.igual, m.baja, len(m.comunas)] for m in movimientos],
+    )
+    grafico = BarChart()
+    grafico.type = "bar"
+    grafico.grouping = "stacked"
+    grafico.overlap = 100
+    grafico.title = "Áreas que suben, siguen igual o bajan, por UGT"
+    filas = len(movimientos) + 1
+    grafico.add_data(
+        Reference(hoja, min_col=2, max_col=4, min_row=1, max_row=filas), titles_from_data=True
+    )
+    grafico.set_categories(Reference(hoja, min_col=1, min_row=2, max_row=filas))
+    grafico.width, grafico.height = 18, 3 + 1.5 * len(movimientos)
+    hoja.add_chart(grafico, "G2")
+
+
+def _hoja(libro: Workbook, titulo: str, encabezado: list[str], filas: list[list[Any]]) -> Any:
+    hoja = libro.create_sheet(titulo)
+    hoja.freeze_panes = "A2"
+    hoja.append([_negrita(hoja, n) for n in encabezado])
+    for fila in filas:
+        hoja.append(fila)
+    return hoja
+
+
+def _negrita(hoja: Any, valor: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    celda = WriteOnlyCell(hoja, value=valor)
+    celda.font = Font(bold=True)
+    return celda

@@ -1,0 +1,180 @@
+"""A cheaper path through experta's RETE network, with the same results.
+
+experta builds the network (``ReteMatcher``, unchanged); this subclass only
+changes how facts and activations travel through it:
+
+- a declared fact goes only to the root node of its own fact type: experta
+  hands it to every type node, and all but one refuse it;
+- below a type node, a fact goes only to the tests that compare one of its
+  fields with a literal it holds (an answer goes to its own question's
+  tests, not to every question's): the others would refuse it;
+- after a change, only the rules whose conflict set received something are
+  asked for their activations, in experta's order, instead of all of them.
+
+Every node still runs its own test, in the order experta would run it, so
+firing order, trace and results are the same; only refusals are skipped.
+``DIAGNOSTICO_RED=experta`` selects experta's own path (for benchmarks).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from experta.fieldconstraint import L
+from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.mixins import ChildNode
+from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
+from experta.matchers.rete.token import Token
+
+VARIABLE_RED = "DIAGNOSTICO_RED"
+_FALTA = object()  # a field the fact does not have
+_MAXIMO_MEMO = 4096  # field-value combinations remembered per type node
+
+Llamada = Callable[[Token], Any]
+
+
+def matcher_elegido() -> type[ReteMatcher]:
+    """The project's matcher, or experta's own when DIAGNOSTICO_RED=experta."""
+    return ReteMatcher if os.environ.get(VARIABLE_RED) == "experta" else ReteDirigida
+
+
+class ReteDirigida(ReteMatcher):
+    """experta's RETE matcher, dispatching facts by type and field value."""
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        raiz = _BusPorTipo()
+        raiz.children = self.root_node.children  # type: ignore[has-type]
+        self.root_node = raiz
+        self._pendientes: set[ConflictSetNode] = set()
+        conjuntos = self._get_conflict_set_nodes()
+        self._posicion = {nodo: i for i, nodo in enumerate(conjuntos)}
+        self._avisar_pendientes()
+
+    def _avisar_pendientes(self) -> None:
+        """Each link into a conflict set node also notes that node as pending."""
+        vistos: set[int] = set()
+        por_visitar = [self.root_node]
+        while por_visitar:
+            nodo = por_visitar.pop()
+            if id(nodo) in vistos:
+                continue
+            vistos.add(id(nodo))
+            for i, hijo in enumerate(nodo.children):
+                if isinstance(hijo.node, ConflictSetNode):
+                    nodo.children[i] = ChildNode(hijo.node, self._anotar(hijo.node, hijo.callback))
+                por_visitar.append(hijo.node)
+
+    def _anotar(self, conjunto: ConflictSetNode, llamada: Llamada) -> Llamada:
+        pendientes = self._pendientes
+
+        def anotar_y_activar(token: Token) -> Any:
+            pendientes.add(conjunto)
+            return llamada(token)
+
+        return anotar_y_activar
+
+    def changes(
+        self, adding: Iterable[Any] | None = None, deleting: Iterable[Any] | None = None
+    ) -> tuple[list[Any], list[Any]]:
+        """Like experta's: retractions, then declarations, then the new activations."""
+        for hecho in deleting or ():
+            self.root_node.remove(hecho)
+        for hecho in adding or ():
+            self.root_node.add(hecho)
+        agregadas: list[Any] = []
+        quitadas: list[Any] = []
+        for conjunto in sorted(self._pendientes, key=self._posicion.__getitem__):
+            nuevas, retiradas = conjunto.get_activations()
+            agregadas.extend(nuevas)
+            quitadas.extend(retiradas)
+        self._pendientes.clear()
+        return agregadas, quitadas
+
+
+class _BusPorTipo(BusNode):
+    """The root node: a fact goes only to the node that tests for its type."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._por_tipo: dict[type, tuple[Llamada, ...]] = {}
+
+    def add(self, fact: Any) -> None:
+        token = Token.valid(fact)
+        for llamada in self._llamadas(type(fact)):
+            llamada(token)
+
+    def remove(self, fact: Any) -> None:
+        token = Token.invalid(fact)
+        for llamada in self._llamadas(type(fact)):
+            llamada(token)
+
+    def _llamadas(self, tipo: type) -> tuple[Llamada, ...]:
+        llamadas = self._por_tipo.get(tipo)
+        if llamadas is None:
+            llamadas = tuple(
+                _NodoDeTipo(hijo.node).activar if _es_de_tipo(hijo.node) else hijo.callback
+                for hijo in self.children
+                if not _es_de_tipo(hijo.node) or hijo.node.matcher.fact_type is tipo
+            )
+            self._por_tipo[tipo] = llamadas
+        return llamadas
+
+
+def _es_de_tipo(nodo: Any) -> bool:
+    return isinstance(nodo, FeatureTesterNode) and isinstance(nodo.matcher, TypeCheck)
+
+
+class _NodoDeTipo:
+    """A type node's children, chosen by the values of the fields they compare."""
+
+    def __init__(self, nodo: FeatureTesterNode) -> None:
+        self._hijos: list[tuple[str | None, Any, Llamada]] = []
+        for hijo in nodo.children:
+            literal = _literal(hijo.node)
+            campo, valor = literal if literal else (None, None)
+            self._hijos.append((campo, valor, hijo.callback))
+        self._campos = tuple(dict.fromkeys(c for c, _, _ in self._hijos if c is not None))
+        self._memo: dict[Hashable, tuple[Llamada, ...]] = {}
+
+    def activar(self, token: Token) -> None:
+        """What the type node does (its test passes: the bus sent only its type)."""
+        token = token.copy()
+        (hecho,) = token.data
+        for llamada in self._llamadas(hecho):
+            llamada(token)
+
+    def _llamadas(self, hecho: Any) -> tuple[Llamada, ...]:
+        clave = tuple(hecho.get(c, _FALTA) for c in self._campos)
+        try:
+            return self._memo[clave]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: let every child test it
+            return tuple(llamada for _, _, llamada in self._hijos)
+        valores = dict(zip(self._campos, clave, strict=True))
+        llamadas = tuple(
+            llamada
+            for campo, literal, llamada in self._hijos
+            if campo is None or (valores[campo] is not _FALTA and bool(literal == valores[campo]))
+        )
+        if len(self._memo) >= _MAXIMO_MEMO:
+            self._memo.clear()
+        self._memo[clave] = llamadas
+        return llamadas
+
+
+def _literal(nodo: Any) -> tuple[str, Any] | None:
+    """(field, value) when the node only checks that a plain field equals a literal."""
+    if not isinstance(nodo, FeatureTesterNode) or not isinstance(nodo.matcher, FeatureCheck):
+        return None
+    chequeo = nodo.matcher
+    campo = chequeo.what
+    if not isinstance(chequeo.how, L) or chequeo.how.__bind__ is not None:
+        return None
+    if not isinstance(campo, str) or "__" in campo or campo.isnumeric():
+        return None
+    return campo, chequeo.how.value

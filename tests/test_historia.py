@@ -1,0 +1,156 @@
+"""Re-diagnosis: several dated answer files of one comuna are its history, in lote and `avance`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EJEMPLOS, SERVICIO, correr, escribir_yaml, extremo
+
+AREAS = ("estrategia", "estructura", "procesos", "productos")
+
+
+@pytest.fixture
+def historia(tmp_path: Path, conocimiento) -> Path:
+    """Ninhue diagnosed twice (all bajo, then all alto) and Yumbel once."""
+    carpeta = tmp_path / "respuestas"
+    carpeta.mkdir()
+    for nombre, fecha, mejor in (
+        ("ninhue-2027", "2027-06-01", True),
+        ("ninhue", "2026-06-01", False),
+    ):
+        escribir_yaml(
+            carpeta / f"{nombre}.yaml",
+            {
+                "comuna": "ninhue" if mejor else "Ninhue",  # matched like the comuna lookup
+                "fecha": fecha,
+                "respuestas": extremo(conocimiento, mejor),
+                "servicios": [SERVICIO],
+            },
+        )
+    shutil.copy(EJEMPLOS / "yumbel.yaml", carpeta)
+    return carpeta
+
+
+def test_lote_con_dos_fechas_cuenta_la_comuna_una_vez_y_muestra_su_avance(
+    capsys, tmp_path, historia
+):
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", historia, "--salida", salida)
+    assert codigo == 0, err
+    assert "2 comunas evaluadas (1 con avance desde su línea base)" in err
+    with (salida / "resumen.csv").open(encoding="utf-8") as f:
+        filas = list(csv.DictReader(f))
+    assert [f["comuna"] for f in filas] == ["Ninhue", "Yumbel"]
+    ninhue = filas[0]
+    assert [ninhue[f"nivel_{a}"] for a in AREAS] == ["alto"] * 4  # the latest is the state
+    # every diagnosis keeps its report; the latest keeps the comuna's name
+    comunas = salida / "comunas"
+    assert (comunas / "ninhue-2026-06-01.html").exists()
+    assert (
+        json.loads((comunas / "ninhue.json").read_text(encoding="utf-8"))["fecha"] == "2027-06-01"
+    )
+    avance = json.loads((comunas / "ninhue-avance.json").read_text(encoding="utf-8"))
+    assert (avance["fecha_base"], avance["fecha_actual"]) == ("2026-06-01", "2027-06-01")
+    assert {
+        a: (x["nivel_antes"], x["nivel_despues"], x["cambio"]) for a, x in avance["areas"].items()
+    } == dict.fromkeys(AREAS, ("bajo", "alto", "sube"))
+    completados = {p["regla"] for p in avance["completados"]}
+    assert "producto-generico:estrategia-bajo" in completados
+    assert all(p["nivel"] == "alto" for p in avance["nuevos"])
+    assert avance["pendientes"] == []
+    md = (comunas / "ninhue-avance.md").read_text(encoding="utf-8")
+    assert "| Estrategia | bajo | 0 % | alto | 100 % | ↑ sube |" in md
+    assert "Definición de los lineamientos de fomento productivo" in md.split("## Lo que falta")[0]
+    # the index: per UGT with an inline SVG chart, per comuna with a link
+    indice = (salida / "index.html").read_text(encoding="utf-8")
+    assert "Avance desde la línea base" in indice
+    assert "<svg" in indice and "Secano Costero: 4 suben" in indice
+    assert 'href="comunas/ninhue-avance.html"' in indice
+    # the workbook: per comuna and area, per UGT with a native chart; totals count Ninhue once
+    libro = load_workbook(salida / "resumen.xlsx")
+    assert libro["Comunas"].max_row == 3
+    filas_avance = list(libro["Avance"].iter_rows(min_row=2, values_only=True))
+    assert [f[0] for f in filas_avance] == ["Ninhue"] * 4
+    assert filas_avance[0][4:10] == ("Estrategia", "bajo", 0, "alto", 1, "↑ sube")
+    por_ugt = libro["Avance por UGT"]
+    assert list(por_ugt.iter_rows(min_row=2, values_only=True)) == [("Secano Costero", 4, 0, 0, 1)]
+    assert len(por_ugt._charts) == 1
+
+
+def test_lote_sin_historia_no_muestra_avance(capsys, tmp_path):
+    carpeta = tmp_path / "r"
+    carpeta.mkdir()
+    shutil.copy(EJEMPLOS / "yumbel.yaml", carpeta)
+    codigo, _, err = correr(capsys, "lote", carpeta, "--salida", tmp_path / "s")
+    assert codigo == 0, err
+    assert "Avance desde la línea base" not in (tmp_path / "s" / "index.html").read_text("utf-8")
+    assert "Avance" not in load_workbook(tmp_path / "s" / "resumen.xlsx").sheetnames
+
+
+def test_dos_archivos_de_una_comuna_con_la_misma_fecha_son_un_error(capsys, tmp_path):
+    carpeta = tmp_path / "r"
+    carpeta.mkdir()
+    for nombre in ("yumbel", "cobquecura"):
+        shutil.copy(EJEMPLOS / f"{nombre}.yaml", carpeta)
+    texto = (EJEMPLOS / "yumbel.yaml").read_text(encoding="utf-8")
+    (carpeta / "yumbel-copia.yaml").write_text(
+        texto.replace("comuna: Yumbel", "comuna: YUMBÉL"), encoding="utf-8"
+    )
+    salida = tmp_path / "s"
+    codigo, _, err = correr(capsys, "lote", carpeta, "--salida", salida)
+    assert codigo == 1
+    assert "Traceback" not in err
+    copia, original = carpeta / "yumbel-copia.yaml", carpeta / "yumbel.yaml"
+    assert (
+        f"{copia}: Yumbel tiene otro diagnóstico con la misma fecha (2026-11-12) en {original}; "
+        "no se sabe cuál es el vigente y ninguno se cuenta." in err
+    )
+    assert (
+        f"{original}: Yumbel tiene otro diagnóstico con la misma fecha (2026-11-12) en {copia}"
+        in err
+    )
+    assert "1 comunas evaluadas, 2 archivo(s) con errores" in err
+    with (salida / "resumen.csv").open(encoding="utf-8") as f:
+        assert [r["comuna"] for r in csv.DictReader(f)] == ["Cobquecura"]
+    assert "misma fecha" in (salida / "index.html").read_text(encoding="utf-8")
+
+
+def test_avance_en_la_terminal_json_html_y_salida(capsys, tmp_path, historia):
+    antes, despues = historia / "ninhue.yaml", historia / "ninhue-2027.yaml"
+    codigo, out, err = correr(capsys, "avance", despues, antes)  # ordered by date
+    assert codigo == 0, err
+    assert out.startswith("# Avance de Ninhue desde la línea base")
+    linea_base = next(linea for linea in out.splitlines() if "Línea base" in linea)
+    assert linea_base.startswith("- **Línea base:** 2026-06-01 — ")
+    assert linea_base.endswith("ninhue.yaml")
+    assert "- **Áreas:** 4 suben de nivel, 0 bajan, 0 sin cambio" in out
+    codigo, out, _ = correr(capsys, "avance", antes, despues, "--formato", "json")
+    assert json.loads(out)["areas"]["procesos"]["cambio"] == "sube"
+    destino = tmp_path / "avance.html"
+    codigo, out, err = correr(capsys, "avance", antes, despues, "--salida", destino)
+    assert (codigo, out) == (0, "")
+    assert "<h1>Avance de Ninhue desde la línea base</h1>" in destino.read_text("utf-8")
+
+
+def test_avance_rechaza_comunas_distintas_y_la_misma_fecha(capsys, historia):
+    ninhue, yumbel = historia / "ninhue.yaml", historia / "yumbel.yaml"
+    codigo, _, err = correr(capsys, "avance", ninhue, yumbel)
+    assert codigo == 2
+    assert err.strip() == (
+        f"{yumbel}: es un diagnóstico de Yumbel y {ninhue} es de Ninhue; "
+        "el avance compara dos diagnósticos de la misma comuna"
+    )
+    codigo, _, err = correr(capsys, "avance", ninhue, ninhue)
+    assert codigo == 2
+    assert "tiene la misma fecha (2026-06-01)" in err
+    codigo, _, err = correr(
+        capsys, "avance", ninhue, historia / "ninhue-2027.yaml", "--salida", ninhue
+    )
+    assert codigo == 2
+    assert "es un archivo de entrada; no se sobrescribe" in err
