@@ -101,7 +101,11 @@ PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = ra
 
 @pytest.fixture(autouse=True)
 def pantalla_alta(monkeypatch):
-    """A tall terminal: every list and view fits one page, so keys are predictable."""
+    """A tall terminal: every list and view fits one page, so keys are predictable.
+
+    Started as the README says (``uv run``), so hints read ``uv run diagnostico``.
+    """
+    monkeypatch.setenv("UV", "uv")
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("LINES", "300")
 

@@ -77,7 +77,7 @@ class _EnEspanol(_Ayuda):
     """Options get Spanish metavars; their help records, Spanish extras."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for param in self.params:  # type: ignore[attr-defined]
             if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
                 param.metavar = metavar(param.type)

@@ -113,12 +113,11 @@ class Consola:
         navegacion: bool = False,
     ) -> Any:
         """Tick boxes; ``validar`` is a check or the minimum number of ticks."""
-        if isinstance(validar, int):
-            validar = _al_menos(validar)
+        revisar = _validador(_al_menos(validar) if isinstance(validar, int) else validar)
         pregunta = questionary.checkbox(
             envolver(mensaje, 2),
             choices=[_envuelta(o, _SANGRIA_CASILLA) for o in opciones if _es_opcion(o)],
-            validate=_validador(validar),
+            validate=revisar if revisar else _al_menos(0),
             instruction="\n  " + instruccion,
             erase_when_done=True,
             **self._terminal,
