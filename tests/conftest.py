@@ -1,7 +1,13 @@
-"""Shared helpers: answer files written in tmp_path, the CLI run in-process."""
+"""Shared helpers: the engine loaded once per session, answers as data, the CLI in-process.
+
+Behaviour is tested against the engine API (``motor``, ``resultado``,
+``ejemplos``); the CLI (``correr``) only for what the command line adds:
+arguments, exit codes, messages and files.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -11,9 +17,17 @@ import pytest
 from ruamel.yaml import YAML
 
 from diagnostico_experto.cli.principal import main
+from diagnostico_experto.comun.archivos_yaml import Documento, leer_texto
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
-from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
-from diagnostico_experto.motor.motor import Motor
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, Parametro, cargar_conocimiento
+from diagnostico_experto.conocimiento.respuestas import (
+    Respuestas,
+    cargar_respuestas,
+    desde_documento,
+)
+from diagnostico_experto.motor.motor import Evaluacion, Motor
+from diagnostico_experto.reglas.lenguaje import cargar_reglas, interpretar_archivo
+from diagnostico_experto.reglas.regla import Regla
 
 RAIZ = Path(__file__).resolve().parent.parent
 REGLAS = carpeta_por_defecto("rules")
@@ -29,6 +43,76 @@ def conocimiento() -> Conocimiento:
 @pytest.fixture(scope="session")
 def motor() -> Motor:
     return Motor.desde_carpetas(REGLAS, CONOCIMIENTO)
+
+
+@pytest.fixture(scope="session")
+def ejemplos(motor: Motor) -> dict[str, Evaluacion]:
+    """Every shipped example evaluated once with the default rules, by file stem."""
+    return {
+        ruta.stem: motor.evaluar(cargar_respuestas(ruta, motor.conocimiento))
+        for ruta in sorted(EJEMPLOS.glob("*.yaml"))
+    }
+
+
+def como_json(evaluacion: Evaluacion) -> dict[str, Any]:
+    """The result exactly as ``evaluar --formato json`` writes it."""
+    return json.loads(evaluacion.resultado.model_dump_json())
+
+
+def datos_respuestas(respuestas: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """An answer file's data for Ninhue with one service, as ``archivo_respuestas`` writes it."""
+    return {
+        "comuna": "Ninhue",
+        "fecha": "2026-11-01",
+        "respuestas": respuestas,
+        "servicios": [SERVICIO],
+        **extra,
+    }
+
+
+def respuestas_de(datos: dict[str, Any], conocimiento: Conocimiento) -> Respuestas:
+    """Answers validated exactly as an answer file named r.yaml with these data."""
+    return desde_documento(Documento(Path("r.yaml"), datos), conocimiento)
+
+
+def evaluar_datos(motor: Motor, respuestas: dict[str, Any], **extra: Any) -> Evaluacion:
+    return motor.evaluar(respuestas_de(datos_respuestas(respuestas, **extra), motor.conocimiento))
+
+
+def resultado(motor: Motor, respuestas: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """The JSON result of evaluating these answers (and ``servicios``, ``validacion``…)."""
+    return como_json(evaluar_datos(motor, respuestas, **extra))
+
+
+def reglas_de_texto(
+    texto: str, conocimiento: Conocimiento, nombre: str = "extra.yaml"
+) -> list[Regla]:
+    """The rules of a rule file's text, as if it were a file named ``nombre`` (ErrorEntrada)."""
+    return interpretar_archivo(Documento(Path(nombre), leer_texto(texto, nombre)), conocimiento)
+
+
+def motor_con(
+    base: Motor,
+    extra: str = "",
+    parametros: dict[str, Any] | None = None,
+    sin: tuple[str, ...] = (),
+) -> Motor:
+    """The default engine with changed parameters, an extra rule file, or rules removed.
+
+    Built in memory: no folder is copied or re-read, only the rules re-read
+    when a parameter changes (their operands are resolved at load).
+    """
+    conocimiento, reglas = base.conocimiento, base.reglas
+    if parametros:
+        nuevos = dict(conocimiento.parametros)
+        for nombre, valor in parametros.items():
+            nuevos[nombre] = Parametro(valor=valor, descripcion=nuevos[nombre].descripcion)
+        conocimiento = dataclasses.replace(conocimiento, parametros=nuevos)
+        reglas = cargar_reglas(REGLAS, conocimiento)
+    reglas = [r for r in reglas if r.id not in sin]
+    if extra:
+        reglas = [*reglas, *reglas_de_texto(extra, conocimiento)]
+    return Motor(conocimiento, reglas, str(REGLAS))
 
 
 def escribir_yaml(ruta: Path, datos: Any) -> Path:
@@ -113,17 +197,6 @@ def copiar_carpetas(tmp_path: Path, con_ejemplos: bool = False) -> tuple[Path, P
         CONOCIMIENTO, conocimiento, ignore=shutil.ignore_patterns(*sin), dirs_exist_ok=True
     )
     return reglas, conocimiento
-
-
-def con_parametro(conocimiento: Path, nombre: str, valor: Any) -> None:
-    """Set a parameter in whichever parameter file of the copy defines it."""
-    for archivo in (conocimiento / "parametros.yaml", conocimiento / "horas.yaml"):
-        datos = leer_yaml(archivo)
-        if nombre in datos["parametros"]:
-            datos["parametros"][nombre]["valor"] = valor
-            escribir_yaml(archivo, datos)
-            return
-    raise KeyError(nombre)
 
 
 def quitar_regla(archivo: Path, id_: str) -> None:

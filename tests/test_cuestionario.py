@@ -480,6 +480,7 @@ def test_un_enlace_simbolico_se_escribe_en_su_destino(tmp_path):
     assert leer_yaml(destino)["respuestas"] == {"E01": "vigentes"}
 
 
+@pytest.mark.lento
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
 def test_kill_9_no_pierde_respuestas_y_se_retoma(tmp_path):
     """A real pseudo-terminal: answer, SIGKILL, start again, resume with the answers kept."""
@@ -524,6 +525,7 @@ def test_kill_9_no_pierde_respuestas_y_se_retoma(tmp_path):
     assert leer_yaml(ruta)["respuestas"]["E03"] == "si"
 
 
+@pytest.mark.lento
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
 def test_kill_9_en_la_revision_y_en_la_validacion(tmp_path, conocimiento):
     """SIGKILL inside the review and inside the validation: every confirmed change is on disk."""

@@ -14,7 +14,13 @@ from conftest import (
     correr,
     error_con_carpetas,
     error_de,
+    evaluar_datos,
+    motor_con,
+    reglas_de_texto,
 )
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 
 
 def respuestas_texto(tmp_path, texto: str):
@@ -74,13 +80,25 @@ BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
         ("", "r.yaml: el archivo está vacío"),
     ],
 )
-def test_archivo_de_respuestas_invalido(capsys, tmp_path, texto, esperado):
-    err = error_de(capsys, "evaluar", respuestas_texto(tmp_path, texto))
-    assert esperado in err
+def test_archivo_de_respuestas_invalido(motor, tmp_path, texto, esperado):
+    archivo = respuestas_texto(tmp_path, texto)
+    with pytest.raises(ErrorEntrada) as error:
+        cargar_respuestas(archivo, motor.conocimiento)
+    assert f"{tmp_path}/{esperado}" in str(error.value)
+
+
+def test_archivo_de_respuestas_invalido_sale_con_2(capsys, tmp_path):
+    archivo = respuestas_texto(tmp_path, BASE + "  E02: sin_plan\n  E06: 9\n")
+    assert error_de(capsys, "evaluar", archivo).splitlines() == [
+        f"{archivo}:5: respuestas.E02: valor «sin_plan» no es una opción; opciones: "
+        "plan_propio, pladeco_explicitos, diluidos_pladeco, obsoletos, no_hay, no_sabe",
+        f"{archivo}:6: respuestas.E06: debe estar entre 1 y 5",
+    ]
 
 
 def test_archivo_inexistente(capsys, tmp_path):
-    assert "no.yaml: el archivo no existe" in error_de(capsys, "evaluar", tmp_path / "no.yaml")
+    err = error_de(capsys, "evaluar", tmp_path / "no.yaml")
+    assert err == f"{tmp_path / 'no.yaml'}: el archivo no existe"
 
 
 @pytest.mark.parametrize(
@@ -142,21 +160,28 @@ def test_archivo_inexistente(capsys, tmp_path):
             "extra.yaml:4: reglas[1].prioridad: debe ser un número entero",
         ),
         (
-            "reglas:\n  - id: estrategia-alto\n    descripcion: d\n    si:\n      - comuna: {}\n"
-            "    entonces:\n      - marca: {nombre: m}\n",
-            "extra.yaml:2: id: regla «estrategia-alto» repetida; ya está en",
-        ),
-        (
             "reglas:\n  - id: x\n    descripcion: d\n    si: []\n    entonces:\n      - marca: {nombre: m}\n",
             "extra.yaml:4: reglas[1].si: no puede estar vacío",
         ),
     ],
 )
-def test_archivo_de_reglas_mal_formado(capsys, tmp_path, regla, esperado):
+def test_archivo_de_reglas_mal_formado(motor, regla, esperado):
+    with pytest.raises(ErrorEntrada) as error:
+        reglas_de_texto(regla, motor.conocimiento)
+    assert esperado in str(error.value)
+
+
+def test_reglas_mal_formadas_al_evaluar_salen_con_2(capsys, tmp_path):
     reglas, conocimiento = copiar_carpetas(tmp_path)
-    (reglas / "extra.yaml").write_text(regla, encoding="utf-8")
+    (reglas / "extra.yaml").write_text(
+        "reglas:\n  - id: estrategia-alto\n    descripcion: d\n    si:\n      - comuna: {}\n"
+        "    entonces:\n      - marca: {nombre: m}\n",
+        encoding="utf-8",
+    )
     err = error_con_carpetas(capsys, reglas, conocimiento)
-    assert esperado in err
+    assert err.startswith(
+        f"{reglas / 'extra.yaml'}:2: id: regla «estrategia-alto» repetida; ya está en"
+    )
 
 
 def test_carpeta_de_reglas_inexistente(capsys, tmp_path):
@@ -164,32 +189,35 @@ def test_carpeta_de_reglas_inexistente(capsys, tmp_path):
     assert "la carpeta de reglas no existe" in err
 
 
-def test_reglas_que_dejan_un_area_sin_nivel(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    texto = (reglas / "clasificacion.yaml").read_text(encoding="utf-8")
-    sin_procesos = texto.split(
-        "  # ---------------------------------------------------------------- procesos"
-    )[0]
-    resto = texto.split(
-        "  # ---------------------------------------------------------------- productos"
-    )[1]
-    (reglas / "clasificacion.yaml").write_text(sin_procesos + resto, encoding="utf-8")
-    err = error_con_carpetas(capsys, reglas, conocimiento)
-    assert "no asignan nivel (o nivel vigente) a: procesos" in err
+def test_reglas_que_dejan_un_area_sin_nivel(motor):
+    de_procesos = tuple(
+        r.id
+        for r in motor.reglas
+        if any(c.tipo == "nivel" and c.valor("area") == "procesos" for c in r.conclusiones)
+    )
+    with pytest.raises(ErrorEntrada) as error:
+        evaluar_datos(motor_con(motor, sin=de_procesos), {})
+    assert str(error.value) == (
+        f"{motor.carpeta_reglas}: las reglas no asignan nivel (o nivel vigente) a: procesos "
+        "(comuna Ninhue). Revise las reglas de clasificación."
+    )
 
 
-def test_cuestionario_con_condicion_sobre_opcion_inexistente(capsys, tmp_path):
+def test_cuestionario_con_condicion_sobre_opcion_inexistente(tmp_path):
     _, conocimiento = copiar_carpetas(tmp_path)
     ruta = conocimiento / "cuestionario.yaml"
+    texto = ruta.read_text(encoding="utf-8")
+    assert "{pregunta: E02, valor: plan_propio}" in texto
     ruta.write_text(
-        ruta.read_text(encoding="utf-8").replace(
+        texto.replace(
             "{pregunta: E02, valor: plan_propio}", "{pregunta: E02, valor: plan_propioo}"
         ),
         encoding="utf-8",
     )
-    err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--conocimiento", conocimiento)
-    assert "cuestionario.yaml:" in err
-    assert "«plan_propioo» no es una opción de E02 ¿Quiso decir «plan_propio»?" in err
+    with pytest.raises(ErrorEntrada) as error:
+        cargar_conocimiento(conocimiento)
+    assert f"{ruta}:" in str(error.value)
+    assert "«plan_propioo» no es una opción de E02 ¿Quiso decir «plan_propio»?" in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -218,6 +246,7 @@ def test_ayuda_en_espanol(capsys):
     assert "Opciones:" in out
 
 
+@pytest.mark.lento
 def test_el_comando_instalado_no_muestra_traceback_y_sale_con_2(tmp_path):
     archivo = archivo_respuestas(tmp_path, {"E02": "sin_plan"})
     proceso = subprocess.run(

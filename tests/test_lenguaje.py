@@ -1,14 +1,15 @@
 """Each construct of the rule language, through a consultant's extra rule file.
 
 The extra rules conclude ``marca`` facts; they reach the user in the trace of
-the JSON result, which is what these tests read.
+the result, which is what these tests read. The extra file is added to the
+session's engine in memory.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import archivo_respuestas, copiar_carpetas, evaluar_json
+from conftest import extremo, motor_con, resultado
 
 SERVICIOS = [
     {
@@ -35,12 +36,9 @@ SERVICIOS = [
 ]
 
 
-def marcas(capsys, tmp_path, reglas_extra: str, respuestas: dict, servicios=SERVICIOS) -> list[str]:
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    (reglas / "extra.yaml").write_text(reglas_extra, encoding="utf-8")
-    archivo = archivo_respuestas(tmp_path, respuestas, servicios=servicios)
-    resultado = evaluar_json(capsys, archivo, "--reglas", reglas, "--conocimiento", conocimiento)
-    return [p["conclusion"] for p in resultado["traza"] if p["regla"].startswith("t-")]
+def marcas(motor, reglas_extra: str, respuestas: dict, servicios=SERVICIOS) -> list[str]:
+    r = resultado(motor_con(motor, extra=reglas_extra), respuestas, servicios=servicios)
+    return [p["conclusion"] for p in r["traza"] if p["regla"].startswith("t-")]
 
 
 def regla(si: str, texto: str = "disparada", prioridad: int = 0) -> str:
@@ -106,11 +104,11 @@ reglas:
         ("      - comuna: {}\n      - no: {servicio: {origen: municipal}}", {}, False),
     ],
 )
-def test_restricciones_y_negacion(capsys, tmp_path, condicion, respuestas, dispara):
-    assert bool(marcas(capsys, tmp_path, regla(condicion), respuestas)) is dispara
+def test_restricciones_y_negacion(motor, condicion, respuestas, dispara):
+    assert bool(marcas(motor, regla(condicion), respuestas)) is dispara
 
 
-def test_variables_unen_hechos_y_compara_evita_pares_repetidos(capsys, tmp_path):
+def test_variables_unen_hechos_y_compara_evita_pares_repetidos(motor):
     si = """      - etapa:
           servicio: ?a
           cliente: ?c
@@ -120,12 +118,12 @@ def test_variables_unen_hechos_y_compara_evita_pares_repetidos(capsys, tmp_path)
           cliente: ?c
           etapa: ?e
       - compara: ["?a", menor_que, "?b"]"""
-    resultado = marcas(capsys, tmp_path, regla(si, texto="{a}+{b} en {e} para {c}"), {})
+    resultado = marcas(motor, regla(si, texto="{a}+{b} en {e} para {c}"), {})
     # A and B share pequeños agricultores at difusión; C serves other clients.
     assert resultado == ["A+B en difusion para pequenos_agricultores"]
 
 
-def test_variable_en_negacion_se_une_con_la_ligada(capsys, tmp_path):
+def test_variable_en_negacion_se_une_con_la_ligada(motor):
     si = """      - servicio:
           nombre: ?s
           unidad: ?u
@@ -133,20 +131,20 @@ def test_variable_en_negacion_se_une_con_la_ligada(capsys, tmp_path):
           etapa:
             servicio: ?s
             etapa: financiamiento"""
-    resultado = marcas(capsys, tmp_path, regla(si, texto="{s} sin financiamiento"), {})
+    resultado = marcas(motor, regla(si, texto="{s} sin financiamiento"), {})
     assert sorted(resultado) == ["A sin financiamiento", "C sin financiamiento"]
 
 
-def test_compara_con_literal(capsys, tmp_path):
+def test_compara_con_literal(motor):
     si = """      - respuesta:
           pregunta: O06
           valor: ?n
       - compara: ["?n", distinto, 0]"""
-    assert marcas(capsys, tmp_path, regla(si, texto="equipo de {n}"), {"O06": 2}) == ["equipo de 2"]
-    assert marcas(capsys, tmp_path, regla(si), {"O06": 0}) == []
+    assert marcas(motor, regla(si, texto="equipo de {n}"), {"O06": 2}) == ["equipo de 2"]
+    assert marcas(motor, regla(si), {"O06": 0}) == []
 
 
-def test_prioridad_decide_que_nivel_gana(capsys, tmp_path):
+def test_prioridad_decide_que_nivel_gana(motor):
     """A consultant's rule with higher priority than the default ones sets the level first."""
     extra = """
 reglas:
@@ -158,21 +156,14 @@ reglas:
     entonces:
       - nivel: {area: estrategia, nivel: bajo}
 """
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    (reglas / "extra.yaml").write_text(extra, encoding="utf-8")
-    from conftest import extremo
-    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
-
-    respuestas = extremo(cargar_conocimiento(conocimiento), mejor=True)
+    con_regla = motor_con(motor, extra=extra)
+    respuestas = extremo(motor.conocimiento, mejor=True)
     for t01, nivel, regla_id in ((1, "bajo", "t-alcalde-ausente"), (5, "alto", "estrategia-alto")):
-        archivo = archivo_respuestas(tmp_path, dict(respuestas, T01=t01), f"r{t01}.yaml")
-        area = evaluar_json(capsys, archivo, "--reglas", reglas, "--conocimiento", conocimiento)[
-            "areas"
-        ]["estrategia"]
+        area = resultado(con_regla, dict(respuestas, T01=t01))["areas"]["estrategia"]
         assert (area["nivel"], area["regla"]) == (nivel, regla_id)
 
 
-def test_tabla_de_decision_genera_una_regla_por_fila(capsys, tmp_path):
+def test_tabla_de_decision_genera_una_regla_por_fila(motor):
     extra = """
 tablas:
   - id: t-tabla
@@ -184,4 +175,4 @@ tablas:
       - {area: estrategia, nivel: bajo, nombre: e-bajo, texto: estrategia en bajo}
       - {area: estrategia, nivel: alto, nombre: e-alto, texto: estrategia en alto}
 """
-    assert marcas(capsys, tmp_path, extra, {}) == ["estrategia en bajo"]
+    assert marcas(motor, extra, {}) == ["estrategia en bajo"]

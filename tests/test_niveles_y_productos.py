@@ -1,18 +1,10 @@
-"""Levels and the 12 product cells, reached through real answer files."""
+"""Levels and the 12 product cells, through the engine API with answers as data."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import (
-    EJEMPLOS,
-    archivo_respuestas,
-    copiar_carpetas,
-    escribir_yaml,
-    evaluar_json,
-    extremo,
-    leer_yaml,
-)
+from conftest import EJEMPLOS, como_json, evaluar_datos, extremo, leer_yaml, motor_con, resultado
 from diagnostico_experto.conocimiento.preguntas import AREAS
 
 TABLA = {
@@ -31,21 +23,21 @@ TABLA = {
 }
 
 
-@pytest.fixture
-def perfiles(conocimiento, tmp_path):
-    """Answer files whose every area lands on one level: alto, medio (Yumbel), bajo."""
+@pytest.fixture(scope="module")
+def perfiles(motor, ejemplos):
+    """Results whose every area lands on one level: alto, medio (Yumbel), bajo."""
     return {
-        "alto": archivo_respuestas(tmp_path, extremo(conocimiento, mejor=True), "alto.yaml"),
-        "medio": EJEMPLOS / "yumbel.yaml",
-        "bajo": archivo_respuestas(tmp_path, extremo(conocimiento, mejor=False), "bajo.yaml"),
+        "alto": resultado(motor, extremo(motor.conocimiento, mejor=True)),
+        "medio": como_json(ejemplos["yumbel"]),
+        "bajo": resultado(motor, extremo(motor.conocimiento, mejor=False)),
     }
 
 
 @pytest.mark.parametrize(("area", "nivel"), list(TABLA))
-def test_cada_celda_de_la_tabla_de_productos(capsys, perfiles, area, nivel):
-    resultado = evaluar_json(capsys, perfiles[nivel])
-    assert resultado["areas"][area]["nivel"] == nivel
-    del_area = [p for p in resultado["productos"] if p["area"] == area]
+def test_cada_celda_de_la_tabla_de_productos(perfiles, area, nivel):
+    r = perfiles[nivel]
+    assert r["areas"][area]["nivel"] == nivel
+    del_area = [p for p in r["productos"] if p["area"] == area]
     genericos = [p for p in del_area if p["regla"].startswith("producto-generico:")]
     assert len(genericos) == 1
     assert genericos[0]["nivel"] == nivel
@@ -55,83 +47,87 @@ def test_cada_celda_de_la_tabla_de_productos(capsys, perfiles, area, nivel):
         assert del_area == genericos
 
 
-def test_los_ejemplos_cubren_los_tres_niveles_en_cada_area(capsys):
+def test_los_ejemplos_cubren_los_tres_niveles_en_cada_area(ejemplos):
     vistos = {area: set() for area in AREAS}
     archivos = sorted(EJEMPLOS.glob("*.yaml"))
     assert len(archivos) >= 3
+    assert sorted(ejemplos) == [a.stem for a in archivos]
     for archivo in archivos:
         datos = leer_yaml(archivo)
         assert datos["ilustrativo"] is True
         assert "ILUSTRATIVAS" in archivo.read_text(encoding="utf-8")
-        for area, a in evaluar_json(capsys, archivo)["areas"].items():
-            vistos[area].add(a["nivel"])
+        assert ejemplos[archivo.stem].resultado.ilustrativo is True
+        for area, a in ejemplos[archivo.stem].resultado.areas.items():
+            vistos[area].add(a.nivel)
     assert all(niveles == {"alto", "medio", "bajo"} for niveles in vistos.values()), vistos
 
 
-def test_carencia_decisiva_gana_al_puntaje(capsys, conocimiento, tmp_path):
-    respuestas = extremo(conocimiento, mejor=True)
+def test_carencia_decisiva_gana_al_puntaje(motor):
+    respuestas = extremo(motor.conocimiento, mejor=True)
     respuestas["E02"] = "no_hay"  # everything else at its best
-    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, respuestas))
-    estrategia = resultado["areas"]["estrategia"]
+    estrategia = resultado(motor, respuestas)["areas"]["estrategia"]
     assert estrategia["puntaje"] > 0.75
     assert estrategia["nivel"] == "bajo"
     assert estrategia["regla"] == "estrategia-bajo-sin-lineamientos"
 
 
-def test_sin_servicios_declarados_productos_queda_bajo(capsys, conocimiento, tmp_path):
-    archivo = archivo_respuestas(tmp_path, extremo(conocimiento, mejor=True), servicios=[])
-    resultado = evaluar_json(capsys, archivo)
-    assert resultado["areas"]["productos"]["regla"] == "productos-bajo-sin-servicios"
+def test_sin_servicios_declarados_productos_queda_bajo(motor):
+    r = resultado(motor, extremo(motor.conocimiento, mejor=True), servicios=[])
+    assert r["areas"]["productos"]["nivel"] == "bajo"
+    assert r["areas"]["productos"]["regla"] == "productos-bajo-sin-servicios"
 
 
-def test_no_se_no_cuenta_como_cero(capsys, conocimiento, tmp_path):
-    base = extremo(conocimiento, mejor=True)
-    con_no = dict(base, E07="no")
-    con_no_se = dict(base, E07="no_sabe")
-    puntaje_no = evaluar_json(capsys, archivo_respuestas(tmp_path, con_no, "a.yaml"))
-    puntaje_no_se = evaluar_json(capsys, archivo_respuestas(tmp_path, con_no_se, "b.yaml"))
+def test_no_se_no_cuenta_como_cero(motor):
+    base = extremo(motor.conocimiento, mejor=True)
+    puntaje_no = resultado(motor, dict(base, E07="no"))
+    puntaje_no_se = resultado(motor, dict(base, E07="no_sabe"))
     assert puntaje_no_se["areas"]["estrategia"]["puntaje"] == 1.0
     assert puntaje_no["areas"]["estrategia"]["puntaje"] < 1.0
     assert puntaje_no_se["areas"]["estrategia"]["desconocidas"] == 1
 
 
-def test_area_con_muchas_desconocidas_es_incompleta_y_no_alcanza_alto(
-    capsys, conocimiento, tmp_path
-):
-    respuestas = extremo(conocimiento, mejor=True)
+def test_area_con_muchas_desconocidas_es_incompleta_y_no_alcanza_alto(motor):
+    respuestas = extremo(motor.conocimiento, mejor=True)
     for id_ in ("E04", "E05", "E06", "E07", "E08"):
         respuestas[id_] = "no_sabe"
-    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, respuestas))
-    estrategia = resultado["areas"]["estrategia"]
+    r = resultado(motor, respuestas)
+    estrategia = r["areas"]["estrategia"]
     assert estrategia["completo"] is False
     assert estrategia["puntaje"] == 1.0  # what is known is all good…
     assert estrategia["nivel"] == "medio"  # …but an incomplete area cannot be alto
-    assert any("incompleta" in a for a in resultado["advertencias"])
+    assert estrategia["desconocidas"] == 5
+    assert [a for a in r["advertencias"] if "incompleta" in a] == [
+        f"El área Estrategia está incompleta: 5 de {aplicables(motor, 'estrategia', respuestas)} "
+        "preguntas sin respuesta o con «no sé»."
+    ]
 
 
-def test_area_sin_respuestas_queda_baja_sin_puntaje(capsys, tmp_path):
-    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, {}))
+def aplicables(motor, area, respuestas):
+    cuestionario = motor.conocimiento.cuestionario
+    return sum(
+        1 for p in cuestionario.de_area(area) if p.puntua() and cuestionario.aplica(p, respuestas)
+    )
+
+
+def test_area_sin_respuestas_queda_baja_sin_puntaje(motor):
+    r = resultado(motor, {})
     for area in AREAS:
-        assert resultado["areas"][area]["nivel"] == "bajo"
-    assert resultado["areas"]["estrategia"]["puntaje"] is None
+        assert r["areas"][area]["nivel"] == "bajo"
+        assert r["areas"][area]["puntaje"] is None
+        assert r["areas"][area]["completo"] is False
 
 
 @pytest.mark.parametrize(("umbral", "nivel"), [(0.5625, "medio"), (0.5626, "bajo")])
-def test_limite_del_umbral_medio_es_inclusivo(capsys, tmp_path, umbral, nivel):
+def test_limite_del_umbral_medio_es_inclusivo(motor, ejemplos, umbral, nivel):
     """Yumbel's estrategia scores exactly 0.5625: at the threshold it is medio, above it bajo."""
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    parametros = leer_yaml(conocimiento / "parametros.yaml")
-    parametros["parametros"]["umbral_medio"]["valor"] = umbral
-    escribir_yaml(conocimiento / "parametros.yaml", parametros)
-    resultado = evaluar_json(
-        capsys, EJEMPLOS / "yumbel.yaml", "--reglas", reglas, "--conocimiento", conocimiento
-    )
-    assert resultado["areas"]["estrategia"]["puntaje"] == 0.5625
-    assert resultado["areas"]["estrategia"]["nivel"] == nivel
+    otro = motor_con(motor, parametros={"umbral_medio": umbral})
+    estrategia = otro.evaluar(ejemplos["yumbel"].respuestas).resultado.areas["estrategia"]
+    assert estrategia.puntaje == 0.5625
+    assert estrategia.nivel == nivel
 
 
-def test_validacion_de_la_mesa_cambia_el_producto_y_conserva_el_diagnostico(capsys):
-    resultado = evaluar_json(capsys, EJEMPLOS / "canete.yaml")
+def test_validacion_de_la_mesa_cambia_el_producto_y_conserva_el_diagnostico(ejemplos):
+    resultado = como_json(ejemplos["canete"])
     estructura = resultado["areas"]["estructura"]
     assert estructura["nivel"] == "medio"
     assert estructura["validado"]["nivel"] == "bajo"
@@ -143,8 +139,12 @@ def test_validacion_de_la_mesa_cambia_el_producto_y_conserva_el_diagnostico(caps
     assert resultado["areas"]["estrategia"]["validado"] is None
 
 
-def test_respuesta_a_pregunta_que_no_aplica_se_ignora_con_aviso(capsys, conocimiento, tmp_path):
-    respuestas = extremo(conocimiento, mejor=False)  # E02 = no_hay, so E03 does not apply
+def test_respuesta_a_pregunta_que_no_aplica_se_ignora_con_aviso(motor):
+    respuestas = extremo(motor.conocimiento, mejor=False)  # E02 = no_hay, so E03 does not apply
     respuestas["E03"] = "si"
-    resultado = evaluar_json(capsys, archivo_respuestas(tmp_path, respuestas))
-    assert any("E03" in a and "no aplica" in a for a in resultado["advertencias"])
+    evaluacion = evaluar_datos(motor, respuestas)
+    assert "E03" not in evaluacion.respuestas.respuestas
+    assert (
+        "La respuesta a E03 se ignoró: la pregunta no aplica según respuestas anteriores."
+        in evaluacion.resultado.advertencias
+    )

@@ -1,6 +1,6 @@
 """The propuesta de intervención: fusions, gaps, structure adjustments, hours, mesa validation.
 
-Every rule is reached through a real answer file run through the CLI.
+Every rule is reached through answers evaluated by the engine (session ``motor``).
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ import pytest
 
 from conftest import (
     EJEMPLOS,
-    archivo_respuestas,
-    con_parametro,
+    como_json,
     copiar_carpetas,
-    correr,
-    error_con_carpetas,
-    evaluar_json,
+    evaluar_datos,
     extremo,
+    motor_con,
+    resultado,
 )
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.informes.comuna import explicacion, informe
 
 
 def servicio(nombre, unidad, clientes, etapas, area=None, origen="municipal"):
@@ -38,19 +40,18 @@ def servicio(nombre, unidad, clientes, etapas, area=None, origen="municipal"):
     return datos
 
 
-def evaluar(capsys, tmp_path, respuestas, servicios, *opciones, **extra):
-    archivo = archivo_respuestas(tmp_path, respuestas, servicios=servicios, **extra)
-    return evaluar_json(capsys, archivo, *opciones)
+def evaluar(motor, respuestas, servicios, **extra):
+    return resultado(motor, respuestas, servicios=servicios, **extra)
 
 
 @pytest.fixture
-def peor(conocimiento):
-    return extremo(conocimiento, mejor=False)
+def peor(motor):
+    return extremo(motor.conocimiento, mejor=False)
 
 
 @pytest.fixture
-def mejor(conocimiento):
-    return extremo(conocimiento, mejor=True)
+def mejor(motor):
+    return extremo(motor.conocimiento, mejor=True)
 
 
 INVENTARIO = [
@@ -68,8 +69,8 @@ INVENTARIO = [
 # --- fusions and coordinations ------------------------------------------------------
 
 
-def test_fusion_y_coordinacion_un_par_una_vez(capsys, tmp_path, peor):
-    fusiones = evaluar(capsys, tmp_path, peor, INVENTARIO)["fusiones"]
+def test_fusion_y_coordinacion_un_par_una_vez(motor, peor):
+    fusiones = evaluar(motor, peor, INVENTARIO)["fusiones"]
     assert [(f["tipo"], f["servicios"]) for f in fusiones] == [
         ("fusion", ["A", "B"]),
         ("coordinacion", ["B", "C"]),
@@ -87,28 +88,25 @@ def test_fusion_y_coordinacion_un_par_una_vez(capsys, tmp_path, peor):
     assert "micro y pequeñas empresas" in coordinacion["texto"]
 
 
-def test_un_par_simetrico_se_informa_una_sola_vez_en_cualquier_orden(capsys, tmp_path, peor):
+def test_un_par_simetrico_se_informa_una_sola_vez_en_cualquier_orden(motor, peor):
     etapas = ["difusion", "diagnostico", "capacitacion"]
     pares = []
     for orden in (["X", "Y"], ["Y", "X"]):
         servicios = [servicio(n, "UDEL", ["artesanos"], etapas) for n in orden]
-        fusiones = evaluar(capsys, tmp_path, peor, servicios)["fusiones"]
+        fusiones = evaluar(motor, peor, servicios)["fusiones"]
         assert len(fusiones) == 1
         pares.append(set(fusiones[0]["servicios"]))
     assert pares == [{"X", "Y"}, {"X", "Y"}]
 
 
-def test_servicios_sin_nada_en_comun_no_dan_propuestas(capsys, tmp_path, peor):
+def test_servicios_sin_nada_en_comun_no_dan_propuestas(motor, peor):
     servicios = [INVENTARIO[0], INVENTARIO[4]]
-    assert evaluar(capsys, tmp_path, peor, servicios)["fusiones"] == []
+    assert evaluar(motor, peor, servicios)["fusiones"] == []
 
 
-def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(capsys, tmp_path, peor):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    con_parametro(conocimiento, "min_etapas_fusion", 3)
-    fusiones = evaluar(
-        capsys, tmp_path, peor, INVENTARIO, "--reglas", reglas, "--conocimiento", conocimiento
-    )["fusiones"]
+def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(motor, peor):
+    otro = motor_con(motor, parametros={"min_etapas_fusion": 3})
+    fusiones = evaluar(otro, peor, INVENTARIO)["fusiones"]
     assert [(f["tipo"], f["servicios"]) for f in fusiones] == [
         ("coordinacion", ["A", "B"]),
         ("coordinacion", ["B", "C"]),
@@ -118,13 +116,13 @@ def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(capsys, tmp_path, peor)
 # --- gaps in the estrategia–servicios pair ------------------------------------------
 
 
-def test_vacios_del_par_estrategia_servicios_alimentan_los_productos(capsys, tmp_path, peor):
+def test_vacios_del_par_estrategia_servicios_alimentan_los_productos(motor, peor):
     respuestas = {**peor, "E02": "pladeco_explicitos", "E09": ["entorno", "desarrollo_capacidades"]}
     servicios = [
         servicio("Capacitación", "UDEL", ["emprendedores"], ["capacitacion"]),  # default area
         servicio("Feria", "UDEL", ["artesanos"], ["comercializacion"], "oportunidades_negocio"),
     ]
-    resultado = evaluar(capsys, tmp_path, respuestas, servicios)
+    resultado = evaluar(motor, respuestas, servicios)
     vacios = {(v["tipo"], v["area_proceso"], v["servicio"]) for v in resultado["vacios"]}
     assert vacios == {
         ("area_sin_servicios", "entorno", None),
@@ -139,16 +137,16 @@ def test_vacios_del_par_estrategia_servicios_alimentan_los_productos(capsys, tmp
     assert productos["producto-alinear-servicio"]["nivel"] == "bajo"
 
 
-def test_con_no_se_no_hay_vacios_de_lineamiento(capsys, tmp_path, peor):
+def test_con_no_se_no_hay_vacios_de_lineamiento(motor, peor):
     respuestas = {**peor, "E02": "pladeco_explicitos", "E09": "no_sabe"}
     servicios = [servicio("Feria", "UDEL", ["artesanos"], ["comercializacion"], "entorno")]
-    vacios = evaluar(capsys, tmp_path, respuestas, servicios)["vacios"]
+    vacios = evaluar(motor, respuestas, servicios)["vacios"]
     assert {v["tipo"] for v in vacios} == {"area_sin_servicios"}
 
 
-def test_en_nivel_alto_los_vacios_no_piden_productos(capsys, tmp_path, mejor):
+def test_en_nivel_alto_los_vacios_no_piden_productos(motor, mejor):
     respuestas = {**mejor, "E09": ["entorno"]}
-    resultado = evaluar(capsys, tmp_path, respuestas, INVENTARIO[:1])
+    resultado = evaluar(motor, respuestas, INVENTARIO[:1])
     assert resultado["areas"]["productos"]["nivel"] == "alto"
     assert resultado["vacios"]  # still reported
     assert [p["regla"] for p in resultado["productos"] if p["area"] == "productos"] == [
@@ -156,14 +154,13 @@ def test_en_nivel_alto_los_vacios_no_piden_productos(capsys, tmp_path, mejor):
     ]
 
 
-def test_un_area_de_proceso_desconocida_se_rechaza(capsys, tmp_path, peor):
-    archivo = archivo_respuestas(
-        tmp_path, peor, servicios=[servicio("A", "UDEL", ["artesanos"], ["difusion"], "entrono")]
+def test_un_area_de_proceso_desconocida_se_rechaza(motor, peor):
+    with pytest.raises(ErrorEntrada) as error:
+        evaluar(motor, peor, [servicio("A", "UDEL", ["artesanos"], ["difusion"], "entrono")])
+    assert str(error.value) == (
+        "r.yaml: servicios[1].area_proceso: «entrono» no está en la lista de areas_proceso"
+        " de servicios.yaml ¿Quiso decir «entorno»?"
     )
-    codigo, _, err = correr(capsys, "evaluar", archivo)
-    assert codigo == 2
-    assert "servicios[1].area_proceso: «entrono» no está en la lista de areas_proceso" in err
-    assert "¿Quiso decir «entorno»?" in err
 
 
 # --- structure adjustments --------------------------------------------------------------
@@ -173,8 +170,8 @@ def ajustes(resultado):
     return {a["regla"]: a for a in resultado["ajustes_estructura"]}
 
 
-def test_sin_unidad_se_propone_crearla(capsys, tmp_path, peor):
-    resultado = evaluar(capsys, tmp_path, {**peor, "O01": "no_existe"}, INVENTARIO[:1])
+def test_sin_unidad_se_propone_crearla(motor, peor):
+    resultado = evaluar(motor, {**peor, "O01": "no_existe"}, INVENTARIO[:1])
     assert resultado["areas"]["estructura"]["nivel"] == "bajo"
     ajuste = ajustes(resultado)["ajuste-crear-unidad"]
     assert "Crear una unidad de fomento productivo" in ajuste["texto"]
@@ -182,11 +179,9 @@ def test_sin_unidad_se_propone_crearla(capsys, tmp_path, peor):
     assert "ajuste-equipo-sin-unidad" not in ajustes(resultado)
 
 
-def test_los_ajustes_siguen_el_nivel_validado_por_la_mesa(capsys, tmp_path, peor):
+def test_los_ajustes_siguen_el_nivel_validado_por_la_mesa(motor, peor):
     validacion = {"estructura": {"nivel": "medio", "justificacion": "Se creó un comité."}}
-    resultado = evaluar(
-        capsys, tmp_path, {**peor, "O01": "no_existe"}, INVENTARIO[:1], validacion=validacion
-    )
+    resultado = evaluar(motor, {**peor, "O01": "no_existe"}, INVENTARIO[:1], validacion=validacion)
     area = resultado["areas"]["estructura"]
     assert area["nivel"] == "bajo"
     assert area["validado"] == {"nivel": "medio", "justificacion": "Se creó un comité."}
@@ -204,40 +199,36 @@ def test_los_ajustes_siguen_el_nivel_validado_por_la_mesa(capsys, tmp_path, peor
         ({"O07": 5}, "ajuste-repartir-funciones", "O07"),
     ],
 )
-def test_ajustes_desde_las_respuestas_de_estructura(
-    capsys, tmp_path, peor, cambio, regla, pregunta
-):
+def test_ajustes_desde_las_respuestas_de_estructura(motor, peor, cambio, regla, pregunta):
     base = {**peor, "O01": "dentro_de_otra", "O02": "dideco", "O05": ["informal"]}
     base.update({"O03": "segmentacion_estrategica", "O04": "si", "O07": 1})
-    sin = evaluar(capsys, tmp_path, base, INVENTARIO[:1])
+    sin = evaluar(motor, base, INVENTARIO[:1])
     assert sin["areas"]["estructura"]["nivel"] != "alto"
     assert regla not in ajustes(sin)
-    con = evaluar(capsys, tmp_path, {**base, **cambio}, INVENTARIO[:1])
+    con = evaluar(motor, {**base, **cambio}, INVENTARIO[:1])
     assert any(h.startswith(pregunta + " ") for h in ajustes(con)[regla]["fundamento"])
 
 
-def test_instancia_de_coordinacion_entre_unidades(capsys, tmp_path, peor):
+def test_instancia_de_coordinacion_entre_unidades(motor, peor):
     servicios = [INVENTARIO[0], INVENTARIO[3]]  # UDEL and OMIL
-    sin_instancia = ajustes(evaluar(capsys, tmp_path, {**peor, "O05": ["informal"]}, servicios))
+    sin_instancia = ajustes(evaluar(motor, {**peor, "O05": ["informal"]}, servicios))
     assert "entre UDEL y OMIL" in sin_instancia["ajuste-instancia-coordinacion"]["texto"]
     con_instancia = {**peor, "O05": ["instancia_con_unidades"]}
-    assert "ajuste-instancia-coordinacion" not in ajustes(
-        evaluar(capsys, tmp_path, con_instancia, servicios)
-    )
+    assert "ajuste-instancia-coordinacion" not in ajustes(evaluar(motor, con_instancia, servicios))
     una_unidad = [INVENTARIO[0]]
     assert "ajuste-instancia-coordinacion" not in ajustes(
-        evaluar(capsys, tmp_path, {**peor, "O05": ["informal"]}, una_unidad)
+        evaluar(motor, {**peor, "O05": ["informal"]}, una_unidad)
     )
 
 
-def test_una_fusion_entre_unidades_pide_coordinarlas(capsys, tmp_path, mejor):
-    resultado = evaluar(capsys, tmp_path, mejor, INVENTARIO)
+def test_una_fusion_entre_unidades_pide_coordinarlas(motor, mejor):
+    resultado = evaluar(motor, mejor, INVENTARIO)
     assert resultado["areas"]["estructura"]["nivel"] == "alto"
     assert list(ajustes(resultado)) == ["ajuste-coordinar-fusion-entre-unidades"]
     ajuste = ajustes(resultado)["ajuste-coordinar-fusion-entre-unidades"]
     assert "Coordinar a UDEL y DIDECO para la fusión de procesos de A y B" in ajuste["texto"]
     misma_unidad = [{**s, "unidad": "UDEL"} for s in INVENTARIO[:2]]
-    assert ajustes(evaluar(capsys, tmp_path, mejor, misma_unidad)) == {}
+    assert ajustes(evaluar(motor, mejor, misma_unidad)) == {}
 
 
 # --- hours ----------------------------------------------------------------------------
@@ -251,14 +242,12 @@ FIJAS = {
 }
 
 
-def test_horas_por_nivel_y_actividades_fijas(capsys, tmp_path, mejor, peor):
-    fuerte = evaluar(capsys, tmp_path, {**mejor, "T04": "no"}, INVENTARIO[:1])["horas"]
+def test_horas_por_nivel_y_actividades_fijas(motor, mejor, peor):
+    fuerte = evaluar(motor, {**mejor, "T04": "no"}, INVENTARIO[:1])["horas"]
     assert fuerte["por_area"] == dict.fromkeys(AREAS, 4)
     assert fuerte["otras"] == FIJAS
     assert fuerte["total"] == 16 + 17
-    debil = evaluar(
-        capsys, tmp_path, {**peor, "O06": 3, "T01": 3, "T02": 3, "T04": "no"}, INVENTARIO[:1]
-    )
+    debil = evaluar(motor, {**peor, "O06": 3, "T01": 3, "T02": 3, "T04": "no"}, INVENTARIO[:1])
     horas = debil["horas"]
     assert horas["por_area"] == {
         "estrategia": 20,
@@ -290,10 +279,10 @@ def test_horas_por_nivel_y_actividades_fijas(capsys, tmp_path, mejor, peor):
         ({"T04": "si"}, "horas-cambio-administracion", "Reinducción por cambio de administración"),
     ],
 )
-def test_modificadores_transversales(capsys, tmp_path, mejor, cambio, regla, concepto):
+def test_modificadores_transversales(motor, mejor, cambio, regla, concepto):
     base = {**mejor, "T04": "no"}
-    sin = evaluar(capsys, tmp_path, base, INVENTARIO[:1])["horas"]
-    con = evaluar(capsys, tmp_path, {**base, **cambio}, INVENTARIO[:1])["horas"]
+    sin = evaluar(motor, base, INVENTARIO[:1])["horas"]
+    con = evaluar(motor, {**base, **cambio}, INVENTARIO[:1])["horas"]
     assert concepto not in sin["otras"]
     assert con["otras"][concepto] > 0
     assert con["total"] == sin["total"] + con["otras"][concepto]
@@ -302,26 +291,24 @@ def test_modificadores_transversales(capsys, tmp_path, mejor, cambio, regla, con
     assert linea["parametro"].startswith("horas_")
 
 
-def test_las_horas_son_datos_que_el_consultor_calibra(capsys, tmp_path, peor):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    con_parametro(conocimiento, "horas_estrategia_bajo", 33)
-    resultado = evaluar(
-        capsys, tmp_path, peor, INVENTARIO[:1], "--reglas", reglas, "--conocimiento", conocimiento
-    )
-    assert resultado["horas"]["por_area"]["estrategia"] == 33
+def test_las_horas_son_datos_que_el_consultor_calibra(motor, peor):
+    otro = motor_con(motor, parametros={"horas_estrategia_bajo": 33})
+    assert evaluar(otro, peor, INVENTARIO[:1])["horas"]["por_area"]["estrategia"] == 33
 
 
-def test_un_parametro_definido_dos_veces_se_rechaza(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
+def test_un_parametro_definido_dos_veces_se_rechaza(tmp_path):
+    _, conocimiento = copiar_carpetas(tmp_path)
     with (conocimiento / "horas.yaml").open("a", encoding="utf-8") as f:
         f.write("  umbral_alto:\n    valor: 0.9\n    descripcion: repetido\n")
-    err = error_con_carpetas(capsys, reglas, conocimiento)
-    assert "horas.yaml:" in err
-    assert "parámetro «umbral_alto» repetido; ya está en" in err
+    linea = len((conocimiento / "horas.yaml").read_text(encoding="utf-8").splitlines()) - 2
+    with pytest.raises(ErrorEntrada) as error:
+        cargar_conocimiento(conocimiento)
+    assert f"horas.yaml:{linea}:" in str(error.value)
+    assert "parámetro «umbral_alto» repetido; ya está en" in str(error.value)
 
 
-def test_la_validacion_de_la_mesa_ajusta_las_horas_y_la_traza_lo_muestra(capsys):
-    resultado = evaluar_json(capsys, EJEMPLOS / "canete.yaml")
+def test_la_validacion_de_la_mesa_ajusta_las_horas_y_la_traza_lo_muestra(ejemplos):
+    resultado = como_json(ejemplos["canete"])
     estructura = resultado["areas"]["estructura"]
     assert (estructura["nivel"], estructura["nivel_vigente"]) == ("medio", "bajo")
     assert resultado["horas"]["por_area"]["estructura"] == 16  # bajo, not medio's 10
@@ -332,8 +319,8 @@ def test_la_validacion_de_la_mesa_ajusta_las_horas_y_la_traza_lo_muestra(capsys)
 # --- the examples, explanation and reports ------------------------------------------------
 
 
-def test_los_ejemplos_muestran_la_propuesta_completa(capsys):
-    resultados = {a.stem: evaluar_json(capsys, a) for a in sorted(EJEMPLOS.glob("*.yaml"))}
+def test_los_ejemplos_muestran_la_propuesta_completa(ejemplos):
+    resultados = {nombre: como_json(e) for nombre, e in ejemplos.items()}
     tipos = {f["tipo"] for r in resultados.values() for f in r["fusiones"]}
     assert tipos == {"fusion", "coordinacion"}
     assert all(resultados[n]["ajustes_estructura"] for n in ("cobquecura", "yumbel", "canete"))
@@ -342,9 +329,8 @@ def test_los_ejemplos_muestran_la_propuesta_completa(capsys):
     assert sum(debil["por_area"].values()) > sum(fuerte["por_area"].values())
 
 
-def test_explicar_explica_cada_parte_de_la_propuesta(capsys):
-    codigo, out, _ = correr(capsys, "explicar", EJEMPLOS / "yumbel.yaml")
-    assert codigo == 0
+def test_explicar_explica_cada_parte_de_la_propuesta(motor, ejemplos):
+    out = explicacion(ejemplos["yumbel"], motor.reglas, motor.conocimiento)
     propuesta = out.split("## Propuesta de intervención", 1)[1]
     for titulo, regla in [
         ("### Fusiones de procesos y coordinación de etapas", "`fusion-de-procesos`"),
@@ -360,21 +346,21 @@ def test_explicar_explica_cada_parte_de_la_propuesta(capsys):
     assert "Total: 61 h" in propuesta
 
 
-def test_los_informes_muestran_la_propuesta_y_escapan_nombres(capsys, tmp_path, peor):
+def test_los_informes_muestran_la_propuesta_y_escapan_nombres(motor, peor):
     ataque = "<script>alert(1)</script>"
     servicios = [{**INVENTARIO[0], "nombre": ataque}, INVENTARIO[1]]
-    archivo = archivo_respuestas(tmp_path, peor, servicios=servicios)
-    codigo, html, _ = correr(capsys, "evaluar", archivo, "--formato", "html")
-    assert codigo == 0
+    evaluacion = evaluar_datos(motor, peor, servicios=servicios)
+    html = informe(evaluacion, motor.reglas, motor.conocimiento, "html")
     assert ataque not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     for texto in ("Propuesta de intervención", "Ajustes de estructura", "horas_estrategia_bajo"):
         assert texto in html
-    codigo, md, _ = correr(capsys, "evaluar", archivo)
+    md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert "| Otras actividades | Validación con la mesa comunal | 4 |" in md
     assert "**Fusión de procesos:**" in md
 
 
+@pytest.mark.lento
 def test_el_orden_del_resultado_no_depende_del_proceso():
     """Same output whatever Python's hash seed: batches in parallel workers must agree."""
     salidas = set()

@@ -1,15 +1,42 @@
-"""Tools for consultants: init, reglas validar / probar / comparar, and the guide's examples."""
+"""Tools for consultants: init, reglas validar / probar / comparar, and the guide's examples.
+
+The linter, the test cases and the comparison run through their API on the
+session's engine; each command keeps one or two tests of its own for what the
+command line adds (exit codes, the summary lines, the output formats).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
-from conftest import RAIZ, REGLAS, con_parametro, copiar_carpetas, correr, quitar_regla
+from conftest import (
+    EJEMPLOS,
+    RAIZ,
+    REGLAS,
+    copiar_carpetas,
+    correr,
+    motor_con,
+    quitar_regla,
+    reglas_de_texto,
+)
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from diagnostico_experto.consultores.casos import leer_casos, probar_caso
+from diagnostico_experto.consultores.comparacion import (
+    Diferencia,
+    como_json,
+    como_markdown,
+    diferencia,
+)
+from diagnostico_experto.consultores.linter import validar as revisar
+from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
 EXTRA = "reglas:\n  - id: {id}\n    descripcion: d\n    si:\n{si}    entonces:\n{entonces}"
+CASOS = sorted(REGLAS.glob("casos/*.yaml"))
 
 
 def validar(capsys, reglas, conocimiento) -> tuple[int, str]:
@@ -20,6 +47,21 @@ def validar(capsys, reglas, conocimiento) -> tuple[int, str]:
     return codigo, out + err
 
 
+def hallazgos(motor, extra: str = "", reglas=None, conocimiento=None) -> list[str]:
+    """What `reglas validar` reports, one line each, for the rules plus an extra file."""
+    conocimiento = conocimiento or motor.conocimiento
+    reglas = list(motor.reglas if reglas is None else reglas)
+    try:
+        reglas += reglas_de_texto(extra, conocimiento) if extra else []
+    except ErrorEntrada as exc:
+        return [str(p) for p in exc.problemas]
+    return [str(h) for h in revisar(reglas, conocimiento)]
+
+
+def linea_de(archivo, texto: str) -> int:
+    return archivo.read_text(encoding="utf-8").splitlines().index(texto) + 1
+
+
 def test_init_copia_reglas_y_conocimiento_y_no_sobrescribe(capsys, tmp_path):
     codigo, out, _ = correr(capsys, "init", tmp_path / "trabajo")
     assert codigo == 0
@@ -28,19 +70,37 @@ def test_init_copia_reglas_y_conocimiento_y_no_sobrescribe(capsys, tmp_path):
     assert (tmp_path / "trabajo" / "rules" / "casos" / "ejemplos.yaml").exists()
     assert "reglas validar" in out
     codigo, _, err = correr(capsys, "init", tmp_path / "trabajo")
-    assert codigo == 2 and "ya existe" in err
+    assert codigo == 2
+    assert f"{tmp_path / 'trabajo' / 'rules'}: ya existe; no se sobrescribe" in err
 
 
-def test_las_reglas_incluidas_validan_limpias(capsys):
+def test_las_reglas_incluidas_validan_limpias(capsys, motor):
     codigo, salida = validar(capsys, REGLAS, RAIZ / "knowledge")
     assert codigo == 0
-    assert "0 error(es)" in salida
+    archivos = len({r.archivo for r in motor.reglas})
+    assert f"{len(motor.reglas)} reglas en {archivos} archivos: 0 error(es)" in salida
     assert "Clasificación completa y única en las cuatro áreas." in salida
     assert all(
         "advertencia: ninguna regla usa la pregunta" in linea
         for linea in salida.splitlines()
         if ": advertencia" in linea
     )
+
+
+def test_validar_con_errores_sale_con_1_y_los_cuenta(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    (reglas / "extra.yaml").write_text(
+        EXTRA.format(
+            id="x",
+            si="      - puntaje: {area: finanzas}\n",
+            entonces="      - marca: {nombre: a}\n",
+        ),
+        encoding="utf-8",
+    )
+    codigo, salida = validar(capsys, reglas, conocimiento)
+    assert codigo == 1
+    assert "extra.yaml:5: reglas[1].si[1].puntaje.area: «finanzas» no es un valor posible" in salida
+    assert salida.rstrip().endswith("1 error(es).")
 
 
 @pytest.mark.parametrize(
@@ -83,29 +143,19 @@ def test_las_reglas_incluidas_validan_limpias(capsys):
         ),
     ],
 )
-def test_validar_cada_error_con_su_linea(capsys, tmp_path, si, entonces, esperado):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    (reglas / "extra.yaml").write_text(
-        EXTRA.format(id="x", si=si, entonces=entonces), encoding="utf-8"
-    )
-    codigo, salida = validar(capsys, reglas, conocimiento)
-    assert codigo == 1
-    assert any(linea.endswith(esperado) or esperado in linea for linea in salida.splitlines()), (
-        salida
-    )
+def test_validar_cada_error_con_su_linea(motor, si, entonces, esperado):
+    lineas = hallazgos(motor, EXTRA.format(id="x", si=si, entonces=entonces))
+    assert any(linea.startswith(esperado) for linea in lineas), lineas
 
 
-def test_validar_esquema_e_ids_repetidos(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    (reglas / "extra.yaml").write_text(
-        "reglas:\n  - id: x\n    si:\n      - respuesta: {pregunta: E01}\n    entonces:\n      - marca: {nombre: a}\n"
-        "  - id: estrategia-medio\n    descripcion: d\n    si:\n      - respuesta: {pregunta: E01}\n"
-        "    entonces:\n      - marca: {nombre: a}\n",
-        encoding="utf-8",
+def test_validar_esquema(motor):
+    extra = (
+        "reglas:\n  - id: x\n    si:\n      - respuesta: {pregunta: E01}\n    entonces:\n"
+        "      - marca: {nombre: a}\n"
     )
-    codigo, salida = validar(capsys, reglas, conocimiento)
-    assert codigo == 1
-    assert "extra.yaml:2: reglas[1].descripcion: falta este campo obligatorio" in salida
+    assert hallazgos(motor, extra) == [
+        "extra.yaml:2: reglas[1].descripcion: falta este campo obligatorio"
+    ]
 
 
 def test_validar_id_repetido_entre_archivos(capsys, tmp_path):
@@ -117,138 +167,233 @@ def test_validar_id_repetido_entre_archivos(capsys, tmp_path):
     )
     codigo, salida = validar(capsys, reglas, conocimiento)
     assert codigo == 1
+    linea = linea_de(reglas / "clasificacion.yaml", "  - id: estrategia-medio")
     assert re.search(
-        r"extra\.yaml:2: id: regla «estrategia-medio» repetida; ya está en \S*clasificacion\.yaml:42",
+        rf"extra\.yaml:2: id: regla «estrategia-medio» repetida; ya está en \S*clasificacion\.yaml:{linea}\n",
         salida,
+    ), salida
+
+
+def test_validar_advierte_preguntas_sin_uso(motor, tmp_path):
+    conocimiento = tmp_path / "knowledge"
+    shutil.copytree(
+        motor.conocimiento.carpeta, conocimiento, ignore=shutil.ignore_patterns("ejemplos")
     )
-
-
-def test_validar_advierte_preguntas_sin_uso(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
     with (conocimiento / "cuestionario.yaml").open("a", encoding="utf-8") as f:
         f.write(
             "\n  - id: Z01\n    area: estrategia\n    texto: ¿Nueva?\n    tipo: si_no\n"
             "    peso: 0\n    ayuda: a\n    fuente: f\n"
         )
-    codigo, salida = validar(capsys, reglas, conocimiento)
-    assert codigo == 0  # a warning, not an error
-    lineas = (conocimiento / "cuestionario.yaml").read_text(encoding="utf-8").splitlines()
-    numero = lineas.index("  - id: Z01") + 1
-    assert f"cuestionario.yaml:{numero}: advertencia: ninguna regla usa la pregunta Z01" in salida
+    saber = cargar_conocimiento(conocimiento)
+    lineas = hallazgos(motor, reglas=cargar_reglas(REGLAS, saber), conocimiento=saber)
+    numero = linea_de(conocimiento / "cuestionario.yaml", "  - id: Z01")
+    assert (
+        f"{conocimiento / 'cuestionario.yaml'}:{numero}: advertencia: ninguna regla usa la "
+        "pregunta Z01 (ni su % de logro)"
+    ) in lineas
+    assert all(": advertencia: " in linea for linea in lineas)  # a warning, not an error
 
 
-def test_validar_encuentra_un_area_sin_nivel(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    quitar_regla(reglas / "clasificacion.yaml", "estrategia-bajo")
-    codigo, salida = validar(capsys, reglas, conocimiento)
-    assert codigo == 1
-    assert re.search(
-        r"clasificacion\.yaml:19: estrategia: ninguna regla da nivel con .*% de logro de estrategia",
-        salida,
-    ), salida
-
-
-def test_validar_encuentra_dos_niveles_con_la_misma_prioridad(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    (reglas / "extra.yaml").write_text(
-        EXTRA.format(
-            id="procesos-alto-rapido",
-            si="      - puntaje: {area: procesos, valor: {al_menos: 0.6}}\n",
-            entonces="      - nivel: {area: procesos, nivel: alto}\n",
-        ).replace("    descripcion: d\n", "    descripcion: d\n    prioridad: 40\n"),
-        encoding="utf-8",
+def test_validar_encuentra_un_area_sin_nivel(motor):
+    sin = motor_con(motor, sin=("estrategia-bajo",))
+    primera = next(
+        r
+        for r in sin.reglas
+        if any(c.tipo == "nivel" and c.valor("area") == "estrategia" for c in r.conclusiones)
     )
-    codigo, salida = validar(capsys, reglas, conocimiento)
-    assert codigo == 1
+    lineas = hallazgos(motor, reglas=sin.reglas)
+    assert any(
+        re.fullmatch(
+            rf"{re.escape(primera.lugar())}: estrategia: ninguna regla da nivel con .*% de logro de estrategia.*",
+            linea,
+        )
+        for linea in lineas
+    ), lineas
+
+
+def test_validar_encuentra_dos_niveles_con_la_misma_prioridad(motor):
+    extra = EXTRA.format(
+        id="procesos-alto-rapido",
+        si="      - puntaje: {area: procesos, valor: {al_menos: 0.6}}\n",
+        entonces="      - nivel: {area: procesos, nivel: alto}\n",
+    ).replace("    descripcion: d\n", "    descripcion: d\n    prioridad: 40\n")
+    salida = "\n".join(hallazgos(motor, extra))
     assert "procesos: dos niveles con la misma prioridad 40" in salida
     assert "«procesos-alto-rapido»" in salida and "«procesos-medio»" in salida
     assert "% de logro de procesos 0.6" in salida  # the counter-example
 
 
-# --- probar ----------------------------------------------------------------------------
+# --- probar: one test per case of rules/casos, then the command -----------------------
 
 
-def probar(capsys, reglas, conocimiento, *casos):
-    return correr(
-        capsys, "--reglas", reglas, "--conocimiento", conocimiento, "reglas", "probar", *casos
+def pytest_generate_tests(metafunc):
+    if "caso" in metafunc.fixturenames:
+        leidos = [c for ruta in CASOS for c in leer_casos(ruta)]
+        metafunc.parametrize("caso", leidos, ids=[c.caso.nombre for c in leidos])
+
+
+def test_caso_de_los_consultores(motor, caso):
+    resultado, disparadas = probar_caso(caso, motor)
+    assert resultado.diferencias == []
+    assert disparadas
+
+
+def test_los_casos_incluidos_disparan_todas_las_reglas(motor):
+    disparadas = set()
+    for ruta in CASOS:
+        for caso in leer_casos(ruta):
+            disparadas |= probar_caso(caso, motor)[1]
+    assert [r.id for r in motor.reglas if r.id not in disparadas] == []
+
+
+def test_probar_con_un_umbral_movido(motor):
+    otro = motor_con(motor, parametros={"umbral_medio": 0.6})
+    yumbel = next(
+        c for c in leer_casos(REGLAS / "casos" / "ejemplos.yaml") if "Yumbel" in c.caso.nombre
     )
+    resultado, _ = probar_caso(yumbel, otro)
+    assert not resultado.paso
+    assert "nivel de estrategia: se esperaba medio, resultó bajo" in resultado.diferencias
 
 
-def test_los_casos_incluidos_pasan_y_cubren_todas_las_reglas(capsys):
-    codigo, out, err = correr(capsys, "reglas", "probar")
+def test_probar_con_una_regla_quitada(motor):
+    otro = motor_con(motor, sin=("ajuste-crear-unidad",))
+    diferencias = [
+        d for ruta in CASOS for c in leer_casos(ruta) for d in probar_caso(c, otro)[0].diferencias
+    ]
+    assert "falta el ajuste de estructura «ajuste-crear-unidad»" in diferencias
+
+
+def probar(capsys, *casos):
+    return correr(capsys, "reglas", "probar", *casos)
+
+
+def test_probar_resume_y_sale_con_1_si_un_caso_falla(capsys, tmp_path):
+    casos = tmp_path / "casos.yaml"
+    casos.write_text(
+        "casos:\n"
+        "  - nombre: Yumbel en medio\n"
+        f"    archivo: {EJEMPLOS / 'yumbel.yaml'}\n"
+        "    espera: {niveles: {estrategia: medio}}\n"
+        "  - nombre: Yumbel en alto\n"
+        f"    archivo: {EJEMPLOS / 'yumbel.yaml'}\n"
+        "    espera: {niveles: {estrategia: alto}, ajustes: [ajuste-inventado]}\n",
+        encoding="utf-8",
+    )
+    codigo, out, _ = probar(capsys, casos)
+    assert codigo == 1
+    lineas = out.splitlines()
+    assert lineas[0] == f"ok    Yumbel en medio ({casos}:2)"
+    assert lineas[1:4] == [
+        f"FALLA Yumbel en alto ({casos}:5)",
+        "      - nivel de estrategia: se esperaba alto, resultó medio",
+        "      - falta el ajuste de estructura «ajuste-inventado»",
+    ]
+    assert "1 de 2 casos pasan." in out
+    assert "Reglas que ningún caso dispara: " in out
+
+
+def test_probar_los_casos_incluidos_sale_con_0(capsys, motor):
+    codigo, out, err = probar(capsys)
     assert codigo == 0, out + err
-    assert "7 de 7 casos pasan" in out
-    assert "Cobertura: 68 de 68 reglas" in out
-
-
-def test_probar_con_un_umbral_movido(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    con_parametro(conocimiento, "umbral_medio", 0.6)
-    codigo, out, _ = probar(capsys, reglas, conocimiento)
-    assert codigo == 1
-    assert "FALLA Yumbel, todo en medio" in out
-    assert "nivel de estrategia: se esperaba medio, resultó bajo" in out
-
-
-def test_probar_con_una_regla_quitada(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    quitar_regla(reglas / "estructura.yaml", "ajuste-crear-unidad")
-    codigo, out, _ = probar(capsys, reglas, conocimiento)
-    assert codigo == 1
-    assert "falta el ajuste de estructura «ajuste-crear-unidad»" in out
-    assert "Cobertura: 67 de 67 reglas" in out
+    n = sum(len(leer_casos(ruta)) for ruta in CASOS)
+    assert f"{n} de {n} casos pasan. Cobertura: {len(motor.reglas)} de {len(motor.reglas)}" in out
 
 
 # --- comparar ---------------------------------------------------------------------------
 
 
-def comparar(capsys, reglas, conocimiento, base, *opciones):
-    return correr(
-        capsys,
-        "--reglas",
-        reglas,
-        "--conocimiento",
-        conocimiento,
-        "reglas",
-        "comparar",
-        "--base",
-        base,
-        *opciones,
-    )
+def test_comparar_ve_cualquier_clave_del_resultado(ejemplos):
+    """Any key of the result is compared, including gaps and keys added later."""
+    antes = ejemplos["yumbel"].resultado
+    assert antes.vacios
+    sin_vacios = antes.model_copy(update={"vacios": antes.vacios[1:]})
+    cambio = diferencia("y.yaml", antes, sin_vacios)
+    assert [(d.campo, d.cambio) for d in cambio.diferencias] == [("vacios", "quitado")]
+    assert cambio.diferencias[0].antes["texto"] == antes.vacios[0].texto
+
+    class ConLectura(type(antes)):  # a key a later version adds to each result
+        lectura: str = ""
+
+    uno = ConLectura(**antes.model_dump(), lectura="medio: existe, pero no se mide")
+    otro = ConLectura(**antes.model_dump(), lectura="medio: existe y se mide")
+    assert diferencia("y.yaml", uno, otro).diferencias == [
+        Diferencia("lectura", "cambia", "medio: existe, pero no se mide", "medio: existe y se mide")
+    ]
+    traza = antes.model_copy(update={"traza": antes.traza[1:]})
+    assert not diferencia("y.yaml", antes, traza).hay()  # the trace is not compared
 
 
-def test_comparar_reglas_identicas_no_informa_cambios(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ)
-    assert codigo == 0
-    assert "29 comunas evaluadas: 0 cambian, 29 sin cambios." in out
+def test_comparar_un_umbral_movido(motor, ejemplos):
+    otro = motor_con(motor, parametros={"umbral_medio": 0.5})
+    cambios = [
+        diferencia(
+            nombre, ejemplos[nombre].resultado, otro.evaluar(ejemplos[nombre].respuestas).resultado
+        )
+        for nombre in ("bulnes", "yumbel")
+    ]
+    bulnes, yumbel = cambios
+    assert not yumbel.hay()
+    assert Diferencia("areas.estructura.nivel", "cambia", "medio", "bajo") in bulnes.diferencias
+    assert Diferencia("horas.por_area.estructura", "cambia", 10.0, 16.0) in bulnes.diferencias
+    texto = como_markdown(cambios, "base", "actuales")
+    assert "**2 comunas evaluadas: 1 cambian, 1 sin cambios.**" in texto
+    assert "## Bulnes" in texto and "- Nivel de estructura: medio → bajo" in texto
+    assert "- Horas (estructura): 10 → 16" in texto
+    datos = json.loads(json.dumps(como_json(cambios)))
+    assert (datos["comunas"], datos["cambian"]) == (2, 1)
+    assert {
+        "campo": "areas.estructura.nivel",
+        "cambio": "cambia",
+        "antes": "medio",
+        "despues": "bajo",
+    } in datos["cambios"][0]["diferencias"]
 
 
-def test_comparar_un_umbral_movido(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    con_parametro(conocimiento, "umbral_medio", 0.5)
-    codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ)
-    assert codigo == 1
-    assert "2 cambian, 27 sin cambios" in out
-    assert "## Bulnes" in out and "- Nivel de estructura: medio → bajo" in out
-    assert "- Horas (estructura): 10 → 16" in out
-    codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ, "--formato", "json")
-    datos = json.loads(out)
-    assert (datos["comunas"], datos["cambian"]) == (29, 2)
-    assert datos["cambios"][0]["niveles"]["estructura"] == ["medio", "bajo"]
-
-
-def test_comparar_una_regla_quitada(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path, con_ejemplos=True)
-    quitar_regla(reglas / "estructura.yaml", "ajuste-repartir-funciones")
-    codigo, out, _ = comparar(capsys, reglas, conocimiento, RAIZ, "--formato", "json")
-    assert codigo == 1
-    datos = json.loads(out)
-    assert datos["cambian"] > 0
+def test_comparar_una_regla_quitada(motor, ejemplos):
+    otro = motor_con(motor, sin=("ajuste-repartir-funciones",))
+    quitados = [
+        d
+        for nombre, e in ejemplos.items()
+        if any(a.regla == "ajuste-repartir-funciones" for a in e.resultado.ajustes_estructura)
+        for d in diferencia(nombre, e.resultado, otro.evaluar(e.respuestas).resultado).diferencias
+        if d.campo == "ajustes_estructura"
+    ]
+    assert quitados
     assert all(
-        any("Repartir las funciones" in a for a in c["ajustes"]["quitados"])
-        for c in datos["cambios"]
+        d.cambio == "quitado" and "Repartir las funciones" in d.antes["texto"] for d in quitados
     )
+
+
+def test_comparar_por_la_linea_de_comandos(capsys, tmp_path, ejemplos):
+    entrada = tmp_path / "respuestas"
+    entrada.mkdir()
+    for nombre in ("bulnes", "yumbel"):
+        shutil.copy(EJEMPLOS / f"{nombre}.yaml", entrada)
+    cambia = [  # the comuna that loses the adjustment
+        ejemplos[n].resultado.comuna
+        for n in ("bulnes", "yumbel")
+        if any(
+            a.regla == "ajuste-repartir-funciones" for a in ejemplos[n].resultado.ajustes_estructura
+        )
+    ]
+    assert len(cambia) == 1
+    codigo, out, _ = correr(capsys, "reglas", "comparar", "--base", RAIZ, entrada)
+    assert codigo == 0
+    assert "2 comunas evaluadas: 0 cambian, 2 sin cambios." in out
+    reglas = tmp_path / "rules"
+    shutil.copytree(REGLAS, reglas)
+    quitar_regla(reglas / "estructura.yaml", "ajuste-repartir-funciones")
+    args = ("--reglas", reglas, "reglas", "comparar", "--base", RAIZ, entrada)
+    codigo, out, _ = correr(capsys, *args)
+    assert codigo == 1
+    assert f"\n## {cambia[0]}\n\n- Ajuste quitado: Repartir las funciones" in out
+    assert re.search(r"^- Ajuste quitado: Repartir las funciones", out, flags=re.M), out
+    codigo, out, _ = correr(capsys, *args, "--formato", "json")
+    assert codigo == 1
+    datos = json.loads(out)
+    assert (datos["comunas"], datos["cambian"]) == (2, 1)
+    assert datos["cambios"][0]["comuna"] == cambia[0]
 
 
 # --- the guide ----------------------------------------------------------------------------
@@ -261,21 +406,27 @@ def bloques_yaml(texto: str) -> list[str]:
     return re.findall(r"```yaml\n(.*?)```", texto, flags=re.S)
 
 
-def test_cada_ejemplo_de_reglas_de_la_guia_valida(capsys, tmp_path):
-    bloques = [
-        b
-        for b in bloques_yaml(GUIA.read_text(encoding="utf-8"))
-        if b.startswith(("reglas:", "tablas:"))
-    ]
-    assert len(bloques) >= 8
-    for i, bloque in enumerate(bloques):
-        reglas, conocimiento = copiar_carpetas(tmp_path / str(i))
-        (reglas / "ejemplo.yaml").write_text(bloque, encoding="utf-8")
-        codigo, salida = validar(capsys, reglas, conocimiento)
-        assert codigo == 0, f"ejemplo {i + 1} de la guía:\n{bloque}\n{salida}"
+EJEMPLOS_DE_REGLAS = [
+    b
+    for b in bloques_yaml(GUIA.read_text(encoding="utf-8"))
+    if b.startswith(("reglas:", "tablas:"))
+]
 
 
-def test_cada_caso_de_la_guia_es_un_archivo_de_casos_valido(tmp_path):
+def test_la_guia_tiene_ejemplos_de_reglas_y_tablas():
+    assert len(EJEMPLOS_DE_REGLAS) >= 8
+    assert any(b.startswith("tablas:") for b in EJEMPLOS_DE_REGLAS)
+
+
+@pytest.mark.parametrize(
+    "bloque", EJEMPLOS_DE_REGLAS, ids=[f"ejemplo-{i + 1}" for i in range(len(EJEMPLOS_DE_REGLAS))]
+)
+def test_cada_ejemplo_de_reglas_de_la_guia_valida(motor, bloque):
+    errores = [h for h in hallazgos(motor, bloque) if ": advertencia: " not in h]
+    assert errores == [], bloque
+
+
+def test_cada_caso_de_la_guia_es_un_archivo_de_casos_valido():
     from diagnostico_experto.comun.archivos_yaml import leer_texto
     from diagnostico_experto.consultores.casos import ArchivoCasos
 

@@ -30,7 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.conocimiento.preguntas import AREAS
-from diagnostico_experto.conocimiento.respuestas import cargar_respuestas, desde_documento
+from diagnostico_experto.conocimiento.respuestas import (
+    Respuestas,
+    cargar_respuestas,
+    desde_documento,
+)
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.reglas.lenguaje import legible
 
@@ -82,24 +86,46 @@ def archivos_de_casos(ruta: Path) -> list[Path]:
     return [ruta]
 
 
+@dataclass(frozen=True)
+class CasoLeido:
+    """A case with the file and position it came from (its answers are relative to it)."""
+
+    caso: Caso
+    doc: Documento
+    indice: int
+
+    @property
+    def lugar(self) -> str:
+        return f"{legible(self.doc.ruta)}:{self.doc.linea(('casos', self.indice))}"
+
+
+def leer_casos(ruta: Path) -> list[CasoLeido]:
+    doc = leer(ruta)
+    return [CasoLeido(c, doc, i) for i, c in enumerate(doc.validar(ArchivoCasos).casos)]
+
+
+def probar_caso(leido: CasoLeido, motor: Motor) -> tuple[ResultadoCaso, set[str]]:
+    """One case: what differs from what it expects; and the ids of the rules that fired."""
+    evaluacion = motor.evaluar(_respuestas(leido, motor))
+    disparadas = {d.regla.id for d in evaluacion.disparos}
+    diferencias = _diferencias(leido.caso.espera, evaluacion.resultado)
+    return ResultadoCaso(leido.caso.nombre, leido.lugar, diferencias), disparadas
+
+
 def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set[str]]:
     """Every case of every file; and the ids of the rules some case fired."""
-    resultados, disparadas = [], set()
+    resultados: list[ResultadoCaso] = []
+    disparadas: set[str] = set()
     for ruta in archivos:
-        doc = leer(ruta)
-        casos = doc.validar(ArchivoCasos).casos
-        for i, caso in enumerate(casos):
-            lugar = f"{legible(doc.ruta)}:{doc.linea(('casos', i))}"
-            respuestas = _respuestas(caso, doc, i, ruta, motor)
-            evaluacion = motor.evaluar(respuestas)
-            disparadas |= {d.regla.id for d in evaluacion.disparos}
-            resultados.append(
-                ResultadoCaso(caso.nombre, lugar, _diferencias(caso.espera, evaluacion.resultado))
-            )
+        for leido in leer_casos(ruta):
+            resultado, del_caso = probar_caso(leido, motor)
+            resultados.append(resultado)
+            disparadas |= del_caso
     return resultados, disparadas
 
 
-def _respuestas(caso: Caso, doc: Documento, i: int, ruta: Path, motor: Motor):
+def _respuestas(leido: CasoLeido, motor: Motor) -> Respuestas:
+    caso, doc, i = leido.caso, leido.doc, leido.indice
     if (caso.archivo is None) == (caso.respuestas_archivo is None):
         raise ErrorEntrada(
             [
@@ -109,7 +135,7 @@ def _respuestas(caso: Caso, doc: Documento, i: int, ruta: Path, motor: Motor):
             ]
         )
     if caso.archivo is not None:
-        return cargar_respuestas((ruta.parent / caso.archivo).resolve(), motor.conocimiento)
+        return cargar_respuestas((doc.ruta.parent / caso.archivo).resolve(), motor.conocimiento)
     datos = doc.datos["casos"][i]["respuestas_archivo"]
     return desde_documento(Documento(doc.ruta, datos), motor.conocimiento)
 

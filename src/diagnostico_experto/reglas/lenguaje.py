@@ -88,8 +88,12 @@ def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no existe")
+    # The entry keeps the knowledge object alive, so its id is never reused by another.
     clave = ("reglas", id(conocimiento))
-    return list(recordar(clave, carpeta, lambda: _leer_reglas(carpeta, conocimiento)))
+    _, reglas = recordar(
+        clave, carpeta, lambda: (conocimiento, _leer_reglas(carpeta, conocimiento))
+    )
+    return list(reglas)
 
 
 def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
