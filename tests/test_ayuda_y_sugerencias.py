@@ -76,6 +76,7 @@ def test_sin_uv_ni_path_la_sugerencia_es_el_mismo_python(sin_uv_ni_programa):
     assert invocacion.programa() == f"{shlex.quote(sys.executable)} -m diagnostico_experto"
 
 
+@pytest.mark.lento
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell runs the hint")
 def test_la_sugerencia_de_init_corre_pegada_en_la_terminal(capsys, tmp_path, sin_uv_ni_programa):
     carpeta = tmp_path / "con espacio"
