@@ -74,8 +74,11 @@ def evaluar(
 ) -> None:
     """Diagnostica una comuna a partir de su ARCHIVO de respuestas (YAML)."""
     from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+    from diagnostico_experto.comun.salidas import revisar_informe
     from diagnostico_experto.informes.comuna import informe
 
+    if salida is not None:
+        revisar_informe(salida, archivo)
     motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
     if formato is None:
         sufijo = salida.suffix.lstrip(".").lower() if salida else ""
@@ -154,7 +157,7 @@ def cuestionario(
 @click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--salida",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file given here is refused with its reason
     default=Path("informes"),
     show_default=True,
     help="Carpeta donde escribir los informes y las tablas.",
@@ -182,27 +185,44 @@ def lote(
     """
     import sys
 
+    from diagnostico_experto.comun.salidas import revisar_carpeta
     from diagnostico_experto.lote.consolidado import escribir_salidas
-    from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, entradas_de, evaluar_todas
-    from diagnostico_experto.lote.historia import reunir, vigentes
+    from diagnostico_experto.lote.evaluacion import (
+        Evaluada,
+        Fallida,
+        archivos_de_entrada,
+        entradas_de,
+        evaluar_en_orden,
+    )
+    from diagnostico_experto.lote.historia import vigentes
+    from diagnostico_experto.lote.publicacion import Publicacion
     from diagnostico_experto.motor.motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     # a broken rule file stops the batch before it starts; one worker reuses this engine
     motor = Motor.desde_carpetas(reglas, conocimiento)
     saber = motor.conocimiento
-    entradas = entradas_de(entrada or Path(conocimiento) / "ejemplos", saber)
-    if sys.stderr.isatty():
-        with click.progressbar(
-            length=len(entradas), label="Evaluando comunas", file=sys.stderr
-        ) as barra:
-            resultados = evaluar_todas(
-                entradas, reglas, conocimiento, workers, lambda: barra.update(1), motor
-            )
-    else:
-        resultados = evaluar_todas(entradas, reglas, conocimiento, workers, motor=motor)
-    resultados = reunir(resultados)
-    escribir_salidas(salida, resultados, saber)
+    origen = entrada or Path(conocimiento) / "ejemplos"
+    entradas = entradas_de(origen, saber)
+    revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
+    try:
+        with Publicacion(salida) as publicacion:
+            en_orden = evaluar_en_orden(entradas, reglas, conocimiento, workers, motor)
+            if sys.stderr.isatty():
+                with click.progressbar(
+                    length=len(entradas), label="Evaluando comunas", file=sys.stderr
+                ) as barra:
+                    resultados = escribir_salidas(
+                        publicacion, en_orden, saber, lambda: barra.update(1)
+                    )
+            else:
+                resultados = escribir_salidas(publicacion, en_orden, saber)
+            publicacion.publicar()
+    except KeyboardInterrupt:
+        click.echo(
+            f"\nLote interrumpido; {salida} queda como estaba (sin informes a medias).", err=True
+        )
+        raise click.exceptions.Exit(NO_SE_PUDO) from None
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
         for problema in fallida.problemas:

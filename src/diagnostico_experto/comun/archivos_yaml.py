@@ -22,7 +22,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
+from diagnostico_experto.comun.errores import (
+    ErrorEntrada,
+    Problema,
+    no_se_pudo_escribir,
+    sugerencia,
+    traducir,
+)
 
 Modelo = TypeVar("Modelo", bound=BaseModel)
 
@@ -194,11 +200,15 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
     """Write a file so that readers see the old or the new content, never half.
 
     The text goes to a temporary file in the same folder, is flushed to disk,
-    and replaces the target in one rename.
+    and replaces the target in one rename. A failure (full disk, read-only
+    folder) is an ErrorEntrada naming ``ruta``, never the temporary file.
     """
     ruta = Path(ruta)
-    ruta.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
+    try:
+        ruta.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise no_se_pudo_escribir(ruta, exc) from None
     try:
         Path(temporal).chmod(_permisos(ruta))
         datos = texto if isinstance(texto, bytes) else texto.encode("utf-8")
@@ -207,8 +217,10 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         Path(temporal).replace(ruta)
-    except BaseException:
+    except BaseException as exc:
         Path(temporal).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise no_se_pudo_escribir(ruta, exc) from None
         raise
 
 

@@ -8,6 +8,7 @@ one place, by error type.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,3 +96,27 @@ def traducir(error: Mapping[str, Any]) -> str:
         return plantilla.format(**ctx)
     except (KeyError, IndexError):
         return plantilla
+
+
+_MOTIVOS_SO = {
+    errno.ENOSPC: "no queda espacio en el disco",
+    errno.EDQUOT: "se agotó la cuota de disco",
+    errno.EROFS: "el sistema de archivos es de solo lectura",
+    errno.EACCES: "sin permiso",
+    errno.EPERM: "operación no permitida",
+    errno.ENOENT: "la ruta no existe",
+    errno.ENOTDIR: "parte de la ruta no es una carpeta",
+    errno.EISDIR: "es una carpeta",
+    errno.ENAMETOOLONG: "el nombre es demasiado largo",
+    errno.EIO: "error de entrada/salida del disco",
+}
+
+
+def motivo_so(exc: OSError) -> str:
+    """The operating system's reason for a failed read or write, in Spanish."""
+    return _MOTIVOS_SO.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def no_se_pudo_escribir(ruta: str | Path, exc: OSError) -> ErrorEntrada:
+    """A write that failed, named by the file the user asked for (never a temporary one)."""
+    return ErrorEntrada.uno(ruta, f"no se pudo escribir ({motivo_so(exc)})")

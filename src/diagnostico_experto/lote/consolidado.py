@@ -1,27 +1,31 @@
 """The batch's outputs: per-comuna reports, resumen.csv, resumen.xlsx and index.html.
 
-Every file is written atomically inside the output folder; names come from
-slugs of comuna names, so no answer text can choose a path.
+Each comuna's reports are written as soon as it is evaluated, and only what
+the tables need is kept (see ``Evaluada.aligerar``), so a batch's memory does
+not grow with its reports. Files go to a ``Publicacion``, which swaps the whole
+set in at the end; names come from slugs of comuna names, so no answer text
+can choose a path.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from slugify import slugify
 
-from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import entorno_html
 from diagnostico_experto.lote import historia
 from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
+from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import SintesisUGT, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
 
@@ -30,42 +34,81 @@ COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 
 
 def escribir_salidas(
-    salida: Path, resultados: list[Evaluada | Fallida], conocimiento: Conocimiento
-) -> list[Path]:
-    """Write everything; return the paths written.
+    salida: Publicacion,
+    resultados: Iterable[Evaluada | Fallida],
+    conocimiento: Conocimiento,
+    al_avanzar: Callable[[], None] | None = None,
+) -> list[Evaluada | Fallida]:
+    """Write each comuna's reports as it comes, then the tables; return the batch's results.
 
-    ``resultados`` come through ``historia.reunir``: every diagnosis gets its
-    reports, but tables, synthesis and budget count each comuna once (its latest).
+    A report is written under its comuna's name as soon as the comuna is
+    evaluated. The history (``historia.reunir``) may rename a few once every
+    comuna is in: an earlier diagnosis of a comuna adds its date, and two of
+    one date are left out. Tables, synthesis and budget count each comuna once
+    (its latest diagnosis).
     """
-    todas = [r for r in resultados if isinstance(r, Evaluada)]
-    evaluadas = historia.vigentes(resultados)
-    fallidas = [r for r in resultados if isinstance(r, Fallida)]
+    hechos: list[Evaluada | Fallida] = []
+    escritos: dict[int, tuple[str, list[str]]] = {}  # place in the input -> (name, formats)
+    nombres = _Nombres()
+    for n, resultado in enumerate(resultados):
+        if isinstance(resultado, Evaluada):
+            nombre = nombres.nuevo(resultado.comuna)
+            escritos[n] = (nombre, list(resultado.informes))
+            for formato, texto in resultado.informes.items():
+                salida.escribir(f"{CARPETA_COMUNAS}/{nombre}.{formato}", texto)
+            resultado.aligerar()
+        hechos.append(resultado)
+        if al_avanzar:
+            al_avanzar()
+    reunidos = historia.reunir(hechos)
+    _renombrar(salida, escritos, reunidos)
+    evaluadas = historia.vigentes(reunidos)
+    fallidas = [r for r in reunidos if isinstance(r, Fallida)]
+    for nombre, texto in historia.informes_avance(evaluadas, conocimiento).items():
+        salida.escribir(f"{CARPETA_COMUNAS}/{nombre}", texto)
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
-    escritos = []
-    carpeta = salida / CARPETA_COMUNAS
-    informes = {
-        f"{e.slug}.{formato}": texto for e in todas for formato, texto in e.informes.items()
-    }
-    for nombre, texto in (informes | historia.informes_avance(evaluadas, conocimiento)).items():
-        ruta = carpeta / nombre
-        _dentro(salida, ruta)
-        escribir_atomico(ruta, texto)
-        escritos.append(ruta)
     filas = [_fila(e) for e in evaluadas]
-    for nombre, contenido in (
-        ("resumen.csv", _csv(filas)),
-        ("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento)),
-        ("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento)),
-    ):
-        escribir_atomico(salida / nombre, contenido)
-        escritos.append(salida / nombre)
-    return escritos
+    salida.escribir("resumen.csv", _csv(filas))
+    salida.escribir("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento))
+    salida.escribir("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento))
+    return reunidos
 
 
-def _dentro(salida: Path, ruta: Path) -> None:
-    """A last guard: an output path must stay inside --salida."""
-    if not ruta.resolve().is_relative_to(salida.resolve()):
-        raise ValueError(f"ruta de salida fuera de {salida}: {ruta}")
+class _Nombres:
+    """A comuna's report name as it comes: ASCII, no path separators, unique so far."""
+
+    def __init__(self) -> None:
+        self._usados: set[str] = set()
+
+    def nuevo(self, comuna: str) -> str:
+        base = slugify(comuna) or "comuna"
+        nombre, n = base, 2
+        while nombre in self._usados:
+            nombre, n = f"{base}-{n}", n + 1
+        self._usados.add(nombre)
+        return nombre
+
+
+def _renombrar(
+    salida: Publicacion,
+    escritos: dict[int, tuple[str, list[str]]],
+    reunidos: list[Evaluada | Fallida],
+) -> None:
+    """Reports whose name the history changed (rare): aside first, so no name is overwritten."""
+    cambios = []
+    for n, (nombre, formatos) in escritos.items():
+        final = reunidos[n]
+        if isinstance(final, Evaluada) and final.slug == nombre:
+            continue
+        for formato in formatos:
+            aparte = f"{CARPETA_COMUNAS}/.{n}.{formato}"
+            salida.renombrar(f"{CARPETA_COMUNAS}/{nombre}.{formato}", aparte)
+            cambios.append((aparte, final, formato))
+    for aparte, final, formato in cambios:
+        if isinstance(final, Evaluada):
+            salida.renombrar(aparte, f"{CARPETA_COMUNAS}/{final.slug}.{formato}")
+        else:  # refused by the history (one comuna, one date, two files): no report
+            salida.quitar(aparte)
 
 
 # --- one row per comuna ------------------------------------------------------------

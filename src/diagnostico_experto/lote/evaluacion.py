@@ -10,13 +10,13 @@ workers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+import signal
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
 from diagnostico_experto.comun.errores import ErrorEntrada
@@ -38,8 +38,8 @@ class Entrada:
 @dataclass
 class Evaluada:
     origen: str
-    resultado: dict[str, Any]  # the JSON result of DESIGN.md
-    informes: dict[str, str]  # format -> text (md, html, json)
+    resultado: dict[str, Any]  # the JSON result of DESIGN.md, its trace left empty
+    informes: dict[str, str]  # format -> text (md, html, json); emptied once written
     slug: str = ""
     anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)
     avance: Avance | None = (
@@ -49,6 +49,25 @@ class Evaluada:
     @property
     def comuna(self) -> str:
         return self.resultado["comuna"]
+
+    def aligerar(self) -> None:
+        """Once its reports are written, keep only what the batch's tables need.
+
+        Strings are interned: texts of products, gaps and hours repeat across
+        comunas, so thousands of comunas share them (~11 KiB a comuna).
+        """
+        self.informes = {}
+        self.resultado = _internar(self.resultado)
+
+
+def _internar(valor: Any) -> Any:
+    if isinstance(valor, str):
+        return sys.intern(valor)
+    if isinstance(valor, dict):
+        return {sys.intern(k): _internar(v) for k, v in valor.items()}
+    if isinstance(valor, list):
+        return [_internar(v) for v in valor]
+    return valor
 
 
 @dataclass
@@ -77,7 +96,9 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
         formato: informe(evaluacion, motor.reglas, motor.conocimiento, formato)
         for formato in ("md", "html", "json")
     }
-    return Evaluada(entrada.origen, json.loads(informes["json"]), informes)
+    resultado = json.loads(informes["json"])
+    resultado["traza"] = []  # in the JSON report; tables and history never read it
+    return Evaluada(entrada.origen, resultado, informes)
 
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
@@ -96,57 +117,42 @@ def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
         return desde_documento(doc, motor.conocimiento)
 
 
-def evaluar_todas(
+def evaluar_en_orden(
     entradas: list[Entrada],
     reglas: Path,
     conocimiento: Path,
     workers: int = 1,
-    al_avanzar: Callable[[], None] | None = None,
     motor: Motor | None = None,
-) -> list[Evaluada | Fallida]:
-    """Every comuna, in input order; ``al_avanzar`` is called after each one.
+) -> Iterator[Evaluada | Fallida]:
+    """Every comuna, in input order, each as soon as it (and those before it) is done.
 
     ``motor``, when the caller has one, serves the in-process run instead of
-    loading and compiling the rules again.
+    loading and compiling the rules again. Workers ignore Ctrl-C: the command
+    stops them (pending comunas cancelled) and says so in one line.
     """
     global _MOTOR
-    resultados: list[Evaluada | Fallida] = []
     if workers <= 1 or len(entradas) <= 1:
         if motor is not None:
             _MOTOR = motor
         else:
             _iniciar(reglas, conocimiento)
-        iterador: Iterable[Evaluada | Fallida] = map(_evaluar, entradas)
-        resultados = list(_con_avance(iterador, al_avanzar))
-    else:
-        lote = max(1, min(16, len(entradas) // (workers * 4)))
-        with ProcessPoolExecutor(
-            workers, initializer=_iniciar, initargs=(reglas, conocimiento)
-        ) as ex:
-            resultados = list(_con_avance(ex.map(_evaluar, entradas, chunksize=lote), al_avanzar))
-    _asignar_slugs(r for r in resultados if isinstance(r, Evaluada))
-    return resultados
+        yield from map(_evaluar, entradas)
+        return
+    lote = max(1, min(16, len(entradas) // (workers * 4)))
+    ejecutor = ProcessPoolExecutor(
+        workers, initializer=_iniciar_trabajador, initargs=(reglas, conocimiento)
+    )
+    try:
+        yield from ejecutor.map(_evaluar, entradas, chunksize=lote)
+    except BaseException:  # Ctrl-C, a write that failed, the consumer closing early
+        ejecutor.shutdown(wait=False, cancel_futures=True)
+        raise
+    ejecutor.shutdown()
 
 
-def _con_avance(
-    resultados: Iterable[Evaluada | Fallida], al_avanzar: Callable[[], None] | None
-) -> Iterator[Evaluada | Fallida]:
-    for resultado in resultados:
-        if al_avanzar:
-            al_avanzar()
-        yield resultado
-
-
-def _asignar_slugs(evaluadas: Iterable[Evaluada]) -> None:
-    """File names from comuna names: ASCII, no path separators, unique."""
-    usados: set[str] = set()
-    for evaluada in evaluadas:
-        base = slugify(evaluada.comuna) or "comuna"
-        slug, n = base, 2
-        while slug in usados:
-            slug, n = f"{base}-{n}", n + 1
-        usados.add(slug)
-        evaluada.slug = slug
+def _iniciar_trabajador(reglas: Path, conocimiento: Path) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _iniciar(reglas, conocimiento)
 
 
 def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
@@ -169,3 +175,11 @@ def entradas_de(ruta: Path, conocimiento: Any) -> list[Entrada]:
     raise ErrorEntrada.uno(
         ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"
     )
+
+
+def archivos_de_entrada(origen: Path, entradas: list[Entrada]) -> list[Path]:
+    """Every file and folder the batch reads, so that --salida can be checked against them."""
+    rutas = [origen, *(e.ruta for e in entradas if e.ruta is not None)]
+    if origen.suffix.lower() == ".csv":
+        rutas += [origen.with_name(f"{origen.stem}-{tabla}.csv") for tabla in ("servicios", "mesa")]
+    return rutas

@@ -1,0 +1,101 @@
+"""Outputs never overwrite an input: the checks made before anything is written.
+
+Paths are compared by what they are on disk (same file, same folder), so a
+symlink, a ``..`` or another spelling on a case-insensitive disk does not
+slip through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from diagnostico_experto.comun.errores import ErrorEntrada
+
+_CLAVE_RESPUESTAS = re.compile(rb"^respuestas[ \t]*:", re.MULTILINE)
+_LEIDO = 1 << 16  # an answer file names its answers near the top; a report never has the key
+
+
+def es_archivo_de_respuestas(ruta: Path) -> bool:
+    """A regular file with a top-level ``respuestas:`` key, as every answer file has."""
+    try:
+        ruta = ruta.resolve()
+        if not ruta.is_file():
+            return False
+        with ruta.open("rb") as f:
+            return _CLAVE_RESPUESTAS.search(f.read(_LEIDO)) is not None
+    except OSError:
+        return False
+
+
+def _mismo(a: Path, b: Path) -> bool:
+    """Same file on disk; ``a`` may not exist yet (``x/../A.yaml`` with no ``x``)."""
+    try:
+        return a.resolve().samefile(b)
+    except OSError:
+        return False
+
+
+def revisar_informe(salida: Path, entrada: Path) -> None:
+    """``evaluar --salida``: refuse the answer file being evaluated or any other answer file."""
+    if _mismo(salida, entrada):
+        raise ErrorEntrada.uno(
+            salida,
+            "es el archivo de respuestas que se evalúa; el informe lo reemplazaría. "
+            "Elija otro nombre para --salida.",
+        )
+    if es_archivo_de_respuestas(salida):
+        raise ErrorEntrada.uno(
+            salida,
+            "es un archivo de respuestas; el informe no lo reemplaza. "
+            "Elija otro nombre para --salida.",
+        )
+
+
+def revisar_carpeta(salida: Path, entradas: Iterable[Path]) -> None:
+    """``lote --salida``: the folder is replaced whole, so no input may be it or be inside it."""
+    real = salida.resolve()
+    try:
+        propia = salida.stat()
+        identidad: tuple[int, int] | None = (propia.st_dev, propia.st_ino)
+    except OSError:
+        identidad = None  # not there yet: only the spelling can match
+    vistas: set[Path] = set()
+    for entrada in entradas:
+        if identidad is not None and not salida.is_dir() and _mismo(salida, entrada):
+            raise ErrorEntrada.uno(
+                salida,
+                "es la entrada del lote; los informes la reemplazarían. "
+                "Elija otra carpeta para --salida.",
+            )
+        resuelta = entrada.resolve()
+        if resuelta == real or (identidad is not None and _mismo(entrada, salida)):
+            raise ErrorEntrada.uno(
+                salida,
+                "es la carpeta de entrada del lote; los informes reemplazarían las respuestas. "
+                "Elija otra carpeta para --salida.",
+            )
+        if resuelta.is_relative_to(real) or (
+            identidad is not None and _dentro_de(resuelta, identidad, vistas)
+        ):
+            raise ErrorEntrada.uno(
+                salida,
+                f"contiene la entrada del lote ({entrada}); los informes la reemplazarían. "
+                "Elija otra carpeta para --salida.",
+            )
+
+
+def _dentro_de(ruta: Path, carpeta: tuple[int, int], vistas: set[Path]) -> bool:
+    """Whether ``ruta`` or a folder above it is ``carpeta`` (by device and inode)."""
+    for parte in (ruta, *ruta.parents):
+        if parte in vistas:
+            return False  # checked already, with everything above it
+        vistas.add(parte)
+        try:
+            datos = parte.stat()
+        except OSError:
+            continue
+        if (datos.st_dev, datos.st_ino) == carpeta:
+            return True
+    return False
