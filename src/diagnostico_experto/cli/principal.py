@@ -158,6 +158,7 @@ def cuestionario(
 @click.option(
     "--salida",
     type=click.Path(path_type=Path),  # a file given here is refused with its reason
+    metavar="CARPETA",
     default=Path("informes"),
     show_default=True,
     help="Carpeta donde escribir los informes y las tablas.",
