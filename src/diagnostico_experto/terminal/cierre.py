@@ -8,7 +8,6 @@ services), so what is shown is always what the file says.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -210,11 +209,8 @@ class Cierre:
     # --- the report ----------------------------------------------------------------
 
     def formatos(self) -> list[str]:
-        """Formats this installation can write (DOCX only when its template engine is there)."""
-        disponibles = ["html", "md"]
-        if _informe_acepta("docx") and importlib.util.find_spec("docxtpl") is not None:
-            disponibles.append("docx")
-        return disponibles
+        """The document formats the report module writes (DOCX once it offers it)."""
+        return [f for f in FORMATOS if f in _formatos_de_informe()]
 
     def destino(self, formato: str) -> Path:
         """The report beside the answer file, never the answer file itself."""
@@ -247,10 +243,10 @@ class Cierre:
         )
 
 
-def _informe_acepta(formato: str) -> bool:
+def _formatos_de_informe() -> tuple[str, ...]:
     from diagnostico_experto.informes import comuna
 
-    return formato in getattr(comuna, "FORMATOS", ())
+    return tuple(getattr(comuna, "FORMATOS", ("md", "html")))
 
 
 def cerrar(entrevista: Entrevista) -> None:
