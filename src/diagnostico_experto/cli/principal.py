@@ -14,7 +14,14 @@ import click
 
 from diagnostico_experto.cli.ciclos import avance, calibrar
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
-from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
+from diagnostico_experto.cli.opciones import (
+    EXITO,
+    HALLAZGOS,
+    INTERRUMPIDO,
+    NO_SE_PUDO,
+    carpetas,
+    opciones_base,
+)
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorEntrada
 
@@ -29,12 +36,17 @@ if TYPE_CHECKING:
 def _evaluar(
     ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
 ) -> tuple[Motor, Evaluacion]:
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
     from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
     from diagnostico_experto.motor.motor import Motor
+    from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    motor = Motor.desde_carpetas(reglas, conocimiento)
-    return motor, motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    base = cargar_conocimiento(conocimiento)
+    lista = cargar_reglas(reglas, base)  # a broken rule file is reported first
+    respuestas = cargar_respuestas(archivo, base)  # refused before compiling the rules
+    motor = Motor(base, lista, str(reglas))
+    return motor, motor.evaluar(respuestas)
 
 
 @click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
@@ -319,12 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         ayuda = comando(*subcomandos, "--help")
         click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{ayuda}».", err=True)
         return NO_SE_PUDO
-    except KeyboardInterrupt:
-        click.echo("\nInterrumpido.", err=True)
-        return NO_SE_PUDO
-    except click.exceptions.Abort:
-        click.echo("\nInterrumpido.", err=True)
-        return NO_SE_PUDO
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\nInterrumpido por el usuario (Ctrl-C); no se terminó el comando.", err=True)
+        return INTERRUMPIDO
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except BrokenPipeError:
@@ -333,4 +342,28 @@ def main(argv: list[str] | None = None) -> int:
         nombre = exc.filename or ""
         click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
         return NO_SE_PUDO
+    except MemoryError:
+        click.echo("No alcanzó la memoria del equipo para terminar el comando.", err=True)
+        return NO_SE_PUDO
+    except Exception:  # noqa: BLE001 - a bug must not show users a traceback
+        click.echo(_error_interno(), err=True)
+        return NO_SE_PUDO
     return codigo if isinstance(codigo, int) else EXITO
+
+
+def _error_interno() -> str:
+    """Save the full trace of an unexpected error in a file; the line that says where."""
+    import os
+    import tempfile
+    import traceback
+
+    try:
+        fd, ruta = tempfile.mkstemp(prefix="diagnostico-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as archivo:
+            archivo.write(traceback.format_exc())
+    except OSError:
+        return "Error interno del programa (no de sus archivos); no se pudo guardar el detalle."
+    return (
+        "Error interno del programa (no de sus archivos). El detalle quedó en "
+        f"{ruta}; envíelo a quien mantiene el sistema."
+    )
