@@ -133,7 +133,12 @@ def explicar(
 
 @principal.command(cls=Comando)
 @click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--comuna", default=None, help="Nombre de la comuna (si el archivo no la tiene).")
+@click.option(
+    "--comuna",
+    default=None,
+    metavar="NOMBRE",
+    help="Nombre de la comuna (si el archivo no la tiene).",
+)
 @opciones_base
 @click.pass_context
 def cuestionario(
@@ -143,14 +148,21 @@ def cuestionario(
     reglas: Path | None,
     conocimiento: Path | None,
 ) -> None:
-    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe."""
+    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe.
+
+    Al final muestra los niveles por área y un menú: productos, propuesta y horas,
+    razones de cada nivel, revisar y cambiar respuestas, validar con la mesa
+    comunal y escribir el informe. Un archivo terminado abre directamente ese menú.
+    """
     import sys
+
+    from diagnostico_experto.comun.invocacion import comando
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ErrorEntrada.uno(
             archivo,
             "el cuestionario interactivo necesita una terminal. Para diagnosticar un archivo "
-            f"de respuestas ya lleno, use: diagnostico evaluar {archivo}",
+            f"de respuestas ya lleno, use: {comando('evaluar', archivo)}",
         )
     from diagnostico_experto.terminal.entrevista import Entrevista
 
@@ -161,7 +173,7 @@ def cuestionario(
     except (KeyboardInterrupt, EOFError):
         click.echo(
             f"\nCuestionario interrumpido. Las respuestas dadas están guardadas en {archivo}."
-            f"\nPara seguir: diagnostico cuestionario {archivo}",
+            f"\nPara seguir: {comando('cuestionario', archivo)}",
             err=True,
         )
 
@@ -171,6 +183,7 @@ def cuestionario(
 @click.option(
     "--salida",
     type=click.Path(path_type=Path),  # a file given here is refused with its reason
+    metavar="CARPETA",
     default=Path("informes"),
     show_default=True,
     help="Carpeta donde escribir los informes y las tablas.",
@@ -306,9 +319,12 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(exc.ctx.get_help(), err=True)
         return NO_SE_PUDO
     except click.UsageError as exc:
+        from diagnostico_experto.comun.invocacion import comando
+
         uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
-        comando = exc.ctx.command_path if exc.ctx else "diagnostico"
-        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
+        subcomandos = exc.ctx.command_path.split()[1:] if exc.ctx else []
+        ayuda = comando(*subcomandos, "--help")
+        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{ayuda}».", err=True)
         return NO_SE_PUDO
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("\nInterrumpido por el usuario (Ctrl-C); no se terminó el comando.", err=True)

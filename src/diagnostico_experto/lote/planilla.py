@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.lectura import Limites, leer_bytes, miles, revisar_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, Pregunta
@@ -318,7 +319,9 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         ) from None
     if "respuestas" not in valores:
         raise ErrorEntrada.uno(
-            ruta, "falta la hoja «respuestas» (genere la planilla con «diagnostico planilla»)"
+            ruta,
+            "falta la hoja «respuestas» (genere una planilla vacía con: "
+            f"{comando('planilla', 'planilla.xlsx')})",
         )
     tablas: dict[str, Tabla] = {}
     for nombre, filas in valores.items():
