@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import correr
+from conftest import (
+    copiar_carpetas,
+    correr,
+    error_con_carpetas,
+    error_de,
+    escribir_yaml,
+    leer_yaml,
+)
 from diagnostico_experto.cli.principal import main
 
 BASE = """comuna: Ninhue
@@ -717,3 +725,76 @@ def test_openpyxl_lee_con_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+# --- knowledge, limits and the command's last resort ----------------------------------------
+
+
+def test_un_parametro_nan_se_rechaza_al_cargar(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    archivo = conocimiento / "parametros.yaml"
+    datos = leer_yaml(archivo)
+    datos["parametros"]["umbral_alto"]["valor"] = float("nan")
+    escribir_yaml(archivo, datos)
+    err = error_con_carpetas(capsys, reglas, conocimiento)
+    assert re.fullmatch(
+        re.escape(f"{conocimiento / 'parametros.yaml'}:") + r"\d+: "
+        r"parametros\.umbral_alto\.valor: debe ser un número finito \(no \.nan ni \.inf\)",
+        err,
+    ), err
+
+
+def test_los_limites_de_una_carpeta_propia(capsys, tmp_path):
+    """A folder may change some limits; the rest stay as shipped; a misspelt one is refused."""
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    limites = conocimiento / "limites.yaml"
+    limites.write_text("limites:\n  max_kb_por_archivo: 10\n", encoding="utf-8")
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(BASE + "# " + "x" * 12_000 + "\n", encoding="utf-8")
+    kb = -(-ruta.stat().st_size // 1024)
+    opciones = ("--reglas", reglas, "--conocimiento", conocimiento)
+    assert error_de(capsys, "evaluar", ruta, *opciones) == (
+        f"{ruta}: el archivo pesa {kb} KB; el máximo es 10 KB "
+        "(límite «max_kb_por_archivo» de limites.yaml)"
+    )
+    limites.write_text("limites:\n  max_kb_por_archivos: 1\n", encoding="utf-8")
+    assert error_de(capsys, "evaluar", ruta, *opciones) == (
+        f"{limites}:2: limites.max_kb_por_archivos: límite desconocido "
+        "¿Quiso decir «max_kb_por_archivo»?"
+    )
+
+
+def test_un_error_interno_no_muestra_la_traza(capsys, monkeypatch, tmp_path):
+    import tempfile
+
+    from diagnostico_experto.conocimiento import respuestas
+
+    def falla(*_):
+        raise RuntimeError("un error del programa")
+
+    monkeypatch.setattr(respuestas, "desde_documento", falla)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(BASE, encoding="utf-8")
+    codigo, out, err = correr(capsys, "evaluar", ruta)
+    assert (codigo, out) == (2, "")
+    traza = next(tmp_path.glob("diagnostico-error-*.txt"))
+    assert err == (
+        f"Error interno del programa (no de sus archivos). El detalle quedó en {traza}; "
+        "envíelo a quien mantiene el sistema.\n"
+    )
+    assert "RuntimeError: un error del programa" in traza.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_fuera_del_cuestionario(capsys, monkeypatch, tmp_path):
+    from diagnostico_experto.conocimiento import respuestas
+
+    def interrumpe(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(respuestas, "desde_documento", interrumpe)
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(BASE, encoding="utf-8")
+    codigo, out, err = correr(capsys, "evaluar", ruta)
+    assert (codigo, out) == (130, "")
+    assert err.strip() == "Interrumpido por el usuario (Ctrl-C); no se terminó el comando."
