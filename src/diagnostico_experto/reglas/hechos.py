@@ -186,6 +186,10 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "texto",
             "tipo",
             "concepto",
+            "elemento",
+            "estado",
+            "clave",
+            "taller",
         ),
         "texto",
     ),
@@ -194,7 +198,15 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
     ),
     **dict.fromkeys(("completo", "supuesto", "misma_unidad"), "logico"),
     **dict.fromkeys(
-        ("clientes", "etapas", "unidades", "servicios", "nombres_clientes", "nombres_etapas"),
+        (
+            "clientes",
+            "etapas",
+            "unidades",
+            "servicios",
+            "nombres_clientes",
+            "nombres_etapas",
+            "requiere",
+        ),
         "lista",
     ),
 }
