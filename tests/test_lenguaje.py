@@ -280,7 +280,7 @@ def test_no_sabe_y_los_tipos_correctos_se_aceptan(motor):
         "      - respuesta: {pregunta: O06, valor: no_sabe}\n"
         "      - respuesta: {pregunta: O05, valor: {contiene: informal}}\n"
         "      - respuesta: {pregunta: E06, valor: {al_menos: 2, en: [2, 3]}}\n"
-        "      - puntaje: {area: estrategia, completo: false, valor: {menor_que: $umbral_medio}}\n"
+        "      - puntaje: {area: estrategia, completo: false, valor: {menor_que: $umbral_alto}}\n"
         "      - servicio: {etapas: {contiene: difusion}, area_proceso: {fuera_de: [entorno]}}\n"
     )
     assert errores(motor, si) == []
