@@ -5,6 +5,14 @@ Run: uv run python benchmarks/motor.py [--comunas N]
 Evaluates the shipped illustrative examples and N synthetic answer sets
 (random valid answers drawn from the questionnaire, fixed seed), reusing one
 compiled engine, as the batch command does. Prints figures; asserts nothing.
+
+    uv run python benchmarks/motor.py --antes 0e82bad [--repeticiones 5]
+
+compares this checkout with an older commit (checked out in a temporary git
+worktree, removed at the end) in one interleaved run, each measurement in a
+fresh process: Motor.evaluar per comuna, ``evaluar`` end to end, and one
+comuna with 50, 200 and 500 services (benchmarks/inventarios.py). Prints the
+median and min–max of each side and of the ratio después/antes per round.
 """
 
 from __future__ import annotations
@@ -67,7 +75,26 @@ def resumen(nombre: str, ms: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--comunas", type=int, default=300, help="respuestas sintéticas a evaluar")
+    parser.add_argument("--antes", help="commit con el que comparar (p. ej. 0e82bad)")
+    parser.add_argument("--repeticiones", type=int, default=5, help="rondas intercaladas")
+    parser.add_argument(
+        "--servicios", default="50,200,500", help="tamaños de inventario a medir (con --antes)"
+    )
+    parser.add_argument(
+        "--limite", type=float, default=90, help="segundos máximos de una medición (con --antes)"
+    )
     args = parser.parse_args()
+    if args.antes:
+        from comparacion import comparar
+
+        comparar(
+            args.antes,
+            args.repeticiones,
+            min(args.comunas, 100),
+            [int(n) for n in args.servicios.split(",") if n],
+            args.limite,
+        )
+        return
     reglas_dir, conocimiento_dir = carpeta_por_defecto("rules"), carpeta_por_defecto("knowledge")
 
     conocimiento = cargar_conocimiento(conocimiento_dir)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,18 @@ RAIZ = Path(__file__).resolve().parent.parent
 REGLAS = carpeta_por_defecto("rules")
 CONOCIMIENTO = carpeta_por_defecto("knowledge")
 EJEMPLOS = CONOCIMIENTO / "ejemplos"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_aparte(tmp_path_factory):
+    """The tests' cache of loaded folders is their own, not the user's."""
+    anterior = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if anterior is None:
+        os.environ.pop("XDG_CACHE_HOME")
+    else:
+        os.environ["XDG_CACHE_HOME"] = anterior
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,7 @@ print(huella(motor, comunas(motor.conocimiento, 3)))
 """
 
 
+@pytest.mark.lento
 def test_el_camino_dirigido_no_depende_de_la_semilla_de_hash(de_experta, conocimiento):
     """Under three hash seeds, the project's path gives what experta's gives here."""
     esperada = huella(de_experta, comunas(conocimiento, 3))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from diagnostico_experto.cli.click_es import Comando
-from diagnostico_experto.cli.opciones import carpetas, opciones_base
+from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
 from diagnostico_experto.comun.errores import ErrorEntrada
 
 FORMATOS = ("md", "html", "json")
@@ -101,3 +101,97 @@ def avance(
     else:
         escribir_atomico(salida, texto)
         click.echo(f"Avance escrito en {salida}", err=True)
+
+
+@click.command(cls=Comando)
+@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--casos",
+    "casos",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Casos de prueba (archivo o carpeta) cuyos niveles esperados también cuentan.",
+)
+@click.option(
+    "--escribir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Carpeta nueva donde escribir una copia de reglas y conocimiento con la propuesta.",
+)
+@opciones_base
+@click.pass_context
+def calibrar(
+    ctx: click.Context,
+    entrada: Path | None,
+    casos: Path | None,
+    escribir: Path | None,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Acuerdo entre los niveles diagnosticados y los validados por las mesas, y una propuesta.
+
+    ENTRADA: archivos de respuestas con validación de la mesa (carpeta o planilla; por
+    defecto, knowledge/historia). Informa por área la matriz de confusión y el kappa
+    ponderado, busca valores de los parámetros numéricos de la clasificación que
+    concuerden mejor, estima su acuerdo dejando cada comuna fuera y muestra la propuesta
+    como diferencia del archivo de conocimiento. Código 1 si propone un cambio.
+    """
+    import shutil
+
+    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+    from diagnostico_experto.conocimiento.preguntas import AREAS
+    from diagnostico_experto.consultores.calibracion import (
+        archivos_propuestos,
+        casos_de_pruebas,
+        casos_de_respuestas,
+        como_markdown,
+    )
+    from diagnostico_experto.consultores.calibracion import (
+        calibrar as calcular,
+    )
+    from diagnostico_experto.consultores.casos import archivos_de_casos
+    from diagnostico_experto.lote.evaluacion import entradas_de
+    from diagnostico_experto.motor.motor import Motor
+    from diagnostico_experto.reglas.lenguaje import legible
+
+    reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    destinos = {}
+    if escribir is not None:
+        destinos = {reglas: escribir / "rules", conocimiento: escribir / "knowledge"}
+        for destino in destinos.values():
+            if destino.exists():
+                raise ErrorEntrada.uno(destino, "ya existe; no se sobrescribe")
+    motor = Motor.desde_carpetas(reglas, conocimiento)
+    origen = entrada or conocimiento / "historia"
+    etiquetados = casos_de_respuestas(entradas_de(origen, motor.conocimiento), motor)
+    if casos is not None:
+        etiquetados += casos_de_pruebas(archivos_de_casos(casos), motor)
+    if not etiquetados:
+        raise ErrorEntrada.uno(
+            origen,
+            "ningún archivo tiene niveles validados por la mesa («validacion») ni hay casos "
+            "con niveles esperados; no hay con qué calibrar",
+        )
+    calibracion = calcular(etiquetados, motor.reglas, motor.conocimiento)
+    archivos = archivos_propuestos(conocimiento, calibracion.propuesta)
+    nombres = {a: motor.conocimiento.cuestionario.areas[a].nombre for a in AREAS}
+    click.echo(como_markdown(calibracion, legible(origen), nombres, archivos), nl=False)
+    if not calibracion.propuesta:
+        if escribir is not None:
+            click.echo(f"\nSin propuesta: no se escribe {escribir}.", err=True)
+        return
+    if escribir is not None:
+        for fuente, destino in destinos.items():
+            shutil.copytree(fuente, destino)
+        for ruta, (_, propuesto) in archivos.items():
+            escribir_atomico(destinos[conocimiento] / ruta.relative_to(conocimiento), propuesto)
+        r, k = destinos[reglas], destinos[conocimiento]
+        click.echo(
+            f"\nCopia de trabajo con la propuesta en {escribir}. Revísela antes de adoptarla:\n"
+            f"  diagnostico --reglas {r} --conocimiento {k} reglas validar\n"
+            f"  diagnostico --reglas {r} --conocimiento {k} reglas comparar --base "
+            f"{legible(reglas.parent)} {legible(origen)}\n"
+            f"  diagnostico --reglas {r} --conocimiento {k} reglas probar",
+            err=True,
+        )
+    raise click.exceptions.Exit(HALLAZGOS)

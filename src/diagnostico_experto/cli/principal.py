@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from diagnostico_experto.cli.ciclos import avance
+from diagnostico_experto.cli.ciclos import avance, calibrar
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
 from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
 from diagnostico_experto.cli.reglas import grupo_reglas, init
@@ -271,6 +271,7 @@ def planilla(
 principal.add_command(init)
 principal.add_command(grupo_reglas)
 principal.add_command(avance)
+grupo_reglas.add_command(calibrar)
 
 
 def main(argv: list[str] | None = None) -> int:

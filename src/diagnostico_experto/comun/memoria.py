@@ -1,21 +1,39 @@
-"""Load a folder once per process: a memo keyed by the folder's files and their mtimes.
+"""Load a folder once: a memo per process, and a cache shared by processes.
 
 Every command (and every test that runs one) would otherwise re-read and
-re-validate all rule and knowledge YAML. The key is each file's path, size and
-mtime, so a file edited between two calls in one process is read again.
+re-validate all rule and knowledge YAML, most of a command's start-up. In one
+process the key is each file's path, size and mtime, so a file edited between
+two calls is read again. Across processes, the validated objects are pickled
+in the user's cache folder (``$XDG_CACHE_HOME/diagnostico-experto`` or
+``~/.cache/diagnostico-experto``) under a key made of the files' content, the
+package version and a fingerprint of the package's code: any change to a file
+or to the program makes a new key, so a stale entry is never read. A cache that
+cannot be read or written is silently skipped. ``DIAGNOSTICO_SIN_CACHE=1``
+turns the shared cache off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import sys
+import tempfile
 from collections.abc import Callable, Hashable
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 
-_MEMO: dict[tuple[Hashable, ...], object] = {}
+_MEMO: dict[tuple[Hashable, ...], tuple[object, object]] = {}
 _MAXIMO = 16  # folders kept; a batch or a test session uses a handful
+_CONTENIDOS: dict[tuple[Hashable, ...], str] = {}  # huella -> content digest, in this process
+_MAXIMO_EN_DISCO = 32  # cache files kept; the oldest are removed
+_NO_ESTA = object()
+_FALLAS_DE_CACHE = (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError)
+_PAQUETE = Path(__file__).resolve().parent.parent
 
 
 def huella(carpeta: Path) -> tuple[tuple[str, int, int], ...]:
@@ -33,13 +51,113 @@ def huella(carpeta: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(filas)
 
 
-def recordar(clave: tuple[Hashable, ...], carpeta: Path, cargar: Callable[[], T]) -> T:
-    """``cargar()``, or what it returned before for the same key and unchanged files."""
+def contenido(carpeta: Path) -> str:
+    """A digest of every file below the folder: relative path and bytes."""
+    clave = (str(carpeta.resolve()), huella(carpeta))
+    if clave not in _CONTENIDOS:
+        resumen = hashlib.sha256()
+        for ruta, _, _ in clave[1]:
+            resumen.update(os.path.relpath(ruta, carpeta).encode() + b"\0")
+            try:
+                resumen.update(Path(ruta).read_bytes())
+            except OSError:
+                resumen.update(b"\0ilegible")
+            resumen.update(b"\0")
+        _CONTENIDOS[clave] = resumen.hexdigest()
+    return _CONTENIDOS[clave]
+
+
+def recordar(
+    clave: tuple[Hashable, ...],
+    carpeta: Path,
+    cargar: Callable[[], T],
+    compartida: tuple[Hashable, ...] | None = None,
+    conservar: object = None,
+) -> T:
+    """``cargar()``, or what it returned before for the same key and unchanged files.
+
+    With ``compartida`` (a key that means the same in any process), the result
+    is also looked up in, and saved to, the cache shared by processes.
+    ``conservar`` is kept alive with the entry (not saved): an object whose
+    ``id`` is part of the key must not die and lend its id to another.
+    """
     completa = (*clave, str(carpeta.resolve()), huella(carpeta))
     if completa in _MEMO:
-        return _MEMO[completa]  # type: ignore[return-value]
-    valor = cargar()
+        return _MEMO[completa][1]  # type: ignore[return-value]
+    archivo = _archivo_en_cache(compartida, carpeta) if compartida is not None else None
+    valor = _leer_cache(archivo) if archivo else _NO_ESTA
+    if valor is _NO_ESTA:
+        valor = cargar()
+        if archivo:
+            _guardar_cache(archivo, valor)
     if len(_MEMO) >= _MAXIMO:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[completa] = valor
-    return valor
+    _MEMO[completa] = (conservar, valor)
+    return valor  # type: ignore[return-value]
+
+
+def olvidar() -> None:
+    """Forget what this process loaded (the shared cache stays)."""
+    _MEMO.clear()
+    _CONTENIDOS.clear()
+
+
+def carpeta_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "diagnostico-experto"
+
+
+@cache
+def version_del_programa() -> str:
+    """The package version and a fingerprint of its code (path, size, mtime of each module)."""
+    try:
+        version = metadata.version("diagnostico-experto")
+    except metadata.PackageNotFoundError:
+        version = "sin-version"
+    codigo = hashlib.sha256()
+    for ruta in sorted(_PAQUETE.rglob("*.py")):
+        estado = ruta.stat()
+        codigo.update(
+            f"{ruta.relative_to(_PAQUETE)}:{estado.st_size}:{estado.st_mtime_ns};".encode()
+        )
+    return f"{version}-{sys.version_info[:3]}-{codigo.hexdigest()[:16]}"
+
+
+def _archivo_en_cache(compartida: tuple[Hashable, ...], carpeta: Path) -> Path | None:
+    if os.environ.get("DIAGNOSTICO_SIN_CACHE") == "1":
+        return None
+    clave = repr((compartida, version_del_programa(), str(carpeta.resolve()), contenido(carpeta)))
+    return carpeta_cache() / f"{hashlib.sha256(clave.encode()).hexdigest()}.pickle"
+
+
+def _leer_cache(archivo: Path) -> object:
+    try:
+        with archivo.open("rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - a damaged cache entry is read again from the files
+        return _NO_ESTA
+
+
+def _guardar_cache(archivo: Path, valor: object) -> None:
+    """Write atomically (a reader sees all or nothing); give up silently on any failure."""
+    temporal = None
+    try:
+        archivo.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporal = tempfile.mkstemp(dir=archivo.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(valor, f, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(temporal).replace(archivo)
+        temporal = None
+        _podar(archivo.parent)
+    except _FALLAS_DE_CACHE:
+        pass
+    finally:
+        if temporal:
+            Path(temporal).unlink(missing_ok=True)
+
+
+def _podar(carpeta: Path) -> None:
+    """Keep the newest cache files only: every edit of a folder leaves an old one behind."""
+    archivos = sorted(carpeta.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for viejo in archivos[_MAXIMO_EN_DISCO:]:
+        viejo.unlink(missing_ok=True)

@@ -168,7 +168,9 @@ def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
-    return recordar(("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta))
+    return recordar(
+        ("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta), compartida=("conocimiento",)
+    )
 
 
 def _leer_carpeta(carpeta: Path) -> Conocimiento:

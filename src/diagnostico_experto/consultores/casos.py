@@ -106,7 +106,7 @@ def leer_casos(ruta: Path) -> list[CasoLeido]:
 
 def probar_caso(leido: CasoLeido, motor: Motor) -> tuple[ResultadoCaso, set[str]]:
     """One case: what differs from what it expects; and the ids of the rules that fired."""
-    evaluacion = motor.evaluar(_respuestas(leido, motor))
+    evaluacion = motor.evaluar(respuestas_del_caso(leido, motor))
     disparadas = {d.regla.id for d in evaluacion.disparos}
     diferencias = _diferencias(leido.caso.espera, evaluacion.resultado)
     return ResultadoCaso(leido.caso.nombre, leido.lugar, diferencias), disparadas
@@ -124,7 +124,8 @@ def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set
     return resultados, disparadas
 
 
-def _respuestas(leido: CasoLeido, motor: Motor) -> Respuestas:
+def respuestas_del_caso(leido: CasoLeido, motor: Motor) -> Respuestas:
+    """The answers a case names: a file next to the case file, or inline."""
     caso, doc, i = leido.caso, leido.doc, leido.indice
     if (caso.archivo is None) == (caso.respuestas_archivo is None):
         raise ErrorEntrada(

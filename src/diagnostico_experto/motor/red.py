@@ -9,7 +9,10 @@ changes how facts and activations travel through it:
   fields with a literal it holds (an answer goes to its own question's
   tests, not to every question's): the others would refuse it;
 - after a change, only the rules whose conflict set received something are
-  asked for their activations, in experta's order, instead of all of them.
+  asked for their activations, in experta's order, instead of all of them;
+- a node passes a token to the next one as experta does (a copy), but the
+  copy skips the type checks of ``Token.__new__``: its parts are already a
+  token's.
 
 Every node still runs its own test, in the order experta would run it, so
 firing order, trace and results are the same; only refusals are skipped.
@@ -24,6 +27,7 @@ from typing import Any
 
 from experta.fieldconstraint import L
 from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
 from experta.matchers.rete.mixins import ChildNode
 from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
@@ -52,10 +56,10 @@ class ReteDirigida(ReteMatcher):
         self._pendientes: set[ConflictSetNode] = set()
         conjuntos = self._get_conflict_set_nodes()
         self._posicion = {nodo: i for i, nodo in enumerate(conjuntos)}
-        self._avisar_pendientes()
+        self._recablear()
 
-    def _avisar_pendientes(self) -> None:
-        """Each link into a conflict set node also notes that node as pending."""
+    def _recablear(self) -> None:
+        """Each link copies tokens cheaply; a link into a conflict set also notes it as pending."""
         vistos: set[int] = set()
         por_visitar = [self.root_node]
         while por_visitar:
@@ -64,8 +68,10 @@ class ReteDirigida(ReteMatcher):
                 continue
             vistos.add(id(nodo))
             for i, hijo in enumerate(nodo.children):
+                llamada = _con_copia_rapida(hijo.node, hijo.callback)
                 if isinstance(hijo.node, ConflictSetNode):
-                    nodo.children[i] = ChildNode(hijo.node, self._anotar(hijo.node, hijo.callback))
+                    llamada = self._anotar(hijo.node, llamada)
+                nodo.children[i] = ChildNode(hijo.node, llamada)
                 por_visitar.append(hijo.node)
 
     def _anotar(self, conjunto: ConflictSetNode, llamada: Llamada) -> Llamada:
@@ -93,6 +99,31 @@ class ReteDirigida(ReteMatcher):
             quitadas.extend(retiradas)
         self._pendientes.clear()
         return agregadas, quitadas
+
+
+def _copia(token: Token) -> Token:
+    """``token.copy()`` without re-checking parts that already form a token."""
+    return Token._make((token.tag, token.data.copy(), token.context.copy()))
+
+
+_ENTRADAS = {  # experta's entry points, each "copy the token, then activate"
+    OneInputNode.activate: "_activate",
+    TwoInputNode.activate_left: "_activate_left",
+    TwoInputNode.activate_right: "_activate_right",
+}
+
+
+def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
+    """The same entry point of the node, with the cheaper copy; any other callback as it is."""
+    entrada = _ENTRADAS.get(getattr(llamada, "__func__", None))
+    if entrada is None or getattr(llamada, "__self__", None) is not nodo:
+        return llamada
+    activar = getattr(nodo, entrada)
+
+    def copiar_y_activar(token: Token) -> Any:
+        return activar(_copia(token))
+
+    return copiar_y_activar
 
 
 class _BusPorTipo(BusNode):
@@ -142,7 +173,7 @@ class _NodoDeTipo:
 
     def activar(self, token: Token) -> None:
         """What the type node does (its test passes: the bus sent only its type)."""
-        token = token.copy()
+        token = _copia(token)
         (hecho,) = token.data
         for llamada in self._llamadas(hecho):
             llamada(token)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
-from diagnostico_experto.comun.memoria import recordar
+from diagnostico_experto.comun.memoria import contenido, recordar
 from diagnostico_experto.comun.restricciones import (
     OPERADORES,
     Operacion,
@@ -35,7 +35,7 @@ from diagnostico_experto.comun.restricciones import (
     interpretar,
     simple,
 )
-from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.reglas.hechos import TIPOS, dominio
 from diagnostico_experto.reglas.regla import (
     PLANTILLA,
@@ -90,10 +90,29 @@ def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla
         raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no existe")
     # The entry keeps the knowledge object alive, so its id is never reused by another.
     clave = ("reglas", id(conocimiento))
-    _, reglas = recordar(
-        clave, carpeta, lambda: (conocimiento, _leer_reglas(carpeta, conocimiento))
+    reglas = recordar(
+        clave,
+        carpeta,
+        lambda: _leer_reglas(carpeta, conocimiento),
+        _clave_compartida(conocimiento),
+        conservar=conocimiento,
     )
     return list(reglas)
+
+
+def _clave_compartida(conocimiento: Conocimiento) -> tuple[str, ...] | None:
+    """Across processes, rules depend on the knowledge folder's content (parameters, lists).
+
+    Only knowledge exactly as its folder gives it qualifies: a variant built in
+    memory (another parameter) has no key that another process could share.
+    """
+    try:
+        de_su_carpeta = conocimiento is cargar_conocimiento(conocimiento.carpeta)
+    except ErrorEntrada:
+        return None
+    if not de_su_carpeta:
+        return None
+    return ("reglas", str(conocimiento.carpeta.resolve()), contenido(conocimiento.carpeta))
 
 
 def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:

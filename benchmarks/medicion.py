@@ -1,0 +1,65 @@
+"""One measurement in a fresh process, for benchmarks/motor.py --antes: prints JSON.
+
+Runs against whichever ``diagnostico_experto`` is first on PYTHONPATH (this
+checkout or a worktree of an older commit), with that version's own rules and
+knowledge, so the same script measures the code before and after a change:
+
+    python benchmarks/medicion.py comuna 100      # Motor.evaluar per comuna, ms
+    python benchmarks/medicion.py servicios 200   # Motor.evaluar of one comuna with 200 services, s
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+AQUI = Path(__file__).resolve().parent
+sys.path.append(str(AQUI))  # after PYTHONPATH: the measured package comes first
+
+from diagnostico_experto.comun.archivos_yaml import Documento  # noqa: E402
+from diagnostico_experto.comun.rutas import carpeta_por_defecto  # noqa: E402
+from diagnostico_experto.conocimiento.respuestas import desde_documento  # noqa: E402
+from diagnostico_experto.motor.motor import Motor  # noqa: E402
+from inventarios import datos_con_servicios  # noqa: E402
+from sinteticas import datos_sinteticos  # noqa: E402
+
+
+def main() -> None:
+    que, n = sys.argv[1], int(sys.argv[2])
+    motor = Motor.desde_carpetas(carpeta_por_defecto("rules"), carpeta_por_defecto("knowledge"))
+    conocimiento = motor.conocimiento
+    if que == "comuna":
+        azar = random.Random(2026)
+        nombres = conocimiento.comunas()
+        respuestas = [
+            desde_documento(
+                Documento(
+                    Path(f"s{i}.yaml"),
+                    datos_sinteticos(conocimiento, azar, nombres[i % len(nombres)]),
+                ),
+                conocimiento,
+            )
+            for i in range(n)
+        ]
+        for r in respuestas:
+            motor.evaluar(r)  # warm-up
+        tiempos = []
+        for r in respuestas:
+            inicio = time.perf_counter()
+            motor.evaluar(r)
+            tiempos.append((time.perf_counter() - inicio) * 1000)
+        print(json.dumps({"ms": tiempos}))
+    else:
+        datos = datos_con_servicios(conocimiento, n)
+        respuestas = desde_documento(Documento(Path("servicios.yaml"), datos), conocimiento)
+        inicio = time.perf_counter()
+        evaluacion = motor.evaluar(respuestas)
+        segundos = time.perf_counter() - inicio
+        print(json.dumps({"s": segundos, "fusiones": len(evaluacion.resultado.fusiones)}))
+
+
+if __name__ == "__main__":
+    main()

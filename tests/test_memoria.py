@@ -1,0 +1,125 @@
+"""Folders loaded once and reused across processes: the shared cache and when it is not trusted."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import EJEMPLOS, copiar_carpetas
+from diagnostico_experto.comun import memoria
+from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
+from diagnostico_experto.motor.motor import Motor
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """An empty shared cache, and a process that has loaded nothing yet."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("DIAGNOSTICO_SIN_CACHE", raising=False)
+    memoria.olvidar()
+    yield tmp_path / "cache" / "diagnostico-experto"
+    memoria.olvidar()
+
+
+class Carga:
+    """A loader that counts its calls and returns what the folder's file says."""
+
+    def __init__(self, carpeta: Path):
+        self.carpeta = carpeta
+        self.veces = 0
+
+    def __call__(self) -> str:
+        self.veces += 1
+        return (self.carpeta / "a.yaml").read_text(encoding="utf-8")
+
+    def en_otro_proceso(self) -> str:
+        memoria.olvidar()  # what a new process starts with
+        return memoria.recordar(("prueba",), self.carpeta, self, compartida=("prueba",))
+
+
+@pytest.fixture
+def carga(tmp_path, cache) -> Carga:
+    carpeta = tmp_path / "carpeta"
+    carpeta.mkdir()
+    (carpeta / "a.yaml").write_text("uno", encoding="utf-8")
+    return Carga(carpeta)
+
+
+def test_otro_proceso_lee_la_cache_y_no_los_archivos(carga, cache):
+    assert carga.en_otro_proceso() == "uno"
+    assert len(list(cache.glob("*.pickle"))) == 1
+    assert carga.en_otro_proceso() == "uno"
+    assert carga.veces == 1
+
+
+def test_un_archivo_cambiado_invalida_la_cache(carga):
+    assert carga.en_otro_proceso() == "uno"
+    (carga.carpeta / "a.yaml").write_text("dos", encoding="utf-8")
+    assert carga.en_otro_proceso() == "dos"
+    assert carga.veces == 2
+    # same size, mtime put back: the content still tells them apart
+    archivo = carga.carpeta / "a.yaml"
+    instante = archivo.stat().st_mtime_ns
+    archivo.write_text("tre", encoding="utf-8")
+    os.utime(archivo, ns=(instante, instante))
+    assert carga.en_otro_proceso() == "tre"
+    assert carga.veces == 3
+
+
+def test_otra_version_del_programa_no_usa_la_cache(carga, monkeypatch):
+    assert carga.en_otro_proceso() == "uno"
+    monkeypatch.setattr(memoria, "version_del_programa", lambda: "0.2.0-otra")
+    assert carga.en_otro_proceso() == "uno"
+    assert carga.veces == 2
+
+
+def test_una_cache_que_no_se_puede_escribir_o_esta_danada_se_ignora(carga, cache, monkeypatch):
+    cache.parent.mkdir(parents=True)
+    cache.write_text("un archivo donde debería ir la carpeta", encoding="utf-8")
+    assert carga.en_otro_proceso() == "uno"
+    assert carga.en_otro_proceso() == "uno"
+    assert carga.veces == 2
+    cache.unlink()
+    carga.en_otro_proceso()
+    (entrada,) = cache.glob("*.pickle")
+    entrada.write_bytes(b"no es un pickle")
+    assert carga.en_otro_proceso() == "uno"
+    assert carga.veces == 4
+
+
+def test_sin_cache_compartida_si_se_pide(carga, cache, monkeypatch):
+    monkeypatch.setenv("DIAGNOSTICO_SIN_CACHE", "1")
+    carga.en_otro_proceso()
+    carga.en_otro_proceso()
+    assert carga.veces == 2
+    assert not cache.exists()
+
+
+def test_reglas_y_conocimiento_de_la_cache_dan_el_mismo_resultado(cache, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    primero = Motor.desde_carpetas(reglas, conocimiento)
+    assert len(list(cache.glob("*.pickle"))) == 2  # knowledge, rules
+    memoria.olvidar()
+    segundo = Motor.desde_carpetas(reglas, conocimiento)
+    assert segundo.reglas is not primero.reglas
+    respuestas = cargar_respuestas(EJEMPLOS / "yumbel.yaml", primero.conocimiento)
+    assert (
+        primero.evaluar(respuestas).resultado.model_dump_json()
+        == segundo.evaluar(respuestas).resultado.model_dump_json()
+    )
+
+
+def test_un_parametro_cambiado_se_ve_en_las_reglas_de_otro_proceso(cache, tmp_path):
+    """Rules depend on the knowledge folder (parameters): their cache key includes it."""
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    antes = Motor.desde_carpetas(reglas, conocimiento)
+    parametros = conocimiento / "parametros.yaml"
+    parametros.write_text(
+        parametros.read_text(encoding="utf-8").replace("valor: 0.75", "valor: 0.95"),
+        encoding="utf-8",
+    )
+    memoria.olvidar()
+    despues = Motor.desde_carpetas(reglas, conocimiento)
+    assert [r.condiciones for r in antes.reglas] != [r.condiciones for r in despues.reglas]
