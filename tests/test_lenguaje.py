@@ -7,9 +7,17 @@ session's engine in memory.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from conftest import extremo, motor_con, resultado
+from conftest import REGLAS, extremo, motor_con, reglas_de_texto, resultado
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.restricciones import OPERADORES_DE
+from diagnostico_experto.consultores.linter import validar as revisar
+from diagnostico_experto.reglas.formato import RENOMBRADAS
+from diagnostico_experto.reglas.hechos import TIPO_DE_CAMPO, TIPOS
+from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
 SERVICIOS = [
     {
@@ -176,3 +184,175 @@ tablas:
       - {area: estrategia, nivel: alto, nombre: e-alto, texto: estrategia en alto}
 """
     assert marcas(motor, extra, {}) == ["estrategia en bajo"]
+
+
+# --- the typed vocabulary: conditions that could never match are refused at load ------------
+
+
+def errores(motor, si: str, entonces: str = "      - marca: {nombre: m}\n") -> list[str]:
+    texto = f"reglas:\n  - id: t-x\n    descripcion: d\n    si:\n{si}    entonces:\n{entonces}"
+    try:
+        reglas_de_texto(texto, motor.conocimiento)
+    except ErrorEntrada as exc:
+        return [str(p) for p in exc.problemas]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("si", "esperado"),
+    [
+        (
+            "      - respuesta: {pregunta: E07, valor: {al_menos: 3}}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: «al_menos» no se aplica a E07, "
+            "que es sí/no: use valor: si (o valor: no)",
+        ),
+        (
+            "      - respuesta: {pregunta: E01, valor: {contiene: vigentes}}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: «contiene» no se aplica a E01, "
+            "que es de opción única: use valor: vigentes",
+        ),
+        (
+            "      - respuesta: {pregunta: O05, valor: informal}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: O05 es de opción múltiple (una lista): "
+            "use valor: {contiene: informal}",
+        ),
+        (
+            "      - respuesta: {pregunta: O06, valor: {contiene: 3}}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: «contiene» no se aplica a O06, "
+            "que es un número: use valor: {al_menos: 3}",
+        ),
+        (
+            "      - respuesta: {pregunta: E06, valor: alto}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: E06 es una escala de 1 a 5: "
+            "use valor: {al_menos: 3}",
+        ),
+        (
+            "      - respuesta: {pregunta: T07, valor: {al_menos: 3}}\n",
+            "extra.yaml:5: reglas[1].si[1].respuesta.valor: «al_menos» no se aplica a T07, "
+            'que es un texto libre: use valor: "un texto"',
+        ),
+        (
+            "      - puntaje: {area: estrategia, completo: si}\n",
+            "extra.yaml:5: reglas[1].si[1].puntaje.completo: puntaje.completo es verdadero o "
+            "falso: use completo: true (o false)",
+        ),
+        (
+            "      - puntaje: {area: estrategia, valor: alto}\n",
+            "extra.yaml:5: reglas[1].si[1].puntaje.valor: puntaje.valor es un número: "
+            "use valor: {al_menos: 0.5}",
+        ),
+        (
+            "      - servicio: {clientes: emprendedores}\n",
+            "extra.yaml:5: reglas[1].si[1].servicio.clientes: servicio.clientes es una lista: "
+            "use clientes: {contiene: emprendedores}",
+        ),
+        (
+            "      - etapa: {etapa: {al_menos: 3}}\n",
+            "extra.yaml:5: reglas[1].si[1].etapa.etapa: «al_menos» no se aplica a etapa.etapa, "
+            "que es un texto: use etapa: difusion",
+        ),
+        (
+            "      - no: {servicio: {etapas: {en: [difusion]}}}\n",
+            "extra.yaml:5: reglas[1].si[1].no.servicio.etapas: «en» no se aplica a "
+            "servicio.etapas, que es una lista: use etapas: {contiene: difusion}",
+        ),
+        (
+            "      - nivel: {area: estrategia, nivel: {como: nivel}}\n",
+            "extra.yaml:5: reglas[1].si[1].nivel.nivel: «como» liga una variable: escriba "
+            '«como: "?nombre"» (entre comillas)',
+        ),
+    ],
+)
+def test_un_tipo_que_no_calza_es_un_error_al_cargar(motor, si, esperado):
+    assert errores(motor, si) == [esperado]
+
+
+def test_una_conclusion_con_un_valor_de_otro_tipo_es_un_error(motor):
+    assert errores(
+        motor, "      - comuna: {}\n", "      - horas: {concepto: Refuerzo, horas: dos}\n"
+    ) == [
+        "extra.yaml:7: reglas[1].entonces[1].horas.horas: horas.horas es un número: «dos» no lo es"
+    ]
+
+
+def test_no_sabe_y_los_tipos_correctos_se_aceptan(motor):
+    si = (
+        "      - respuesta: {pregunta: O06, valor: no_sabe}\n"
+        "      - respuesta: {pregunta: O05, valor: {contiene: informal}}\n"
+        "      - respuesta: {pregunta: E06, valor: {al_menos: 2, en: [2, 3]}}\n"
+        "      - puntaje: {area: estrategia, completo: false, valor: {menor_que: $umbral_medio}}\n"
+        "      - servicio: {etapas: {contiene: difusion}, area_proceso: {fuera_de: [entorno]}}\n"
+    )
+    assert errores(motor, si) == []
+
+
+def test_todo_campo_de_todo_hecho_tiene_tipo():
+    for tipo in TIPOS.values():
+        for campo in tipo.campos:
+            assert TIPO_DE_CAMPO[campo] in OPERADORES_DE, (tipo.nombre, campo)
+
+
+def test_como_liga_y_restringe_a_la_vez(motor, ejemplos):
+    si = """      - nivel_vigente:
+          area: estrategia
+          nivel:
+            como: ?n
+            distinto: alto"""
+    con_regla = motor_con(motor, extra=regla(si, texto="estrategia en {n}"))
+    medio = con_regla.evaluar(ejemplos["yumbel"].respuestas).resultado.traza
+    assert [p.conclusion for p in medio if p.regla == "t-regla"] == ["estrategia en medio"]
+    alto = resultado(con_regla, extremo(motor.conocimiento, mejor=True))["traza"]
+    assert [p for p in alto if p["regla"] == "t-regla"] == []
+
+
+def test_los_errores_de_una_tabla_nombran_fila_y_columna_una_vez(motor):
+    extra = """tablas:
+  - id: t-tabla
+    descripcion: d
+    si: nivel_vigente
+    columnas_si: [area, nivel]
+    entonces: horas
+    filas:
+      - {area: estrategia, nivel: bajo, horas: 2, concepto: A}
+      - {area: estrategia, nivel: altisimo, horas: 2, concepto: B}
+      - {area: estrategia, nivel: bajo, horas: dos, concepto: C}
+      - {area: estrategia, nivel: bajo, hora: 2, concepto: D}
+      - {area: estrategia, horas: 2, concepto: E}
+"""
+    with pytest.raises(ErrorEntrada) as error:
+        reglas_de_texto(extra, motor.conocimiento)
+    assert [str(p) for p in error.value.problemas] == [  # rows that are no rule, then the rules
+        "extra.yaml:11: tablas[1].filas[4].hora: columna desconocida «hora» ¿Quiso decir «horas»?",
+        "extra.yaml:12: tablas[1].filas[5]: faltan las columnas nivel",
+        "extra.yaml:9: tablas[1].filas[2].nivel: «altisimo» no es un valor posible de "
+        "nivel_vigente.nivel ¿Quiso decir «alto»?",
+        "extra.yaml:10: tablas[1].filas[3].horas: horas.horas es un número: «dos» no lo es",
+    ]
+
+
+def test_un_archivo_yml_se_lee_como_yaml(motor, tmp_path):
+    reglas = tmp_path / "rules"
+    shutil.copytree(REGLAS, reglas, ignore=shutil.ignore_patterns("casos"))
+    (reglas / "extra.yml").write_text(
+        regla("      - comuna: {}", texto="desde yml"), encoding="utf-8"
+    )
+    cargadas = cargar_reglas(reglas, motor.conocimiento)
+    extra = [r for r in cargadas if r.id == "t-regla"]
+    assert [(r.archivo.rsplit("/", 1)[-1], r.linea) for r in extra] == [("extra.yml", 3)]
+
+
+def test_una_clave_renombrada_sigue_funcionando_con_un_aviso(motor, monkeypatch):
+    monkeypatch.setitem(RENOMBRADAS, "condiciones", "si")
+    texto = regla("      - comuna: {}").replace("    si:\n", "    condiciones:\n")
+    [leida] = reglas_de_texto(texto, motor.conocimiento)
+    assert leida.avisos == (
+        (
+            "extra.yaml:6",
+            "«condiciones» ahora se llama «si»; el archivo sigue funcionando, pero cámbielo a «si»",
+        ),
+    )
+    avisos = [str(h) for h in revisar([*motor.reglas, leida], motor.conocimiento)]
+    assert (
+        "extra.yaml:6: advertencia: «condiciones» ahora se llama «si»; el archivo sigue "
+        "funcionando, pero cámbielo a «si»"
+    ) in avisos

@@ -7,6 +7,7 @@ command line adds (exit codes, the summary lines, the output formats).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -24,6 +25,7 @@ from conftest import (
     reglas_de_texto,
 )
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.restricciones import OPERADORES_DE
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from diagnostico_experto.consultores.casos import leer_casos, probar_caso
 from diagnostico_experto.consultores.comparacion import (
@@ -33,6 +35,11 @@ from diagnostico_experto.consultores.comparacion import (
     diferencia,
 )
 from diagnostico_experto.consultores.linter import validar as revisar
+from diagnostico_experto.reglas.hechos import (
+    TIPO_DE_CAMPO,
+    TIPO_DE_RESPUESTA,
+    operadores_de_pregunta,
+)
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
 EXTRA = "reglas:\n  - id: {id}\n    descripcion: d\n    si:\n{si}    entonces:\n{entonces}"
@@ -434,3 +441,39 @@ def test_cada_caso_de_la_guia_es_un_archivo_de_casos_valido():
     assert bloques
     for bloque in bloques:
         ArchivoCasos.model_validate(leer_texto(bloque))
+
+
+def _tabla_de_la_guia(encabezado: str) -> dict[str, set[str]]:
+    """A table of the guide by its header line: first column -> the operators it lists."""
+    lineas = GUIA.read_text(encoding="utf-8").splitlines()
+    inicio = lineas.index(encabezado) + 2
+    filas = {}
+    for linea in itertools.takewhile(lambda x: x.startswith("|"), lineas[inicio:]):
+        celdas = [c.strip() for c in linea.strip("|").split("|")]
+        filas[celdas[0].strip("`")] = set(re.findall(r"`([a-z_]+)`", celdas[2]))
+    return filas
+
+
+def test_la_tabla_de_operadores_por_tipo_de_pregunta_es_la_del_vocabulario():
+    tabla = _tabla_de_la_guia("| tipo de pregunta | el valor es | operadores | ejemplo |")
+    assert tabla == {t: set(operadores_de_pregunta(t)) for t in TIPO_DE_RESPUESTA}
+
+
+def test_la_tabla_de_operadores_por_tipo_de_campo_es_la_del_vocabulario():
+    lineas = GUIA.read_text(encoding="utf-8").splitlines()
+    inicio = lineas.index("| tipo de campo | campos | operadores |") + 2
+    nombres = {
+        "texto": "texto",
+        "número": "numero",
+        "verdadero o falso": "logico",
+        "lista": "lista",
+    }
+    vistos = {}
+    for linea in itertools.takewhile(lambda x: x.startswith("|"), lineas[inicio:]):
+        tipo, campos, operadores = (c.strip() for c in linea.strip("|").split("|"))
+        clase = nombres[tipo]
+        assert set(re.findall(r"`([a-z_]+)`", operadores)) == set(OPERADORES_DE[clase]), tipo
+        vistos[clase] = {c.split(" (")[0].strip() for c in campos.split(",")}
+    assert vistos == {
+        clase: {c for c, t in TIPO_DE_CAMPO.items() if t == clase} for clase in OPERADORES_DE
+    }

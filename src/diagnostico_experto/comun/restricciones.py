@@ -9,6 +9,10 @@ One small language serves rule conditions and the questionnaire's
 - ``valor: {al_menos: 0.4, menor_que: 0.7}``  comparisons (all must hold)
 - ``valor: {en: [a, b]}`` / ``{fuera_de: [...]}``  membership
 - ``valor: {contiene: x}``               the value is a list holding x
+- ``valor: {como: ?x, distinto: alto}``  binds ?x and constrains the value at once
+
+Which operators can match which kind of value is ``OPERADORES_DE``: the rule
+loader refuses the others with the field's type (``reglas/lenguaje.py``).
 
 Constraints are parsed into small objects, never evaluated as code.
 """
@@ -18,7 +22,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from diagnostico_experto.comun.errores import sugerencia
 
@@ -34,6 +38,24 @@ _COMPARACIONES: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 }
 _CONJUNTOS = ("en", "fuera_de")
 OPERADORES = (*_COMPARACIONES, *_CONJUNTOS, "contiene")
+COMO = "como"  # binds the field to a variable while the other operators constrain it
+ORDEN = ("menor_que", "mayor_que", "al_menos", "a_lo_sumo")  # compare numbers only
+
+# The kinds of value a field holds, and the operators that can ever match each.
+# ``igual`` is also what a plain value means (``valor: si``).
+TipoValor = Literal["texto", "numero", "logico", "lista"]
+OPERADORES_DE: dict[TipoValor, tuple[str, ...]] = {
+    "texto": ("igual", "distinto", "en", "fuera_de"),
+    "numero": ("igual", "distinto", *ORDEN, "en", "fuera_de"),
+    "logico": ("igual", "distinto"),
+    "lista": ("contiene",),
+}
+NOMBRE_DE_TIPO: dict[TipoValor, str] = {
+    "texto": "un texto",
+    "numero": "un número",
+    "logico": "verdadero o falso",
+    "lista": "una lista",
+}
 
 
 def es_variable(valor: Any) -> bool:
@@ -70,6 +92,9 @@ class Operacion:
             try:
                 return bool(funcion(valor, self.operando))
             except TypeError:
+                # Only data reaches here: "no sé" (a text) where a number is compared,
+                # or two variables of different kinds. Rules whose types cannot
+                # match are refused at load (reglas/lenguaje.py).
                 return False
         if self.operador in _CONJUNTOS:
             if not isinstance(self.operando, list | tuple):
@@ -117,17 +142,25 @@ def interpretar(especificacion: Any, parametros: Mapping[str, Any]) -> Restricci
     if isinstance(especificacion, Mapping):
         if not especificacion:
             raise ValueError("la condición está vacía; indique un operador como «al_menos: 0.5»")
+        variable = None
         operaciones = []
         for operador, operando in especificacion.items():
+            if operador == COMO:
+                if not es_variable(operando):
+                    raise ValueError(
+                        f'«{COMO}» liga una variable: escriba «{COMO}: "?nombre"» (entre comillas)'
+                    )
+                variable = operando[1:]
+                continue
             if operador not in OPERADORES:
                 raise ValueError(
                     f"operador desconocido «{operador}»; se espera uno de: "
-                    + ", ".join(OPERADORES)
+                    + ", ".join((*OPERADORES, COMO))
                     + "."
-                    + sugerencia(operador, OPERADORES)
+                    + sugerencia(operador, (*OPERADORES, COMO))
                 )
             operaciones.append(_operacion(operador, operando, parametros))
-        return Restriccion(operaciones=tuple(operaciones))
+        return Restriccion(variable=variable, operaciones=tuple(operaciones))
     valor, parametro = _resolver(especificacion, parametros)
     return Restriccion(operaciones=(Operacion("igual", valor, parametro),))
 
@@ -143,9 +176,7 @@ def _operacion(operador: str, operando: Any, parametros: Mapping[str, Any]) -> O
             f"«{operador}» no admite variables; compare variables con una condición «compara»"
         )
     valor, parametro = _resolver(operando, parametros)
-    if operador in ("menor_que", "mayor_que", "al_menos", "a_lo_sumo") and not isinstance(
-        valor, int | float
-    ):
+    if operador in ORDEN and (isinstance(valor, bool) or not isinstance(valor, int | float)):
         raise ValueError(f"«{operador}» compara números; «{_mostrar(valor)}» no es un número")
     return Operacion(operador, valor, parametro)
 

@@ -49,6 +49,7 @@ class Hallazgo:
 
 def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
     return [
+        *(Hallazgo(lugar, mensaje, error=False) for r in reglas for lugar, mensaje in r.avisos),
         *_preguntas_sin_uso(reglas, conocimiento),
         *_condiciones_imposibles(reglas),
         *_reglas_que_se_alimentan(reglas),

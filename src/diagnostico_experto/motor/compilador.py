@@ -107,7 +107,9 @@ def _patron(patron: Patron) -> Any:
 
 def _campo(restriccion: Restriccion) -> Any:
     if restriccion.variable:
-        return getattr(MATCH, PREFIJO_VARIABLE + restriccion.variable)
+        variable = getattr(MATCH, PREFIJO_VARIABLE + restriccion.variable)
+        # {como: ?x, distinto: alto}: bind and constrain the same field
+        return variable & P(restriccion.cumple) if restriccion.operaciones else variable
     ops = restriccion.operaciones
     if len(ops) == 1 and ops[0].operador == "igual":
         return ops[0].operando  # a literal: the cheapest check for the network

@@ -15,8 +15,9 @@ from experta import Fact
 from experta.utils import frozenlist
 from frozendict import frozendict
 
+from diagnostico_experto.comun.restricciones import OPERADORES_DE, TipoValor
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TRANSVERSAL
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, TRANSVERSAL, Pregunta
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea
 from diagnostico_experto.conocimiento.respuestas import Respuestas, Servicio
 
@@ -149,6 +150,70 @@ TIPOS: dict[str, TipoHecho] = {
     )
 }
 CLASE_A_TIPO = {t.clase: t for t in TIPOS.values()}
+
+# The type of every field: one field name has one type in every fact type. An
+# answer's ``valor`` takes the type of its question (``TIPO_DE_RESPUESTA``).
+TIPO_DE_CAMPO: dict[str, TipoValor] = {
+    **dict.fromkeys(
+        (
+            "nombre",
+            "ugt",
+            "pregunta",
+            "area",
+            "unidad",
+            "origen",
+            "area_proceso",
+            "id",
+            "servicio",
+            "cliente",
+            "etapa",
+            "justificacion",
+            "nivel",
+            "texto",
+            "tipo",
+            "concepto",
+        ),
+        "texto",
+    ),
+    **dict.fromkeys(
+        ("valor", "desconocidas", "n_servicios", "n_unidades", "n_etapas", "horas"), "numero"
+    ),
+    **dict.fromkeys(("completo", "supuesto", "misma_unidad"), "logico"),
+    **dict.fromkeys(
+        ("clientes", "etapas", "unidades", "servicios", "nombres_clientes", "nombres_etapas"),
+        "lista",
+    ),
+}
+TIPO_DE_RESPUESTA: dict[str, TipoValor] = {  # question type -> the type of its answers
+    "si_no": "texto",
+    "opcion_unica": "texto",
+    "opcion_multiple": "lista",
+    "escala": "numero",
+    "numero": "numero",
+    "texto": "texto",
+}
+NOMBRE_DE_PREGUNTA = {  # how the error messages name a question type
+    "si_no": "sí/no",
+    "opcion_unica": "de opción única",
+    "opcion_multiple": "de opción múltiple (una lista)",
+    "escala": "una escala",
+    "numero": "un número",
+    "texto": "un texto libre",
+}
+
+
+def tipo_de_campo(tipo: str, campo: str, pregunta: Pregunta | None = None) -> TipoValor | None:
+    """The type of a field; for an answer's value, its question's (None if unknown)."""
+    if (tipo, campo) == ("respuesta", "valor"):
+        return TIPO_DE_RESPUESTA[pregunta.tipo] if pregunta else None
+    return TIPO_DE_CAMPO[campo]
+
+
+def operadores_de_pregunta(tipo_pregunta: str) -> tuple[str, ...]:
+    """The operators a condition on an answer to a question of this type may use."""
+    return OPERADORES_DE[TIPO_DE_RESPUESTA[tipo_pregunta]]
+
+
 TIPOS_FUSION = ("fusion", "coordinacion")
 TIPOS_VACIO = ("area_sin_servicios", "servicio_sin_lineamiento")
 _LISTAS_DEL_CATALOGO = {  # field -> the servicios.yaml list its values come from

@@ -16,27 +16,35 @@ values may be literals, ``$parámetros``, ``?variables`` or texts with
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
 from diagnostico_experto.comun.memoria import contenido, recordar
 from diagnostico_experto.comun.restricciones import (
+    NOMBRE_DE_TIPO,
     OPERADORES,
+    OPERADORES_DE,
     Operacion,
     Restriccion,
+    TipoValor,
     es_parametro,
     es_variable,
     interpretar,
     simple,
 )
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
-from diagnostico_experto.reglas.hechos import TIPOS, dominio
+from diagnostico_experto.conocimiento.preguntas import NO_SABE, Pregunta
+from diagnostico_experto.reglas.formato import (
+    RENOMBRADAS,
+    ArchivoReglas,
+    ReglaArchivo,
+    TablaArchivo,
+)
+from diagnostico_experto.reglas.hechos import NOMBRE_DE_PREGUNTA, TIPOS, dominio, tipo_de_campo
 from diagnostico_experto.reglas.regla import (
     PLANTILLA,
     Compara,
@@ -46,45 +54,13 @@ from diagnostico_experto.reglas.regla import (
     Patron,
     Regla,
 )
-
-Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
-
-
-class _Estricto(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReglaArchivo(_Estricto):
-    id: Id
-    descripcion: str
-    fuente: str = ""
-    prioridad: int = 0
-    si: list[dict[str, Any]] = Field(min_length=1)
-    entonces: list[dict[str, Any]] = Field(min_length=1)
-
-
-class TablaArchivo(_Estricto):
-    id: Id
-    descripcion: str
-    fuente: str = ""
-    prioridad: int = 0
-    si: str  # fact type each row's condition columns describe
-    columnas_si: list[str] = Field(min_length=1)
-    entonces: str  # conclusion type each row asserts
-    filas: list[dict[str, Any]] = Field(min_length=1)
-
-
-class ArchivoReglas(_Estricto):
-    descripcion: str = ""
-    reglas: list[ReglaArchivo] = []
-    tablas: list[TablaArchivo] = []
-
+from diagnostico_experto.reglas.tablas import Fila, Lugar, expandir
 
 # --- loading -------------------------------------------------------------------
 
 
 def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla]:
-    """Every rule of every ``*.yaml`` file in the folder (not in subfolders)."""
+    """Every rule of every ``*.yaml`` or ``*.yml`` file in the folder (not in subfolders)."""
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no existe")
@@ -116,9 +92,9 @@ def _clave_compartida(conocimiento: Conocimiento) -> tuple[str, ...] | None:
 
 
 def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
-    archivos = sorted(carpeta.glob("*.yaml"))
+    archivos = sorted([*carpeta.glob("*.yaml"), *carpeta.glob("*.yml")])
     if not archivos:
-        raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no tiene archivos .yaml")
+        raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no tiene archivos .yaml ni .yml")
     reglas: list[Regla] = []
     problemas: list[Problema] = []
     lugares: dict[str, str] = {}
@@ -147,8 +123,10 @@ def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
 
 
 def interpretar_archivo(doc: Documento, conocimiento: Conocimiento) -> list[Regla]:
+    """The rules of one file; ErrorEntrada with every problem, each with its line."""
     if doc.datos is None:
         return []
+    avisos = _renombrar(doc)
     archivo = doc.validar(ArchivoReglas)
     lector = _Lector(doc, conocimiento)
     reglas = [lector.regla(r, ("reglas", i)) for i, r in enumerate(archivo.reglas)]
@@ -156,7 +134,34 @@ def interpretar_archivo(doc: Documento, conocimiento: Conocimiento) -> list[Regl
         reglas.extend(lector.tabla(tabla, ("tablas", i)))
     if lector.problemas:
         raise ErrorEntrada(lector.problemas)
-    return [r for r in reglas if r is not None]
+    leidas = [r for r in reglas if r is not None]
+    if avisos:  # the first rule of the file carries the file's warnings
+        leidas[:1] = [replace(r, avisos=tuple(avisos)) for r in leidas[:1]]
+    return leidas
+
+
+def _renombrar(doc: Documento) -> list[tuple[str, str]]:
+    """Renamed keys of rules and tables read under their new name, with a warning each."""
+    avisos: list[tuple[str, str]] = []
+    if not isinstance(doc.datos, Mapping):
+        return avisos
+    for seccion in ("reglas", "tablas"):
+        elementos = doc.datos.get(seccion)
+        for i, elemento in enumerate(elementos if isinstance(elementos, list) else []):
+            if not isinstance(elemento, dict):
+                continue
+            for viejo, nuevo in RENOMBRADAS.items():
+                if viejo in elemento and nuevo not in elemento:
+                    lugar = f"{legible(doc.ruta)}:{doc.linea((seccion, i, viejo))}"
+                    avisos.append(
+                        (
+                            lugar,
+                            f"«{viejo}» ahora se llama «{nuevo}»; el archivo sigue "
+                            f"funcionando, pero cámbielo a «{nuevo}»",
+                        )
+                    )
+                    elemento[nuevo] = elemento.pop(viejo)
+    return avisos
 
 
 class _Lector:
@@ -171,7 +176,7 @@ class _Lector:
     def _error(self, loc: tuple, mensaje: str) -> None:
         self.problemas.append(self.doc.problema(loc, mensaje))
 
-    def regla(self, r: ReglaArchivo, loc: tuple) -> Regla | None:
+    def regla(self, r: ReglaArchivo, loc: Lugar) -> Regla | None:
         antes = len(self.problemas)
         condiciones: list[Condicion] = []
         ligadas: set[str] = set()
@@ -186,59 +191,50 @@ class _Lector:
         ]
         if len(self.problemas) > antes:
             return None
-        return Regla(
-            id=r.id,
-            descripcion=r.descripcion,
-            fuente=r.fuente,
-            prioridad=r.prioridad,
-            condiciones=tuple(condiciones),
-            conclusiones=tuple(c for c in conclusiones if c is not None),
-            archivo=legible(self.doc.ruta),
-            linea=self.doc.linea(loc),
-        )
+        return self._nueva(r, r.id, condiciones, conclusiones, loc)
 
-    def tabla(self, t: TablaArchivo, loc: tuple) -> list[Regla | None]:
+    def tabla(self, t: TablaArchivo, loc: Lugar) -> list[Regla | None]:
         for clave, tipo in (("si", t.si), ("entonces", t.entonces)):
             if tipo not in TIPOS:
                 self._error(
                     (*loc, clave), f"tipo de hecho desconocido «{tipo}»" + sugerencia(tipo, TIPOS)
                 )
                 return []
-        campos_conclusion = TIPOS[t.entonces].campos
-        reglas = []
-        for k, fila in enumerate(t.filas):
-            loc_fila = (*loc, "filas", k)
-            faltan = [c for c in t.columnas_si if c not in fila]
-            if faltan:
-                self._error(loc_fila, f"faltan las columnas {', '.join(faltan)}")
-                continue
-            sobran = [c for c in fila if c not in t.columnas_si and c not in campos_conclusion]
-            for c in sobran:
-                self._error(
-                    (*loc_fila, c), f"columna desconocida «{c}»" + sugerencia(c, campos_conclusion)
-                )
-            if sobran:
-                continue
-            valores = "-".join(str(fila[c]) for c in t.columnas_si)
-            regla = ReglaArchivo.model_construct(
-                id=f"{t.id}:{_slug(valores)}",
-                descripcion=t.descripcion,
-                fuente=t.fuente,
-                prioridad=t.prioridad,
-                si=[{t.si: {c: fila[c] for c in t.columnas_si}}],
-                entonces=[{t.entonces: {c: v for c, v in fila.items() if c in campos_conclusion}}],
-            )
-            reglas.append(self._fila(regla, loc_fila))
-        return reglas
+        filas, problemas = expandir(t, loc, TIPOS[t.entonces].campos)
+        for lugar, mensaje in problemas:
+            self._error(lugar, mensaje)
+        return [self._fila(t, fila) for fila in filas]
 
-    def _fila(self, regla: ReglaArchivo, loc: tuple) -> Regla | None:
-        """A table row is a rule whose problems point at the row's line."""
+    def _fila(self, t: TablaArchivo, fila: Fila) -> Regla | None:
+        """A row read as its rule; problems point at the row's cells."""
         antes = len(self.problemas)
-        resultado = self.regla(regla, loc)
-        for i in range(antes, len(self.problemas)):
-            p = self.problemas[i]
-            self.problemas[i] = Problema(p.archivo, self.doc.linea(loc), p.campo, p.mensaje)
-        return resultado
+        patron = self.patron(t.si, fila.condicion, fila.lugar, set(), fila.lugar_de)
+        ligadas = patron.variables() if patron else set()
+        conclusion = self._conclusion(
+            t.entonces, fila.conclusion, fila.lugar, ligadas, fila.lugar_de
+        )
+        if len(self.problemas) > antes or patron is None:
+            return None
+        return self._nueva(t, fila.id, [patron], [conclusion], fila.lugar)
+
+    def _nueva(
+        self,
+        origen: ReglaArchivo | TablaArchivo,
+        id_: str,
+        condiciones: list[Condicion],
+        conclusiones: list[Conclusion | None],
+        loc: Lugar,
+    ) -> Regla:
+        return Regla(
+            id=id_,
+            descripcion=origen.descripcion,
+            fuente=origen.fuente,
+            prioridad=origen.prioridad,
+            condiciones=tuple(condiciones),
+            conclusiones=tuple(c for c in conclusiones if c is not None),
+            archivo=legible(self.doc.ruta),
+            linea=self.doc.linea(loc),
+        )
 
     # --- conditions --------------------------------------------------------
 
@@ -260,7 +256,16 @@ class _Lector:
             return self.compara(cuerpo, (*loc, "compara"), ligadas)
         return self.patron(clave, cuerpo, (*loc, clave), ligadas)
 
-    def patron(self, tipo: str, campos: Any, loc: tuple, ligadas: set[str]) -> Patron | None:
+    def patron(
+        self,
+        tipo: str,
+        campos: Any,
+        loc: Lugar,
+        ligadas: set[str],
+        lugar_de: Callable[[str], Lugar] | None = None,
+    ) -> Patron | None:
+        """A fact pattern; ``lugar_de`` gives a field's place (a table's cell), else under loc."""
+        lugar_de = lugar_de or (lambda campo: (*loc, campo))
         if tipo not in TIPOS:
             posibles = [*TIPOS, "no", "compara"]
             self._error(loc, f"condición desconocida «{tipo}»" + sugerencia(tipo, posibles))
@@ -274,7 +279,7 @@ class _Lector:
         for campo, especificacion in campos.items():
             if campo not in TIPOS[tipo].campos:
                 self._error(
-                    (*loc, campo),
+                    lugar_de(campo),
                     f"«{tipo}» no tiene el campo «{campo}»; campos: {', '.join(TIPOS[tipo].campos)}."
                     + sugerencia(campo, TIPOS[tipo].campos),
                 )
@@ -282,11 +287,81 @@ class _Lector:
             try:
                 restriccion = interpretar(especificacion, self.parametros)
             except ValueError as exc:
-                self._error((*loc, campo), str(exc))
+                self._error(lugar_de(campo), str(exc))
                 continue
-            self._revisar_valores(tipo, campo, restriccion, dict(campos), (*loc, campo))
+            if self._revisar_tipo(tipo, campo, restriccion, dict(campos), lugar_de(campo)):
+                self._revisar_valores(tipo, campo, restriccion, dict(campos), lugar_de(campo))
             restricciones.append((str(campo), restriccion))
         return Patron(tipo, tuple(restricciones))
+
+    def _pregunta(self, tipo: str, campo: str, campos: dict) -> Pregunta | None:
+        """The question an answer's condition names literally (for its ``valor``)."""
+        if (tipo, campo) != ("respuesta", "valor"):
+            return None
+        return self.conocimiento.cuestionario.por_id.get(str(simple(campos.get("pregunta"))))
+
+    def _revisar_tipo(
+        self, tipo: str, campo: str, restriccion: Restriccion, campos: dict, loc: tuple
+    ) -> bool:
+        """Operators and literals must be able to match the field's type; False if not."""
+        pregunta = self._pregunta(tipo, campo, campos)
+        clase = tipo_de_campo(tipo, campo, pregunta)
+        if clase is None:
+            return True  # an answer to a question named by a variable: any type
+        sujeto = pregunta.id if pregunta else f"{tipo}.{campo}"
+        que_es = NOMBRE_DE_PREGUNTA[pregunta.tipo] if pregunta else NOMBRE_DE_TIPO[clase]
+        if pregunta is not None and pregunta.escala is not None:
+            que_es += f" de {pregunta.escala.minimo} a {pregunta.escala.maximo}"
+        admite_no_sabe = pregunta is not None and pregunta.no_sabe
+        for op in restriccion.operaciones:
+            operandos = op.operando if op.operador in ("en", "fuera_de") else (op.operando,)
+            if admite_no_sabe and op.operador in ("igual", "distinto") and op.operando == NO_SABE:
+                continue  # "no sé" is a text whatever the question's type
+            ejemplo = self._ejemplo(clase, tipo, campo, op.operando, pregunta)
+            if op.operador not in OPERADORES_DE[clase]:
+                if op.operador == "igual":
+                    self._error(loc, f"{sujeto} es {que_es}: use {ejemplo}")
+                else:
+                    self._error(
+                        loc,
+                        f"«{op.operador}» no se aplica a {sujeto}, que es {que_es}: use {ejemplo}",
+                    )
+                return False
+            if op.operador == "contiene":
+                continue  # its operand is an element: the field's domain checks it
+            for v in operandos:
+                if not _es_del_tipo(v, clase) and not (admite_no_sabe and v == NO_SABE):
+                    self._error(loc, f"{sujeto} es {que_es}: use {ejemplo}")
+                    return False
+        return True
+
+    def _ejemplo(
+        self, clase: TipoValor, tipo: str, campo: str, operando: Any, pregunta: Pregunta | None
+    ) -> str:
+        """A condition on this field that could match, built from what was written."""
+        if pregunta is not None:
+            posibles = [v for v in pregunta.valores() if v != NO_SABE]
+        else:
+            posibles = dominio(tipo, campo, self.conocimiento) or []
+        escrito = operando[0] if isinstance(operando, tuple) and operando else operando
+        valor = escrito if escrito in posibles else (posibles[0] if posibles else None)
+        if clase == "lista":
+            return f"{campo}: {{contiene: {valor if valor is not None else escrito}}}"
+        if clase == "logico":
+            return f"{campo}: true (o false)"
+        if clase == "numero":
+            if _es_del_tipo(escrito, "numero"):
+                numero = escrito
+            elif posibles:
+                numero = posibles[len(posibles) // 2]
+            else:
+                numero = 0.5 if (tipo, campo) == ("puntaje", "valor") else 1
+            return f"{campo}: {{al_menos: {numero}}}"
+        if pregunta is not None and pregunta.tipo == "si_no":
+            return f"{campo}: si (o {campo}: no)"
+        if valor is None and not isinstance(escrito, str):
+            return f'{campo}: "un texto"'
+        return f"{campo}: {valor if valor is not None else escrito}"
 
     def _revisar_valores(
         self, tipo: str, campo: str, restriccion: Restriccion, campos: dict, loc: tuple
@@ -348,30 +423,42 @@ class _Lector:
 
     # --- conclusions -------------------------------------------------------
 
-    def conclusion(self, c: dict[str, Any], loc: tuple, ligadas: set[str]) -> Conclusion | None:
+    def conclusion(self, c: dict[str, Any], loc: Lugar, ligadas: set[str]) -> Conclusion | None:
         if len(c) != 1:
             self._error(loc, "cada conclusión es un solo elemento, por ejemplo «nivel: {...}»")
             return None
         tipo, campos = next(iter(c.items()))
+        return self._conclusion(tipo, campos, (*loc, tipo), ligadas)
+
+    def _conclusion(
+        self,
+        tipo: str,
+        campos: Any,
+        loc: Lugar,
+        ligadas: set[str],
+        lugar_de: Callable[[str], Lugar] | None = None,
+    ) -> Conclusion | None:
+        """A conclusion of type ``tipo``; problems of the whole at loc, of a field at its place."""
+        lugar_de = lugar_de or (lambda campo: (*loc, campo))
         concluibles = [t for t, d in TIPOS.items() if d.conclusion]
         if tipo not in concluibles:
             self._error(
-                (*loc, tipo),
+                loc,
                 f"no se puede concluir «{tipo}»; se puede: {', '.join(concluibles)}."
                 + sugerencia(tipo, concluibles),
             )
             return None
         if not isinstance(campos, Mapping):
-            self._error((*loc, tipo), "se espera un mapeo de campos")
+            self._error(loc, "se espera un mapeo de campos")
             return None
         definicion = TIPOS[tipo]
         valores: list[tuple[str, Any]] = []
         parametros: list[tuple[str, str]] = []
         for campo in definicion.campos:
             if campo not in campos and campo not in definicion.opcionales:
-                self._error((*loc, tipo), f"falta el campo «{campo}» en la conclusión «{tipo}»")
+                self._error(loc, f"falta el campo «{campo}» en la conclusión «{tipo}»")
         for campo, valor in campos.items():
-            loc_campo = (*loc, tipo, campo)
+            loc_campo = lugar_de(campo)
             if campo not in definicion.campos:
                 self._error(
                     loc_campo,
@@ -405,6 +492,12 @@ class _Lector:
                         )
                 valores.append((campo, ("texto", valor)))
                 continue
+            clase = tipo_de_campo(tipo, campo)
+            if clase is not None and not _es_del_tipo(valor, clase):
+                self._error(
+                    loc_campo, f"{tipo}.{campo} es {NOMBRE_DE_TIPO[clase]}: «{valor}» no lo es"
+                )
+                continue
             permitidos = dominio(tipo, campo, self.conocimiento)
             if permitidos is not None and valor not in permitidos:
                 self._error(
@@ -425,10 +518,16 @@ def legible(ruta: Path) -> str:
         return str(ruta)
 
 
+def _es_del_tipo(valor: Any, clase: TipoValor) -> bool:
+    if clase == "numero":
+        return isinstance(valor, int | float) and not isinstance(valor, bool)
+    if clase == "logico":
+        return isinstance(valor, bool)
+    if clase == "lista":
+        return isinstance(valor, list | tuple)
+    return isinstance(valor, str)
+
+
 def _variable_mal_leida(elemento: Any) -> bool:
     """YAML reads an unquoted ``?a`` inside [ ] as the mapping {a: None}."""
     return isinstance(elemento, Mapping) and len(elemento) == 1 and None in elemento.values()
-
-
-def _slug(texto: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", texto.lower()).strip("-")

@@ -87,6 +87,7 @@ class Regla:
     conclusiones: tuple[Conclusion, ...]
     archivo: str
     linea: int | None
+    avisos: tuple[tuple[str, str], ...] = ()  # (place, message): e.g. a renamed key still used
 
     def lugar(self) -> str:
         return f"{self.archivo}:{self.linea}" if self.linea else self.archivo

@@ -1,0 +1,50 @@
+"""The shape of a rule file (pydantic models): ``reglas`` and decision ``tablas``.
+
+Only the shape is checked here; what the conditions and conclusions mean is
+checked by ``lenguaje.py`` against the fact vocabulary of ``hechos.py``.
+Keys that were renamed are read under their new name with a warning
+(``RENOMBRADAS``), so older rule files keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+
+# A key a rule file may still use -> its current name. The loader reads the
+# old key as the new one and warns, naming the new key (as sqlfluff does for
+# its renamed settings). Add an entry here whenever a key of the format is renamed.
+RENOMBRADAS: dict[str, str] = {}
+
+
+class _Estricto(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReglaArchivo(_Estricto):
+    id: Id
+    descripcion: str
+    fuente: str = ""
+    prioridad: int = 0
+    si: list[dict[str, Any]] = Field(min_length=1)
+    entonces: list[dict[str, Any]] = Field(min_length=1)
+
+
+class TablaArchivo(_Estricto):
+    id: Id
+    descripcion: str
+    fuente: str = ""
+    prioridad: int = 0
+    si: str  # fact type each row's condition columns describe
+    columnas_si: list[str] = Field(min_length=1)
+    entonces: str  # conclusion type each row asserts
+    filas: list[dict[str, Any]] = Field(min_length=1)
+
+
+class ArchivoReglas(_Estricto):
+    descripcion: str = ""
+    reglas: list[ReglaArchivo] = []
+    tablas: list[TablaArchivo] = []
