@@ -90,11 +90,13 @@ def test_salida_a_archivo_deduce_el_formato(capsys, tmp_path, nombre, formato):
 def test_informe_markdown(motor, ejemplos):
     out = informe(ejemplos["canete"], motor.reglas, motor.conocimiento, "md")
     assert "Ejemplo ilustrativo" in out
-    assert "| Estructura | medio |" in out
-    assert "bajo: La mesa considera" in out
-    assert "Identificación de las fortalezas de la estrategia de fomento productivo." in out
-    assert "`estrategia-alto`" in out
-    assert "rules/clasificacion.yaml:" in out
+    assert "| Estructura | **bajo** | 55 % | validado en bajo (diagnóstico: medio) | 16 h |" in out
+    assert "Identificación de las fortalezas de la estrategia de fomento productivo" in out
+    # rule ids and places only in the annex, at the end
+    documento, anexo = out.split("## Anexo: reglas aplicadas")
+    assert "estrategia-alto" not in documento
+    assert "estrategia-alto" in anexo
+    assert "rules/clasificacion.yaml:" in anexo
 
 
 def test_html_escapa_el_texto_de_las_respuestas_y_es_autocontenido(motor):

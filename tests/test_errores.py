@@ -226,7 +226,7 @@ def test_cuestionario_con_condicion_sobre_opcion_inexistente(tmp_path):
         (["evaluar"], "falta ARCHIVO"),
         (
             ["evaluar", "x.yaml", "--formato", "pdf"],
-            "valor no válido para --formato; opciones: md, html, json",
+            "valor no válido para --formato; opciones: md, html, docx, json",
         ),
         (["evaluar", "x.yaml", "--colores"], "opción desconocida: --colores"),
         (["evaular"], "comando desconocido"),

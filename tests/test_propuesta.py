@@ -347,8 +347,8 @@ def test_los_informes_muestran_la_propuesta_y_escapan_nombres(motor, peor):
     html = informe(evaluacion, motor.reglas, motor.conocimiento, "html")
     assert ataque not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    for texto in ("Propuesta de intervención", "Ajustes de estructura", "horas_estrategia_bajo"):
+    for texto in ("Propuesta de intervención", "Ajuste de estructura:", "horas_estrategia_bajo"):
         assert texto in html
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
-    assert "| Otras actividades | Validación con la mesa comunal | 4 |" in md
-    assert "**Fusión de procesos:**" in md
+    assert "**1. Validación con la mesa comunal — 4 h**" in md
+    assert "- Fusión de procesos de «\\<script\\>alert(1)\\</script\\>» y" in md

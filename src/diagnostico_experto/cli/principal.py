@@ -18,12 +18,12 @@ from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpe
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorEntrada
 
+FORMATOS = ("md", "html", "docx", "json")
+
 # The engine, its models and the templates are imported inside each command:
 # --help and usage errors stay quick.
 if TYPE_CHECKING:
     from diagnostico_experto.motor.motor import Evaluacion, Motor
-
-FORMATOS = ("md", "html", "json")
 
 
 def _evaluar(
@@ -54,7 +54,12 @@ def principal(reglas: Path | None, conocimiento: Path | None) -> None:
     "--formato",
     type=click.Choice(FORMATOS),
     default=None,
-    help="md, html o json. Por defecto, según la extensión de --salida, o md.",
+    help="md, html, docx o json. Por defecto, según la extensión de --salida, o md.",
+)
+@click.option(
+    "--anexo",
+    is_flag=True,
+    help="En DOCX, agrega el anexo con las reglas aplicadas (el HTML lo trae plegado).",
 )
 @click.option(
     "--salida",
@@ -68,24 +73,32 @@ def evaluar(
     ctx: click.Context,
     archivo: Path,
     formato: str | None,
+    anexo: bool,
     salida: Path | None,
     reglas: Path | None,
     conocimiento: Path | None,
 ) -> None:
-    """Diagnostica una comuna a partir de su ARCHIVO de respuestas (YAML)."""
+    """Diagnostica una comuna a partir de su ARCHIVO de respuestas (YAML).
+
+    DOCX se escribe con la plantilla de Word de la carpeta de conocimiento
+    (plantillas/informe.docx) y necesita --salida.
+    """
     from diagnostico_experto.comun.archivos_yaml import escribir_atomico
     from diagnostico_experto.comun.salidas import revisar_informe
     from diagnostico_experto.informes.comuna import informe
 
     if salida is not None:
         revisar_informe(salida, archivo)
-    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
     if formato is None:
         sufijo = salida.suffix.lstrip(".").lower() if salida else ""
         formato = {"htm": "html", "markdown": "md"}.get(sufijo, sufijo)
         formato = formato if formato in FORMATOS else "md"
-    texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato)
+    if formato == "docx" and salida is None:
+        raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
+    texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato, anexo=anexo)
     if salida is None:
+        assert isinstance(texto, str)
         click.echo(texto, nl=False)
     else:
         escribir_atomico(salida, texto)

@@ -1,8 +1,9 @@
-"""Reports of one comuna: Markdown, self-contained HTML, JSON, and the explanation.
+"""Reports of one comuna: Markdown, self-contained HTML, DOCX, JSON, and the explanation.
 
-Templates are jinja2 files in ``plantillas/``. HTML is autoescaped, so text
-that comes from answer files (justifications, names, observations) can never
-become markup.
+Templates are jinja2 files in ``plantillas/`` (the DOCX template lives in the
+knowledge folder, for consultants to edit in Word). HTML is autoescaped and
+every value printed in Markdown is escaped (the environment's ``finalize``),
+so text that comes from answer files can never become markup.
 """
 
 from __future__ import annotations
@@ -13,33 +14,53 @@ import re
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.informes import formato
+from diagnostico_experto.informes.documento import documento
+from diagnostico_experto.informes.graficos import BANDAS, PALETA
 from diagnostico_experto.motor.explicacion import PROPUESTA, explicar, explicar_propuesta
 from diagnostico_experto.motor.motor import Evaluacion
-from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.reglas.regla import Regla, lista_legible
 
-
-def _num(valor: float) -> str:
-    return f"{valor:g}"
+FORMATOS = ("md", "html", "docx", "json")
 
 
-def _md(texto: object) -> str:
-    """Keep answer text from breaking Markdown tables or adding markup."""
-    limpio = " ".join(str(texto).split())
-    return re.sub(r"([\\`*_\[\]|<>#])", r"\\\1", limpio)
+def _barra(valor: float | None, ancho: int = 20) -> str:
+    """A text bar for Markdown: the chart of the four areas where no picture fits."""
+    lleno = round((valor or 0) * ancho)
+    return "█" * lleno + "░" * (ancho - lleno)
+
+
+class _Crudo(str):
+    """Markdown the template itself built (a macro whose values were already escaped)."""
+
+
+def _finalizar_md(valor: object) -> object:
+    if isinstance(valor, _Crudo):
+        return valor
+    return "" if valor is None else formato.md(valor)
 
 
 def _entorno(html: bool) -> Environment:
     entorno = Environment(
         loader=PackageLoader("diagnostico_experto.informes", "plantillas"),
         autoescape=html,
+        finalize=None if html else _finalizar_md,
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
-    entorno.globals["pct"] = porcentaje
-    entorno.globals["num"] = _num
-    entorno.filters["md"] = _md
+    entorno.globals.update(
+        pct=formato.porcentaje,
+        num=formato.numero,
+        horas=formato.horas,
+        plural=formato.plural,
+        barra=_barra,
+        paleta=PALETA,
+        bandas=BANDAS,
+    )
+    entorno.filters["crudo"] = _Crudo
+    # escapes once; finalize lets the result through (templates that still say «| md»)
+    entorno.filters["md"] = lambda valor: _Crudo(formato.md(valor))
     return entorno
 
 
@@ -59,6 +80,7 @@ def entorno(formato: str) -> Environment:
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
     respuestas = evaluacion.respuestas
     return {
+        "d": documento(evaluacion, conocimiento),
         "r": evaluacion.resultado,
         "r_mesa": respuestas.mesa,
         "archivo": respuestas.archivo,
@@ -73,15 +95,30 @@ def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocim
 
 
 def informe(
-    evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento, formato: str
-) -> str:
+    evaluacion: Evaluacion,
+    reglas: list[Regla],
+    conocimiento: Conocimiento,
+    formato: str,
+    indice: str | None = None,
+    anexo: bool = False,
+) -> str | bytes:
+    """The report in one format; ``indice`` links back to the batch's index page.
+
+    DOCX comes back as bytes; ``anexo`` adds the rule trace to it (the HTML
+    report always has it, collapsed; Markdown always, at the end).
+    """
     if formato == "json":
         return (
             json.dumps(evaluacion.resultado.model_dump(mode="json"), ensure_ascii=False, indent=2)
             + "\n"
         )
+    contexto = _contexto(evaluacion, reglas, conocimiento)
+    if formato == "docx":
+        from diagnostico_experto.informes.docx import informe_docx
+
+        return informe_docx(contexto["d"], conocimiento, anexo=anexo, lugares=contexto["lugares"])
     plantilla = _ENTORNOS[formato].get_template(f"informe.{formato}.j2")
-    return plantilla.render(**_contexto(evaluacion, reglas, conocimiento))
+    return plantilla.render(indice=indice, **contexto)
 
 
 def explicacion(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> str:

@@ -39,7 +39,7 @@ class Entrada:
 class Evaluada:
     origen: str
     resultado: dict[str, Any]  # the JSON result (docs/contratos.md), its trace left empty
-    informes: dict[str, str]  # format -> text (md, html, json); emptied once written
+    informes: dict[str, str | bytes]  # format -> text (md, html, json); emptied once written
     slug: str = ""
     anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)
     avance: Avance | None = (
@@ -93,7 +93,9 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
     except ErrorEntrada as exc:
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     informes = {
-        formato: informe(evaluacion, motor.reglas, motor.conocimiento, formato)
+        formato: informe(
+            evaluacion, motor.reglas, motor.conocimiento, formato, indice="../index.html"
+        )
         for formato in ("md", "html", "json")
     }
     resultado = json.loads(informes["json"])

@@ -1,0 +1,323 @@
+"""A comuna's report as a document for people: what every format (HTML, Markdown, DOCX) shows.
+
+The engine's result is a technical record (ids, rules, facts). This module
+reads it as a consultant would hand it over: an executive summary with the
+findings that matter in plain words, each area's answers as text, the
+propuesta de intervención as a work plan in the programme's order (§6.2.4:
+sensibilización, then each taller territorial followed by the comunal work),
+and the mesa comunal's acta de validación (§6.2.3). The rule trace stays out
+of it: the templates put it in an annex.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from slugify import slugify
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.informes.formato import horas, plural, porcentaje
+from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
+from diagnostico_experto.motor.motor import Evaluacion
+from diagnostico_experto.motor.resultado import Producto, Resultado
+from diagnostico_experto.reglas.regla import lista_legible
+
+# When the result carries no «lectura» (older rule sets), the level in the
+# source's terms (§6.2.4: alto = recognise strengths; medio, bajo = deeper products).
+LECTURA_POR_DEFECTO = {
+    "alto": "alto: hay definiciones en uso; se trabaja en identificar y valorar sus fortalezas",
+    "medio": "medio: existen definiciones, pero con vacíos; se proponen mejoras",
+    "bajo": "bajo: faltan las definiciones de base; se parte por construirlas",
+}
+SENSIBILIZACION = "sensibilizacion"
+VALIDACION = "validacion"
+OTRAS = "otras"
+NOMBRES_TIPO = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
+
+
+def clave_taller(nombre: str) -> str:
+    """ "Estructura y Procesos" → "estructura_procesos", the key products carry in ``taller``."""
+    palabras = [p for p in slugify(nombre, separator=" ").split() if p not in ("y", "de", "del")]
+    return "_".join(palabras)
+
+
+@dataclass
+class Respuesta:
+    pregunta: str
+    respuesta: str
+    tono: str  # "fortaleza", "debilidad", "sin_dato" or ""
+
+
+@dataclass
+class Area:
+    clave: str
+    nombre: str
+    nivel: str  # diagnosed
+    vigente: str
+    puntaje: str  # "45 %"
+    valor: float | None
+    provisional: bool
+    para_confirmar: list[str]
+    lectura: str
+    validado: Any  # Validado | None
+    respuestas: list[Respuesta]
+    productos: list[Producto]
+    horas: float
+
+    @property
+    def lista_productos(self) -> str:
+        """The products in one sentence, each with what must come first."""
+        partes = []
+        for p in self.productos:
+            requiere = getattr(p, "requiere", None)
+            despues = f" (después de: {'; '.join(requiere)})" if requiere else ""
+            partes.append(p.texto.rstrip(". ") + despues)
+        return "; ".join(partes) or "ninguno"
+
+
+@dataclass
+class Paso:
+    """One step of the work plan, in the programme's order."""
+
+    titulo: str
+    descripcion: str
+    productos: list[Producto] = field(default_factory=list)
+    acciones: list[str] = field(default_factory=list)
+    lineas: list[tuple[str, float]] = field(default_factory=list)  # (concepto, horas)
+    resumen: str = ""  # the step's products in one line (their texts are in each area)
+
+    @property
+    def horas(self) -> float:
+        return sum(h for _, h in self.lineas)
+
+
+@dataclass
+class Documento:
+    r: Resultado
+    areas: list[Area]
+    hallazgos: list[str]
+    pasos: list[Paso]
+    mesa: list[Any]  # Integrante
+    observaciones: str
+    grafico: Grafico
+    validada: bool  # the mesa validated at least one area
+    bandas: str  # the level bands in words
+
+    @property
+    def total(self) -> str:
+        return horas(self.r.horas.total)
+
+
+def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
+    r = evaluacion.resultado
+    areas = [_area(evaluacion, conocimiento, a) for a in AREAS]
+    parametros = conocimiento.valores_parametros()
+    medio = float(parametros.get("umbral_medio", 0.45))
+    alto = float(parametros.get("umbral_alto", 0.75))
+    return Documento(
+        r=r,
+        areas=areas,
+        hallazgos=_hallazgos(r, areas, conocimiento),
+        pasos=plan_de_trabajo(r, conocimiento),
+        mesa=list(evaluacion.respuestas.mesa),
+        observaciones=str(evaluacion.respuestas.respuestas.get("T07", "") or ""),
+        grafico=grafico_areas(areas, medio, alto),
+        validada=any(a.validado for a in areas),
+        bandas=(
+            f"bajo, menos de {porcentaje(medio)}; medio, de {porcentaje(medio)} a "
+            f"{porcentaje(alto)}; alto, desde {porcentaje(alto)} (umbrales por defecto a calibrar)"
+        ),
+    )
+
+
+def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Area:
+    r = evaluacion.resultado
+    a = r.areas[clave]
+    cuestionario = conocimiento.cuestionario
+    respuestas = []
+    for aporte in evaluacion.puntajes[clave].aportes:
+        if aporte.valor is None:
+            continue
+        pregunta = cuestionario.por_id[aporte.pregunta]
+        if aporte.valor == NO_SABE or aporte.puntos is None:
+            tono = "sin_dato"
+        elif aporte.maximo and aporte.puntos >= aporte.maximo:
+            tono = "fortaleza"
+        elif aporte.maximo and aporte.puntos / aporte.maximo <= 0.34:
+            tono = "debilidad"
+        else:
+            tono = ""
+        respuestas.append(Respuesta(pregunta.texto, pregunta.etiqueta(aporte.valor), tono))
+    provisional = getattr(a, "provisional", None)
+    return Area(
+        clave=clave,
+        nombre=cuestionario.areas[clave].nombre,
+        nivel=a.nivel,
+        vigente=a.nivel_vigente,
+        puntaje=porcentaje(a.puntaje),
+        valor=a.puntaje,
+        provisional=(not a.completo) if provisional is None else bool(provisional),
+        para_confirmar=list(getattr(a, "para_confirmar", None) or []),
+        lectura=getattr(a, "lectura", None) or LECTURA_POR_DEFECTO[a.nivel_vigente],
+        validado=a.validado,
+        respuestas=respuestas,
+        productos=[p for p in r.productos if p.area == clave],
+        horas=r.horas.por_area.get(clave, 0),
+    )
+
+
+def grafico_areas(areas: list[Area], umbral_medio: float, umbral_alto: float) -> Grafico:
+    """The four areas' % de logro against the level bands."""
+    filas = []
+    for a in areas:
+        nota = f"{a.puntaje} · {a.vigente}" + (" (provisional)" if a.provisional else "")
+        if a.validado:
+            nota += " · validado por la mesa"
+        filas.append(
+            Fila(a.nombre, [Segmento(a.valor or 0, "barra")] if a.valor else [], nota=nota)
+        )
+    return Grafico(
+        titulo="% de logro por área y bandas de nivel",
+        filas=filas,
+        maximo=1,
+        bandas=[
+            Banda(0, umbral_medio, "bajo"),
+            Banda(umbral_medio, umbral_alto, "medio"),
+            Banda(umbral_alto, 1, "alto"),
+        ],
+    )
+
+
+def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> list[str]:
+    """The three to five findings that matter most, in plain words, weakest first."""
+    hallazgos = []
+    for a in areas:
+        if a.vigente != "bajo":
+            continue
+        debiles = [x for x in a.respuestas if x.tono == "debilidad"]
+        detalle = (
+            f": ante «{debiles[0].pregunta}», la respuesta fue «{debiles[0].respuesta}»"
+            if debiles
+            else ""
+        )
+        hallazgos.append(f"{a.nombre} está en nivel bajo{detalle}.")
+    fusiones = [f for f in r.fusiones if f.tipo == "fusion"]
+    if r.fusiones:
+        ejemplo = (fusiones or r.fusiones)[0]
+        hallazgos.append(
+            f"{plural(len(r.fusiones), 'par', 'pares')} de servicios "
+            f"{'repite' if len(r.fusiones) == 1 else 'repiten'} etapas para los mismos "
+            f"clientes; por ejemplo: {ejemplo.texto}"
+        )
+    if r.vacios:
+        hallazgos.append(
+            f"{plural(len(r.vacios), 'vacío')} en el par estrategia–servicios; "
+            f"el primero: {r.vacios[0].texto}"
+        )
+    if r.ajustes_estructura:
+        hallazgos.append(f"Ajuste de estructura propuesto: {r.ajustes_estructura[0].texto}")
+    for a in areas:
+        if a.provisional:
+            falta = a.para_confirmar[0] if a.para_confirmar else "faltan respuestas del área"
+            hallazgos.append(f"El nivel de {a.nombre.lower()} es provisional: {falta}")
+        if a.validado:
+            hallazgos.append(
+                f"La mesa comunal validó {a.nombre.lower()} en nivel {a.validado.nivel} "
+                f"(diagnóstico: {a.nivel})."
+            )
+    for nivel, texto in (
+        ("alto", "se trabajará en identificar y valorar sus fortalezas"),
+        ("medio", "se proponen mejoras"),
+    ):
+        if len(hallazgos) >= 3:
+            break
+        for a in areas:
+            if a.vigente == nivel:
+                hallazgos.append(f"{a.nombre} está en nivel {nivel} ({a.puntaje}): {texto}.")
+    return [_frase(h) for h in hallazgos[:5]]
+
+
+def _frase(texto: str) -> str:
+    texto = texto.strip()
+    return texto if texto.endswith((".", "?", "!")) else texto + "."
+
+
+def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
+    """The propuesta in the programme's order, each step with its products and hours.
+
+    Every hour line lands in exactly one step, so the steps add up to the total.
+    """
+    talleres = conocimiento.talleres
+    pasos: dict[str, Paso] = {
+        VALIDACION: Paso(
+            "Validación con la mesa comunal",
+            "La mesa comunal revisa el diagnóstico y la propuesta, ajusta los niveles "
+            "y firma el acta de validación (§6.2.3).",
+        ),
+        SENSIBILIZACION: Paso(
+            "Taller inicial de sensibilización",
+            "Con los equipos responsables: compromiso y liderazgo, y las bases, contenidos "
+            "y organización del proceso (§6.2.4 a).",
+        ),
+    }
+    de_area: dict[str, str] = {}
+    for taller in talleres:
+        clave = clave_taller(taller.nombre)
+        pasos[clave] = Paso(
+            f"Taller territorial de {taller.nombre} y trabajo comunal",
+            f"Taller con las mesas de la UGT {r.ugt}; luego, sesiones en la municipalidad.",
+        )
+        for area in taller.areas:
+            de_area[area] = clave
+    pasos[OTRAS] = Paso(
+        "Apoyo adicional",
+        "Actividades por las condiciones de la comuna (autoridades, equipo, administración).",
+    )
+    for producto in r.productos:
+        clave = getattr(producto, "taller", None) or de_area.get(producto.area, OTRAS)
+        pasos.get(clave, pasos[OTRAS]).productos.append(producto)
+    catalogo = conocimiento.catalogo
+    for fusion in r.fusiones:
+        etapas = lista_legible(catalogo.nombre("etapas", e).lower() for e in fusion.etapas)
+        pasos[de_area.get("procesos", OTRAS)].acciones.append(
+            f"{NOMBRES_TIPO.get(fusion.tipo, fusion.tipo)} de "
+            f"{lista_legible(f'«{s}»' for s in fusion.servicios)} ({etapas})"
+        )
+    for ajuste in r.ajustes_estructura:
+        pasos[de_area.get("estructura", OTRAS)].acciones.append(
+            f"Ajuste de estructura: {ajuste.texto.rstrip('. ')}"
+        )
+    for vacio in r.vacios:
+        area_proceso = catalogo.nombre("areas_proceso", vacio.area_proceso)
+        pasos[de_area.get("productos", OTRAS)].acciones.append(
+            f"Vacío: el servicio «{vacio.servicio}» no responde a un lineamiento estratégico"
+            if vacio.servicio
+            else f"Vacío: el área de procesos «{area_proceso}» no tiene servicios"
+        )
+    nombres = sorted(((t.nombre.lower(), clave_taller(t.nombre)) for t in talleres), reverse=True)
+    for linea in r.horas.detalle:
+        concepto = linea.concepto.lower()
+        if linea.area:
+            clave = de_area.get(linea.area, OTRAS)
+        elif "sensibiliz" in concepto:
+            clave = SENSIBILIZACION
+        elif "mesa comunal" in concepto or "validaci" in concepto:
+            clave = VALIDACION
+        else:
+            clave = next((c for n, c in nombres if f"taller territorial de {n}" in concepto), OTRAS)
+        pasos[clave].lineas.append((linea.concepto, linea.horas))
+    nombres_area = {a: d.nombre.lower() for a, d in conocimiento.cuestionario.areas.items()}
+    for paso in pasos.values():
+        cuantos: dict[str, int] = {}
+        for producto in paso.productos:
+            nombre = nombres_area.get(producto.area, producto.area)
+            cuantos[nombre] = cuantos.get(nombre, 0) + 1
+        if cuantos:
+            paso.resumen = (
+                "Productos: "
+                + lista_legible(f"{n} de {a}" for a, n in cuantos.items())
+                + " (detalle en el diagnóstico por área)"
+            )
+    return [p for p in pasos.values() if p.lineas or p.productos or p.acciones]

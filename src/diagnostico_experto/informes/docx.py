@@ -1,0 +1,130 @@
+"""Word documents from templates that consultants edit (docxtpl: Jinja tags inside a .docx).
+
+The look, the logo and the wording are the template's, in the knowledge folder
+(``plantillas/informe.docx`` for a comuna, ``plantillas/sintesis.docx`` for the
+programme), so ``diagnostico init`` copies them and ``--conocimiento`` picks a
+consultant's copy. Values are XML-escaped (autoescape), unknown names are
+errors, and a broken template is reported with its file and the tag.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, TemplateError
+
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.informes import formato
+from diagnostico_experto.informes.documento import Documento
+from diagnostico_experto.informes.graficos import Grafico, png_fila
+
+CARPETA = "plantillas"
+# light fills for level cells: the word is in the cell, the colour only helps
+FONDOS = {"alto": "FFF7BC", "medio": "FDD49E", "bajo": "F4B6A0"}
+
+
+def plantilla(conocimiento: Conocimiento, nombre: str) -> Path:
+    return conocimiento.carpeta / CARPETA / nombre
+
+
+@functools.cache
+def _leer(ruta: Path, firma: tuple[int, int]) -> bytes:
+    return ruta.read_bytes()
+
+
+def _bytes(ruta: Path) -> bytes:
+    """The template's bytes, read once per process while the file is unchanged."""
+    try:
+        estado = ruta.stat()
+    except OSError as exc:
+        raise ErrorEntrada.uno(ruta, "no se encuentra la plantilla de Word") from exc
+    return _leer(ruta, (estado.st_size, estado.st_mtime_ns))
+
+
+def _entorno() -> Environment:
+    entorno = Environment(undefined=StrictUndefined, autoescape=True)
+    entorno.globals.update(
+        horas=formato.horas, pct=formato.porcentaje, num=formato.numero, plural=formato.plural
+    )
+    return entorno
+
+
+def _filas(tpl: Any, grafico: Grafico, ancho_mm: float) -> list[dict[str, Any]]:
+    """One row per bar: its words as text and its bar as a picture."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    return [
+        {
+            "etiqueta": fila.etiqueta,
+            "imagen": InlineImage(tpl, io.BytesIO(png_fila(grafico, fila)), width=Mm(ancho_mm)),
+            "nota": fila.nota,
+        }
+        for fila in grafico.filas
+    ]
+
+
+def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
+    """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota)."""
+    from docxtpl import DocxTemplate
+
+    try:
+        tpl = DocxTemplate(io.BytesIO(_bytes(ruta)))
+        contexto = dict(contexto)
+        for nombre, grafico in graficos.items():
+            contexto[nombre] = _filas(tpl, grafico, 80)
+        tpl.render(contexto, jinja_env=_entorno(), autoescape=True)
+        salida = io.BytesIO()
+        tpl.save(salida)
+    except TemplateError as exc:
+        raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not a .docx
+        raise ErrorEntrada.uno(
+            ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
+        ) from exc
+    return salida.getvalue()
+
+
+def _mensaje(exc: TemplateError) -> str:
+    """A Spanish line naming the tag that broke."""
+    texto = str(exc.message or exc)
+    desconocido = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", texto)
+    if desconocido:
+        nombre = desconocido.group(1) or desconocido.group(2)
+        return f"la plantilla usa un nombre desconocido, «{nombre}»: revise la etiqueta que lo contiene"
+    lineas = list(getattr(exc, "docx_context", []) or [])
+    etiqueta = next(
+        (
+            m.group(0)
+            for linea in lineas[3:4] + lineas
+            for m in [re.search(r"\{[{%].*?(?:[}%]\}|$)", linea)]
+            if m
+        ),
+        "",
+    )
+    donde = f" en la etiqueta «{etiqueta.strip()}»" if etiqueta else ""
+    return f"la plantilla tiene una etiqueta mal escrita{donde} ({texto})"
+
+
+def informe_docx(
+    d: Documento, conocimiento: Conocimiento, anexo: bool, lugares: dict[str, str]
+) -> bytes:
+    firmas = [f"{m.nombre}, {m.cargo}" if m.cargo else m.nombre for m in d.mesa] or [
+        "Nombre, cargo y firma"
+    ] * 4
+    contexto = {
+        "d": d,
+        "r": d.r,
+        "anexo": anexo,
+        "lugares": lugares,
+        "fondo": FONDOS,
+        "firmas": firmas,
+        "provisional": any(a.provisional for a in d.areas),
+    }
+    return renderizar(plantilla(conocimiento, "informe.docx"), contexto, {"grafico": d.grafico})

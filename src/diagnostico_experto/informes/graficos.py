@@ -1,0 +1,116 @@
+"""Horizontal bar charts, drawn offline: inline SVG for HTML, PNG strips for DOCX.
+
+One model serves every chart of the reports: rows of stacked segments over
+optional background bands (the level bands of the comuna chart) with an
+optional marker (a budget). The HTML templates draw it as SVG
+(``grafico.svg.j2``); Word documents get one PNG strip per row (Pillow) inside
+a table whose words stay text. Colours are a sequential palette (dark for
+bajo, light for alto) that keeps its order in greyscale and for colour-blind
+readers, and every bar carries its level in words.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+# fill, text colour
+PALETA = {
+    "bajo": ("#993404", "#ffffff"),
+    "medio": ("#fe9929", "#1f2933"),
+    "alto": ("#fff7bc", "#1f2933"),
+    "barra": ("#334e68", "#ffffff"),
+    "exceso": ("#993404", "#ffffff"),
+}
+BANDAS = {"bajo": "#eeeeee", "medio": "#dddddd", "alto": "#cccccc"}
+BORDE = "#52606d"
+
+
+@dataclass
+class Segmento:
+    valor: float
+    clase: str  # a key of PALETA
+    texto: str = ""  # written inside the segment when it fits (SVG)
+
+
+@dataclass
+class Fila:
+    etiqueta: str
+    segmentos: list[Segmento]
+    nota: str = ""  # written after the bar: the figures in words
+    marca: float | None = None  # a vertical line (the budget)
+
+
+@dataclass
+class Banda:
+    desde: float
+    hasta: float
+    nombre: str
+
+
+@dataclass
+class Grafico:
+    titulo: str
+    filas: list[Fila]
+    maximo: float
+    bandas: list[Banda] = field(default_factory=list)
+    leyenda: list[tuple[str, str]] = field(default_factory=list)  # (clase, texto)
+
+    # SVG geometry, in user units
+    ancho: int = 720
+    etiquetas: int = 170
+    barras: int = 330
+    fila: int = 28
+    arriba: int = 22
+
+    @property
+    def alto(self) -> int:
+        return self.arriba + self.fila * len(self.filas) + (24 if self.leyenda else 6)
+
+    def x(self, valor: float) -> float:
+        proporcion = min(max(valor / self.maximo, 0), 1) if self.maximo else 0
+        return round(self.etiquetas + proporcion * self.barras, 1)
+
+    def y(self, indice: int) -> int:
+        return self.arriba + indice * self.fila
+
+    def tramos(self, fila: Fila) -> list[tuple[float, float, Segmento]]:
+        """Each segment's start and width."""
+        resultado = []
+        acumulado = 0.0
+        for segmento in fila.segmentos:
+            inicio = self.x(acumulado)
+            acumulado += segmento.valor
+            resultado.append((inicio, round(self.x(acumulado) - inicio, 1), segmento))
+        return resultado
+
+
+def png_fila(grafico: Grafico, fila: Fila, escala: int = 2) -> bytes:
+    """One row's bar as a small PNG (no text: the words go in the document's table)."""
+    from PIL import Image, ImageDraw
+
+    ancho, alto = grafico.barras * escala, (grafico.fila - 8) * escala
+    imagen = Image.new("RGB", (ancho, alto), "white")
+    dibujo = ImageDraw.Draw(imagen)
+
+    def x(valor: float) -> int:
+        return round((grafico.x(valor) - grafico.etiquetas) * escala)
+
+    for banda in grafico.bandas:
+        dibujo.rectangle([x(banda.desde), 0, x(banda.hasta), alto], fill=BANDAS[banda.nombre])
+        dibujo.line([x(banda.desde), 0, x(banda.desde), alto], fill=BORDE, width=1)
+    margen = 4 * escala
+    for inicio, largo, segmento in grafico.tramos(fila):
+        if largo <= 0:
+            continue
+        izquierda = round((inicio - grafico.etiquetas) * escala)
+        dibujo.rectangle(
+            [izquierda, margen, izquierda + round(largo * escala) - 1, alto - margen],
+            fill=PALETA[segmento.clase][0],
+            outline=BORDE,
+        )
+    if fila.marca is not None:
+        dibujo.line([x(fila.marca), 0, x(fila.marca), alto], fill="#000000", width=2 * escala)
+    salida = io.BytesIO()
+    imagen.save(salida, "PNG", compress_level=1)
+    return salida.getvalue()

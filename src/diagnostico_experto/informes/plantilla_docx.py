@@ -1,0 +1,289 @@
+"""Builds the Word templates shipped in knowledge/plantillas (run once; the .docx files are committed).
+
+    uv run python -m diagnostico_experto.informes.plantilla_docx knowledge/plantillas
+
+Consultants then edit the copies in Word: wording, styles, the logo in the
+header. The Jinja tags (docxtpl) are the only part that must stay as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt, RGBColor
+
+AZUL = RGBColor(0x33, 0x4E, 0x68)
+GRIS = RGBColor(0x52, 0x60, 0x6D)
+
+
+def _logo() -> bytes:
+    """A placeholder logo: consultants replace it with theirs in Word."""
+    from PIL import Image, ImageDraw
+
+    imagen = Image.new("RGB", (360, 120), "white")
+    dibujo = ImageDraw.Draw(imagen)
+    dibujo.rectangle([2, 2, 357, 117], outline="#334e68", width=4)
+    dibujo.rectangle([20, 30, 80, 90], fill="#334e68")
+    dibujo.rectangle([95, 45, 330, 58], fill="#9fb3c8")
+    dibujo.rectangle([95, 68, 260, 78], fill="#9fb3c8")
+    salida = io.BytesIO()
+    imagen.save(salida, "PNG")
+    salida.seek(0)
+    return salida.getvalue()
+
+
+def _documento(titulo: str, apaisado: bool = False) -> Any:
+    doc = Document()
+    seccion = doc.sections[0]
+    seccion.page_height, seccion.page_width = Cm(29.7), Cm(21.0)
+    if apaisado:
+        seccion.orientation = WD_ORIENT.LANDSCAPE
+        seccion.page_height, seccion.page_width = Cm(21.0), Cm(29.7)
+    for lado in ("left_margin", "right_margin"):
+        setattr(seccion, lado, Cm(1.8))
+    seccion.top_margin, seccion.bottom_margin = Cm(1.6), Cm(1.6)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(3)
+    for nombre, tamano in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11.5)):
+        estilo = doc.styles[nombre]
+        estilo.font.name = "Calibri"
+        estilo.font.size = Pt(tamano)
+        estilo.font.color.rgb = AZUL
+        estilo.paragraph_format.space_before = Pt(10 if nombre != "Title" else 0)
+        estilo.paragraph_format.space_after = Pt(4)
+    encabezado = seccion.header.paragraphs[0]
+    encabezado.add_run().add_picture(io.BytesIO(_logo()), width=Cm(3))
+    texto = encabezado.add_run(f"   {titulo}")
+    texto.font.size, texto.font.color.rgb = Pt(8.5), GRIS
+    pie = seccion.footer.paragraphs[0]
+    pie.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = pie.add_run("Programa de fortalecimiento municipal para el desarrollo económico local")
+    run.font.size, run.font.color.rgb = Pt(8), GRIS
+    return doc
+
+
+def _p(doc: Any, texto: str, estilo: str | None = None, gris: bool = False) -> Any:
+    parrafo = doc.add_paragraph(style=estilo)
+    run = parrafo.add_run(texto)
+    if gris:
+        run.font.color.rgb, run.font.size = GRIS, Pt(8.5)
+    return parrafo
+
+
+def _tabla(
+    doc: Any,
+    encabezado: list[str],
+    celdas: list[str],
+    bucle: str,
+    anchos: list[float],
+    tamano: float | None = None,
+) -> Any:
+    """A table whose middle row repeats: ``{%tr for … %}`` / the row / ``{%tr endfor %}``."""
+    tabla = doc.add_table(rows=4, cols=len(encabezado))
+    tabla.style = "Table Grid"
+    tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, texto in enumerate(encabezado):
+        celda = tabla.rows[0].cells[i]
+        celda.paragraphs[0].add_run(texto).bold = True
+    tabla.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr {bucle} %}}")
+    for i, texto in enumerate(celdas):
+        tabla.rows[2].cells[i].paragraphs[0].add_run(texto)
+    tabla.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    tabla.autofit = False
+    for i, ancho in enumerate(anchos):
+        tabla.columns[i].width = Cm(ancho)
+    for fila in tabla.rows:
+        for i, ancho in enumerate(anchos):
+            fila.cells[i].width = Cm(ancho)
+            if tamano:
+                for parrafo in fila.cells[i].paragraphs:
+                    for run in parrafo.runs:
+                        run.font.size = Pt(tamano)
+    return tabla
+
+
+def _salto(doc: Any) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def informe() -> Any:
+    doc = _documento("Diagnóstico organizacional de fomento productivo")
+    doc.add_paragraph("{{ r.comuna }}", style="Title")
+    _p(doc, "UGT {{ r.ugt }} · respuestas del {{ r.fecha or '(sin fecha)' }}", gris=True)
+    _p(doc, "{%p if r.ilustrativo %}")
+    _p(doc, "Ejemplo ilustrativo: las respuestas de este informe no son datos reales de la comuna.")
+    _p(doc, "{%p endif %}")
+
+    doc.add_heading("Resumen ejecutivo", 1)
+    _tabla(
+        doc,
+        ["Área", "Nivel", "% de logro", "Validación de la mesa", "Horas"],
+        [
+            "{{ a.nombre }}",
+            "{% cellbg fondo[a.vigente] %}{{ a.vigente }}{{ ' (provisional)' if a.provisional else '' }}",
+            "{{ a.puntaje }}",
+            "{{ ('validado en ' ~ a.validado.nivel ~ ' (diagnóstico: ' ~ a.nivel ~ ')') if a.validado else '—' }}",
+            "{{ horas(a.horas) }}",
+        ],
+        "for a in d.areas",
+        [3.6, 3.4, 2.2, 5.6, 2.6],
+    )
+    _p(doc, "")
+    _tabla(
+        doc,
+        ["Área", "% de logro frente a las bandas de nivel", "% · nivel"],
+        ["{{ f.etiqueta }}", "{{ f.imagen }}", "{{ f.nota }}"],
+        "for f in grafico",
+        [3.4, 8.4, 5.6],
+    )
+    _p(doc, "Bandas de nivel (de izquierda a derecha): {{ d.bandas }}.", gris=True)
+    doc.add_heading("Lo principal", 2)
+    _p(doc, "{%p for h in d.hallazgos %}")
+    _p(doc, "{{ h }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    parrafo = _p(doc, "")
+    parrafo.add_run("Horas de acompañamiento propuestas: {{ d.total }}.").bold = True
+    parrafo.add_run(
+        " {{ 'La mesa comunal validó el diagnóstico con ajustes (ver el acta).' if d.validada"
+        " else 'Validación de la mesa comunal: pendiente (ver el acta).' }}"
+    )
+    _salto(doc)
+
+    doc.add_heading("Diagnóstico por área", 1)
+    _p(doc, "{%p for a in d.areas %}")
+    doc.add_heading(
+        "{{ a.nombre }}: nivel {{ a.vigente }} ({{ a.puntaje }}){{ ', provisional' if a.provisional else '' }}",
+        2,
+    )
+    _p(
+        doc,
+        "Nivel {{ a.lectura }}.{{ (' La mesa comunal lo validó en nivel ' ~ a.validado.nivel ~ ': «' ~ a.validado.justificacion ~ '».') if a.validado else '' }}",
+    )
+    _p(doc, "{%p if a.para_confirmar %}")
+    _p(doc, "Para confirmar el nivel: {{ a.para_confirmar | join('; ') }}.")
+    _p(doc, "{%p endif %}")
+    _tabla(
+        doc,
+        ["Lo que se preguntó", "Lo que respondió la comuna"],
+        [
+            "{{ x.pregunta }}",
+            "{{ x.respuesta }}{{ ' (fortaleza)' if x.tono == 'fortaleza' else (' (debilidad)' if x.tono == 'debilidad' else '') }}",
+        ],
+        "for x in a.respuestas",
+        [10.2, 7.2],
+        tamano=8.5,
+    )
+    parrafo = _p(doc, "")
+    parrafo.add_run("Productos: ").bold = True
+    parrafo.add_run("{{ a.lista_productos }}.")
+    _p(doc, "{%p endfor %}")
+
+    doc.add_heading("Propuesta de intervención: plan de trabajo", 1)
+    _p(
+        doc,
+        "En el orden del programa (§6.2.4): después de cada taller territorial, trabajo en la "
+        "municipalidad con la mesa comunal. Total: {{ d.total }}.",
+    )
+    tabla = _tabla(
+        doc,
+        ["Paso", "Qué se hace y qué se obtiene", "Horas"],
+        ["{{ loop.index }}. {{ p.titulo }}", "{{ p.descripcion }}", "{{ horas(p.horas) }}"],
+        "for p in d.pasos",
+        [4.6, 10.6, 2.2],
+    )
+    celda = tabla.rows[2].cells[1]
+    celda.add_paragraph("{%p if p.resumen %}")
+    celda.add_paragraph("{{ p.resumen }}.", style="List Bullet")
+    celda.add_paragraph("{%p endif %}")
+    celda.add_paragraph("{%p for x in p.acciones %}")
+    celda.add_paragraph("{{ x }}.", style="List Bullet")
+    celda.add_paragraph("{%p endfor %}")
+    _p(
+        doc,
+        "Las horas son valores por defecto a calibrar; la fuente no las entrega."
+        "{{ ' Las horas de un área con nivel provisional también son provisionales.' if provisional else '' }}",
+        gris=True,
+    )
+
+    doc.add_heading("Mesa comunal y acta de validación", 1)
+    _p(doc, "{%p if d.mesa %}")
+    _tabla(
+        doc,
+        ["Integrante", "Cargo", "Unidad"],
+        ["{{ m.nombre }}", "{{ m.cargo }}", "{{ m.unidad }}"],
+        "for m in d.mesa",
+        [6.0, 6.0, 5.4],
+    )
+    _p(doc, "{%p else %}")
+    _p(doc, "La mesa comunal aún no está registrada en el archivo de respuestas.")
+    _p(doc, "{%p endif %}")
+    doc.add_heading("Acta de validación del diagnóstico y la propuesta de intervención", 2)
+    _p(
+        doc,
+        "La mesa comunal de {{ r.comuna }} revisó el diagnóstico organizacional y la propuesta "
+        "de intervención (§6.2.3) y deja constancia de los niveles con que se trabajará:",
+    )
+    _tabla(
+        doc,
+        ["Área", "Nivel diagnosticado", "Nivel validado", "Justificación"],
+        [
+            "{{ a.nombre }}",
+            "{{ a.nivel }}",
+            "{{ a.validado.nivel if a.validado else 'sin cambio' }}",
+            "{{ a.validado.justificacion if a.validado else '' }}",
+        ],
+        "for a in d.areas",
+        [3.4, 3.2, 3.2, 7.6],
+    )
+    _p(doc, "{%p if d.observaciones %}")
+    _p(doc, "Observaciones de la mesa: {{ d.observaciones }}")
+    _p(doc, "{%p endif %}")
+    _p(
+        doc,
+        "Esta acta forma parte del Acuerdo Operativo para la implementación de la propuesta de "
+        "rediseño organizacional entre la municipalidad y la entidad que acompaña el programa "
+        "(§6.2.2, nota 9).",
+        gris=True,
+    )
+    _p(doc, "{%p for nombre in firmas %}")
+    firma = _p(doc, "\n\n______________________________\n{{ nombre }}")
+    firma.paragraph_format.keep_together = True
+    _p(doc, "{%p endfor %}")
+    _p(doc, "Fecha: ______________________")
+
+    _p(doc, "{%p if anexo %}")
+    _salto(doc)
+    doc.add_heading("Anexo: reglas aplicadas", 1)
+    _tabla(
+        doc,
+        ["Regla", "Conclusión", "Porque"],
+        [
+            "{{ paso.regla }} ({{ lugares[paso.regla] }})",
+            "{{ paso.conclusion }}",
+            "{{ paso.hechos | join('; ') }}",
+        ],
+        "for paso in r.traza",
+        [4.4, 5.6, 7.4],
+    )
+    _p(doc, "{%p endif %}")
+    return doc
+
+
+def main() -> None:
+    carpeta = Path(sys.argv[1] if len(sys.argv) > 1 else "knowledge/plantillas")
+    carpeta.mkdir(parents=True, exist_ok=True)
+    informe().save(carpeta / "informe.docx")
+    print(f"Plantilla escrita en {carpeta / 'informe.docx'}")
+
+
+if __name__ == "__main__":
+    main()

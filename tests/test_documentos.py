@@ -1,0 +1,272 @@
+"""The comuna's report as a document for people: HTML, Markdown and DOCX (python-docx reads it)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import EJEMPLOS, archivo_respuestas, correr, error_de, extremo
+from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
+from diagnostico_experto.informes.comuna import informe
+from diagnostico_experto.informes.documento import documento
+from diagnostico_experto.informes.formato import horas, md, neutralizar, numero, plural, porcentaje
+
+ATAQUE = "<img src=x onerror=alert(1)>"
+
+
+def evaluar(motor, archivo: Path):
+    return motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+
+
+def texto_docx(contenido: bytes) -> str:
+    doc = Document(io.BytesIO(contenido))
+    partes = [p.text for p in doc.paragraphs]
+    for tabla in doc.tables:
+        for fila in tabla.rows:
+            partes.extend(c.text for c in fila.cells)
+    return "\n".join(partes)
+
+
+def test_numeros_y_palabras_en_espanol_de_chile():
+    assert numero(2473) == "2.473"
+    assert horas(620.71) == "620,7 h"
+    assert horas(2473) == "2.473 h"
+    assert porcentaje(0.4523) == "45 %"
+    assert porcentaje(None) == "sin datos"
+    assert plural(1, "territorio") == "1 territorio"
+    assert plural(3, "comuna") == "3 comunas"
+    assert plural(2, "fusión", "fusiones") == "2 fusiones"
+
+
+def test_markdown_escapa_el_marcado_y_las_formulas_se_neutralizan():
+    assert md(ATAQUE) == "\\<img src=x onerror=alert(1)\\>"
+    assert md("umbral_alto") == "umbral_alto"
+    assert md("[x](javascript:y) *a* | b") == "\\[x\\](javascript:y) \\*a\\* \\| b"
+    for formula in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x")'):
+        assert neutralizar(formula) == "'" + formula
+    assert neutralizar("PRODESAL") == "PRODESAL"
+    assert neutralizar(3.5) == 3.5
+
+
+def test_el_plan_sigue_el_orden_del_programa_y_suma_el_total(motor):
+    evaluacion = evaluar(motor, EJEMPLOS / "yumbel.yaml")
+    d = documento(evaluacion, motor.conocimiento)
+    titulos = [p.titulo for p in d.pasos]
+    talleres = [
+        f"Taller territorial de {t.nombre} y trabajo comunal" for t in motor.conocimiento.talleres
+    ]
+    assert titulos[:2] == ["Validación con la mesa comunal", "Taller inicial de sensibilización"]
+    assert titulos[2 : 2 + len(talleres)] == talleres
+    assert sum(p.horas for p in d.pasos) == pytest.approx(evaluacion.resultado.horas.total)
+    assert 3 <= len(d.hallazgos) <= 5
+    assert all(h.endswith(".") for h in d.hallazgos)
+
+
+def test_html_resumen_primero_y_reglas_solo_en_el_anexo(motor):
+    evaluacion = evaluar(motor, EJEMPLOS / "yumbel.yaml")
+    html = informe(evaluacion, motor.reglas, motor.conocimiento, "html", indice="../index.html")
+    assert isinstance(html, str)
+    orden = [
+        "Volver al índice del programa",
+        "Resumen ejecutivo",
+        "<svg",
+        "Lo principal",
+        "Diagnóstico por área",
+        "Propuesta de intervención: plan de trabajo",
+        "Acta de validación",
+        '<details class="anexo">',
+    ]
+    posiciones = [html.index(t) for t in orden]
+    assert posiciones == sorted(posiciones)
+    assert 'href="../index.html"' in html
+    cuerpo, anexo = html.split('<details class="anexo">')
+    for paso in evaluacion.resultado.traza:
+        assert f"<code>{paso.regla}</code>" in anexo
+        assert paso.regla not in cuerpo
+    assert "details.anexo:not([open]) { display: none; }" in html  # left out of print
+    # answers in words, never ids
+    assert "Existen, pero están obsoletas o no se aplican" in cuerpo
+    assert "obsoletas</td>" not in cuerpo
+    assert (
+        f"<strong>Horas de acompañamiento propuestas: {horas(evaluacion.resultado.horas.total)}</strong>"
+        in cuerpo
+    )
+    assert re.search(r">\d+ %</td>", cuerpo)
+    assert "http" not in html  # offline: no CDN, no external resource
+
+
+def test_md_y_explicar_no_dejan_pasar_html_de_las_respuestas(capsys, conocimiento, tmp_path):
+    servicio = {
+        "nombre": ATAQUE,
+        "unidad": "<b>UDEL</b>",
+        "origen": "indap",
+        "clientes": ["pequenos_agricultores"],
+        "etapas": ["difusion", "diagnostico"],
+    }
+    otro = {**servicio, "nombre": "Capital [x](javascript:alert(1))", "unidad": "DIDECO"}
+    archivo = archivo_respuestas(
+        tmp_path,
+        dict(extremo(conocimiento, mejor=False), T07=f"Nota {ATAQUE}"),
+        servicios=[servicio, otro],
+        mesa=[{"nombre": ATAQUE, "cargo": "*jefe*", "unidad": "UDEL"}],
+        validacion={"procesos": {"nivel": "medio", "justificacion": ATAQUE}},
+    )
+    for args in (["evaluar", archivo], ["explicar", archivo]):
+        codigo, out, err = correr(capsys, *args)
+        assert codigo == 0, err
+        # only escaped: no raw tag, no link
+        assert not re.search(r"(?<!\\)<(img|b)\b", out)
+        assert not re.search(r"(?<!\\)\]\(javascript", out)
+        assert "\\<img src=x onerror=alert(1)\\>" in out
+
+
+def test_docx_con_texto_y_estructura(capsys, tmp_path):
+    destino = tmp_path / "yumbel.docx"
+    codigo, _, err = correr(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--salida", destino)
+    assert codigo == 0, err
+    doc = Document(str(destino))
+    titulos = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert titulos[:2] == ["Yumbel", "Resumen ejecutivo"]
+    for titulo in (
+        "Diagnóstico por área",
+        "Estrategia: nivel medio (56 %)",
+        "Propuesta de intervención: plan de trabajo",
+        "Mesa comunal y acta de validación",
+        "Acta de validación del diagnóstico y la propuesta de intervención",
+    ):
+        assert titulo in titulos
+    assert "Anexo: reglas aplicadas" not in titulos
+    texto = texto_docx(destino.read_bytes())
+    assert "{{" not in texto and "{%" not in texto
+    assert "Existen, pero están obsoletas o no se aplican" in texto
+    assert "estrategia-medio" not in texto
+    assert "Horas de acompañamiento propuestas: 61 h." in texto
+    # the chart: one picture per area, its words in the table
+    assert len(doc.inline_shapes) == 4 + 1 - 1  # 4 bars (the logo sits in the header)
+    assert "56 % · medio" in texto
+    # with --anexo, the trace
+    con_anexo = tmp_path / "anexo.docx"
+    codigo, _, _ = correr(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--formato",
+        "docx",
+        "--anexo",
+        "--salida",
+        con_anexo,
+    )
+    assert codigo == 0
+    assert "estrategia-medio (rules/clasificacion.yaml:" in texto_docx(con_anexo.read_bytes())
+
+
+def test_docx_escapa_el_texto_de_las_respuestas(motor, conocimiento, tmp_path):
+    archivo = archivo_respuestas(
+        tmp_path,
+        extremo(conocimiento, mejor=True),
+        mesa=[{"nombre": "A & B <x>", "cargo": "{{ r.comuna }}", "unidad": "UDEL"}],
+    )
+    contenido = informe(evaluar(motor, archivo), motor.reglas, conocimiento, "docx")
+    assert isinstance(contenido, bytes)
+    texto = texto_docx(contenido)
+    assert "A & B <x>" in texto
+    assert "{{ r.comuna }}" in texto  # a tag in an answer is text, not a tag
+
+
+def editar_plantilla(ruta: Path, antes: str, despues: str) -> None:
+    """What a consultant does in Word: change a text of the template."""
+    doc = Document(str(ruta))
+    for parrafo in doc.paragraphs:
+        for run in parrafo.runs:
+            if antes in run.text:
+                run.text = run.text.replace(antes, despues)
+    doc.save(str(ruta))
+
+
+def test_el_consultor_cambia_la_plantilla_en_su_copia(capsys, tmp_path):
+    codigo, _, _ = correr(capsys, "init", tmp_path / "trabajo")
+    assert codigo == 0
+    conocimiento = tmp_path / "trabajo" / "knowledge"
+    plantilla = conocimiento / "plantillas" / "informe.docx"
+    editar_plantilla(plantilla, "Lo principal", "Lo que el alcalde debe saber")
+    doc = Document(str(plantilla))
+    doc.sections[0].header.paragraphs[0].add_run("Consultora Biobío Ltda.")
+    doc.save(str(plantilla))
+    destino = tmp_path / "yumbel.docx"
+    codigo, _, err = correr(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--conocimiento",
+        conocimiento,
+        "--salida",
+        destino,
+    )
+    assert codigo == 0, err
+    resultado = Document(str(destino))
+    assert "Lo que el alcalde debe saber" in [p.text for p in resultado.paragraphs]
+    assert "Lo principal" not in [p.text for p in resultado.paragraphs]
+    assert "Consultora Biobío Ltda." in resultado.sections[0].header.paragraphs[0].text
+
+
+@pytest.mark.parametrize(
+    ("antes", "despues", "esperado"),
+    [
+        (
+            "{{ r.comuna }}",
+            "{{ r.comuna }",
+            "la plantilla tiene una etiqueta mal escrita en la etiqueta «{{ r.comuna }",
+        ),
+        ("{{ r.comuna }}", "{{ r.comunaa }}", "la plantilla usa un nombre desconocido, «comunaa»"),
+        (
+            "{%p for h in d.hallazgos %}",
+            "{%p for h in d.hallazgos",
+            "la plantilla tiene una etiqueta mal escrita",
+        ),
+    ],
+)
+def test_plantilla_rota_dice_archivo_y_etiqueta(capsys, tmp_path, antes, despues, esperado):
+    correr(capsys, "init", tmp_path / "t")
+    conocimiento = tmp_path / "t" / "knowledge"
+    plantilla = conocimiento / "plantillas" / "informe.docx"
+    editar_plantilla(plantilla, antes, despues)
+    err = error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--conocimiento",
+        conocimiento,
+        "--salida",
+        tmp_path / "x.docx",
+    )
+    assert err.startswith(f"{plantilla}: ")
+    assert esperado in err
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_plantilla_que_no_es_docx(capsys, tmp_path):
+    correr(capsys, "init", tmp_path / "t")
+    conocimiento = tmp_path / "t" / "knowledge"
+    plantilla = conocimiento / "plantillas" / "informe.docx"
+    plantilla.write_text("no soy un docx", encoding="utf-8")
+    err = error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--conocimiento",
+        conocimiento,
+        "--salida",
+        tmp_path / "x.docx",
+    )
+    assert err.startswith(f"{plantilla}: no es una plantilla de Word (.docx) válida")
+    assert zipfile.is_zipfile(EJEMPLOS.parent / "plantillas" / "informe.docx")
+
+
+def test_docx_necesita_salida(capsys):
+    err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--formato", "docx")
+    assert "el formato docx necesita --salida ARCHIVO.docx" in err
