@@ -584,3 +584,18 @@ def test_kill_9_en_la_revision_y_en_la_validacion(tmp_path, conocimiento):
     assert list(validacion) == ["estrategia", "estructura"]
     assert validacion["estructura"]["justificacion"] == "La mesa lo decide."
     assert leer_yaml(ruta)["respuestas"]["E02"] == "no_hay"
+
+
+def test_las_opciones_largas_se_cortan_entre_palabras(monkeypatch):
+    from questionary import Choice
+
+    from diagnostico_experto.terminal.consola import _envuelta
+
+    monkeypatch.setenv("COLUMNS", "40")
+    largo = "Llegaron programas centrales que se sumaron uno a uno sin un criterio común"
+    titulo = _envuelta(Choice(largo, "x"), 3).title
+    lineas = titulo.splitlines()
+    assert len(lineas) > 1 and all(len(linea) + 3 <= 39 for linea in lineas)
+    assert " ".join(linea.strip() for linea in lineas) == largo  # nothing cut, no word split
+    revision = "E01. Pregunta\n   → Respuesta"
+    assert _envuelta(Choice(revision, "E01"), 3).title == revision  # laid out by the review

@@ -67,8 +67,11 @@ class Cierre:
         lineas = [f"\n== Diagnóstico de {r.comuna} (UGT {r.ugt}) =="]
         for area, a in r.areas.items():
             marcas = []
-            if getattr(a, "provisional", False) or not a.completo:
-                marcas.append("provisional" if hasattr(a, "provisional") else "incompleta")
+            provisional = getattr(a, "provisional", None)  # in the result once metodo adds it
+            if provisional:
+                marcas.append("provisional")
+            elif provisional is None and not a.completo:
+                marcas.append("incompleta")
             if a.validado:
                 marcas.append(
                     f"mesa: {a.validado.nivel}"
@@ -81,8 +84,9 @@ class Cierre:
             )
         validadas = sum(1 for a in r.areas.values() if a.validado)
         lineas.append(
-            f"  {len(r.productos)} productos · {len(r.fusiones)} fusiones o coordinaciones · "
-            f"{numero(r.horas.total)} h de acompañamiento"
+            f"  {len(r.productos)} productos · {len(r.fusiones)} "
+            + ("fusión o coordinación" if len(r.fusiones) == 1 else "fusiones o coordinaciones")
+            + f" · {numero(r.horas.total)} h de acompañamiento"
         )
         respuestas = evaluacion.respuestas
         lineas.append(
