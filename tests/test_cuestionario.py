@@ -450,6 +450,15 @@ def test_el_informe_nunca_reemplaza_el_archivo_de_respuestas(tmp_path, conocimie
     assert f"Informe escrito en {informe}" in " ".join(capsys.readouterr().out.split())
 
 
+def test_el_informe_tampoco_reemplaza_otro_archivo_de_respuestas(tmp_path, conocimiento):
+    ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")
+    otro = terminado(tmp_path, conocimiento, nombre="y.md")  # answers named like the report
+    antes = otro.read_bytes()
+    entrevistar(ruta, elegir(INFORME) + elegir(1) + elegir(SALIR))
+    assert otro.read_bytes() == antes
+    assert (tmp_path / "y-informe.md").read_text(encoding="utf-8").startswith("# ")
+
+
 # --- one editor, symlinks ------------------------------------------------------------
 
 

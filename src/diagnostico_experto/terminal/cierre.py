@@ -16,6 +16,7 @@ from questionary import Choice
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.comun.invocacion import comando
+from diagnostico_experto.comun.salidas import es_archivo_de_respuestas
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import informe
 from diagnostico_experto.motor.explicacion import explicar
@@ -217,10 +218,12 @@ class Cierre:
         return [f for f in FORMATOS if f in _formatos_de_informe()]
 
     def destino(self, formato: str) -> Path:
-        """The report beside the answer file, never the answer file itself."""
+        """The report beside the answer file, never it nor another answer file."""
         ruta = self.entrevista.ruta
         destino = ruta.with_suffix(f".{formato}")
-        if os.path.realpath(destino) == str(self.entrevista.borrador.real):
+        if os.path.realpath(destino) == str(
+            self.entrevista.borrador.real
+        ) or es_archivo_de_respuestas(destino):
             destino = ruta.with_name(f"{ruta.stem}-informe.{formato}")
         return destino
 
