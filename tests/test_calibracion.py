@@ -167,10 +167,14 @@ def test_calibrar_escribir_comparar_y_probar_como_un_equipo(capsys, tmp_path, mo
     assert "| validado por la mesa \\ diagnosticado | bajo | medio | alto |" in out
     assert "| encontrados, dejando cada comuna fuera de la búsqueda |" in out
     assert "-    valor: 0.75\n+    valor: 0.65" in out  # these mesas judge with 0.65
+    assert "```diff\n--- " in out
     assert f"Copia de trabajo con la propuesta en {copia}" in err
+    # the copy carries the proposal; the knowledge in use is untouched
     propuestos = leer_yaml(copia / "knowledge" / "parametros.yaml")["parametros"]
-    assert propuestos["umbral_alto"]["valor"] == 0.65
-    assert leer_yaml(CONOCIMIENTO / "parametros.yaml")["parametros"]["umbral_alto"]["valor"] == 0.75
+    vigentes = leer_yaml(CONOCIMIENTO / "parametros.yaml")["parametros"]
+    cambiados = [n for n in vigentes if propuestos[n]["valor"] != vigentes[n]["valor"]]
+    assert cambiados
+    assert all(f"+    valor: {propuestos[n]['valor']}" in out for n in cambiados)
     opciones = ("--reglas", copia / "rules", "--conocimiento", copia / "knowledge")
     codigo, out, _ = correr(
         capsys, "reglas", "comparar", "--base", REGLAS.parent, HISTORIA, *opciones
