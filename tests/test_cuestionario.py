@@ -18,12 +18,13 @@ import pexpect
 import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from questionary import Separator
 
-from conftest import CONOCIMIENTO, RAIZ, REGLAS, correr, escribir_yaml, leer_yaml
+from conftest import CONOCIMIENTO, RAIZ, REGLAS, SERVICIO, correr, escribir_yaml, leer_yaml
 from diagnostico_experto.conocimiento.preguntas import NO_SABE
 from diagnostico_experto.terminal.entrevista import Entrevista
 
-ENTER, ABAJO, ESPACIO, BORRAR = "\r", "\x1b[B", " ", "\x7f"
+ENTER, ABAJO, ARRIBA, ESPACIO, BORRAR = "\r", "\x1b[B", "\x1b[A", " ", "\x7f"
 
 
 def elegir(indice: int) -> str:
@@ -94,11 +95,40 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
 }
 
 
+# The end menu, in order (terminal/cierre.py).
+PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(8)
+
+
+@pytest.fixture(autouse=True)
+def pantalla_alta(monkeypatch):
+    """A tall terminal: every list and view fits one page, so keys are predictable.
+
+    Started as the README says (``uv run``), so hints read ``uv run diagnostico``.
+    """
+    monkeypatch.setenv("UV", "uv")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "300")
+
+
+def terminado(tmp_path, conocimiento, nombre="r.yaml", **cambios) -> Path:
+    """An answer file finished in an earlier session: every answer, a service, a mesa."""
+    respuestas = recorrido(conocimiento, {**ELECCIONES, "E02": "plan_propio", **cambios})[1]
+    datos = {
+        "comuna": "Ninhue",
+        "fecha": "2026-11-01",
+        "respuestas": respuestas,
+        "servicios": [SERVICIO],
+        "mesa": [{"nombre": "Ana Pérez", "cargo": "Encargada", "unidad": "UDEL"}],
+    }
+    return escribir_yaml(tmp_path / nombre, datos)
+
+
 def test_recorrido_completo_por_cada_tipo_de_pregunta(tmp_path, conocimiento, capsys):
     teclas, dadas = recorrido(conocimiento, ELECCIONES)
     servicio = "PRODESAL\r" + "UDEL\r" + elegir(1) + marcar(2) + marcar(0, 2) + ENTER
     mesa = elegir(1) + "Ana Pérez\r" + "Encargada\r" + "UDEL\r" + ENTER
-    teclas += elegir(1) + servicio + ENTER + mesa + elegir(1)  # report in Markdown
+    teclas += elegir(1) + servicio + ENTER + mesa
+    teclas += elegir(PRODUCTOS) + elegir(INFORME) + elegir(1) + elegir(SALIR)  # report in Markdown
     ruta = tmp_path / "ninhue.yaml"
     entrevistar(ruta, teclas)
     guardado = leer_yaml(ruta)
@@ -117,12 +147,15 @@ def test_recorrido_completo_por_cada_tipo_de_pregunta(tmp_path, conocimiento, ca
     ]
     assert guardado["mesa"] == [{"nombre": "Ana Pérez", "cargo": "Encargada", "unidad": "UDEL"}]
     salida = capsys.readouterr().out
-    assert "Estrategia: 7 de 7 respondidas (1 «no sé»)" in salida
-    assert "== Diagnóstico de Ninhue (UGT Secano Costero) ==" in salida
+    assert "Cada respuesta se guarda en" in salida  # the opening screen
+    niveles = salida.split("== Diagnóstico de Ninhue (UGT Secano Costero) ==")[1]
+    niveles = niveles.split("== Productos recomendados")[0].strip().splitlines()
+    assert len(niveles) <= 9  # with the title, at most 10 lines
+    assert niveles[0].split()[:2] == ["Estrategia", "bajo"]
     assert "Definición de los lineamientos de fomento productivo." in salida
-    assert "Horas de acompañamiento:" in salida
     informe = (tmp_path / "ninhue.md").read_text(encoding="utf-8")
     assert informe.startswith("# Diagnóstico de fomento productivo — Ninhue")
+    assert f"Para volver a este cuestionario:\n  uv run diagnostico cuestionario {ruta}\n" in salida
 
 
 def test_cada_respuesta_queda_en_disco_al_momento(tmp_path):
@@ -134,16 +167,27 @@ def test_cada_respuesta_queda_en_disco_al_momento(tmp_path):
 
 def test_volver_y_cambiar_quita_lo_que_deja_de_aplicar(tmp_path, capsys):
     ruta = tmp_path / "r.yaml"
-    volver = elegir(5)  # E03 and E04: 3 options, "no sé", "ayuda", then "volver"
     teclas = elegir(0) + elegir(0) + elegir(0)  # E01, E02 plan_propio, E03 si
-    teclas += volver + volver + elegir(4)  # back to E02 and change it to no_hay
+    teclas += "<" + "<" + elegir(4)  # back to E03, back to E02, change it to no_hay
     entrevistar(ruta, teclas)
     assert leer_yaml(ruta)["respuestas"] == {"E01": "vigentes", "E02": "no_hay"}
-    assert "Ya no aplican y se quitaron: E03." in capsys.readouterr().out
+    assert "Ya no aplican y se quitaron: E03 («¿El plan de fomento productivo" in (
+        capsys.readouterr().out
+    )
 
 
-def test_ayuda_y_por_que_desde_las_reglas(tmp_path, capsys):
-    entrevistar(tmp_path / "r.yaml", elegir(4))  # "¿Ayuda y por qué se pregunta?" on E01
+def test_volver_llega_a_una_respuesta_de_una_sesion_anterior(tmp_path, capsys):
+    ruta = escribir_yaml(
+        tmp_path / "r.yaml",
+        {"comuna": "Ninhue", "respuestas": {"E01": "vigentes", "E02": "plan_propio"}},
+    )
+    entrevistar(ruta, ENTER + "<" + elegir(2), comuna=None)  # seguir; at E03, back; E02 diluidos
+    assert leer_yaml(ruta)["respuestas"] == {"E01": "vigentes", "E02": "diluidos_pladeco"}
+    assert "Es la primera pregunta" not in capsys.readouterr().out
+
+
+def test_ayuda_y_por_que_con_la_tecla(tmp_path, capsys):
+    entrevistar(tmp_path / "r.yaml", "?")  # on E01, a list
     salida = capsys.readouterr().out
     assert "Ayuda: La visión y la misión municipal" in salida
     assert "Por qué se pregunta (según las reglas cargadas):" in salida
@@ -151,21 +195,56 @@ def test_ayuda_y_por_que_desde_las_reglas(tmp_path, capsys):
     assert "suma al % de logro de Estrategia" in salida
 
 
+def test_ayuda_y_volver_son_teclas_en_casillas_y_numeros(tmp_path, conocimiento, capsys):
+    respuestas = {p: v for p, v in recorrido(conocimiento, ELECCIONES)[1].items() if p < "O05"}
+    ruta = escribir_yaml(tmp_path / "r.yaml", {"comuna": "Ninhue", "respuestas": respuestas})
+    # seguir; O05 (tick boxes): ? then <; O04 again: Enter keeps it; O05: tick 0; O06: ? then 3
+    entrevistar(ruta, ENTER + "?" + "<" + ENTER + marcar(0) + "?" + "3" + ENTER)
+    salida = capsys.readouterr().out
+    assert salida.count("Por qué se pregunta") == 2
+    guardado = leer_yaml(ruta)["respuestas"]
+    assert guardado["O05"] == ["reuniones_equipo"]
+    assert guardado["O06"] == 3
+
+
+def test_las_casillas_no_ofrecen_separadores_ni_navegacion(conocimiento):
+    from diagnostico_experto.terminal.controles import AYUDA, VOLVER, control
+
+    pregunta = conocimiento.cuestionario.por_id["O05"]
+    opciones = control(pregunta).opciones
+    valores = [v for _, v in opciones]
+    assert valores == [*pregunta.valores(), NO_SABE]
+    assert AYUDA not in valores and VOLVER not in valores
+    assert all(titulo.strip("- ") for titulo, _ in opciones)
+
+
+def test_texto_vacio_se_omite_y_no_se_vuelve_a_pedir(tmp_path, conocimiento, capsys):
+    respuestas = {p: v for p, v in recorrido(conocimiento, ELECCIONES)[1].items() if p != "T07"}
+    ruta = escribir_yaml(tmp_path / "r.yaml", {"comuna": "Ninhue", "respuestas": respuestas})
+    entrevistar(ruta, ENTER + ENTER)  # seguir; T07 with no text; then the services
+    assert leer_yaml(ruta)["respuestas"]["T07"] == ""
+    salida = capsys.readouterr().out
+    assert salida.count("T07. Observaciones") == 1
+    assert "Inventario de servicios" in salida
+
+
 def test_un_numero_invalido_se_vuelve_a_pedir(tmp_path, conocimiento):
     respuestas = {p: v for p, v in recorrido(conocimiento, ELECCIONES)[1].items() if p < "O06"}
     ruta = escribir_yaml(tmp_path / "r.yaml", {"comuna": "Ninhue", "respuestas": respuestas})
-    entrevistar(ruta, "999" + ENTER + BORRAR * 3 + "tres" + ENTER + BORRAR * 4 + "2,5" + ENTER)
+    teclas = "999" + ENTER + BORRAR * 3 + "tres" + ENTER + BORRAR * 4 + "2,5" + ENTER
+    entrevistar(ruta, ENTER + teclas)
     assert leer_yaml(ruta)["respuestas"]["O06"] == 2.5
 
 
-def test_retoma_en_la_primera_pregunta_sin_responder(tmp_path, capsys):
+def test_retoma_en_la_primera_pregunta_sin_responder(tmp_path, conocimiento, capsys):
     ruta = escribir_yaml(
         tmp_path / "r.yaml",
         {"comuna": "Ninhue", "respuestas": {"E01": "vigentes", "E02": "plan_propio"}},
     )
-    entrevistar(ruta, elegir(1), comuna=None)  # E03: parcial
+    entrevistar(ruta, ENTER + elegir(1), comuna=None)  # seguir; E03: parcial
     salida = capsys.readouterr().out
-    assert "Se retoma el cuestionario de Ninhue en Estrategia 3/9 (E03)" in salida
+    total = len(conocimiento.cuestionario.preguntas)  # nothing ruled out yet
+    assert f"Se retoma el cuestionario de Ninhue: 2 de {total} preguntas respondidas" in salida
     assert leer_yaml(ruta)["respuestas"] == {
         "E01": "vigentes",
         "E02": "plan_propio",
@@ -173,16 +252,33 @@ def test_retoma_en_la_primera_pregunta_sin_responder(tmp_path, capsys):
     }
 
 
+def test_el_avance_no_crece_y_cuenta_todo_el_cuestionario(conocimiento):
+    from diagnostico_experto.terminal.navegacion import Navegacion
+
+    navegacion = Navegacion(conocimiento.cuestionario)
+    dadas = recorrido(conocimiento, ELECCIONES)[1]
+    valores: dict[str, Any] = {}
+    totales, posiciones = [], []
+    for id_, valor in dadas.items():
+        progreso = navegacion.progreso(conocimiento.cuestionario.por_id[id_], valores)
+        totales.append(progreso.total)
+        posiciones.append(progreso.posicion)
+        valores[id_] = valor
+    assert totales[0] == len(conocimiento.cuestionario.preguntas)
+    assert totales == sorted(totales, reverse=True)  # only answers that rule questions out
+    assert totales[-1] == len(dadas)
+    assert posiciones == list(range(1, len(dadas) + 1))
+
+
 def test_inventario_agregar_editar_y_quitar(tmp_path, conocimiento):
-    respuestas = recorrido(conocimiento, ELECCIONES)[1]
-    ruta = escribir_yaml(tmp_path / "r.yaml", {"comuna": "Ninhue", "respuestas": respuestas})
+    ruta = terminado(tmp_path, conocimiento)
     uno = elegir(1) + "Uno\r" + "UDEL\r" + elegir(0) + marcar(0) + marcar(1) + ENTER
     dos = elegir(1) + "Dos\r" + "OMIL\r" + elegir(4) + marcar(6) + marcar(3) + elegir(1)
     editar = (
-        elegir(2) + elegir(0) + BORRAR * 3 + "Uno bis\r" + ENTER + ENTER + ENTER + ENTER + ENTER
+        elegir(2) + elegir(1) + BORRAR * 3 + "Uno bis\r" + ENTER + ENTER + ENTER + ENTER + ENTER
     )
-    quitar = elegir(3) + elegir(1)
-    entrevistar(ruta, uno + dos + editar + quitar + ENTER)
+    quitar = elegir(3) + elegir(0) + elegir(3) + elegir(1)  # PRODESAL, then «Dos»
+    entrevistar(ruta, elegir(INVENTARIO) + uno + dos + editar + quitar + ENTER + ENTER)
     servicios = leer_yaml(ruta)["servicios"]
     assert [s["nombre"] for s in servicios] == ["Uno bis"]
     assert servicios[0]["clientes"] == ["microempresas"]
@@ -203,13 +299,200 @@ def test_sin_terminal_indica_usar_evaluar(capsys, tmp_path):
     assert not (tmp_path / "r.yaml").exists()
 
 
+# --- review ----------------------------------------------------------------------
+
+
+def test_un_archivo_terminado_abre_el_diagnostico_y_su_menu(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    antes = ruta.read_bytes()
+    entrevistar(ruta, elegir(SALIR))
+    salida = capsys.readouterr().out
+    assert "Todas las preguntas de Ninhue están respondidas" in salida
+    assert "== Diagnóstico de Ninhue (UGT Secano Costero) ==" in salida
+    assert "Inventario de servicios" not in salida
+    assert leer_yaml(ruta) == {**leer_yaml_bytes(antes), "fecha": leer_yaml(ruta)["fecha"]}
+
+
+def leer_yaml_bytes(datos: bytes) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(datos.decode("utf-8"))
+
+
+def test_revisar_cambia_una_respuesta_de_otra_sesion_y_quita_lo_que_no_aplica(
+    tmp_path, conocimiento, capsys
+):
+    ruta = terminado(tmp_path, conocimiento)
+    antes = leer_yaml(ruta)["respuestas"]
+    assert {"E03", "E09"} <= antes.keys()
+    # menu: review; E02 (second in the list), from plan_propio down to no_hay; then
+    # "Terminar la revisión" (up twice from E02: the list wraps); menu: exit
+    teclas = elegir(REVISAR) + elegir(1) + ABAJO * 4 + ENTER + ARRIBA * 2 + ENTER
+    entrevistar(ruta, teclas + elegir(SALIR))
+    despues = leer_yaml(ruta)["respuestas"]
+    assert despues["E02"] == "no_hay"
+    assert "E03" not in despues and "E09" not in despues
+    assert {k: v for k, v in despues.items() if k != "E02"} == {
+        k: v for k, v in antes.items() if k not in ("E02", "E03", "E09")
+    }
+    salida = capsys.readouterr().out
+    assert "Ya no aplican y se quitaron: E03 («¿El plan de fomento productivo" in salida
+    assert "E09 («" in salida
+
+
+def test_revisar_pregunta_lo_que_empieza_a_aplicar(tmp_path, conocimiento):
+    ruta = terminado(tmp_path, conocimiento, E02="no_hay")
+    assert "E03" not in leer_yaml(ruta)["respuestas"]
+    e09 = conocimiento.cuestionario.por_id["E09"]
+    # E02 from no_hay up to plan_propio; E03 «si»; E09 its first option; end; exit
+    teclas = elegir(REVISAR) + elegir(1) + ARRIBA * 4 + ENTER + elegir(0) + marcar(0)
+    entrevistar(ruta, teclas + ARRIBA * 3 + ENTER + elegir(SALIR))
+    respuestas = leer_yaml(ruta)["respuestas"]
+    assert respuestas["E02"] == "plan_propio"
+    assert respuestas["E03"] == "si"
+    assert respuestas["E09"] == [e09.valores()[0]]
+
+
+def test_la_revision_se_pagina_para_80x24(conocimiento, tmp_path, monkeypatch):
+    from diagnostico_experto.terminal.revision import paginas
+
+    monkeypatch.setenv("LINES", "24")
+    entrevista = Entrevista(terminado(tmp_path, conocimiento), conocimiento, [])
+    hojas = paginas(entrevista)
+    assert len(hojas) > 1
+    vistas = [o.value for hoja in hojas for o in hoja if not isinstance(o, Separator)]
+    assert vistas == [p.id for p in entrevista.aplicables()]
+    for hoja in hojas:
+        lineas = sum(str(o.title).count("\n") + 1 for o in hoja)
+        assert lineas <= 24 - 7  # room for the prompt and the page moves
+        assert all(len(linea) <= 80 for o in hoja for linea in str(o.title).splitlines())
+
+
+# --- validation by the mesa -------------------------------------------------------
+
+
+def test_validar_un_area_y_cambiar_otra_con_justificacion(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    justificacion = "La mesa ya tiene un equipo con funciones escritas."
+    teclas = elegir(VALIDAR) + ENTER  # estrategia: validate the diagnosed level
+    teclas += elegir(1) + ENTER + justificacion + ENTER  # estructura: another level; empty refused
+    teclas += elegir(4) + elegir(SALIR)  # procesos: end the validation; exit
+    entrevistar(ruta, teclas)
+    validacion = leer_yaml(ruta)["validacion"]
+    assert set(validacion) == {"estrategia", "estructura"}
+    salida = capsys.readouterr().out
+    diagnosticado = salida.split("Validación: Estrategia, nivel diagnosticado ")[1].split()[0]
+    assert validacion["estrategia"] == {
+        "nivel": diagnosticado,
+        "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+    }
+    assert validacion["estructura"]["justificacion"] == justificacion
+    nivel = validacion["estructura"]["nivel"]
+    assert f"Guardado: Estructura se trabaja en nivel {nivel}." in salida
+    assert f"(mesa: {nivel})" in salida.split("== Diagnóstico de Ninhue")[-1]
+    assert "(regla " in salida.split("Validación: Estrategia")[1]  # the reasons are shown
+
+
+def test_validar_sin_justificacion_no_guarda_el_cambio(tmp_path, conocimiento):
+    ruta = terminado(tmp_path, conocimiento)
+    entrevistar(ruta, elegir(VALIDAR) + elegir(1) + ENTER + "   " + ENTER)  # keys run out
+    assert "validacion" not in leer_yaml(ruta)
+
+
+def test_validar_pide_antes_la_mesa_comunal(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    datos = leer_yaml(ruta)
+    del datos["mesa"]
+    escribir_yaml(ruta, datos)
+    mesa = elegir(1) + "Luis Soto\r" + "Alcalde\r" + "Alcaldía\r" + ENTER
+    entrevistar(ruta, elegir(VALIDAR) + mesa + ENTER + elegir(4) + elegir(SALIR))
+    guardado = leer_yaml(ruta)
+    assert guardado["mesa"] == [{"nombre": "Luis Soto", "cargo": "Alcalde", "unidad": "Alcaldía"}]
+    assert list(guardado["validacion"]) == ["estrategia"]
+    assert "registre a los integrantes de la mesa comunal" in capsys.readouterr().out
+
+
+# --- the end menu ------------------------------------------------------------------
+
+
+def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    teclas = elegir(PRODUCTOS) + elegir(PROPUESTA) + elegir(RAZONES) + elegir(1) + elegir(SALIR)
+    entrevistar(ruta, teclas)
+    salida = capsys.readouterr().out
+    assert "== Productos recomendados para Ninhue ==" in salida
+    assert "== Propuesta de intervención para Ninhue ==" in salida
+    assert "Horas de acompañamiento:" in salida
+    razones = salida.split("== Estructura: nivel ")[1]
+    assert "Respuestas que forman el % de logro:" in razones
+    assert "O01 «¿Existe una unidad de fomento productivo" in razones
+
+
+def test_una_vista_larga_se_pagina_y_q_vuelve_al_menu(tmp_path, conocimiento, capsys, monkeypatch):
+    monkeypatch.setenv("LINES", "14")
+    ruta = terminado(tmp_path, conocimiento)
+    entrevistar(ruta, elegir(PROPUESTA) + "q" + elegir(SALIR))
+    salida = capsys.readouterr().out
+    vista = salida.split("== Propuesta de intervención para Ninhue ==")[1].split("== Diagnóstico")[
+        0
+    ]
+    assert len(vista.strip("\n").splitlines()) == 14 - 2 - 1  # one page, less the title
+    assert "Horas de acompañamiento" not in vista  # on the next page, not shown
+
+
+def test_el_informe_nunca_reemplaza_el_archivo_de_respuestas(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento, nombre="y.html")
+    antes = leer_yaml(ruta)
+    entrevistar(ruta, elegir(INFORME) + elegir(0) + elegir(SALIR))
+    assert leer_yaml(ruta)["respuestas"] == antes["respuestas"]  # still the answers
+    informe = tmp_path / "y-informe.html"
+    assert informe.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert f"Informe escrito en {informe}" in " ".join(capsys.readouterr().out.split())
+
+
+# --- one editor, symlinks ------------------------------------------------------------
+
+
+def test_un_archivo_en_edicion_no_se_abre_dos_veces(tmp_path, conocimiento):
+    from diagnostico_experto.comun.cerrojo import Cerrojo, en_edicion
+    from diagnostico_experto.comun.errores import ErrorEntrada
+
+    ruta = terminado(tmp_path, conocimiento)
+    antes = ruta.read_bytes()
+    with Cerrojo(ruta):
+        assert en_edicion(ruta)
+        with pytest.raises(ErrorEntrada) as error:
+            entrevistar(ruta, elegir(SALIR))
+        assert "otro cuestionario está editando este archivo" in str(error.value)
+        assert str(error.value).startswith(str(ruta))
+    assert ruta.read_bytes() == antes
+    assert not en_edicion(ruta)
+    entrevistar(ruta, elegir(SALIR))  # released: opens again
+
+
+def test_un_enlace_simbolico_se_escribe_en_su_destino(tmp_path):
+    destino = tmp_path / "datos" / "ninhue.yaml"
+    destino.parent.mkdir()
+    enlace = tmp_path / "enlace.yaml"
+    enlace.symlink_to(destino)
+    entrevistar(enlace, elegir(0))
+    assert enlace.is_symlink()
+    assert leer_yaml(destino)["respuestas"] == {"E01": "vigentes"}
+
+
 @pytest.mark.lento
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
 def test_kill_9_no_pierde_respuestas_y_se_retoma(tmp_path):
     """A real pseudo-terminal: answer, SIGKILL, start again, resume with the answers kept."""
     ruta = tmp_path / "r.yaml"
     orden = [sys.executable, "-m", "diagnostico_experto", "cuestionario", str(ruta)]
-    entorno = {**os.environ, "COLUMNS": "80", "LINES": "30", "TERM": "xterm"}
+    entorno = {
+        **os.environ,
+        "COLUMNS": "80",
+        "LINES": "30",
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
     hijo = pexpect.spawn(
         orden[0],
         [*orden[1:], "--comuna", "Ninhue"],
@@ -240,3 +523,64 @@ def test_kill_9_no_pierde_respuestas_y_se_retoma(tmp_path):
     hijo.kill(signal.SIGKILL)
     hijo.wait()
     assert leer_yaml(ruta)["respuestas"]["E03"] == "si"
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_kill_9_en_la_revision_y_en_la_validacion(tmp_path, conocimiento):
+    """SIGKILL inside the review and inside the validation: every confirmed change is on disk."""
+    ruta = terminado(tmp_path, conocimiento)
+    entorno = {
+        **os.environ,
+        "COLUMNS": "80",
+        "LINES": "300",
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+
+    def abrir() -> pexpect.spawn:
+        hijo = pexpect.spawn(
+            sys.executable,
+            ["-m", "diagnostico_experto", "cuestionario", str(ruta)],
+            cwd=RAIZ,
+            env=entorno,
+            encoding="utf-8",
+            dimensions=(300, 80),
+            timeout=30,
+        )
+        hijo.expect("¿Qué desea ver o hacer?")
+        return hijo
+
+    def matar(hijo: pexpect.spawn) -> None:
+        hijo.kill(signal.SIGKILL)
+        hijo.wait()
+
+    hijo = abrir()
+    hijo.send(elegir(REVISAR))
+    hijo.expect("Revisar respuestas, página 1 de 1")
+    hijo.send(elegir(1))  # E02
+    hijo.expect("E02. ")
+    hijo.send(ABAJO * 4 + ENTER)  # no_hay
+    hijo.expect("Ya no aplican y se quitaron")
+    hijo.expect("Revisar respuestas, página 1 de 1")
+    matar(hijo)
+    respuestas = leer_yaml(ruta)["respuestas"]
+    assert respuestas["E02"] == "no_hay" and "E03" not in respuestas
+
+    hijo = abrir()
+    hijo.send(elegir(VALIDAR))
+    hijo.expect("Estrategia: ¿qué decide la mesa?")
+    hijo.send(ENTER)  # validate the diagnosed level
+    hijo.expect("Estructura: ¿qué decide la mesa?")
+    hijo.send(elegir(1))  # another level, with a reason
+    hijo.expect("obligatorio")
+    hijo.send("La mesa lo decide." + ENTER)
+    hijo.expect("Procesos: ¿qué decide la mesa?")
+    hijo.send(elegir(1))
+    hijo.expect("obligatorio")
+    hijo.send("A medio escribir")  # killed before Enter: not saved
+    matar(hijo)
+    validacion = leer_yaml(ruta)["validacion"]
+    assert list(validacion) == ["estrategia", "estructura"]
+    assert validacion["estructura"]["justificacion"] == "La mesa lo decide."
+    assert leer_yaml(ruta)["respuestas"]["E02"] == "no_hay"

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EJEMPLOS, SERVICIO, correr, escribir_yaml, extremo, leer_resumen_csv
+from conftest import (
+    EJEMPLOS,
+    SERVICIO,
+    correr,
+    escribir_yaml,
+    extremo,
+    leer_resumen_csv,
+    leer_yaml,
+)
 
 AREAS = ("estrategia", "estructura", "procesos", "productos")
 NOMBRES_AREAS = ("Estrategia", "Estructura", "Procesos", "Productos y servicios")
@@ -152,3 +160,21 @@ def test_avance_rechaza_comunas_distintas_y_la_misma_fecha(capsys, historia):
     )
     assert codigo == 2
     assert "es un archivo de entrada; no se sobrescribe" in err
+
+
+def test_filas_repetidas_de_una_planilla_no_se_cuentan_dos_veces(capsys, tmp_path, conocimiento):
+    from diagnostico_experto.lote.planilla import planilla
+
+    sin_servicios = leer_yaml(EJEMPLOS / "yumbel.yaml") | {"servicios": []}
+    datos = [sin_servicios, leer_yaml(EJEMPLOS / "cobquecura.yaml"), sin_servicios]
+    xlsx = tmp_path / "terreno.xlsx"
+    xlsx.write_bytes(planilla(conocimiento, datos))
+    salida = tmp_path / "s"
+    codigo, _, err = correr(capsys, "lote", xlsx, "--salida", salida)
+    assert codigo == 1
+    assert (
+        f"{xlsx}, hoja respuestas, fila 4: Yumbel tiene otro diagnóstico con la misma fecha "
+        f"(2026-11-12) en {xlsx}, hoja respuestas, fila 2" in err
+    )
+    with (salida / "resumen.csv").open(encoding="utf-8") as f:
+        assert [r["comuna"] for r in csv.DictReader(f)] == ["Cobquecura"]

@@ -1,10 +1,15 @@
-"""Click, speaking Spanish: help headings, the help option, and usage errors.
+"""Click, speaking Spanish: help headings, metavars, defaults, the help option, usage errors.
 
 Click writes its own messages in English; users of this tool read Spanish.
-Help is translated by a formatter, usage errors by their exception type.
+Help is translated by a formatter and by the command classes (metavars from the
+option's type, "[por defecto: …]", "[obligatorio]"), usage errors by their
+exception type. ``tests/test_ayuda.py`` reads every command's ``--help`` for
+English words.
 """
 
 from __future__ import annotations
+
+import re
 
 import click
 
@@ -14,7 +19,7 @@ _TITULOS = {"Options": "Opciones", "Commands": "Comandos", "Arguments": "Argumen
 class FormatoAyuda(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         args = args.replace("[OPTIONS]", "[OPCIONES]").replace(
-            "COMMAND [ARGS]...", "COMANDO [ARGS]..."
+            "COMMAND [ARGS]...", "COMANDO [ARGUMENTOS]..."
         )
         super().write_usage(prog, args, prefix="Uso: ")
 
@@ -32,11 +37,71 @@ class _Ayuda:
         return opcion
 
 
-class Comando(_Ayuda, click.Command):
+def metavar(tipo: click.ParamType) -> str | None:
+    """The Spanish placeholder of a value of ``tipo`` (click's would say PATH, TEXT…)."""
+    if isinstance(tipo, click.Path):
+        if not tipo.file_okay:
+            return "CARPETA"
+        return "ARCHIVO" if not tipo.dir_okay else "RUTA"
+    if isinstance(tipo, click.Choice):
+        return None  # click lists the choices: [md|html|json]
+    if isinstance(tipo, click.types.IntParamType | click.types.FloatParamType):
+        return "N"
+    if isinstance(tipo, click.types.StringParamType):
+        return "TEXTO"
+    return None
+
+
+_EXTRAS = [
+    (re.compile(r"\bdefault: "), "por defecto: "),
+    (re.compile(r"\brequired\b"), "obligatorio"),
+    (re.compile(r"\benv var: "), "variable de entorno: "),
+    (re.compile(r"\b(-?[\d.]+)<=x<=(-?[\d.]+)"), r"de \1 a \2"),
+    (re.compile(r"\bx>=(-?[\d.]+)"), r"al menos \1"),
+    (re.compile(r"\bx<=(-?[\d.]+)"), r"a lo sumo \1"),
+]
+
+
+def _extras_en_espanol(ayuda: str) -> str:
+    """Translate the "[default: …; required]" tail click appends to an option's help."""
+    cola = re.search(r"\[[^\[\]]*\]$", ayuda)
+    if not cola:
+        return ayuda
+    texto = cola.group(0)
+    for patron, reemplazo in _EXTRAS:
+        texto = patron.sub(reemplazo, texto)
+    return ayuda[: cola.start()] + texto
+
+
+class _EnEspanol(_Ayuda):
+    """Options get Spanish metavars; their help records, Spanish extras."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # type: ignore[attr-defined]
+            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+                param.metavar = metavar(param.type)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        registros = []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            if not isinstance(param, click.Option):
+                continue  # arguments are described in the command's text
+            registro = param.get_help_record(ctx)
+            if registro is not None:
+                registros.append((registro[0], _extras_en_espanol(registro[1])))
+        if registros:
+            with formatter.section("Opciones"):
+                formatter.write_dl(registros)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+
+class Comando(_EnEspanol, click.Command):
     pass
 
 
-class Grupo(_Ayuda, click.Group):
+class Grupo(_EnEspanol, click.Group):
     command_class = Comando
 
 

@@ -9,6 +9,7 @@ import click
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 EXITO, HALLAZGOS, NO_SE_PUDO = 0, 1, 2  # done; done with findings; could not run
+INTERRUMPIDO = 130  # Ctrl-C: the shells' convention (128 + SIGINT)
 
 
 def opciones_base(funcion):

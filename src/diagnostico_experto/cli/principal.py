@@ -14,7 +14,14 @@ import click
 
 from diagnostico_experto.cli.ciclos import avance, calibrar
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
-from diagnostico_experto.cli.opciones import EXITO, HALLAZGOS, NO_SE_PUDO, carpetas, opciones_base
+from diagnostico_experto.cli.opciones import (
+    EXITO,
+    HALLAZGOS,
+    INTERRUMPIDO,
+    NO_SE_PUDO,
+    carpetas,
+    opciones_base,
+)
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorEntrada
 
@@ -29,12 +36,17 @@ if TYPE_CHECKING:
 def _evaluar(
     ctx: click.Context, archivo: Path, reglas: Path | None, conocimiento: Path | None
 ) -> tuple[Motor, Evaluacion]:
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
     from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
     from diagnostico_experto.motor.motor import Motor
+    from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    motor = Motor.desde_carpetas(reglas, conocimiento)
-    return motor, motor.evaluar(cargar_respuestas(archivo, motor.conocimiento))
+    base = cargar_conocimiento(conocimiento)
+    lista = cargar_reglas(reglas, base)  # a broken rule file is reported first
+    respuestas = cargar_respuestas(archivo, base)  # refused before compiling the rules
+    motor = Motor(base, lista, str(reglas))
+    return motor, motor.evaluar(respuestas)
 
 
 @click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,7 +133,12 @@ def explicar(
 
 @principal.command(cls=Comando)
 @click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--comuna", default=None, help="Nombre de la comuna (si el archivo no la tiene).")
+@click.option(
+    "--comuna",
+    default=None,
+    metavar="NOMBRE",
+    help="Nombre de la comuna (si el archivo no la tiene).",
+)
 @opciones_base
 @click.pass_context
 def cuestionario(
@@ -131,14 +148,21 @@ def cuestionario(
     reglas: Path | None,
     conocimiento: Path | None,
 ) -> None:
-    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe."""
+    """Cuestionario interactivo; guarda ARCHIVO tras cada respuesta y lo retoma si existe.
+
+    Al final muestra los niveles por área y un menú: productos, propuesta y horas,
+    razones de cada nivel, revisar y cambiar respuestas, validar con la mesa
+    comunal y escribir el informe. Un archivo terminado abre directamente ese menú.
+    """
     import sys
+
+    from diagnostico_experto.comun.invocacion import comando
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ErrorEntrada.uno(
             archivo,
             "el cuestionario interactivo necesita una terminal. Para diagnosticar un archivo "
-            f"de respuestas ya lleno, use: diagnostico evaluar {archivo}",
+            f"de respuestas ya lleno, use: {comando('evaluar', archivo)}",
         )
     from diagnostico_experto.terminal.entrevista import Entrevista
 
@@ -149,7 +173,7 @@ def cuestionario(
     except (KeyboardInterrupt, EOFError):
         click.echo(
             f"\nCuestionario interrumpido. Las respuestas dadas están guardadas en {archivo}."
-            f"\nPara seguir: diagnostico cuestionario {archivo}",
+            f"\nPara seguir: {comando('cuestionario', archivo)}",
             err=True,
         )
 
@@ -159,6 +183,7 @@ def cuestionario(
 @click.option(
     "--salida",
     type=click.Path(path_type=Path),  # a file given here is refused with its reason
+    metavar="CARPETA",
     default=Path("informes"),
     show_default=True,
     help="Carpeta donde escribir los informes y las tablas.",
@@ -301,16 +326,16 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(exc.ctx.get_help(), err=True)
         return NO_SE_PUDO
     except click.UsageError as exc:
+        from diagnostico_experto.comun.invocacion import comando
+
         uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
-        comando = exc.ctx.command_path if exc.ctx else "diagnostico"
-        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{comando} --help».", err=True)
+        subcomandos = exc.ctx.command_path.split()[1:] if exc.ctx else []
+        ayuda = comando(*subcomandos, "--help")
+        click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{ayuda}».", err=True)
         return NO_SE_PUDO
-    except KeyboardInterrupt:
-        click.echo("\nInterrumpido.", err=True)
-        return NO_SE_PUDO
-    except click.exceptions.Abort:
-        click.echo("\nInterrumpido.", err=True)
-        return NO_SE_PUDO
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\nInterrumpido por el usuario (Ctrl-C); no se terminó el comando.", err=True)
+        return INTERRUMPIDO
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except BrokenPipeError:
@@ -319,4 +344,28 @@ def main(argv: list[str] | None = None) -> int:
         nombre = exc.filename or ""
         click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
         return NO_SE_PUDO
+    except MemoryError:
+        click.echo("No alcanzó la memoria del equipo para terminar el comando.", err=True)
+        return NO_SE_PUDO
+    except Exception:  # noqa: BLE001 - a bug must not show users a traceback
+        click.echo(_error_interno(), err=True)
+        return NO_SE_PUDO
     return codigo if isinstance(codigo, int) else EXITO
+
+
+def _error_interno() -> str:
+    """Save the full trace of an unexpected error in a file; the line that says where."""
+    import os
+    import tempfile
+    import traceback
+
+    try:
+        fd, ruta = tempfile.mkstemp(prefix="diagnostico-error-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as archivo:
+            archivo.write(traceback.format_exc())
+    except OSError:
+        return "Error interno del programa (no de sus archivos); no se pudo guardar el detalle."
+    return (
+        "Error interno del programa (no de sus archivos). El detalle quedó en "
+        f"{ruta}; envíelo a quien mantiene el sistema."
+    )

@@ -9,6 +9,7 @@ import click
 from diagnostico_experto.cli.click_es import Comando, Grupo
 from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 
@@ -24,14 +25,13 @@ def init(carpeta: Path) -> None:
             raise ErrorEntrada.uno(destino, "ya existe; no se sobrescribe")
     for nombre, destino in destinos.items():
         shutil.copytree(carpeta_por_defecto(nombre), destino)
+    carpetas_copiadas = ("--reglas", destinos["rules"], "--conocimiento", destinos["knowledge"])
+    base = carpeta_por_defecto("rules").parent
     click.echo(
         f"Copiados rules/ y knowledge/ en {carpeta}. Edítelos y úselos con:\n"
-        f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
-        "reglas validar\n"
-        f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
-        "reglas probar\n"
-        f"  diagnostico --reglas {destinos['rules']} --conocimiento {destinos['knowledge']} "
-        f"reglas comparar --base {carpeta_por_defecto('rules').parent}"
+        f"  {comando(*carpetas_copiadas, 'reglas', 'validar')}\n"
+        f"  {comando(*carpetas_copiadas, 'reglas', 'probar')}\n"
+        f"  {comando(*carpetas_copiadas, 'reglas', 'comparar', '--base', base)}"
     )
 
 

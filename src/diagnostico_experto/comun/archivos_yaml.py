@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from diagnostico_experto.comun.errores import (
     ErrorEntrada,
@@ -29,6 +30,7 @@ from diagnostico_experto.comun.errores import (
     sugerencia,
     traducir,
 )
+from diagnostico_experto.comun.lectura import Limites, leer_acotado, revisar_estructura
 
 Modelo = TypeVar("Modelo", bound=BaseModel)
 
@@ -102,6 +104,14 @@ class Documento:
         for err in exc.errors():
             loc = [p for p in err["loc"] if not _es_etiqueta_interna(p)]
             mensaje = traducir(err)
+            if "[key]" in err["loc"]:  # a mapping's key is wrong, not its value
+                clave = loc.pop()
+                if err["type"] == "string_type":
+                    mensaje = "la clave debe ser un texto"
+                lugar = f"{campo(loc)}.{clave}" if loc else str(clave)
+                linea = self.linea([*loc, clave])
+                problemas.append(Problema(str(self.ruta), linea, lugar, mensaje))
+                continue
             if err["type"] == "extra_forbidden":
                 mensaje += sugerencia(str(loc[-1]), _campos_vecinos(modelo))
             problemas.append(self.problema(loc, mensaje))
@@ -143,42 +153,42 @@ def campo(loc: Sequence[Any]) -> str:
     return texto
 
 
-def leer(ruta: str | Path) -> Documento:
-    """Load a YAML file keeping line marks; any failure is an ErrorEntrada."""
+def leer(ruta: str | Path, limites: Limites | None = None) -> Documento:
+    """Load a YAML file keeping line marks; any failure is an ErrorEntrada.
+
+    The file is read within ``limites`` (the knowledge folder's, or the shipped
+    ones): a special file, an oversized file, deep nesting or an alias bomb is
+    refused before any Python object is built.
+    """
     ruta = Path(ruta)
-    try:
-        texto = ruta.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ErrorEntrada.uno(ruta, "el archivo no existe") from None
-    except IsADirectoryError:
-        raise ErrorEntrada.uno(ruta, "es una carpeta, no un archivo") from None
-    except UnicodeDecodeError:
-        raise ErrorEntrada.uno(ruta, "no está en UTF-8 (guárdelo como texto UTF-8)") from None
-    except OSError as exc:
-        raise ErrorEntrada.uno(ruta, f"no se puede leer ({exc.strerror})") from None
-    return Documento(ruta, leer_texto(texto, ruta))
+    texto = leer_acotado(ruta, limites)
+    return Documento(ruta, leer_texto(texto, ruta, limites))
 
 
 _RAPIDO = YAML(typ="safe")  # libyaml when available; same YAML 1.2 reading, no line numbers
 
 
-def leer_rapido(ruta: str | Path) -> Any:
+def leer_rapido(ruta: str | Path, limites: Limites | None = None) -> Any:
     """The data of a YAML file, several times faster than ``leer`` but without lines.
 
-    For batches: read fast, and only when something is wrong read again with
-    ``leer`` so that every message names its line. Raises ErrorEntrada (without
-    a line) when the file cannot be read or parsed.
+    For batches and big answer files: read fast, and only when something is
+    wrong read again with ``leer`` so that every message names its line.
+    Raises ErrorEntrada when the file cannot be read or parsed.
     """
+    ruta = Path(ruta)
+    texto = leer_acotado(ruta, limites)
     try:
-        return _RAPIDO.load(Path(ruta).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError):
-        return leer(ruta).datos  # the careful reader explains what is wrong, with its line
+        revisar_estructura(texto, ruta, limites, _RAPIDO)
+        return _RAPIDO.load(texto)
+    except YAMLError:
+        return leer(ruta, limites).datos  # the careful reader explains what is wrong, with its line
 
 
-def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
+def leer_texto(texto: str, ruta: str | Path = "<texto>", limites: Limites | None = None) -> Any:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # a file we rewrite keeps its "no" quoted
     try:
+        revisar_estructura(texto, ruta, limites, yaml)
         return yaml.load(texto)
     except DuplicateKeyError as exc:
         linea = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -192,6 +202,12 @@ def leer_texto(texto: str, ruta: str | Path = "<texto>") -> Any:
         linea = marca.line + 1 if marca else None
         columna = f" (columna {marca.column + 1})" if marca else ""
         raise ErrorEntrada.uno(ruta, _mensaje_sintaxis(exc.problem) + columna, linea) from None
+    except ReaderError as exc:  # a control character, NUL included, written as is
+        linea = texto[: exc.position].count("\n") + 1
+        codigo = f"U+{ord(exc.character):04X}" if isinstance(exc.character, str) else "?"
+        raise ErrorEntrada.uno(
+            ruta, f"tiene un carácter de control ({codigo}) que YAML no admite; bórrelo", linea
+        ) from None
     except YAMLError:
         raise ErrorEntrada.uno(ruta, "sintaxis YAML no válida") from None
 

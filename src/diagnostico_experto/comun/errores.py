@@ -67,6 +67,8 @@ _MENSAJES = {
     "date_type": "debe ser una fecha AAAA-MM-DD",
     "date_parsing": "debe ser una fecha AAAA-MM-DD",
     "date_from_datetime_parsing": "debe ser una fecha AAAA-MM-DD",
+    "date_from_datetime_inexact": "debe ser una fecha AAAA-MM-DD, sin hora",
+    "finite_number": "debe ser un número finito (no .nan ni .inf)",
     "string_too_short": "no puede estar vacío",
     "too_short": "no puede estar vacío",
     "string_pattern_mismatch": "solo letras minúsculas, números, guiones y guiones bajos",

@@ -7,15 +7,17 @@ in one ``Conocimiento`` object that the rest of the system reads.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
-from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
+from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.conocimiento.preguntas import (
     LISTAS_CATALOGO,
@@ -102,20 +104,16 @@ class Parametro(Estricto):
     valor: ValorParametro
     descripcion: str
 
+    @field_validator("valor", mode="before")
+    @classmethod
+    def _finito(cls, valor: Any) -> Any:
+        if isinstance(valor, float) and not math.isfinite(valor):
+            raise ValueError("debe ser un número finito (no .nan ni .inf)")
+        return valor
+
 
 class ArchivoParametros(Estricto):
     parametros: dict[Slug, Parametro]
-
-
-class Limites(Estricto):
-    """Bounds on inputs and on the engine (knowledge/limites.yaml), defaults to calibrate."""
-
-    max_disparos_por_comuna: int = Field(ge=1)
-    max_servicios_por_comuna: int = Field(ge=1)
-
-
-class ArchivoLimites(Estricto):
-    limites: Limites
 
 
 def _clave(nombre: str) -> str:
@@ -132,7 +130,7 @@ class Conocimiento:
     parametros: dict[str, Parametro]
     cuestionario: Cuestionario
     talleres: list[Taller]
-    limites: Limites
+    limites: Limites  # how far input files are read (limites.yaml)
 
     def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -174,7 +172,6 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
             "horas",
             "cuestionario",
             "talleres",
-            "limites",
         )
     }
     comunas = docs["comunas"].validar(ArchivoComunas)
@@ -183,10 +180,35 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
     cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})
     _revisar_cuestionario(cuestionario, docs["cuestionario"])
     talleres = docs["talleres"].validar(ArchivoTalleres).talleres
-    limites = docs["limites"].validar(ArchivoLimites).limites
+    limites = _limites(carpeta / ARCHIVO_LIMITES)
     return Conocimiento(
         carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres, limites
     )
+
+
+def _limites(ruta: Path) -> Limites:
+    """The folder's limits over the shipped ones: a folder may change only some, or none."""
+    por_defecto = limites_por_defecto()
+    if not ruta.exists():
+        return por_defecto
+    doc = leer(ruta)  # read with the shipped limits, like the rest of the folder
+    datos = doc.datos.get("limites") if isinstance(doc.datos, dict) else None
+    if not isinstance(datos, dict):
+        raise ErrorEntrada([doc.problema(("limites",), "debe ser un mapeo (nombre: valor)")])
+    conocidos = list(Limites.model_fields)
+    problemas = [
+        doc.problema(("limites", nombre), "límite desconocido" + sugerencia(nombre, conocidos))
+        for nombre in datos
+        if nombre not in conocidos
+    ]
+    if problemas:
+        raise ErrorEntrada(problemas)
+    try:
+        return Limites.model_validate({**por_defecto.model_dump(), **datos}, strict=True)
+    except ValidationError as exc:
+        raise ErrorEntrada(
+            doc.problema(("limites", *err["loc"]), traducir(err)) for err in exc.errors()
+        ) from None
 
 
 def _parametros(*docs: Documento) -> dict[str, Parametro]:

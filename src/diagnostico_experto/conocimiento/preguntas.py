@@ -7,6 +7,10 @@ is checked against the options declared here.
 
 from __future__ import annotations
 
+import math
+import unicodedata
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -33,8 +37,37 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
 TipoPregunta = Literal["si_no", "escala", "opcion_unica", "opcion_multiple", "numero", "texto"]
 
 
+_SALTOS = "\n\r\t"
+
+
+def texto_libre(texto: str) -> str:
+    """A free text (a note, a justification, a text answer): no control characters."""
+    for caracter in texto:
+        if unicodedata.category(caracter) == "Cc" and caracter not in _SALTOS:
+            raise ValueError(f"tiene un carácter de control ({_codigo(caracter)}); bórrelo")
+    return texto
+
+
+def nombre_limpio(texto: str) -> str:
+    """A name (a service, a unit, a member): one visible line, without hidden characters."""
+    for caracter in texto:
+        categoria = unicodedata.category(caracter)
+        if categoria == "Cc":
+            raise ValueError(f"tiene un carácter de control ({_codigo(caracter)}); bórrelo")
+        if categoria in ("Cf", "Zl", "Zp"):
+            raise ValueError(f"tiene un carácter invisible ({_codigo(caracter)}); bórrelo")
+    limpio = " ".join(texto.split())
+    if not limpio:
+        raise ValueError("no puede estar vacío ni tener solo espacios")
+    return limpio
+
+
+def _codigo(caracter: str) -> str:
+    return f"U+{ord(caracter):04X}"
+
+
 class Estricto(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Opcion(Estricto):
@@ -161,6 +194,12 @@ class Pregunta(Estricto):
 
     def normalizar(self, valor: Any) -> Any:
         """Check an answer and give it its canonical form; ValueError in Spanish."""
+        if isinstance(valor, Mapping | AbstractSet):
+            raise ValueError("debe ser un valor, no un mapeo (clave: valor)")
+        if isinstance(valor, list) and self.tipo != "opcion_multiple":
+            raise ValueError("debe ser un solo valor, no una lista")
+        if isinstance(valor, float) and not math.isfinite(valor):
+            raise ValueError("debe ser un número finito (no .nan ni .inf)")
         if valor == NO_SABE:
             if not self.no_sabe:
                 raise ValueError("esta pregunta no admite «no_sabe»")
@@ -173,6 +212,11 @@ class Pregunta(Estricto):
             return self._de_opciones(valor).valor
         if self.tipo == "opcion_multiple":
             lista = valor if isinstance(valor, list) else [valor]
+            if not lista:
+                raise ValueError(
+                    "marque al menos una opción"
+                    + (" (o responda «no_sabe»)" if self.no_sabe else "")
+                )
             elegidas = [self._de_opciones(v) for v in lista]
             valores = [o.valor for o in elegidas]
             if len(set(valores)) != len(valores):
@@ -200,10 +244,12 @@ class Pregunta(Estricto):
             return int(valor) if float(valor).is_integer() else float(valor)
         if not isinstance(valor, str):
             raise ValueError("debe ser un texto")
-        return str(valor)
+        return texto_libre(str(valor))
 
     def _de_opciones(self, valor: Any) -> Opcion:
         """The option an answer names; ValueError listing the options when none."""
+        if isinstance(valor, Mapping | AbstractSet | list):
+            raise ValueError("cada opción debe ser un valor, no una lista ni un mapeo")
         opcion = self.opcion(valor) if isinstance(valor, str) else None
         if opcion is None:
             posibles = ", ".join(self.valores()) + (", no_sabe" if self.no_sabe else "")

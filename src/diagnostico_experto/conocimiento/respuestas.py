@@ -9,42 +9,55 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from diagnostico_experto.comun.archivos_yaml import Documento, leer
+from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
 from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.conocimiento.preguntas import NO_SABE
+from diagnostico_experto.conocimiento.preguntas import NO_SABE, nombre_limpio, texto_libre
 
 Nivel = Literal["alto", "medio", "bajo"]
 AreaClasificada = Literal["estrategia", "estructura", "procesos", "productos"]
 
 
+# Names end up in reports, tables and workbooks: one visible line each.
+Nombre = Annotated[str, AfterValidator(nombre_limpio)]
+NombreOpcional = Annotated[str, AfterValidator(lambda t: nombre_limpio(t) if t.strip() else "")]
+TextoLibre = Annotated[str, AfterValidator(texto_libre)]
+
+
 class _Modelo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _sin_repetir(valores: list[str]) -> list[str]:
+    repetidos = sorted({v for v in valores if valores.count(v) > 1})
+    if repetidos:
+        raise ValueError(f"«{repetidos[0]}» está repetido")
+    return valores
 
 
 class Servicio(_Modelo):
-    nombre: str = Field(min_length=1)
-    unidad: str = Field(min_length=1)
+    nombre: Nombre
+    unidad: Nombre
     origen: str
-    clientes: list[str] = Field(min_length=1)
-    etapas: list[str] = Field(min_length=1)
+    clientes: Annotated[list[str], AfterValidator(_sin_repetir)] = Field(min_length=1)
+    etapas: Annotated[list[str], AfterValidator(_sin_repetir)] = Field(min_length=1)
     area_proceso: str | None = None  # None: the catalogue's default area
 
 
 class Integrante(_Modelo):
-    nombre: str = Field(min_length=1)
-    cargo: str = ""
-    unidad: str = ""
+    nombre: Nombre
+    cargo: NombreOpcional = ""
+    unidad: NombreOpcional = ""
 
 
 class Validacion(_Modelo):
     nivel: Nivel
-    justificacion: str
+    justificacion: TextoLibre
 
     @field_validator("justificacion")
     @classmethod
@@ -56,8 +69,8 @@ class Validacion(_Modelo):
 
 class ArchivoRespuestas(_Modelo):
     ilustrativo: bool = False
-    nota: str = ""
-    comuna: str
+    nota: TextoLibre = ""
+    comuna: Nombre
     fecha: dt.date | None = None
     respuestas: dict[str, Any] = {}
     servicios: list[Servicio] = []
@@ -68,6 +81,22 @@ class ArchivoRespuestas(_Modelo):
     @classmethod
     def _vacias(cls, valor: Any) -> Any:
         return {} if valor is None else valor
+
+    @field_validator("fecha", mode="before")
+    @classmethod
+    def _fecha(cls, valor: Any) -> Any:
+        """Only a calendar date: not a time, a number (Excel serial) or 20261112."""
+        if valor is None or (isinstance(valor, dt.date) and not isinstance(valor, dt.datetime)):
+            return valor
+        if isinstance(valor, dt.datetime):
+            raise ValueError("debe ser una fecha AAAA-MM-DD, sin hora")
+        if isinstance(valor, str) and len(valor.strip()) == 10:
+            try:
+                return dt.date.fromisoformat(valor.strip())
+            except ValueError:
+                pass
+        motivo = "un número no es una fecha" if isinstance(valor, int | float) else "no lo es"
+        raise ValueError(f"debe ser una fecha AAAA-MM-DD, p. ej. 2026-11-12 («{valor}»: {motivo})")
 
 
 class Respuestas(BaseModel):
@@ -87,10 +116,25 @@ class Respuestas(BaseModel):
 
 
 def cargar_respuestas(ruta: str | Path, conocimiento: Conocimiento) -> Respuestas:
-    doc = leer(ruta)
-    if doc.datos is None:
-        raise ErrorEntrada.uno(ruta, "el archivo está vacío")
-    return desde_documento(doc, conocimiento)
+    """Validated answers of a file: read fast, and again with line numbers if it is wrong.
+
+    The round-trip reader that keeps lines is pure Python (a minute for 5 MB);
+    libyaml reads a valid file in a fraction of that.
+    """
+    ruta = Path(ruta)
+    limites = conocimiento.limites
+    try:
+        datos = leer_rapido(ruta, limites)
+        if datos is None:
+            raise ErrorEntrada.uno(ruta, "el archivo está vacío")
+        return desde_documento(Documento(ruta, datos), conocimiento)
+    except ErrorEntrada as error:
+        if error.problemas and error.problemas[0].linea is not None:
+            raise  # already located (the bounded reader names the line)
+        doc = leer(ruta, limites)
+        if doc.datos is None:
+            raise
+        return desde_documento(doc, conocimiento)
 
 
 def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
@@ -164,12 +208,13 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
                             + sugerencia(valor, ids),
                         )
                     )
-    nombres = [s.nombre for s in archivo.servicios]
-    for i, nombre in enumerate(nombres):
-        if nombres.index(nombre) != i:
+    vistos: set[str] = set()
+    for i, servicio in enumerate(archivo.servicios):
+        if servicio.nombre in vistos:
             problemas.append(
-                doc.problema(("servicios", i, "nombre"), f"servicio «{nombre}» repetido")
+                doc.problema(("servicios", i, "nombre"), f"servicio «{servicio.nombre}» repetido")
             )
+        vistos.add(servicio.nombre)
 
     if problemas:
         raise ErrorEntrada(problemas)

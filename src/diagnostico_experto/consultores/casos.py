@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.lectura import Limites
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
@@ -99,8 +100,8 @@ class CasoLeido:
         return f"{legible(self.doc.ruta)}:{self.doc.linea(('casos', self.indice))}"
 
 
-def leer_casos(ruta: Path) -> list[CasoLeido]:
-    doc = leer(ruta)
+def leer_casos(ruta: Path, limites: Limites | None = None) -> list[CasoLeido]:
+    doc = leer(ruta, limites)
     return [CasoLeido(c, doc, i) for i, c in enumerate(doc.validar(ArchivoCasos).casos)]
 
 
@@ -117,7 +118,7 @@ def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set
     resultados: list[ResultadoCaso] = []
     disparadas: set[str] = set()
     for ruta in archivos:
-        for leido in leer_casos(ruta):
+        for leido in leer_casos(ruta, motor.conocimiento.limites):
             resultado, del_caso = probar_caso(leido, motor)
             resultados.append(resultado)
             disparadas |= del_caso

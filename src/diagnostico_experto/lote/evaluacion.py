@@ -18,9 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
+from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorEntrada
-from diagnostico_experto.conocimiento.respuestas import Respuestas, desde_documento
+from diagnostico_experto.conocimiento.respuestas import (
+    Respuestas,
+    cargar_respuestas,
+    desde_documento,
+)
 from diagnostico_experto.informes.comuna import informe
 from diagnostico_experto.motor.avance import Avance
 from diagnostico_experto.motor.motor import Motor
@@ -108,19 +112,10 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
 
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
-    """Validated answers; a file is read fast, and again with line numbers if it is wrong."""
+    """Validated answers of a file or of a spreadsheet row."""
     if entrada.ruta is None:
         return desde_documento(Documento(Path(entrada.origen), entrada.datos), motor.conocimiento)
-    try:
-        datos = leer_rapido(entrada.ruta)
-        if datos is None:
-            raise ErrorEntrada.uno(entrada.ruta, "el archivo está vacío")
-        return desde_documento(Documento(entrada.ruta, datos), motor.conocimiento)
-    except ErrorEntrada:
-        doc = leer(entrada.ruta)
-        if doc.datos is None:
-            raise
-        return desde_documento(doc, motor.conocimiento)
+    return cargar_respuestas(entrada.ruta, motor.conocimiento)
 
 
 def evaluar_en_orden(

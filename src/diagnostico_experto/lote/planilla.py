@@ -27,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, Pregunta
 from diagnostico_experto.lote.evaluacion import Entrada
@@ -285,7 +286,9 @@ def _tablas_xlsx(ruta: Path) -> dict[str, Tabla]:
     libro.close()
     if "respuestas" not in tablas:
         raise ErrorEntrada.uno(
-            ruta, "falta la hoja «respuestas» (genere la planilla con «diagnostico planilla»)"
+            ruta,
+            "falta la hoja «respuestas» (genere una planilla vacía con: "
+            f"{comando('planilla', 'planilla.xlsx')})",
         )
     return tablas
 

@@ -7,7 +7,9 @@ changes how facts and activations travel through it:
   hands it to every type node, and all but one refuse it;
 - below a type node, a fact goes only to the tests that compare one of its
   fields with a literal it holds (an answer goes to its own question's
-  tests, not to every question's): the others would refuse it;
+  tests, not to every question's): the others would refuse it; deeper in
+  the network, a test of a field against a literal is tried before the
+  token is copied for it;
 - after a change, only the rules whose conflict set received something are
   asked for their activations, in experta's order, instead of all of them;
 - a node passes a token to the next one as experta does (a copy), but the
@@ -119,11 +121,25 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
     if entrada is None or getattr(llamada, "__self__", None) is not nodo:
         return llamada
     activar = getattr(nodo, entrada)
+    literal = _literal(nodo)
+    if literal is None:
 
-    def copiar_y_activar(token: Token) -> Any:
+        def copiar_y_activar(token: Token) -> Any:
+            return activar(_copia(token))
+
+        return copiar_y_activar
+    campo, valor = literal
+
+    def si_coincide_copiar_y_activar(token: Token) -> Any:
+        # the node's own test, first, without copying a token it would refuse
+        (hecho,) = token.data
+        actual = hecho.get(campo, _FALTA)
+        iguales = actual is not _FALTA and valor == actual  # experta's order: literal == value
+        if not iguales:
+            return None
         return activar(_copia(token))
 
-    return copiar_y_activar
+    return si_coincide_copiar_y_activar
 
 
 class _BusPorTipo(BusNode):
@@ -163,12 +179,8 @@ class _NodoDeTipo:
     """A type node's children, chosen by the values of the fields they compare."""
 
     def __init__(self, nodo: FeatureTesterNode) -> None:
-        self._hijos: list[tuple[str | None, Any, Llamada]] = []
-        for hijo in nodo.children:
-            literal = _literal(hijo.node)
-            campo, valor = literal if literal else (None, None)
-            self._hijos.append((campo, valor, hijo.callback))
-        self._campos = tuple(dict.fromkeys(c for c, _, _ in self._hijos if c is not None))
+        self._hijos = [(_requisitos(hijo.node), hijo.callback) for hijo in nodo.children]
+        self._campos = tuple(dict.fromkeys(c for r, _ in self._hijos for c, _ in r))
         self._memo: dict[Hashable, tuple[Llamada, ...]] = {}
 
     def activar(self, token: Token) -> None:
@@ -185,17 +197,37 @@ class _NodoDeTipo:
         except KeyError:
             pass
         except TypeError:  # an unhashable value: let every child test it
-            return tuple(llamada for _, _, llamada in self._hijos)
+            return tuple(llamada for _, llamada in self._hijos)
         valores = dict(zip(self._campos, clave, strict=True))
         llamadas = tuple(
             llamada
-            for campo, literal, llamada in self._hijos
-            if campo is None or (valores[campo] is not _FALTA and bool(literal == valores[campo]))
+            for requisitos, llamada in self._hijos
+            if all(
+                valores[campo] is not _FALTA and bool(literal == valores[campo])
+                for campo, literal in requisitos
+            )
         )
         if len(self._memo) >= _MAXIMO_MEMO:
             self._memo.clear()
         self._memo[clave] = llamadas
         return llamadas
+
+
+def _requisitos(nodo: Any) -> tuple[tuple[str, Any], ...]:
+    """The literal tests a fact must pass to get anywhere through this node.
+
+    Down a chain of one-child test nodes (the usual alpha branch), every
+    literal test on the way must pass, whatever the order experta gave them.
+    """
+    requisitos = []
+    while isinstance(nodo, FeatureTesterNode):
+        literal = _literal(nodo)
+        if literal:
+            requisitos.append(literal)
+        if len(nodo.children) != 1:
+            break
+        nodo = nodo.children[0].node
+    return tuple(requisitos)
 
 
 def _literal(nodo: Any) -> tuple[str, Any] | None:

@@ -368,11 +368,16 @@ def datos(hecho: Fact) -> dict[str, Any]:
     }
 
 
+_ESCALARES = frozenset({str, int, float, bool, type(None)})
+
+
 def _descongelar(valor: Any) -> Any:
-    if isinstance(valor, list | frozenlist):  # experta freezes lists into frozenlists
+    if type(valor) in _ESCALARES:
+        return valor
+    if isinstance(valor, (list, frozenlist)):  # experta freezes lists into frozenlists
         return [_descongelar(v) for v in valor]
-    if isinstance(valor, dict | frozendict):
+    if isinstance(valor, (dict, frozendict)):
         return {k: _descongelar(v) for k, v in valor.items()}
-    if isinstance(valor, set | frozenset):
+    if isinstance(valor, (set, frozenset)):
         return {_descongelar(v) for v in valor}
     return valor

@@ -99,7 +99,7 @@ def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
     problemas: list[Problema] = []
     lugares: dict[str, str] = {}
     for ruta in archivos:
-        doc = leer(ruta)
+        doc = leer(ruta, conocimiento.limites)
         try:
             nuevas = interpretar_archivo(doc, conocimiento)
         except ErrorEntrada as exc:

@@ -1,83 +1,253 @@
-"""The end of the questionnaire: the answers per area, the evaluation, the report.
+"""The end screen: the four levels first (at most 10 lines), then a menu of views.
 
-The consultant and the mesa see the diagnosis at once, on the answers just
-saved, and may write the report next to the answer file.
+Every view fits the terminal or is shown in pages, so on a 24-row terminal
+the levels are never scrolled away before anyone reads them. The result is
+computed again from the saved file after every change (review, validation,
+services), so what is shown is always what the file says.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from questionary import Choice
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
-from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, TRANSVERSAL
-from diagnostico_experto.conocimiento.respuestas import desde_documento
+from diagnostico_experto.comun.invocacion import comando
+from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import informe
-from diagnostico_experto.motor.motor import Motor
+from diagnostico_experto.motor.explicacion import explicar
+from diagnostico_experto.motor.motor import Evaluacion, Motor
 from diagnostico_experto.reglas.descripciones import porcentaje
+from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.pantalla import decir
+from diagnostico_experto.terminal.revision import revisar
+from diagnostico_experto.terminal.validacion import validar
 
 if TYPE_CHECKING:
     from diagnostico_experto.terminal.entrevista import Entrevista
 
+PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = (
+    "productos",
+    "propuesta",
+    "razones",
+    "revisar",
+    "validar",
+    "inventario",
+    "informe",
+    "salir",
+)
+FORMATOS = {"html": "HTML (para abrir en el navegador)", "md": "Markdown", "docx": "Word (DOCX)"}
+
+
+def numero(valor: float) -> str:
+    """A number in Chilean format: 2.473 and 45,5."""
+    texto = f"{valor:,.1f}".rstrip("0").rstrip(".")
+    return texto.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+class Cierre:
+    def __init__(self, entrevista: Entrevista):
+        self.entrevista = entrevista
+        self.motor = Motor(entrevista.conocimiento, entrevista.reglas)
+        self.nombres: dict[str, str] = {
+            a: d.nombre for a, d in entrevista.cuestionario.areas.items()
+        }
+
+    def evaluar(self) -> Evaluacion:
+        return self.motor.evaluar(self.entrevista.borrador.validadas())
+
+    # --- the screen ----------------------------------------------------------------
+
+    def niveles(self, evaluacion: Evaluacion) -> str:
+        """The four levels and a one-line summary: at most 10 lines."""
+        r = evaluacion.resultado
+        lineas = [f"\n== Diagnóstico de {r.comuna} (UGT {r.ugt}) =="]
+        for area, a in r.areas.items():
+            marcas = []
+            if getattr(a, "provisional", False) or not a.completo:
+                marcas.append("provisional" if hasattr(a, "provisional") else "incompleta")
+            if a.validado:
+                marcas.append(
+                    f"mesa: {a.validado.nivel}"
+                    if a.validado.nivel != a.nivel
+                    else "validado por la mesa"
+                )
+            lineas.append(
+                f"  {self.nombres[area]:<22} {a.nivel:<6} {porcentaje(a.puntaje):>9}"
+                + (f"  ({', '.join(marcas)})" if marcas else "")
+            )
+        validadas = sum(1 for a in r.areas.values() if a.validado)
+        lineas.append(
+            f"  {len(r.productos)} productos · {len(r.fusiones)} fusiones o coordinaciones · "
+            f"{numero(r.horas.total)} h de acompañamiento"
+        )
+        respuestas = evaluacion.respuestas
+        lineas.append(
+            f"  Servicios: {len(respuestas.servicios)} · mesa comunal: {len(respuestas.mesa)} · "
+            f"validadas por la mesa: {validadas} de {len(AREAS)} áreas"
+        )
+        return "\n".join(lineas)
+
+    def menu(self, evaluacion: Evaluacion) -> list[Choice]:
+        r = evaluacion.resultado
+        return [
+            Choice(f"Productos recomendados ({len(r.productos)})", PRODUCTOS),
+            Choice("Propuesta: fusiones, vacíos, ajustes y horas", PROPUESTA),
+            Choice("Razones del nivel de un área", RAZONES),
+            Choice("Revisar y cambiar respuestas", REVISAR),
+            Choice("Validar los niveles con la mesa comunal", VALIDAR),
+            Choice("Servicios y mesa comunal", INVENTARIO),
+            Choice("Escribir el informe", INFORME),
+            Choice("Salir", SALIR),
+        ]
+
+    def correr(self) -> None:
+        entrevista = self.entrevista
+        while True:
+            pendiente = entrevista.navegacion.pendiente(entrevista.valores())
+            if pendiente is not None:  # a change in the review opened new questions
+                decir("\nHay preguntas nuevas que responder tras los cambios.")
+                entrevista.preguntas(pendiente)
+            evaluacion = self.evaluar()
+            print(self.niveles(evaluacion))
+            eleccion = entrevista.consola.elegir(
+                "¿Qué desea ver o hacer?", self.menu(evaluacion), eco=False
+            )
+            if eleccion == SALIR:
+                self.despedida()
+                return
+            self.ejecutar(eleccion, evaluacion)
+
+    def ejecutar(self, eleccion: str, evaluacion: Evaluacion) -> None:
+        entrevista = self.entrevista
+        if eleccion == PRODUCTOS:
+            entrevista.consola.paginar(self.productos(evaluacion))
+        elif eleccion == PROPUESTA:
+            entrevista.consola.paginar(self.propuesta(evaluacion))
+        elif eleccion == RAZONES:
+            area = entrevista.consola.elegir(
+                "¿De qué área?", [Choice(self.nombres[a], a) for a in AREAS], eco=False
+            )
+            entrevista.consola.paginar(self.razones(evaluacion, area))
+        elif eleccion == REVISAR:
+            revisar(entrevista)
+        elif eleccion == VALIDAR:
+            validar(entrevista, self.evaluar)
+        elif eleccion == INVENTARIO:
+            editar_servicios(entrevista)
+            editar_mesa(entrevista)
+        elif eleccion == INFORME:
+            self.escribir_informe(evaluacion)
+
+    # --- the views -----------------------------------------------------------------
+
+    def productos(self, evaluacion: Evaluacion) -> str:
+        r = evaluacion.resultado
+        lineas = [f"== Productos recomendados para {r.comuna} =="]
+        for area in AREAS:
+            del_area = [p for p in r.productos if p.area == area]
+            if del_area:
+                nivel = r.areas[area].nivel_vigente
+                lineas.append(f"{self.nombres[area]} (nivel {nivel}):")
+                lineas += [f"  - {p.texto}" for p in del_area]
+        return "\n".join(lineas)
+
+    def propuesta(self, evaluacion: Evaluacion) -> str:
+        r = evaluacion.resultado
+        lineas = [f"== Propuesta de intervención para {r.comuna} =="]
+        for titulo, textos in (
+            ("Fusiones de procesos y coordinación de etapas", [f.texto for f in r.fusiones]),
+            ("Vacíos en el par estrategia–servicios", [v.texto for v in r.vacios]),
+            ("Ajustes de estructura", [a.texto for a in r.ajustes_estructura]),
+        ):
+            lineas.append(f"{titulo}:")
+            lineas += [f"  - {t}" for t in textos] or ["  - ninguno"]
+        lineas.append(f"Horas de acompañamiento: {numero(r.horas.total)} h")
+        for area, horas in r.horas.por_area.items():
+            lineas.append(f"  - {self.nombres[area]}: {numero(horas)} h")
+        for concepto, horas in r.horas.otras.items():
+            lineas.append(f"  - {concepto}: {numero(horas)} h")
+        lineas += [f"Advertencia: {a}" for a in r.advertencias]
+        return "\n".join(lineas)
+
+    def razones(self, evaluacion: Evaluacion, area: str) -> str:
+        e = next(
+            x
+            for x in explicar(evaluacion, self.motor.reglas, self.motor.conocimiento)
+            if x.area == area
+        )
+        a = evaluacion.resultado.areas[area]
+        lineas = [f"== {e.nombre}: nivel {e.nivel} ({porcentaje(e.puntaje)} de logro) =="]
+        lectura = getattr(a, "lectura", "")
+        if lectura:
+            lineas.append(f"Lectura: {lectura}")
+        if a.validado:
+            lineas.append(
+                f"La mesa comunal lo trabaja en nivel {a.validado.nivel}: "
+                f"{a.validado.justificacion}"
+            )
+        for paso in e.pasos:
+            lineas.append(f"- {paso.conclusion} (regla {paso.regla}): {paso.descripcion}")
+            lineas += [f"    - {h}" for h in paso.hechos]
+        lineas.append("Respuestas que forman el % de logro:")
+        lineas += [f"  - {p}: {r} ({pts})" for p, r, pts in e.aportes]
+        if e.siguiente:
+            lineas.append(f"Para llegar a nivel {e.siguiente} faltó:")
+            for f in e.faltantes:
+                lineas += [f"  - {c}" for c in f.condiciones]
+                if f.bloqueada_por:
+                    lineas.append(f"  - que no se cumpla la regla {f.bloqueada_por.id}")
+        para_confirmar = getattr(a, "para_confirmar", None) or []
+        if para_confirmar:
+            lineas.append("Para confirmar el nivel (provisional):")
+            lineas += [f"  - {t}" for t in para_confirmar]
+        return "\n".join(lineas)
+
+    # --- the report ----------------------------------------------------------------
+
+    def formatos(self) -> list[str]:
+        """The document formats the report module writes (DOCX once it offers it)."""
+        return [f for f in FORMATOS if f in _formatos_de_informe()]
+
+    def destino(self, formato: str) -> Path:
+        """The report beside the answer file, never the answer file itself."""
+        ruta = self.entrevista.ruta
+        destino = ruta.with_suffix(f".{formato}")
+        if os.path.realpath(destino) == str(self.entrevista.borrador.real):
+            destino = ruta.with_name(f"{ruta.stem}-informe.{formato}")
+        return destino
+
+    def escribir_informe(self, evaluacion: Evaluacion) -> None:
+        opciones = [Choice(FORMATOS[f], f) for f in self.formatos()]
+        opciones.append(Choice("Volver sin escribir", None))
+        formato = self.entrevista.consola.elegir("¿En qué formato?", opciones, "html", eco=False)
+        if not formato:
+            return
+        destino = self.destino(formato)
+        escribir_atomico(
+            destino, informe(evaluacion, self.motor.reglas, self.motor.conocimiento, formato)
+        )
+        decir(f"Informe escrito en {destino}")
+
+    def despedida(self) -> None:
+        ruta = self.entrevista.ruta
+        decir(f"\nLas respuestas están guardadas en {ruta}.")
+        # commands on lines of their own, never wrapped: they are meant to be pasted
+        print(f"Para volver a este cuestionario:\n  {comando('cuestionario', ruta)}")
+        print(
+            "Para el informe sin la terminal:\n"
+            f"  {comando('evaluar', ruta, '--salida', self.destino('html'))}"
+        )
+
+
+def _formatos_de_informe() -> tuple[str, ...]:
+    from diagnostico_experto.informes import comuna
+
+    return tuple(getattr(comuna, "FORMATOS", ("md", "html")))
+
 
 def cerrar(entrevista: Entrevista) -> None:
-    respuestas = desde_documento(entrevista.documento(), entrevista.conocimiento)
-    cuestionario = entrevista.conocimiento.cuestionario
-    decir("\n== Resumen de las respuestas ==")
-    for area in (*AREAS, TRANSVERSAL):
-        preguntas = [p for p in entrevista.aplicables() if p.area == area]
-        dadas = [p for p in preguntas if p.id in respuestas.respuestas]
-        no_sabe = sum(1 for p in dadas if respuestas.respuestas[p.id] == NO_SABE)
-        decir(
-            f"{cuestionario.areas[area].nombre}: {len(dadas)} de {len(preguntas)} respondidas"
-            + (f" ({no_sabe} «no sé»)" if no_sabe else "")
-        )
-        for p in dadas:
-            decir(f"  {p.id}: {p.etiqueta(respuestas.respuestas[p.id])}")
-    decir(
-        f"Servicios: {len(respuestas.servicios)} · mesa comunal: {len(respuestas.mesa)} integrantes"
-    )
-
-    motor = Motor(entrevista.conocimiento, entrevista.reglas)
-    evaluacion = motor.evaluar(respuestas)
-    r = evaluacion.resultado
-    decir(f"\n== Diagnóstico de {r.comuna} (UGT {r.ugt}) ==")
-    for area, a in r.areas.items():
-        vigente = f", se trabaja en {a.nivel_vigente} (mesa)" if a.validado else ""
-        incompleta = " (incompleta)" if not a.completo else ""
-        decir(
-            f"  {cuestionario.areas[area].nombre:<22} {a.nivel:<6} "
-            f"{porcentaje(a.puntaje)}{incompleta}{vigente}"
-        )
-    decir("Productos:")
-    for producto in r.productos:
-        decir(f"  - [{cuestionario.areas[producto.area].nombre}] {producto.texto}")
-    for titulo, lineas in (
-        ("Fusiones y coordinaciones", [f.texto for f in r.fusiones]),
-        ("Vacíos estrategia–servicios", [v.texto for v in r.vacios]),
-        ("Ajustes de estructura", [a.texto for a in r.ajustes_estructura]),
-    ):
-        if lineas:
-            decir(f"{titulo}:")
-            for linea in lineas:
-                decir(f"  - {linea}")
-    por_area = ", ".join(
-        f"{cuestionario.areas[a].nombre} {h:g}" for a, h in r.horas.por_area.items()
-    )
-    decir(
-        f"Horas de acompañamiento: {r.horas.total:g} ({por_area}; otras {sum(r.horas.otras.values()):g})"
-    )
-    for advertencia in r.advertencias:
-        decir(f"Advertencia: {advertencia}")
-
-    formato = entrevista.elegir(
-        "¿Escribir el informe junto al archivo de respuestas?",
-        [Choice("Sí, en HTML", "html"), Choice("Sí, en Markdown", "md"), Choice("No", None)],
-        "html",
-    )
-    if formato:
-        destino = entrevista.ruta.with_suffix(f".{formato}")
-        escribir_atomico(destino, informe(evaluacion, motor.reglas, motor.conocimiento, formato))
-        decir(f"Informe escrito en {destino}")
+    Cierre(entrevista).correr()

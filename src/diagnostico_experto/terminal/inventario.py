@@ -21,21 +21,19 @@ AGREGAR, EDITAR, QUITAR, LISTO = "agregar", "editar", "quitar", "listo"
 
 
 def _lista(entrevista: Entrevista, clave: str) -> CommentedSeq:
-    if entrevista.datos.get(clave) is None:
-        entrevista.datos[clave] = CommentedSeq()
-    return entrevista.datos[clave]
+    return entrevista.borrador.lista(clave)
 
 
 def _elegir_elemento(entrevista: Entrevista, mensaje: str, elementos: list[Any]) -> int:
     opciones = [Choice(str(e["nombre"]), i) for i, e in enumerate(elementos)]
-    return entrevista.elegir(mensaje, opciones)
+    return entrevista.consola.elegir(mensaje, opciones)
 
 
 def _accion(entrevista: Entrevista, titulo: str, cuantos: int, cosa: str) -> str:
     opciones = [Choice(f"Listo, continuar ({cuantos} {cosa})", LISTO), Choice("Agregar", AGREGAR)]
     if cuantos:
         opciones += [Choice("Editar", EDITAR), Choice("Quitar", QUITAR)]
-    return entrevista.elegir(titulo, opciones, LISTO)
+    return entrevista.consola.elegir(titulo, opciones, LISTO)
 
 
 def editar_servicios(entrevista: Entrevista) -> None:
@@ -49,7 +47,7 @@ def editar_servicios(entrevista: Entrevista) -> None:
             decir(f"  - {s['nombre']} ({s['unidad']})")
         accion = _accion(entrevista, "Servicios:", len(servicios), "servicios")
         if accion == LISTO:
-            entrevista.guardar()
+            entrevista.borrador.guardar()
             return
         if accion == QUITAR:
             del servicios[_elegir_elemento(entrevista, "¿Qué servicio quitar?", servicios)]
@@ -67,22 +65,24 @@ def editar_servicios(entrevista: Entrevista) -> None:
                 servicios.append(nuevo)
             else:
                 servicios[indice] = nuevo
-        entrevista.guardar()
+        entrevista.borrador.guardar()
 
 
 def _servicio(entrevista: Entrevista, anterior: Any, otros: list[str]) -> CommentedMap:
     catalogo = entrevista.conocimiento.catalogo
     while True:
-        nombre = entrevista.preguntar_texto("Nombre del servicio:", anterior.get("nombre", ""))
+        nombre = entrevista.consola.preguntar_texto(
+            "Nombre del servicio:", anterior.get("nombre", "")
+        )
         if nombre not in otros:
             break
         decir(f"  Ya hay un servicio llamado «{nombre}».")
     servicio = CommentedMap()
     servicio["nombre"] = nombre
-    servicio["unidad"] = entrevista.preguntar_texto(
+    servicio["unidad"] = entrevista.consola.preguntar_texto(
         "Unidad que lo opera (p. ej. UDEL, DIDECO, OMIL):", anterior.get("unidad", "")
     )
-    servicio["origen"] = entrevista.elegir(
+    servicio["origen"] = entrevista.consola.elegir(
         "Origen:", [Choice(e.nombre, e.id) for e in catalogo.origenes], anterior.get("origen")
     )
     for clave, lista, mensaje in (
@@ -91,9 +91,9 @@ def _servicio(entrevista: Entrevista, anterior: Any, otros: list[str]) -> Commen
     ):
         marcadas = list(anterior.get(clave, []))
         opciones = [Choice(e.nombre, e.id, checked=e.id in marcadas) for e in lista]
-        servicio[clave] = CommentedSeq(entrevista.marcar(mensaje, opciones))
+        servicio[clave] = CommentedSeq(entrevista.consola.marcar(mensaje, opciones))
         servicio[clave].fa.set_flow_style()
-    servicio["area_proceso"] = entrevista.elegir(
+    servicio["area_proceso"] = entrevista.consola.elegir(
         "Área de procesos estratégicos:",
         [
             Choice(a.nombre + (" (supuesto)" if a.supuesto else ""), a.id)
@@ -117,16 +117,16 @@ def editar_mesa(entrevista: Entrevista) -> None:
         ]
         if mesa:
             opciones.append(Choice("Quitar", QUITAR))
-        accion = entrevista.elegir("Integrantes de la mesa comunal:", opciones, LISTO)
+        accion = entrevista.consola.elegir("Integrantes de la mesa comunal:", opciones, LISTO)
         if accion == LISTO:
-            entrevista.guardar()
+            entrevista.borrador.guardar()
             return
         if accion == QUITAR:
             del mesa[_elegir_elemento(entrevista, "¿A quién quitar?", mesa)]
         else:
             integrante = CommentedMap()
-            integrante["nombre"] = entrevista.preguntar_texto("Nombre:")
-            integrante["cargo"] = entrevista.preguntar_texto("Cargo:", obligatorio=False)
-            integrante["unidad"] = entrevista.preguntar_texto("Unidad:", obligatorio=False)
+            integrante["nombre"] = entrevista.consola.preguntar_texto("Nombre:")
+            integrante["cargo"] = entrevista.consola.preguntar_texto("Cargo:", obligatorio=False)
+            integrante["unidad"] = entrevista.consola.preguntar_texto("Unidad:", obligatorio=False)
             mesa.append(integrante)
-        entrevista.guardar()
+        entrevista.borrador.guardar()

@@ -1,0 +1,115 @@
+"""The answer file while a questionnaire edits it: the only state of a session.
+
+Every change is written at once, atomically, so Ctrl-C, a closed terminal or
+``kill -9`` lose nothing. A symlinked file is written through to its target,
+and one editor at a time holds the file (``comun.cerrojo``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from diagnostico_experto.comun.archivos_yaml import Documento, escribir_atomico, leer
+from diagnostico_experto.comun.cerrojo import Cerrojo
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.restricciones import simple
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import Pregunta
+from diagnostico_experto.conocimiento.respuestas import Respuestas, desde_documento
+
+_BOOLEANOS_YAML_1_1 = {"no", "yes", "y", "n", "on", "off", "true", "false"}
+
+
+class Borrador:
+    """The answer file of one session: read once, written after every change."""
+
+    def __init__(self, ruta: Path, conocimiento: Conocimiento):
+        self.ruta = Path(ruta)  # as the user wrote it, for messages
+        self.real = Path(os.path.realpath(self.ruta))  # where the bytes go
+        self.conocimiento = conocimiento
+        self.cerrojo = Cerrojo(self.ruta)
+        self.datos = self._cargar()
+
+    def _cargar(self) -> CommentedMap:
+        if not self.ruta.exists():
+            return CommentedMap()
+        doc = leer(self.ruta)
+        if doc.datos is None:
+            return CommentedMap()
+        if not isinstance(doc.datos, CommentedMap):
+            raise ErrorEntrada.uno(self.ruta, "el archivo no es un archivo de respuestas")
+        if "comuna" in doc.datos:
+            desde_documento(doc, self.conocimiento)  # refuse a broken file before touching it
+        return doc.datos
+
+    def guardar(self) -> None:
+        yaml = YAML()
+        yaml.width = 100
+        yaml.indent(mapping=2, sequence=4, offset=2)  # the style of the shipped examples
+        texto = io.StringIO()
+        yaml.dump(self.datos, texto)
+        escribir_atomico(self.real, texto.getvalue())
+
+    def documento(self) -> Documento:
+        return Documento(self.ruta, self.datos)
+
+    def validadas(self) -> Respuestas:
+        return desde_documento(self.documento(), self.conocimiento)
+
+    # --- sections ------------------------------------------------------------------
+
+    def seccion(self, clave: str, tipo: type = CommentedMap) -> Any:
+        if self.datos.get(clave) is None:
+            self.datos[clave] = tipo()
+        return self.datos[clave]
+
+    @property
+    def respuestas(self) -> CommentedMap:
+        return self.seccion("respuestas")
+
+    def lista(self, clave: str) -> CommentedSeq:
+        return self.seccion(clave, CommentedSeq)
+
+    def valores(self) -> dict[str, Any]:
+        """The answers as plain values (no YAML wrappers), unanswered ones left out."""
+        return {k: simple(v) for k, v in self.respuestas.items() if v is not None}
+
+    # --- changes -------------------------------------------------------------------
+
+    def responder(self, pregunta: Pregunta, valor: Any) -> list[Pregunta]:
+        """Save one answer, drop the answers that stop applying, write the file.
+
+        Returns the questions whose answers were dropped, so the caller can say so.
+        """
+        if isinstance(valor, list):
+            valor = CommentedSeq(valor)
+            valor.fa.set_flow_style()
+        elif isinstance(valor, str) and valor.lower() in _BOOLEANOS_YAML_1_1:
+            valor = DoubleQuotedScalarString(valor)  # other YAML readers would see a boolean
+        self.respuestas[pregunta.id] = valor
+        quitadas = []
+        cuestionario = self.conocimiento.cuestionario
+        valores = self.valores()
+        for p in cuestionario.preguntas:
+            if p.id in valores and not cuestionario.aplica(p, valores):
+                del valores[p.id]
+                del self.respuestas[p.id]
+                quitadas.append(p)
+        self.guardar()
+        return quitadas
+
+    def validar_area(self, area: str, nivel: str, justificacion: str) -> None:
+        """The mesa comunal's level for an area, with its reason (§6.2.3)."""
+        validacion = self.seccion("validacion")
+        entrada = CommentedMap()
+        entrada["nivel"] = nivel
+        entrada["justificacion"] = justificacion
+        validacion[area] = entrada
+        self.guardar()

@@ -1,0 +1,100 @@
+"""The mesa comunal validates the diagnosis, area by area (§6.2.3).
+
+For each area the mesa sees the diagnosed level and its main reasons (what
+``explicar`` says, in a few lines), then validates the level or sets another
+one with a justification, which is required. Each decision is saved at once
+in ``validacion`` and the result is computed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from questionary import Choice
+
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
+from diagnostico_experto.motor.explicacion import ExplicacionArea, explicar
+from diagnostico_experto.reglas.descripciones import porcentaje
+from diagnostico_experto.terminal.inventario import editar_mesa
+from diagnostico_experto.terminal.pantalla import decir
+
+if TYPE_CHECKING:
+    from diagnostico_experto.motor.motor import Evaluacion
+    from diagnostico_experto.terminal.entrevista import Entrevista
+
+VALIDAR, SALTAR, TERMINAR = "__validar__", "__saltar__", "__terminar__"
+VALIDADO_SIN_CAMBIOS = "La mesa comunal valida el nivel diagnosticado."
+
+
+def razones(explicacion: ExplicacionArea, evaluacion: Evaluacion, maximo: int = 3) -> list[str]:
+    """The main reasons for an area's level: its rule, the facts it used, what the next lacks."""
+    area = evaluacion.resultado.areas[explicacion.area]
+    lineas = []
+    paso = next((p for p in explicacion.pasos if p.regla == area.regla), None)
+    if paso is not None:
+        lineas.append(f"{' '.join(paso.descripcion.split())} (regla {paso.regla})")
+        lineas += [f"Se basa en: {h}" for h in paso.hechos[: maximo - 2]]
+    faltante = next((f for f in explicacion.faltantes if f.condiciones), None)
+    if faltante is not None and explicacion.siguiente:
+        lineas.append(f"Para {explicacion.siguiente} faltó: {faltante.condiciones[0]}")
+    return lineas[:maximo]
+
+
+def validar(entrevista: Entrevista, evaluar: Callable[[], Evaluacion]) -> None:
+    """Area by area: validate, set another level (with a reason), skip, or stop.
+
+    ``evaluar`` is the end screen's function that evaluates the saved file.
+    """
+    borrador = entrevista.borrador
+    if not borrador.datos.get("mesa"):
+        decir("\nAntes de validar, registre a los integrantes de la mesa comunal.")
+        editar_mesa(entrevista)
+        if not borrador.datos.get("mesa"):
+            decir("Sin integrantes de la mesa comunal no se registra la validación.")
+            return
+    nombres: dict[str, str] = {a: d.nombre for a, d in entrevista.cuestionario.areas.items()}
+    for area in AREAS:
+        evaluacion = evaluar()
+        explicacion = next(
+            e
+            for e in explicar(evaluacion, entrevista.reglas, entrevista.conocimiento)
+            if e.area == area
+        )
+        resultado = evaluacion.resultado.areas[area]
+        decir(
+            f"\n== Validación: {nombres[area]}, nivel diagnosticado {resultado.nivel} "
+            f"({porcentaje(resultado.puntaje)}) =="
+        )
+        for linea in razones(explicacion, evaluacion):
+            decir(f"  - {linea}")
+        if resultado.validado:
+            decir(
+                f"  La mesa ya lo validó en {resultado.validado.nivel}: "
+                f"{resultado.validado.justificacion}"
+            )
+        opciones = [Choice(f"Validar el nivel {resultado.nivel}", VALIDAR)]
+        opciones += [
+            Choice(f"Trabajar en nivel {n} (con justificación)", n)
+            for n in NIVELES
+            if n != resultado.nivel
+        ]
+        opciones += [
+            Choice("Dejar esta área para después", SALTAR),
+            Choice("Terminar la validación", TERMINAR),
+        ]
+        decision = entrevista.consola.elegir(f"{nombres[area]}: ¿qué decide la mesa?", opciones)
+        if decision == TERMINAR:
+            break
+        if decision == SALTAR:
+            continue
+        if decision == VALIDAR:
+            nivel, justificacion = resultado.nivel, VALIDADO_SIN_CAMBIOS
+        else:
+            nivel = decision
+            justificacion = entrevista.consola.preguntar_texto(
+                f"¿Por qué la mesa trabaja {nombres[area]} en nivel {nivel}? (obligatorio)"
+            )
+        borrador.validar_area(area, nivel, justificacion)
+        vigente = evaluar().resultado.areas[area].nivel_vigente
+        decir(f"  Guardado: {nombres[area]} se trabaja en nivel {vigente}.")

@@ -1,0 +1,422 @@
+"""Hostile and broken inputs: one Spanish line naming file and line, never a traceback.
+
+Each input is built in tmp_path and given to every door that reads it:
+``evaluar``, ``explicar`` and ``reglas probar`` refuse it with exit 2; ``lote``
+lists it, still evaluates the good file next to it, and exits 1. The input is
+byte-identical afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import correr
+from diagnostico_experto.cli.principal import main
+
+BASE = """comuna: Ninhue
+fecha: 2026-11-01
+nota: Respuestas de prueba.
+respuestas:
+  E01: vigentes
+  E07: si
+  O05: [reuniones_equipo]
+  O06: 3
+servicios:
+  - nombre: PRODESAL
+    unidad: UDEL
+    origen: indap
+    clientes: [pequenos_agricultores]
+    etapas: [difusion, diagnostico]
+mesa:
+  - {nombre: Ana Pérez, cargo: Encargada, unidad: UDEL}
+"""
+
+BOMBA = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@dataclass(frozen=True)
+class Caso:
+    """A hostile answer file: its text (or a builder), the line and words of the refusal."""
+
+    texto: str | None = None
+    marca: str | None = None  # the message names the line where this text starts
+    dice: str = ""  # words the message must hold
+    construir: Callable[[Path], None] | None = None  # for special files
+    linea: bool = True
+
+
+def cambio(viejo: str, nuevo: str, dice: str, marca: str | None = None) -> Caso:
+    assert viejo in BASE
+    return Caso(BASE.replace(viejo, nuevo, 1), marca or nuevo.split("\n")[0].strip(), dice)
+
+
+def agregado(texto: str, dice: str, marca: str | None = None) -> Caso:
+    return Caso(BASE + texto, marca or texto.split("\n")[0].strip(), dice)
+
+
+def _fifo(ruta: Path) -> None:
+    os.mkfifo(ruta)
+
+
+def _dispositivo(ruta: Path) -> None:
+    ruta.symlink_to("/dev/zero")
+
+
+def _carpeta(ruta: Path) -> None:
+    ruta.mkdir()
+
+
+def _enlace_roto(ruta: Path) -> None:
+    ruta.symlink_to(ruta.parent / "no-existe.yaml")
+
+
+CASOS: dict[str, Caso] = {
+    # --- the file itself ---------------------------------------------------------------
+    "fifo": Caso(construir=_fifo, dice="es una FIFO", linea=False),
+    "dev-zero": Caso(construir=_dispositivo, dice="es un dispositivo", linea=False),
+    "carpeta-x.yaml": Caso(construir=_carpeta, dice="es una carpeta", linea=False),
+    "enlace-roto": Caso(construir=_enlace_roto, dice="el archivo no existe", linea=False),
+    "vacio": Caso("", dice="el archivo está vacío", linea=False),
+    "solo-comentario": Caso("# nada\n", dice="el archivo está vacío", linea=False),
+    "muy-grande": Caso(
+        BASE + "# " + "x" * (600 * 1024) + "\n", dice="«max_kb_por_archivo»", linea=False
+    ),
+    "latin1": Caso(BASE.replace("Pérez", "P\udce9rez"), dice="no está en UTF-8", linea=False),
+    "binario": Caso("\udc89PNG\r\n\x1a\n\x00\x00", dice="no está en UTF-8", linea=False),
+    "nul-crudo": cambio("Respuestas de prueba.", "Respuestas\x00 de prueba.", "", "nota:"),
+    "bom-y-basura": Caso("\ufeff: : :\n", dice="", marca=":"),
+    # --- YAML structure ------------------------------------------------------------------
+    "bomba-de-alias": Caso(BOMBA + BASE, marca="f: &f", dice="«max_valores_por_archivo»"),
+    "alias-indefinido": agregado("extra: *nada\n", "alias (*nada) no definido"),
+    "alias-recursivo": agregado("extra: &r [1, *r]\n", "dentro de su propio ancla"),
+    "anidado-5000-flujo": agregado(
+        "extra: " + "[" * 5000 + "]" * 5000 + "\n", "«max_niveles_por_archivo»", "extra:"
+    ),
+    "anidado-5000-mapeos": agregado(
+        "extra: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", "«max_niveles_por_archivo»", "extra:"
+    ),
+    "anidado-bloque-60": agregado(
+        "extra:\n" + "".join("  " * (i + 1) + f"n{i}:\n" for i in range(60)) + "  " * 61 + "1\n",
+        "«max_niveles_por_archivo»",
+        "n49:",
+    ),
+    "entero-5000-cifras": cambio("O06: 3", "O06: " + "9" * 5000, "5.000 cifras", "O06:"),
+    "entero-negativo-largo": cambio("O06: 3", "O06: -" + "1" * 40, "«max_cifras_por_numero»"),
+    "hexadecimal": cambio("O06: 3", "O06: 0x1F", "en decimal"),
+    "octal": cambio("O06: 3", "O06: 0o17", "en decimal"),
+    "varios-documentos": agregado("---\ncomuna: Yumbel\n", "sintaxis", "---"),
+    "tabulador": cambio("  E07: si", "\tE07: si", "tabulador", "E07"),
+    "clave-repetida": cambio(
+        "  E07: si", "  E07: si\n  E07: no", "clave repetida «E07»", "E07: no"
+    ),
+    "comillas-sin-cerrar": agregado('extra: "sin cerrar\n', "comillas", "extra:"),
+    "etiqueta-python": agregado("extra: !!python/object:os.system [ls]\n", "", "extra:"),
+    "etiqueta-desconocida": cambio("E07: si", "E07: !rara si", "", "E07:"),
+    "raiz-lista": Caso("- comuna: Ninhue\n", marca="- comuna", dice="debe ser un mapeo"),
+    "raiz-texto": Caso("hola\n", dice="debe ser un mapeo", linea=False),
+    # --- dates ---------------------------------------------------------------------------
+    "fecha-mes-13": cambio("fecha: 2026-11-01", "fecha: 2026-13-45", "no es una fecha"),
+    "fecha-30-febrero": cambio("fecha: 2026-11-01", "fecha: 2026-02-30", "no es una fecha"),
+    "fecha-anio-cero": cambio("fecha: 2026-11-01", "fecha: 0000-01-01", "no es una fecha"),
+    "fecha-sin-guiones": cambio(
+        "fecha: 2026-11-01", "fecha: 20261112", "fecha: debe ser una fecha AAAA-MM-DD"
+    ),
+    "fecha-con-hora": cambio(
+        "fecha: 2026-11-01",
+        "fecha: 2026-11-12T10:30:00",
+        "fecha: debe ser una fecha AAAA-MM-DD, sin hora",
+    ),
+    "fecha-con-hora-invalida": cambio(
+        "fecha: 2026-11-01", "fecha: 2026-02-30 10:30:00", "no es una fecha"
+    ),
+    "fecha-serial-excel": cambio(
+        "fecha: 2026-11-01", "fecha: 46000", "un número no es una fecha", "fecha:"
+    ),
+    "fecha-texto": cambio("fecha: 2026-11-01", "fecha: ayer", "fecha: debe ser una fecha"),
+    "fecha-lista": cambio("fecha: 2026-11-01", "fecha: [2026-11-01]", "fecha: debe ser una fecha"),
+    # --- answer values -------------------------------------------------------------------
+    "si-no-lista": cambio("E07: si", "E07: [si]", "E07: debe ser un solo valor, no una lista"),
+    "si-no-mapeo": cambio("E07: si", "E07: {si: no}", "E07: debe ser un valor, no un mapeo"),
+    "si-no-conjunto": cambio("E07: si", "E07: !!set {si}", "E07: debe ser un valor"),
+    "si-no-numero": cambio("E07: si", "E07: 1", "E07: valor «1» no es una opción"),
+    "opcion-unica-lista": cambio("E01: vigentes", "E01: [vigentes]", "E01: debe ser un solo valor"),
+    "opcion-unica-mapeo": cambio("E01: vigentes", "E01: {a: b}", "E01: debe ser un valor"),
+    "opcion-multiple-vacia": cambio(
+        "O05: [reuniones_equipo]", "O05: []", "O05: marque al menos una opción"
+    ),
+    "opcion-multiple-anidada": cambio(
+        "O05: [reuniones_equipo]", "O05: [[reuniones_equipo]]", "O05: cada opción debe ser un valor"
+    ),
+    "opcion-multiple-mapeo": cambio(
+        "O05: [reuniones_equipo]", "O05: [{a: b}]", "O05: cada opción debe ser un valor"
+    ),
+    "opcion-multiple-repetida": cambio(
+        "O05: [reuniones_equipo]", "O05: [informal, informal]", "O05: una opción está repetida"
+    ),
+    "numero-nan": cambio("O06: 3", "O06: .nan", "O06: debe ser un número finito"),
+    "numero-inf": cambio("O06: 3", "O06: .inf", "O06: debe ser un número finito"),
+    "numero-menos-inf": cambio("O06: 3", "O06: -.inf", "O06: debe ser un número finito"),
+    "numero-exponente-enorme": cambio("O06: 3", "O06: 1e999", "O06: debe ser un número finito"),
+    "numero-lista": cambio("O06: 3", "O06: [3]", "O06: debe ser un solo valor"),
+    "numero-texto": cambio("O06: 3", "O06: tres", "O06: debe ser un número"),
+    "numero-negativo": cambio("O06: 3", "O06: -4", "O06: debe ser al menos 0"),
+    "numero-booleano": cambio("O06: 3", "O06: true", "O06: debe ser un número"),
+    "respuestas-clave-numero": cambio(
+        "  E01: vigentes", "  1: vigentes", "respuestas.1: la clave debe ser un texto", "1:"
+    ),
+    "respuestas-clave-lista": cambio(
+        "  E01: vigentes", "  ? [a, b]\n  : vigentes", "la clave debe ser un texto", "respuestas:"
+    ),
+    "respuestas-lista": Caso(
+        BASE.replace("respuestas:\n  E01: vigentes\n  E07: si\n", "respuestas:\n  - E01\n").replace(
+            "  O05: [reuniones_equipo]\n  O06: 3\n", ""
+        ),
+        marca="respuestas:",
+        dice="respuestas: debe ser un mapeo",
+    ),
+    "pregunta-desconocida": cambio("E07: si", "E99: si", "pregunta desconocida «E99»"),
+    # --- names and texts -----------------------------------------------------------------
+    "comuna-en-blanco": cambio("comuna: Ninhue", 'comuna: "   "', "comuna: no puede estar vacío"),
+    "comuna-con-nul": cambio(
+        "comuna: Ninhue", 'comuna: "Nin\\0hue"', "comuna: tiene un carácter de control (U+0000)"
+    ),
+    "comuna-ancho-cero": cambio(
+        "comuna: Ninhue", 'comuna: "Nin\\u200bhue"', "comuna: tiene un carácter invisible (U+200B)"
+    ),
+    "comuna-300-caracteres": cambio(
+        "comuna: Ninhue", "comuna: " + "N" * 300, "comuna desconocida", "comuna:"
+    ),
+    "comuna-lista": cambio("comuna: Ninhue", "comuna: [Ninhue]", "comuna: debe ser un texto"),
+    "servicio-en-blanco": cambio(
+        "nombre: PRODESAL", 'nombre: "   "', "servicios[1].nombre: no puede estar vacío"
+    ),
+    "servicio-control": cambio(
+        "nombre: PRODESAL",
+        'nombre: "PRO\\x07DESAL"',
+        "servicios[1].nombre: tiene un carácter de control",
+    ),
+    "servicio-salto-de-linea": cambio(
+        "nombre: PRODESAL",
+        'nombre: "PRO\\nDESAL"',
+        "servicios[1].nombre: tiene un carácter de control",
+    ),
+    "servicio-ancho-cero": cambio(
+        "nombre: PRODESAL",
+        'nombre: "PRODESAL\\u200d"',
+        "servicios[1].nombre: tiene un carácter invisible",
+    ),
+    "servicio-separador-de-linea": cambio(
+        "nombre: PRODESAL",
+        'nombre: "PRO\\u2028DESAL"',
+        "servicios[1].nombre: tiene un carácter invisible",
+    ),
+    "unidad-vacia": cambio(
+        "unidad: UDEL", 'unidad: ""', "servicios[1].unidad: no puede estar vacío"
+    ),
+    "servicio-nombre-lista": cambio(
+        "nombre: PRODESAL", "nombre: [PRODESAL]", "servicios[1].nombre: debe ser un texto"
+    ),
+    "etapas-repetidas": cambio(
+        "etapas: [difusion, diagnostico]",
+        "etapas: [difusion, difusion]",
+        "«difusion» está repetido",
+    ),
+    "clientes-repetidos": cambio(
+        "clientes: [pequenos_agricultores]",
+        "clientes: [pequenos_agricultores, pequenos_agricultores]",
+        "«pequenos_agricultores» está repetido",
+    ),
+    "etapas-vacias": cambio(
+        "etapas: [difusion, diagnostico]", "etapas: []", "no puede estar vacío"
+    ),
+    "etapa-mapeo": cambio(
+        "etapas: [difusion, diagnostico]",
+        "etapas: [{a: b}]",
+        "servicios[1].etapas[1]: debe ser un texto",
+    ),
+    "servicio-repetido": Caso(
+        BASE.replace(
+            "mesa:\n",
+            "  - {nombre: PRODESAL, unidad: UDEL, origen: indap, clientes: [emprendedores], "
+            "etapas: [difusion]}\nmesa:\n",
+        ),
+        marca="- {nombre: PRODESAL",
+        dice="servicio «PRODESAL» repetido",
+    ),
+    "servicios-mapeo": cambio(
+        "servicios:\n  - nombre: PRODESAL",
+        "servicios:\n  x:\n    nombre: PRODESAL",
+        "servicios: debe ser una lista",
+        "servicios:",
+    ),
+    "integrante-control": cambio(
+        "nombre: Ana Pérez",
+        'nombre: "Ana\\x1bPérez"',
+        "mesa[1].nombre: tiene un carácter de control",
+    ),
+    "integrante-en-blanco": cambio(
+        "nombre: Ana Pérez", 'nombre: " "', "mesa[1].nombre: no puede estar vacío"
+    ),
+    "cargo-ancho-cero": cambio(
+        "cargo: Encargada",
+        'cargo: "Encar\\ufeffgada"',
+        "mesa[1].cargo: tiene un carácter invisible",
+    ),
+    "nota-control": cambio(
+        "nota: Respuestas de prueba.",
+        'nota: "Respuestas\\x08 de prueba."',
+        "nota: tiene un carácter de control",
+    ),
+    "nota-lista": cambio("nota: Respuestas de prueba.", "nota: [a]", "nota: debe ser un texto"),
+    "validacion-nivel-nan": agregado(
+        "validacion:\n  estrategia: {nivel: .nan, justificacion: x}\n",
+        "validacion.estrategia.nivel",
+        "estrategia:",
+    ),
+    "validacion-justificacion-control": agregado(
+        'validacion:\n  estrategia: {nivel: alto, justificacion: "a\\x01b"}\n',
+        "validacion.estrategia.justificacion: tiene un carácter de control",
+        "estrategia:",
+    ),
+    "campo-desconocido": agregado("comunaa: Ninhue\n", "campo desconocido"),
+    "ilustrativo-texto": agregado(
+        "ilustrativo: quizas\n", "ilustrativo: debe ser verdadero o falso"
+    ),
+}
+
+
+def _huellas(carpeta: Path) -> dict[str, str]:
+    """Every regular file below the folder and its SHA-256: inputs must not change."""
+    return {
+        str(r): hashlib.sha256(r.read_bytes()).hexdigest()
+        for r in sorted(carpeta.rglob("*"))
+        if not r.is_symlink() and r.is_file()
+    }
+
+
+def _construir(ruta: Path, caso: Caso) -> str:
+    """Write the input; where the message must point (``file:`` or ``file:line:``)."""
+    ruta.parent.mkdir(parents=True, exist_ok=True)
+    if caso.construir is not None:
+        caso.construir(ruta)
+        return f"{ruta}:"
+    assert caso.texto is not None
+    ruta.write_bytes(caso.texto.encode("utf-8", "surrogateescape"))
+    if not caso.linea:
+        return f"{ruta}:"
+    assert caso.marca is not None and caso.marca in caso.texto, caso.marca
+    linea = caso.texto[: caso.texto.index(caso.marca)].count("\n") + 1
+    return f"{ruta}:{linea}:"
+
+
+def _sin_traza(err: str) -> None:
+    assert "Traceback" not in err
+    assert "Error interno" not in err, err
+
+
+def _mensaje(err: str, lugar: str, caso: Caso) -> str:
+    lineas = [x for x in err.splitlines() if x.startswith(lugar)]
+    assert lineas, f"no line starts with {lugar!r}:\n{err}"
+    assert any(caso.dice in x for x in lineas), err
+    return lineas[0]
+
+
+@pytest.fixture(params=list(CASOS), ids=list(CASOS))
+def hostil(request, tmp_path):
+    """One hostile answer file; checked byte-identical after the test."""
+    caso = CASOS[request.param]
+    ruta = tmp_path / "entrada" / "hostil.yaml"
+    lugar = _construir(ruta, caso)
+    antes = _huellas(tmp_path)
+    yield caso, ruta, lugar
+    assert _huellas(tmp_path) == antes, "an input file changed"
+
+
+@pytest.mark.parametrize("comando", ["evaluar", "explicar"])
+def test_evaluar_y_explicar_rechazan_con_archivo_y_linea(capsys, hostil, comando):
+    caso, ruta, lugar = hostil
+    codigo, out, err = correr(capsys, comando, ruta)
+    _sin_traza(err)
+    assert (codigo, out) == (2, "")
+    _mensaje(err, lugar, caso)
+
+
+# reglas probar reads a case's answer file through the same reader as evaluar (and
+# compiles the rules first, which costs): one input of each family.
+EN_PROBAR = [
+    "fifo",
+    "muy-grande",
+    "bomba-de-alias",
+    "anidado-5000-flujo",
+    "entero-5000-cifras",
+    "fecha-mes-13",
+    "si-no-lista",
+    "numero-nan",
+    "opcion-multiple-vacia",
+    "servicio-control",
+    "respuestas-clave-numero",
+]
+
+
+@pytest.mark.parametrize("nombre", EN_PROBAR)
+def test_reglas_probar_rechaza_el_caso(capsys, tmp_path, nombre):
+    caso = CASOS[nombre]
+    ruta = tmp_path / "hostil.yaml"
+    lugar = _construir(ruta, caso)
+    casos = tmp_path / "casos.yaml"
+    casos.write_text(
+        "casos:\n  - nombre: hostil\n    archivo: hostil.yaml\n    espera: {}\n", encoding="utf-8"
+    )
+    codigo, _, err = correr(capsys, "reglas", "probar", casos)
+    _sin_traza(err)
+    assert codigo == 2
+    _mensaje(err, lugar, caso)
+
+
+@pytest.fixture(scope="module")
+def lote_hostil(tmp_path_factory):
+    """One batch over every hostile file and a good one: run once, read by each case."""
+    carpeta = tmp_path_factory.mktemp("lote-hostil")
+    entrada = carpeta / "entrada"
+    lugares = {
+        nombre: _construir(entrada / f"{nombre}.yaml", caso) for nombre, caso in CASOS.items()
+    }
+    (entrada / "bueno.yaml").write_text(BASE, encoding="utf-8")
+    antes = _huellas(entrada)
+    errores = io.StringIO()
+    with contextlib.redirect_stderr(errores), contextlib.redirect_stdout(io.StringIO()):
+        codigo = main(["lote", str(entrada), "--salida", str(carpeta / "informes")])
+    return codigo, errores.getvalue(), lugares, antes == _huellas(entrada), carpeta
+
+
+def test_lote_termina_con_1_y_evalua_el_archivo_bueno(lote_hostil):
+    codigo, err, _, intactos, carpeta = lote_hostil
+    _sin_traza(err)
+    assert codigo == 1, err
+    assert f"1 comunas evaluadas, {len(CASOS)} archivo(s) con errores" in err
+    assert (carpeta / "informes" / "comunas" / "ninhue.html").exists()
+    assert intactos, "an input file changed"
+
+
+@pytest.mark.parametrize("nombre", list(CASOS))
+def test_lote_lista_el_archivo_con_su_linea(lote_hostil, nombre):
+    _, err, lugares, _, _ = lote_hostil
+    _mensaje(err, lugares[nombre], CASOS[nombre])
+
+
+def test_la_base_es_valida(capsys, tmp_path):
+    """The hostile inputs are variations of a valid file."""
+    ruta = tmp_path / "base.yaml"
+    ruta.write_text(BASE, encoding="utf-8")
+    codigo, _, err = correr(capsys, "evaluar", ruta)
+    assert codigo == 0, err
