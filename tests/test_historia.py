@@ -176,5 +176,4 @@ def test_filas_repetidas_de_una_planilla_no_se_cuentan_dos_veces(capsys, tmp_pat
         f"{xlsx}, hoja respuestas, fila 4: Yumbel tiene otro diagnóstico con la misma fecha "
         f"(2026-11-12) en {xlsx}, hoja respuestas, fila 2" in err
     )
-    with (salida / "resumen.csv").open(encoding="utf-8") as f:
-        assert [r["comuna"] for r in csv.DictReader(f)] == ["Cobquecura"]
+    assert [r["Comuna"] for r in leer_resumen_csv(salida / "resumen.csv")] == ["Cobquecura"]
