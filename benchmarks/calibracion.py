@@ -23,7 +23,7 @@ from diagnostico_experto.consultores.calibracion import (
     parametros_numericos,
     reglas_de_clasificacion,
 )
-from diagnostico_experto.lote.evaluacion import entradas_de
+from diagnostico_experto.lote.entradas import entradas_de
 from diagnostico_experto.motor.motor import Motor
 
 

@@ -450,6 +450,15 @@ def test_el_informe_nunca_reemplaza_el_archivo_de_respuestas(tmp_path, conocimie
     assert f"Informe escrito en {informe}" in " ".join(capsys.readouterr().out.split())
 
 
+def test_el_informe_tampoco_reemplaza_otro_archivo_de_respuestas(tmp_path, conocimiento):
+    ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")
+    otro = terminado(tmp_path, conocimiento, nombre="y.md")  # answers named like the report
+    antes = otro.read_bytes()
+    entrevistar(ruta, elegir(INFORME) + elegir(1) + elegir(SALIR))
+    assert otro.read_bytes() == antes
+    assert (tmp_path / "y-informe.md").read_text(encoding="utf-8").startswith("# ")
+
+
 # --- one editor, symlinks ------------------------------------------------------------
 
 
@@ -584,3 +593,18 @@ def test_kill_9_en_la_revision_y_en_la_validacion(tmp_path, conocimiento):
     assert list(validacion) == ["estrategia", "estructura"]
     assert validacion["estructura"]["justificacion"] == "La mesa lo decide."
     assert leer_yaml(ruta)["respuestas"]["E02"] == "no_hay"
+
+
+def test_las_opciones_largas_se_cortan_entre_palabras(monkeypatch):
+    from questionary import Choice
+
+    from diagnostico_experto.terminal.consola import _envuelta
+
+    monkeypatch.setenv("COLUMNS", "40")
+    largo = "Llegaron programas centrales que se sumaron uno a uno sin un criterio común"
+    titulo = _envuelta(Choice(largo, "x"), 3).title
+    lineas = titulo.splitlines()
+    assert len(lineas) > 1 and all(len(linea) + 3 <= 39 for linea in lineas)
+    assert " ".join(linea.strip() for linea in lineas) == largo  # nothing cut, no word split
+    revision = "E01. Pregunta\n   → Respuesta"
+    assert _envuelta(Choice(revision, "E01"), 3).title == revision  # laid out by the review

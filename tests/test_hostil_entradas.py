@@ -12,13 +12,22 @@ import contextlib
 import hashlib
 import io
 import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import correr
+from conftest import (
+    copiar_carpetas,
+    correr,
+    error_con_carpetas,
+    error_de,
+    escribir_yaml,
+    leer_yaml,
+)
 from diagnostico_experto.cli.principal import main
 
 BASE = """comuna: Ninhue
@@ -420,3 +429,372 @@ def test_la_base_es_valida(capsys, tmp_path):
     ruta.write_text(BASE, encoding="utf-8")
     codigo, _, err = correr(capsys, "evaluar", ruta)
     assert codigo == 0, err
+
+
+# --- planillas (XLSX and CSV) -------------------------------------------------------------
+
+CABECERA_CSV = "comuna;fecha;E01;E07;O06\n"
+
+
+def _datos_planilla() -> dict:
+    return {
+        "comuna": "Ninhue",
+        "fecha": "2026-11-01",
+        "respuestas": {"E01": "vigentes", "E07": "si", "O06": 3},
+        "servicios": [
+            {
+                "nombre": "PRODESAL",
+                "unidad": "UDEL",
+                "origen": "indap",
+                "clientes": ["pequenos_agricultores"],
+                "etapas": ["difusion", "diagnostico"],
+            }
+        ],
+        "mesa": [{"nombre": "Ana Pérez", "cargo": "Encargada", "unidad": "UDEL"}],
+    }
+
+
+def _xlsx(ruta: Path, conocimiento, cambiar: Callable | None = None) -> Path:
+    """A filled planilla; ``cambiar(libro)`` edits it before saving."""
+    from openpyxl import load_workbook
+
+    from diagnostico_experto.lote.planilla import planilla
+
+    ruta.write_bytes(planilla(conocimiento, [_datos_planilla()]))
+    if cambiar is not None:
+        libro = load_workbook(ruta)
+        cambiar(libro)
+        libro.save(ruta)
+    return ruta
+
+
+def _celda(hoja: str, columna: str, valor) -> Callable:
+    def cambiar(libro) -> None:
+        encabezado = [c.value for c in libro[hoja][1]]
+        libro[hoja].cell(2, encabezado.index(columna) + 1, valor)
+
+    return cambiar
+
+
+def _parte(ruta: Path, conocimiento, nombre: str, contenido: bytes) -> Path:
+    """A valid planilla with one part of the zip replaced."""
+    _xlsx(ruta, conocimiento)
+    original = ruta.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(original)) as viejo, zipfile.ZipFile(ruta, "w") as nuevo:
+        for parte in viejo.infolist():
+            datos = contenido if parte.filename == nombre else viejo.read(parte)
+            nuevo.writestr(parte, datos, compress_type=zipfile.ZIP_DEFLATED)
+    return ruta
+
+
+HOJA = "xl/worksheets/sheet1.xml"
+
+
+def _hoja_xml(*filas: list[str]) -> bytes:
+    """A sheet written as another program may write it: inline strings, any length."""
+    celdas = "".join(
+        f'<row r="{i}">'
+        + "".join(f'<c t="inlineStr"><is><t>{valor}</t></is></c>' for valor in fila)
+        + "</row>"
+        for i, fila in enumerate(filas, 1)
+    )
+    return (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{celdas}</sheetData></worksheet>"
+    ).encode()
+
+
+ENTIDAD_EXTERNA = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData>'
+    b"</worksheet>"
+)
+BOMBA_XML = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8)
+    )
+    + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&i;</t></is></c></row></sheetData>'
+    b"</worksheet>"
+)
+
+
+def _grande(ruta: Path, conocimiento) -> Path:
+    """306 KB on disk, a sheet of more than 50 MB once uncompressed."""
+    _xlsx(ruta, conocimiento)
+    with zipfile.ZipFile(ruta, "a", compression=zipfile.ZIP_DEFLATED) as archivo:
+        archivo.writestr("xl/worksheets/grande.xml", b"<a>" + b"x" * (51 * 1024 * 1024) + b"</a>")
+    return ruta
+
+
+PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
+    # name: (builder, exit code of lote, where the message points, words it holds)
+    "xlsx-no-es-zip": (
+        lambda r, c: r.write_text("hola") or r,
+        2,
+        "{ruta}: ",
+        "no es una planilla XLSX",
+    ),
+    "xlsx-hoja-rota": (
+        lambda r, c: _parte(r, c, HOJA, b"<worksheet><sheetData><row"),
+        2,
+        "{ruta}: ",
+        "no se pudo leer como planilla XLSX",
+    ),
+    "xlsx-libro-roto": (
+        lambda r, c: _parte(r, c, "xl/workbook.xml", b"<workbook"),
+        2,
+        "{ruta}: ",
+        "no se pudo leer como planilla XLSX",
+    ),
+    "xlsx-entidad-externa": (
+        lambda r, c: _parte(r, c, HOJA, ENTIDAD_EXTERNA),
+        2,
+        "{ruta}: ",
+        "declara entidades XML",
+    ),
+    "xlsx-bomba-de-entidades": (
+        lambda r, c: _parte(r, c, HOJA, BOMBA_XML),
+        2,
+        "{ruta}: ",
+        "declara entidades XML",
+    ),
+    "xlsx-parte-descomprimida-enorme": (
+        _grande,
+        2,
+        "{ruta}: ",
+        "«max_mb_por_planilla»",
+    ),
+    "xlsx-celda-enorme": (
+        lambda r, c: _parte(r, c, HOJA, _hoja_xml(["comuna", "E01"], ["Ninhue", "x" * 40_000])),
+        2,
+        "{ruta}, hoja respuestas, fila 2: E01: ",
+        "40.000 caracteres",
+    ),
+    "xlsx-formula-sin-valor": (
+        lambda r, c: _xlsx(r, c, _celda("respuestas", "O06", "=1+2")),
+        2,
+        "{ruta}, hoja respuestas, fila 2: O06: ",
+        "sin valor calculado",
+    ),
+    "xlsx-sin-hoja-respuestas": (
+        lambda r, c: _xlsx(r, c, lambda libro: setattr(libro["respuestas"], "title", "otra")),
+        2,
+        "{ruta}: ",
+        "falta la hoja «respuestas»",
+    ),
+    "xlsx-servicio-en-blanco": (
+        lambda r, c: _xlsx(r, c, _celda("servicios", "unidad", "  ")),
+        1,
+        "{ruta}, hoja servicios, fila 2: unidad: ",
+        "no puede estar vacío",
+    ),
+    "xlsx-servicio-etapa-desconocida": (
+        lambda r, c: _xlsx(r, c, _celda("servicios", "etapas", "difusion;volar")),
+        1,
+        "{ruta}, hoja servicios, fila 2: etapas: ",
+        "«volar» no está en la lista de etapas",
+    ),
+    "xlsx-mesa-en-blanco": (
+        lambda r, c: _xlsx(r, c, _celda("mesa", "cargo", "Encar\u200bgada")),
+        1,
+        "{ruta}, hoja mesa, fila 2: cargo: ",
+        "carácter invisible",
+    ),
+    "xlsx-fecha-con-hora": (
+        lambda r, c: _xlsx(r, c, _celda("respuestas", "fecha", 46000)),
+        1,
+        "{ruta}, hoja respuestas, fila 2: fecha: ",
+        "un número no es una fecha",
+    ),
+    "xlsx-si-no-invalido": (
+        lambda r, c: _xlsx(r, c, _celda("respuestas", "E07", "quizás")),
+        1,
+        "{ruta}, hoja respuestas, fila 2: respuestas.E07: ",
+        "no es una opción",
+    ),
+    "xlsx-fifo": (lambda r, c: os.mkfifo(r) or r, 2, "{ruta}: ", "es una FIFO"),
+    "csv-barra-vertical": (
+        lambda r, c: r.write_text("comuna|E07\nNinhue|si\n") or r,
+        2,
+        "{ruta}:1: ",
+        "el separador «|» no se admite",
+    ),
+    "csv-binario": (
+        lambda r, c: r.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00") or r,
+        2,
+        "{ruta}: ",
+        "parece un archivo binario",
+    ),
+    "csv-ni-utf8-ni-windows": (
+        lambda r, c: r.write_bytes(CABECERA_CSV.encode() + b"Ninhue\x81;2026-11-01\n") or r,
+        2,
+        "{ruta}: ",
+        "no está en UTF-8 ni en la codificación de Windows",
+    ),
+    "csv-comillas-sin-cerrar": (
+        lambda r, c: r.write_text(CABECERA_CSV + 'Ninhue;"2026-11-01\n' + "x" * 140_000) or r,
+        2,
+        "{ruta}",
+        "",
+    ),
+    "csv-sin-columna-comuna": (
+        lambda r, c: r.write_text("nombre\nNinhue\n") or r,
+        2,
+        "{ruta}, fila 1: ",
+        "falta la columna «comuna»",
+    ),
+    "csv-fecha-invalida": (
+        lambda r, c: r.write_text(CABECERA_CSV + "Ninhue;2026-02-30;vigentes;si;3\n") or r,
+        1,
+        "{ruta}, fila 2: fecha: ",
+        "debe ser una fecha AAAA-MM-DD",
+    ),
+    "csv-numero-nan": (
+        lambda r, c: r.write_text(CABECERA_CSV + "Ninhue;2026-11-01;vigentes;si;nan\n") or r,
+        1,
+        "{ruta}, fila 2: respuestas.O06: ",
+        "debe ser un número finito",
+    ),
+    "csv-servicios-fila-mala": (
+        lambda r, c: (
+            (
+                r.write_text(CABECERA_CSV + "Ninhue;2026-11-01;vigentes;si;3\n"),
+                r.with_name(f"{r.stem}-servicios.csv").write_text(
+                    "comuna;nombre;unidad;origen;clientes;etapas\n"
+                    "Ninhue;PRODESAL;UDEL;indap;emprendedores;difusion\n"
+                    "Ninhue;   ;UDEL;indap;emprendedores;difusion\n"
+                ),
+            )
+            and r
+        ),
+        1,
+        "{ruta_servicios}, fila 3: nombre: ",
+        "no puede estar vacío",
+    ),
+}
+
+
+@pytest.mark.parametrize("nombre", list(PLANILLAS))
+def test_planilla_hostil(capsys, tmp_path, conocimiento, nombre):
+    construir, esperado, lugar, dice = PLANILLAS[nombre]
+    sufijo = ".csv" if nombre.startswith("csv") else ".xlsx"
+    ruta = tmp_path / f"planilla{sufijo}"
+    construir(ruta, conocimiento)
+    antes = _huellas(tmp_path)
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
+    _sin_traza(err)
+    assert codigo == esperado, err
+    lugar = lugar.format(ruta=ruta, ruta_servicios=ruta.with_name("planilla-servicios.csv"))
+    lineas = [x for x in err.splitlines() if x.startswith(lugar) and dice in x]
+    assert lineas, err
+    assert "/etc/passwd" not in err and "root:" not in err
+    assert _huellas(tmp_path) == antes or esperado == 1  # lote 1 writes only informes/
+    assert all(_huellas(tmp_path).get(r) == h for r, h in antes.items() if "informes" not in r)
+
+
+def test_planilla_csv_de_windows_se_lee_como_utf8(capsys, tmp_path):
+    """Excel in Spanish saves «CSV» in cp1252: accepted, same result as UTF-8."""
+    texto = CABECERA_CSV.replace("O06", "O06;justificacion_estrategia") + (
+        "Ninhue;2026-11-01;vigentes;si;3;Año de gestión\n"
+    )
+    resultados = []
+    for codificacion in ("utf-8", "cp1252"):
+        ruta = tmp_path / codificacion / "planilla.csv"
+        ruta.parent.mkdir()
+        ruta.write_bytes(texto.encode(codificacion))
+        codigo, _, err = correr(capsys, "lote", ruta, "--salida", ruta.parent / "informes")
+        assert codigo == 0, err
+        resumen = (ruta.parent / "informes" / "resumen.csv").read_text(encoding="utf-8")
+        resultados.append(resumen.replace(str(ruta.parent), ""))
+    assert resultados[0] == resultados[1]
+
+
+def test_planilla_csv_de_una_columna(capsys, tmp_path):
+    ruta = tmp_path / "planilla.csv"
+    ruta.write_text("comuna\nNinhue\n", encoding="utf-8")
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
+    assert codigo == 0, err
+    assert "1 comunas evaluadas" in err
+
+
+def test_openpyxl_lee_con_defusedxml():
+    """Entities in a workbook's XML are refused by defusedxml, not expanded."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+
+
+# --- knowledge, limits and the command's last resort ----------------------------------------
+
+
+def test_un_parametro_nan_se_rechaza_al_cargar(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    archivo = conocimiento / "parametros.yaml"
+    datos = leer_yaml(archivo)
+    datos["parametros"]["umbral_alto"]["valor"] = float("nan")
+    escribir_yaml(archivo, datos)
+    err = error_con_carpetas(capsys, reglas, conocimiento)
+    assert re.fullmatch(
+        re.escape(f"{conocimiento / 'parametros.yaml'}:") + r"\d+: "
+        r"parametros\.umbral_alto\.valor: debe ser un número finito \(no \.nan ni \.inf\)",
+        err,
+    ), err
+
+
+def test_los_limites_de_una_carpeta_propia(capsys, tmp_path):
+    """A folder may change some limits; the rest stay as shipped; a misspelt one is refused."""
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    limites = conocimiento / "limites.yaml"
+    limites.write_text("limites:\n  max_kb_por_archivo: 10\n", encoding="utf-8")
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(BASE + "# " + "x" * 12_000 + "\n", encoding="utf-8")
+    kb = -(-ruta.stat().st_size // 1024)
+    opciones = ("--reglas", reglas, "--conocimiento", conocimiento)
+    assert error_de(capsys, "evaluar", ruta, *opciones) == (
+        f"{ruta}: el archivo pesa {kb} KB; el máximo es 10 KB "
+        "(límite «max_kb_por_archivo» de limites.yaml)"
+    )
+    limites.write_text("limites:\n  max_kb_por_archivos: 1\n", encoding="utf-8")
+    assert error_de(capsys, "evaluar", ruta, *opciones) == (
+        f"{limites}:2: limites.max_kb_por_archivos: límite desconocido "
+        "¿Quiso decir «max_kb_por_archivo»?"
+    )
+
+
+def test_un_error_interno_no_muestra_la_traza(capsys, monkeypatch, tmp_path):
+    import tempfile
+
+    from diagnostico_experto.conocimiento import respuestas
+
+    def falla(*_):
+        raise RuntimeError("un error del programa")
+
+    monkeypatch.setattr(respuestas, "desde_documento", falla)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(BASE, encoding="utf-8")
+    codigo, out, err = correr(capsys, "evaluar", ruta)
+    assert (codigo, out) == (2, "")
+    traza = next(tmp_path.glob("diagnostico-error-*.txt"))
+    assert err == (
+        f"Error interno del programa (no de sus archivos). El detalle quedó en {traza}; "
+        "envíelo a quien mantiene el sistema.\n"
+    )
+    assert "RuntimeError: un error del programa" in traza.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_fuera_del_cuestionario(capsys, monkeypatch, tmp_path):
+    from diagnostico_experto.conocimiento import respuestas
+
+    def interrumpe(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(respuestas, "desde_documento", interrumpe)
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(BASE, encoding="utf-8")
+    codigo, out, err = correr(capsys, "evaluar", ruta)
+    assert (codigo, out) == (130, "")
+    assert err.strip() == "Interrumpido por el usuario (Ctrl-C); no se terminó el comando."

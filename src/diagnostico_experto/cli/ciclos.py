@@ -150,7 +150,7 @@ def calibrar(
         calibrar as calcular,
     )
     from diagnostico_experto.consultores.casos import archivos_de_casos
-    from diagnostico_experto.lote.evaluacion import entradas_de
+    from diagnostico_experto.lote.entradas import entradas_de
     from diagnostico_experto.motor.motor import Motor
     from diagnostico_experto.reglas.lenguaje import legible
 

@@ -214,13 +214,8 @@ def lote(
     from diagnostico_experto.comun.salidas import revisar_carpeta
     from diagnostico_experto.informes.docx import comprobar, plantilla
     from diagnostico_experto.lote.consolidado import escribir_salidas
-    from diagnostico_experto.lote.evaluacion import (
-        Evaluada,
-        Fallida,
-        archivos_de_entrada,
-        entradas_de,
-        evaluar_en_orden,
-    )
+    from diagnostico_experto.lote.entradas import archivos_de_entrada, entradas_de
+    from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, evaluar_en_orden
     from diagnostico_experto.lote.historia import vigentes
     from diagnostico_experto.lote.publicacion import Publicacion
     from diagnostico_experto.motor.motor import Motor

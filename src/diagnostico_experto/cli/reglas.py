@@ -128,7 +128,7 @@ def comparar(
 
     from diagnostico_experto.consultores.comparacion import como_json, como_markdown
     from diagnostico_experto.consultores.comparacion import comparar as comparar_reglas
-    from diagnostico_experto.lote.evaluacion import entradas_de
+    from diagnostico_experto.lote.entradas import entradas_de
     from diagnostico_experto.motor.motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)

@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,6 +62,9 @@ class Documento:
 
     ruta: Path
     datos: Any
+    # data from a spreadsheet: the sheet and row of a part, by its location
+    # (``("servicios", 0)`` -> "planilla.xlsx, hoja servicios, fila 2")
+    lugares: Mapping[tuple[Any, ...], str] = field(default_factory=dict)
 
     def linea(self, loc: Sequence[Any]) -> int | None:
         """Line (1-based) of the deepest node of ``loc`` that the file has.
@@ -90,6 +93,10 @@ class Documento:
         return linea
 
     def problema(self, loc: Sequence[Any], mensaje: str) -> Problema:
+        for n in (2, 1):
+            lugar = self.lugares.get(tuple(loc[:n]))
+            if lugar is not None:
+                return Problema(lugar, None, campo(loc[n:]), mensaje)
         return Problema(str(self.ruta), self.linea(loc), campo(loc), mensaje)
 
     def validar(self, modelo: type[Modelo], contexto: dict | None = None) -> Modelo:

@@ -253,7 +253,8 @@ class Pregunta(Estricto):
         opcion = self.opcion(valor) if isinstance(valor, str) else None
         if opcion is None:
             posibles = ", ".join(self.valores()) + (", no_sabe" if self.no_sabe else "")
-            raise ValueError(f"valor «{valor}» no es una opción; opciones: {posibles}")
+            texto = str(valor) if len(str(valor)) <= 60 else f"{str(valor)[:60]}…"
+            raise ValueError(f"valor «{texto}» no es una opción; opciones: {posibles}")
         return opcion
 
     # --- points ----------------------------------------------------------------

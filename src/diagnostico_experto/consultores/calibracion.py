@@ -37,7 +37,8 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas
-from diagnostico_experto.lote.evaluacion import Entrada, respuestas_de
+from diagnostico_experto.lote.entradas import Entrada
+from diagnostico_experto.lote.evaluacion import respuestas_de
 from diagnostico_experto.motor.compilador import MotorExperta, compilar
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.reglas.hechos import TIPOS, datos, hechos_de, tipo_de

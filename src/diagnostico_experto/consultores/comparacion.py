@@ -21,7 +21,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from diagnostico_experto.lote.evaluacion import Entrada, respuestas_de
+from diagnostico_experto.lote.entradas import Entrada
+from diagnostico_experto.lote.evaluacion import respuestas_de
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.motor.resultado import Resultado
 

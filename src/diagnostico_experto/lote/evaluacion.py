@@ -26,17 +26,9 @@ from diagnostico_experto.conocimiento.respuestas import (
     desde_documento,
 )
 from diagnostico_experto.informes.comuna import informe
+from diagnostico_experto.lote.entradas import Entrada
 from diagnostico_experto.motor.avance import Avance
 from diagnostico_experto.motor.motor import Motor
-
-
-@dataclass(frozen=True)
-class Entrada:
-    """One comuna to evaluate: an answer file, or answers read from a spreadsheet row."""
-
-    origen: str  # how messages name it: a path, or "planilla.xlsx, hoja respuestas, fila 5"
-    ruta: Path | None = None
-    datos: dict[str, Any] | None = None
 
 
 @dataclass
@@ -114,7 +106,8 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
     """Validated answers of a file or of a spreadsheet row."""
     if entrada.ruta is None:
-        return desde_documento(Documento(Path(entrada.origen), entrada.datos), motor.conocimiento)
+        doc = Documento(Path(entrada.origen), entrada.datos, entrada.lugares)
+        return desde_documento(doc, motor.conocimiento)
     return cargar_respuestas(entrada.ruta, motor.conocimiento)
 
 
@@ -154,33 +147,3 @@ def evaluar_en_orden(
 def _iniciar_trabajador(reglas: Path, conocimiento: Path) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _iniciar(reglas, conocimiento)
-
-
-def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
-    """Every ``*.yaml`` / ``*.yml`` answer file of a folder, by name."""
-    archivos = sorted([*carpeta.glob("*.yaml"), *carpeta.glob("*.yml")])
-    if not archivos:
-        raise ErrorEntrada.uno(carpeta, "la carpeta no tiene archivos de respuestas .yaml")
-    return [Entrada(str(a), ruta=a) for a in archivos]
-
-
-def entradas_de(ruta: Path, conocimiento: Any) -> list[Entrada]:
-    """A folder of answer files, or a spreadsheet (XLSX or CSV)."""
-    if ruta.is_dir():
-        return entradas_de_carpeta(ruta)
-    sufijo = ruta.suffix.lower()
-    if sufijo in (".xlsx", ".csv"):
-        from diagnostico_experto.lote.planilla import leer_planilla
-
-        return leer_planilla(ruta, conocimiento)
-    raise ErrorEntrada.uno(
-        ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"
-    )
-
-
-def archivos_de_entrada(origen: Path, entradas: list[Entrada]) -> list[Path]:
-    """Every file and folder the batch reads, so that --salida can be checked against them."""
-    rutas = [origen, *(e.ruta for e in entradas if e.ruta is not None)]
-    if origen.suffix.lower() == ".csv":
-        rutas += [origen.with_name(f"{origen.stem}-{tabla}.csv") for tabla in ("servicios", "mesa")]
-    return rutas

@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
@@ -28,9 +30,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.invocacion import comando
+from diagnostico_experto.comun.lectura import Limites, leer_bytes, miles, revisar_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, Pregunta
-from diagnostico_experto.lote.evaluacion import Entrada
 
 SEPARADOR = ";"  # several values in one cell (opción múltiple, clientes, etapas)
 COLUMNAS_SERVICIOS = ("comuna", "nombre", "unidad", "origen", "clientes", "etapas", "area_proceso")
@@ -174,13 +176,36 @@ def filas_de(
 # --- reading a filled one --------------------------------------------------------------
 
 
-def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
-    """One Entrada per comuna row; the answers, services and mesa in answer-file form."""
-    tablas = _tablas_xlsx(ruta) if ruta.suffix.lower() == ".xlsx" else _tablas_csv(ruta)
+@dataclass(frozen=True)
+class FilaPlanilla:
+    """One comuna of a planilla, in answer-file form, with where each part came from."""
+
+    origen: str  # "planilla.xlsx, hoja respuestas, fila 5"
+    datos: dict[str, Any]
+    lugares: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+
+def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
+    """One row per comuna; the answers, services and mesa in answer-file form.
+
+    Read within the knowledge's limits (file and cell size); every problem
+    names the file, sheet, row and column.
+    """
+    limites = conocimiento.limites
+    if ruta.suffix.lower() == ".xlsx":
+        tablas = _tablas_xlsx(ruta, limites)
+    else:
+        tablas = _tablas_csv(ruta, limites)
     respuestas, servicios, mesa = (
         tablas.get(h, ([], "")) for h in ("respuestas", "servicios", "mesa")
     )
     filas, origen = respuestas
+    if filas and "comuna" not in filas[0][1]:
+        raise ErrorEntrada.uno(
+            f"{origen}, fila 1",
+            "falta la columna «comuna» en el encabezado (separe las columnas con «;», «,» o "
+            "tabulador)",
+        )
     if not filas:
         raise ErrorEntrada.uno(
             origen or ruta,
@@ -219,19 +244,24 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
         if validacion:
             datos["validacion"] = validacion
         clave = comuna.casefold()
-        datos["servicios"] = [
-            {
-                c: _lista(v) if c in ("clientes", "etapas") else _texto(v)
-                for c, v in s.items()
-                if c != "comuna" and v not in (None, "")
-            }
-            for _, s in por_comuna["servicios"].get(clave, [])
-        ]
-        datos["mesa"] = [
-            {c: _texto(v) for c, v in m.items() if c != "comuna" and v not in (None, "")}
-            for _, m in por_comuna["mesa"].get(clave, [])
-        ]
-        entradas.append(Entrada(f"{origen}, fila {numero}", datos=datos))
+        lugares: dict[tuple[Any, ...], str] = {}
+        datos["servicios"] = []
+        for i, (fila_s, s) in enumerate(por_comuna["servicios"].get(clave, [])):
+            lugares[("servicios", i)] = f"{servicios[1]}, fila {fila_s}"
+            datos["servicios"].append(
+                {
+                    c: _lista(v) if c in ("clientes", "etapas") else _texto(v)
+                    for c, v in s.items()
+                    if c != "comuna" and v not in (None, "")
+                }
+            )
+        datos["mesa"] = []
+        for i, (fila_m, m) in enumerate(por_comuna["mesa"].get(clave, [])):
+            lugares[("mesa", i)] = f"{mesa[1]}, fila {fila_m}"
+            datos["mesa"].append(
+                {c: _texto(v) for c, v in m.items() if c != "comuna" and v not in (None, "")}
+            )
+        entradas.append(FilaPlanilla(f"{origen}, fila {numero}", datos, lugares))
     return entradas
 
 
@@ -268,50 +298,176 @@ def _agrupar(
 
 
 Tabla = tuple[list[tuple[int, dict[str, Any]]], str]  # (row number, row) and the origin label
+MB = 1024 * 1024
 
 
-def _tablas_xlsx(ruta: Path) -> dict[str, Tabla]:
+def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
+    """The three sheets' rows; the workbook's parts are measured before any XML is parsed."""
+    maximo = limites.max_mb_por_planilla * MB
+    revisar_archivo(ruta, maximo, "max_mb_por_planilla")
+    _revisar_zip(ruta, maximo)
     try:
-        libro = load_workbook(ruta, read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
+        valores = _hojas(ruta, calculadas=True)
+        formulas = _hojas(ruta, calculadas=False)
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, SyntaxError, TypeError) as exc:
+        # broken XML is a SyntaxError (ElementTree's and lxml's ParseError); defusedxml's
+        # refusals are ValueErrors
         raise ErrorEntrada.uno(
-            ruta, f"no se pudo leer como planilla XLSX ({exc.__class__.__name__})"
+            ruta,
+            "no se pudo leer como planilla XLSX (el archivo está dañado o no es una planilla de "
+            f"Excel: {exc.__class__.__name__}); ábrala y guárdela de nuevo como .xlsx",
         ) from None
-    tablas: dict[str, Tabla] = {}
-    for nombre in ("respuestas", "servicios", "mesa"):
-        if nombre not in libro.sheetnames:
-            continue
-        filas = list(libro[nombre].iter_rows(values_only=True))
-        tablas[nombre] = (_con_encabezado(filas), f"{ruta}, hoja {nombre}")
-    libro.close()
-    if "respuestas" not in tablas:
+    if "respuestas" not in valores:
         raise ErrorEntrada.uno(
             ruta,
             "falta la hoja «respuestas» (genere una planilla vacía con: "
             f"{comando('planilla', 'planilla.xlsx')})",
         )
+    tablas: dict[str, Tabla] = {}
+    for nombre, filas in valores.items():
+        origen = f"{ruta}, hoja {nombre}"
+        _sin_formulas_pendientes(filas, formulas.get(nombre, []), origen)
+        _revisar_celdas(filas, origen, limites)
+        tablas[nombre] = (_con_encabezado(filas), origen)
     return tablas
 
 
-def _tablas_csv(ruta: Path) -> dict[str, Tabla]:
+def _revisar_zip(ruta: Path, maximo: int) -> None:
+    """A small XLSX may hold a huge sheet: its parts' uncompressed size is checked first."""
+    try:
+        with zipfile.ZipFile(ruta) as archivo:
+            partes = archivo.infolist()
+            descomprimido = sum(parte.file_size for parte in partes)
+            if descomprimido > maximo:
+                raise ErrorEntrada.uno(
+                    ruta,
+                    f"la planilla descomprimida pesa {miles(-(-descomprimido // MB))} MB; el "
+                    f"máximo es {miles(maximo // MB)} MB (límite «max_mb_por_planilla» de "
+                    "limites.yaml)",
+                )
+            for parte in partes:
+                if _con_dtd(archivo.read(parte)):
+                    raise ErrorEntrada.uno(
+                        ruta,
+                        f"la parte {parte.filename} declara entidades XML (<!DOCTYPE>), que una "
+                        "planilla de Excel no usa; no se lee",
+                    )
+    except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise ErrorEntrada.uno(
+            ruta,
+            "no es una planilla XLSX (no es un archivo .xlsx válido); ábrala y guárdela de nuevo",
+        ) from None
+
+
+def _con_dtd(contenido: bytes) -> bool:
+    """Excel never writes a DTD; an entity (external or a «billion laughs») needs one."""
+    return b"<!DOCTYPE" in contenido or b"<!ENTITY" in contenido
+
+
+def _hojas(ruta: Path, calculadas: bool) -> dict[str, list[Sequence[Any]]]:
+    libro = load_workbook(ruta, read_only=True, data_only=calculadas)
+    try:
+        return {
+            nombre: list(libro[nombre].iter_rows(values_only=True))
+            for nombre in ("respuestas", "servicios", "mesa")
+            if nombre in libro.sheetnames
+        }
+    finally:
+        libro.close()
+
+
+def _sin_formulas_pendientes(
+    valores: list[Sequence[Any]], formulas: list[Sequence[Any]], origen: str
+) -> None:
+    """A formula saved without its computed value (by a script, not Excel) reads as empty."""
+    encabezado = [_texto(c) for c in valores[0]] if valores else []
+    for numero, (fila, fila_f) in enumerate(zip(valores, formulas, strict=False), 1):
+        for columna, (valor, formula) in enumerate(zip(fila, fila_f, strict=False)):
+            if valor is None and isinstance(formula, str) and formula.startswith("="):
+                nombre = encabezado[columna] if columna < len(encabezado) else ""
+                raise ErrorEntrada.uno(
+                    f"{origen}, fila {numero}",
+                    f"la celda tiene la fórmula «{formula[:40]}» sin valor calculado; ábrala "
+                    "en Excel o LibreOffice y guárdela, o escriba el valor",
+                    campo=nombre or get_column_letter(columna + 1),
+                )
+
+
+def _revisar_celdas(filas: list[Sequence[Any]], origen: str, limites: Limites) -> None:
+    maximo = limites.max_caracteres_por_celda
+    encabezado = [_texto(c) for c in filas[0]] if filas else []
+    for numero, fila in enumerate(filas, 1):
+        for columna, valor in enumerate(fila):
+            if isinstance(valor, str) and len(valor) > maximo:
+                nombre = encabezado[columna] if columna < len(encabezado) else ""
+                raise ErrorEntrada.uno(
+                    f"{origen}, fila {numero}",
+                    f"la celda tiene {miles(len(valor))} caracteres; el máximo es {miles(maximo)} "
+                    "(límite «max_caracteres_por_celda» de limites.yaml)",
+                    campo=nombre or get_column_letter(columna + 1),
+                )
+
+
+_SEPARADORES = ",;\t"
+
+
+def _tablas_csv(ruta: Path, limites: Limites) -> dict[str, Tabla]:
     tablas = {}
     for nombre, archivo in (
         ("respuestas", ruta),
         ("servicios", ruta.with_name(f"{ruta.stem}-servicios.csv")),
         ("mesa", ruta.with_name(f"{ruta.stem}-mesa.csv")),
     ):
-        if archivo.exists():
-            texto = archivo.read_text(encoding="utf-8-sig")
-            dialecto = (
-                csv.Sniffer().sniff(texto.splitlines()[0], delimiters=",;\t")
-                if texto.strip()
-                else csv.excel
-            )
-            tablas[nombre] = (
-                _con_encabezado(list(csv.reader(io.StringIO(texto), dialecto))),
-                str(archivo),
-            )
+        if nombre == "respuestas" or archivo.exists() or archivo.is_symlink():
+            filas = _filas_csv(archivo, limites)
+            _revisar_celdas(filas, str(archivo), limites)
+            tablas[nombre] = (_con_encabezado(filas), str(archivo))
     return tablas
+
+
+def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
+    """The rows of a CSV in UTF-8 or in Windows' encoding (Excel's «CSV» in Spanish)."""
+    datos = leer_bytes(archivo, limites.max_mb_por_planilla * MB, "max_mb_por_planilla")
+    if b"\x00" in datos:
+        raise ErrorEntrada.uno(
+            archivo,
+            "no es un CSV de texto (parece un archivo binario); guarde la planilla como "
+            "«CSV UTF-8 (delimitado por comas)»",
+        )
+    try:
+        texto = datos.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            texto = datos.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ErrorEntrada.uno(
+                archivo,
+                "no está en UTF-8 ni en la codificación de Windows (cp1252); guárdelo como "
+                "«CSV UTF-8 (delimitado por comas)»",
+            ) from None
+    primera = texto.split("\n", 1)[0]
+    usados = [c for c in _SEPARADORES if c in primera]
+    try:
+        dialecto: Any = (
+            csv.Sniffer().sniff(primera, delimiters="".join(usados)) if usados else csv.excel
+        )
+    except csv.Error:
+        dialecto = csv.excel
+    if not usados and "|" in primera:
+        raise ErrorEntrada.uno(
+            archivo,
+            "el separador «|» no se admite; separe las columnas con «;», «,» o tabulador",
+            1,
+        )
+    lector = csv.reader(io.StringIO(texto, newline=""), dialecto)
+    filas: list[Sequence[Any]] = []
+    try:
+        filas.extend(lector)
+    except csv.Error as exc:
+        raise ErrorEntrada.uno(
+            archivo, f"CSV no válido ({exc}); revise las comillas", lector.line_num
+        ) from None
+    return filas
 
 
 def _con_encabezado(filas: list[Any]) -> list[tuple[int, dict[str, Any]]]:

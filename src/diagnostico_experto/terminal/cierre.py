@@ -16,6 +16,7 @@ from questionary import Choice
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.comun.invocacion import comando
+from diagnostico_experto.comun.salidas import es_archivo_de_respuestas
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import informe
 from diagnostico_experto.motor.explicacion import explicar
@@ -67,8 +68,11 @@ class Cierre:
         lineas = [f"\n== Diagnóstico de {r.comuna} (UGT {r.ugt}) =="]
         for area, a in r.areas.items():
             marcas = []
-            if getattr(a, "provisional", False) or not a.completo:
-                marcas.append("provisional" if hasattr(a, "provisional") else "incompleta")
+            provisional = getattr(a, "provisional", None)  # in the result once metodo adds it
+            if provisional:
+                marcas.append("provisional")
+            elif provisional is None and not a.completo:
+                marcas.append("incompleta")
             if a.validado:
                 marcas.append(
                     f"mesa: {a.validado.nivel}"
@@ -81,8 +85,9 @@ class Cierre:
             )
         validadas = sum(1 for a in r.areas.values() if a.validado)
         lineas.append(
-            f"  {len(r.productos)} productos · {len(r.fusiones)} fusiones o coordinaciones · "
-            f"{numero(r.horas.total)} h de acompañamiento"
+            f"  {len(r.productos)} productos · {len(r.fusiones)} "
+            + ("fusión o coordinación" if len(r.fusiones) == 1 else "fusiones o coordinaciones")
+            + f" · {numero(r.horas.total)} h de acompañamiento"
         )
         respuestas = evaluacion.respuestas
         lineas.append(
@@ -213,10 +218,12 @@ class Cierre:
         return [f for f in FORMATOS if f in _formatos_de_informe()]
 
     def destino(self, formato: str) -> Path:
-        """The report beside the answer file, never the answer file itself."""
+        """The report beside the answer file, never it nor another answer file."""
         ruta = self.entrevista.ruta
         destino = ruta.with_suffix(f".{formato}")
-        if os.path.realpath(destino) == str(self.entrevista.borrador.real):
+        if os.path.realpath(destino) == str(
+            self.entrevista.borrador.real
+        ) or es_archivo_de_respuestas(destino):
             destino = ruta.with_name(f"{ruta.stem}-informe.{formato}")
         return destino
 

@@ -214,8 +214,8 @@ def _es_opcion(opcion: Any) -> bool:
 
 
 def _envuelta(opcion: Any, sangria: int) -> Any:
-    if not _es_opcion(opcion) or not isinstance(opcion.title, str):
-        return opcion
+    if not _es_opcion(opcion) or not isinstance(opcion.title, str) or "\n" in opcion.title:
+        return opcion  # a title laid out by its caller (the review) is kept as it is
     return Choice(
         envolver_opcion(opcion.title, sangria),
         opcion.value,

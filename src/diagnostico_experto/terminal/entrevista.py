@@ -176,12 +176,8 @@ class Entrevista:
 
     # --- the questions -------------------------------------------------------------
 
-    def preguntas(self, actual: Pregunta | None, hasta_el_final: bool = True) -> None:
-        """Ask from ``actual`` on; ``<`` goes back, also to answers of earlier sessions.
-
-        With ``hasta_el_final`` false, stop once the questions walked back over
-        are asked again (a change made from the review).
-        """
+    def preguntas(self, actual: Pregunta | None) -> None:
+        """Ask from ``actual`` on; ``<`` goes back, also to answers of earlier sessions."""
         adelante: list[str] = []  # questions to walk again after going back
         area_anterior = None
         while actual is not None:
@@ -198,15 +194,15 @@ class Entrevista:
                 actual = previa
                 continue
             self.responder(actual, valor)
-            actual = self._siguiente(adelante, hasta_el_final)
+            actual = self._siguiente(adelante)
 
-    def _siguiente(self, adelante: list[str], hasta_el_final: bool) -> Pregunta | None:
+    def _siguiente(self, adelante: list[str]) -> Pregunta | None:
         vigentes = {p.id for p in self.aplicables()}
         while adelante:
             id_ = adelante.pop()
             if id_ in vigentes:
                 return self.cuestionario.por_id[id_]
-        return self.navegacion.pendiente(self.valores()) if hasta_el_final else None
+        return self.navegacion.pendiente(self.valores())
 
     def responder(self, pregunta: Pregunta, valor: Any) -> None:
         """Save one answer and say which answers stopped applying."""

@@ -1,0 +1,56 @@
+"""A batch's inputs: a folder of answer files, or a planilla (XLSX or CSV).
+
+Each input becomes one ``Entrada`` per comuna; reading them is apart from
+evaluating them, so the planilla reader and the batch do not import each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.lote.planilla import leer_planilla
+
+
+@dataclass(frozen=True)
+class Entrada:
+    """One comuna to evaluate: an answer file, or answers read from a spreadsheet row."""
+
+    origen: str  # how messages name it: a path, or "planilla.xlsx, hoja respuestas, fila 5"
+    ruta: Path | None = None
+    datos: dict[str, Any] | None = None
+    # for a planilla row: where each service and member came from ("…, hoja servicios, fila 7")
+    lugares: dict[tuple[Any, ...], str] = field(default_factory=dict)
+
+
+def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
+    """Every ``*.yaml`` / ``*.yml`` answer file of a folder, by name."""
+    archivos = sorted([*carpeta.glob("*.yaml"), *carpeta.glob("*.yml")])
+    if not archivos:
+        raise ErrorEntrada.uno(carpeta, "la carpeta no tiene archivos de respuestas .yaml")
+    return [Entrada(str(a), ruta=a) for a in archivos]
+
+
+def entradas_de(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
+    """A folder of answer files, or a spreadsheet (XLSX or CSV)."""
+    if ruta.is_dir():
+        return entradas_de_carpeta(ruta)
+    if ruta.suffix.lower() in (".xlsx", ".csv"):
+        return [
+            Entrada(fila.origen, datos=fila.datos, lugares=fila.lugares)
+            for fila in leer_planilla(ruta, conocimiento)
+        ]
+    raise ErrorEntrada.uno(
+        ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"
+    )
+
+
+def archivos_de_entrada(origen: Path, entradas: list[Entrada]) -> list[Path]:
+    """Every file and folder the batch reads, so that --salida can be checked against them."""
+    rutas = [origen, *(e.ruta for e in entradas if e.ruta is not None)]
+    if origen.suffix.lower() == ".csv":
+        rutas += [origen.with_name(f"{origen.stem}-{tabla}.csv") for tabla in ("servicios", "mesa")]
+    return rutas
