@@ -5,15 +5,9 @@ Every rule is reached through answers evaluated by the engine (session ``motor``
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from conftest import (
-    EJEMPLOS,
     como_json,
     copiar_carpetas,
     evaluar_datos,
@@ -358,21 +352,3 @@ def test_los_informes_muestran_la_propuesta_y_escapan_nombres(motor, peor):
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert "**1. Validación con la mesa comunal — 4 h**" in md
     assert "- Fusión de procesos de «\\<script\\>alert(1)\\</script\\>» y" in md
-
-
-@pytest.mark.lento
-def test_el_orden_del_resultado_no_depende_del_proceso():
-    """Same output whatever Python's hash seed: batches in parallel workers must agree."""
-    salidas = set()
-    orden = [sys.executable, "-m", "diagnostico_experto", "evaluar", str(EJEMPLOS / "yumbel.yaml")]
-    for semilla in ("1", "2", "3"):
-        proceso = subprocess.run(
-            [*orden, "--formato", "json"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONHASHSEED": semilla},
-            check=True,
-        )
-        salidas.add(proceso.stdout)
-    assert len(salidas) == 1
-    assert json.loads(salidas.pop())["traza"]

@@ -141,18 +141,28 @@ class Pregunta(Estricto):
         generadas = [{"valor": e.id, "texto": e.nombre} for e in getattr(catalogo, lista)]
         return {**datos, "opciones": generadas + list(datos.get("opciones") or [])}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _por_defecto(cls, datos: Any) -> Any:
+        """A sí/no question's options and a scale's range, when the file leaves them out."""
+        if not isinstance(datos, dict):
+            return datos
+        if datos.get("tipo") == "si_no" and not datos.get("opciones"):
+            return {
+                **datos,
+                "opciones": [
+                    {"valor": "si", "texto": "Sí", "puntos": 1},
+                    {"valor": "no", "texto": "No"},
+                ],
+            }
+        if datos.get("tipo") == "escala" and datos.get("escala") is None:
+            return {**datos, "escala": {}}
+        return datos
+
     @model_validator(mode="after")
     def _coherente(self) -> Pregunta:
-        if self.tipo == "si_no" and not self.opciones:
-            object.__setattr__(
-                self,
-                "opciones",
-                [Opcion(valor="si", texto="Sí", puntos=1), Opcion(valor="no", texto="No")],
-            )
         if self.tipo in ("opcion_unica", "opcion_multiple") and len(self.opciones) < 2:
             raise ValueError(f"una pregunta «{self.tipo}» necesita al menos dos opciones")
-        if self.tipo == "escala" and self.escala is None:
-            object.__setattr__(self, "escala", Escala())
         if self.tipo not in ("si_no", "opcion_unica", "opcion_multiple") and self.opciones:
             raise ValueError(f"una pregunta «{self.tipo}» no lleva «opciones»")
         valores = [o.valor for o in self.opciones]

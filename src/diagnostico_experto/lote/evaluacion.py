@@ -34,7 +34,7 @@ from diagnostico_experto.motor.motor import Motor
 @dataclass
 class Evaluada:
     origen: str
-    resultado: dict[str, Any]  # the JSON result of DESIGN.md, its trace left empty
+    resultado: dict[str, Any]  # the JSON result (docs/contratos.md), its trace left empty
     informes: dict[str, str | bytes]  # format -> text (md, html, json); emptied once written
     slug: str = ""
     anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)

@@ -1,4 +1,4 @@
-"""The result of evaluating one comuna: the JSON contract of DESIGN.md.
+"""The result of evaluating one comuna: the JSON contract of docs/contratos.md.
 
 Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 ``fusiones``, ``ajustes_estructura``, ``horas`` and ``traza``. Added here:
