@@ -1,6 +1,7 @@
 """Benchmark of `diagnostico lote` with every output, for 29, 345 and 3,450 comunas.
 
 Run: uv run python benchmarks/lote.py [--tamanos 29 345 3450] [--workers 1 2]
+         [--antes CHECKOUT] [--repeticiones N]
 
 29 is the programme's illustrative examples. For 345 (the size of Chile's
 set of comunas) and 3,450, it writes a knowledge folder whose comunas.yaml
@@ -8,14 +9,24 @@ lists that many synthetic comunas in 16 territories, and one valid synthetic
 answer file per comuna (benchmarks/sinteticas.py), then runs the real command
 (`python -m diagnostico_experto lote ... --conocimiento ...`) in a fresh
 process, so start-up, loading, evaluation and every output file are counted.
-Prints wall-clock figures; asserts nothing.
+
+For each run it prints the wall-clock time and the peak resident memory (the
+largest process of the run, read with ``os.wait4``: with --workers, the
+largest of the command and its workers). With ``--antes`` (a checkout of an
+older commit with its own ``.venv``, e.g. ``git worktree add ../antes
+<commit> && (cd ../antes && uv sync)``), each run of this code is paired with
+a run of that one, interleaved, and the ratios new/old are printed with their
+min–max: the machine is shared, so read ratios rather than absolute figures.
+Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,25 +63,43 @@ def preparar(tamano: int, carpeta: Path) -> tuple[Path, Path]:
     return conocimiento, respuestas
 
 
-def correr(argumentos: list[str]) -> float:
+def correr(python: Path, raiz: Path, argumentos: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident MiB of one `lote` run with that interpreter and checkout."""
     inicio = time.perf_counter()
-    proceso = subprocess.run(
-        [sys.executable, "-m", "diagnostico_experto", "lote", *argumentos],
-        capture_output=True,
-        text=True,
-        cwd=RAIZ,
+    proceso = subprocess.Popen(
+        [str(python), "-m", "diagnostico_experto", "lote", *argumentos],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=raiz,
     )
+    assert proceso.stderr is not None
+    error = proceso.stderr.read()
+    _, estado, uso = os.wait4(proceso.pid, 0)
     duracion = time.perf_counter() - inicio
+    proceso.returncode = os.waitstatus_to_exitcode(estado)
     if proceso.returncode != 0:
-        raise SystemExit(f"lote falló ({proceso.returncode}):\n{proceso.stderr}")
-    return duracion
+        raise SystemExit(f"lote falló ({proceso.returncode}):\n{error.decode()}")
+    return duracion, uso.ru_maxrss / 1024  # KiB on Linux
+
+
+def _rango(valores: list[float], formato: str = "{:.2f}") -> str:
+    return (
+        f"{formato.format(statistics.median(valores))} "
+        f"({formato.format(min(valores))}–{formato.format(max(valores))})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tamanos", type=int, nargs="+", default=[29, 345, 3450])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--antes", type=Path, help="checkout of the older code, with its .venv")
+    parser.add_argument("--repeticiones", type=int, default=1)
     opciones = parser.parse_args()
+    versiones = {"nuevo": (Path(sys.executable), RAIZ)}
+    if opciones.antes:
+        antes = opciones.antes.resolve()
+        versiones = {"antes": (antes / ".venv" / "bin" / "python", antes), **versiones}
     for tamano in opciones.tamanos:
         with tempfile.TemporaryDirectory() as temporal:
             carpeta = Path(temporal)
@@ -80,19 +109,49 @@ def main() -> None:
                 inicio = time.perf_counter()
                 conocimiento, respuestas = preparar(tamano, carpeta)
                 print(
-                    f"  (generar {tamano} archivos de respuestas: {time.perf_counter() - inicio:.1f} s)"
+                    f"  (generar {tamano} archivos de respuestas: "
+                    f"{time.perf_counter() - inicio:.1f} s)",
+                    flush=True,
                 )
                 entrada, extra = [str(respuestas)], ["--conocimiento", str(conocimiento)]
             for workers in opciones.workers:
-                salida = carpeta / f"salida-{workers}"
-                duracion = correr(
-                    [*entrada, "--salida", str(salida), "--workers", str(workers), *extra]
-                )
-                archivos = sum(1 for p in salida.rglob("*") if p.is_file())
-                print(
-                    f"lote {tamano:>5} comunas, {workers} worker(s): {duracion:7.2f} s "
-                    f"({duracion / tamano * 1000:6.1f} ms por comuna, {archivos} archivos)"
-                )
+                medidas: dict[str, list[tuple[float, float]]] = {v: [] for v in versiones}
+                for _ in range(opciones.repeticiones):
+                    for version, (python, raiz) in versiones.items():
+                        salida = carpeta / f"salida-{version}-{workers}"
+                        medidas[version].append(
+                            correr(
+                                python,
+                                raiz,
+                                [
+                                    *entrada,
+                                    *extra,
+                                    "--salida",
+                                    str(salida),
+                                    "--workers",
+                                    str(workers),
+                                ],
+                            )
+                        )
+                for version, pares in medidas.items():
+                    tiempos, memorias = [t for t, _ in pares], [m for _, m in pares]
+                    print(
+                        f"lote {tamano:>5} comunas, {workers} worker(s), {version:>5}: "
+                        f"{_rango(tiempos)} s, {_rango(memorias, '{:.0f}')} MiB de memoria máxima",
+                        flush=True,
+                    )
+                if "antes" in medidas:
+                    razones_t = [
+                        n[0] / a[0] for n, a in zip(medidas["nuevo"], medidas["antes"], strict=True)
+                    ]
+                    razones_m = [
+                        n[1] / a[1] for n, a in zip(medidas["nuevo"], medidas["antes"], strict=True)
+                    ]
+                    print(
+                        f"    nuevo/antes: tiempo {_rango(razones_t)}×, "
+                        f"memoria {_rango(razones_m)}×",
+                        flush=True,
+                    )
     print(f"Python {sys.version.split()[0]}")
 
 

@@ -354,12 +354,18 @@ def test_ctrl_c_con_dos_workers_sin_traza(capsys, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # a shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    while not any(tmp_path.glob(".informes.lote-*/comunas/*.html")):
-        assert proceso.poll() is None, proceso.stderr.read() if proceso.stderr else ""
-        time.sleep(0.05)
-    os.killpg(proceso.pid, signal.SIGINT)
-    _, err = proceso.communicate(timeout=60)
+    try:
+        while not any(tmp_path.glob(".informes.lote-*/comunas/*.html")):
+            assert proceso.poll() is None, proceso.stderr.read() if proceso.stderr else ""
+            time.sleep(0.05)
+        os.killpg(proceso.pid, signal.SIGINT)
+        _, err = proceso.communicate(timeout=120)
+    finally:
+        if proceso.poll() is None:
+            os.killpg(proceso.pid, signal.SIGKILL)
     assert proceso.returncode == 2
     assert err.strip().splitlines() == [
         f"Lote interrumpido; {salida} queda como estaba (sin informes a medias)."

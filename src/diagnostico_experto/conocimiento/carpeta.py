@@ -7,6 +7,7 @@ in one ``Conocimiento`` object that the rest of the system reads.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -136,15 +137,23 @@ class Conocimiento:
         return {n: p.valor for n, p in self.parametros.items()}
 
     def ugt_de(self, comuna: str) -> str:
-        return next(t.nombre for t in self.territorios if comuna in t.comunas)
+        return self._ugt_por_comuna[comuna]
+
+    @functools.cached_property
+    def _ugt_por_comuna(self) -> dict[str, str]:
+        return {c: t.nombre for t in self.territorios for c in t.comunas}
+
+    @functools.cached_property
+    def _comuna_por_clave(self) -> dict[str, str]:
+        """Built once per knowledge: a batch looks up every file's comuna here."""
+        return {_clave(c): c for c in self.comunas()}
 
     def comunas(self) -> list[str]:
         return [c for t in self.territorios for c in t.comunas]
 
     def buscar_comuna(self, nombre: str) -> str:
         """The programme's spelling of a comuna; ValueError with a suggestion."""
-        por_clave = {_clave(c): c for c in self.comunas()}
-        encontrada = por_clave.get(_clave(str(nombre)))
+        encontrada = self._comuna_por_clave.get(_clave(str(nombre)))
         if encontrada is None:
             raise ValueError(
                 f"comuna desconocida «{nombre}»; no está en {self.carpeta / 'comunas.yaml'}."

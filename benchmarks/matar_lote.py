@@ -1,0 +1,156 @@
+"""kill -9 at random moments of a 345-comuna batch: --salida keeps a complete set.
+
+Run: uv run python benchmarks/matar_lote.py [--tamano 345] [--veces 10] [--semilla 1]
+
+Two answer sets (A and B: the same comunas, different answers) are each run
+once to completion, to know what their complete outputs are. Then, --veces
+times, a batch of the set not in the folder (alternating 1 and 2 workers) is killed
+with SIGKILL (the whole process group: command and workers) at a random
+moment between its start and a little after its expected end. After each kill
+the output folder must hold exactly one complete set — the one there before
+(previous) or the one of the killed batch (new) — byte for byte (the workbook
+is compared by its cells: its zip carries a timestamp). Hidden folders left
+by the kill are counted; a last complete run must remove them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import load_workbook
+from ruamel.yaml import YAML
+
+from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from lote import preparar
+from sinteticas import RAIZ, datos_sinteticos
+
+Foto = dict[str, str]
+
+
+def foto(carpeta: Path) -> Foto:
+    """Every file of a set: its hash (the workbook by its cells)."""
+    huellas = {}
+    for ruta in sorted(carpeta.rglob("*")):
+        if not ruta.is_file():
+            continue
+        if ruta.suffix == ".xlsx":
+            libro = load_workbook(ruta, read_only=True)
+            contenido = repr([list(h.values) for h in libro.worksheets]).encode()
+            libro.close()
+        else:
+            contenido = ruta.read_bytes()
+        huellas[ruta.relative_to(carpeta).as_posix()] = hashlib.sha256(contenido).hexdigest()
+    return huellas
+
+
+def orden(entrada: Path, conocimiento: Path, salida: Path, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "diagnostico_experto",
+        "lote",
+        str(entrada),
+        "--conocimiento",
+        str(conocimiento),
+        "--salida",
+        str(salida),
+        "--workers",
+        str(workers),
+    ]
+
+
+def completo(argumentos: list[str]) -> float:
+    inicio = time.perf_counter()
+    subprocess.run(argumentos, check=True, capture_output=True, cwd=RAIZ)
+    return time.perf_counter() - inicio
+
+
+def ocultos(carpeta: Path) -> list[str]:
+    return sorted(p.name for p in carpeta.iterdir() if p.name.startswith("."))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tamano", type=int, default=345)
+    parser.add_argument("--veces", type=int, default=10)
+    parser.add_argument("--semilla", type=int, default=1)
+    opciones = parser.parse_args()
+    azar = random.Random(opciones.semilla)
+    with tempfile.TemporaryDirectory() as temporal:
+        base = Path(temporal)
+        conocimiento, respuestas_a = preparar(opciones.tamano, base)
+        respuestas_b = base / "respuestas-b"
+        respuestas_b.mkdir()
+        saber = cargar_conocimiento(conocimiento)
+        otro = random.Random(opciones.semilla + 1000)
+        yaml = YAML()
+        for archivo in sorted(respuestas_a.glob("*.yaml")):
+            comuna = YAML(typ="safe").load(archivo.read_text(encoding="utf-8"))["comuna"]
+            with (respuestas_b / archivo.name).open("w", encoding="utf-8") as f:
+                yaml.dump(datos_sinteticos(saber, otro, comuna), f)
+        entradas = {"A": respuestas_a, "B": respuestas_b}
+        fotos: dict[str, Foto] = {}
+        duracion = 0.0
+        for nombre, entrada in entradas.items():
+            destino = base / f"completo-{nombre}"
+            duracion = max(duracion, completo(orden(entrada, conocimiento, destino, 1)))
+            fotos[nombre] = foto(destino)
+        assert fotos["A"] != fotos["B"]
+        print(f"{opciones.tamano} comunas; un lote completo tarda ~{duracion:.0f} s", flush=True)
+        trabajo = base / "trabajo"
+        trabajo.mkdir()
+        salida = trabajo / "informes"
+        shutil.copytree(base / "completo-A", salida)
+        actual = "A"
+        resumen = {"anterior": 0, "nuevo": 0, "igual": 0, "mezcla": 0}
+        for vez in range(1, opciones.veces + 1):
+            nombre = "B" if actual == "A" else "A"  # the other set: previous and new differ
+            workers = 1 + vez % 2
+            espera = azar.uniform(0, duracion * 1.1)
+            proceso = subprocess.Popen(
+                orden(entradas[nombre], conocimiento, salida, workers),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=RAIZ,
+                start_new_session=True,
+            )
+            time.sleep(espera)
+            terminado = proceso.poll() is not None
+            if not terminado:
+                os.killpg(proceso.pid, signal.SIGKILL)
+            proceso.wait()
+            hay = foto(salida) if salida.is_dir() else {}
+            if nombre == actual and hay == fotos[actual]:
+                estado = "igual"  # previous and new are the same set: complete either way
+            elif hay == fotos[nombre]:
+                estado, actual = "nuevo", nombre
+            elif hay == fotos[actual]:
+                estado = "anterior"
+            else:
+                estado = "mezcla"
+            resumen[estado] += 1
+            print(
+                f"{vez:>2}. lote {nombre} con {workers} worker(s), SIGKILL a los {espera:5.1f} s"
+                f"{' (ya había terminado)' if terminado else ''}: {estado}; "
+                f"ocultos que quedaron: {len(ocultos(trabajo))}",
+                flush=True,
+            )
+        completo(orden(entradas["A"], conocimiento, salida, 2))
+        print(
+            f"Resultado: {resumen}. Tras un lote completo, ocultos: {ocultos(trabajo) or 'ninguno'};"
+            f" conjunto {'A completo' if foto(salida) == fotos['A'] else 'INCORRECTO'}."
+        )
+
+
+if __name__ == "__main__":
+    main()
