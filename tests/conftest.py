@@ -8,6 +8,7 @@ arguments, exit codes, messages and files.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import shutil
@@ -240,3 +241,12 @@ def error_con_carpetas(capsys, reglas, conocimiento) -> str:
         "--conocimiento",
         conocimiento,
     )
+
+
+def leer_resumen_csv(ruta: Path) -> list[dict[str, str]]:
+    """resumen.csv as a spreadsheet set to Spanish (Chile) reads it: «;», BOM, decimal comma."""
+    import csv
+
+    texto = ruta.read_bytes()
+    assert texto.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(texto.decode("utf-8-sig")), delimiter=";"))

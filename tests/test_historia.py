@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 from pathlib import Path
@@ -10,9 +9,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EJEMPLOS, SERVICIO, correr, escribir_yaml, extremo, leer_yaml
+from conftest import (
+    EJEMPLOS,
+    SERVICIO,
+    correr,
+    escribir_yaml,
+    extremo,
+    leer_resumen_csv,
+    leer_yaml,
+)
 
 AREAS = ("estrategia", "estructura", "procesos", "productos")
+NOMBRES_AREAS = ("Estrategia", "Estructura", "Procesos", "Productos y servicios")
 
 
 @pytest.fixture
@@ -44,11 +52,10 @@ def test_lote_con_dos_fechas_cuenta_la_comuna_una_vez_y_muestra_su_avance(
     codigo, _, err = correr(capsys, "lote", historia, "--salida", salida)
     assert codigo == 0, err
     assert "2 comunas evaluadas (1 con avance desde su línea base)" in err
-    with (salida / "resumen.csv").open(encoding="utf-8") as f:
-        filas = list(csv.DictReader(f))
-    assert [f["comuna"] for f in filas] == ["Ninhue", "Yumbel"]
+    filas = leer_resumen_csv(salida / "resumen.csv")
+    assert [f["Comuna"] for f in filas] == ["Ninhue", "Yumbel"]
     ninhue = filas[0]
-    assert [ninhue[f"nivel_{a}"] for a in AREAS] == ["alto"] * 4  # the latest is the state
+    assert [ninhue[f"{n}: nivel vigente"] for n in NOMBRES_AREAS] == ["alto"] * 4  # the latest
     # every diagnosis keeps its report; the latest keeps the comuna's name
     comunas = salida / "comunas"
     assert (comunas / "ninhue-2026-06-01.html").exists()
@@ -116,8 +123,7 @@ def test_dos_archivos_de_una_comuna_con_la_misma_fecha_son_un_error(capsys, tmp_
         in err
     )
     assert "1 comunas evaluadas, 2 archivo(s) con errores" in err
-    with (salida / "resumen.csv").open(encoding="utf-8") as f:
-        assert [r["comuna"] for r in csv.DictReader(f)] == ["Cobquecura"]
+    assert [r["Comuna"] for r in leer_resumen_csv(salida / "resumen.csv")] == ["Cobquecura"]
     assert "misma fecha" in (salida / "index.html").read_text(encoding="utf-8")
 
 
@@ -170,5 +176,4 @@ def test_filas_repetidas_de_una_planilla_no_se_cuentan_dos_veces(capsys, tmp_pat
         f"{xlsx}, hoja respuestas, fila 4: Yumbel tiene otro diagnóstico con la misma fecha "
         f"(2026-11-12) en {xlsx}, hoja respuestas, fila 2" in err
     )
-    with (salida / "resumen.csv").open(encoding="utf-8") as f:
-        assert [r["comuna"] for r in csv.DictReader(f)] == ["Cobquecura"]
+    assert [r["Comuna"] for r in leer_resumen_csv(salida / "resumen.csv")] == ["Cobquecura"]

@@ -8,9 +8,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
-from conftest import EJEMPLOS, archivo_respuestas, copiar_carpetas, correr, escribir_yaml, leer_yaml
+from conftest import (
+    EJEMPLOS,
+    archivo_respuestas,
+    copiar_carpetas,
+    correr,
+    escribir_yaml,
+    leer_resumen_csv,
+    leer_yaml,
+)
 from diagnostico_experto.lote.planilla import a_celda, filas_de, planilla
 
 ALGUNAS = ["cobquecura", "yumbel", "canete", "penco", "quirihue", "chillan-viejo"]
@@ -38,21 +47,31 @@ def test_lote_sin_entrada_evalua_los_ejemplos_y_escribe_todo(capsys, tmp_path):
     ejemplos = sorted(p.stem for p in EJEMPLOS.glob("*.yaml"))
     n = len(ejemplos)
     assert f"{n} comunas evaluadas" in err
-    for formato in ("md", "html", "json"):
+    for formato in ("md", "html", "docx", "json"):
         assert sorted(p.stem for p in (salida / "comunas").glob(f"*.{formato}")) == ejemplos
-    with (salida / "resumen.csv").open(encoding="utf-8") as f:
-        filas = list(csv.DictReader(f))
+    assert (salida / "sintesis.docx").exists()
+    filas = leer_resumen_csv(salida / "resumen.csv")
     assert len(filas) == n
-    assert {"comuna", "ugt", "nivel_estrategia", "puntaje_procesos", "validado_estrategia"} <= set(
-        filas[0]
-    )
-    assert {"fusiones", "ajustes_estructura", "horas_total"} <= set(filas[0])
-    quirihue = next(f for f in filas if f["comuna"] == "Quirihue")
-    assert quirihue["validado_estrategia"] == "bajo"
+    assert {
+        "Comuna",
+        "UGT",
+        "Estrategia: nivel vigente",
+        "Procesos: % de logro",
+        "Estrategia: validado por la mesa",
+        "Fusiones de procesos",
+        "Ajustes de estructura",
+        "Horas total",
+    } <= set(filas[0])
+    quirihue = next(f for f in filas if f["Comuna"] == "Quirihue")
+    assert quirihue["Estrategia: validado por la mesa"] == "bajo"
+    arauco = next(f for f in filas if f["Comuna"] == "Arauco")
+    assert arauco["Estrategia: % de logro"] == "37,5"  # decimal comma
+    assert arauco["Archivo"] == "arauco.yaml"  # no folder, no absolute path
     libro = load_workbook(salida / "resumen.xlsx")
     assert libro.sheetnames == [
         "Comunas",
         "Por UGT",
+        "Gráficos",
         "Productos",
         "Fusiones",
         "Ajustes de estructura",
@@ -172,9 +191,13 @@ def test_dos_workers_dan_la_misma_salida_que_uno(capsys, tmp_path):
         assert codigo == 0, err
         salidas.append(salida)
     archivos = sorted(p.relative_to(salidas[0]) for p in salidas[0].rglob("*") if p.is_file())
-    assert len(archivos) == 3 * len(ALGUNAS) + 3 + 1  # reports, three tables, the manifest
+    # reports, three tables and sintesis.docx, the manifest
+    assert len(archivos) == 4 * len(ALGUNAS) + 4 + 1
     for archivo in archivos:
-        if archivo.suffix == ".xlsx":
+        if archivo.suffix == ".docx":  # a zip stamps its time: compare the documents' text
+            uno, dos = (Document(str(s / archivo)) for s in salidas)
+            assert [p.text for p in uno.paragraphs] == [p.text for p in dos.paragraphs]
+        elif archivo.suffix == ".xlsx":
             uno, dos = (load_workbook(s / archivo) for s in salidas)
             for hoja in uno.sheetnames:
                 assert [list(f) for f in uno[hoja].values] == [list(f) for f in dos[hoja].values]

@@ -249,7 +249,7 @@ def test_una_salida_anterior_sin_manifiesto_y_una_carpeta_vacia_se_reemplazan(ca
         codigo, err = lote(capsys, carpeta, "--salida", salida)
         assert codigo == 0, err
         assert sorted(p.name for p in (salida / "comunas").iterdir()) == [
-            f"{c}.{f}" for c in ("penco", "yumbel") for f in ("html", "json", "md")
+            f"{c}.{f}" for c in ("penco", "yumbel") for f in ("docx", "html", "json", "md")
         ]
 
 

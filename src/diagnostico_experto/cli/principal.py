@@ -212,6 +212,7 @@ def lote(
     import sys
 
     from diagnostico_experto.comun.salidas import revisar_carpeta
+    from diagnostico_experto.informes.docx import comprobar, plantilla
     from diagnostico_experto.lote.consolidado import escribir_salidas
     from diagnostico_experto.lote.entradas import archivos_de_entrada, entradas_de
     from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, evaluar_en_orden
@@ -222,6 +223,7 @@ def lote(
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     # a broken rule file stops the batch before it starts; one worker reuses this engine
     motor = Motor.desde_carpetas(reglas, conocimiento)
+    comprobar(plantilla(motor.conocimiento, "informe.docx"))
     saber = motor.conocimiento
     origen = entrada or Path(conocimiento) / "ejemplos"
     entradas = entradas_de(origen, saber)

@@ -10,6 +10,9 @@ spreadsheets, so it never becomes markup or a formula.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
+
+Valor = TypeVar("Valor")
 
 
 def numero(valor: float, decimales: int = 1) -> str:
@@ -56,7 +59,7 @@ def md(texto: object) -> str:
 _INICIO_DE_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
-def neutralizar(valor: object) -> object:
+def neutralizar(valor: Valor) -> Valor | str:
     """A spreadsheet cell value that can never run: text that looks like a formula gains a "'"."""
     if isinstance(valor, str) and valor.startswith(_INICIO_DE_FORMULA):
         return "'" + valor

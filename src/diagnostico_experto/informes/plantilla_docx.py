@@ -278,11 +278,89 @@ def informe() -> Any:
     return doc
 
 
+def sintesis() -> Any:
+    doc = _documento("Síntesis del programa de fortalecimiento municipal")
+    doc.add_paragraph("Síntesis del diagnóstico del programa", style="Title")
+    _p(
+        doc,
+        "{{ comunas }} evaluadas · {{ territorios }} (UGT) · {{ horas(total) }} de acompañamiento "
+        "propuestas, frente a un presupuesto de {{ horas(presupuesto) }} ({{ proporcion }}).",
+    )
+    _p(doc, "{%p if ilustrativo %}")
+    _p(doc, "Respuestas ilustrativas: no son datos reales de las comunas.")
+    _p(doc, "{%p endif %}")
+    for titulo, nombre in (
+        ("Áreas más débiles del programa", "debiles"),
+        ("Horas frente al presupuesto, por UGT", "horas"),
+        ("Niveles por UGT y área", "niveles"),
+    ):
+        doc.add_heading(titulo, 1)
+        _tabla(
+            doc,
+            ["", "Gráfico", "Cifras"],
+            ["{{ f.etiqueta }}", "{{ f.imagen }}", "{{ f.nota }}"],
+            f"for f in grafico_{nombre}",
+            [4.6, 7.0, 5.8],
+            tamano=8.5,
+        )
+    _p(
+        doc,
+        "Colores de oscuro (bajo) a claro (alto); cada barra lleva sus cifras. La línea negra "
+        "marca la parte del presupuesto de cada UGT. Horas y presupuesto son valores por defecto "
+        "a calibrar.",
+        gris=True,
+    )
+    _salto(doc)
+    doc.add_heading("Síntesis por territorio", 1)
+    _p(doc, "{%p for s in sintesis %}")
+    doc.add_heading("{{ s.ugt }}", 2)
+    _p(doc, "{{ s.resumen }}")
+    _tabla(
+        doc,
+        ["Área", "alto", "medio", "bajo"],
+        ["{{ x.area }}", "{{ x.alto }}", "{{ x.medio }}", "{{ x.bajo }}"],
+        "for x in s.conteo",
+        [6.0, 3.0, 3.0, 3.0],
+    )
+    _p(doc, "Énfasis de los talleres territoriales (área más débil primero):")
+    _p(doc, "{%p for t in s.talleres %}")
+    _p(doc, "{{ t }}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "Problemas comunes (en dos o más comunas):")
+    _p(doc, "{%p for x in s.comunes %}")
+    _p(doc, "{{ x }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if not s.comunes %}")
+    _p(doc, "Ninguna fusión ni vacío se repite en el territorio.")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endfor %}")
+    _salto(doc)
+    doc.add_heading("Grilla de comunas", 1)
+    _tabla(
+        doc,
+        ["Comuna", "UGT", "Estrategia", "Estructura", "Procesos", "Productos", "Horas"],
+        [
+            "{{ c.comuna }}",
+            "{{ c.ugt }}",
+            "{% cellbg fondo[c.niveles[0]] %}{{ c.niveles[0] }}",
+            "{% cellbg fondo[c.niveles[1]] %}{{ c.niveles[1] }}",
+            "{% cellbg fondo[c.niveles[2]] %}{{ c.niveles[2] }}",
+            "{% cellbg fondo[c.niveles[3]] %}{{ c.niveles[3] }}",
+            "{{ c.horas }}",
+        ],
+        "for c in grilla",
+        [3.4, 3.8, 2.0, 2.0, 2.0, 2.0, 2.2],
+        tamano=8.5,
+    )
+    return doc
+
+
 def main() -> None:
     carpeta = Path(sys.argv[1] if len(sys.argv) > 1 else "knowledge/plantillas")
     carpeta.mkdir(parents=True, exist_ok=True)
-    informe().save(carpeta / "informe.docx")
-    print(f"Plantilla escrita en {carpeta / 'informe.docx'}")
+    for nombre, documento in (("informe.docx", informe()), ("sintesis.docx", sintesis())):
+        documento.save(carpeta / nombre)
+        print(f"Plantilla escrita en {carpeta / nombre}")
 
 
 if __name__ == "__main__":

@@ -16,17 +16,21 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from slugify import slugify
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.informes import formato as chileno
 from diagnostico_experto.informes.comuna import entorno_html
+from diagnostico_experto.informes.docx import FONDOS, plantilla, renderizar
 from diagnostico_experto.lote import historia
 from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
 from diagnostico_experto.lote.publicacion import Publicacion
-from diagnostico_experto.lote.sintesis import SintesisUGT, sintetizar
+from diagnostico_experto.lote.sintesis import SintesisUGT, graficos_programa, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
 
 CARPETA_COMUNAS = "comunas"
@@ -67,10 +71,11 @@ def escribir_salidas(
     for nombre, texto in historia.informes_avance(evaluadas, conocimiento).items():
         salida.escribir(f"{CARPETA_COMUNAS}/{nombre}", texto)
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
-    filas = [_fila(e) for e in evaluadas]
+    filas = [_fila(e, conocimiento) for e in evaluadas]
     salida.escribir("resumen.csv", _csv(filas))
     salida.escribir("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento))
     salida.escribir("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento))
+    salida.escribir("sintesis.docx", _sintesis_docx(evaluadas, sintesis, conocimiento))
     return reunidos
 
 
@@ -112,41 +117,72 @@ def _renombrar(
 
 
 # --- one row per comuna ------------------------------------------------------------
+#
+# resumen.csv and the «Comunas» sheet share these columns, with Spanish headers.
+# Shares (% de logro) are kept from 0 to 1 (the workbook formats them as %);
+# the CSV writes them as a percentage with a decimal comma.
+
+PORCENTAJE = "% de logro"
 
 
-def _fila(e: Evaluada) -> dict[str, Any]:
+def _fila(e: Evaluada, conocimiento: Conocimiento) -> dict[str, Any]:
     r = e.resultado
-    fila: dict[str, Any] = {"comuna": r["comuna"], "ugt": r["ugt"]}
+    nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
+    fila: dict[str, Any] = {"Comuna": r["comuna"], "UGT": r["ugt"]}
     for area in AREAS:
         a = r["areas"][area]
-        fila[f"nivel_{area}"] = a["nivel"]
-        fila[f"puntaje_{area}"] = a["puntaje"]
-        fila[f"validado_{area}"] = a["validado"]["nivel"] if a["validado"] else ""
-        fila[f"vigente_{area}"] = a["nivel_vigente"]
-    fila["fusiones"] = sum(1 for f in r["fusiones"] if f["tipo"] == "fusion")
-    fila["coordinaciones"] = sum(1 for f in r["fusiones"] if f["tipo"] == "coordinacion")
-    fila["vacios"] = len(r["vacios"])
-    fila["ajustes_estructura"] = len(r["ajustes_estructura"])
+        nombre = nombres[area]
+        fila[f"{nombre}: nivel vigente"] = a["nivel_vigente"]
+        fila[f"{nombre}: {PORCENTAJE}"] = a["puntaje"]
+        fila[f"{nombre}: nivel diagnosticado"] = a["nivel"]
+        fila[f"{nombre}: validado por la mesa"] = a["validado"]["nivel"] if a["validado"] else ""
+        fila[f"{nombre}: provisional"] = "sí" if a.get("provisional", not a["completo"]) else "no"
+    fila["Fusiones de procesos"] = sum(1 for f in r["fusiones"] if f["tipo"] == "fusion")
+    fila["Coordinaciones de etapas"] = sum(1 for f in r["fusiones"] if f["tipo"] == "coordinacion")
+    fila["Vacíos estrategia–servicios"] = len(r["vacios"])
+    fila["Ajustes de estructura"] = len(r["ajustes_estructura"])
     for area in AREAS:
-        fila[f"horas_{area}"] = r["horas"]["por_area"][area]
-    fila["horas_otras"] = sum(r["horas"]["otras"].values())
-    fila["horas_total"] = r["horas"]["total"]
-    fila["ilustrativo"] = "sí" if r.get("ilustrativo") else "no"
-    fila["archivo"] = e.origen
-    fila["informe"] = f"{CARPETA_COMUNAS}/{e.slug}.html"
+        fila[f"Horas {nombres[area].lower()}"] = r["horas"]["por_area"][area]
+    fila["Horas otras actividades"] = sum(r["horas"]["otras"].values())
+    fila["Horas total"] = r["horas"]["total"]
+    fila["Respuestas ilustrativas"] = "sí" if r.get("ilustrativo") else "no"
+    fila["Archivo"] = _sin_carpeta(e.origen)
+    fila["Informe"] = f"{CARPETA_COMUNAS}/{e.slug}.html"
     return fila
 
 
+def _sin_carpeta(origen: str) -> str:
+    """The input's name without the folder it was read from (no absolute paths in tables)."""
+    return origen.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _csv(filas: list[dict[str, Any]]) -> str:
+    """For a spreadsheet set to Spanish (Chile): «;» between fields, decimal comma, UTF-8 BOM."""
     texto = io.StringIO()
+    texto.write("\ufeff")
     if filas:
-        escritor = csv.DictWriter(texto, fieldnames=list(filas[0]), lineterminator="\n")
-        escritor.writeheader()
-        escritor.writerows(filas)
+        escritor = csv.writer(texto, delimiter=";", lineterminator="\r\n")
+        escritor.writerow(list(filas[0]))
+        for fila in filas:
+            escritor.writerow([_valor_csv(k, v) for k, v in fila.items()])
     return texto.getvalue()
 
 
+def _valor_csv(columna: str, valor: Any) -> Any:
+    if valor is None:
+        return ""
+    if isinstance(valor, float | int) and not isinstance(valor, bool):
+        if columna.endswith(PORCENTAJE):
+            valor = valor * 100
+        return chileno.numero(valor, 2).replace(".", "")  # 2473,5: no thousands dot in data
+    return chileno.neutralizar(valor)
+
+
 # --- the workbook --------------------------------------------------------------------
+
+FORMATO_PORCENTAJE = "0%"
+FORMATO_HORAS = "#,##0.0"
+RELLENOS = {n: PatternFill("solid", fgColor=c, bgColor=c) for n, c in COLORES.items()}
 
 
 def _hoja(
@@ -155,30 +191,46 @@ def _hoja(
     encabezado: list[str],
     filas: list[list[Any]],
     colorear: tuple[str, ...] = (),
-) -> None:
-    """One sheet, streamed (write-only mode keeps large batches quick)."""
+    fijas: int = 2,
+) -> Any:
+    """One sheet people can read: bold headers, widths, frozen header and first columns,
+    autofilter, % and hour formats, levels coloured by conditional formatting, and every
+    text that looks like a formula kept as text. Streamed (write-only mode)."""
     hoja = libro.create_sheet(titulo)
-    hoja.freeze_panes = "A2"
+    hoja.freeze_panes = f"{get_column_letter(fijas + 1)}2"
     for i, nombre in enumerate(encabezado, 1):
         ancho = max([len(str(nombre)), *(len(str(f[i - 1])) for f in filas[:200])], default=10)
-        hoja.column_dimensions[get_column_letter(i)].width = min(max(ancho + 2, 8), 60)
-    hoja.append([_celda(hoja, nombre, font=Font(bold=True)) for nombre in encabezado])
-    con_color = {
-        i for i, nombre in enumerate(encabezado) if colorear and nombre.startswith(colorear)
+        hoja.column_dimensions[get_column_letter(i)].width = min(max(ancho + 2, 9), 60)
+    formatos = {
+        i: FORMATO_PORCENTAJE if PORCENTAJE in nombre or nombre.startswith("%") else FORMATO_HORAS
+        for i, nombre in enumerate(encabezado)
+        if PORCENTAJE in nombre or nombre.startswith(("%", "Horas", "horas"))
     }
+    hoja.append([_celda(hoja, nombre, font=Font(bold=True)) for nombre in encabezado])
     for fila in filas:
         hoja.append(
             [
-                _celda(hoja, v, fill=PatternFill("solid", fgColor=COLORES[v]))
-                if i in con_color and v in COLORES
-                else v
+                _celda(hoja, v, number_format=formatos[i])
+                if i in formatos and isinstance(v, float | int)
+                else chileno.neutralizar(v)
                 for i, v in enumerate(fila)
             ]
         )
+    ultima = get_column_letter(max(len(encabezado), 1))
+    hoja.auto_filter.ref = f"A1:{ultima}{len(filas) + 1}"
+    for i, nombre in enumerate(encabezado, 1):
+        if colorear and any(c in nombre for c in colorear):
+            columna = get_column_letter(i)
+            rango = f"{columna}2:{columna}{max(len(filas) + 1, 2)}"
+            for nivel, relleno in RELLENOS.items():
+                hoja.conditional_formatting.add(
+                    rango, CellIsRule(operator="equal", formula=[f'"{nivel}"'], fill=relleno)
+                )
+    return hoja
 
 
 def _celda(hoja: Any, valor: Any, **estilo: Any) -> Cell:
-    celda = WriteOnlyCell(hoja, value=valor)
+    celda = WriteOnlyCell(hoja, value=chileno.neutralizar(valor))
     for nombre, valor_estilo in estilo.items():
         setattr(celda, nombre, valor_estilo)
     return celda
@@ -192,50 +244,64 @@ def _xlsx(
     conocimiento: Conocimiento,
 ) -> bytes:
     libro = Workbook(write_only=True)
-    encabezado = list(filas[0]) if filas else ["comuna"]
+    encabezado = list(filas[0]) if filas else ["Comuna"]
     _hoja(
         libro,
         "Comunas",
         encabezado,
         [list(f.values()) for f in filas],
-        colorear=("nivel_", "vigente_", "validado_"),
+        colorear=("nivel", "validado"),
     )
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
+    catalogo = conocimiento.catalogo
     _hoja(
         libro,
         "Por UGT",
-        ["UGT", "comunas"]
+        ["UGT", "Comunas"]
         + [f"{nombres[a]}: {n}" for a in AREAS for n in ("alto", "medio", "bajo")]
-        + ["énfasis de los talleres (más débil primero)", "horas", "presupuesto (parte)"],
+        + ["Énfasis de los talleres (más débil primero)", "Horas", "Horas del presupuesto (parte)"],
         [
             [s.ugt, len(s.comunas)]
             + [s.conteo[a][n] for a in AREAS for n in ("alto", "medio", "bajo")]
             + [" > ".join(t.taller for t in s.talleres), s.horas, round(s.presupuesto, 1)]
             for s in sintesis
         ],
+        fijas=1,
     )
+    _graficos(libro, sintesis, nombres)
     base = [(e.resultado["comuna"], e.resultado["ugt"], e.resultado) for e in evaluadas]
+    tipos = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
     _hoja(
         libro,
         "Productos",
-        ["comuna", "UGT", "área", "nivel", "producto", "regla"],
+        ["Comuna", "UGT", "Área", "Nivel", "Producto", "Regla que lo propone"],
         [
             [c, u, nombres[p["area"]], p["nivel"], p["texto"], p["regla"]]
             for c, u, r in base
             for p in r["productos"]
         ],
+        colorear=("Nivel",),
     )
     _hoja(
         libro,
         "Fusiones",
-        ["comuna", "UGT", "tipo", "servicios", "etapas", "unidades", "propuesta", "regla"],
+        [
+            "Comuna",
+            "UGT",
+            "Tipo",
+            "Servicios",
+            "Etapas",
+            "Unidades",
+            "Propuesta",
+            "Regla que la propone",
+        ],
         [
             [
                 c,
                 u,
-                f["tipo"],
+                tipos.get(f["tipo"], f["tipo"]),
                 lista_legible(f["servicios"]),
-                f["etapa"],
+                lista_legible(catalogo.nombre("etapas", x).lower() for x in f["etapas"]),
                 lista_legible(f["unidades"]),
                 f["texto"],
                 f["regla"],
@@ -247,15 +313,27 @@ def _xlsx(
     _hoja(
         libro,
         "Ajustes de estructura",
-        ["comuna", "UGT", "ajuste", "regla"],
+        ["Comuna", "UGT", "Ajuste", "Regla que lo propone"],
         [[c, u, a["texto"], a["regla"]] for c, u, r in base for a in r["ajustes_estructura"]],
     )
+    vacios = {
+        "area_sin_servicios": "Área de procesos sin servicios",
+        "servicio_sin_lineamiento": "Servicio que ningún lineamiento pide",
+    }
     _hoja(
         libro,
         "Vacíos",
-        ["comuna", "UGT", "tipo", "área de procesos", "servicio", "vacío", "regla"],
+        ["Comuna", "UGT", "Tipo", "Área de procesos", "Servicio", "Vacío", "Regla que lo propone"],
         [
-            [c, u, v["tipo"], v["area_proceso"], v["servicio"] or "", v["texto"], v["regla"]]
+            [
+                c,
+                u,
+                vacios.get(v["tipo"], v["tipo"]),
+                catalogo.nombre("areas_proceso", v["area_proceso"]),
+                v["servicio"] or "",
+                v["texto"],
+                v["regla"],
+            ]
             for c, u, r in base
             for v in r["vacios"]
         ],
@@ -263,7 +341,7 @@ def _xlsx(
     _hoja(
         libro,
         "Horas",
-        ["comuna", "UGT", "área o actividad", "concepto", "horas", "regla", "parámetro"],
+        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Regla", "Parámetro"],
         [
             [
                 c,
@@ -283,12 +361,112 @@ def _xlsx(
         _hoja(
             libro,
             "Errores",
-            ["archivo", "problema"],
-            [[f.origen, p] for f in fallidas for p in f.problemas],
+            ["Archivo", "Problema"],
+            [[_sin_carpeta(f.origen), p] for f in fallidas for p in f.problemas],
+            fijas=1,
         )
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+def _graficos(libro: Workbook, sintesis: list[SintesisUGT], nombres: dict[str, str]) -> None:
+    """A sheet with native charts: comunas at each level per area and UGT, hours vs budget."""
+    hoja = libro.create_sheet("Gráficos")
+    encabezado = (
+        ["UGT"] + [f"{nombres[a]}: en bajo" for a in AREAS] + ["Horas", "Presupuesto (parte)"]
+    )
+    hoja.append([_celda(hoja, x, font=Font(bold=True)) for x in encabezado])
+    for s in sintesis:
+        hoja.append(
+            [s.ugt, *(s.conteo[a]["bajo"] for a in AREAS), s.horas, round(s.presupuesto, 1)]
+        )
+    hoja.column_dimensions["A"].width = 28
+    n = len(sintesis) + 1
+    categorias = Reference(hoja, min_col=1, min_row=2, max_row=n)
+    niveles = BarChart()
+    niveles.type = "bar"
+    niveles.title = "Comunas con el área en nivel bajo, por UGT"
+    niveles.y_axis.title = "comunas"
+    niveles.add_data(
+        Reference(hoja, min_col=2, max_col=1 + len(AREAS), min_row=1, max_row=n),
+        titles_from_data=True,
+    )
+    niveles.set_categories(categorias)
+    niveles.height, niveles.width = 9, 18
+    hoja.add_chart(niveles, "I2")
+    horas = BarChart()
+    horas.type = "bar"
+    horas.title = "Horas propuestas frente al presupuesto, por UGT"
+    horas.y_axis.title = "horas"
+    columna = 2 + len(AREAS)
+    horas.add_data(
+        Reference(hoja, min_col=columna, max_col=columna + 1, min_row=1, max_row=n),
+        titles_from_data=True,
+    )
+    horas.set_categories(categorias)
+    horas.height, horas.width = 9, 18
+    hoja.add_chart(horas, "I22")
+
+
+# --- the programme document --------------------------------------------------------
+
+
+def _sintesis_docx(
+    evaluadas: list[Evaluada], sintesis: list[SintesisUGT], conocimiento: Conocimiento
+) -> bytes:
+    """sintesis.docx: the index's content for the programme team's report (Word template)."""
+    nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
+    presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
+    total = sum(e.resultado["horas"]["total"] for e in evaluadas)
+    territorios = [
+        {
+            "ugt": s.ugt,
+            "resumen": f"{chileno.plural(len(s.comunas), 'comuna')} · {chileno.horas(s.horas)} "
+            f"de {chileno.horas(s.presupuesto)} de su parte del presupuesto.",
+            "conteo": [{"area": nombres[a], **s.conteo[a]} for a in AREAS],
+            "talleres": [
+                f"{i}. {t.taller}: nivel promedio {chileno.numero(t.valor)} de 2; "
+                f"{chileno.plural(t.comunas_bajo, 'comuna')} en bajo"
+                for i, t in enumerate(s.talleres, 1)
+            ],
+            "comunes": [
+                f"{x.texto}: {chileno.plural(len(x.comunas), 'comuna')} ({lista_legible(x.comunas)})"
+                for x in [*s.fusiones, *s.vacios]
+            ],
+        }
+        for s in sintesis
+    ]
+    grilla = [
+        {
+            "comuna": e.resultado["comuna"],
+            "ugt": e.resultado["ugt"],
+            "niveles": [e.resultado["areas"][a]["nivel_vigente"] for a in AREAS],
+            "horas": chileno.horas(e.resultado["horas"]["total"]),
+        }
+        for s in sintesis
+        for e in evaluadas
+        if e.resultado["ugt"] == s.ugt
+    ]
+    contexto = {
+        "comunas": chileno.plural(len(evaluadas), "comuna"),
+        "territorios": chileno.plural(len(sintesis), "territorio"),
+        "total": total,
+        "presupuesto": presupuesto,
+        "proporcion": chileno.porcentaje(total / presupuesto) if presupuesto else "sin presupuesto",
+        "ilustrativo": any(e.resultado.get("ilustrativo") for e in evaluadas),
+        "sintesis": territorios,
+        "grilla": grilla,
+        "fondo": FONDOS,
+    }
+    return renderizar(
+        plantilla(conocimiento, "sintesis.docx"),
+        contexto,
+        {
+            f"grafico_{nombre}": grafico
+            for nombre, grafico in graficos_programa(sintesis, nombres, presupuesto).items()
+        },
+    )
 
 
 # --- the index -----------------------------------------------------------------------
@@ -314,6 +492,11 @@ def _indice(
             presupuesto=presupuesto,
             ilustrativo=any(e.resultado.get("ilustrativo") for e in evaluadas),
             nombres={a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},
+            graficos=graficos_programa(
+                sintesis,
+                {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},
+                presupuesto,
+            ),
             areas=AREAS,
             n_comunas=len(evaluadas),
             avance=historia.indice(evaluadas, conocimiento),

@@ -73,6 +73,7 @@ class Fallida:
 
 
 _MOTOR: Motor | None = None
+FORMATOS_LOTE = ("md", "html", "docx", "json")
 
 
 def _iniciar(reglas: Path, conocimiento: Path) -> None:
@@ -88,12 +89,15 @@ def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
         evaluacion = motor.evaluar(respuestas_de(entrada, motor))
     except ErrorEntrada as exc:
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
-    informes = {
-        formato: informe(
-            evaluacion, motor.reglas, motor.conocimiento, formato, indice="../index.html"
-        )
-        for formato in ("md", "html", "json")
-    }
+    try:
+        informes = {
+            formato: informe(
+                evaluacion, motor.reglas, motor.conocimiento, formato, indice="../index.html"
+            )
+            for formato in FORMATOS_LOTE
+        }
+    except ErrorEntrada as exc:  # the Word template (the CLI checked its syntax before)
+        return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     resultado = json.loads(informes["json"])
     resultado["traza"] = []  # in the JSON report; tables and history never read it
     return Evaluada(entrada.origen, resultado, informes)

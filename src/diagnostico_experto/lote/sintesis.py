@@ -14,6 +14,8 @@ from typing import Any
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
+from diagnostico_experto.informes import formato
+from diagnostico_experto.informes.graficos import Fila, Grafico, Segmento
 from diagnostico_experto.reglas.regla import lista_legible
 
 VALOR_NIVEL = {"bajo": 0, "medio": 1, "alto": 2}
@@ -126,3 +128,68 @@ def _recurrentes(resultados: list[dict[str, Any]], clave_lista: str, clave) -> l
             comunas[texto].append(r["comuna"])
     recurrentes = [Recurrente(t, c) for t, c in comunas.items() if len(c) >= 2]
     return sorted(recurrentes, key=lambda x: (-len(x.comunas), x.texto))
+
+
+def graficos_programa(
+    sintesis: list[SintesisUGT], nombres: dict[str, str], presupuesto: float
+) -> dict[str, Grafico]:
+    """The programme's charts: levels per area and UGT, hours vs budget, weakest areas."""
+    leyenda = [(n, n) for n in ("bajo", "medio", "alto")]
+    niveles = Grafico(
+        titulo="Comunas por nivel vigente, por UGT y área",
+        filas=[
+            Fila(
+                f"{s.ugt} · {nombres[a]}",
+                [
+                    Segmento(s.conteo[a][n], n, str(s.conteo[a][n]))
+                    for n in ("bajo", "medio", "alto")
+                ],
+                nota=" · ".join(f"{s.conteo[a][n]} {n}" for n in ("bajo", "medio", "alto")),
+            )
+            for s in sintesis
+            for a in AREAS
+        ],
+        maximo=max((len(s.comunas) for s in sintesis), default=1),
+        leyenda=leyenda,
+        etiquetas=300,
+        barras=280,
+        fila=22,
+    )
+    tope = max([s.horas for s in sintesis] + [s.presupuesto for s in sintesis] + [1])
+    horas = Grafico(
+        titulo="Horas propuestas frente a la parte del presupuesto, por UGT",
+        filas=[
+            Fila(
+                s.ugt,
+                [Segmento(min(s.horas, s.presupuesto) if s.presupuesto else s.horas, "barra")]
+                + (
+                    [Segmento(s.horas - s.presupuesto, "exceso")]
+                    if s.presupuesto and s.horas > s.presupuesto
+                    else []
+                ),
+                nota=(
+                    f"{formato.horas(s.horas)} de {formato.horas(s.presupuesto)}"
+                    f" ({formato.porcentaje(s.horas / s.presupuesto) if s.presupuesto else 'sin presupuesto'})"
+                ),
+                marca=s.presupuesto or None,
+            )
+            for s in sintesis
+        ],
+        maximo=tope,
+        leyenda=[("barra", "horas"), ("exceso", "sobre el presupuesto")],
+    )
+    total = sum(len(s.comunas) for s in sintesis) or 1
+    bajos = {a: sum(s.conteo[a]["bajo"] for s in sintesis) for a in AREAS}
+    debiles = Grafico(
+        titulo="Áreas más débiles del programa: comunas en nivel bajo",
+        filas=[
+            Fila(
+                nombres[a],
+                [Segmento(bajos[a], "bajo")],
+                nota=f"{bajos[a]} de {formato.plural(total, 'comuna')} en bajo ({formato.porcentaje(bajos[a] / total)})",
+            )
+            for a in sorted(AREAS, key=lambda a: -bajos[a])
+        ],
+        maximo=total,
+    )
+    return {"niveles": niveles, "horas": horas, "debiles": debiles}

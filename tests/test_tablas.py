@@ -1,0 +1,131 @@
+"""The batch's outputs for people: a readable workbook, a CSV for Spanish (Chile), sintesis.docx, charts."""
+
+from __future__ import annotations
+
+import shutil
+
+from docx import Document
+from openpyxl import load_workbook
+
+from conftest import EJEMPLOS, SERVICIO, correr, escribir_yaml, extremo, leer_resumen_csv, leer_yaml
+
+
+def lote_con_formulas(capsys, tmp_path, conocimiento):
+    """Two comunas; one has services and a file name that look like spreadsheet formulas."""
+    carpeta = tmp_path / "respuestas"
+    carpeta.mkdir()
+    shutil.copy(EJEMPLOS / "yumbel.yaml", carpeta)
+    servicios = [
+        {**SERVICIO, "nombre": '=HYPERLINK("http://x.example","clic")', "unidad": "=1+1"},
+        {**SERVICIO, "nombre": "@SUM(A1:A9)", "unidad": "-2+3"},
+    ]
+    escribir_yaml(
+        carpeta / "=1+1.yaml",
+        {
+            "comuna": "Ninhue",
+            "respuestas": extremo(conocimiento, mejor=False),
+            "servicios": servicios,
+        },
+    )
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", carpeta, "--salida", salida)
+    assert codigo == 0, err
+    return salida
+
+
+def test_libro_legible(capsys, tmp_path, conocimiento):
+    salida = lote_con_formulas(capsys, tmp_path, conocimiento)
+    libro = load_workbook(salida / "resumen.xlsx")
+    comunas = libro["Comunas"]
+    encabezado = [c.value for c in comunas[1]]
+    assert encabezado[:4] == [
+        "Comuna",
+        "UGT",
+        "Estrategia: nivel vigente",
+        "Estrategia: % de logro",
+    ]
+    assert not any("_" in str(h) for h in encabezado)  # no puntaje_estrategia
+    assert comunas.freeze_panes == "C2"
+    assert comunas.auto_filter.ref == f"A1:{comunas.cell(1, len(encabezado)).column_letter}3"
+    logro = comunas.cell(2, 4)
+    assert isinstance(logro.value, float | int) and logro.number_format == "0%"
+    horas = comunas.cell(2, encabezado.index("Horas total") + 1)
+    assert horas.number_format == "#,##0.0"
+    reglas = comunas.conditional_formatting
+    rangos = {str(r.sqref) for r in reglas}
+    assert "C2:C3" in rangos  # nivel vigente de estrategia, coloured by its value
+    formulas = {regla.formula[0] for r in reglas for regla in r.rules}
+    assert formulas == {'"alto"', '"medio"', '"bajo"'}
+    assert comunas.column_dimensions["A"].width >= 9
+    archivos = [comunas.cell(f, encabezado.index("Archivo") + 1).value for f in (2, 3)]
+    assert sorted(archivos) == ["'=1+1.yaml", "yumbel.yaml"]  # no folder; formula kept as text
+    tipos = {c.value for c in libro["Vacíos"]["C"][1:]}
+    assert tipos <= {"Área de procesos sin servicios", "Servicio que ningún lineamiento pide"}
+    graficos = libro["Gráficos"]
+    assert len(graficos._charts) == 2
+
+
+def test_las_formulas_de_las_respuestas_quedan_como_texto(capsys, tmp_path, conocimiento):
+    salida = lote_con_formulas(capsys, tmp_path, conocimiento)
+    libro = load_workbook(salida / "resumen.xlsx")
+    celdas = [c for hoja in libro for fila in hoja.iter_rows() for c in fila]
+    assert not [c.coordinate for c in celdas if c.data_type == "f"]
+    textos = [c.value for c in celdas if isinstance(c.value, str)]
+    assert not [t for t in textos if t.startswith(("=", "+", "-", "@"))]
+    assert any(t.startswith("'=HYPERLINK") for t in textos)  # services, in the Fusiones sheet
+    filas = leer_resumen_csv(salida / "resumen.csv")
+    assert sorted(f["Archivo"] for f in filas) == ["'=1+1.yaml", "yumbel.yaml"]
+    for fila in filas:
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in fila.values())
+
+
+def test_csv_para_una_planilla_en_espanol_de_chile(capsys, tmp_path):
+    salida = tmp_path / "informes"
+    carpeta = tmp_path / "r"
+    carpeta.mkdir()
+    shutil.copy(EJEMPLOS / "yumbel.yaml", carpeta)
+    codigo, _, _ = correr(capsys, "lote", carpeta, "--salida", salida)
+    assert codigo == 0
+    crudo = (salida / "resumen.csv").read_bytes()
+    assert crudo.startswith(b"\xef\xbb\xbfComuna;UGT;")
+    assert b"\r\n" in crudo
+    (fila,) = leer_resumen_csv(salida / "resumen.csv")
+    resultado = leer_yaml(salida / "comunas" / "yumbel.json")
+    logro = resultado["areas"]["estrategia"]["puntaje"] * 100
+    assert fila["Estrategia: % de logro"] == f"{logro:g}".replace(".", ",")
+    assert fila["Horas total"] == f"{resultado['horas']['total']:g}".replace(".", ",")
+
+
+def test_sintesis_docx_e_indice_con_graficos(capsys, tmp_path):
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", "--salida", salida)
+    assert codigo == 0, err
+    doc = Document(str(salida / "sintesis.docx"))
+    titulos = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    for titulo in (
+        "Síntesis del diagnóstico del programa",
+        "Áreas más débiles del programa",
+        "Horas frente al presupuesto, por UGT",
+        "Niveles por UGT y área",
+        "Síntesis por territorio",
+        "Secano Costero",
+        "Arauco",
+        "Grilla de comunas",
+    ):
+        assert titulo in titulos
+    assert len(doc.inline_shapes) == 4 + 4 + 16  # one bar per area, UGT, and UGT × area
+    texto = "\n".join(p.text for p in doc.paragraphs)
+    assert "{{" not in texto and "{%" not in texto
+    assert "1. " in texto  # the talleres' emphasis, weakest first
+    indice = (salida / "index.html").read_text(encoding="utf-8")
+    for titulo in (
+        "Áreas más débiles del programa: comunas en nivel bajo",
+        "Horas propuestas frente a la parte del presupuesto, por UGT",
+        "Comunas por nivel vigente, por UGT y área",
+    ):
+        assert f"<figcaption>{titulo}</figcaption>" in indice
+    assert "29 comunas evaluadas · 4 territorios (UGT)" in indice
+    assert " h de acompañamiento propuestas" in indice
+    assert "http" not in indice  # offline
+    comuna = (salida / "comunas" / "yumbel.html").read_text(encoding="utf-8")
+    assert '<a href="../index.html">' in comuna
