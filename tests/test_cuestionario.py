@@ -428,19 +428,16 @@ def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys
     assert "O01 «¿Existe una unidad de fomento productivo" in razones
 
 
-@pytest.mark.xfail(
-    reason="the coherent propuesta of this comuna now fits in one page; needs a longer view",
-    strict=False,
-)
 def test_una_vista_larga_se_pagina_y_q_vuelve_al_menu(tmp_path, conocimiento, capsys, monkeypatch):
-    monkeypatch.setenv("LINES", "14")
+    monkeypatch.setenv("LINES", "12")  # the smallest height the questionnaire pages for
+    monkeypatch.setenv("COLUMNS", "50")  # narrow, so the propuesta takes more than one page
     ruta = terminado(tmp_path, conocimiento)
     entrevistar(ruta, elegir(PROPUESTA) + "q" + elegir(SALIR))
     salida = capsys.readouterr().out
     vista = salida.split("== Propuesta de intervención para Ninhue ==")[1].split("== Diagnóstico")[
         0
     ]
-    assert len(vista.strip("\n").splitlines()) == 14 - 2 - 1  # one page, less the title
+    assert len(vista.strip("\n").splitlines()) == 12 - 2 - 1  # one page, less the title
     assert "Horas de acompañamiento" not in vista  # on the next page, not shown
 
 
@@ -604,7 +601,7 @@ def test_las_opciones_largas_se_cortan_entre_palabras(monkeypatch):
 
     from diagnostico_experto.terminal.consola import _envuelta
 
-    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.setenv("COLUMNS", "50")
     largo = "Llegaron programas centrales que se sumaron uno a uno sin un criterio común"
     titulo = _envuelta(Choice(largo, "x"), 3).title
     lineas = titulo.splitlines()

@@ -748,13 +748,14 @@ def test_los_limites_de_una_carpeta_propia(capsys, tmp_path):
     """A folder may change some limits; the rest stay as shipped; a misspelt one is refused."""
     reglas, conocimiento = copiar_carpetas(tmp_path)
     limites = conocimiento / "limites.yaml"
-    limites.write_text("limites:\n  max_kb_por_archivo: 10\n", encoding="utf-8")
+    # above every shipped rule file, below this answer file
+    limites.write_text("limites:\n  max_kb_por_archivo: 40\n", encoding="utf-8")
     ruta = tmp_path / "r.yaml"
-    ruta.write_text(BASE + "# " + "x" * 12_000 + "\n", encoding="utf-8")
+    ruta.write_text(BASE + "# " + "x" * 45_000 + "\n", encoding="utf-8")
     kb = -(-ruta.stat().st_size // 1024)
     opciones = ("--reglas", reglas, "--conocimiento", conocimiento)
     assert error_de(capsys, "evaluar", ruta, *opciones) == (
-        f"{ruta}: el archivo pesa {kb} KB; el máximo es 10 KB "
+        f"{ruta}: el archivo pesa {kb} KB; el máximo es 40 KB "
         "(límite «max_kb_por_archivo» de limites.yaml)"
     )
     limites.write_text("limites:\n  max_kb_por_archivos: 1\n", encoding="utf-8")
