@@ -601,7 +601,7 @@ def test_las_opciones_largas_se_cortan_entre_palabras(monkeypatch):
 
     from diagnostico_experto.terminal.consola import _envuelta
 
-    monkeypatch.setenv("COLUMNS", "50")
+    monkeypatch.setenv("COLUMNS", "40")
     largo = "Llegaron programas centrales que se sumaron uno a uno sin un criterio común"
     titulo = _envuelta(Choice(largo, "x"), 3).title
     lineas = titulo.splitlines()
