@@ -114,8 +114,8 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
     r = evaluacion.resultado
     areas = [_area(evaluacion, conocimiento, a) for a in AREAS]
     parametros = conocimiento.valores_parametros()
-    medio = float(parametros.get("umbral_medio", 0.45))
-    alto = float(parametros.get("umbral_alto", 0.75))
+    medio = parametros.get("umbral_medio")
+    alto = float(parametros.get("umbral_alto", 1))
     return Documento(
         r=r,
         areas=areas,
@@ -123,12 +123,22 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
         pasos=plan_de_trabajo(r, conocimiento),
         mesa=list(evaluacion.respuestas.mesa),
         observaciones=str(evaluacion.respuestas.respuestas.get("T07", "") or ""),
-        grafico=grafico_areas(areas, medio, alto),
+        grafico=grafico_areas(areas, None if medio is None else float(medio), alto),
         validada=any(a.validado for a in areas),
-        bandas=(
-            f"bajo, menos de {porcentaje(medio)}; medio, de {porcentaje(medio)} a "
-            f"{porcentaje(alto)}; alto, desde {porcentaje(alto)} (umbrales por defecto a calibrar)"
-        ),
+        bandas=_bandas_en_palabras(None if medio is None else float(medio), alto),
+    )
+
+
+def _bandas_en_palabras(medio: float | None, alto: float) -> str:
+    """The bands as the rules use them: with no umbral_medio, bajo and medio come from the elements."""
+    if medio is None:
+        return (
+            "bajo o medio según los elementos clave de cada área; alto exige además "
+            f"un logro desde {porcentaje(alto)} (umbral por defecto a calibrar)"
+        )
+    return (
+        f"bajo, menos de {porcentaje(medio)}; medio, de {porcentaje(medio)} a "
+        f"{porcentaje(alto)}; alto, desde {porcentaje(alto)} (umbrales por defecto a calibrar)"
     )
 
 
@@ -160,7 +170,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         valor=a.puntaje,
         provisional=(not a.completo) if provisional is None else bool(provisional),
         para_confirmar=list(getattr(a, "para_confirmar", None) or []),
-        lectura=getattr(a, "lectura", None) or LECTURA_POR_DEFECTO[a.nivel_vigente],
+        lectura=(getattr(a, "lectura", None) or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
         validado=a.validado,
         respuestas=respuestas,
         productos=[p for p in r.productos if p.area == clave],
@@ -168,7 +178,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
     )
 
 
-def grafico_areas(areas: list[Area], umbral_medio: float, umbral_alto: float) -> Grafico:
+def grafico_areas(areas: list[Area], umbral_medio: float | None, umbral_alto: float) -> Grafico:
     """The four areas' % de logro against the level bands."""
     filas = []
     for a in areas:
@@ -182,11 +192,15 @@ def grafico_areas(areas: list[Area], umbral_medio: float, umbral_alto: float) ->
         titulo="% de logro por área y bandas de nivel",
         filas=filas,
         maximo=1,
-        bandas=[
-            Banda(0, umbral_medio, "bajo"),
-            Banda(umbral_medio, umbral_alto, "medio"),
-            Banda(umbral_alto, 1, "alto"),
-        ],
+        bandas=(
+            [Banda(0, umbral_alto, "bajo o medio"), Banda(umbral_alto, 1, "alto")]
+            if umbral_medio is None
+            else [
+                Banda(0, umbral_medio, "bajo"),
+                Banda(umbral_medio, umbral_alto, "medio"),
+                Banda(umbral_alto, 1, "alto"),
+            ]
+        ),
     )
 
 

@@ -22,7 +22,7 @@ PALETA = {
     "barra": ("#334e68", "#ffffff"),
     "exceso": ("#993404", "#ffffff"),
 }
-BANDAS = {"bajo": "#eeeeee", "medio": "#dddddd", "alto": "#cccccc"}
+BANDAS = {"bajo": "#eeeeee", "medio": "#dddddd", "bajo o medio": "#e6e6e6", "alto": "#cccccc"}
 BORDE = "#52606d"
 
 
