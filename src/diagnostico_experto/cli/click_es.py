@@ -38,7 +38,7 @@ class _Ayuda:
 
 
 def metavar(tipo: click.ParamType) -> str | None:
-    """The Spanish placeholder of a value of ``tipo`` (click's would say PATH, TEXT…)."""
+    """The Spanish metavar of a value of ``tipo`` (click's would say PATH, TEXT…)."""
     if isinstance(tipo, click.Path):
         if not tipo.file_okay:
             return "CARPETA"

@@ -24,7 +24,7 @@ GRIS = RGBColor(0x52, 0x60, 0x6D)
 
 
 def _logo() -> bytes:
-    """A placeholder logo: consultants replace it with theirs in Word."""
+    """A neutral stand-in logo in the header: each consultancy swaps in its own in Word."""
     from PIL import Image, ImageDraw
 
     imagen = Image.new("RGB", (360, 120), "white")

@@ -352,6 +352,7 @@ def _revisar_zip(ruta: Path, maximo: int) -> None:
                         f"la parte {parte.filename} declara entidades XML (<!DOCTYPE>), que una "
                         "planilla de Excel no usa; no se lee",
                     )
+    # zipfile raises NotImplementedError for a compression method it cannot read
     except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ErrorEntrada.uno(
             ruta,
