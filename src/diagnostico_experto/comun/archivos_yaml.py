@@ -8,9 +8,11 @@ is reported at the line a consultant sees in the editor. YAML 1.2 also keeps
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +32,12 @@ from diagnostico_experto.comun.errores import (
     sugerencia,
     traducir,
 )
-from diagnostico_experto.comun.lectura import Limites, leer_acotado, revisar_estructura
+from diagnostico_experto.comun.lectura import (
+    Limites,
+    leer_acotado,
+    revisar_estructura,
+    revisar_tipo,
+)
 
 Modelo = TypeVar("Modelo", bound=BaseModel)
 
@@ -111,9 +118,9 @@ class Documento:
         for err in exc.errors():
             loc = [p for p in err["loc"] if not _es_etiqueta_interna(p)]
             mensaje = traducir(err)
-            if "[key]" in err["loc"]:  # a mapping's key is wrong, not its value
+            if "[key]" in err["loc"] or err["type"] == "invalid_key":  # the key is wrong
                 clave = loc.pop()
-                if err["type"] == "string_type":
+                if err["type"] in ("string_type", "invalid_key"):
                     mensaje = "la clave debe ser un texto"
                 lugar = f"{campo(loc)}.{clave}" if loc else str(clave)
                 linea = self.linea([*loc, clave])
@@ -211,7 +218,8 @@ def leer_texto(texto: str, ruta: str | Path = "<texto>", limites: Limites | None
         raise ErrorEntrada.uno(ruta, _mensaje_sintaxis(exc.problem) + columna, linea) from None
     except ReaderError as exc:  # a control character, NUL included, written as is
         linea = texto[: exc.position].count("\n") + 1
-        codigo = f"U+{ord(exc.character):04X}" if isinstance(exc.character, str) else "?"
+        caracter = exc.character  # a str, or the code point as an int (NUL is 0)
+        codigo = f"U+{ord(caracter) if isinstance(caracter, str) else caracter:04X}"
         raise ErrorEntrada.uno(
             ruta, f"tiene un carácter de control ({codigo}) que YAML no admite; bórrelo", linea
         ) from None
@@ -227,9 +235,13 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
     folder) is an ErrorEntrada naming ``ruta``, never the temporary file.
     """
     ruta = Path(ruta)
+    _revisar_destino(ruta)
     try:
         ruta.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
+        _limpiar_restos(ruta)
+        fd, temporal = tempfile.mkstemp(
+            dir=ruta.parent, prefix=f".{ruta.name}.{os.getpid()}-", suffix=".tmp"
+        )
     except OSError as exc:
         raise no_se_pudo_escribir(ruta, exc) from None
     try:
@@ -245,6 +257,46 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise no_se_pudo_escribir(ruta, exc) from None
         raise
+
+
+def _revisar_destino(ruta: Path) -> None:
+    """Only a regular file is replaced: a rename over ``/dev/null`` or a FIFO would replace it."""
+    try:
+        modo = ruta.stat().st_mode  # through a symlink: what it points to
+    except OSError:
+        return  # not there yet (or unreachable: the write itself says why)
+    if not stat.S_ISREG(modo):
+        revisar_tipo(ruta, modo)
+
+
+def _limpiar_restos(ruta: Path) -> None:
+    """Remove the temporary files of earlier writes of ``ruta`` killed before their rename.
+
+    Each temporary file carries its writer's process id; one whose process is
+    gone is a leftover (``kill -9``, a power cut). A live writer's is kept.
+    """
+    patron = re.compile(rf"\.{re.escape(ruta.name)}\.(\d+)-[^.]+\.tmp")
+    try:
+        entradas = list(os.scandir(ruta.parent))
+    except OSError:
+        return
+    for entrada in entradas:
+        coincide = patron.fullmatch(entrada.name)
+        if coincide and not _vive(int(coincide.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entrada.path)
+
+
+def _vive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process writes one file at a time: an old one of its own is a leftover
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 @functools.cache

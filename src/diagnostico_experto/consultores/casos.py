@@ -30,15 +30,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.lectura import Limites
-from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.preguntas import AREAS, nombre_limpio, texto_libre
 from diagnostico_experto.conocimiento.respuestas import (
+    AreaClasificada,
+    Nivel,
     Respuestas,
     cargar_respuestas,
     desde_documento,
@@ -48,11 +50,12 @@ from diagnostico_experto.reglas.lenguaje import legible
 
 
 class Espera(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    niveles: dict[str, str] = {}  # nivel vigente por área
-    diagnosticados: dict[str, str] = {}  # nivel diagnosticado por área
-    provisional: dict[str, bool] = {}  # whether each area's level is provisional
-    lecturas: dict[str, str] = {}  # a part of each area's «lectura»
+    # an unknown area or a .nan would make an expectation that can never fail (or never pass)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    niveles: dict[AreaClasificada, Nivel] = {}  # nivel vigente por área
+    diagnosticados: dict[AreaClasificada, Nivel] = {}  # nivel diagnosticado por área
+    provisional: dict[AreaClasificada, bool] = {}  # whether each area's level is provisional
+    lecturas: dict[AreaClasificada, str] = {}  # a part of each area's «lectura»
     productos: list[str] = []
     sin_productos: list[str] = []  # rule ids or parts of texts that must not appear
     fusiones: list[dict[str, Any]] = []
@@ -65,9 +68,9 @@ class Espera(BaseModel):
 
 class Caso(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    nombre: str
-    narrativa: str = ""  # the comuna described in words, before its answers
-    archivo: str | None = None
+    nombre: Annotated[str, AfterValidator(nombre_limpio)]  # printed to the terminal as is
+    narrativa: Annotated[str, AfterValidator(texto_libre)] = ""  # the comuna in words
+    archivo: Annotated[str, AfterValidator(nombre_limpio)] | None = None
     respuestas_archivo: dict[str, Any] | None = None
     espera: Espera = Field(default_factory=Espera)
 
@@ -149,9 +152,25 @@ def respuestas_del_caso(leido: CasoLeido, motor: Motor) -> Respuestas:
             ]
         )
     if caso.archivo is not None:
-        return cargar_respuestas((doc.ruta.parent / caso.archivo).resolve(), motor.conocimiento)
+        ruta = (doc.ruta.parent / caso.archivo).resolve()
+        try:
+            return cargar_respuestas(ruta, motor.conocimiento)
+        except ErrorEntrada as error:
+            raise _en_el_caso(error, ruta, doc, i) from None
     datos = doc.datos["casos"][i]["respuestas_archivo"]
     return desde_documento(Documento(doc.ruta, datos), motor.conocimiento)
+
+
+def _en_el_caso(error: ErrorEntrada, ruta: Path, doc: Documento, i: int) -> ErrorEntrada:
+    """A case's answer file that cannot be read at all is named at the case's «archivo».
+
+    Errors inside the file keep that file's own line; the consultant edits it there.
+    """
+    if any(p.linea is not None or p.archivo != str(ruta) for p in error.problemas):
+        return error
+    return ErrorEntrada(
+        doc.problema(("casos", i, "archivo"), f"{ruta}: {p.mensaje}") for p in error.problemas
+    )
 
 
 def _diferencias(espera: Espera, r: Any) -> list[str]:
