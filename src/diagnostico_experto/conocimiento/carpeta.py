@@ -29,7 +29,6 @@ from diagnostico_experto.conocimiento.preguntas import (
     nombre_limpio,
 )
 
-
 # A comuna or territory name ends up in file names, reports and workbooks.
 NombreLugar = Annotated[str, AfterValidator(nombre_limpio)]
 
@@ -55,7 +54,9 @@ def _comunas(doc: Documento) -> ArchivoComunas:
             anterior = vistas.get(_clave(comuna))
             if anterior is not None:
                 como = "" if anterior == comuna else f" (ya está como «{anterior}»)"
-                problemas.append(doc.problema(lugar, f"la comuna «{comuna}» aparece dos veces{como}"))
+                problemas.append(
+                    doc.problema(lugar, f"la comuna «{comuna}» aparece dos veces{como}")
+                )
             vistas.setdefault(_clave(comuna), comuna)
     if problemas:
         raise ErrorEntrada(problemas)

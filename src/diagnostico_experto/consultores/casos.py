@@ -28,6 +28,7 @@ Inline answers use the answer-file keys (``comuna``, ``respuestas``,
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +38,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.lectura import Limites
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, nombre_limpio, texto_libre
 from diagnostico_experto.conocimiento.respuestas import (
     AreaClasificada,
@@ -98,7 +100,7 @@ def archivos_de_casos(ruta: Path) -> list[Path]:
             raise ErrorEntrada.uno(ruta, "la carpeta no tiene archivos de casos .yaml")
         return archivos
     if not ruta.exists():
-        raise ErrorEntrada.uno(ruta, "no existe")
+        raise ErrorEntrada.uno(ruta, "el archivo no existe")
     return [ruta]
 
 
@@ -120,27 +122,43 @@ def leer_casos(ruta: Path, limites: Limites | None = None) -> list[CasoLeido]:
     return [CasoLeido(c, doc, i) for i, c in enumerate(doc.validar(ArchivoCasos).casos)]
 
 
-def probar_caso(leido: CasoLeido, motor: Motor) -> tuple[ResultadoCaso, set[str]]:
+def probar_caso(
+    leido: CasoLeido, motor: Motor, respuestas: Respuestas | None = None
+) -> tuple[ResultadoCaso, set[str]]:
     """One case: what differs from what it expects; and the ids of the rules that fired."""
-    evaluacion = motor.evaluar(respuestas_del_caso(leido, motor))
+    respuestas = respuestas or respuestas_del_caso(leido, motor.conocimiento)
+    evaluacion = motor.evaluar(respuestas)
     disparadas = {d.regla.id for d in evaluacion.disparos}
     diferencias = _diferencias(leido.caso.espera, evaluacion.resultado)
     return ResultadoCaso(leido.caso.nombre, leido.lugar, diferencias), disparadas
 
 
-def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set[str]]:
-    """Every case of every file; and the ids of the rules some case fired."""
+def leer_todos(
+    archivos: list[Path], conocimiento: Conocimiento
+) -> list[tuple[CasoLeido, Respuestas]]:
+    """Every case of every file with its validated answers, read before the rules are
+    compiled: a broken case or answer file is refused in milliseconds, not after that."""
+    return [
+        (leido, respuestas_del_caso(leido, conocimiento))
+        for ruta in archivos
+        for leido in leer_casos(ruta, conocimiento.limites)
+    ]
+
+
+def probar(
+    leidos: list[tuple[CasoLeido, Respuestas]], motor: Motor
+) -> tuple[list[ResultadoCaso], set[str]]:
+    """Every case; and the ids of the rules some case fired."""
     resultados: list[ResultadoCaso] = []
     disparadas: set[str] = set()
-    for ruta in archivos:
-        for leido in leer_casos(ruta, motor.conocimiento.limites):
-            resultado, del_caso = probar_caso(leido, motor)
-            resultados.append(resultado)
-            disparadas |= del_caso
+    for leido, respuestas in leidos:
+        resultado, del_caso = probar_caso(leido, motor, respuestas)
+        resultados.append(resultado)
+        disparadas |= del_caso
     return resultados, disparadas
 
 
-def respuestas_del_caso(leido: CasoLeido, motor: Motor) -> Respuestas:
+def respuestas_del_caso(leido: CasoLeido, conocimiento: Conocimiento) -> Respuestas:
     """The answers a case names: a file next to the case file, or inline."""
     caso, doc, i = leido.caso, leido.doc, leido.indice
     if (caso.archivo is None) == (caso.respuestas_archivo is None):
@@ -152,13 +170,12 @@ def respuestas_del_caso(leido: CasoLeido, motor: Motor) -> Respuestas:
             ]
         )
     if caso.archivo is not None:
-        ruta = (doc.ruta.parent / caso.archivo).resolve()
+        ruta = Path(os.path.normpath(doc.ruta.parent / caso.archivo))  # named as written
         try:
-            return cargar_respuestas(ruta, motor.conocimiento)
+            return cargar_respuestas(ruta, conocimiento)
         except ErrorEntrada as error:
             raise _en_el_caso(error, ruta, doc, i) from None
-    datos = doc.datos["casos"][i]["respuestas_archivo"]
-    return desde_documento(Documento(doc.ruta, datos), motor.conocimiento)
+    return desde_documento(doc.parte(("casos", i, "respuestas_archivo")), conocimiento)
 
 
 def _en_el_caso(error: ErrorEntrada, ruta: Path, doc: Documento, i: int) -> ErrorEntrada:
