@@ -502,7 +502,7 @@ def casos_de_pruebas(archivos: list[Path], motor: Motor) -> list[CasoEtiquetado]
             etiquetas: dict[str, str] = {
                 a: n for a, n in espera.niveles.items() if a not in respuestas.validacion
             }
-            etiquetas |= espera.diagnosticados
+            etiquetas.update(espera.diagnosticados.items())
             etiquetas = {a: n for a, n in etiquetas.items() if a in AREAS}
             if etiquetas:
                 casos.append(
