@@ -277,10 +277,9 @@ def leer(ruta: str | Path, limites: Limites | None = None) -> Documento:
     try:
         revisar_estructura(texto, ruta, limites, _RAPIDO)
         return Documento(ruta, _RAPIDO.load(texto), lineas=Lineas(texto))
-    except (ScannerError, ParserError):
-        # libyaml scans plain scalars as YAML 1.1 does (``[a:b]`` is an error for it,
-        # valid YAML 1.2): only the Python reader can say whether the file is wrong
-        pass
+    except (ScannerError, ParserError) as exc:
+        if not _quizas_valido_en_yaml_12(exc):
+            raise _error_de_sintaxis(exc, texto, ruta) from None
     except YAMLError as exc:
         raise _error_de_sintaxis(exc, texto, ruta) from None
     try:
@@ -288,6 +287,17 @@ def leer(ruta: str | Path, limites: Limites | None = None) -> Documento:
         return Documento(ruta, _PURO.load(texto), lineas=Lineas(texto, puro=True))
     except YAMLError as exc:
         raise _error_de_sintaxis(exc, texto, ruta) from None
+
+
+def _quizas_valido_en_yaml_12(exc: YAMLError) -> bool:
+    """Whether libyaml's syntax error may be valid YAML 1.2, which only the Python reader decides.
+
+    libyaml scans plain scalars as YAML 1.1 does: ``[producto:estrategia]`` is an
+    error for it and a valid list in YAML 1.2; it also refuses a ``%YAML 1.2``
+    directive. Any other syntax error it reports is one, located where it says.
+    """
+    texto = f"{getattr(exc, 'context', '')} {getattr(exc, 'problem', '')}"
+    return "plain scalar" in texto or "':'" in texto or "YAML" in texto or "directive" in texto
 
 
 def leer_editable(ruta: str | Path, limites: Limites | None = None) -> Documento:
