@@ -59,8 +59,10 @@ class _OrdenEstable(DepthStrategy):
     """
 
     def get_key(self, activation: Any) -> Any:
-        salience, hechos = super().get_key(activation)
-        return (salience, hechos, -activation.rule._wrapped.orden)
+        # the depth strategy's key (salience, then the newest facts first), computed
+        # directly: its lru_cache hashes every activation, rule, facts and context
+        hechos = sorted((h["__factid__"] for h in activation.facts), reverse=True)
+        return (activation.rule.salience, hechos, -activation.rule._wrapped.orden)
 
 
 class MotorExperta(KnowledgeEngine):

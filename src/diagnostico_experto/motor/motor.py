@@ -152,7 +152,8 @@ class Motor:
             for a in AREAS
             if areas[a].provisional and puntajes[a].completo
         ]
-        traza = [self._paso(d) for d in disparos]
+        descritos: dict[int, str] = {}  # id(fact) -> its reading: a fact is read once
+        traza = [self._paso(d, descritos) for d in disparos]
         por_hecho = propuesta.fundamentos(disparos, traza)
         return Resultado(
             comuna=respuestas.comuna,
@@ -169,8 +170,8 @@ class Motor:
             traza=traza,
         )
 
-    def _paso(self, disparo: Disparo) -> PasoTraza:
-        hechos = [describir(h, self.conocimiento) for h in disparo.hechos]
+    def _paso(self, disparo: Disparo, descritos: dict[int, str]) -> PasoTraza:
+        hechos = [self._leer(h, descritos) for h in disparo.hechos]
         for condicion in disparo.regla.condiciones:
             if isinstance(condicion, Negacion):
                 hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
@@ -178,8 +179,16 @@ class Motor:
             regla=disparo.regla.id,
             descripcion=disparo.regla.descripcion,
             hechos=hechos,
-            conclusion="; ".join(describir(h, self.conocimiento) for h in disparo.declarados),
+            conclusion="; ".join(self._leer(h, descritos) for h in disparo.declarados),
         )
+
+    def _leer(self, hecho: Any, descritos: dict[int, str]) -> str:
+        """A fact's reading, once per fact: a fusion is read where it is concluded
+        and again in every firing it feeds (facts live as long as the trace)."""
+        texto = descritos.get(id(hecho))
+        if texto is None:
+            texto = descritos[id(hecho)] = describir(hecho, self.conocimiento)
+        return texto
 
 
 _CLASES = {t.clase for t in TIPOS.values()}
