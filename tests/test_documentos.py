@@ -292,3 +292,22 @@ def test_plantilla_que_no_es_docx(capsys, tmp_path):
 def test_docx_necesita_salida(capsys):
     err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--formato", "docx")
     assert "el formato docx necesita --salida ARCHIVO.docx" in err
+
+
+def test_json_con_los_mismos_bytes_que_json_dumps(ejemplos):
+    """pydantic writes the JSON report; it must be what json.dumps wrote, byte for byte,
+    also with numbers Python writes in exponent notation or not at all."""
+    import json
+    import math
+
+    from diagnostico_experto.informes.comuna import como_json
+
+    def esperado(r) -> str:
+        return json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+    resultado = ejemplos["yumbel"].resultado
+    assert como_json(resultado) == esperado(resultado)
+    for raro in (1e-05, 2.5e-07, 1e16, math.inf):
+        horas = resultado.horas.model_copy(update={"total": raro})
+        otro = resultado.model_copy(update={"horas": horas})
+        assert como_json(otro) == esperado(otro)
