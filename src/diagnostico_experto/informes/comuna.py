@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
+from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import documento
@@ -147,6 +148,18 @@ def informe(
     DOCX comes back as bytes; ``anexo`` adds the rule trace to it (the HTML
     report always has it, collapsed; Markdown always, at the end).
     """
+    with sin_recolector():
+        return _informe(evaluacion, reglas, conocimiento, formato, indice, anexo)
+
+
+def _informe(
+    evaluacion: Evaluacion,
+    reglas: list[Regla],
+    conocimiento: Conocimiento,
+    formato: str,
+    indice: str | None,
+    anexo: bool,
+) -> str | bytes:
     if formato == "json":
         return como_json(evaluacion.resultado)
     contexto = _contexto(evaluacion, reglas, conocimiento)

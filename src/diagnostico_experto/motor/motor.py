@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
@@ -57,6 +58,10 @@ class Motor:
         return cls(base, cargar_reglas(reglas, base), str(reglas))
 
     def evaluar(self, respuestas: Respuestas) -> Evaluacion:
+        with sin_recolector():
+            return self._evaluar(respuestas)
+
+    def _evaluar(self, respuestas: Respuestas) -> Evaluacion:
         puntajes = calcular(respuestas.respuestas, self.conocimiento)
         experta = self._experta
         experta.reset()
