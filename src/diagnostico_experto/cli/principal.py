@@ -110,7 +110,7 @@ def evaluar(
         formato = formato if formato in FORMATOS else "md"
     if formato == "docx" and salida is None:
         raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
-    with sin_recolector():  # one comuna, then the process ends
+    with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
         motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
         texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato, anexo=anexo)
     if salida is None:
@@ -132,7 +132,7 @@ def explicar(
     """Muestra las reglas y respuestas detrás de cada conclusión de ARCHIVO."""
     from diagnostico_experto.informes.comuna import explicacion
 
-    with sin_recolector():  # one comuna, then the process ends
+    with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
         motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
         texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
     click.echo(texto, nl=False)
@@ -318,8 +318,11 @@ grupo_reglas.add_command(calibrar)
 
 
 class _Salida:
-    """Whether the command that ran leaves nothing to clean up when the process ends."""
+    """How this process ends: ``proceso`` when main runs as the process itself (not
+    called by a test or a script), ``directa`` when the command that ran leaves
+    nothing to clean up."""
 
+    proceso = False
     directa = False
 
 
@@ -332,6 +335,7 @@ def ejecutar() -> None:
     written atomically, no thread or process is started), so once stdout and
     stderr are flushed the process ends at once.
     """
+    _Salida.proceso = True
     codigo = main()
     if _Salida.directa:
         try:

@@ -16,11 +16,13 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def sin_recolector() -> Iterator[None]:
+def sin_recolector(reactivar: bool = True) -> Iterator[None]:
+    """``reactivar=False``: the process ends right after (its next collection would
+    walk everything the work allocated, for nothing)."""
     activo = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if activo:
+        if activo and reactivar:
             gc.enable()
