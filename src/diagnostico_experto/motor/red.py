@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from experta.fieldconstraint import L, P
+from experta.fieldconstraint import L, P, W
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
@@ -161,9 +161,9 @@ def _puede_cambiar_el_token(nodo: Any) -> bool:
     chequeo = nodo.matcher
     if isinstance(chequeo, TypeCheck):
         return False
-    if isinstance(chequeo, FeatureCheck) and type(chequeo.how) in (L, P):
+    if isinstance(chequeo, FeatureCheck) and type(chequeo.how) in (L, P, W):
         return chequeo.how.__bind__ is not None
-    return True  # a wildcard, a capture, or a combination of checks: they may bind
+    return True  # a capture, or a combination of checks: they may bind
 
 
 class _BusPorTipo(BusNode):
