@@ -18,6 +18,7 @@ from diagnostico_experto.consultores.linter import validar as revisar
 from diagnostico_experto.reglas.formato import RENOMBRADAS
 from diagnostico_experto.reglas.hechos import TIPO_DE_CAMPO, TIPOS
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
+from diagnostico_experto.reglas.regla import Compara
 
 SERVICIOS = [
     {
@@ -303,6 +304,18 @@ def test_como_liga_y_restringe_a_la_vez(motor, ejemplos):
     assert [p.conclusion for p in medio if p.regla == "t-regla"] == ["estrategia en medio"]
     alto = resultado(con_regla, extremo(motor.conocimiento, mejor=True))["traza"]
     assert [p for p in alto if p["regla"] == "t-regla"] == []
+
+
+def test_las_reglas_incluidas_ligan_y_restringen_con_como(motor):
+    # A ``compara`` of a variable with a literal reads better as ``como`` on the
+    # field that binds it; the shipped rules are the examples consultants copy.
+    con_literal = [
+        f"{r.lugar()}: {r.id}"
+        for r in motor.reglas
+        for c in r.condiciones
+        if isinstance(c, Compara) and c.derecha is None
+    ]
+    assert con_literal == []
 
 
 def test_los_errores_de_una_tabla_nombran_fila_y_columna_una_vez(motor):
