@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -96,21 +97,19 @@ def ocultos(carpeta: Path) -> list[str]:
     return sorted(p.name for p in carpeta.iterdir() if p.name.startswith("."))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tamano", type=int, default=345)
-    parser.add_argument("--veces", type=int, default=10)
-    parser.add_argument("--final", type=int, default=4, help="kills in the tables-and-swap window")
-    parser.add_argument("--semilla", type=int, default=1)
-    opciones = parser.parse_args()
-    azar = random.Random(opciones.semilla)
+def matar(
+    tamano: int, veces: int, final: int, semilla: int, mostrar: Callable[[str], None] = print
+) -> tuple[dict[str, int], list[str], bool]:
+    """Kill batches at seeded random moments: how many left each state, the hidden folders
+    left after a last complete run, and whether that run left the complete set."""
+    azar = random.Random(semilla)
     with tempfile.TemporaryDirectory() as temporal:
         base = Path(temporal)
-        conocimiento, respuestas_a = preparar(opciones.tamano, base)
+        conocimiento, respuestas_a = preparar(tamano, base)
         respuestas_b = base / "respuestas-b"
         respuestas_b.mkdir()
         saber = cargar_conocimiento(conocimiento)
-        otro = random.Random(opciones.semilla + 1000)
+        otro = random.Random(semilla + 1000)
         yaml = YAML()
         for archivo in sorted(respuestas_a.glob("*.yaml")):
             comuna = YAML(typ="safe").load(archivo.read_text(encoding="utf-8"))["comuna"]
@@ -125,21 +124,18 @@ def main() -> None:
             duracion, ventana = max(duracion, total), max(ventana, final)
             fotos[nombre] = foto(destino)
         assert fotos["A"] != fotos["B"]
-        print(
-            f"{opciones.tamano} comunas; un lote completo tarda ~{duracion:.0f} s, "
-            f"de ellos ~{ventana:.1f} s en tablas e intercambio",
-            flush=True,
+        mostrar(
+            f"{tamano} comunas; un lote completo tarda ~{duracion:.0f} s, "
+            f"de ellos ~{ventana:.1f} s en tablas e intercambio"
         )
-        finales = set(
-            azar.sample(range(1, opciones.veces + 1), min(opciones.final, opciones.veces))
-        )
+        finales = set(azar.sample(range(1, veces + 1), min(final, veces)))
         trabajo = base / "trabajo"
         trabajo.mkdir()
         salida = trabajo / "informes"
         shutil.copytree(base / "completo-A", salida)
         actual = "A"
         resumen = {"anterior": 0, "nuevo": 0, "igual": 0, "mezcla": 0}
-        for vez in range(1, opciones.veces + 1):
+        for vez in range(1, veces + 1):
             nombre = "B" if actual == "A" else "A"  # the other set: previous and new differ
             workers = 1 + vez % 2
             en_final = vez in finales
@@ -171,17 +167,35 @@ def main() -> None:
                 estado = "mezcla"
             resumen[estado] += 1
             cuando = f"en tablas e intercambio +{espera:.2f} s" if en_final else "al azar"
-            print(
+            mostrar(
                 f"{vez:>2}. lote {nombre} con {workers} worker(s), SIGKILL a los {momento:5.1f} s"
                 f" ({cuando}){' (ya había terminado)' if terminado else ''}: {estado}; "
-                f"ocultos que quedaron: {len(ocultos(trabajo))}",
-                flush=True,
+                f"ocultos que quedaron: {len(ocultos(trabajo))}"
             )
         completo(orden(entradas["A"], conocimiento, salida, 2), trabajo)
-        print(
-            f"Resultado: {resumen}. Tras un lote completo, ocultos: {ocultos(trabajo) or 'ninguno'};"
-            f" conjunto {'A completo' if foto(salida) == fotos['A'] else 'INCORRECTO'}."
+        quedan = ocultos(trabajo)
+        correcto = foto(salida) == fotos["A"]
+        mostrar(
+            f"Resultado: {resumen}. Tras un lote completo, ocultos: {quedan or 'ninguno'};"
+            f" conjunto {'A completo' if correcto else 'INCORRECTO'}."
         )
+        return resumen, quedan, correcto
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tamano", type=int, default=345)
+    parser.add_argument("--veces", type=int, default=10)
+    parser.add_argument("--final", type=int, default=4, help="kills in the tables-and-swap window")
+    parser.add_argument("--semilla", type=int, default=1)
+    opciones = parser.parse_args()
+    matar(
+        opciones.tamano,
+        opciones.veces,
+        opciones.final,
+        opciones.semilla,
+        lambda texto: print(texto, flush=True),
+    )
 
 
 if __name__ == "__main__":
