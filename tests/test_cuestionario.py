@@ -207,6 +207,28 @@ def test_ayuda_y_volver_son_teclas_en_casillas_y_numeros(tmp_path, conocimiento,
     assert guardado["O06"] == 3
 
 
+def test_cada_tipo_de_pregunta_tiene_su_control():
+    from diagnostico_experto.conocimiento.preguntas import POR_TIPO
+    from diagnostico_experto.terminal.controles import control
+
+    esperado = {
+        "si_no": "lista",
+        "opcion_unica": "lista",
+        "escala": "lista",
+        "opcion_multiple": "casillas",
+        "numero": "escrita",
+        "texto": "escrita",
+    }
+    assert set(POR_TIPO) == set(esperado)  # a new question type needs its widget
+    opciones = [{"valor": "a", "texto": "A"}, {"valor": "b", "texto": "B"}]
+    for tipo, clase in POR_TIPO.items():
+        datos = {"id": "X1", "area": "estrategia", "texto": "t", "tipo": tipo}
+        datos |= {"ayuda": "a", "fuente": "f"}
+        if tipo in ("opcion_unica", "opcion_multiple"):
+            datos["opciones"] = opciones
+        assert control(clase.model_validate(datos)).tipo == esperado[tipo], tipo
+
+
 def test_las_casillas_no_ofrecen_separadores_ni_navegacion(conocimiento):
     from diagnostico_experto.terminal.controles import AYUDA, VOLVER, control
 

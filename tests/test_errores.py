@@ -18,8 +18,10 @@ from conftest import (
     motor_con,
     reglas_de_texto,
 )
+from diagnostico_experto.comun.archivos_yaml import leer
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from diagnostico_experto.conocimiento.preguntas import Cuestionario
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 
 
@@ -218,6 +220,70 @@ def test_cuestionario_con_condicion_sobre_opcion_inexistente(tmp_path):
         cargar_conocimiento(conocimiento)
     assert f"{ruta}:" in str(error.value)
     assert "«plan_propioo» no es una opción de E02 ¿Quiso decir «plan_propio»?" in str(error.value)
+
+
+_AREAS = "".join(
+    f"  {a}: {{nombre: {a}}}\n"
+    for a in ("estrategia", "estructura", "procesos", "productos", "transversal")
+)
+_PREGUNTA = "  - id: {id}\n    area: estrategia\n    texto: t\n    ayuda: a\n    fuente: f\n"
+
+
+@pytest.mark.parametrize(
+    ("campos", "marca", "esperado"),
+    [
+        (
+            "    tipo: sino\n",
+            "tipo: sino",
+            "preguntas[2].tipo: valor «sino» no permitido; se espera 'si_no', 'escala', "
+            "'opcion_unica', 'opcion_multiple', 'numero' o 'texto'",
+        ),
+        ("    no_sabe: true\n", "- id: X2", "preguntas[2].tipo: falta este campo obligatorio"),
+        (
+            "    tipo: si_no\n    escala: {minimo: 0}\n",
+            "- id: X2",
+            "preguntas[2]: una pregunta «si_no» no lleva «escala»",
+        ),
+        (
+            "    tipo: texto\n    tramos: []\n",
+            "- id: X2",
+            "preguntas[2]: una pregunta «texto» no lleva «tramos»",
+        ),
+        (
+            "    tipo: escala\n    peso: -1\n",
+            "peso:",
+            "preguntas[2].peso: debe ser mayor o igual que 0.0",
+        ),
+        (
+            "    tipo: escala\n    escala:\n      maximo: cinco\n",
+            "maximo:",
+            "preguntas[2].escala.maximo: debe ser un número entero",
+        ),
+        (
+            "    tipo: opcion_multiple\n    opciones: [{valor: a, texto: A}]\n",
+            "- id: X2",
+            "preguntas[2]: una pregunta «opcion_multiple» necesita al menos dos opciones",
+        ),
+    ],
+)
+def test_una_pregunta_mal_escrita_se_nombra_por_su_tipo_y_su_linea(
+    tmp_path, campos, marca, esperado
+):
+    # Each question type is its own model; the error still names the file's line and
+    # field, never the model (pydantic's union tag) in between.
+    texto = (
+        f"areas:\n{_AREAS}preguntas:\n"
+        + _PREGUNTA.format(id="X1")
+        + "    tipo: si_no\n"
+        + _PREGUNTA.format(id="X2")
+        + campos
+    )
+    ruta = tmp_path / "cuestionario.yaml"
+    ruta.write_text(texto, encoding="utf-8")
+    linea = next(i for i, fila in enumerate(texto.splitlines(), 1) if marca in fila)
+    with pytest.raises(ErrorEntrada) as error:
+        leer(ruta).validar(Cuestionario)
+    assert str(error.value) == f"{ruta}:{linea}: {esperado}"
 
 
 @pytest.mark.parametrize(

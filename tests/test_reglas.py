@@ -27,6 +27,7 @@ from conftest import (
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.restricciones import OPERADORES_DE
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from diagnostico_experto.conocimiento.preguntas import POR_TIPO
 from diagnostico_experto.consultores.casos import leer_casos, probar_caso
 from diagnostico_experto.consultores.comparacion import (
     Diferencia,
@@ -35,11 +36,7 @@ from diagnostico_experto.consultores.comparacion import (
     diferencia,
 )
 from diagnostico_experto.consultores.linter import validar as revisar
-from diagnostico_experto.reglas.hechos import (
-    TIPO_DE_CAMPO,
-    TIPO_DE_RESPUESTA,
-    operadores_de_pregunta,
-)
+from diagnostico_experto.reglas.hechos import TIPO_DE_CAMPO
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
 EXTRA = "reglas:\n  - id: {id}\n    descripcion: d\n    si:\n{si}    entonces:\n{entonces}"
@@ -456,7 +453,7 @@ def _tabla_de_la_guia(encabezado: str) -> dict[str, set[str]]:
 
 def test_la_tabla_de_operadores_por_tipo_de_pregunta_es_la_del_vocabulario():
     tabla = _tabla_de_la_guia("| tipo de pregunta | el valor es | operadores | ejemplo |")
-    assert tabla == {t: set(operadores_de_pregunta(t)) for t in TIPO_DE_RESPUESTA}
+    assert tabla == {t: set(clase.operadores()) for t, clase in POR_TIPO.items()}
 
 
 def test_la_tabla_de_operadores_por_tipo_de_campo_es_la_del_vocabulario():

@@ -88,7 +88,8 @@ def traducir(error: Mapping[str, Any]) -> str:
         # Our own validators raise ValueError with a Spanish message.
         return str(ctx.get("error", error["msg"]))
     if tipo == "literal_error":
-        return f"valor «{error.get('input')}» no permitido; se espera {ctx.get('expected', '')}"
+        esperados = str(ctx.get("expected", "")).replace("' or '", "' o '")  # pydantic's English
+        return f"valor «{error.get('input')}» no permitido; se espera {esperados}"
     if tipo == "extra_forbidden":
         return "campo desconocido"
     plantilla = _MENSAJES.get(tipo)

@@ -265,13 +265,13 @@ def _revisar_cuestionario(cuestionario: Cuestionario, doc: Documento) -> None:
             base = cuestionario.preguntas[vistas[cond.pregunta]]
             try:
                 restriccion = cond.restriccion
+                dominio = base.dominio()
                 for op in restriccion.operaciones:
                     operandos = op.operando if isinstance(op.operando, tuple) else (op.operando,)
                     for v in operandos:
-                        if base.tipo != "numero" and v not in base.valores() and v != NO_SABE:
+                        if dominio is not None and v not in dominio and v != NO_SABE:
                             raise ValueError(
-                                f"«{v}» no es una opción de {base.id}"
-                                + sugerencia(v, base.valores())
+                                f"«{v}» no es una opción de {base.id}" + sugerencia(v, dominio)
                             )
             except ValueError as exc:
                 problemas.append(doc.problema((*loc, "valor"), str(exc)))

@@ -12,19 +12,26 @@ import unicodedata
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from diagnostico_experto.comun.restricciones import Restriccion, interpretar
+from diagnostico_experto.comun.restricciones import (
+    OPERADORES_DE,
+    Restriccion,
+    TipoValor,
+    interpretar,
+)
 
 AREAS = ("estrategia", "estructura", "procesos", "productos")
 TRANSVERSAL = "transversal"
@@ -35,6 +42,7 @@ NIVELES = ("alto", "medio", "bajo")
 TALLERES = ("sensibilizacion", "estrategia", "estructura_procesos", "gestion_entorno")
 NO_SABE = "no_sabe"
 LISTAS_CATALOGO = ("etapas", "clientes", "origenes", "areas_proceso")
+SEPARADOR = ";"  # several values written in one text (a spreadsheet cell)
 
 Area = Literal["estrategia", "estructura", "procesos", "productos", "transversal"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
@@ -64,6 +72,11 @@ def nombre_limpio(texto: str) -> str:
     if not limpio:
         raise ValueError("no puede estar vacío ni tener solo espacios")
     return limpio
+
+
+def lista_de_texto(texto: str) -> list[str]:
+    """Several values written in one text: separated by «;» (or commas)."""
+    return [v.strip() for v in texto.replace(",", SEPARADOR).split(SEPARADOR) if v.strip()]
 
 
 def _codigo(caracter: str) -> str:
@@ -112,22 +125,133 @@ class CondicionPregunta(Estricto):
         return interpretar(self.valor, {})
 
 
+# Fields that only some question types carry: the others refuse them by name.
+_CAMPOS_DE_UN_TIPO = ("opciones", "opciones_de", "escala", "tramos", "minimo", "maximo")
+
+
 class Pregunta(Estricto):
+    """What every question has; each type (below) adds its fields and its behaviour.
+
+    An answer's checking, reading, points and label, the operators a rule may use
+    on it and how a spreadsheet cell is read are methods of the question's type,
+    so code that handles answers never switches on ``tipo``.
+    """
+
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
     area: Area
     texto: str
-    tipo: TipoPregunta
+    tipo: str
     ayuda: str
     fuente: str
-    opciones: list[Opcion] = []
-    escala: Escala | None = None
-    tramos: list[Tramo] = []
-    minimo: float | None = None
-    maximo: float | None = None
     no_sabe: bool = False
     peso: float = Field(default=1.0, ge=0)
     aplica_si: list[CondicionPregunta] = []
+
+    # What an answer is to a rule (``comun/restricciones.OPERADORES_DE``).
+    tipo_de_valor: ClassVar[TipoValor] = "texto"
+    # How messages name the type: «E07 es sí/no».
+    nombre_de_tipo: ClassVar[str] = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sin_campos_de_otro_tipo(cls, datos: Any) -> Any:
+        """``escala:`` on a sí/no question is a mistake, not a field to ignore."""
+        if isinstance(datos, Mapping):
+            for campo in _CAMPOS_DE_UN_TIPO:
+                if campo in datos and campo not in cls.model_fields:
+                    raise ValueError(f"una pregunta «{datos.get('tipo')}» no lleva «{campo}»")
+        return datos
+
+    # --- what an answer may be -------------------------------------------------
+
+    def valores(self) -> list[Any]:
+        """The answers this question offers (for lists: each element); none if open."""
+        return []
+
+    def dominio(self) -> list[Any] | None:
+        """The values a condition may name literally; None when the answer is open."""
+        return None
+
+    def lista_para_elegir(self) -> list[Any] | None:
+        """The values to pick one answer from (a drop-down list), if the answer is one of them."""
+        return None
+
+    @classmethod
+    def operadores(cls) -> tuple[str, ...]:
+        """The operators a rule condition on an answer of this type may use."""
+        return OPERADORES_DE[cls.tipo_de_valor]
+
+    def que_es(self) -> str:
+        """The type as messages name it: «una escala de 1 a 5»."""
+        return self.nombre_de_tipo
+
+    def ejemplo(self, campo: str) -> str | None:
+        """A condition that could match, when this type has a better one than the generic."""
+        return None
+
+    def etiqueta(self, valor: Any) -> str:
+        """How an answer reads in a report."""
+        if valor == NO_SABE:
+            return "No sé"
+        if isinstance(valor, list):
+            return ", ".join(self.etiqueta(v) for v in valor) or "(ninguna)"
+        return self._etiqueta(valor)
+
+    def _etiqueta(self, valor: Any) -> str:
+        return f"{valor:g}" if isinstance(valor, float) else str(valor)
+
+    def normalizar(self, valor: Any) -> Any:
+        """Check an answer and give it its canonical form; ValueError in Spanish."""
+        if isinstance(valor, Mapping | AbstractSet):
+            raise ValueError("debe ser un valor, no un mapeo (clave: valor)")
+        if isinstance(valor, list) and self.tipo_de_valor != "lista":
+            raise ValueError("debe ser un solo valor, no una lista")
+        if isinstance(valor, float) and not math.isfinite(valor):
+            raise ValueError("debe ser un número finito (no .nan ni .inf)")
+        if valor == NO_SABE:
+            if not self.no_sabe:
+                raise ValueError("esta pregunta no admite «no_sabe»")
+            return NO_SABE
+        return self._normalizar(valor)
+
+    def _normalizar(self, valor: Any) -> Any:
+        raise NotImplementedError
+
+    def de_celda(self, valor: Any) -> Any:
+        """A spreadsheet cell as an answer file writes it (to be normalised after)."""
+        if isinstance(valor, float) and valor.is_integer():
+            return int(valor)
+        return valor.strip() if isinstance(valor, str) else valor
+
+    def indicaciones(self) -> list[str]:
+        """How to write an answer in a spreadsheet cell, one line each."""
+        return []
+
+    # --- points ----------------------------------------------------------------
+
+    def puntua(self) -> bool:
+        return self.peso > 0 and self.maximo_puntos() > 0
+
+    def maximo_puntos(self) -> float:
+        return 0.0
+
+    def puntos(self, valor: Any) -> float | None:
+        """Points of a normalised answer; None when it says nothing (no sé, text)."""
+        if valor == NO_SABE or not self.puntua():
+            return None
+        return self._puntos(valor)
+
+    def _puntos(self, valor: Any) -> float:
+        return 0.0
+
+
+class _ConOpciones(Pregunta):
+    """A question answered with options declared in the file (or drawn from the catalogue)."""
+
+    opciones: list[Opcion] = []
     opciones_de: str | None = None  # a list of servicios.yaml that supplies the options
+
+    minimo_de_opciones: ClassVar[int] = 2
 
     @model_validator(mode="before")
     @classmethod
@@ -145,120 +269,41 @@ class Pregunta(Estricto):
         generadas = [{"valor": e.id, "texto": e.nombre} for e in getattr(catalogo, lista)]
         return {**datos, "opciones": generadas + list(datos.get("opciones") or [])}
 
-    @model_validator(mode="before")
-    @classmethod
-    def _por_defecto(cls, datos: Any) -> Any:
-        """A sí/no question's options and a scale's range, when the file leaves them out."""
-        if not isinstance(datos, dict):
-            return datos
-        if datos.get("tipo") == "si_no" and not datos.get("opciones"):
-            return {
-                **datos,
-                "opciones": [
-                    {"valor": "si", "texto": "Sí", "puntos": 1},
-                    {"valor": "no", "texto": "No"},
-                ],
-            }
-        if datos.get("tipo") == "escala" and datos.get("escala") is None:
-            return {**datos, "escala": {}}
-        return datos
-
     @model_validator(mode="after")
-    def _coherente(self) -> Pregunta:
-        if self.tipo in ("opcion_unica", "opcion_multiple") and len(self.opciones) < 2:
+    def _coherente(self) -> Self:
+        if len(self.opciones) < self.minimo_de_opciones:
             raise ValueError(f"una pregunta «{self.tipo}» necesita al menos dos opciones")
-        if self.tipo not in ("si_no", "opcion_unica", "opcion_multiple") and self.opciones:
-            raise ValueError(f"una pregunta «{self.tipo}» no lleva «opciones»")
         valores = [o.valor for o in self.opciones]
         repetidos = sorted({v for v in valores if valores.count(v) > 1})
         if repetidos:
             raise ValueError(f"opciones repetidas: {', '.join(repetidos)}")
         if NO_SABE in valores:
             raise ValueError("«no_sabe» no es una opción: use «no_sabe: true»")
-        for o in self.opciones:
-            if o.exclusiva and self.tipo != "opcion_multiple":
-                raise ValueError("«exclusiva» solo tiene sentido en «opcion_multiple»")
+        self._revisar_exclusivas()
         return self
 
-    # --- what an answer may be -------------------------------------------------
+    def _revisar_exclusivas(self) -> None:
+        if any(o.exclusiva for o in self.opciones):
+            raise ValueError("«exclusiva» solo tiene sentido en «opcion_multiple»")
 
     def valores(self) -> list[Any]:
-        """The answers this question accepts (for lists: each element)."""
-        if self.tipo == "escala":
-            assert self.escala
-            return list(range(self.escala.minimo, self.escala.maximo + 1))
         return [o.valor for o in self.opciones]
+
+    def dominio(self) -> list[Any] | None:
+        return self.valores()
+
+    def lista_para_elegir(self) -> list[Any] | None:
+        return self.valores()
 
     def opcion(self, valor: Any) -> Opcion | None:
         return next((o for o in self.opciones if o.valor == valor), None)
 
-    def etiqueta(self, valor: Any) -> str:
-        """How an answer reads in a report."""
-        if valor == NO_SABE:
-            return "No sé"
-        if isinstance(valor, list):
-            return ", ".join(self.etiqueta(v) for v in valor) or "(ninguna)"
-        if self.tipo == "escala" and self.escala:
-            nombre = self.escala.etiquetas.get(valor)
-            return f"{valor} ({nombre})" if nombre else str(valor)
+    def _etiqueta(self, valor: Any) -> str:
         opcion = self.opcion(valor)
-        if opcion:
-            return opcion.texto
-        return f"{valor:g}" if isinstance(valor, float) else str(valor)
+        return opcion.texto if opcion else super()._etiqueta(valor)
 
-    def normalizar(self, valor: Any) -> Any:
-        """Check an answer and give it its canonical form; ValueError in Spanish."""
-        if isinstance(valor, Mapping | AbstractSet):
-            raise ValueError("debe ser un valor, no un mapeo (clave: valor)")
-        if isinstance(valor, list) and self.tipo != "opcion_multiple":
-            raise ValueError("debe ser un solo valor, no una lista")
-        if isinstance(valor, float) and not math.isfinite(valor):
-            raise ValueError("debe ser un número finito (no .nan ni .inf)")
-        if valor == NO_SABE:
-            if not self.no_sabe:
-                raise ValueError("esta pregunta no admite «no_sabe»")
-            return NO_SABE
-        if self.tipo == "si_no":
-            if isinstance(valor, bool):
-                valor = "si" if valor else "no"
-            valor = {"sí": "si", "Sí": "si", "Si": "si", "No": "no"}.get(valor, valor)
-        if self.tipo in ("si_no", "opcion_unica"):
-            return self._de_opciones(valor).valor
-        if self.tipo == "opcion_multiple":
-            lista = valor if isinstance(valor, list) else [valor]
-            if not lista:
-                raise ValueError(
-                    "marque al menos una opción"
-                    + (" (o responda «no_sabe»)" if self.no_sabe else "")
-                )
-            elegidas = [self._de_opciones(v) for v in lista]
-            valores = [o.valor for o in elegidas]
-            if len(set(valores)) != len(valores):
-                raise ValueError("una opción está repetida")
-            exclusivas = [o.valor for o in elegidas if o.exclusiva]
-            if exclusivas and len(elegidas) > 1:
-                raise ValueError(f"«{exclusivas[0]}» no se puede combinar con otras opciones")
-            return valores
-        if self.tipo == "escala":
-            assert self.escala
-            if isinstance(valor, bool) or not isinstance(valor, int):
-                raise ValueError(
-                    f"debe ser un número entero de {self.escala.minimo} a {self.escala.maximo}"
-                )
-            if not self.escala.minimo <= valor <= self.escala.maximo:
-                raise ValueError(f"debe estar entre {self.escala.minimo} y {self.escala.maximo}")
-            return int(valor)
-        if self.tipo == "numero":
-            if isinstance(valor, bool) or not isinstance(valor, int | float):
-                raise ValueError("debe ser un número")
-            if self.minimo is not None and valor < self.minimo:
-                raise ValueError(f"debe ser al menos {self.minimo:g}")
-            if self.maximo is not None and valor > self.maximo:
-                raise ValueError(f"debe ser a lo sumo {self.maximo:g}")
-            return int(valor) if float(valor).is_integer() else float(valor)
-        if not isinstance(valor, str):
-            raise ValueError("debe ser un texto")
-        return texto_libre(str(valor))
+    def _normalizar(self, valor: Any) -> Any:
+        return self._de_opciones(valor).valor
 
     def _de_opciones(self, valor: Any) -> Opcion:
         """The option an answer names; ValueError listing the options when none."""
@@ -271,41 +316,252 @@ class Pregunta(Estricto):
             raise ValueError(f"valor «{texto}» no es una opción; opciones: {posibles}")
         return opcion
 
-    # --- points ----------------------------------------------------------------
-
-    def puntua(self) -> bool:
-        return self.tipo != "texto" and self.peso > 0 and self.maximo_puntos() > 0
+    def indicaciones(self) -> list[str]:
+        return [f"{o.valor}: {o.texto}" for o in self.opciones]
 
     def maximo_puntos(self) -> float:
-        if self.tipo == "opcion_multiple":
-            return sum(max(o.puntos, 0) for o in self.opciones)
-        if self.tipo in ("si_no", "opcion_unica"):
-            return max(o.puntos for o in self.opciones)
-        if self.tipo == "escala":
-            assert self.escala
-            return float(self.escala.maximo - self.escala.minimo)
-        if self.tipo == "numero":
-            return max((t.puntos for t in self.tramos), default=0.0)
-        return 0.0
+        return max(o.puntos for o in self.opciones)
 
-    def puntos(self, valor: Any) -> float | None:
-        """Points of a normalised answer; None when it says nothing (no sé, text)."""
-        if valor == NO_SABE or not self.puntua():
-            return None
-        if self.tipo == "opcion_multiple":
-            return float(sum(self._de_opciones(v).puntos for v in valor))
-        if self.tipo in ("si_no", "opcion_unica"):
-            return float(self._de_opciones(valor).puntos)
-        if self.tipo == "escala":
-            assert self.escala
-            if self.escala.invertida:
-                return float(self.escala.maximo - valor)
-            return float(valor - self.escala.minimo)
+    def _puntos(self, valor: Any) -> float:
+        return float(self._de_opciones(valor).puntos)
+
+
+class PreguntaSiNo(_ConOpciones):
+    """Sí or no; its two options (with 1 and 0 points) when the file leaves them out."""
+
+    tipo: Literal["si_no"]
+    nombre_de_tipo: ClassVar[str] = "sí/no"
+    minimo_de_opciones: ClassVar[int] = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _opciones_por_defecto(cls, datos: Any) -> Any:
+        if isinstance(datos, dict) and not datos.get("opciones"):
+            return {
+                **datos,
+                "opciones": [
+                    {"valor": "si", "texto": "Sí", "puntos": 1},
+                    {"valor": "no", "texto": "No"},
+                ],
+            }
+        return datos
+
+    def ejemplo(self, campo: str) -> str | None:
+        return f"{campo}: si (o {campo}: no)"
+
+    def _normalizar(self, valor: Any) -> Any:
+        if isinstance(valor, bool):
+            valor = "si" if valor else "no"
+        valor = {"sí": "si", "Sí": "si", "Si": "si", "No": "no"}.get(valor, valor)
+        return super()._normalizar(valor)
+
+
+class PreguntaOpcionUnica(_ConOpciones):
+    tipo: Literal["opcion_unica"]
+    nombre_de_tipo: ClassVar[str] = "de opción única"
+
+
+class PreguntaOpcionMultiple(_ConOpciones):
+    """Several options at once; an ``exclusiva`` option («ninguno») goes alone."""
+
+    tipo: Literal["opcion_multiple"]
+    tipo_de_valor: ClassVar[TipoValor] = "lista"
+    nombre_de_tipo: ClassVar[str] = "de opción múltiple (una lista)"
+
+    def _revisar_exclusivas(self) -> None:
+        pass
+
+    def lista_para_elegir(self) -> list[Any] | None:
+        return None  # several values: no drop-down
+
+    def _normalizar(self, valor: Any) -> Any:
+        lista = valor if isinstance(valor, list) else [valor]
+        if not lista:
+            raise ValueError(
+                "marque al menos una opción" + (" (o responda «no_sabe»)" if self.no_sabe else "")
+            )
+        elegidas = [self._de_opciones(v) for v in lista]
+        valores = [o.valor for o in elegidas]
+        if len(set(valores)) != len(valores):
+            raise ValueError("una opción está repetida")
+        exclusivas = [o.valor for o in elegidas if o.exclusiva]
+        if exclusivas and len(elegidas) > 1:
+            raise ValueError(f"«{exclusivas[0]}» no se puede combinar con otras opciones")
+        return valores
+
+    def de_celda(self, valor: Any) -> Any:
+        texto = "" if valor is None else str(valor).strip()
+        return NO_SABE if texto == NO_SABE else lista_de_texto(texto)
+
+    def indicaciones(self) -> list[str]:
+        return [*super().indicaciones(), f"Varias opciones separadas por «{SEPARADOR}»"]
+
+    def maximo_puntos(self) -> float:
+        return sum(max(o.puntos, 0) for o in self.opciones)
+
+    def _puntos(self, valor: Any) -> float:
+        return float(sum(self._de_opciones(v).puntos for v in valor))
+
+
+class _Numerica(Pregunta):
+    """An answer that is a number: a cell may hold it as text, with a decimal comma."""
+
+    tipo_de_valor: ClassVar[TipoValor] = "numero"
+
+    def de_celda(self, valor: Any) -> Any:
+        if not isinstance(valor, str):
+            return super().de_celda(valor)
+        texto = valor.strip().replace(",", ".")
+        try:
+            numero = float(texto)
+        except ValueError:
+            return valor.strip()
+        return int(numero) if numero.is_integer() else numero
+
+
+class PreguntaEscala(_Numerica):
+    """A whole number on a scale (1 to 5 unless the file says otherwise)."""
+
+    tipo: Literal["escala"]
+    escala: Escala = Escala()
+    nombre_de_tipo: ClassVar[str] = "una escala"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _escala_por_defecto(cls, datos: Any) -> Any:
+        if isinstance(datos, dict) and datos.get("escala") is None:
+            return {**datos, "escala": {}}
+        return datos
+
+    def valores(self) -> list[Any]:
+        return list(range(self.escala.minimo, self.escala.maximo + 1))
+
+    def dominio(self) -> list[Any] | None:
+        return self.valores()
+
+    def lista_para_elegir(self) -> list[Any] | None:
+        return self.valores()
+
+    def que_es(self) -> str:
+        return f"{self.nombre_de_tipo} de {self.escala.minimo} a {self.escala.maximo}"
+
+    def _etiqueta(self, valor: Any) -> str:
+        nombre = self.escala.etiquetas.get(valor)
+        return f"{valor} ({nombre})" if nombre else str(valor)
+
+    def _normalizar(self, valor: Any) -> Any:
+        if isinstance(valor, bool) or not isinstance(valor, int):
+            raise ValueError(
+                f"debe ser un número entero de {self.escala.minimo} a {self.escala.maximo}"
+            )
+        if not self.escala.minimo <= valor <= self.escala.maximo:
+            raise ValueError(f"debe estar entre {self.escala.minimo} y {self.escala.maximo}")
+        return int(valor)
+
+    def indicaciones(self) -> list[str]:
+        return [f"Número de {self.escala.minimo} a {self.escala.maximo}"]
+
+    def maximo_puntos(self) -> float:
+        return float(self.escala.maximo - self.escala.minimo)
+
+    def _puntos(self, valor: Any) -> float:
+        if self.escala.invertida:
+            return float(self.escala.maximo - valor)
+        return float(valor - self.escala.minimo)
+
+
+class PreguntaNumero(_Numerica):
+    """A number, optionally bounded; its points come from the ``tramos`` it falls in."""
+
+    tipo: Literal["numero"]
+    tramos: list[Tramo] = []
+    minimo: float | None = None
+    maximo: float | None = None
+    nombre_de_tipo: ClassVar[str] = "un número"
+
+    def _normalizar(self, valor: Any) -> Any:
+        if isinstance(valor, bool) or not isinstance(valor, int | float):
+            raise ValueError("debe ser un número")
+        if self.minimo is not None and valor < self.minimo:
+            raise ValueError(f"debe ser al menos {self.minimo:g}")
+        if self.maximo is not None and valor > self.maximo:
+            raise ValueError(f"debe ser a lo sumo {self.maximo:g}")
+        return int(valor) if float(valor).is_integer() else float(valor)
+
+    def indicaciones(self) -> list[str]:
+        return ["Un número"]
+
+    def maximo_puntos(self) -> float:
+        return max((t.puntos for t in self.tramos), default=0.0)
+
+    def _puntos(self, valor: Any) -> float:
         tramo = next(
             (t for t in self.tramos if t.desde <= valor and (t.hasta is None or valor <= t.hasta)),
             None,
         )
         return tramo.puntos if tramo else 0.0
+
+
+class PreguntaTexto(Pregunta):
+    """A free text: it never scores, and rules can only compare it with texts."""
+
+    tipo: Literal["texto"]
+    nombre_de_tipo: ClassVar[str] = "un texto libre"
+
+    def _normalizar(self, valor: Any) -> Any:
+        if not isinstance(valor, str):
+            raise ValueError("debe ser un texto")
+        return texto_libre(str(valor))
+
+
+class PreguntaDeTipoDesconocido(Pregunta):
+    """Where a question with a missing or unknown ``tipo`` is validated, only to fail.
+
+    Its ``tipo`` accepts none of the values that reach it, so the error is
+    today's, at the ``tipo`` key's line: «falta este campo obligatorio» or
+    «valor «x» no permitido; se espera 'si_no', …».
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    tipo: TipoPregunta
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sin_campos_de_otro_tipo(cls, datos: Any) -> Any:
+        return datos
+
+
+CLASES_DE_PREGUNTA: tuple[type[Pregunta], ...] = (
+    PreguntaSiNo,
+    PreguntaOpcionUnica,
+    PreguntaOpcionMultiple,
+    PreguntaEscala,
+    PreguntaNumero,
+    PreguntaTexto,
+)
+# tipo (as written in the file) -> its model
+POR_TIPO: dict[str, type[Pregunta]] = {
+    get_args(c.model_fields["tipo"].annotation)[0]: c for c in CLASES_DE_PREGUNTA
+}
+
+
+def _clase_de(datos: Any) -> str:
+    """The union's tag: the model's name, so error locations never hold a file key."""
+    tipo = datos.get("tipo") if isinstance(datos, Mapping) else getattr(datos, "tipo", None)
+    clase = POR_TIPO.get(tipo) if isinstance(tipo, str) else None
+    return (clase or PreguntaDeTipoDesconocido).__name__  # capitalised: not a file key
+
+
+PreguntaPorTipo = Annotated[
+    Annotated[PreguntaSiNo, Tag("PreguntaSiNo")]
+    | Annotated[PreguntaOpcionUnica, Tag("PreguntaOpcionUnica")]
+    | Annotated[PreguntaOpcionMultiple, Tag("PreguntaOpcionMultiple")]
+    | Annotated[PreguntaEscala, Tag("PreguntaEscala")]
+    | Annotated[PreguntaNumero, Tag("PreguntaNumero")]
+    | Annotated[PreguntaTexto, Tag("PreguntaTexto")]
+    | Annotated[PreguntaDeTipoDesconocido, Tag("PreguntaDeTipoDesconocido")],
+    Discriminator(_clase_de),
+]
 
 
 class NombreArea(Estricto):
@@ -322,7 +578,7 @@ def _area_conocida(area: str) -> str:
 class Cuestionario(Estricto):
     # Keyed by str (checked against the areas) so results' area keys index it.
     areas: dict[Annotated[str, AfterValidator(_area_conocida)], NombreArea]
-    preguntas: list[Pregunta]
+    preguntas: list[PreguntaPorTipo]
 
     @field_validator("areas")
     @classmethod

@@ -32,9 +32,14 @@ from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.lectura import Limites, leer_bytes, miles, revisar_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE, Pregunta
+from diagnostico_experto.conocimiento.preguntas import (
+    AREAS,
+    NO_SABE,
+    SEPARADOR,
+    Pregunta,
+    lista_de_texto,
+)
 
-SEPARADOR = ";"  # several values in one cell (opción múltiple, clientes, etapas)
 COLUMNAS_SERVICIOS = ("comuna", "nombre", "unidad", "origen", "clientes", "etapas", "area_proceso")
 COLUMNAS_MESA = ("comuna", "nombre", "cargo", "unidad")
 NIVELES_VALIDACION = ("alto", "medio", "bajo")
@@ -84,9 +89,10 @@ def planilla(conocimiento: Conocimiento, datos: Sequence[dict[str, Any]] = ()) -
         pregunta = cuestionario.por_id.get(nombre)
         if pregunta is not None:
             hoja.cell(1, i).comment = Comment(_ayuda(pregunta), "diagnostico-experto", 200, 400)
-            if pregunta.tipo in ("si_no", "opcion_unica", "escala"):
+            elegibles = pregunta.lista_para_elegir()
+            if elegibles is not None:
                 extra = [NO_SABE] if pregunta.no_sabe else []
-                lista([str(v) for v in pregunta.valores()] + extra, letra, hoja)
+                lista([str(v) for v in elegibles] + extra, letra, hoja)
         elif nombre.startswith("validacion_"):
             lista(list(NIVELES_VALIDACION), letra, hoja)
         elif nombre == "ilustrativo":
@@ -126,15 +132,7 @@ def _encabezado(hoja: Any, columnas: list[str]) -> None:
 
 
 def _ayuda(pregunta: Pregunta) -> str:
-    partes = [f"{pregunta.id}. {pregunta.texto}"]
-    if pregunta.tipo in ("si_no", "opcion_unica", "opcion_multiple"):
-        partes += [f"{o.valor}: {o.texto}" for o in pregunta.opciones]
-    elif pregunta.tipo == "escala" and pregunta.escala:
-        partes.append(f"Número de {pregunta.escala.minimo} a {pregunta.escala.maximo}")
-    elif pregunta.tipo == "numero":
-        partes.append("Un número")
-    if pregunta.tipo == "opcion_multiple":
-        partes.append(f"Varias opciones separadas por «{SEPARADOR}»")
+    partes = [f"{pregunta.id}. {pregunta.texto}", *pregunta.indicaciones()]
     if pregunta.no_sabe:
         partes.append(f"{NO_SABE}: no sé")
     if pregunta.aplica_si:
@@ -232,7 +230,7 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
         for nombre, valor in fila.items():
             pregunta = conocimiento.cuestionario.por_id.get(nombre)
             if pregunta is not None and valor not in (None, ""):
-                datos["respuestas"][nombre] = _valor(pregunta, valor)
+                datos["respuestas"][nombre] = pregunta.de_celda(valor)
         validacion = {
             a: {
                 "nivel": _texto(fila.get(f"validacion_{a}")),
@@ -265,27 +263,12 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
     return entradas
 
 
-def _valor(pregunta: Pregunta, valor: Any) -> Any:
-    if pregunta.tipo == "opcion_multiple":
-        return NO_SABE if _texto(valor) == NO_SABE else _lista(valor)
-    if isinstance(valor, float) and valor.is_integer():
-        return int(valor)
-    if pregunta.tipo in ("escala", "numero") and isinstance(valor, str):
-        texto = valor.strip().replace(",", ".")
-        try:
-            numero = float(texto)
-        except ValueError:
-            return valor.strip()
-        return int(numero) if numero.is_integer() else numero
-    return valor.strip() if isinstance(valor, str) else valor
-
-
 def _texto(valor: Any) -> str:
     return "" if valor is None else str(valor).strip()
 
 
 def _lista(valor: Any) -> list[str]:
-    return [v.strip() for v in str(valor).replace(",", SEPARADOR).split(SEPARADOR) if v.strip()]
+    return lista_de_texto(str(valor))
 
 
 def _agrupar(

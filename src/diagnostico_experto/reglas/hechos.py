@@ -15,7 +15,7 @@ from experta import Fact
 from experta.utils import frozenlist
 from frozendict import frozendict
 
-from diagnostico_experto.comun.restricciones import OPERADORES_DE, TipoValor
+from diagnostico_experto.comun.restricciones import TipoValor
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import (
     AREAS,
@@ -166,7 +166,7 @@ TIPOS: dict[str, TipoHecho] = {
 CLASE_A_TIPO = {t.clase: t for t in TIPOS.values()}
 
 # The type of every field: one field name has one type in every fact type. An
-# answer's ``valor`` takes the type of its question (``TIPO_DE_RESPUESTA``). It
+# answer's ``valor`` takes the type of its question (``Pregunta.tipo_de_valor``). It
 # also names the fields issue 10 brings (elemento, estado, clave, taller, requiere).
 TIPO_DE_CAMPO: dict[str, TipoValor] = {
     **dict.fromkeys(
@@ -211,34 +211,13 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
         "lista",
     ),
 }
-TIPO_DE_RESPUESTA: dict[str, TipoValor] = {  # question type -> the type of its answers
-    "si_no": "texto",
-    "opcion_unica": "texto",
-    "opcion_multiple": "lista",
-    "escala": "numero",
-    "numero": "numero",
-    "texto": "texto",
-}
-NOMBRE_DE_PREGUNTA = {  # how the error messages name a question type
-    "si_no": "sí/no",
-    "opcion_unica": "de opción única",
-    "opcion_multiple": "de opción múltiple (una lista)",
-    "escala": "una escala",
-    "numero": "un número",
-    "texto": "un texto libre",
-}
 
 
 def tipo_de_campo(tipo: str, campo: str, pregunta: Pregunta | None = None) -> TipoValor | None:
     """The type of a field; for an answer's value, its question's (None if unknown)."""
     if (tipo, campo) == ("respuesta", "valor"):
-        return TIPO_DE_RESPUESTA[pregunta.tipo] if pregunta else None
+        return pregunta.tipo_de_valor if pregunta else None
     return TIPO_DE_CAMPO.get(campo)  # a field not declared yet is not type-checked (a test asks)
-
-
-def operadores_de_pregunta(tipo_pregunta: str) -> tuple[str, ...]:
-    """The operators a condition on an answer to a question of this type may use."""
-    return OPERADORES_DE[TIPO_DE_RESPUESTA[tipo_pregunta]]
 
 
 TIPOS_FUSION = ("fusion", "coordinacion")

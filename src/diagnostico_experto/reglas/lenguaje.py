@@ -44,7 +44,7 @@ from diagnostico_experto.reglas.formato import (
     ReglaArchivo,
     TablaArchivo,
 )
-from diagnostico_experto.reglas.hechos import NOMBRE_DE_PREGUNTA, TIPOS, dominio, tipo_de_campo
+from diagnostico_experto.reglas.hechos import TIPOS, dominio, tipo_de_campo
 from diagnostico_experto.reglas.regla import (
     PLANTILLA,
     Compara,
@@ -309,9 +309,7 @@ class _Lector:
         if clase is None:
             return True  # an answer to a question named by a variable: any type
         sujeto = pregunta.id if pregunta else f"{tipo}.{campo}"
-        que_es = NOMBRE_DE_PREGUNTA[pregunta.tipo] if pregunta else NOMBRE_DE_TIPO[clase]
-        if pregunta is not None and pregunta.escala is not None:
-            que_es += f" de {pregunta.escala.minimo} a {pregunta.escala.maximo}"
+        que_es = pregunta.que_es() if pregunta else NOMBRE_DE_TIPO[clase]
         admite_no_sabe = pregunta is not None and pregunta.no_sabe
         for op in restriccion.operaciones:
             operandos = op.operando if op.operador in ("en", "fuera_de") else (op.operando,)
@@ -357,8 +355,9 @@ class _Lector:
             else:
                 numero = 0.5 if (tipo, campo) == ("puntaje", "valor") else 1
             return f"{campo}: {{al_menos: {numero}}}"
-        if pregunta is not None and pregunta.tipo == "si_no":
-            return f"{campo}: si (o {campo}: no)"
+        propio = pregunta.ejemplo(campo) if pregunta is not None else None
+        if propio is not None:
+            return propio
         if valor is None and not isinstance(escrito, str):
             return f'{campo}: "un texto"'
         return f"{campo}: {valor if valor is not None else escrito}"
@@ -386,9 +385,8 @@ class _Lector:
 
     def _opciones_de(self, pregunta_id: Any) -> list[Any] | None:
         pregunta = self.conocimiento.cuestionario.por_id.get(str(pregunta_id))
-        if pregunta is None or pregunta.tipo in ("numero", "texto"):
-            return None
-        return [*pregunta.valores(), "no_sabe"]
+        posibles = pregunta.dominio() if pregunta is not None else None
+        return None if posibles is None else [*posibles, NO_SABE]
 
     def compara(self, cuerpo: Any, loc: tuple, ligadas: set[str]) -> Compara | None:
         if not (isinstance(cuerpo, list) and len(cuerpo) == 3):

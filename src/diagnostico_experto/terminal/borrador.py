@@ -94,7 +94,7 @@ class Borrador:
         elif isinstance(valor, str) and valor.lower() in _BOOLEANOS_YAML_1_1:
             valor = DoubleQuotedScalarString(valor)  # other YAML readers would see a boolean
         self.respuestas[pregunta.id] = valor
-        quitadas = []
+        quitadas: list[Pregunta] = []
         cuestionario = self.conocimiento.cuestionario
         valores = self.valores()
         for p in cuestionario.preguntas:

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from diagnostico_experto.conocimiento.preguntas import NO_SABE, Pregunta
+from diagnostico_experto.conocimiento.preguntas import (
+    NO_SABE,
+    Pregunta,
+    PreguntaEscala,
+    PreguntaNumero,
+    PreguntaOpcionMultiple,
+    PreguntaOpcionUnica,
+    PreguntaSiNo,
+    PreguntaTexto,
+)
 
 AYUDA = "__ayuda__"
 VOLVER = "__volver__"
@@ -43,22 +52,33 @@ _INSTRUCCIONES: dict[Tipo, str] = {
 
 def control(pregunta: Pregunta, actual: Any = None) -> Control:
     """The widget that asks ``pregunta``, starting from its current answer ``actual``."""
-    if pregunta.tipo in ("numero", "texto"):
-        return _escrita(pregunta, actual)
+    return _CONTROL_DE[type(pregunta)](pregunta, actual)
+
+
+def _lista(pregunta: Pregunta, actual: Any) -> Control:
+    """One answer picked from a list (sí/no, an option, a point of a scale)."""
+    return Control("lista", _INSTRUCCIONES["lista"], _opciones(pregunta), actual)
+
+
+def _casillas(pregunta: Pregunta, actual: Any) -> Control:
+    """Several options ticked at once."""
+    opciones = _opciones(pregunta)
+    marcadas = actual if isinstance(actual, list) else [actual]
+    return Control(
+        "casillas",
+        _INSTRUCCIONES["casillas"],
+        opciones,
+        [v for _, v in opciones if v in marcadas],
+        lambda valores: _valida_varias(pregunta, valores),
+        lambda valores: NO_SABE if valores == [NO_SABE] else list(valores),
+    )
+
+
+def _opciones(pregunta: Pregunta) -> list[tuple[str, Any]]:
     opciones = [(pregunta.etiqueta(v), v) for v in pregunta.valores()]
     if pregunta.no_sabe:
         opciones.append(("No sé", NO_SABE))
-    if pregunta.tipo == "opcion_multiple":
-        marcadas = actual if isinstance(actual, list) else [actual]
-        return Control(
-            "casillas",
-            _INSTRUCCIONES["casillas"],
-            opciones,
-            [v for _, v in opciones if v in marcadas],
-            lambda valores: _valida_varias(pregunta, valores),
-            lambda valores: NO_SABE if valores == [NO_SABE] else list(valores),
-        )
-    return Control("lista", _INSTRUCCIONES["lista"], opciones, actual)
+    return opciones
 
 
 def _valida_varias(pregunta: Pregunta, valores: list[Any]) -> bool | str:
@@ -73,30 +93,49 @@ def _valida_varias(pregunta: Pregunta, valores: list[Any]) -> bool | str:
     return True
 
 
-def _escrita(pregunta: Pregunta, actual: Any) -> Control:
+def _numero(pregunta: Pregunta, actual: Any) -> Control:
+    """A typed number (a decimal comma is fine)."""
+    return _escrita(pregunta, actual, lambda limpio: _numero_escrito(pregunta, limpio), libre=False)
+
+
+def _texto(pregunta: Pregunta, actual: Any) -> Control:
+    """A free text: it may contain ? and <, and Enter on an empty line omits it."""
+    return _escrita(pregunta, actual, lambda limpio: limpio, libre=True)
+
+
+def _escrita(pregunta: Pregunta, actual: Any, leer: Callable[[str], Any], libre: bool) -> Control:
     partes = [_TECLAS]
     if pregunta.no_sabe:
         partes.append("«ns» = no sé")
-    if pregunta.tipo == "texto":
+    if libre:
         partes.append("Enter sin texto para omitir")
     defecto = "" if actual in (None, NO_SABE) else f"{actual}"
+
+    def leer_escrita(texto: str) -> Any:
+        """A typed answer in its canonical form; ValueError in Spanish."""
+        limpio = texto.strip()
+        if pregunta.no_sabe and limpio.lower() in ("ns", "no sé", "no se"):
+            return NO_SABE
+        return leer(limpio)
+
+    def valida(texto: str) -> bool | str:
+        try:
+            leer_escrita(texto)
+        except ValueError as exc:
+            return f"No válido: {exc}."
+        return True
+
     return Control(
         "escrita",
         f"({' · '.join(partes)})",
         defecto=defecto,
-        validar=lambda texto: _valida_escrita(pregunta, texto),
-        leer=lambda texto: leer_escrita(pregunta, texto),
-        teclas_solo_en_blanco=pregunta.tipo == "texto",
+        validar=valida,
+        leer=leer_escrita,
+        teclas_solo_en_blanco=libre,
     )
 
 
-def leer_escrita(pregunta: Pregunta, texto: str) -> Any:
-    """A typed answer in its canonical form; ValueError in Spanish."""
-    limpio = texto.strip()
-    if pregunta.no_sabe and limpio.lower() in ("ns", "no sé", "no se"):
-        return NO_SABE
-    if pregunta.tipo == "texto":
-        return limpio  # empty: omitted
+def _numero_escrito(pregunta: Pregunta, limpio: str) -> Any:
     try:
         numero = float(limpio.replace(",", "."))
     except ValueError:
@@ -106,9 +145,12 @@ def leer_escrita(pregunta: Pregunta, texto: str) -> Any:
     return pregunta.normalizar(numero)
 
 
-def _valida_escrita(pregunta: Pregunta, texto: str) -> bool | str:
-    try:
-        leer_escrita(pregunta, texto)
-    except ValueError as exc:
-        return f"No válido: {exc}."
-    return True
+# The widget for each question type: the terminal's side of the question models.
+_CONTROL_DE: dict[type[Pregunta], Callable[[Any, Any], Control]] = {
+    PreguntaSiNo: _lista,
+    PreguntaOpcionUnica: _lista,
+    PreguntaEscala: _lista,
+    PreguntaOpcionMultiple: _casillas,
+    PreguntaNumero: _numero,
+    PreguntaTexto: _texto,
+}

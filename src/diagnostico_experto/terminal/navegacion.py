@@ -82,8 +82,7 @@ class Navegacion:
     def progreso(self, pregunta: Pregunta, valores: dict[str, Any]) -> Progreso:
         posibles = self.posibles(valores)
         if pregunta not in posibles:
-            posibles = [*posibles, pregunta]
-            posibles.sort(key=self.cuestionario.preguntas.index)
+            posibles = [p for p in self.cuestionario.preguntas if p in posibles or p == pregunta]
         del_area = [p for p in posibles if p.area == pregunta.area]
         return Progreso(
             area=self.nombre_area(pregunta.area),

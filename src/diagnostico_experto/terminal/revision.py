@@ -27,10 +27,8 @@ def titulo(pregunta: Pregunta, valores: dict[str, Any]) -> str:
     """One question as the review lists it: id, text, and the answer below."""
     if pregunta.id not in valores:
         respuesta = "(sin respuesta)"
-    elif valores[pregunta.id] == "" and pregunta.tipo == "texto":
-        respuesta = "(sin texto)"
-    else:
-        respuesta = pregunta.etiqueta(valores[pregunta.id])
+    else:  # only an omitted free text reads as empty
+        respuesta = pregunta.etiqueta(valores[pregunta.id]) or "(sin texto)"
     return (
         envolver_opcion(f"{pregunta.id}. {pregunta.texto}", _SANGRIA)
         + "\n"
