@@ -120,8 +120,8 @@ def matar(
         duracion = ventana = 0.0
         for nombre, entrada in entradas.items():
             destino = base / f"completo-{nombre}"
-            total, final = completo(orden(entrada, conocimiento, destino, 1), base)
-            duracion, ventana = max(duracion, total), max(ventana, final)
+            total, tablas = completo(orden(entrada, conocimiento, destino, 1), base)
+            duracion, ventana = max(duracion, total), max(ventana, tablas)
             fotos[nombre] = foto(destino)
         assert fotos["A"] != fotos["B"]
         mostrar(
