@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,11 @@ def _correr(comando: list[str], entorno: dict[str, str], limite: float) -> tuple
     except subprocess.TimeoutExpired:
         return float("inf"), ""
     return time.perf_counter() - inicio, proceso.stdout
+
+
+def _cpu_de_hijos() -> float:
+    uso = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return uso.ru_utime + uso.ru_stime
 
 
 def comparar(
@@ -86,6 +92,24 @@ def _comparar(
 
         return medir
 
+    def servicios_punta_a_punta(n: int, cpu: bool = False) -> Callable[[Path], float]:
+        """The CLI on an answer file with N services; with ``cpu``, the process's CPU seconds
+        (user + system), what a quiet machine would take."""
+
+        def medir(raiz: Path) -> float:
+            archivo = tmp / f"servicios-{n}-{raiz.name}.yaml"
+            entorno = _entorno(raiz / "src", XDG_CACHE_HOME=str(cache))
+            if not archivo.exists():  # written by that side's own code and catalogue
+                medicion = [*python, str(MEDICION), "archivo", str(n), str(archivo)]
+                subprocess.run(medicion, env=entorno, check=True)
+            salida = tmp / f"servicios-{n}-{raiz.name}.md"
+            comando = [*python, "-m", "diagnostico_experto", "evaluar", str(archivo)]
+            antes = _cpu_de_hijos()
+            segundos = _correr([*comando, "--salida", str(salida)], entorno, limite)[0]
+            return _cpu_de_hijos() - antes if cpu and segundos != float("inf") else segundos
+
+        return medir
+
     punta_a_punta(RAIZ)  # fills the shared cache that later processes reuse
     mediciones: list[
         tuple[str, str, Callable[[Path], float], dict[str, Callable[[Path], float]]]
@@ -103,6 +127,15 @@ def _comparar(
             },
         ),
         *((f"una comuna con {n} servicios", "s", con_servicios(n), {}) for n in servicios),
+        *(
+            (
+                f"evaluar de punta a punta, {n} servicios (proceso nuevo, informe Markdown)",
+                "s",
+                servicios_punta_a_punta(n),
+                {"después, CPU": servicios_punta_a_punta(n, cpu=True)},
+            )
+            for n in servicios
+        ),
     ]
     print(f"Antes: {antes.name} = commit anterior; después: {RAIZ}. {repeticiones} rondas.")
     for nombre, unidad, medir, variantes in mediciones:

@@ -116,8 +116,9 @@ def main() -> None:
                 entrada, extra = [str(respuestas)], ["--conocimiento", str(conocimiento)]
             for workers in opciones.workers:
                 medidas: dict[str, list[tuple[float, float]]] = {v: [] for v in versiones}
-                for _ in range(opciones.repeticiones):
-                    for version, (python, raiz) in versiones.items():
+                for ronda in range(opciones.repeticiones):
+                    orden = list(versiones.items())  # alternating who goes first
+                    for version, (python, raiz) in orden if ronda % 2 == 0 else orden[::-1]:
                         salida = carpeta / f"salida-{version}-{workers}"
                         medidas[version].append(
                             correr(

@@ -6,6 +6,7 @@ knowledge, so the same script measures the code before and after a change:
 
     python benchmarks/medicion.py comuna 100      # Motor.evaluar per comuna, ms
     python benchmarks/medicion.py servicios 200   # Motor.evaluar of one comuna with 200 services, s
+    python benchmarks/medicion.py archivo 200 X   # writes that comuna's answer file to X (YAML)
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ def main() -> None:
             motor.evaluar(r)
             tiempos.append((time.perf_counter() - inicio) * 1000)
         print(json.dumps({"ms": tiempos}))
+    elif que == "archivo":
+        from ruamel.yaml import YAML
+
+        with Path(sys.argv[3]).open("w", encoding="utf-8") as archivo:
+            YAML().dump(datos_con_servicios(conocimiento, n), archivo)
     else:
         datos = datos_con_servicios(conocimiento, n)
         respuestas = desde_documento(Documento(Path("servicios.yaml"), datos), conocimiento)

@@ -7,6 +7,7 @@ arguments, exit codes, messages and files.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
@@ -66,6 +67,21 @@ def ejemplos(motor: Motor) -> dict[str, Evaluacion]:
         ruta.stem: motor.evaluar(cargar_respuestas(ruta, motor.conocimiento))
         for ruta in sorted(EJEMPLOS.glob("*.yaml"))
     }
+
+
+@pytest.fixture(scope="session")
+def lote_de_ejemplos(tmp_path_factory) -> tuple[Path, str]:
+    """``diagnostico lote --salida DIR`` with no input, run once: DIR and what it printed.
+
+    Tests only read the outputs (the shipped examples' reports, summaries, index).
+    """
+    salida = tmp_path_factory.mktemp("lote-de-ejemplos") / "informes"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        codigo = main(["lote", "--salida", str(salida)])
+    assert codigo == 0, err.getvalue()
+    assert out.getvalue() == ""
+    return salida, err.getvalue()
 
 
 def como_json(evaluacion: Evaluacion) -> dict[str, Any]:

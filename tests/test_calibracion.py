@@ -19,6 +19,7 @@ from conftest import (
     escribir_yaml,
     extremo,
     leer_yaml,
+    motor_con,
     respuestas_de,
 )
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, Parametro
@@ -120,14 +121,19 @@ def test_los_parametros_se_descubren_en_las_reglas_de_clasificacion(motor):
     assert "min_etapas_fusion" not in encontrados  # a fusion parameter, not a classification one
 
 
-def test_el_clasificador_da_los_niveles_del_motor(motor, ejemplos):
+def test_el_clasificador_da_los_niveles_del_motor(motor, ejemplos, fuertes):
+    """With the current values, and with others (the engine re-reads its rules with them)."""
     actuales = parametros_numericos(reglas_de_clasificacion(motor.reglas), motor.conocimiento)
-    clasificador = Clasificador(motor.reglas, motor.conocimiento, ejemplos, actuales)
-    del_motor = [
-        {a: x.nivel for a, x in motor.evaluar(c.respuestas).resultado.areas.items()}
-        for c in ejemplos
-    ]
-    assert clasificador.niveles(actuales) == del_motor
+    casos = ejemplos + casos_de(motor, fuertes)
+    clasificador = Clasificador(motor.reglas, motor.conocimiento, casos, actuales)
+    otros = {n: round(v - 0.15, 2) for n, v in actuales.items()}
+    for valores, con_valores in ((actuales, motor), (otros, motor_con(motor, parametros=otros))):
+        del_motor = [
+            {a: x.nivel for a, x in con_valores.evaluar(c.respuestas).resultado.areas.items()}
+            for c in casos
+        ]
+        assert clasificador.niveles(valores) == del_motor, valores
+    assert clasificador.niveles(actuales) != clasificador.niveles(otros)  # the values matter
 
 
 def test_calibrar_recupera_umbrales_conocidos(motor, ejemplos, fuertes):

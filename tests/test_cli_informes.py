@@ -221,3 +221,25 @@ def test_instalado_como_wheel_fuera_del_repositorio(tmp_path):
     ejemplos = sorted(p.stem for p in EJEMPLOS.glob("*.yaml"))  # the shipped examples
     assert sorted(p.stem for p in (trabajo / "informes" / "comunas").glob("*.html")) == ejemplos
     assert (trabajo / "informes" / "index.html").exists()
+
+
+def test_el_proceso_termina_sin_perder_salida_ni_codigo(capsys, tmp_path):
+    """After evaluar the process skips Python's teardown: all of stdout still arrives,
+    and the exit code is the command's."""
+    _, esperado, _ = correr(capsys, "evaluar", EJEMPLOS / "yumbel.yaml")
+    proceso = subprocess.run(
+        [sys.executable, "-m", "diagnostico_experto", "evaluar", str(EJEMPLOS / "yumbel.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (proceso.returncode, proceso.stdout) == (0, esperado)
+    malo = tmp_path / "no-existe.yaml"
+    proceso = subprocess.run(
+        [sys.executable, "-m", "diagnostico_experto", "explicar", str(malo)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proceso.returncode == 2
+    assert proceso.stderr == f"{malo}: el archivo no existe\n"

@@ -178,6 +178,28 @@ def test_docx_escapa_el_texto_de_las_respuestas(motor, conocimiento, tmp_path):
     assert "{{ r.comuna }}" in texto  # a tag in an answer is text, not a tag
 
 
+def test_docx_de_varias_comunas_con_la_plantilla_compilada_una_vez(ejemplos, motor, tmp_path):
+    """A batch reuses the compiled template: each comuna gets its own values, and an
+    edited template (same path, new content) is compiled again, not served stale."""
+    from diagnostico_experto.informes.docx import FONDOS, renderizar
+
+    origen = EJEMPLOS.parent / "plantillas" / "informe.docx"
+    copia = tmp_path / "informe.docx"
+    copia.write_bytes(origen.read_bytes())
+    conocimiento = motor.conocimiento
+    textos = {}
+    for nombre in ("yumbel", "penco"):
+        d = documento(ejemplos[nombre], conocimiento)
+        contexto = {"d": d, "r": d.r, "anexo": False, "lugares": {}, "fondo": FONDOS}
+        contexto |= {"firmas": ["Firma"] * 4, "provisional": False}
+        textos[nombre] = texto_docx(renderizar(copia, contexto, {"grafico": d.grafico}))
+    assert "Yumbel" in textos["yumbel"] and "Penco" not in textos["yumbel"]
+    assert "Penco" in textos["penco"] and "Yumbel" not in textos["penco"]
+    editar_plantilla(copia, "Lo principal", "Lo que el alcalde debe saber")
+    editado = texto_docx(renderizar(copia, contexto, {"grafico": d.grafico}))
+    assert "Lo que el alcalde debe saber" in editado and "Lo principal" not in editado
+
+
 def editar_plantilla(ruta: Path, antes: str, despues: str) -> None:
     """What a consultant does in Word: change a text of the template."""
     doc = Document(str(ruta))
@@ -270,3 +292,22 @@ def test_plantilla_que_no_es_docx(capsys, tmp_path):
 def test_docx_necesita_salida(capsys):
     err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--formato", "docx")
     assert "el formato docx necesita --salida ARCHIVO.docx" in err
+
+
+def test_json_con_los_mismos_bytes_que_json_dumps(ejemplos):
+    """pydantic writes the JSON report; it must be what json.dumps wrote, byte for byte,
+    also with numbers Python writes in exponent notation or not at all."""
+    import json
+    import math
+
+    from diagnostico_experto.informes.comuna import como_json
+
+    def esperado(r) -> str:
+        return json.dumps(r.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+    resultado = ejemplos["yumbel"].resultado
+    assert como_json(resultado) == esperado(resultado)
+    for raro in (1e-05, 2.5e-07, 1e16, math.inf):
+        horas = resultado.horas.model_copy(update={"total": raro})
+        otro = resultado.model_copy(update={"horas": horas})
+        assert como_json(otro) == esperado(otro)

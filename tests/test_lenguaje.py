@@ -369,3 +369,23 @@ def test_una_clave_renombrada_sigue_funcionando_con_un_aviso(motor, monkeypatch)
         "extra.yaml:6: advertencia: «condiciones» ahora se llama «si»; el archivo sigue "
         "funcionando, pero cámbielo a «si»"
     ) in avisos
+
+
+def test_variable_de_un_campo_opcional_exige_que_el_hecho_lo_tenga(motor, conocimiento):
+    """A variable that joins nothing is read from the matched fact: a fact without that
+    (optional) field still does not match, as when the network bound it."""
+    extra = """
+reglas:
+  - id: t-horas-con-area
+    descripcion: prueba
+    si:
+      - horas: {area: "?a", concepto: "?c"}
+    entonces:
+      - marca: {nombre: prueba, texto: "{c} ({a})"}
+"""
+    r = resultado(motor_con(motor, extra=extra), extremo(conocimiento, mejor=False))
+    detalle = r["horas"]["detalle"]
+    assert any(linea["area"] is None for linea in detalle)  # lines without area exist
+    marcadas = [p["conclusion"] for p in r["traza"] if p["regla"] == "t-horas-con-area"]
+    esperadas = [f"{ln['concepto']} ({ln['area']})" for ln in detalle if ln["area"]]
+    assert sorted(marcadas) == sorted(esperadas)

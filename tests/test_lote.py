@@ -40,10 +40,8 @@ def jsons(salida: Path) -> dict[str, dict]:
     }
 
 
-def test_lote_sin_entrada_evalua_los_ejemplos_y_escribe_todo(capsys, tmp_path):
-    salida = tmp_path / "informes"
-    codigo, _, err = correr(capsys, "lote", "--salida", salida)
-    assert codigo == 0, err
+def test_lote_sin_entrada_evalua_los_ejemplos_y_escribe_todo(lote_de_ejemplos):
+    salida, err = lote_de_ejemplos
     ejemplos = sorted(p.stem for p in EJEMPLOS.glob("*.yaml"))
     n = len(ejemplos)
     assert f"{n} comunas evaluadas" in err

@@ -133,3 +133,19 @@ def test_sin_clientes_o_etapas_en_comun_no_hay_pares(conocimiento):
     )
     assert pares_que_comparten([a, b, c]) == []
     assert pares_que_comparten([a, b, c, a]) == [(0, 3)]
+
+
+def test_el_recolector_vuelve_como_estaba(motor, ejemplos):
+    """The cycle collector is held off during an evaluation, and left as it was found."""
+    import gc
+
+    respuestas = ejemplos["yumbel"].respuestas
+    assert gc.isenabled()
+    motor.evaluar(respuestas)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        motor.evaluar(respuestas)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 
 from conftest import EJEMPLOS, SERVICIO, correr, escribir_yaml, extremo, leer_resumen_csv, leer_yaml
+from diagnostico_experto.cli.principal import main
 
 
-def lote_con_formulas(capsys, tmp_path, conocimiento):
+@pytest.fixture(scope="module")
+def lote_con_formulas(tmp_path_factory, conocimiento):
     """Two comunas; one has services and a file name that look like spreadsheet formulas."""
+    tmp_path = tmp_path_factory.mktemp("formulas")
     carpeta = tmp_path / "respuestas"
     carpeta.mkdir()
     shutil.copy(EJEMPLOS / "yumbel.yaml", carpeta)
@@ -28,13 +34,15 @@ def lote_con_formulas(capsys, tmp_path, conocimiento):
         },
     )
     salida = tmp_path / "informes"
-    codigo, _, err = correr(capsys, "lote", carpeta, "--salida", salida)
-    assert codigo == 0, err
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        codigo = main(["lote", str(carpeta), "--salida", str(salida)])
+    assert codigo == 0, err.getvalue()
     return salida
 
 
-def test_libro_legible(capsys, tmp_path, conocimiento):
-    salida = lote_con_formulas(capsys, tmp_path, conocimiento)
+def test_libro_legible(lote_con_formulas):
+    salida = lote_con_formulas
     libro = load_workbook(salida / "resumen.xlsx")
     comunas = libro["Comunas"]
     encabezado = [c.value for c in comunas[1]]
@@ -65,8 +73,8 @@ def test_libro_legible(capsys, tmp_path, conocimiento):
     assert len(graficos._charts) == 2
 
 
-def test_las_formulas_de_las_respuestas_quedan_como_texto(capsys, tmp_path, conocimiento):
-    salida = lote_con_formulas(capsys, tmp_path, conocimiento)
+def test_las_formulas_de_las_respuestas_quedan_como_texto(lote_con_formulas):
+    salida = lote_con_formulas
     libro = load_workbook(salida / "resumen.xlsx")
     celdas = [c for hoja in libro for fila in hoja.iter_rows() for c in fila]
     assert not [c.coordinate for c in celdas if c.data_type == "f"]
@@ -96,10 +104,8 @@ def test_csv_para_una_planilla_en_espanol_de_chile(capsys, tmp_path):
     assert fila["Horas total"] == f"{resultado['horas']['total']:g}".replace(".", ",")
 
 
-def test_sintesis_docx_e_indice_con_graficos(capsys, tmp_path):
-    salida = tmp_path / "informes"
-    codigo, _, err = correr(capsys, "lote", "--salida", salida)
-    assert codigo == 0, err
+def test_sintesis_docx_e_indice_con_graficos(lote_de_ejemplos):
+    salida, _ = lote_de_ejemplos
     doc = Document(str(salida / "sintesis.docx"))
     titulos = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     for titulo in (
@@ -124,7 +130,8 @@ def test_sintesis_docx_e_indice_con_graficos(capsys, tmp_path):
         "Comunas por nivel vigente, por UGT y área",
     ):
         assert f"<figcaption>{titulo}</figcaption>" in indice
-    assert "29 comunas evaluadas · 4 territorios (UGT)" in indice
+    n = len(list(EJEMPLOS.glob("*.yaml")))
+    assert f"{n} comunas evaluadas · 4 territorios (UGT)" in indice
     assert " h de acompañamiento propuestas" in indice
     assert "http" not in indice  # offline
     comuna = (salida / "comunas" / "yumbel.html").read_text(encoding="utf-8")

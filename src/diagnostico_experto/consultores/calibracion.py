@@ -133,9 +133,7 @@ def _con_valores_condicion(condicion: Condicion, valores: dict[str, float]) -> C
     """The condition with the given parameters' values in place of the current ones."""
 
     def operacion(op: Operacion) -> Operacion:
-        if op.parametro in valores:
-            return dataclasses.replace(op, operando=valores[op.parametro])
-        return op
+        return _con_valor(op, valores)
 
     def patron(p: Patron) -> Patron:
         return dataclasses.replace(
@@ -171,18 +169,24 @@ class Clasificador:
     ):
         self.reglas = sorted(reglas_de_clasificacion(reglas), key=lambda r: -r.prioridad)
         self.casos = casos
-        patrones = [p for r in self.reglas for p in r.patrones()]
-        # only the facts some pattern could match: the rest cannot change a level
+        # only the facts some pattern could match, whatever the parameters' values:
+        # the rest cannot change a level
+        patrones: dict[str, list[Patron]] = defaultdict(list)
+        for regla in self.reglas:
+            for p in regla.patrones():
+                patrones[p.tipo].append(_sin_parametros(p))
         self._hechos = [
             [
                 (tipo, campos)
                 for tipo, campos in _hechos_planos(c.respuestas, conocimiento)
-                if any(p.tipo == tipo and p.coincide(campos) for p in patrones)
+                if any(p.coincide(campos) for p in patrones[tipo])
             ]
             for c in casos
         ]
         self._memoria: dict[tuple[tuple[str, float], ...], list[dict[str, str]]] = {}
         self._maximo = conocimiento.limites.max_disparos_por_comuna  # a runaway rule stops there
+        self._usos = _usos_de_parametros(self.reglas)
+        self._por_firma: dict[tuple[int, tuple[bool, ...]], dict[str, str]] = {}
         self.directo = _sin_uniones(self.reglas)
         if self.directo:
             # conditions that use no calibrated parameter are checked once per case
@@ -223,9 +227,16 @@ class Clasificador:
         return resultado
 
     def _con_motor(self, valores: dict[str, float]) -> list[dict[str, str]]:
-        motor: MotorExperta = compilar([_con_valores(r, valores) for r in self.reglas])()
+        """The engine's levels; a case is run again only when some parameter test changes."""
+        firmas = [self._firma(i, valores) for i in range(len(self._hechos))]
+        motor: MotorExperta | None = None
         resultado = []
-        for hechos in self._hechos:
+        for i, (hechos, firma) in enumerate(zip(self._hechos, firmas, strict=True)):
+            if firma is not None and (i, firma) in self._por_firma:
+                resultado.append(self._por_firma[i, firma])
+                continue
+            if motor is None:
+                motor = compilar([_con_valores(r, valores) for r in self.reglas])()
             motor.reset()
             motor.disparos = []
             motor.declare(*(TIPOS[tipo].nuevo(**campos) for tipo, campos in hechos))
@@ -235,8 +246,69 @@ class Clasificador:
                 if type(hecho) is _NIVEL:
                     d = datos(hecho)
                     niveles.setdefault(d["area"], d["nivel"])
+            if firma is not None:
+                self._por_firma[i, firma] = niveles
             resultado.append(niveles)
         return resultado
+
+    def _firma(self, caso: int, valores: dict[str, float]) -> tuple[bool, ...] | None:
+        """The outcome of every parameter test on the case's facts with these values.
+
+        The parameters reach the classification only through these tests, so
+        two sets of values with the same outcomes give the same levels. None
+        when a parameter is tested where the outcome cannot be known before
+        running (a ``compara``, or a fact the classification concludes).
+        """
+        if self._usos is None:
+            return None
+        return tuple(
+            _con_valor(op, valores).cumple(campos.get(campo))
+            for tipo, campo, op in self._usos
+            for t, campos in self._hechos[caso]
+            if t == tipo
+        )
+
+
+def _sin_parametros(patron: Patron) -> Patron:
+    """The pattern without its parameter tests: what it may match for some values."""
+    return dataclasses.replace(
+        patron,
+        restricciones=tuple(
+            (
+                c,
+                dataclasses.replace(
+                    r, operaciones=tuple(op for op in r.operaciones if not op.parametro)
+                ),
+            )
+            for c, r in patron.restricciones
+        ),
+    )
+
+
+def _con_valor(op: Operacion, valores: dict[str, float]) -> Operacion:
+    if op.parametro in valores:
+        return dataclasses.replace(op, operando=valores[op.parametro])
+    return op
+
+
+def _usos_de_parametros(reglas: Sequence[Regla]) -> list[tuple[str, str, Operacion]] | None:
+    """Each parameter test as (fact type, field, operation), if all test given facts."""
+    concluidos = {c.tipo for r in reglas for c in r.conclusiones}
+    usos = []
+    for regla in reglas:
+        for condicion in regla.condiciones:
+            if isinstance(condicion, Compara):
+                if condicion.operacion.parametro:
+                    return None
+                continue
+            patron = condicion.patron if isinstance(condicion, Negacion) else condicion
+            for campo, restriccion in patron.restricciones:
+                for op in restriccion.operaciones:
+                    if op.parametro:
+                        if patron.tipo in concluidos:
+                            return None
+                        usos.append((patron.tipo, campo, op))
+    return usos
 
 
 def _usa(condicion: Condicion, nombres: set[str]) -> bool:

@@ -31,7 +31,15 @@ from diagnostico_experto.reglas.descripciones import literal
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.lenguaje import legible
 from diagnostico_experto.reglas.porque import porque
-from diagnostico_experto.reglas.regla import Negacion, Patron, Regla, cumplida, lista_legible
+from diagnostico_experto.reglas.regla import (
+    Compara,
+    Condicion,
+    Negacion,
+    Patron,
+    Regla,
+    cumplida,
+    lista_legible,
+)
 
 EPSILON = 0.001
 MAX_COMBINACIONES = 200_000
@@ -224,23 +232,38 @@ def clasificacion(area: str, reglas: list[Regla], conocimiento: Conocimiento) ->
         ]
     lugar = de_nivel[0].lugar() if de_nivel else "reglas"
     otros = sorted(_otros_tipos(de_nivel))  # e.g. servicio: absent, or present
+    # conditions on answers and key elements are checked once per combination of them,
+    # the rest once per score and presence of other facts (a condition reads one fact type)
+    fijas = [[c for c in r.condiciones if _tipo(c) in _FIJOS] for r in de_nivel]
+    variables = [[c for c in r.condiciones if _tipo(c) not in _FIJOS] for r in de_nivel]
     for valores in itertools.product(*dominios):
         de_respuestas, de_elementos = valores[: len(preguntas)], valores[len(preguntas) :]
         respuestas = {
             p.id: v for p, v in zip(preguntas, de_respuestas, strict=True) if v is not None
         }
         leidos = {e: v for e, v in zip(elementos, de_elementos, strict=True) if v is not None}
+        hechos_fijos = {
+            "respuesta": _hechos(area, respuestas, None, True, cuestionario)["respuesta"],
+            "elemento": [{"area": area, "elemento": e, "estado": v} for e, v in leidos.items()],
+        }
+        posibles = [
+            (r, vs)
+            for r, fs, vs in zip(de_nivel, fijas, variables, strict=True)
+            if all(cumplida(c, _por_tipo(hechos_fijos)) for c in fs)
+        ]
         for puntaje, completo, presentes in itertools.product(
             puntajes, (True, False), itertools.product((False, True), repeat=len(otros))
         ):
-            hechos = _hechos(area, respuestas, puntaje, completo, cuestionario)
-            hechos["elemento"] = [
-                {"area": area, "elemento": e, "estado": v} for e, v in leidos.items()
-            ]
+            hechos = {**_hechos(area, {}, puntaje, completo, cuestionario), **hechos_fijos}
             con = [t for t, hay in zip(otros, presentes, strict=True) if hay]
             hechos.update({t: [{}] for t in con})
             de_tipo = _por_tipo(hechos)
-            cumplen = [r for r in de_nivel if all(cumplida(c, de_tipo) for c in r.condiciones)]
+            cumplen = [r for r, vs in posibles if all(cumplida(c, de_tipo) for c in vs)]
+            if cumplen:
+                tope = max(r.prioridad for r in cumplen)
+                empatadas = [r for r in cumplen if r.prioridad == tope]
+                if len({_nivel_de(r, area) for r in empatadas}) == 1:
+                    continue
             ejemplo = (
                 _ejemplo(area, {**respuestas, **leidos}, puntaje, completo)
                 + "".join(f"; con algún hecho «{t}»" for t in con)
@@ -248,19 +271,25 @@ def clasificacion(area: str, reglas: list[Regla], conocimiento: Conocimiento) ->
             )
             if not cumplen:
                 return [Hallazgo(lugar, f"{area}: ninguna regla da nivel con {ejemplo}")]
-            tope = max(r.prioridad for r in cumplen)
-            empatadas = [r for r in cumplen if r.prioridad == tope]
-            if len({_nivel_de(r, area) for r in empatadas}) > 1:
-                ids = ", ".join(
-                    f"«{r.id}» ({r.lugar()}, nivel {_nivel_de(r, area)})" for r in empatadas
+            ids = ", ".join(
+                f"«{r.id}» ({r.lugar()}, nivel {_nivel_de(r, area)})" for r in empatadas
+            )
+            return [
+                Hallazgo(
+                    empatadas[0].lugar(),
+                    f"{area}: dos niveles con la misma prioridad {tope}: {ids}, con {ejemplo}",
                 )
-                return [
-                    Hallazgo(
-                        empatadas[0].lugar(),
-                        f"{area}: dos niveles con la misma prioridad {tope}: {ids}, con {ejemplo}",
-                    )
-                ]
+            ]
     return []
+
+
+_FIJOS = ("respuesta", "elemento")  # fact types fixed by the outer loop of ``clasificacion``
+
+
+def _tipo(condicion: Condicion) -> str | None:
+    if isinstance(condicion, Compara):
+        return None
+    return (condicion.patron if isinstance(condicion, Negacion) else condicion).tipo
 
 
 def _por_tipo(hechos: dict[str, list[dict[str, Any]]]):

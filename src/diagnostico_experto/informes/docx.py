@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
@@ -47,12 +47,61 @@ def _bytes(ruta: Path) -> bytes:
     return _leer(ruta, (estado.st_size, estado.st_mtime_ns))
 
 
-def _entorno() -> Environment:
-    entorno = Environment(undefined=StrictUndefined, autoescape=True)
-    entorno.globals.update(
-        horas=formato.horas, pct=formato.porcentaje, num=formato.numero, plural=formato.plural
-    )
-    return entorno
+class _EntornoDocx(Environment):
+    """An environment that compiles each template source once per process.
+
+    docxtpl hands every part of the document to ``from_string`` (the body,
+    headers, footers, properties): the same XML for every comuna of a batch,
+    and compiling it is most of a document's cost. A compiled template is
+    reusable with any context, so it is kept, keyed by its source.
+    """
+
+    MAXIMO = 64  # distinct sources kept (a batch uses about ten)
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True)
+        self.globals.update(
+            horas=formato.horas, pct=formato.porcentaje, num=formato.numero, plural=formato.plural
+        )
+        self._compiladas: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compilada = self._compiladas.get(source)
+        if compilada is None:
+            if len(self._compiladas) >= self.MAXIMO:
+                self._compiladas.clear()
+            compilada = self._compiladas[source] = super().from_string(source)
+        return compilada
+
+
+@functools.cache
+def _entorno() -> _EntornoDocx:
+    return _EntornoDocx()
+
+
+@functools.cache
+def _clase_plantilla() -> type:
+    """docxtpl's template, remembering how it cleaned each part's XML.
+
+    ``patch_xml`` (joining the Jinja tags Word splits across runs) depends
+    only on the XML it gets, which is the same for every comuna of a batch.
+    """
+    from docxtpl import DocxTemplate
+
+    parches: dict[str, str] = {}
+
+    class PlantillaDocx(DocxTemplate):
+        def patch_xml(self, src_xml: str) -> str:
+            parche = parches.get(src_xml)
+            if parche is None:
+                if len(parches) >= _EntornoDocx.MAXIMO:
+                    parches.clear()
+                parche = parches[src_xml] = super().patch_xml(src_xml)
+            return parche
+
+    return PlantillaDocx
 
 
 def _filas(tpl: Any, grafico: Grafico, ancho_mm: float) -> list[dict[str, Any]]:
@@ -72,10 +121,8 @@ def _filas(tpl: Any, grafico: Grafico, ancho_mm: float) -> list[dict[str, Any]]:
 
 def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
     """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota)."""
-    from docxtpl import DocxTemplate
-
     try:
-        tpl = DocxTemplate(io.BytesIO(_bytes(ruta)))
+        tpl = _clase_plantilla()(io.BytesIO(_bytes(ruta)))
         contexto = dict(contexto)
         for nombre, grafico in graficos.items():
             contexto[nombre] = _filas(tpl, grafico, 80)

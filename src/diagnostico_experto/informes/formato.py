@@ -51,6 +51,8 @@ def md(texto: object) -> str:
     as ``<img src=x onerror=alert(1)>`` is shown, never rendered.
     """
     limpio = " ".join(str(texto).split())
+    if _MARKDOWN.search(limpio) is None:  # most texts: nothing to escape
+        return limpio
     return _MARKDOWN.sub(r"\\\1", limpio)
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Neg
 # experta calls logging.basicConfig() on import; undo that so that library
 # users and our CLI keep control of their own output.
 _raiz_tenia_manejadores = bool(logging.root.handlers)
-from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P  # noqa: E402
+from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P, W  # noqa: E402
 from experta import Rule as RuleExperta  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
@@ -59,8 +60,10 @@ class _OrdenEstable(DepthStrategy):
     """
 
     def get_key(self, activation: Any) -> Any:
-        salience, hechos = super().get_key(activation)
-        return (salience, hechos, -activation.rule._wrapped.orden)
+        # the depth strategy's key (salience, then the newest facts first), computed
+        # directly: its lru_cache hashes every activation, rule, facts and context
+        hechos = sorted((h["__factid__"] for h in activation.facts), reverse=True)
+        return (activation.rule.salience, hechos, -activation.rule._wrapped.orden)
 
 
 class MotorExperta(KnowledgeEngine):
@@ -83,13 +86,23 @@ def compilar(reglas: list[Regla]) -> type[MotorExperta]:
     return type("MotorDiagnostico", (MotorExperta,), atributos)
 
 
+Lectura = tuple[int, str, str]  # (captured fact, field, variable)
+
+
 def _regla(regla: Regla, orden: int) -> RuleExperta:
     elementos: list[Any] = []
+    locales = _locales(regla)
+    lecturas: list[Lectura] = []
     n_capturados = 0
     for condicion in regla.condiciones:
         if isinstance(condicion, Patron):
             nombre = f"{PREFIJO_HECHO}{n_capturados}"
-            elementos.append(getattr(AS, nombre) << _patron(condicion))
+            elementos.append(getattr(AS, nombre) << _patron(condicion, locales))
+            lecturas += [
+                (n_capturados, campo, r.variable)
+                for campo, r in condicion.restricciones
+                if r.variable in locales
+            ]
             n_capturados += 1
         else:
             elementos.append(_otra(condicion))
@@ -97,12 +110,46 @@ def _regla(regla: Regla, orden: int) -> RuleExperta:
         guardia = _guardia(conclusion)
         if guardia is not None:
             elementos.append(guardia)
-    return RuleExperta(*elementos, salience=regla.prioridad)(_accion(regla, n_capturados, orden))
+    accion = _accion(regla, n_capturados, orden, tuple(lecturas))
+    return RuleExperta(*elementos, salience=regla.prioridad)(accion)
 
 
-def _patron(patron: Patron) -> Any:
-    campos = {campo: _campo(r) for campo, r in patron.restricciones}
-    return TIPOS[patron.tipo].clase(**campos)
+def _locales(regla: Regla) -> set[str]:
+    """Variables the network need not bind: read from their captured fact when the rule fires.
+
+    A variable that one field of one pattern mentions, and no other field,
+    negation, comparison or guard, joins nothing: binding it in the network
+    would only copy tokens (a pair of services carries six such variables).
+    Its value is the same read from the fact the pattern captured.
+    """
+    usos: Counter[str] = Counter()
+    for condicion in regla.condiciones:
+        if isinstance(condicion, Patron):
+            usos.update(r.variable for _, r in condicion.restricciones if r.variable)
+        elif isinstance(condicion, Negacion):
+            usos.update(dict.fromkeys(condicion.patron.variables(), 2))
+        else:
+            usos.update(dict.fromkeys(filter(None, (condicion.izquierda, condicion.derecha)), 2))
+    for conclusion in regla.conclusiones:
+        for clave in TIPOS[conclusion.tipo].unico_por:
+            valor = conclusion.valor(clave)
+            if isinstance(valor, tuple) and valor[0] == "?":
+                usos[valor[1]] += 2  # the guard joins on it
+    return {variable for variable, n in usos.items() if n == 1}
+
+
+def _patron(patron: Patron, locales: Set[str] = frozenset()) -> Any:
+    tipo = TIPOS[patron.tipo]
+    campos = {}
+    for campo, restriccion in patron.restricciones:
+        if restriccion.variable not in locales:
+            campos[campo] = _campo(restriccion)
+        elif restriccion.operaciones:
+            campos[campo] = P(restriccion.cumple)
+        elif campo in tipo.opcionales:
+            campos[campo] = W()  # the field must exist, as a binding requires
+        # else: every fact of the type has the field; nothing to test
+    return tipo.clase(**campos)
 
 
 def _campo(restriccion: Restriccion) -> Any:
@@ -156,7 +203,9 @@ def _guardia(conclusion: Conclusion) -> Any:
     return NOT(TIPOS[conclusion.tipo].clase(**campos))
 
 
-def _accion(regla: Regla, n_capturados: int, orden: int) -> Callable[..., None]:
+def _accion(
+    regla: Regla, n_capturados: int, orden: int, lecturas: tuple[Lectura, ...]
+) -> Callable[..., None]:
     def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
         hechos = [contexto[f"{PREFIJO_HECHO}{i}"] for i in range(n_capturados)]
         vinculos = {
@@ -164,6 +213,8 @@ def _accion(regla: Regla, n_capturados: int, orden: int) -> Callable[..., None]:
             for k, v in contexto.items()
             if k.startswith(PREFIJO_VARIABLE)
         }
+        for i, campo, variable in lecturas:
+            vinculos[variable] = hechos[i][campo]
         declarados = []
         for conclusion in regla.conclusiones:
             campos = conclusion.instanciar(vinculos)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
@@ -57,6 +58,10 @@ class Motor:
         return cls(base, cargar_reglas(reglas, base), str(reglas))
 
     def evaluar(self, respuestas: Respuestas) -> Evaluacion:
+        with sin_recolector():
+            return self._evaluar(respuestas)
+
+    def _evaluar(self, respuestas: Respuestas) -> Evaluacion:
         puntajes = calcular(respuestas.respuestas, self.conocimiento)
         experta = self._experta
         experta.reset()
@@ -152,7 +157,8 @@ class Motor:
             for a in AREAS
             if areas[a].provisional and puntajes[a].completo
         ]
-        traza = [self._paso(d) for d in disparos]
+        descritos: dict[int, str] = {}  # id(fact) -> its reading: a fact is read once
+        traza = [self._paso(d, descritos) for d in disparos]
         por_hecho = propuesta.fundamentos(disparos, traza)
         return Resultado(
             comuna=respuestas.comuna,
@@ -169,8 +175,8 @@ class Motor:
             traza=traza,
         )
 
-    def _paso(self, disparo: Disparo) -> PasoTraza:
-        hechos = [describir(h, self.conocimiento) for h in disparo.hechos]
+    def _paso(self, disparo: Disparo, descritos: dict[int, str]) -> PasoTraza:
+        hechos = [self._leer(h, descritos) for h in disparo.hechos]
         for condicion in disparo.regla.condiciones:
             if isinstance(condicion, Negacion):
                 hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
@@ -178,8 +184,16 @@ class Motor:
             regla=disparo.regla.id,
             descripcion=disparo.regla.descripcion,
             hechos=hechos,
-            conclusion="; ".join(describir(h, self.conocimiento) for h in disparo.declarados),
+            conclusion="; ".join(self._leer(h, descritos) for h in disparo.declarados),
         )
+
+    def _leer(self, hecho: Any, descritos: dict[int, str]) -> str:
+        """A fact's reading, once per fact: a fusion is read where it is concluded
+        and again in every firing it feeds (facts live as long as the trace)."""
+        texto = descritos.get(id(hecho))
+        if texto is None:
+            texto = descritos[id(hecho)] = describir(hecho, self.conocimiento)
+        return texto
 
 
 _CLASES = {t.clase for t in TIPOS.values()}

@@ -12,9 +12,10 @@ changes how facts and activations travel through it:
   token is copied for it;
 - after a change, only the rules whose conflict set received something are
   asked for their activations, in experta's order, instead of all of them;
-- a node passes a token to the next one as experta does (a copy), but the
-  copy skips the type checks of ``Token.__new__``: its parts are already a
-  token's.
+- a token is copied only on its way into a test that may bind a variable
+  (the only node that writes into a token); experta copies it at every
+  node. The copy skips the type checks of ``Token.__new__``: its parts are
+  already a token's.
 
 Every node still runs its own test, in the order experta would run it, so
 firing order, trace and results are the same; only refusals are skipped.
@@ -27,7 +28,7 @@ import os
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
-from experta.fieldconstraint import L
+from experta.fieldconstraint import L, P, W
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
 from experta.matchers.rete.check import FeatureCheck, TypeCheck
@@ -116,13 +117,24 @@ _ENTRADAS = {  # experta's entry points, each "copy the token, then activate"
 
 
 def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
-    """The same entry point of the node, with the cheaper copy; any other callback as it is."""
+    """The same entry point of the node, copying the token only if the node may change it.
+
+    experta copies a token at every node, because a test that binds a
+    variable writes it into the token's context, and the parent hands the
+    same token to its next child. Only such a test changes a token: a test
+    without a binding, a join (it builds a new token) and a conflict set (it
+    keeps a frozen copy) only read it, so they get the token as it is.
+    Any other callback is left as it is.
+    """
     entrada = _ENTRADAS.get(getattr(llamada, "__func__", None))
     if entrada is None or getattr(llamada, "__self__", None) is not nodo:
         return llamada
-    activar = getattr(nodo, entrada)
+    activar: Llamada = getattr(nodo, entrada)
     literal = _literal(nodo)
+    copiar = _puede_cambiar_el_token(nodo)
     if literal is None:
+        if not copiar:
+            return activar
 
         def copiar_y_activar(token: Token) -> Any:
             return activar(_copia(token))
@@ -130,16 +142,28 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
         return copiar_y_activar
     campo, valor = literal
 
-    def si_coincide_copiar_y_activar(token: Token) -> Any:
-        # the node's own test, first, without copying a token it would refuse
+    def si_coincide_activar(token: Token) -> Any:
+        # the node's own test, first: a token it would refuse goes no further
         (hecho,) = token.data
         actual = hecho.get(campo, _FALTA)
         iguales = actual is not _FALTA and valor == actual  # experta's order: literal == value
         if not iguales:
             return None
-        return activar(_copia(token))
+        return activar(token)
 
-    return si_coincide_copiar_y_activar
+    return si_coincide_activar
+
+
+def _puede_cambiar_el_token(nodo: Any) -> bool:
+    """A test node whose check may bind a variable (write into the token's context)."""
+    if not isinstance(nodo, FeatureTesterNode):
+        return False  # a join or a conflict set: it reads the token
+    chequeo = nodo.matcher
+    if isinstance(chequeo, TypeCheck):
+        return False
+    if isinstance(chequeo, FeatureCheck) and type(chequeo.how) in (L, P, W):
+        return chequeo.how.__bind__ is not None
+    return True  # a capture, or a combination of checks: they may bind
 
 
 class _BusPorTipo(BusNode):
@@ -184,8 +208,10 @@ class _NodoDeTipo:
         self._memo: dict[Hashable, tuple[Llamada, ...]] = {}
 
     def activar(self, token: Token) -> None:
-        """What the type node does (its test passes: the bus sent only its type)."""
-        token = _copia(token)
+        """What the type node does (its test passes: the bus sent only its type).
+
+        The token is the bus's own, new for each fact: the type test only reads it.
+        """
         (hecho,) = token.data
         for llamada in self._llamadas(hecho):
             llamada(token)

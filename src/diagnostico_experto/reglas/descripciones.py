@@ -14,7 +14,7 @@ from experta import Fact
 
 from diagnostico_experto.comun.restricciones import Restriccion
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.reglas.hechos import TIPOS, datos, tipo_de
+from diagnostico_experto.reglas.hechos import TIPOS, descongelar, tipo_de
 from diagnostico_experto.reglas.regla import Negacion, Patron, lista_legible
 
 ESTADOS_LEGIBLES = {
@@ -33,9 +33,22 @@ def porcentaje(valor: float | None) -> str:
     return "sin datos" if valor is None else f"{round(valor * 100)} %"
 
 
+class _Campos:
+    """A fact's fields as plain values, each unfrozen only when a reading asks for it."""
+
+    def __init__(self, hecho: Fact) -> None:
+        self._hecho = hecho
+
+    def __getitem__(self, campo: str) -> Any:
+        return descongelar(self._hecho[campo])
+
+    def get(self, campo: str, defecto: Any = None) -> Any:
+        return descongelar(self._hecho[campo]) if campo in self._hecho else defecto
+
+
 def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
     """One Spanish line a consultant understands."""
-    d = datos(hecho)
+    d = _Campos(hecho)
     tipo = tipo_de(hecho).nombre
     catalogo = conocimiento.catalogo
     nombre_area = _nombre_area(conocimiento)
@@ -104,7 +117,7 @@ def _nombre_area(conocimiento: Conocimiento) -> Callable[[str], str]:
     return lambda area: areas[area].nombre.lower() if area in areas else str(area)
 
 
-def _describir_respuesta(d: dict[str, Any], conocimiento: Conocimiento) -> str:
+def _describir_respuesta(d: _Campos, conocimiento: Conocimiento) -> str:
     pregunta = conocimiento.cuestionario.por_id.get(d["pregunta"])
     if pregunta is None:
         return f"Respuesta a {d['pregunta']}: {d['valor']}"

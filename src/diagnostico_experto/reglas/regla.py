@@ -6,6 +6,7 @@ Built from the rule files by ``lenguaje.py``; compiled to experta by
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -56,8 +57,10 @@ class Conclusion:
             if isinstance(valor, tuple) and valor[0] == "?":
                 resultado[campo] = vinculos[valor[1]]
             elif isinstance(valor, tuple) and valor[0] == "texto":
-                resultado[campo] = PLANTILLA.sub(
-                    lambda m: _como_texto(vinculos.get(m.group(1), m.group(0))), valor[1]
+                partes = _partes(valor[1])  # literal, variable, literal, …, literal
+                resultado[campo] = "".join(
+                    parte if i % 2 == 0 else _como_texto(vinculos.get(parte, f"{{{parte}}}"))
+                    for i, parte in enumerate(partes)
                 )
             else:
                 resultado[campo] = valor
@@ -67,13 +70,19 @@ class Conclusion:
         return dict(self.campos).get(campo)
 
 
+@functools.lru_cache(maxsize=1024)
+def _partes(plantilla: str) -> list[str]:
+    """A text template split once: literals at even places, variable names at odd ones."""
+    return PLANTILLA.split(plantilla)
+
+
 def _como_texto(valor: Any) -> str:
     return lista_legible(valor) if isinstance(valor, list | tuple) else str(valor)
 
 
 def lista_legible(valores: Iterable[Any]) -> str:
     """["a", "b", "c"] as Spanish prose: "a, b y c"."""
-    textos = [str(v) for v in valores]
+    textos = list(map(str, valores))
     return " y ".join(textos) if len(textos) < 3 else ", ".join(textos[:-1]) + " y " + textos[-1]
 
 
