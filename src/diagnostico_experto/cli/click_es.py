@@ -114,6 +114,26 @@ def _nombre(param: click.Parameter | None, por_defecto: str) -> str:
     return param.human_readable_name if param else por_defecto
 
 
+_RUTA_CITADA = re.compile(r"""(?:'(?P<simple>.*)'|"(?P<doble>.*)")""")
+_MOTIVOS_RUTA = (
+    ("does not exist", "no existe"),
+    ("is a file", "es un archivo, no una carpeta"),
+    ("is a directory", "es una carpeta, no un archivo"),
+    ("is not readable", "no se puede leer (sin permiso)"),
+    ("is not writable", "no se puede escribir (sin permiso)"),
+)
+
+
+def _ruta_no_valida(nombre: str, mensaje: str) -> str:
+    """click's reason for refusing a path, in Spanish and with the path it refused."""
+    citada = _RUTA_CITADA.search(mensaje)
+    ruta = (citada.group("simple") or citada.group("doble")) if citada else None
+    for ingles, motivo in _MOTIVOS_RUTA:
+        if ingles in mensaje and ruta is not None:
+            return f"valor no válido para {nombre}: {ruta}: {motivo}."
+    return f"valor no válido para {nombre}; la ruta no existe o no es del tipo esperado."
+
+
 def mensaje_de_uso(error: click.UsageError) -> str:
     """A usage error in Spanish."""
     if isinstance(error, click.NoSuchOption):
@@ -135,8 +155,8 @@ def mensaje_de_uso(error: click.UsageError) -> str:
                 f"valor no válido para {nombre}; debe ser un número entero "
                 f"entre {tipo.min} y {tipo.max}."
             )
-        if isinstance(tipo, click.Path) and tipo.exists:
-            return f"valor no válido para {nombre}; la ruta no existe o no es del tipo esperado."
+        if isinstance(tipo, click.Path):
+            return _ruta_no_valida(nombre, error.message)
         return f"valor no válido para {nombre}."
     if isinstance(error, click.BadOptionUsage):
         return f"la opción {error.option_name} necesita un valor."

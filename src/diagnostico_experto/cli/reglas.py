@@ -80,13 +80,18 @@ def probar(
     ctx: click.Context, casos: Path | None, reglas: Path | None, conocimiento: Path | None
 ) -> None:
     """Corre los casos de prueba de CASOS (archivo o carpeta; por defecto, rules/casos)."""
-    from diagnostico_experto.consultores.casos import archivos_de_casos
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+    from diagnostico_experto.consultores.casos import archivos_de_casos, leer_todos
     from diagnostico_experto.consultores.casos import probar as correr_casos
     from diagnostico_experto.motor.motor import Motor
+    from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    motor = Motor.desde_carpetas(reglas, conocimiento)
-    resultados, disparadas = correr_casos(archivos_de_casos(casos or reglas / "casos"), motor)
+    base = cargar_conocimiento(conocimiento)
+    lista = cargar_reglas(reglas, base)  # a broken rule file is reported first, as in evaluar
+    leidos = leer_todos(archivos_de_casos(casos or reglas / "casos"), base)
+    motor = Motor(base, lista, str(reglas))  # compiled once every input is known to be valid
+    resultados, disparadas = correr_casos(leidos, motor)
     for r in resultados:
         click.echo(f"{'ok   ' if r.paso else 'FALLA'} {r.nombre} ({r.lugar})")
         for diferencia in r.diferencias:

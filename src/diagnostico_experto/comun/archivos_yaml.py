@@ -8,9 +8,11 @@ is reported at the line a consultant sees in the editor. YAML 1.2 also keeps
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,9 +21,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.parser import ParserError
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scanner import ScannerError
 
 from diagnostico_experto.comun.errores import (
     ErrorEntrada,
@@ -30,10 +35,16 @@ from diagnostico_experto.comun.errores import (
     sugerencia,
     traducir,
 )
-from diagnostico_experto.comun.lectura import Limites, leer_acotado, revisar_estructura
+from diagnostico_experto.comun.lectura import (
+    Limites,
+    leer_acotado,
+    revisar_estructura,
+    revisar_tipo,
+)
 
 Modelo = TypeVar("Modelo", bound=BaseModel)
 
+# ruamel's pure-Python messages and libyaml's, for the same mistakes
 _SINTAXIS = [
     (
         re.compile(r"expected the node content, but found '\?'"),
@@ -41,11 +52,21 @@ _SINTAXIS = [
     ),
     (re.compile(r"mapping values are not allowed"), "no se permite «:» aquí (¿faltan comillas?)"),
     (re.compile(r"could not find expected ':'"), "falta «:» después de la clave"),
-    (re.compile(r"found character '\\t'"), "hay un tabulador; use espacios para indentar"),
-    (re.compile(r"expected <block end>"), "la indentación no es coherente"),
+    (
+        re.compile(r"found character '\\t'|found a tab character"),
+        "hay un tabulador; use espacios para indentar",
+    ),
+    (
+        re.compile(r"expected <block end>|did not find expected key"),
+        "la indentación no es coherente",
+    ),
     (re.compile(r"found undefined alias"), "alias (*) no definido"),
-    (re.compile(r"expected ',' or '[\]}]'"), "falta cerrar una lista o un mapeo ([ ] o { })"),
+    (
+        re.compile(r"expected ',' or '[\]}]'|did not find expected ',' or '[\]}]'"),
+        "falta cerrar una lista o un mapeo ([ ] o { })",
+    ),
     (re.compile(r"found unexpected end of stream"), "el archivo termina antes de cerrar comillas"),
+    (re.compile(r"found another document"), "tiene más de un documento (---); deje uno solo"),
 ]
 
 
@@ -54,6 +75,67 @@ def _mensaje_sintaxis(problema: str) -> str:
         if patron.search(problema or ""):
             return mensaje
     return "sintaxis YAML no válida"
+
+
+class Lineas:
+    """The line of every key and item of a YAML text, found only when first asked.
+
+    Valid files are read by libyaml, which builds plain data without lines; a
+    message needs a line only when something is wrong (or a rule records where
+    it is written). libyaml's node tree has every node's position: composing it
+    costs about what loading does, and far less than the pure-Python reader
+    that keeps lines.
+    """
+
+    def __init__(self, texto: str, puro: bool = False):
+        self._texto: str | None = texto
+        self._puro = puro  # libyaml could not read the text: compose it in Python too
+        self._tabla: dict[tuple[Any, ...], int] = {}
+
+    def tabla(self) -> dict[tuple[Any, ...], int]:
+        if self._texto is not None:
+            self._tabla = _tabla_de_lineas(YAML(typ="safe", pure=self._puro).compose(self._texto))
+            self._texto = None
+        return self._tabla
+
+    def linea(self, loc: Sequence[Any]) -> int:
+        """Line of the deepest part of ``loc`` that the text has (the root: line 1)."""
+        tabla, linea = self.tabla(), 1
+        prefijo: tuple[Any, ...] = ()
+        for clave in loc:
+            # a mapping's keys are kept as written (``1:`` is "1"); a list's items by index
+            for forma in (clave, str(clave)):
+                if (*prefijo, forma) in tabla:
+                    prefijo = (*prefijo, forma)
+                    linea = tabla[prefijo]
+                    break
+            else:
+                break
+        return linea
+
+
+def _tabla_de_lineas(raiz: Node | None) -> dict[tuple[Any, ...], int]:
+    """Location -> line (1-based) of each key and item, walking the node tree without recursion.
+
+    Bounded: the structure pass has already refused alias bombs, so the nodes an
+    alias repeats are few.
+    """
+    tabla: dict[tuple[Any, ...], int] = {}
+    pendientes: list[tuple[tuple[Any, ...], Node]] = [((), raiz)] if raiz is not None else []
+    while pendientes:
+        loc, nodo = pendientes.pop()
+        if isinstance(nodo, MappingNode):
+            for clave, valor in nodo.value:
+                if isinstance(clave, ScalarNode):
+                    lugar = (*loc, clave.value)
+                    tabla.setdefault(lugar, clave.start_mark.line + 1)
+                    pendientes.append((lugar, valor))
+        elif isinstance(nodo, SequenceNode):
+            for i, item in enumerate(nodo.value):
+                lugar = (*loc, i)
+                tabla[lugar] = item.start_mark.line + 1
+                pendientes.append((lugar, item))
+    return tabla
 
 
 @dataclass
@@ -65,6 +147,16 @@ class Documento:
     # data from a spreadsheet: the sheet and row of a part, by its location
     # (``("servicios", 0)`` -> "planilla.xlsx, hoja servicios, fila 2")
     lugares: Mapping[tuple[Any, ...], str] = field(default_factory=dict)
+    # lines of a file read fast (plain data); ``base`` is where ``datos`` sits in it
+    lineas: Lineas | None = None
+    base: tuple[Any, ...] = ()
+
+    def parte(self, loc: Sequence[Any]) -> Documento:
+        """The document of a part of this one (inline answers in a case file), same lines."""
+        datos = self.datos
+        for clave in loc:
+            datos = datos[clave]
+        return Documento(self.ruta, datos, lineas=self.lineas, base=(*self.base, *loc))
 
     def linea(self, loc: Sequence[Any]) -> int | None:
         """Line (1-based) of the deepest node of ``loc`` that the file has.
@@ -72,6 +164,8 @@ class Documento:
         None for data that did not come from YAML (a spreadsheet row names its
         own row in ``ruta``).
         """
+        if self.lineas is not None:
+            return self.lineas.linea((*self.base, *loc))
         if getattr(self.datos, "lc", None) is None:
             return None
         nodo, linea = self.datos, 1 if self.datos is not None else None
@@ -111,9 +205,12 @@ class Documento:
         for err in exc.errors():
             loc = [p for p in err["loc"] if not _es_etiqueta_interna(p)]
             mensaje = traducir(err)
-            if "[key]" in err["loc"]:  # a mapping's key is wrong, not its value
+            if "[key]" in err["loc"] or err["type"] == "invalid_key":  # the key is wrong
+                if not loc:  # a key of the top mapping that is no text (empty, a list…)
+                    problemas.append(self.problema((), "cada clave debe ser un texto"))
+                    continue
                 clave = loc.pop()
-                if err["type"] == "string_type":
+                if err["type"] in ("string_type", "invalid_key"):
                     mensaje = "la clave debe ser un texto"
                 lugar = f"{campo(loc)}.{clave}" if loc else str(clave)
                 linea = self.linea([*loc, clave])
@@ -160,63 +257,117 @@ def campo(loc: Sequence[Any]) -> str:
     return texto
 
 
+_RAPIDO = YAML(typ="safe")  # libyaml when available; no line numbers
+_PURO = YAML(typ="safe", pure=True)  # the same in Python: YAML 1.2 where libyaml is not
+
+
 def leer(ruta: str | Path, limites: Limites | None = None) -> Documento:
-    """Load a YAML file keeping line marks; any failure is an ErrorEntrada.
+    """Load a YAML input file; any failure is an ErrorEntrada with its line.
 
     The file is read within ``limites`` (the knowledge folder's, or the shipped
     ones): a special file, an oversized file, deep nesting or an alias bomb is
-    refused before any Python object is built.
-    """
-    ruta = Path(ruta)
-    texto = leer_acotado(ruta, limites)
-    return Documento(ruta, leer_texto(texto, ruta, limites))
-
-
-_RAPIDO = YAML(typ="safe")  # libyaml when available; same YAML 1.2 reading, no line numbers
-
-
-def leer_rapido(ruta: str | Path, limites: Limites | None = None) -> Any:
-    """The data of a YAML file, several times faster than ``leer`` but without lines.
-
-    For batches and big answer files: read fast, and only when something is
-    wrong read again with ``leer`` so that every message names its line.
-    Raises ErrorEntrada when the file cannot be read or parsed.
+    refused before any Python object is built. libyaml reads it (several times
+    faster than the pure-Python reader that keeps lines); lines come from
+    libyaml's node tree when a message or a rule asks for one, and a syntax
+    error is located by libyaml itself, so a broken file near the size limit is
+    explained as fast as a valid one is read.
     """
     ruta = Path(ruta)
     texto = leer_acotado(ruta, limites)
     try:
         revisar_estructura(texto, ruta, limites, _RAPIDO)
-        return _RAPIDO.load(texto)
-    except YAMLError:
-        return leer(ruta, limites).datos  # the careful reader explains what is wrong, with its line
+        return Documento(ruta, _RAPIDO.load(texto), lineas=Lineas(texto))
+    except (ScannerError, ParserError) as exc:
+        if not _quizas_valido_en_yaml_12(exc):
+            raise _error_de_sintaxis(exc, texto, ruta) from None
+    except YAMLError as exc:
+        raise _error_de_sintaxis(exc, texto, ruta) from None
+    try:
+        revisar_estructura(texto, ruta, limites, _PURO)
+        return Documento(ruta, _PURO.load(texto), lineas=Lineas(texto, puro=True))
+    except YAMLError as exc:
+        raise _error_de_sintaxis(exc, texto, ruta) from None
+
+
+def _quizas_valido_en_yaml_12(exc: YAMLError) -> bool:
+    """Whether libyaml's syntax error may be valid YAML 1.2, which only the Python reader decides.
+
+    libyaml scans plain scalars as YAML 1.1 does: ``[producto:estrategia]`` is an
+    error for it and a valid list in YAML 1.2; it also refuses a ``%YAML 1.2``
+    directive. Any other syntax error it reports is one, located where it says.
+    """
+    texto = f"{getattr(exc, 'context', '')} {getattr(exc, 'problem', '')}"
+    return "plain scalar" in texto or "':'" in texto or "YAML" in texto or "directive" in texto
+
+
+def leer_editable(ruta: str | Path, limites: Limites | None = None) -> Documento:
+    """A YAML file read to be written back (the questionnaire's answer file).
+
+    The round-trip reader keeps comments, key order and quoting (``"no"`` stays
+    quoted); its data carry their own lines. Pure Python: for files a person
+    edits, not for batches.
+    """
+    ruta = Path(ruta)
+    return Documento(ruta, leer_texto(leer_acotado(ruta, limites), ruta, limites))
 
 
 def leer_texto(texto: str, ruta: str | Path = "<texto>", limites: Limites | None = None) -> Any:
+    """The round-trip data of a YAML text (comments and quotes kept, lines in ``.lc``)."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True  # a file we rewrite keeps its "no" quoted
     try:
         revisar_estructura(texto, ruta, limites, yaml)
         return yaml.load(texto)
-    except DuplicateKeyError as exc:
+    except YAMLError as exc:
+        raise _error_de_sintaxis(exc, texto, ruta) from None
+
+
+def _error_de_sintaxis(exc: YAMLError, texto: str, ruta: str | Path) -> ErrorEntrada:
+    """A parser's error (libyaml's or ruamel's) as one Spanish line with its line number."""
+    if isinstance(exc, DuplicateKeyError):
         linea = exc.problem_mark.line + 1 if exc.problem_mark else None
         clave = re.search(r'found duplicate key "([^"]*)"', str(exc.problem))
         nombre = f" «{clave.group(1)}»" if clave else ""
-        raise ErrorEntrada.uno(ruta, f"clave repetida{nombre}", linea) from None
-    except MarkedYAMLError as exc:
+        return ErrorEntrada.uno(ruta, f"clave repetida{nombre}", linea)
+    if isinstance(exc, ConstructorError) and exc.problem_mark is not None:
+        etiqueta = re.search(r"for the tag '([^']*)'", str(exc.problem))
+        nombre = f" «{etiqueta.group(1)}»" if etiqueta else ""
+        return ErrorEntrada.uno(
+            ruta,
+            f"etiqueta{nombre} no admitida (las etiquetas «!» no se usan en estos archivos)",
+            exc.problem_mark.line + 1,
+        )
+    if isinstance(exc, MarkedYAMLError):
         marca = exc.problem_mark or exc.context_mark
         if exc.context_mark and marca and marca.line >= texto.count("\n"):
             marca = exc.context_mark  # unclosed at end of file: point where it was opened
         linea = marca.line + 1 if marca else None
         columna = f" (columna {marca.column + 1})" if marca else ""
-        raise ErrorEntrada.uno(ruta, _mensaje_sintaxis(exc.problem) + columna, linea) from None
-    except ReaderError as exc:  # a control character, NUL included, written as is
+        problema = str(exc.problem)
+        if marca and not problema.startswith("found character '"):
+            # libyaml does not name the character that its message is about
+            caracter = _caracter(texto, marca)
+            problema = problema.replace("found character ", f"found character {caracter!r} ")
+            if "node content" in problema and caracter == "?":
+                problema = "expected the node content, but found '?'"
+        mensaje = _mensaje_sintaxis(problema)
+        return ErrorEntrada.uno(ruta, mensaje + columna, linea)
+    if isinstance(exc, ReaderError):  # a control character, NUL included, written as is
         linea = texto[: exc.position].count("\n") + 1
-        codigo = f"U+{ord(exc.character):04X}" if isinstance(exc.character, str) else "?"
-        raise ErrorEntrada.uno(
+        caracter = exc.character  # a str, or the code point as an int (NUL is 0)
+        codigo = f"U+{ord(caracter) if isinstance(caracter, str) else caracter:04X}"
+        return ErrorEntrada.uno(
             ruta, f"tiene un carácter de control ({codigo}) que YAML no admite; bórrelo", linea
-        ) from None
-    except YAMLError:
-        raise ErrorEntrada.uno(ruta, "sintaxis YAML no válida") from None
+        )
+    return ErrorEntrada.uno(ruta, "sintaxis YAML no válida")
+
+
+def _caracter(texto: str, marca: Any) -> str:
+    """The character at a parser's mark (libyaml's marks have line and column, no index)."""
+    lineas = texto.splitlines()
+    if marca.line < len(lineas) and marca.column < len(lineas[marca.line]):
+        return lineas[marca.line][marca.column]
+    return ""
 
 
 def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
@@ -227,9 +378,13 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
     folder) is an ErrorEntrada naming ``ruta``, never the temporary file.
     """
     ruta = Path(ruta)
+    _revisar_destino(ruta)
     try:
         ruta.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporal = tempfile.mkstemp(dir=ruta.parent, prefix=f".{ruta.name}.", suffix=".tmp")
+        _limpiar_restos(ruta)
+        fd, temporal = tempfile.mkstemp(
+            dir=ruta.parent, prefix=f".{ruta.name}.{os.getpid()}-", suffix=".tmp"
+        )
     except OSError as exc:
         raise no_se_pudo_escribir(ruta, exc) from None
     try:
@@ -245,6 +400,46 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise no_se_pudo_escribir(ruta, exc) from None
         raise
+
+
+def _revisar_destino(ruta: Path) -> None:
+    """Only a regular file is replaced: a rename over ``/dev/null`` or a FIFO would replace it."""
+    try:
+        modo = ruta.stat().st_mode  # through a symlink: what it points to
+    except OSError:
+        return  # not there yet (or unreachable: the write itself says why)
+    if not stat.S_ISREG(modo):
+        revisar_tipo(ruta, modo)
+
+
+def _limpiar_restos(ruta: Path) -> None:
+    """Remove the temporary files of earlier writes of ``ruta`` killed before their rename.
+
+    Each temporary file carries its writer's process id; one whose process is
+    gone is a leftover (``kill -9``, a power cut). A live writer's is kept.
+    """
+    patron = re.compile(rf"\.{re.escape(ruta.name)}\.(\d+)-[^.]+\.tmp")
+    try:
+        entradas = list(os.scandir(ruta.parent))
+    except OSError:
+        return
+    for entrada in entradas:
+        coincide = patron.fullmatch(entrada.name)
+        if coincide and not _vive(int(coincide.group(1))):
+            with contextlib.suppress(OSError):
+                Path(entrada.path).unlink()
+
+
+def _vive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process writes one file at a time: an old one of its own is a leftover
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 @functools.cache

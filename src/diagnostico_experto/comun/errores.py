@@ -80,6 +80,13 @@ _MENSAJES = {
 }
 
 
+def _cifra(valor: Any) -> Any:
+    """An integer bound as Chileans write it: 1.000.000.000."""
+    if isinstance(valor, int) and not isinstance(valor, bool):
+        return f"{valor:,}".replace(",", ".")
+    return valor
+
+
 def traducir(error: Mapping[str, Any]) -> str:
     """Spanish message for one pydantic error dict."""
     tipo = error["type"]
@@ -96,7 +103,7 @@ def traducir(error: Mapping[str, Any]) -> str:
     if plantilla is None:
         return f"valor no válido ({error['msg']})"
     try:
-        return plantilla.format(**ctx)
+        return plantilla.format(**{k: _cifra(v) for k, v in ctx.items()})
     except (KeyError, IndexError):
         return plantilla
 
@@ -109,6 +116,7 @@ _MOTIVOS_SO = {
     errno.EPERM: "operación no permitida",
     errno.ENOENT: "la ruta no existe",
     errno.ENOTDIR: "parte de la ruta no es una carpeta",
+    errno.EEXIST: "parte de la ruta es un archivo, no una carpeta",
     errno.EISDIR: "es una carpeta",
     errno.ENAMETOOLONG: "el nombre es demasiado largo",
     errno.EIO: "error de entrada/salida del disco",

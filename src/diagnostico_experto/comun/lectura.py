@@ -28,6 +28,8 @@ from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 ARCHIVO_LIMITES = "limites.yaml"
+# No limit needs more: a billion KB is a terabyte. Larger numbers only overflow.
+_TOPE = 1_000_000_000
 
 
 class Limites(BaseModel):
@@ -35,14 +37,14 @@ class Limites(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    max_disparos_por_comuna: int = Field(ge=1)
-    max_servicios_por_comuna: int = Field(ge=1)
-    max_kb_por_archivo: int = Field(ge=1)
-    max_niveles_por_archivo: int = Field(ge=1)
-    max_valores_por_archivo: int = Field(ge=1)
-    max_cifras_por_numero: int = Field(ge=1)
-    max_mb_por_planilla: int = Field(ge=1)
-    max_caracteres_por_celda: int = Field(ge=1)
+    max_disparos_por_comuna: int = Field(ge=1, le=_TOPE)
+    max_servicios_por_comuna: int = Field(ge=1, le=_TOPE)
+    max_kb_por_archivo: int = Field(ge=1, le=_TOPE)
+    max_niveles_por_archivo: int = Field(ge=1, le=_TOPE)
+    max_valores_por_archivo: int = Field(ge=1, le=_TOPE)
+    max_cifras_por_numero: int = Field(ge=1, le=_TOPE)
+    max_mb_por_planilla: int = Field(ge=1, le=_TOPE)
+    max_caracteres_por_celda: int = Field(ge=1, le=_TOPE)
 
 
 @functools.cache
@@ -73,7 +75,7 @@ _TIPOS_ESPECIALES = (
 )
 
 
-def _revisar_tipo(ruta: Path, modo: int) -> None:
+def revisar_tipo(ruta: Path, modo: int) -> None:
     if stat.S_ISDIR(modo):
         raise ErrorEntrada.uno(ruta, "es una carpeta, no un archivo")
     for es, mensaje in _TIPOS_ESPECIALES:
@@ -95,7 +97,7 @@ def revisar_archivo(ruta: Path, maximo_bytes: int, limite: str) -> int:
         raise ErrorEntrada.uno(ruta, "el archivo no existe") from None
     except OSError as exc:
         raise ErrorEntrada.uno(ruta, f"no se puede leer ({exc.strerror})") from None
-    _revisar_tipo(ruta, estado.st_mode)
+    revisar_tipo(ruta, estado.st_mode)
     if estado.st_size > maximo_bytes:
         raise ErrorEntrada.uno(ruta, _muy_grande(estado.st_size, maximo_bytes, limite))
     return estado.st_size
@@ -117,7 +119,7 @@ def leer_bytes(ruta: Path, maximo_bytes: int, limite: str) -> bytes:
         # O_NONBLOCK: a file swapped for a FIFO after the check still does not block
         fd = os.open(ruta, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
         with os.fdopen(fd, "rb") as archivo:
-            _revisar_tipo(ruta, os.fstat(archivo.fileno()).st_mode)
+            revisar_tipo(ruta, os.fstat(archivo.fileno()).st_mode)
             datos = archivo.read(maximo_bytes + 1)
     except OSError as exc:
         raise ErrorEntrada.uno(ruta, f"no se puede leer ({exc.strerror})") from None

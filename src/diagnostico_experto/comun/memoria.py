@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Hashable
@@ -37,7 +38,12 @@ _PAQUETE = Path(__file__).resolve().parent.parent
 
 
 def huella(carpeta: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every regular file below the folder with its size and mtime, in a stable order."""
+    """Every regular file below the folder with its size and mtime, in a stable order.
+
+    FIFOs, devices and sockets are left out: they are never content, and
+    reading one to digest it would block (a FIFO) or never end (``/dev/zero``).
+    The loaders refuse them by type with a message.
+    """
     filas = []
     for raiz, carpetas, archivos in os.walk(carpeta):
         carpetas.sort()
@@ -46,6 +52,8 @@ def huella(carpeta: Path) -> tuple[tuple[str, int, int], ...]:
             try:
                 estado = ruta.stat()
             except OSError:
+                continue
+            if not stat.S_ISREG(estado.st_mode):
                 continue
             filas.append((str(ruta), estado.st_size, estado.st_mtime_ns))
     return tuple(filas)
@@ -59,12 +67,23 @@ def contenido(carpeta: Path) -> str:
         for ruta, _, _ in clave[1]:
             resumen.update(os.path.relpath(ruta, carpeta).encode() + b"\0")
             try:
-                resumen.update(Path(ruta).read_bytes())
+                _digerir(resumen, Path(ruta))
             except OSError:
                 resumen.update(b"\0ilegible")
             resumen.update(b"\0")
         _CONTENIDOS[clave] = resumen.hexdigest()
     return _CONTENIDOS[clave]
+
+
+def _digerir(resumen: hashlib._Hash, ruta: Path) -> None:
+    """Add a regular file's bytes; opened non-blocking in case it became a FIFO since ``huella``."""
+    fd = os.open(ruta, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as archivo:
+        if not stat.S_ISREG(os.fstat(archivo.fileno()).st_mode):
+            resumen.update(b"\0especial")
+            return
+        while bloque := archivo.read(1 << 20):
+            resumen.update(bloque)
 
 
 def recordar(

@@ -14,6 +14,7 @@ from pathlib import Path
 from diagnostico_experto.comun.errores import ErrorEntrada
 
 _CLAVE_RESPUESTAS = re.compile(rb"^respuestas[ \t]*:", re.MULTILINE)
+_PLANILLAS = (".xlsx", ".xlsm", ".csv")  # what «lote» reads; no report has these suffixes
 _LEIDO = 1 << 16  # an answer file names its answers near the top; a report never has the key
 
 
@@ -38,11 +39,17 @@ def _mismo(a: Path, b: Path) -> bool:
 
 
 def revisar_informe(salida: Path, entrada: Path) -> None:
-    """``evaluar --salida``: refuse the answer file being evaluated or any other answer file."""
+    """``evaluar --salida``: refuse the answer file being evaluated, any other answer file or a planilla."""
     if _mismo(salida, entrada):
         raise ErrorEntrada.uno(
             salida,
             "es el archivo de respuestas que se evalúa; el informe lo reemplazaría. "
+            "Elija otro nombre para --salida.",
+        )
+    if salida.suffix.lower() in _PLANILLAS and salida.is_file():
+        raise ErrorEntrada.uno(
+            salida,
+            "es una planilla; un informe nunca es .xlsx ni .csv y no la reemplaza. "
             "Elija otro nombre para --salida.",
         )
     if es_archivo_de_respuestas(salida):

@@ -12,9 +12,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
@@ -26,27 +26,41 @@ from diagnostico_experto.conocimiento.preguntas import (
     Cuestionario,
     Estricto,
     Slug,
+    nombre_limpio,
 )
+
+# A comuna or territory name ends up in file names, reports and workbooks.
+NombreLugar = Annotated[str, AfterValidator(nombre_limpio)]
 
 
 class Territorio(Estricto):
-    nombre: str
-    comunas: list[str] = Field(min_length=1)
+    nombre: NombreLugar
+    comunas: list[NombreLugar] = Field(min_length=1)
 
 
 class ArchivoComunas(Estricto):
     nota: str = ""
     territorios: list[Territorio] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _sin_repetir(self) -> ArchivoComunas:
-        vistas: set[str] = set()
-        for t in self.territorios:
-            for c in t.comunas:
-                if c in vistas:
-                    raise ValueError(f"la comuna «{c}» aparece dos veces")
-                vistas.add(c)
-        return self
+
+def _comunas(doc: Documento) -> ArchivoComunas:
+    """The comunas file; a comuna written twice (case and accents aside) is named at its line."""
+    archivo = doc.validar(ArchivoComunas)
+    vistas: dict[str, str] = {}
+    problemas = []
+    for i, territorio in enumerate(archivo.territorios):
+        for j, comuna in enumerate(territorio.comunas):
+            lugar = ("territorios", i, "comunas", j)
+            anterior = vistas.get(_clave(comuna))
+            if anterior is not None:
+                como = "" if anterior == comuna else f" (ya está como «{anterior}»)"
+                problemas.append(
+                    doc.problema(lugar, f"la comuna «{comuna}» aparece dos veces{como}")
+                )
+            vistas.setdefault(_clave(comuna), comuna)
+    if problemas:
+        raise ErrorEntrada(problemas)
+    return archivo
 
 
 class Elemento(Estricto):
@@ -186,7 +200,7 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
             "talleres",
         )
     }
-    comunas = docs["comunas"].validar(ArchivoComunas)
+    comunas = _comunas(docs["comunas"])
     catalogo = docs["servicios"].validar(Catalogo)
     parametros = _parametros(docs["parametros"], docs["horas"])
     cuestionario = docs["cuestionario"].validar(Cuestionario, {"catalogo": catalogo})

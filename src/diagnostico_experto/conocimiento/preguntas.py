@@ -83,13 +83,17 @@ def _codigo(caracter: str) -> str:
     return f"U+{ord(caracter):04X}"
 
 
+# A question's texts reach the terminal as they are: no escape sequences, no control characters.
+TextoVisible = Annotated[str, AfterValidator(texto_libre)]
+
+
 class Estricto(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Opcion(Estricto):
     valor: Slug
-    texto: str
+    texto: TextoVisible
     puntos: float = 0
     exclusiva: bool = False  # in opción múltiple: cannot be combined ("ninguno")
 
@@ -139,9 +143,9 @@ class Pregunta(Estricto):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
     area: Area
-    texto: str
+    texto: TextoVisible
     tipo: str
-    ayuda: str
+    ayuda: TextoVisible
     fuente: str
     no_sabe: bool = False
     peso: float = Field(default=1.0, ge=0)

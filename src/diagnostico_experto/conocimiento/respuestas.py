@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from diagnostico_experto.comun.archivos_yaml import Documento, leer, leer_rapido
+from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
 from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
@@ -116,25 +116,12 @@ class Respuestas(BaseModel):
 
 
 def cargar_respuestas(ruta: str | Path, conocimiento: Conocimiento) -> Respuestas:
-    """Validated answers of a file: read fast, and again with line numbers if it is wrong.
-
-    The round-trip reader that keeps lines is pure Python (a minute for 5 MB);
-    libyaml reads a valid file in a fraction of that.
-    """
+    """Validated answers of a file (read by libyaml; lines found only for a message)."""
     ruta = Path(ruta)
-    limites = conocimiento.limites
-    try:
-        datos = leer_rapido(ruta, limites)
-        if datos is None:
-            raise ErrorEntrada.uno(ruta, "el archivo está vacío")
-        return desde_documento(Documento(ruta, datos), conocimiento)
-    except ErrorEntrada as error:
-        if error.problemas and error.problemas[0].linea is not None:
-            raise  # already located (the bounded reader names the line)
-        doc = leer(ruta, limites)
-        if doc.datos is None:
-            raise
-        return desde_documento(doc, conocimiento)
+    doc = leer(ruta, conocimiento.limites)
+    if doc.datos is None:
+        raise ErrorEntrada.uno(ruta, "el archivo está vacío")
+    return desde_documento(doc, conocimiento)
 
 
 def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:

@@ -569,10 +569,12 @@ def casos_de_pruebas(archivos: list[Path], motor: Motor) -> list[CasoEtiquetado]
     casos = []
     for ruta in archivos:
         for leido in leer_casos(ruta):
-            respuestas = respuestas_del_caso(leido, motor)
+            respuestas = respuestas_del_caso(leido, motor.conocimiento)
             espera = leido.caso.espera
-            etiquetas = {a: n for a, n in espera.niveles.items() if a not in respuestas.validacion}
-            etiquetas |= espera.diagnosticados
+            etiquetas: dict[str, str] = {
+                a: n for a, n in espera.niveles.items() if a not in respuestas.validacion
+            }
+            etiquetas.update(espera.diagnosticados.items())
             etiquetas = {a: n for a, n in etiquetas.items() if a in AREAS}
             if etiquetas:
                 casos.append(

@@ -28,17 +28,21 @@ Inline answers use the answer-file keys (``comuna``, ``respuestas``,
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.lectura import Limites
-from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, nombre_limpio, texto_libre
 from diagnostico_experto.conocimiento.respuestas import (
+    AreaClasificada,
+    Nivel,
     Respuestas,
     cargar_respuestas,
     desde_documento,
@@ -48,11 +52,12 @@ from diagnostico_experto.reglas.lenguaje import legible
 
 
 class Espera(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    niveles: dict[str, str] = {}  # nivel vigente por área
-    diagnosticados: dict[str, str] = {}  # nivel diagnosticado por área
-    provisional: dict[str, bool] = {}  # whether each area's level is provisional
-    lecturas: dict[str, str] = {}  # a part of each area's «lectura»
+    # an unknown area or a .nan would make an expectation that can never fail (or never pass)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    niveles: dict[AreaClasificada, Nivel] = {}  # nivel vigente por área
+    diagnosticados: dict[AreaClasificada, Nivel] = {}  # nivel diagnosticado por área
+    provisional: dict[AreaClasificada, bool] = {}  # whether each area's level is provisional
+    lecturas: dict[AreaClasificada, str] = {}  # a part of each area's «lectura»
     productos: list[str] = []
     sin_productos: list[str] = []  # rule ids or parts of texts that must not appear
     fusiones: list[dict[str, Any]] = []
@@ -65,9 +70,9 @@ class Espera(BaseModel):
 
 class Caso(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    nombre: str
-    narrativa: str = ""  # the comuna described in words, before its answers
-    archivo: str | None = None
+    nombre: Annotated[str, AfterValidator(nombre_limpio)]  # printed to the terminal as is
+    narrativa: Annotated[str, AfterValidator(texto_libre)] = ""  # the comuna in words
+    archivo: Annotated[str, AfterValidator(nombre_limpio)] | None = None
     respuestas_archivo: dict[str, Any] | None = None
     espera: Espera = Field(default_factory=Espera)
 
@@ -95,7 +100,7 @@ def archivos_de_casos(ruta: Path) -> list[Path]:
             raise ErrorEntrada.uno(ruta, "la carpeta no tiene archivos de casos .yaml")
         return archivos
     if not ruta.exists():
-        raise ErrorEntrada.uno(ruta, "no existe")
+        raise ErrorEntrada.uno(ruta, "el archivo no existe")
     return [ruta]
 
 
@@ -117,27 +122,43 @@ def leer_casos(ruta: Path, limites: Limites | None = None) -> list[CasoLeido]:
     return [CasoLeido(c, doc, i) for i, c in enumerate(doc.validar(ArchivoCasos).casos)]
 
 
-def probar_caso(leido: CasoLeido, motor: Motor) -> tuple[ResultadoCaso, set[str]]:
+def probar_caso(
+    leido: CasoLeido, motor: Motor, respuestas: Respuestas | None = None
+) -> tuple[ResultadoCaso, set[str]]:
     """One case: what differs from what it expects; and the ids of the rules that fired."""
-    evaluacion = motor.evaluar(respuestas_del_caso(leido, motor))
+    respuestas = respuestas or respuestas_del_caso(leido, motor.conocimiento)
+    evaluacion = motor.evaluar(respuestas)
     disparadas = {d.regla.id for d in evaluacion.disparos}
     diferencias = _diferencias(leido.caso.espera, evaluacion.resultado)
     return ResultadoCaso(leido.caso.nombre, leido.lugar, diferencias), disparadas
 
 
-def probar(archivos: list[Path], motor: Motor) -> tuple[list[ResultadoCaso], set[str]]:
-    """Every case of every file; and the ids of the rules some case fired."""
+def leer_todos(
+    archivos: list[Path], conocimiento: Conocimiento
+) -> list[tuple[CasoLeido, Respuestas]]:
+    """Every case of every file with its validated answers, read before the rules are
+    compiled: a broken case or answer file is refused in milliseconds, not after that."""
+    return [
+        (leido, respuestas_del_caso(leido, conocimiento))
+        for ruta in archivos
+        for leido in leer_casos(ruta, conocimiento.limites)
+    ]
+
+
+def probar(
+    leidos: list[tuple[CasoLeido, Respuestas]], motor: Motor
+) -> tuple[list[ResultadoCaso], set[str]]:
+    """Every case; and the ids of the rules some case fired."""
     resultados: list[ResultadoCaso] = []
     disparadas: set[str] = set()
-    for ruta in archivos:
-        for leido in leer_casos(ruta, motor.conocimiento.limites):
-            resultado, del_caso = probar_caso(leido, motor)
-            resultados.append(resultado)
-            disparadas |= del_caso
+    for leido, respuestas in leidos:
+        resultado, del_caso = probar_caso(leido, motor, respuestas)
+        resultados.append(resultado)
+        disparadas |= del_caso
     return resultados, disparadas
 
 
-def respuestas_del_caso(leido: CasoLeido, motor: Motor) -> Respuestas:
+def respuestas_del_caso(leido: CasoLeido, conocimiento: Conocimiento) -> Respuestas:
     """The answers a case names: a file next to the case file, or inline."""
     caso, doc, i = leido.caso, leido.doc, leido.indice
     if (caso.archivo is None) == (caso.respuestas_archivo is None):
@@ -149,9 +170,24 @@ def respuestas_del_caso(leido: CasoLeido, motor: Motor) -> Respuestas:
             ]
         )
     if caso.archivo is not None:
-        return cargar_respuestas((doc.ruta.parent / caso.archivo).resolve(), motor.conocimiento)
-    datos = doc.datos["casos"][i]["respuestas_archivo"]
-    return desde_documento(Documento(doc.ruta, datos), motor.conocimiento)
+        ruta = Path(os.path.normpath(doc.ruta.parent / caso.archivo))  # named as written
+        try:
+            return cargar_respuestas(ruta, conocimiento)
+        except ErrorEntrada as error:
+            raise _en_el_caso(error, ruta, doc, i) from None
+    return desde_documento(doc.parte(("casos", i, "respuestas_archivo")), conocimiento)
+
+
+def _en_el_caso(error: ErrorEntrada, ruta: Path, doc: Documento, i: int) -> ErrorEntrada:
+    """A case's answer file that cannot be read at all is named at the case's «archivo».
+
+    Errors inside the file keep that file's own line; the consultant edits it there.
+    """
+    if any(p.linea is not None or p.archivo != str(ruta) for p in error.problemas):
+        return error
+    return ErrorEntrada(
+        doc.problema(("casos", i, "archivo"), f"{ruta}: {p.mensaje}") for p in error.problemas
+    )
 
 
 def _diferencias(espera: Espera, r: Any) -> list[str]:

@@ -16,6 +16,7 @@ values may be literals, ``$parámetros``, ``?variables`` or texts with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -464,6 +465,9 @@ class _Lector:
                 )
                 continue
             valor = simple(valor)
+            if isinstance(valor, float) and not math.isfinite(valor):
+                self._error(loc_campo, "debe ser un número finito (no .nan ni .inf)")
+                continue
             if es_variable(valor):
                 if valor[1:] not in ligadas:
                     self._error(loc_campo, f"la variable {valor} no está ligada en las condiciones")

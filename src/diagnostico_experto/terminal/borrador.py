@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from diagnostico_experto.comun.archivos_yaml import Documento, escribir_atomico, leer
+from diagnostico_experto.comun.archivos_yaml import Documento, escribir_atomico, leer_editable
 from diagnostico_experto.comun.cerrojo import Cerrojo
 from diagnostico_experto.comun.errores import ErrorEntrada
 from diagnostico_experto.comun.restricciones import simple
@@ -40,7 +40,7 @@ class Borrador:
     def _cargar(self) -> CommentedMap:
         if not self.ruta.exists():
             return CommentedMap()
-        doc = leer(self.ruta)
+        doc = leer_editable(self.ruta)
         if doc.datos is None:
             return CommentedMap()
         if not isinstance(doc.datos, CommentedMap):
