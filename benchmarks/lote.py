@@ -15,7 +15,9 @@ largest process of the run, read with ``os.wait4``: with --workers, the
 largest of the command and its workers). With ``--antes`` (a checkout of an
 older commit with its own ``.venv``, e.g. ``git worktree add ../antes
 <commit> && (cd ../antes && uv sync)``), each run of this code is paired with
-a run of that one, interleaved, and the ratios new/old are printed with their
+a run of that one, interleaved (each side with the knowledge folder and answer
+files that its own ``preparar`` writes, same seed, since the questionnaire
+changes between versions), and the ratios new/old are printed with their
 min–max: the machine is shared, so read ratios rather than absolute figures.
 Asserts nothing.
 """
@@ -63,6 +65,21 @@ def preparar(tamano: int, carpeta: Path) -> tuple[Path, Path]:
     return conocimiento, respuestas
 
 
+_PREPARAR = (
+    "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+    "from lote import preparar; preparar(int(sys.argv[2]), Path(sys.argv[3]))"
+)
+
+
+def preparar_con(python: Path, raiz: Path, tamano: int, carpeta: Path) -> tuple[Path, Path]:
+    """``preparar`` of that checkout, with its interpreter: an older version gets
+    its own knowledge folder and answer files valid for its own questionnaire."""
+    carpeta.mkdir()
+    comando = [str(python), "-c", _PREPARAR, str(raiz / "benchmarks"), str(tamano), str(carpeta)]
+    subprocess.run(comando, check=True, cwd=raiz)
+    return carpeta / "knowledge", carpeta / "respuestas"
+
+
 def correr(python: Path, raiz: Path, argumentos: list[str]) -> tuple[float, float]:
     """Seconds and peak resident MiB of one `lote` run with that interpreter and checkout."""
     inicio = time.perf_counter()
@@ -103,17 +120,19 @@ def main() -> None:
     for tamano in opciones.tamanos:
         with tempfile.TemporaryDirectory() as temporal:
             carpeta = Path(temporal)
-            if tamano == 29:
-                entrada, extra = [], []
-            else:
+            argumentos: dict[str, list[str]] = {}
+            for version, (python, raiz) in versiones.items():
+                if tamano == 29:
+                    argumentos[version] = []
+                    continue
                 inicio = time.perf_counter()
-                conocimiento, respuestas = preparar(tamano, carpeta)
+                conocimiento, respuestas = preparar_con(python, raiz, tamano, carpeta / version)
                 print(
-                    f"  (generar {tamano} archivos de respuestas: "
+                    f"  (generar {tamano} archivos de respuestas, {version}: "
                     f"{time.perf_counter() - inicio:.1f} s)",
                     flush=True,
                 )
-                entrada, extra = [str(respuestas)], ["--conocimiento", str(conocimiento)]
+                argumentos[version] = [str(respuestas), "--conocimiento", str(conocimiento)]
             for workers in opciones.workers:
                 medidas: dict[str, list[tuple[float, float]]] = {v: [] for v in versiones}
                 for ronda in range(opciones.repeticiones):
@@ -125,8 +144,7 @@ def main() -> None:
                                 python,
                                 raiz,
                                 [
-                                    *entrada,
-                                    *extra,
+                                    *argumentos[version],
                                     "--salida",
                                     str(salida),
                                     "--workers",

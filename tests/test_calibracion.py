@@ -23,7 +23,6 @@ from conftest import (
     respuestas_de,
 )
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, Parametro
-from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.consultores.calibracion import (
     CasoEtiquetado,
     Clasificador,
@@ -57,11 +56,11 @@ def poner_paso(carpeta, paso: float) -> None:
 
 
 @pytest.fixture(scope="module")
-def ejemplos(motor) -> list[CasoEtiquetado]:
-    """The 29 illustrative comunas, not yet labelled."""
+def sin_etiquetar(ejemplos) -> list[CasoEtiquetado]:
+    """The illustrative comunas (the session's evaluated examples), not yet labelled."""
     return [
-        CasoEtiquetado(str(r), cargar_respuestas(r, motor.conocimiento), {})
-        for r in sorted(EJEMPLOS.glob("*.yaml"))
+        CasoEtiquetado(str(EJEMPLOS / f"{nombre}.yaml"), e.respuestas, {})
+        for nombre, e in sorted(ejemplos.items())
     ]
 
 
@@ -121,25 +120,33 @@ def test_los_parametros_se_descubren_en_las_reglas_de_clasificacion(motor):
     assert "min_etapas_fusion" not in encontrados  # a fusion parameter, not a classification one
 
 
-def test_el_clasificador_da_los_niveles_del_motor(motor, ejemplos, fuertes):
+def niveles_del_motor(motor, casos: list[CasoEtiquetado]) -> list[dict[str, str]]:
+    return [
+        {a: x.nivel for a, x in motor.evaluar(c.respuestas).resultado.areas.items()} for c in casos
+    ]
+
+
+def test_el_clasificador_da_los_niveles_del_motor(motor, ejemplos, sin_etiquetar, fuertes):
     """With the current values, and with others (the engine re-reads its rules with them)."""
     actuales = parametros_numericos(reglas_de_clasificacion(motor.reglas), motor.conocimiento)
-    casos = ejemplos + casos_de(motor, fuertes)
+    casos = sin_etiquetar + casos_de(motor, fuertes)
     clasificador = Clasificador(motor.reglas, motor.conocimiento, casos, actuales)
+    de_los_ejemplos = [  # evaluated once for the session with the current values
+        {a: x.nivel for a, x in e.resultado.areas.items()} for _, e in sorted(ejemplos.items())
+    ]
+    assert clasificador.niveles(actuales) == de_los_ejemplos + niveles_del_motor(
+        motor, casos[len(sin_etiquetar) :]
+    )
     otros = {n: round(v - 0.15, 2) for n, v in actuales.items()}
-    for valores, con_valores in ((actuales, motor), (otros, motor_con(motor, parametros=otros))):
-        del_motor = [
-            {a: x.nivel for a, x in con_valores.evaluar(c.respuestas).resultado.areas.items()}
-            for c in casos
-        ]
-        assert clasificador.niveles(valores) == del_motor, valores
+    del_motor = niveles_del_motor(motor_con(motor, parametros=otros), casos)
+    assert clasificador.niveles(otros) == del_motor
     assert clasificador.niveles(actuales) != clasificador.niveles(otros)  # the values matter
 
 
-def test_calibrar_recupera_umbrales_conocidos(motor, ejemplos, fuertes):
+def test_calibrar_recupera_umbrales_conocidos(motor, sin_etiquetar, fuertes):
     actuales = parametros_numericos(reglas_de_clasificacion(motor.reglas), motor.conocimiento)
     verdad = {n: round(v - 0.15, 2) for n, v in actuales.items()}
-    casos = ejemplos + casos_de(motor, fuertes)
+    casos = sin_etiquetar + casos_de(motor, fuertes)
     calibracion = calibrar(
         etiquetados(motor, casos, verdad), motor.reglas, con_paso(motor.conocimiento, PASO_GRUESO)
     )
@@ -150,7 +157,7 @@ def test_calibrar_recupera_umbrales_conocidos(motor, ejemplos, fuertes):
     assert calibracion.validacion_cruzada.kappa >= 0.9
 
 
-def test_sin_senal_no_propone_cambios(motor, ejemplos):
+def test_sin_senal_no_propone_cambios(motor, sin_etiquetar):
     azar = random.Random(13)
     ruido = [
         CasoEtiquetado(
@@ -161,15 +168,15 @@ def test_sin_senal_no_propone_cambios(motor, ejemplos):
                 for a in ["estrategia", "estructura", "procesos", "productos"]
             },
         )
-        for c in ejemplos
+        for c in sin_etiquetar
     ]
     calibracion = calibrar(ruido, motor.reglas, motor.conocimiento)
     assert calibracion.propuesta == {}
     assert calibracion.motivo
 
 
-def test_con_pocos_casos_no_propone_y_dice_por_que(motor, ejemplos):
-    pocos = etiquetados(motor, ejemplos[:5], {"umbral_alto": 0.5})
+def test_con_pocos_casos_no_propone_y_dice_por_que(motor, sin_etiquetar):
+    pocos = etiquetados(motor, sin_etiquetar[:5], {"umbral_alto": 0.5})
     calibracion = calibrar(pocos, motor.reglas, motor.conocimiento)
     assert calibracion.propuesta == {}
     assert calibracion.motivo == (

@@ -13,8 +13,10 @@ and the activations of the others for that area are withdrawn.
 
 from __future__ import annotations
 
+import bisect
 import inspect
 import logging
+import operator
 from collections import Counter
 from collections.abc import Callable, Set
 from dataclasses import dataclass
@@ -65,6 +67,18 @@ class _OrdenEstable(DepthStrategy):
         hechos = sorted((h["__factid__"] for h in activation.facts), reverse=True)
         return (activation.rule.salience, hechos, -activation.rule._wrapped.orden)
 
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        """Withdrawals as experta does them; new activations inserted by comparing
+        their keys directly (experta compares activations, through a Python
+        ``__lt__`` that compares the same keys)."""
+        super()._update_agenda(agenda, [], removed)
+        for activacion in added:
+            activacion.key = self.get_key(activacion)
+            bisect.insort(agenda.activations, activacion, key=_CLAVE)
+
+
+_CLAVE = operator.attrgetter("key")
+
 
 class MotorExperta(KnowledgeEngine):
     """The engine class every compiled rule base derives from.
@@ -77,6 +91,27 @@ class MotorExperta(KnowledgeEngine):
     def __init__(self) -> None:
         super().__init__()
         self.disparos: list[Disparo] = []
+
+    def run(self, steps: float = float("inf")) -> None:
+        """experta's cycle: take the changes, update the agenda, fire the next activation.
+
+        The same steps as ``KnowledgeEngine.run``, without its log line per
+        firing, which formats every firing's facts even when logging is off
+        (a large inventory fires tens of thousands of times).
+        """
+        self.running = True
+        try:
+            while steps > 0 and self.running:
+                agregadas, quitadas = self.get_activations()
+                self.strategy.update_agenda(self.agenda, agregadas, quitadas)
+                activacion = self.agenda.get_next()
+                if activacion is None:
+                    break
+                steps -= 1
+                contexto = activacion.context
+                activacion.rule(self, **{k: v for k, v in contexto.items() if k[:2] != "__"})
+        finally:
+            self.running = False
 
 
 def compilar(reglas: list[Regla]) -> type[MotorExperta]:
