@@ -285,3 +285,15 @@ def test_workers_fuera_de_rango(capsys):
     codigo, _, err = correr(capsys, "lote", "--workers", "0")
     assert codigo == 2
     assert "--workers; debe ser un número entero entre 1 y 64" in err
+
+
+def test_lo_que_el_lote_guarda_de_cada_comuna_es_su_resultado_entero(ejemplos):
+    # The batch keeps each comuna's typed result, made compact once its reports are
+    # written; its tables and history read it, so nothing may be lost or changed.
+    from diagnostico_experto.lote.evaluacion import compacto
+
+    for nombre, evaluacion in ejemplos.items():
+        resultado = evaluacion.resultado
+        guardado = compacto(resultado)
+        assert type(guardado) is type(resultado)
+        assert guardado.model_dump_json() == resultado.model_dump_json(), nombre

@@ -128,24 +128,24 @@ PORCENTAJE = "% de logro"
 def _fila(e: Evaluada, conocimiento: Conocimiento) -> dict[str, Any]:
     r = e.resultado
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
-    fila: dict[str, Any] = {"Comuna": r["comuna"], "UGT": r["ugt"]}
+    fila: dict[str, Any] = {"Comuna": r.comuna, "UGT": r.ugt}
     for area in AREAS:
-        a = r["areas"][area]
+        a = r.areas[area]
         nombre = nombres[area]
-        fila[f"{nombre}: nivel vigente"] = a["nivel_vigente"]
-        fila[f"{nombre}: {PORCENTAJE}"] = a["puntaje"]
-        fila[f"{nombre}: nivel diagnosticado"] = a["nivel"]
-        fila[f"{nombre}: validado por la mesa"] = a["validado"]["nivel"] if a["validado"] else ""
-        fila[f"{nombre}: provisional"] = "sí" if a.get("provisional", not a["completo"]) else "no"
-    fila["Fusiones de procesos"] = sum(1 for f in r["fusiones"] if f["tipo"] == "fusion")
-    fila["Coordinaciones de etapas"] = sum(1 for f in r["fusiones"] if f["tipo"] == "coordinacion")
-    fila["Vacíos estrategia–servicios"] = len(r["vacios"])
-    fila["Ajustes de estructura"] = len(r["ajustes_estructura"])
+        fila[f"{nombre}: nivel vigente"] = a.nivel_vigente
+        fila[f"{nombre}: {PORCENTAJE}"] = a.puntaje
+        fila[f"{nombre}: nivel diagnosticado"] = a.nivel
+        fila[f"{nombre}: validado por la mesa"] = a.validado.nivel if a.validado else ""
+        fila[f"{nombre}: provisional"] = "sí" if a.provisional else "no"
+    fila["Fusiones de procesos"] = sum(1 for f in r.fusiones if f.tipo == "fusion")
+    fila["Coordinaciones de etapas"] = sum(1 for f in r.fusiones if f.tipo == "coordinacion")
+    fila["Vacíos estrategia–servicios"] = len(r.vacios)
+    fila["Ajustes de estructura"] = len(r.ajustes_estructura)
     for area in AREAS:
-        fila[f"Horas {nombres[area].lower()}"] = r["horas"]["por_area"][area]
-    fila["Horas otras actividades"] = sum(r["horas"]["otras"].values())
-    fila["Horas total"] = r["horas"]["total"]
-    fila["Respuestas ilustrativas"] = "sí" if r.get("ilustrativo") else "no"
+        fila[f"Horas {nombres[area].lower()}"] = r.horas.por_area[area]
+    fila["Horas otras actividades"] = sum(r.horas.otras.values())
+    fila["Horas total"] = r.horas.total
+    fila["Respuestas ilustrativas"] = "sí" if r.ilustrativo else "no"
     fila["Archivo"] = _sin_carpeta(e.origen)
     fila["Informe"] = f"{CARPETA_COMUNAS}/{e.slug}.html"
     return fila
@@ -269,16 +269,16 @@ def _xlsx(
         fijas=1,
     )
     _graficos(libro, sintesis, nombres)
-    base = [(e.resultado["comuna"], e.resultado["ugt"], e.resultado) for e in evaluadas]
+    base = [(e.resultado.comuna, e.resultado.ugt, e.resultado) for e in evaluadas]
     tipos = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
     _hoja(
         libro,
         "Productos",
         ["Comuna", "UGT", "Área", "Nivel", "Producto", "Regla que lo propone"],
         [
-            [c, u, nombres[p["area"]], p["nivel"], p["texto"], p["regla"]]
+            [c, u, nombres[p.area], p.nivel, p.texto, p.regla]
             for c, u, r in base
-            for p in r["productos"]
+            for p in r.productos
         ],
         colorear=("Nivel",),
     )
@@ -299,22 +299,22 @@ def _xlsx(
             [
                 c,
                 u,
-                tipos.get(f["tipo"], f["tipo"]),
-                lista_legible(f["servicios"]),
-                lista_legible(catalogo.nombre("etapas", x).lower() for x in f["etapas"]),
-                lista_legible(f["unidades"]),
-                f["texto"],
-                f["regla"],
+                tipos.get(f.tipo, f.tipo),
+                lista_legible(f.servicios),
+                lista_legible(catalogo.nombre("etapas", x).lower() for x in f.etapas),
+                lista_legible(f.unidades),
+                f.texto,
+                f.regla,
             ]
             for c, u, r in base
-            for f in r["fusiones"]
+            for f in r.fusiones
         ],
     )
     _hoja(
         libro,
         "Ajustes de estructura",
         ["Comuna", "UGT", "Ajuste", "Regla que lo propone"],
-        [[c, u, a["texto"], a["regla"]] for c, u, r in base for a in r["ajustes_estructura"]],
+        [[c, u, a.texto, a.regla] for c, u, r in base for a in r.ajustes_estructura],
     )
     vacios = {
         "area_sin_servicios": "Área de procesos sin servicios",
@@ -328,14 +328,14 @@ def _xlsx(
             [
                 c,
                 u,
-                vacios.get(v["tipo"], v["tipo"]),
-                catalogo.nombre("areas_proceso", v["area_proceso"]),
-                v["servicio"] or "",
-                v["texto"],
-                v["regla"],
+                vacios.get(v.tipo, v.tipo),
+                catalogo.nombre("areas_proceso", v.area_proceso),
+                v.servicio or "",
+                v.texto,
+                v.regla,
             ]
             for c, u, r in base
-            for v in r["vacios"]
+            for v in r.vacios
         ],
     )
     _hoja(
@@ -346,14 +346,14 @@ def _xlsx(
             [
                 c,
                 u,
-                nombres[h["area"]] if h["area"] else "Otras actividades",
-                h["concepto"],
-                h["horas"],
-                h["regla"],
-                h["parametro"] or "",
+                nombres[h.area] if h.area else "Otras actividades",
+                h.concepto,
+                h.horas,
+                h.regla,
+                h.parametro or "",
             ]
             for c, u, r in base
-            for h in r["horas"]["detalle"]
+            for h in r.horas.detalle
         ],
     )
     historia.agregar_hojas(libro, evaluadas, conocimiento)
@@ -418,7 +418,7 @@ def _sintesis_docx(
     """sintesis.docx: the index's content for the programme team's report (Word template)."""
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
-    total = sum(e.resultado["horas"]["total"] for e in evaluadas)
+    total = sum(e.resultado.horas.total for e in evaluadas)
     territorios = [
         {
             "ugt": s.ugt,
@@ -439,14 +439,14 @@ def _sintesis_docx(
     ]
     grilla = [
         {
-            "comuna": e.resultado["comuna"],
-            "ugt": e.resultado["ugt"],
-            "niveles": [e.resultado["areas"][a]["nivel_vigente"] for a in AREAS],
-            "horas": chileno.horas(e.resultado["horas"]["total"]),
+            "comuna": e.resultado.comuna,
+            "ugt": e.resultado.ugt,
+            "niveles": [e.resultado.areas[a].nivel_vigente for a in AREAS],
+            "horas": chileno.horas(e.resultado.horas.total),
         }
         for s in sintesis
         for e in evaluadas
-        if e.resultado["ugt"] == s.ugt
+        if e.resultado.ugt == s.ugt
     ]
     contexto = {
         "comunas": chileno.plural(len(evaluadas), "comuna"),
@@ -454,7 +454,7 @@ def _sintesis_docx(
         "total": total,
         "presupuesto": presupuesto,
         "proporcion": chileno.porcentaje(total / presupuesto) if presupuesto else "sin presupuesto",
-        "ilustrativo": any(e.resultado.get("ilustrativo") for e in evaluadas),
+        "ilustrativo": any(e.resultado.ilustrativo for e in evaluadas),
         "sintesis": territorios,
         "grilla": grilla,
         "fondo": FONDOS,
@@ -478,9 +478,9 @@ def _indice(
     sintesis: list[SintesisUGT],
     conocimiento: Conocimiento,
 ) -> str:
-    por_ugt = {s.ugt: [e for e in evaluadas if e.resultado["ugt"] == s.ugt] for s in sintesis}
+    por_ugt = {s.ugt: [e for e in evaluadas if e.resultado.ugt == s.ugt] for s in sintesis}
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
-    total = sum(e.resultado["horas"]["total"] for e in evaluadas)
+    total = sum(e.resultado.horas.total for e in evaluadas)
     return (
         entorno_html()
         .get_template("indice.html.j2")
@@ -490,7 +490,7 @@ def _indice(
             fallidas=fallidas,
             total=total,
             presupuesto=presupuesto,
-            ilustrativo=any(e.resultado.get("ilustrativo") for e in evaluadas),
+            ilustrativo=any(e.resultado.ilustrativo for e in evaluadas),
             nombres={a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},
             graficos=graficos_programa(
                 sintesis,

@@ -26,7 +26,6 @@ from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.avance import FLECHAS, informe_avance, seccion_indice
 from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
 from diagnostico_experto.motor.avance import Avance, avance, por_ugt
-from diagnostico_experto.motor.resultado import Resultado
 
 SUFIJO_AVANCE = "-avance"
 
@@ -48,24 +47,20 @@ def reunir(resultados: list[Evaluada | Fallida]) -> list[Evaluada | Fallida]:
             continue
         por_fecha: dict[str | None, list[Evaluada]] = defaultdict(list)
         for e in grupo:
-            por_fecha[e.resultado.get("fecha")].append(e)
+            por_fecha[e.resultado.fecha].append(e)
         for fecha, iguales in por_fecha.items():
             if len(iguales) > 1 or fecha is None:
                 for e in iguales:
                     rechazadas[id(e)] = Fallida(e.origen, [_conflicto(e, grupo, iguales, fecha)])
         validas = sorted(
-            (e for e in grupo if id(e) not in rechazadas), key=lambda e: e.resultado["fecha"]
+            (e for e in grupo if id(e) not in rechazadas), key=lambda e: e.resultado.fecha or ""
         )
         for e in validas[:-1]:
             e.anterior = True
         if len(validas) > 1:
             base, actual = validas[0], validas[-1]
             actual.avance = avance(
-                Resultado.model_validate(base.resultado),
-                Resultado.model_validate(actual.resultado),
-                base.origen,
-                actual.origen,
-                len(validas),
+                base.resultado, actual.resultado, base.origen, actual.origen, len(validas)
             )
     reunidos = [rechazadas.get(id(r), r) for r in resultados]
     _nombrar([r for r in reunidos if isinstance(r, Evaluada)])
@@ -95,7 +90,7 @@ def _nombrar(evaluadas: list[Evaluada]) -> None:
     for e in sorted(evaluadas, key=lambda e: e.anterior):
         base = slugify(e.comuna) or "comuna"
         if e.anterior:
-            base = f"{base}-{e.resultado['fecha']}"
+            base = f"{base}-{e.resultado.fecha}"
         slug, n = base, 2
         while slug in usados or slug.endswith(SUFIJO_AVANCE):
             slug, n = f"{base}-{n}", n + 1

@@ -9,16 +9,19 @@ solutions), and its hours against its share of the programme's budget.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeVar
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.graficos import Fila, Grafico, Segmento
+from diagnostico_experto.motor.resultado import Fusion, Resultado, Vacio
 from diagnostico_experto.reglas.regla import lista_legible
 
 VALOR_NIVEL = {"bajo": 0, "medio": 1, "alto": 2}
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,13 +52,13 @@ class SintesisUGT:
     presupuesto: float = 0  # the UGT's share of the programme budget
 
 
-def sintetizar(resultados: list[dict[str, Any]], conocimiento: Conocimiento) -> list[SintesisUGT]:
+def sintetizar(resultados: list[Resultado], conocimiento: Conocimiento) -> list[SintesisUGT]:
     """One synthesis per territory that has evaluated comunas, in comunas.yaml order."""
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
     total_comunas = max(len(resultados), 1)
-    por_ugt: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    por_ugt: dict[str, list[Resultado]] = defaultdict(list)
     for r in resultados:
-        por_ugt[r["ugt"]].append(r)
+        por_ugt[r.ugt].append(r)
     sintesis = []
     for territorio in conocimiento.territorios:
         del_ugt = por_ugt.get(territorio.nombre)
@@ -64,32 +67,28 @@ def sintetizar(resultados: list[dict[str, Any]], conocimiento: Conocimiento) -> 
         conteo = {a: dict.fromkeys(NIVELES, 0) for a in AREAS}
         for r in del_ugt:
             for area in AREAS:
-                conteo[area][r["areas"][area]["nivel_vigente"]] += 1
+                conteo[area][r.areas[area].nivel_vigente] += 1
         sintesis.append(
             SintesisUGT(
                 ugt=territorio.nombre,
-                comunas=[r["comuna"] for r in del_ugt],
+                comunas=[r.comuna for r in del_ugt],
                 conteo=conteo,
                 talleres=_talleres(del_ugt, conocimiento),
-                fusiones=_recurrentes(del_ugt, "fusiones", _clave_fusion(conocimiento)),
-                vacios=_recurrentes(del_ugt, "vacios", _clave_vacio(conocimiento)),
-                horas=sum(r["horas"]["total"] for r in del_ugt),
+                fusiones=_recurrentes(del_ugt, lambda r: r.fusiones, _clave_fusion(conocimiento)),
+                vacios=_recurrentes(del_ugt, lambda r: r.vacios, _clave_vacio(conocimiento)),
+                horas=sum(r.horas.total for r in del_ugt),
                 presupuesto=presupuesto * len(del_ugt) / total_comunas,
             )
         )
     return sintesis
 
 
-def _talleres(resultados: list[dict[str, Any]], conocimiento: Conocimiento) -> list[EnfasisTaller]:
+def _talleres(resultados: list[Resultado], conocimiento: Conocimiento) -> list[EnfasisTaller]:
     enfasis = []
     for taller in conocimiento.talleres:
-        valores = [
-            VALOR_NIVEL[r["areas"][a]["nivel_vigente"]] for r in resultados for a in taller.areas
-        ]
+        valores = [VALOR_NIVEL[r.areas[a].nivel_vigente] for r in resultados for a in taller.areas]
         bajos = sum(
-            1
-            for r in resultados
-            if any(r["areas"][a]["nivel_vigente"] == "bajo" for a in taller.areas)
+            1 for r in resultados if any(r.areas[a].nivel_vigente == "bajo" for a in taller.areas)
         )
         enfasis.append(
             EnfasisTaller(taller.nombre, list(taller.areas), sum(valores) / len(valores), bajos)
@@ -97,35 +96,39 @@ def _talleres(resultados: list[dict[str, Any]], conocimiento: Conocimiento) -> l
     return sorted(enfasis, key=lambda e: (e.valor, -e.comunas_bajo))
 
 
-def _clave_fusion(conocimiento: Conocimiento):
+def _clave_fusion(conocimiento: Conocimiento) -> Callable[[Fusion], str]:
     etapas = conocimiento.catalogo
 
-    def clave(f: dict[str, Any]) -> str:
-        nombres = lista_legible(etapas.nombre("etapas", e).lower() for e in f["etapas"])
-        tipo = "Fusión de procesos" if f["tipo"] == "fusion" else "Coordinación de etapas"
+    def clave(f: Fusion) -> str:
+        nombres = lista_legible(etapas.nombre("etapas", e).lower() for e in f.etapas)
+        tipo = "Fusión de procesos" if f.tipo == "fusion" else "Coordinación de etapas"
         return f"{tipo} en {nombres}"
 
     return clave
 
 
-def _clave_vacio(conocimiento: Conocimiento):
+def _clave_vacio(conocimiento: Conocimiento) -> Callable[[Vacio], str]:
     catalogo = conocimiento.catalogo
 
-    def clave(v: dict[str, Any]) -> str:
-        area = catalogo.nombre("areas_proceso", v["area_proceso"])
-        if v["tipo"] == "area_sin_servicios":
+    def clave(v: Vacio) -> str:
+        area = catalogo.nombre("areas_proceso", v.area_proceso)
+        if v.tipo == "area_sin_servicios":
             return f"Área de procesos sin servicios: {area}"
         return f"Servicios que ningún lineamiento pide, en el área {area}"
 
     return clave
 
 
-def _recurrentes(resultados: list[dict[str, Any]], clave_lista: str, clave) -> list[Recurrente]:
+def _recurrentes(
+    resultados: list[Resultado],
+    de: Callable[[Resultado], Sequence[T]],
+    clave: Callable[[T], str],
+) -> list[Recurrente]:
     """Kinds of fusion or gap found in at least two comunas, most frequent first."""
     comunas: dict[str, list[str]] = defaultdict(list)
     for r in resultados:
-        for texto in dict.fromkeys(clave(x) for x in r[clave_lista]):
-            comunas[texto].append(r["comuna"])
+        for texto in dict.fromkeys(clave(x) for x in de(r)):
+            comunas[texto].append(r.comuna)
     recurrentes = [Recurrente(t, c) for t, c in comunas.items() if len(c) >= 2]
     return sorted(recurrentes, key=lambda x: (-len(x.comunas), x.texto))
 
