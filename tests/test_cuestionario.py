@@ -8,6 +8,7 @@ prompt ends with EOFError, and the test looks at what was saved on disk.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -16,7 +17,9 @@ from typing import Any
 
 import pexpect
 import pytest
+from prompt_toolkit.application import application
 from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.key_binding.defaults import load_key_bindings
 from prompt_toolkit.output import DummyOutput
 from questionary import Separator
 
@@ -97,6 +100,16 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
 
 # The end menu, in order (terminal/cierre.py).
 PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(8)
+
+
+@pytest.fixture(autouse=True)
+def teclas_por_defecto_una_vez(monkeypatch):
+    """prompt_toolkit builds its default key bindings (emacs, vi, mouse) for every prompt.
+
+    They are the same for every prompt and only read the running application,
+    so the tests build them once: a few hundred prompts, a fifth of their time.
+    """
+    monkeypatch.setattr(application, "load_key_bindings", functools.cache(load_key_bindings))
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,15 @@ from openpyxl import load_workbook
 from conftest import (
     EJEMPLOS,
     archivo_respuestas,
+    como_json,
     copiar_carpetas,
     correr,
     escribir_yaml,
     leer_resumen_csv,
     leer_yaml,
 )
+from diagnostico_experto.lote.entradas import entradas_de
+from diagnostico_experto.lote.evaluacion import respuestas_de
 from diagnostico_experto.lote.planilla import a_celda, filas_de, planilla
 
 ALGUNAS = ["cobquecura", "yumbel", "canete", "penco", "quirihue", "chillan-viejo"]
@@ -97,7 +100,9 @@ def test_lote_sin_entrada_evalua_los_ejemplos_y_escribe_todo(lote_de_ejemplos):
     assert "http" not in indice.replace("http-equiv", "")  # self-contained, works offline
 
 
-def test_carpeta_xlsx_y_csv_dan_el_mismo_resultado(capsys, tmp_path, conocimiento):
+def test_carpeta_xlsx_y_csv_dan_el_mismo_resultado(tmp_path, motor):
+    """The three inputs of a batch give the same results (the batch writes them as JSON)."""
+    conocimiento = motor.conocimiento
     carpeta = carpeta_con(tmp_path, ALGUNAS)
     datos = [leer_yaml(p) for p in sorted(carpeta.glob("*.yaml"))]
     xlsx = tmp_path / "llena.xlsx"
@@ -115,11 +120,12 @@ def test_carpeta_xlsx_y_csv_dan_el_mismo_resultado(capsys, tmp_path, conocimient
             for fila in filas:
                 escritor.writerow(["" if v is None else a_celda(v) for v in fila.values()])
     resultados = []
-    for entrada in (carpeta, xlsx, tmp_path / "llena.csv"):
-        salida = tmp_path / f"salida-{entrada.name}"
-        codigo, _, err = correr(capsys, "lote", entrada, "--salida", salida)
-        assert codigo == 0, err
-        resultados.append(jsons(salida))
+    for origen in (carpeta, xlsx, tmp_path / "llena.csv"):
+        evaluadas = [
+            como_json(motor.evaluar(respuestas_de(e, motor)))
+            for e in entradas_de(origen, conocimiento)
+        ]
+        resultados.append({r["comuna"]: r for r in evaluadas})
     assert len(resultados[0]) == len(ALGUNAS)
     assert resultados[0] == resultados[1] == resultados[2]
     assert any(r["fusiones"] for r in resultados[1].values())  # services came through

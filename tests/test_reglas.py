@@ -238,12 +238,16 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="module")
 def probados(motor):
-    """Every case of rules/casos tried once with the default rules, by where it is written."""
-    return {c.lugar: probar_caso(c, motor) for ruta in CASOS for c in leer_casos(ruta)}
+    """Every case of rules/casos tried once with the default rules, by file and position."""
+    return {posicion(c): probar_caso(c, motor) for ruta in CASOS for c in leer_casos(ruta)}
+
+
+def posicion(caso) -> tuple[str, int]:
+    return str(caso.doc.ruta), caso.indice
 
 
 def test_caso_de_los_consultores(probados, caso):
-    resultado, disparadas = probados[caso.lugar]
+    resultado, disparadas = probados[posicion(caso)]
     assert resultado.nombre == caso.caso.nombre
     assert resultado.diferencias == []
     assert disparadas
@@ -271,7 +275,7 @@ def test_probar_con_una_regla_quitada(motor, probados):
         c
         for ruta in CASOS
         for c in leer_casos(ruta)
-        if "ajuste-crear-unidad" in probados[c.lugar][1]
+        if "ajuste-crear-unidad" in probados[posicion(c)][1]
     ]
     diferencias = [d for c in donde for d in probar_caso(c, otro)[0].diferencias]
     assert "falta el ajuste de estructura «ajuste-crear-unidad»" in diferencias
