@@ -223,6 +223,7 @@ def test_instalado_como_wheel_fuera_del_repositorio(tmp_path):
     assert (trabajo / "informes" / "index.html").exists()
 
 
+@pytest.mark.lento
 def test_el_proceso_termina_sin_perder_salida_ni_codigo(capsys, tmp_path):
     """After evaluar the process skips Python's teardown: all of stdout still arrives,
     and the exit code is the command's."""

@@ -287,7 +287,11 @@ def test_un_cambio_a_medias_se_completa_con_el_conjunto_anterior(capsys, tmp_pat
         assert foto(salida) == antes  # restored before anything new is written
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
+# With two workers the comunas are evaluated in other processes: lento, run by CI.
+POR_WORKERS = ["1", pytest.param("2", marks=pytest.mark.lento)]
+
+
+@pytest.mark.parametrize("workers", POR_WORKERS)
 def test_disco_lleno_nombra_el_archivo_y_deja_el_conjunto_anterior(
     capsys, tmp_path, monkeypatch, workers
 ):
@@ -324,7 +328,8 @@ def test_carpeta_de_solo_lectura(capsys, tmp_path, monkeypatch):
     assert not salida.exists()
 
 
-def test_ctrl_c_deja_el_conjunto_anterior(capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers", POR_WORKERS)
+def test_ctrl_c_deja_el_conjunto_anterior(capsys, tmp_path, monkeypatch, workers):
     salida = tmp_path / "informes"
     carpeta = respuestas(tmp_path / "a", DOS + TRES)
     assert lote(capsys, carpeta, "--salida", salida)[0] == 0
@@ -337,7 +342,7 @@ def test_ctrl_c_deja_el_conjunto_anterior(capsys, tmp_path, monkeypatch):
         escribir(self, relativa, contenido)
 
     monkeypatch.setattr(Publicacion, "escribir", interrumpido)
-    codigo, err = lote(capsys, carpeta, "--salida", salida, "--workers", "2")
+    codigo, err = lote(capsys, carpeta, "--salida", salida, "--workers", workers)
     assert codigo == 2
     assert err == f"Lote interrumpido; {salida} queda como estaba (sin informes a medias)."
     assert foto(salida) == antes and ocultos(tmp_path) == []
