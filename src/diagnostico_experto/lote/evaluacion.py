@@ -9,6 +9,9 @@ workers.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -145,7 +148,7 @@ def evaluar_en_orden(
         return
     lote = max(1, min(16, len(entradas) // (workers * 4)))
     ejecutor = ProcessPoolExecutor(
-        workers, initializer=_iniciar_trabajador, initargs=(reglas, conocimiento)
+        workers, initializer=_iniciar_trabajador, initargs=(reglas, conocimiento, os.getpid())
     )
     try:
         yield from ejecutor.map(_evaluar, entradas, chunksize=lote)
@@ -155,6 +158,24 @@ def evaluar_en_orden(
     ejecutor.shutdown()
 
 
-def _iniciar_trabajador(reglas: Path, conocimiento: Path) -> None:
+def _iniciar_trabajador(reglas: Path, conocimiento: Path, padre: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _morir_con(padre)
     _iniciar(reglas, conocimiento)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _morir_con(padre: int) -> None:
+    """End this worker when the batch process ends, even by ``kill -9``.
+
+    A worker holds both ends of the pool's result pipe, so it never sees the
+    parent go: it would wait forever, blocked on a full pipe, holding its
+    memory. On Linux the kernel sends it SIGKILL when the parent dies.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != padre:  # the parent died before the request took effect
+        os._exit(1)
