@@ -11,10 +11,11 @@ reads the answer file after each: the states a user can confirm.
 
 Then, --veces times, a session chosen at random is replayed up to a random
 step, that step's keys are sent, and the process is killed with SIGKILL after a
-random delay (0–0,4 s), before, during or after the save. The answer file must
-then read (the project's reader) and hold exactly the state before the step
-(«anterior») or after it («nuevo»): every confirmed answer, nothing half
-written. The lock must be free for the next session, and a hidden temporary
+random delay (0–0,4 s; half the kills aim at a step that saves, 0–0,15 s after
+its keys), before, during or after the save. The answer file must then read
+(the project's reader) and hold exactly the state before the step
+(«anterior», or «sin cambio» for a step that saves nothing) or after it
+(«nuevo»): every confirmed answer, nothing half written. The lock must be free for the next session, and a hidden temporary
 file left by the kill must be gone after the next save.
 """
 
@@ -201,11 +202,11 @@ def estado(ruta: Path) -> Any:
 
 
 def referencia(sesion: Sesion, carpeta: Path) -> list[Any]:
-    """The answer file before the session and after each of its steps."""
+    """The answer file once the session is open, and after each of its steps."""
     ruta = carpeta / "r.yaml"
     sesion.inicial(ruta)
-    estados = [estado(ruta)]
     hijo = abrir(sesion, ruta)
+    estados = [estado(ruta)]  # once open: a new file already holds its comuna and date
     for teclas in sesion.pasos:
         hijo.send(teclas)
         quieto(hijo)
@@ -238,8 +239,17 @@ def matar(veces: int, semilla: int, mostrar: Callable[[str], None] = print) -> d
         mostrar(f"{'vez':>3}  {'sesión':<18} {'paso':>4}  {'SIGKILL':>8}  resultado")
         for vez in range(1, veces + 1):
             sesion = azar.choice(SESIONES)
-            paso = azar.randrange(len(sesion.pasos))
-            espera = azar.uniform(0, 0.4)
+            guardan = [
+                i
+                for i, (a, b) in enumerate(
+                    zip(estados[sesion.nombre], estados[sesion.nombre][1:], strict=False)
+                )
+                if a != b
+            ]
+            if azar.random() < 0.5:  # half the kills aim at a step that saves, near its save
+                paso, espera = azar.choice(guardan), azar.uniform(0, 0.15)
+            else:
+                paso, espera = azar.randrange(len(sesion.pasos)), azar.uniform(0, 0.4)
             carpeta = base / f"vez-{vez}"
             carpeta.mkdir()
             ruta = carpeta / "r.yaml"
@@ -259,9 +269,10 @@ def matar(veces: int, semilla: int, mostrar: Callable[[str], None] = print) -> d
             elif hay == nuevo and anterior != nuevo:
                 resultado = "nuevo"
             elif hay == anterior:
-                resultado = "anterior"
+                resultado = "anterior" if anterior != nuevo else "sin cambio (el paso no guarda)"
             else:
                 resultado = "OTRO ESTADO"
+                mostrar(f"     antes: {anterior}\n     después: {nuevo}\n     quedó: {hay}")
             libre = _cerrojo_libre(ruta)
             quedaron = restos(carpeta)
             if hay is not None and not isinstance(hay, str):

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,6 +52,15 @@ def foto(carpeta: Path) -> Foto:
             libro = load_workbook(ruta, read_only=True)
             contenido = repr([list(h.values) for h in libro.worksheets]).encode()
             libro.close()
+        elif ruta.suffix == ".docx":  # its zip and docProps carry the time it was written
+            with zipfile.ZipFile(ruta) as documento:
+                contenido = repr(
+                    sorted(
+                        (parte, documento.read(parte))
+                        for parte in documento.namelist()
+                        if not parte.startswith("docProps/")
+                    )
+                ).encode()
         else:
             contenido = ruta.read_bytes()
         huellas[ruta.relative_to(carpeta).as_posix()] = hashlib.sha256(contenido).hexdigest()
@@ -87,8 +97,12 @@ def completo(argumentos: list[str], trabajo: Path) -> tuple[float, float]:
 
 
 def esperar_tablas(proceso: subprocess.Popen, trabajo: Path) -> float:
-    """Wait until the batch starts writing its tables (or ends); that moment."""
-    while proceso.poll() is None and not list(trabajo.glob(".*.lote-*/resumen.csv")):
+    """Wait until the batch starts writing its tables (or ends); that moment.
+
+    Its own hidden folder carries its process id: one left by an earlier killed
+    batch does not count.
+    """
+    while proceso.poll() is None and not list(trabajo.glob(f".*.lote-{proceso.pid}-*/resumen.csv")):
         time.sleep(0.01)
     return time.perf_counter()
 
@@ -120,8 +134,8 @@ def matar(
         duracion = ventana = 0.0
         for nombre, entrada in entradas.items():
             destino = base / f"completo-{nombre}"
-            total, final = completo(orden(entrada, conocimiento, destino, 1), base)
-            duracion, ventana = max(duracion, total), max(ventana, final)
+            total, tablas = completo(orden(entrada, conocimiento, destino, 1), base)
+            duracion, ventana = max(duracion, total), max(ventana, tablas)
             fotos[nombre] = foto(destino)
         assert fotos["A"] != fotos["B"]
         mostrar(

@@ -87,7 +87,7 @@ def sin_memoria(funcion: Callable[[], object]) -> float:
 
 def archivos_grandes(base: Path, conocimiento) -> dict[str, Path]:
     datos = datos_con_servicios(conocimiento, 500)
-    datos["nota"] = "Nota larga del consultor. " * 4_000
+    datos["nota"] = "Nota larga del consultor. " * 6_500
     valido = base / "valido.yaml"
     with valido.open("w", encoding="utf-8") as archivo:
         YAML().dump(datos, archivo)

@@ -298,6 +298,61 @@ CASOS: dict[str, Caso] = {
         "estrategia:",
     ),
     "campo-desconocido": agregado("comunaa: Ninhue\n", "campo desconocido"),
+    "utf16": Caso(
+        BASE.encode("utf-16").decode("utf-8", "surrogateescape"),
+        dice="no está en UTF-8",
+        linea=False,
+    ),
+    "servicio-nulo": cambio(
+        "servicios:\n  - nombre: PRODESAL",
+        "servicios:\n  - null\n  - nombre: PRODESAL",
+        "servicios[1]: debe ser un mapeo",
+        "- null",
+    ),
+    "mesa-texto": cambio(
+        "mesa:\n  - {nombre: Ana Pérez, cargo: Encargada, unidad: UDEL}",
+        "mesa: Ana Pérez",
+        "mesa: debe ser una lista",
+    ),
+    "validacion-area-desconocida": agregado(
+        "validacion:\n  finanzas: {nivel: alto, justificacion: x}\n",
+        "validacion.finanzas: valor «finanzas» no permitido",
+        "finanzas:",
+    ),
+    "validacion-nivel-desconocido": agregado(
+        "validacion:\n  estrategia: {nivel: altisimo, justificacion: x}\n",
+        "validacion.estrategia.nivel: valor «altisimo» no permitido",
+        "estrategia:",
+    ),
+    "nota-anidada": cambio(
+        "nota: Respuestas de prueba.", "nota: " + "[" * 40 + "]" * 40, "nota: debe ser un texto"
+    ),
+    "fecha-con-texto": cambio(
+        "fecha: 2026-11-01", "fecha: 2026-11-01 y algo", "fecha: debe ser una fecha AAAA-MM-DD"
+    ),
+    "origen-lista": cambio(
+        "origen: indap", "origen: [indap]", "servicios[1].origen: debe ser un texto"
+    ),
+    "etapas-texto": cambio(
+        "etapas: [difusion, diagnostico]",
+        "etapas: difusion",
+        "servicios[1].etapas: debe ser una lista",
+    ),
+    "ilustrativo-nulo": agregado("ilustrativo:\n", "ilustrativo: debe ser verdadero o falso"),
+    "servicios-501": cambio(
+        "servicios:\n",
+        "servicios:\n"
+        + "".join(
+            f"  - {{nombre: S{i}, unidad: U, origen: indap, clientes: [emprendedores], "
+            "etapas: [difusion]}\n"
+            for i in range(500)
+        ),
+        "servicios: 501 servicios; el máximo por comuna es 500",
+        "servicios:",
+    ),
+    "clave-raiz-lista": Caso(
+        "? [a, b]\n: x\n" + BASE, marca="? [a", dice="la clave debe ser un texto"
+    ),
     "ilustrativo-texto": agregado(
         "ilustrativo: quizas\n", "ilustrativo: debe ser verdadero o falso"
     ),
@@ -468,6 +523,15 @@ def _celda(hoja: str, columna: str, valor) -> Callable:
     return cambiar
 
 
+def _encabezado(hoja: str, columna: str, nuevo: str) -> Callable:
+    def cambiar(libro) -> None:
+        for celda in libro[hoja][1]:
+            if celda.value == columna:
+                celda.value = nuevo
+
+    return cambiar
+
+
 def _parte(ruta: Path, conocimiento, nombre: str, contenido: bytes) -> Path:
     """A valid planilla with one part of the zip replaced."""
     _xlsx(ruta, conocimiento)
@@ -631,6 +695,36 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
         2,
         "{ruta}",
         "",
+    ),
+    "csv-columna-repetida": (
+        lambda r, c: r.write_text("comuna;E07;E07\nNinhue;si;no\n") or r,
+        2,
+        "{ruta}, fila 1: ",
+        "la columna «E07» está repetida",
+    ),
+    "csv-columna-desconocida": (
+        lambda r, c: r.write_text("comuna;E99\nNinhue;si\n") or r,
+        2,
+        "{ruta}, fila 1: ",
+        "columna desconocida «E99» ¿Quiso decir",
+    ),
+    "csv-celda-sin-encabezado": (
+        lambda r, c: r.write_text(CABECERA_CSV + "Ninhue;2026-11-01;vigentes;si;3;x\n") or r,
+        2,
+        "{ruta}, fila 2: ",
+        "la columna 6 tiene un valor («x») y no tiene nombre",
+    ),
+    "xlsx-columna-desconocida": (
+        lambda r, c: _parte(r, c, HOJA, _hoja_xml(["comuna", "E77"], ["Ninhue", "si"])),
+        2,
+        "{ruta}, hoja respuestas, fila 1: ",
+        "columna desconocida «E77»",
+    ),
+    "xlsx-servicios-columna-desconocida": (
+        lambda r, c: _xlsx(r, c, _encabezado("servicios", "etapas", "etapa")),
+        2,
+        "{ruta}, hoja servicios, fila 1: ",
+        "columna desconocida «etapa» ¿Quiso decir «etapas»?",
     ),
     "csv-sin-columna-comuna": (
         lambda r, c: r.write_text("nombre\nNinhue\n") or r,

@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorEntrada, sugerencia
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.lectura import Limites, leer_bytes, miles, revisar_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
@@ -209,6 +209,9 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
             origen or ruta,
             "no hay filas de respuestas (una fila por comuna, con la columna «comuna»)",
         )
+    _revisar_columnas(respuestas, columnas_respuestas(conocimiento))
+    _revisar_columnas(servicios, COLUMNAS_SERVICIOS)
+    _revisar_columnas(mesa, COLUMNAS_MESA)
     por_comuna = {"servicios": _agrupar(servicios[0]), "mesa": _agrupar(mesa[0])}
     entradas = []
     for numero, fila in filas:
@@ -311,7 +314,7 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         origen = f"{ruta}, hoja {nombre}"
         _sin_formulas_pendientes(filas, formulas.get(nombre, []), origen)
         _revisar_celdas(filas, origen, limites)
-        tablas[nombre] = (_con_encabezado(filas), origen)
+        tablas[nombre] = (_con_encabezado(filas, origen), origen)
     return tablas
 
 
@@ -405,7 +408,7 @@ def _tablas_csv(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         if nombre == "respuestas" or archivo.exists() or archivo.is_symlink():
             filas = _filas_csv(archivo, limites)
             _revisar_celdas(filas, str(archivo), limites)
-            tablas[nombre] = (_con_encabezado(filas), str(archivo))
+            tablas[nombre] = (_con_encabezado(filas, str(archivo)), str(archivo))
     return tablas
 
 
@@ -454,15 +457,42 @@ def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
     return filas
 
 
-def _con_encabezado(filas: list[Any]) -> list[tuple[int, dict[str, Any]]]:
+def _con_encabezado(filas: list[Any], origen: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows as column -> value. A value no column name holds is refused, never dropped:
+    a repeated column (which of the two?), a cell past the header or under a blank one."""
     if not filas:
         return []
     encabezado = [_texto(c) for c in filas[0]]
-    return [
-        (numero, dict(zip(encabezado, fila, strict=False)))
-        for numero, fila in enumerate(filas[1:], 2)
-        if any(c not in (None, "") for c in fila)
-    ]
+    nombres = [c for c in encabezado if c]
+    repetida = next((c for c in nombres if nombres.count(c) > 1), None)
+    if repetida is not None:
+        raise ErrorEntrada.uno(f"{origen}, fila 1", f"la columna «{repetida}» está repetida")
+    resultado = []
+    for numero, fila in enumerate(filas[1:], 2):
+        if not any(c not in (None, "") for c in fila):
+            continue
+        for columna, valor in enumerate(fila, 1):
+            sin_nombre = columna > len(encabezado) or not encabezado[columna - 1]
+            if sin_nombre and valor not in (None, ""):
+                raise ErrorEntrada.uno(
+                    f"{origen}, fila {numero}",
+                    f"la columna {columna} tiene un valor («{_texto(valor)[:40]}») y no tiene "
+                    "nombre en el encabezado (fila 1)",
+                )
+        resultado.append((numero, dict(zip(encabezado, fila, strict=False))))
+    return resultado
+
+
+def _revisar_columnas(tabla: Tabla, conocidas: Sequence[str]) -> None:
+    """A column the planilla does not have (a misspelt question id) would drop its answers."""
+    filas, origen = tabla
+    for _, fila in filas:
+        for nombre, valor in fila.items():
+            if nombre and nombre not in conocidas and valor not in (None, ""):
+                raise ErrorEntrada.uno(
+                    f"{origen}, fila 1",
+                    f"columna desconocida «{nombre}»" + sugerencia(nombre, list(conocidas)),
+                )
 
 
 def planilla_csv(conocimiento: Conocimiento, ruta: Path) -> dict[Path, str]:
