@@ -26,6 +26,7 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento, Parametro
 from diagnostico_experto.consultores.calibracion import (
     CasoEtiquetado,
     Clasificador,
+    buscar,
     calibrar,
     parametros_numericos,
     reglas_de_clasificacion,
@@ -263,3 +264,19 @@ def test_calibrar_con_casos_de_prueba(capsys, tmp_path):
         "No se propone ningún cambio: los valores actuales ya son los que mejor concuerdan "
         "con las mesas." in out
     )
+
+
+def test_la_busqueda_no_sale_del_rango_del_parametro(motor, fuertes):
+    # The mesas' labels pull umbral_alto down to 0,6, but the parameter's declared
+    # range (minimo/maximo in parametros.yaml) is where the search must stay.
+    verdad = {"umbral_alto": 0.6}
+    casos = etiquetados(motor, casos_de(motor, fuertes), verdad)
+    actuales = parametros_numericos(reglas_de_clasificacion(motor.reglas), motor.conocimiento)
+    clasificador = Clasificador(motor.reglas, motor.conocimiento, casos, actuales)
+    indices = list(range(len(casos)))
+    libre = buscar(clasificador, actuales, indices, PASO_GRUESO)
+    acotada = buscar(
+        clasificador, actuales, indices, PASO_GRUESO, admite=lambda _n, valor: valor >= 0.7
+    )
+    assert libre["umbral_alto"] < 0.7
+    assert acotada["umbral_alto"] == 0.7

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from conftest import (
+    CONOCIMIENTO,
     EJEMPLOS,
     archivo_respuestas,
     copiar_carpetas,
@@ -20,7 +21,7 @@ from conftest import (
 )
 from diagnostico_experto.comun.archivos_yaml import leer
 from diagnostico_experto.comun.errores import ErrorEntrada
-from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from diagnostico_experto.conocimiento.carpeta import ArchivoParametros, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import Cuestionario
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 
@@ -324,3 +325,39 @@ def test_el_comando_instalado_no_muestra_traceback_y_sale_con_2(tmp_path):
     assert proceso.returncode == 2
     assert "Traceback" not in proceso.stderr
     assert "r.yaml:4: respuestas.E02" in proceso.stderr
+
+
+@pytest.mark.parametrize(
+    ("archivo", "antes", "despues", "esperado"),
+    [
+        (
+            "parametros.yaml",
+            "valor: 0.75",
+            "valor: -0.75",
+            "parametros.umbral_alto.valor: -0,75 está fuera de rango: debe estar entre 0 y 1",
+        ),
+        (
+            "parametros.yaml",
+            "valor: 0.75",
+            "valor: alto",
+            "parametros.umbral_alto.valor: debe ser un número: el parámetro declara un mínimo "
+            "o un máximo",
+        ),
+        (
+            "horas.yaml",
+            "valor: 4",
+            "valor: -4",
+            "parametros.horas_estrategia_alto.valor: -4 está fuera de rango: debe ser al menos 0",
+        ),
+    ],
+)
+def test_un_parametro_fuera_de_su_rango_se_rechaza_con_su_linea(
+    tmp_path, archivo, antes, despues, esperado
+):
+    ruta = tmp_path / archivo
+    texto = (CONOCIMIENTO / archivo).read_text(encoding="utf-8")
+    ruta.write_text(texto.replace(antes, despues, 1), encoding="utf-8")
+    linea = next(i for i, fila in enumerate(texto.splitlines(), 1) if antes in fila)
+    with pytest.raises(ErrorEntrada) as error:
+        leer(ruta).validar(ArchivoParametros)
+    assert str(error.value) == f"{ruta}:{linea}: {esperado}"

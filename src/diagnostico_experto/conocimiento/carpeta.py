@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
@@ -118,7 +125,19 @@ class ArchivoTalleres(Estricto):
 ValorParametro = float | int | str | bool
 
 
+def _cifra(valor: float) -> str:
+    """A bound as Chileans write it: 0,75 · 1.000."""
+    if float(valor).is_integer():
+        return f"{int(valor):,}".replace(",", ".")
+    return f"{valor:g}".replace(".", ",")
+
+
 class Parametro(Estricto):
+    """A number the rules use, with the range it may take so a typo cannot reach the engine."""
+
+    # declared before ``valor`` so its validator can read them
+    minimo: float | None = None
+    maximo: float | None = None
     valor: ValorParametro
     descripcion: str
 
@@ -128,6 +147,34 @@ class Parametro(Estricto):
         if isinstance(valor, float) and not math.isfinite(valor):
             raise ValueError("debe ser un número finito (no .nan ni .inf)")
         return valor
+
+    @field_validator("valor")
+    @classmethod
+    def _en_rango(cls, valor: ValorParametro, info: ValidationInfo) -> ValorParametro:
+        minimo, maximo = info.data.get("minimo"), info.data.get("maximo")
+        if minimo is None and maximo is None:
+            return valor
+        if isinstance(valor, bool) or not isinstance(valor, int | float):
+            raise ValueError("debe ser un número: el parámetro declara un mínimo o un máximo")
+        if not _dentro(valor, minimo, maximo):
+            raise ValueError(f"{_cifra(valor)} está fuera de rango: {_rango(minimo, maximo)}")
+        return valor
+
+    def admite(self, valor: float) -> bool:
+        """Whether a proposed value (e.g. by calibration) stays in the declared range."""
+        return _dentro(valor, self.minimo, self.maximo)
+
+
+def _dentro(valor: float, minimo: float | None, maximo: float | None) -> bool:
+    return (minimo is None or valor >= minimo) and (maximo is None or valor <= maximo)
+
+
+def _rango(minimo: float | None, maximo: float | None) -> str:
+    if minimo is not None and maximo is not None:
+        return f"debe estar entre {_cifra(minimo)} y {_cifra(maximo)}"
+    if minimo is not None:
+        return f"debe ser al menos {_cifra(minimo)}"
+    return f"debe ser a lo más {_cifra(maximo)}"  # type: ignore[arg-type]
 
 
 class ArchivoParametros(Estricto):

@@ -26,7 +26,7 @@ import difflib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -419,6 +419,7 @@ def buscar(
     indices: Sequence[int],
     paso: float,
     rondas: int = 4,
+    admite: Callable[[str, float], bool] = lambda _nombre, _valor: True,
 ) -> dict[str, float]:
     """Coordinate search: each parameter in turn takes its best grid value; ties stay near ``inicio``."""
     casos = [clasificador.casos[i] for i in indices]
@@ -434,6 +435,8 @@ def buscar(
         cambio = False
         for nombre in inicio:
             for candidato in candidatos(inicio[nombre], paso):
+                if not admite(nombre, candidato):
+                    continue
                 prueba = valores | {nombre: candidato}
                 c = costo(prueba)
                 if c < mejor:
@@ -474,13 +477,19 @@ def calibrar(
         return calibracion
     paso = float(parametros.get(PASO, 0.05))
     todos = list(range(len(casos)))
-    ajustados = buscar(clasificador, actuales, todos, paso)
+
+    def admite(nombre: str, valor: float) -> bool:
+        return conocimiento.parametros[nombre].admite(valor)
+
+    ajustados = buscar(clasificador, actuales, todos, paso, admite=admite)
     calibracion.ajustado = acuerdo(casos, clasificador.niveles(ajustados))
     # leave one comuna out (all its diagnoses): a comuna's two diagnoses are not independent
     fuera: list[dict[str, str]] = [{} for _ in casos]
     for comuna in dict.fromkeys(c.respuestas.comuna for c in casos):
         dentro = [j for j in todos if casos[j].respuestas.comuna != comuna]
-        niveles_fuera = clasificador.niveles(buscar(clasificador, actuales, dentro, paso))
+        niveles_fuera = clasificador.niveles(
+            buscar(clasificador, actuales, dentro, paso, admite=admite)
+        )
         for j in todos:
             if casos[j].respuestas.comuna == comuna:
                 fuera[j] = niveles_fuera[j]
