@@ -51,7 +51,12 @@ def poner_paso(carpeta, paso: float) -> None:
     """Set ``calibracion_paso`` in a copied knowledge folder, as a consultant would."""
     archivo = carpeta / "parametros.yaml"
     texto = archivo.read_text(encoding="utf-8")
-    nuevo, n = re.subn(r"(calibracion_paso:\n\s+valor: )[0-9.]+", rf"\g<1>{paso}", texto, count=1)
+    nuevo, n = re.subn(
+        r"(calibracion_paso:\n(?:\s+(?:minimo|maximo): .*\n)*\s+valor: )[0-9.]+",
+        rf"\g<1>{paso}",
+        texto,
+        count=1,
+    )
     assert n == 1
     archivo.write_text(nuevo, encoding="utf-8")
 
