@@ -253,6 +253,10 @@ def lote(
         click.echo(
             f"\nLote interrumpido; {salida} queda como estaba (sin informes a medias).", err=True
         )
+        # The hidden folder is already gone; waiting at exit for workers to finish
+        # their comunas (or for a worker caught starting up) only delays the prompt.
+        # They end with this process (see lote.evaluacion._morir_con).
+        _Salida.directa = True
         raise click.exceptions.Exit(NO_SE_PUDO) from None
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
