@@ -597,13 +597,13 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
         lambda r, c: _parte(r, c, HOJA, b"<worksheet><sheetData><row"),
         2,
         "{ruta}: ",
-        "no se pudo leer como planilla XLSX",
+        "no se pudo leer como planilla XLSX (una hoja o el libro tienen el XML interno dañado)",
     ),
     "xlsx-libro-roto": (
         lambda r, c: _parte(r, c, "xl/workbook.xml", b"<workbook"),
         2,
         "{ruta}: ",
-        "no se pudo leer como planilla XLSX",
+        "no se pudo leer como planilla XLSX (una hoja o el libro tienen el XML interno dañado)",
     ),
     "xlsx-entidad-externa": (
         lambda r, c: _parte(r, c, HOJA, ENTIDAD_EXTERNA),

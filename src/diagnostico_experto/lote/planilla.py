@@ -287,6 +287,17 @@ Tabla = tuple[list[tuple[int, dict[str, Any]]], str]  # (row number, row) and th
 MB = 1024 * 1024
 
 
+def _dano(exc: Exception) -> str:
+    """What is wrong with a workbook, in words, from the exception that reading it raised."""
+    if isinstance(exc, InvalidFileException | BadZipFile):
+        return "no es un archivo de Excel"
+    if isinstance(exc, KeyError):
+        return "le falta una parte interna del libro"
+    if isinstance(exc, SyntaxError):  # ElementTree's and lxml's ParseError
+        return "una hoja o el libro tienen el XML interno dañado"
+    return "el libro tiene contenido interno que no es de una planilla"  # defusedxml refusals
+
+
 def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
     """The three sheets' rows; the workbook's parts are measured before any XML is parsed."""
     maximo = limites.max_mb_por_planilla * MB
@@ -296,12 +307,10 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         valores = _hojas(ruta, calculadas=True)
         formulas = _hojas(ruta, calculadas=False)
     except (InvalidFileException, BadZipFile, KeyError, ValueError, SyntaxError, TypeError) as exc:
-        # broken XML is a SyntaxError (ElementTree's and lxml's ParseError); defusedxml's
-        # refusals are ValueErrors
         raise ErrorEntrada.uno(
             ruta,
-            "no se pudo leer como planilla XLSX (el archivo está dañado o no es una planilla de "
-            f"Excel: {exc.__class__.__name__}); ábrala y guárdela de nuevo como .xlsx",
+            f"no se pudo leer como planilla XLSX ({_dano(exc)}); ábrala en Excel o LibreOffice "
+            "y guárdela de nuevo como .xlsx",
         ) from None
     if "respuestas" not in valores:
         raise ErrorEntrada.uno(
