@@ -129,6 +129,10 @@ CASOS: dict[str, Caso] = {
         "  E07: si", "  E07: si\n  E07: no", "clave repetida «E07»", "E07: no"
     ),
     "comillas-sin-cerrar": agregado('extra: "sin cerrar\n', "comillas", "extra:"),
+    "clave-vacia": agregado('"": x\n', '"": campo desconocido', '"": x'),
+    "clave-vacia-en-respuestas": cambio(
+        "  E07: si", '  E07: si\n  "": x', 'respuestas."": pregunta desconocida', '"": x'
+    ),
     "etiqueta-python": agregado("extra: !!python/object:os.system [ls]\n", "", "extra:"),
     "etiqueta-desconocida": cambio("E07: si", "E07: !rara si", "", "E07:"),
     "raiz-lista": Caso("- comuna: Ninhue\n", marca="- comuna", dice="debe ser un mapeo"),

@@ -251,9 +251,11 @@ def campo(loc: Sequence[Any]) -> str:
     """A location as consultants read it: ``reglas[3].si``."""
     texto = ""
     for parte in loc:
-        texto += (
-            f"[{parte + 1}]" if isinstance(parte, int) else (f".{parte}" if texto else str(parte))
-        )
+        if isinstance(parte, int):
+            texto += f"[{parte + 1}]"
+            continue
+        nombre = str(parte) or '""'  # an empty key must still show where it is
+        texto += f".{nombre}" if texto else nombre
     return texto
 
 

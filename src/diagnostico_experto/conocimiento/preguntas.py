@@ -219,7 +219,8 @@ class Pregunta(Estricto):
         return self._normalizar(valor)
 
     def _normalizar(self, valor: Any) -> Any:
-        raise NotImplementedError
+        """The type's own check; every question type in the union overrides it."""
+        raise NotImplementedError(f"{type(self).__name__} no define _normalizar")
 
     def de_celda(self, valor: Any) -> Any:
         """A spreadsheet cell as an answer file writes it (to be normalised after)."""
