@@ -372,6 +372,12 @@ def _hojas(ruta: Path, calculadas: bool) -> dict[str, list[Sequence[Any]]]:
         libro.close()
 
 
+def _columna(encabezado: list[str], columna: int) -> str:
+    """A cell's field as the user sees it: its header, or its column letter where there is none."""
+    nombre = encabezado[columna] if columna < len(encabezado) else ""
+    return nombre or get_column_letter(columna + 1)
+
+
 def _sin_formulas_pendientes(
     valores: list[Sequence[Any]], formulas: list[Sequence[Any]], origen: str
 ) -> None:
@@ -380,12 +386,11 @@ def _sin_formulas_pendientes(
     for numero, (fila, fila_f) in enumerate(zip(valores, formulas, strict=False), 1):
         for columna, (valor, formula) in enumerate(zip(fila, fila_f, strict=False)):
             if valor is None and isinstance(formula, str) and formula.startswith("="):
-                nombre = encabezado[columna] if columna < len(encabezado) else ""
                 raise ErrorEntrada.uno(
                     f"{origen}, fila {numero}",
                     f"la celda tiene la fórmula «{formula[:40]}» sin valor calculado; ábrala "
                     "en Excel o LibreOffice y guárdela, o escriba el valor",
-                    campo=nombre or get_column_letter(columna + 1),
+                    campo=_columna(encabezado, columna),
                 )
 
 
@@ -395,12 +400,11 @@ def _revisar_celdas(filas: list[Sequence[Any]], origen: str, limites: Limites) -
     for numero, fila in enumerate(filas, 1):
         for columna, valor in enumerate(fila):
             if isinstance(valor, str) and len(valor) > maximo:
-                nombre = encabezado[columna] if columna < len(encabezado) else ""
                 raise ErrorEntrada.uno(
                     f"{origen}, fila {numero}",
                     f"la celda tiene {miles(len(valor))} caracteres; el máximo es {miles(maximo)} "
                     "(límite «max_caracteres_por_celda» de limites.yaml)",
-                    campo=nombre or get_column_letter(columna + 1),
+                    campo=_columna(encabezado, columna),
                 )
 
 
