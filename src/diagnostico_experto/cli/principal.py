@@ -223,7 +223,12 @@ def lote(
     from diagnostico_experto.informes.docx import comprobar, plantilla
     from diagnostico_experto.lote.consolidado import escribir_salidas
     from diagnostico_experto.lote.entradas import archivos_de_entrada, entradas_de
-    from diagnostico_experto.lote.evaluacion import Evaluada, Fallida, evaluar_en_orden
+    from diagnostico_experto.lote.evaluacion import (
+        CARPETA_COMUNAS,
+        Evaluada,
+        Fallida,
+        evaluar_en_orden,
+    )
     from diagnostico_experto.lote.historia import vigentes
     from diagnostico_experto.lote.publicacion import Publicacion
     from diagnostico_experto.motor.motor import Motor
@@ -238,7 +243,10 @@ def lote(
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
     try:
         with Publicacion(salida) as publicacion:
-            en_orden = evaluar_en_orden(entradas, reglas, conocimiento, workers, motor)
+            publicacion.crear_carpeta(CARPETA_COMUNAS)  # each comuna's process writes there
+            en_orden = evaluar_en_orden(
+                entradas, reglas, conocimiento, publicacion.raiz, workers, motor
+            )
             if sys.stderr.isatty():
                 with click.progressbar(
                     length=len(entradas), label="Evaluando comunas", file=sys.stderr

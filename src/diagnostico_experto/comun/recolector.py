@@ -10,7 +10,10 @@ behind at its next run.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,3 +29,13 @@ def sin_recolector(reactivar: bool = True) -> Iterator[None]:
     finally:
         if activo and reactivar:
             gc.enable()
+
+
+def devolver_memoria() -> None:
+    """Free what a large piece of work left (its cycles) and give that memory back
+    to the system (glibc's ``malloc_trim``; elsewhere only the collection), so the
+    next piece starts lower."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)

@@ -148,13 +148,29 @@ def informe(
     DOCX comes back as bytes; ``anexo`` adds the rule trace to it (the HTML
     report always has it, collapsed; Markdown always, at the end).
     """
+    return informes(evaluacion, reglas, conocimiento, (formato,), indice, anexo)[formato]
+
+
+def informes(
+    evaluacion: Evaluacion,
+    reglas: list[Regla],
+    conocimiento: Conocimiento,
+    formatos: tuple[str, ...],
+    indice: str | None = None,
+    anexo: bool = False,
+) -> dict[str, str | bytes]:
+    """The report in several formats, from one reading of the result (a batch writes four)."""
     with sin_recolector():
-        return _informe(evaluacion, reglas, conocimiento, formato, indice, anexo)
+        contexto = None if formatos == ("json",) else _contexto(evaluacion, reglas, conocimiento)
+        return {
+            formato: _informe(evaluacion, contexto, conocimiento, formato, indice, anexo)
+            for formato in formatos
+        }
 
 
 def _informe(
     evaluacion: Evaluacion,
-    reglas: list[Regla],
+    contexto: dict | None,
     conocimiento: Conocimiento,
     formato: str,
     indice: str | None,
@@ -162,7 +178,7 @@ def _informe(
 ) -> str | bytes:
     if formato == "json":
         return como_json(evaluacion.resultado)
-    contexto = _contexto(evaluacion, reglas, conocimiento)
+    assert contexto is not None
     if formato == "docx":
         from diagnostico_experto.informes.docx import informe_docx
 

@@ -17,6 +17,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 AZUL = RGBColor(0x33, 0x4E, 0x68)
@@ -101,14 +102,27 @@ def _tabla(
     tabla.autofit = False
     for i, ancho in enumerate(anchos):
         tabla.columns[i].width = Cm(ancho)
-    for fila in tabla.rows:
+    for n, fila in enumerate(tabla.rows):
         for i, ancho in enumerate(anchos):
-            fila.cells[i].width = Cm(ancho)
+            if n == 2 and "cellbg" not in celdas[i]:  # repeated: less XML per comuna
+                _sin_ancho(fila.cells[i])
+            else:  # (cellbg writes its fill into the cell's properties: they must not be empty)
+                fila.cells[i].width = Cm(ancho)
             if tamano:
                 for parrafo in fila.cells[i].paragraphs:
                     for run in parrafo.runs:
                         run.font.size = Pt(tamano)
     return tabla
+
+
+def _sin_ancho(celda: Any) -> None:
+    """The cell takes its column's width from the table's grid."""
+    propiedades = celda._tc.tcPr
+    if propiedades is not None:
+        for ancho in propiedades.findall(qn("w:tcW")):
+            propiedades.remove(ancho)
+        if len(propiedades) == 0:
+            celda._tc.remove(propiedades)
 
 
 def _salto(doc: Any) -> None:
@@ -355,10 +369,57 @@ def sintesis() -> Any:
     return doc
 
 
+# Parts of python-docx's blank document that Word rebuilds by itself when needed:
+# Word 2010's copy of styles.xml and a thumbnail of an empty page.
+_PARTES_PRESCINDIBLES = ("/stylesWithEffects", "/thumbnail")
+_REFERENCIAS_DE_ESTILO = tuple(qn(f"w:{e}") for e in ("pStyle", "rStyle", "tblStyle", "numStyle"))
+_ENLACES_DE_ESTILO = tuple(qn(f"w:{e}") for e in ("basedOn", "link", "next"))
+
+
+def aligerar(doc: Any) -> None:
+    """Leave out of the template what none of its paragraphs uses.
+
+    python-docx's blank document carries ~160 styles and two copies of them
+    (790 KB of XML); every report of a batch would parse, write and compress
+    them again. The styles the template uses, what they build on and the
+    defaults stay, so the document looks the same; Word knows its built-in
+    styles without them, and a consultant who applies one in Word adds it back.
+    """
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(_PARTES_PRESCINDIBLES):
+                del rels[rid]
+    estilos = doc.styles.element
+    xml_usado = [doc.element, doc.part.numbering_part.element] + [
+        rel.target_part.element
+        for rel in doc.part.rels.values()
+        if rel.reltype.endswith(("/header", "/footer"))
+    ]
+    usados: set[str] = set()
+    for raiz in xml_usado:
+        for elemento in raiz.iter(*_REFERENCIAS_DE_ESTILO):
+            usados.add(elemento.get(qn("w:val")))
+    por_id = {e.get(qn("w:styleId")): e for e in estilos.iterchildren(qn("w:style"))}
+    usados |= {i for i, e in por_id.items() if e.get(qn("w:default")) in ("1", "true")}
+    pendientes = list(usados)
+    while pendientes:
+        estilo = por_id.get(pendientes.pop())
+        for enlace in estilo.iterchildren(*_ENLACES_DE_ESTILO) if estilo is not None else ():
+            if (destino := enlace.get(qn("w:val"))) not in usados:
+                usados.add(destino)
+                pendientes.append(destino)
+    for estilo_id, elemento in por_id.items():
+        if estilo_id not in usados:
+            estilos.remove(elemento)
+    for latentes in estilos.findall(qn("w:latentStyles")):
+        estilos.remove(latentes)
+
+
 def main() -> None:
     carpeta = Path(sys.argv[1] if len(sys.argv) > 1 else "knowledge/plantillas")
     carpeta.mkdir(parents=True, exist_ok=True)
     for nombre, documento in (("informe.docx", informe()), ("sintesis.docx", sintesis())):
+        aligerar(documento)
         documento.save(carpeta / nombre)
         print(f"Plantilla escrita en {carpeta / nombre}")
 

@@ -22,18 +22,18 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from slugify import slugify
 
+from diagnostico_experto.comun.recolector import devolver_memoria
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato as chileno
 from diagnostico_experto.informes.comuna import entorno_html
 from diagnostico_experto.informes.docx import FONDOS, plantilla, renderizar
 from diagnostico_experto.lote import historia
-from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
+from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import SintesisUGT, graficos_programa, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
 
-CARPETA_COMUNAS = "comunas"
 COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 
 
@@ -57,9 +57,12 @@ def escribir_salidas(
     for n, resultado in enumerate(resultados):
         if isinstance(resultado, Evaluada):
             nombre = nombres.nuevo(resultado.comuna)
+            if resultado.no_escrito is not None:
+                formato, exc = resultado.no_escrito
+                raise salida.fallo(f"{CARPETA_COMUNAS}/{nombre}.{formato}", exc)
             escritos[n] = (nombre, list(resultado.informes))
-            for formato, texto in resultado.informes.items():
-                salida.escribir(f"{CARPETA_COMUNAS}/{nombre}.{formato}", texto)
+            for formato, escrito in resultado.informes.items():
+                salida.adoptar(escrito, f"{CARPETA_COMUNAS}/{nombre}.{formato}")
             resultado.aligerar()
         hechos.append(resultado)
         if al_avanzar:
@@ -71,11 +74,14 @@ def escribir_salidas(
     for nombre, texto in historia.informes_avance(evaluadas, conocimiento).items():
         salida.escribir(f"{CARPETA_COMUNAS}/{nombre}", texto)
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
+    # The Word synthesis first: its document tree is the largest thing a batch builds,
+    # and the memory it frees serves the tables.
+    salida.escribir("sintesis.docx", _sintesis_docx(evaluadas, sintesis, conocimiento))
+    devolver_memoria()
     filas = [_fila(e, conocimiento) for e in evaluadas]
     salida.escribir("resumen.csv", _csv(filas))
     salida.escribir("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento))
     salida.escribir("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento))
-    salida.escribir("sintesis.docx", _sintesis_docx(evaluadas, sintesis, conocimiento))
     return reunidos
 
 

@@ -4,7 +4,10 @@ Each comuna is evaluated on its own: a broken input is reported with its
 file, line and reason, and the others go on. With several workers, each
 process compiles the rules once and evaluates a share of the comunas; results
 come back in input order, so the output does not depend on the number of
-workers.
+workers. The process that evaluates a comuna also writes its reports, into
+the batch's folder under a name of its own (the batch gives them their final
+name): reports never travel between processes, and the batch keeps only the
+compact result each comuna's tables need.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorEntrada
@@ -29,8 +33,9 @@ from diagnostico_experto.conocimiento.respuestas import (
     cargar_respuestas,
     desde_documento,
 )
-from diagnostico_experto.informes.comuna import informe
+from diagnostico_experto.informes.comuna import informes
 from diagnostico_experto.lote.entradas import Entrada
+from diagnostico_experto.lote.publicacion import escribir_nuevo
 from diagnostico_experto.motor.avance import Avance
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.motor.resultado import Resultado
@@ -40,7 +45,8 @@ from diagnostico_experto.motor.resultado import Resultado
 class Evaluada:
     origen: str
     resultado: Resultado  # the comuna's result, its trace left empty (the JSON report has it)
-    informes: dict[str, str | bytes]  # format -> text (md, html, json); emptied once written
+    informes: dict[str, str]  # format -> the report written, relative to the batch's folder
+    no_escrito: tuple[str, OSError] | None = None  # a report's format and why it failed
     slug: str = ""
     anterior: bool = False  # an earlier diagnosis of a comuna with a later one (lote/historia.py)
     avance: Avance | None = (
@@ -52,7 +58,7 @@ class Evaluada:
         return self.resultado.comuna
 
     def aligerar(self) -> None:
-        """Once its reports are written, keep only what the batch's tables need."""
+        """Once its reports are in place, keep only what the batch's tables need."""
         self.informes = {}
         self.resultado = compacto(self.resultado)
 
@@ -88,33 +94,41 @@ class Fallida:
 
 
 _MOTOR: Motor | None = None
+_CARPETA: Path | None = None  # the batch's folder, where reports are written
 FORMATOS_LOTE = ("md", "html", "docx", "json")
+CARPETA_COMUNAS = "comunas"
 
 
-def _iniciar(reglas: Path, conocimiento: Path) -> None:
+def _iniciar(reglas: Path, conocimiento: Path, carpeta: Path) -> None:
     """Per process: load and compile the rules once."""
-    global _MOTOR
+    global _MOTOR, _CARPETA
     _MOTOR = Motor.desde_carpetas(reglas, conocimiento)
+    _CARPETA = carpeta
 
 
-def _evaluar(entrada: Entrada) -> Evaluada | Fallida:
+def _evaluar(tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
+    n, entrada = tarea
     motor = _MOTOR
-    assert motor is not None, "_iniciar() first"
+    assert motor is not None and _CARPETA is not None, "_iniciar() first"
     try:
         evaluacion = motor.evaluar(respuestas_de(entrada, motor))
-    except ErrorEntrada as exc:
-        return Fallida(entrada.origen, [str(p) for p in exc.problemas])
-    try:
-        informes = {
-            formato: informe(
-                evaluacion, motor.reglas, motor.conocimiento, formato, indice="../index.html"
-            )
-            for formato in FORMATOS_LOTE
-        }
-    except ErrorEntrada as exc:  # the Word template (the CLI checked its syntax before)
+        textos = informes(
+            evaluacion, motor.reglas, motor.conocimiento, FORMATOS_LOTE, indice="../index.html"
+        )
+    except ErrorEntrada as exc:  # the answers, or the Word template (checked before)
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     # The trace is in the JSON report; tables and history never read it.
-    return Evaluada(entrada.origen, evaluacion.resultado.model_copy(update={"traza": []}), informes)
+    evaluada = Evaluada(entrada.origen, evaluacion.resultado.model_copy(update={"traza": []}), {})
+    base = f"{CARPETA_COMUNAS}/.{n}-{slugify(evaluada.comuna)}"
+    for formato, texto in textos.items():
+        relativa = f"{base}.{formato}"
+        try:
+            escribir_nuevo(_CARPETA / relativa, texto)
+        except OSError as exc:
+            evaluada.no_escrito = (formato, exc)
+            break
+        evaluada.informes[formato] = relativa
+    return evaluada
 
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
@@ -129,39 +143,44 @@ def evaluar_en_orden(
     entradas: list[Entrada],
     reglas: Path,
     conocimiento: Path,
+    carpeta: Path,
     workers: int = 1,
     motor: Motor | None = None,
 ) -> Iterator[Evaluada | Fallida]:
     """Every comuna, in input order, each as soon as it (and those before it) is done.
 
-    ``motor``, when the caller has one, serves the in-process run instead of
-    loading and compiling the rules again. Workers ignore Ctrl-C: the command
-    stops them (pending comunas cancelled) and says so in one line.
+    Reports go to ``carpeta``/comunas (which must exist). ``motor``, when the
+    caller has one, serves the in-process run instead of loading and
+    compiling the rules again. Workers ignore Ctrl-C: the command stops them
+    (pending comunas cancelled) and says so in one line.
     """
-    global _MOTOR
+    global _MOTOR, _CARPETA
+    tareas = list(enumerate(entradas))
     if workers <= 1 or len(entradas) <= 1:
         if motor is not None:
-            _MOTOR = motor
+            _MOTOR, _CARPETA = motor, carpeta
         else:
-            _iniciar(reglas, conocimiento)
-        yield from map(_evaluar, entradas)
+            _iniciar(reglas, conocimiento, carpeta)
+        yield from map(_evaluar, tareas)
         return
     lote = max(1, min(16, len(entradas) // (workers * 4)))
     ejecutor = ProcessPoolExecutor(
-        workers, initializer=_iniciar_trabajador, initargs=(reglas, conocimiento, os.getpid())
+        workers,
+        initializer=_iniciar_trabajador,
+        initargs=(reglas, conocimiento, carpeta, os.getpid()),
     )
     try:
-        yield from ejecutor.map(_evaluar, entradas, chunksize=lote)
+        yield from ejecutor.map(_evaluar, tareas, chunksize=lote)
     except BaseException:  # Ctrl-C, a write that failed, the consumer closing early
         ejecutor.shutdown(wait=False, cancel_futures=True)
         raise
     ejecutor.shutdown()
 
 
-def _iniciar_trabajador(reglas: Path, conocimiento: Path, padre: int) -> None:
+def _iniciar_trabajador(reglas: Path, conocimiento: Path, carpeta: Path, padre: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _morir_con(padre)
-    _iniciar(reglas, conocimiento)
+    _iniciar(reglas, conocimiento, carpeta)
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

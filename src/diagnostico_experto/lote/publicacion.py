@@ -118,16 +118,35 @@ class Publicacion:
         if partes.is_absolute() or ".." in partes.parts or not partes.parts:
             raise ErrorEntrada.uno(self.salida / relativa, "ruta de salida fuera de --salida")
         ruta = self.temporal.joinpath(*partes.parts)
-        datos = contenido.encode("utf-8") if isinstance(contenido, str) else contenido
         try:
-            if ruta.parent not in self._carpetas:
-                ruta.parent.mkdir(parents=True, exist_ok=True)
-                self._carpetas.add(ruta.parent)
-            with ruta.open("xb") as archivo:  # a fresh folder: a name is written once
-                archivo.write(datos)
+            self._crear_carpeta(ruta.parent)
+            escribir_nuevo(ruta, contenido)
         except OSError as exc:
-            raise self._fallo(self.salida / relativa, exc) from None
+            raise self.fallo(relativa, exc) from None
         self.escritos[partes.as_posix()] = None
+
+    @property
+    def raiz(self) -> Path:
+        """The hidden folder being written, where other processes may add files."""
+        assert self.temporal is not None, "use Publicacion as a context manager"
+        return self.temporal
+
+    def crear_carpeta(self, relativa: str) -> None:
+        """A folder of the set, created now (for other processes to write in)."""
+        try:
+            self._crear_carpeta(self.raiz / relativa)
+        except OSError as exc:
+            raise self.fallo(relativa, exc) from None
+
+    def _crear_carpeta(self, ruta: Path) -> None:
+        if ruta not in self._carpetas:
+            ruta.mkdir(parents=True, exist_ok=True)
+            self._carpetas.add(ruta)
+
+    def adoptar(self, escrito: str, relativa: str) -> None:
+        """A file another process wrote in the set (``escrito``), under its final name."""
+        self.escritos[escrito] = None
+        self.renombrar(escrito, relativa)
 
     def renombrar(self, de: str, a: str) -> None:
         """Give a written file its final name (a failure names the final path)."""
@@ -135,7 +154,7 @@ class Publicacion:
         try:
             self.temporal.joinpath(de).rename(self.temporal.joinpath(a))
         except OSError as exc:
-            raise self._fallo(self.salida / a, exc) from None
+            raise self.fallo(a, exc) from None
         del self.escritos[de]
         self.escritos[a] = None
 
@@ -156,7 +175,7 @@ class Publicacion:
             anterior = self._intercambiar()
             _sincronizar_carpeta(self.destino.parent)
         except OSError as exc:
-            raise self._fallo(self.salida, exc) from None
+            raise self.fallo("", exc) from None
         self._publicada = True
         if anterior is not None:
             shutil.rmtree(anterior, ignore_errors=True)
@@ -174,9 +193,11 @@ class Publicacion:
         self.temporal.rename(self.destino)
         return anterior
 
-    def _fallo(self, ruta: Path, exc: OSError) -> ErrorEntrada:
+    def fallo(self, relativa: str, exc: OSError) -> ErrorEntrada:
+        """The error of a write that failed, naming the file by its path in --salida."""
         return ErrorEntrada.uno(
-            ruta, f"no se pudo escribir ({motivo_so(exc)}); {self.salida} queda como estaba"
+            self.salida / relativa,
+            f"no se pudo escribir ({motivo_so(exc)}); {self.salida} queda como estaba",
         )
 
     def __exit__(
@@ -187,6 +208,13 @@ class Publicacion:
     ) -> None:
         if not self._publicada and self.temporal is not None:
             shutil.rmtree(self.temporal, ignore_errors=True)
+
+
+def escribir_nuevo(ruta: Path, contenido: str | bytes) -> None:
+    """Write a file that must not exist yet (a fresh folder: a name is written once)."""
+    datos = contenido.encode("utf-8") if isinstance(contenido, str) else contenido
+    with ruta.open("xb") as archivo:
+        archivo.write(datos)
 
 
 def primer_ajeno(carpeta: Path) -> str | None:
