@@ -1,6 +1,6 @@
 """Benchmark of `diagnostico lote` with every output, for 29, 345 and 3,450 comunas.
 
-Run: uv run python benchmarks/lote.py [--tamanos 29 345 3450] [--workers 1 2]
+Run: uv run python benchmarks/lote.py [--tamanos 29 345 3450] [--workers 1 2] [--como-antes]
          [--antes CHECKOUT] [--repeticiones N]
 
 29 is the programme's illustrative examples. For 345 (the size of Chile's
@@ -19,7 +19,9 @@ a run of that one, interleaved (each side with the knowledge folder and answer
 files that its own ``preparar`` writes, same seed, since the questionnaire
 changes between versions), and the ratios new/old are printed with their
 min–max: the machine is shared, so read ratios rather than absolute figures.
-Asserts nothing.
+``--como-antes`` adds a third side: this code writing only what the older code
+wrote (no Word documents, which came after issue 16 was filed), so the same
+work is compared. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -80,11 +82,25 @@ def preparar_con(python: Path, raiz: Path, tamano: int, carpeta: Path) -> tuple[
     return carpeta / "knowledge", carpeta / "respuestas"
 
 
-def correr(python: Path, raiz: Path, argumentos: list[str]) -> tuple[float, float]:
+# The batch with only the outputs the code before issue 16 wrote (no Word documents:
+# they came later), to compare the same work. Workers are forked: they inherit the patch.
+_COMO_ANTES = (
+    "import sys; from diagnostico_experto.lote import consolidado, evaluacion; "
+    "evaluacion.FORMATOS_LOTE = ('md', 'html', 'json'); "
+    "consolidado._sintesis_docx = lambda *a: b''; "
+    "from diagnostico_experto.cli.principal import ejecutar; "
+    "sys.argv[0] = 'diagnostico'; ejecutar()"
+)
+
+
+def correr(
+    python: Path, raiz: Path, argumentos: list[str], como_antes: bool = False
+) -> tuple[float, float]:
     """Seconds and peak resident MiB of one `lote` run with that interpreter and checkout."""
     inicio = time.perf_counter()
+    programa = ["-c", _COMO_ANTES] if como_antes else ["-m", "diagnostico_experto"]
     proceso = subprocess.Popen(
-        [str(python), "-m", "diagnostico_experto", "lote", *argumentos],
+        [str(python), *programa, "lote", *argumentos],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=raiz,
@@ -112,8 +128,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--antes", type=Path, help="checkout of the older code, with its .venv")
     parser.add_argument("--repeticiones", type=int, default=1)
+    parser.add_argument(
+        "--como-antes",
+        action="store_true",
+        help="también el código nuevo con solo las salidas que escribía el de antes (sin Word)",
+    )
     opciones = parser.parse_args()
     versiones = {"nuevo": (Path(sys.executable), RAIZ)}
+    if opciones.como_antes:
+        versiones["nuevo sin Word"] = (Path(sys.executable), RAIZ)
     if opciones.antes:
         antes = opciones.antes.resolve()
         versiones = {"antes": (antes / ".venv" / "bin" / "python", antes), **versiones}
@@ -124,6 +147,9 @@ def main() -> None:
             for version, (python, raiz) in versiones.items():
                 if tamano == 29:
                     argumentos[version] = []
+                    continue
+                if version == "nuevo sin Word":
+                    argumentos[version] = argumentos["nuevo"]
                     continue
                 inicio = time.perf_counter()
                 conocimiento, respuestas = preparar_con(python, raiz, tamano, carpeta / version)
@@ -150,6 +176,7 @@ def main() -> None:
                                     "--workers",
                                     str(workers),
                                 ],
+                                como_antes=version == "nuevo sin Word",
                             )
                         )
                 for version, pares in medidas.items():
@@ -159,15 +186,12 @@ def main() -> None:
                         f"{_rango(tiempos)} s, {_rango(memorias, '{:.0f}')} MiB de memoria máxima",
                         flush=True,
                     )
-                if "antes" in medidas:
-                    razones_t = [
-                        n[0] / a[0] for n, a in zip(medidas["nuevo"], medidas["antes"], strict=True)
-                    ]
-                    razones_m = [
-                        n[1] / a[1] for n, a in zip(medidas["nuevo"], medidas["antes"], strict=True)
-                    ]
+                for version in (v for v in medidas if v != "antes" and "antes" in medidas):
+                    pares = list(zip(medidas[version], medidas["antes"], strict=True))
+                    razones_t = [n[0] / a[0] for n, a in pares]
+                    razones_m = [n[1] / a[1] for n, a in pares]
                     print(
-                        f"    nuevo/antes: tiempo {_rango(razones_t)}×, "
+                        f"    {version}/antes: tiempo {_rango(razones_t)}×, "
                         f"memoria {_rango(razones_m)}×",
                         flush=True,
                     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,3 +299,16 @@ def test_lo_que_el_lote_guarda_de_cada_comuna_es_su_resultado_entero(ejemplos):
         guardado = compacto(resultado)
         assert type(guardado) is type(resultado)
         assert guardado.model_dump_json() == resultado.model_dump_json(), nombre
+
+
+def test_el_lote_carga_openpyxl_sin_numpy_y_numpy_sigue_disponible():
+    """openpyxl would import numpy (~25 MiB in every batch process) for cells this
+    program never writes; calibration still imports it afterwards."""
+    codigo = (
+        "import sys; import diagnostico_experto.lote.consolidado; "
+        "sin = 'numpy' not in sys.modules; import numpy; print(sin, numpy.array([2, 3]).sum())"
+    )
+    hecho = subprocess.run(
+        [sys.executable, "-c", codigo], capture_output=True, text=True, check=True
+    )
+    assert hecho.stdout == "True 5\n"
