@@ -14,12 +14,6 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from slugify import slugify
 
 from diagnostico_experto.comun.recolector import devolver_memoria
@@ -30,11 +24,10 @@ from diagnostico_experto.informes.comuna import entorno_html
 from diagnostico_experto.informes.docx import FONDOS, plantilla, renderizar
 from diagnostico_experto.lote import historia
 from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
+from diagnostico_experto.lote.libro import PORCENTAJE, Libro
 from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import SintesisUGT, graficos_programa, sintetizar
 from diagnostico_experto.reglas.regla import lista_legible
-
-COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 
 
 def escribir_salidas(
@@ -128,8 +121,6 @@ def _renombrar(
 # Shares (% de logro) are kept from 0 to 1 (the workbook formats them as %);
 # the CSV writes them as a percentage with a decimal comma.
 
-PORCENTAJE = "% de logro"
-
 
 def _fila(e: Evaluada, conocimiento: Conocimiento) -> dict[str, Any]:
     r = e.resultado
@@ -184,62 +175,7 @@ def _valor_csv(columna: str, valor: Any) -> Any:
     return chileno.neutralizar(valor)
 
 
-# --- the workbook --------------------------------------------------------------------
-
-FORMATO_PORCENTAJE = "0%"
-FORMATO_HORAS = "#,##0.0"
-RELLENOS = {n: PatternFill("solid", fgColor=c, bgColor=c) for n, c in COLORES.items()}
-
-
-def _hoja(
-    libro: Workbook,
-    titulo: str,
-    encabezado: list[str],
-    filas: list[list[Any]],
-    colorear: tuple[str, ...] = (),
-    fijas: int = 2,
-) -> Any:
-    """One sheet people can read: bold headers, widths, frozen header and first columns,
-    autofilter, % and hour formats, levels coloured by conditional formatting, and every
-    text that looks like a formula kept as text. Streamed (write-only mode)."""
-    hoja = libro.create_sheet(titulo)
-    hoja.freeze_panes = f"{get_column_letter(fijas + 1)}2"
-    for i, nombre in enumerate(encabezado, 1):
-        ancho = max([len(str(nombre)), *(len(str(f[i - 1])) for f in filas[:200])], default=10)
-        hoja.column_dimensions[get_column_letter(i)].width = min(max(ancho + 2, 9), 60)
-    formatos = {
-        i: FORMATO_PORCENTAJE if PORCENTAJE in nombre or nombre.startswith("%") else FORMATO_HORAS
-        for i, nombre in enumerate(encabezado)
-        if PORCENTAJE in nombre or nombre.startswith(("%", "Horas", "horas"))
-    }
-    hoja.append([_celda(hoja, nombre, font=Font(bold=True)) for nombre in encabezado])
-    for fila in filas:
-        hoja.append(
-            [
-                _celda(hoja, v, number_format=formatos[i])
-                if i in formatos and isinstance(v, float | int)
-                else chileno.neutralizar(v)
-                for i, v in enumerate(fila)
-            ]
-        )
-    ultima = get_column_letter(max(len(encabezado), 1))
-    hoja.auto_filter.ref = f"A1:{ultima}{len(filas) + 1}"
-    for i, nombre in enumerate(encabezado, 1):
-        if colorear and any(c in nombre for c in colorear):
-            columna = get_column_letter(i)
-            rango = f"{columna}2:{columna}{max(len(filas) + 1, 2)}"
-            for nivel, relleno in RELLENOS.items():
-                hoja.conditional_formatting.add(
-                    rango, CellIsRule(operator="equal", formula=[f'"{nivel}"'], fill=relleno)
-                )
-    return hoja
-
-
-def _celda(hoja: Any, valor: Any, **estilo: Any) -> Cell:
-    celda = WriteOnlyCell(hoja, value=chileno.neutralizar(valor))
-    for nombre, valor_estilo in estilo.items():
-        setattr(celda, nombre, valor_estilo)
-    return celda
+# --- the workbook ---------------------------------------------------------------------
 
 
 def _xlsx(
@@ -249,10 +185,9 @@ def _xlsx(
     fallidas: list[Fallida],
     conocimiento: Conocimiento,
 ) -> bytes:
-    libro = Workbook(write_only=True)
+    libro = Libro()
     encabezado = list(filas[0]) if filas else ["Comuna"]
-    _hoja(
-        libro,
+    libro.hoja(
         "Comunas",
         encabezado,
         [list(f.values()) for f in filas],
@@ -260,8 +195,7 @@ def _xlsx(
     )
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
     catalogo = conocimiento.catalogo
-    _hoja(
-        libro,
+    libro.hoja(
         "Por UGT",
         ["UGT", "Comunas"]
         + [f"{nombres[a]}: {n}" for a in AREAS for n in ("alto", "medio", "bajo")]
@@ -277,8 +211,7 @@ def _xlsx(
     _graficos(libro, sintesis, nombres)
     base = [(e.resultado.comuna, e.resultado.ugt, e.resultado) for e in evaluadas]
     tipos = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
-    _hoja(
-        libro,
+    libro.hoja(
         "Productos",
         ["Comuna", "UGT", "Área", "Nivel", "Producto", "Regla que lo propone"],
         [
@@ -288,8 +221,7 @@ def _xlsx(
         ],
         colorear=("Nivel",),
     )
-    _hoja(
-        libro,
+    libro.hoja(
         "Fusiones",
         [
             "Comuna",
@@ -316,8 +248,7 @@ def _xlsx(
             for f in r.fusiones
         ],
     )
-    _hoja(
-        libro,
+    libro.hoja(
         "Ajustes de estructura",
         ["Comuna", "UGT", "Ajuste", "Regla que lo propone"],
         [[c, u, a.texto, a.regla] for c, u, r in base for a in r.ajustes_estructura],
@@ -326,8 +257,7 @@ def _xlsx(
         "area_sin_servicios": "Área de procesos sin servicios",
         "servicio_sin_lineamiento": "Servicio que ningún lineamiento pide",
     }
-    _hoja(
-        libro,
+    libro.hoja(
         "Vacíos",
         ["Comuna", "UGT", "Tipo", "Área de procesos", "Servicio", "Vacío", "Regla que lo propone"],
         [
@@ -344,8 +274,7 @@ def _xlsx(
             for v in r.vacios
         ],
     )
-    _hoja(
-        libro,
+    libro.hoja(
         "Horas",
         ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Regla", "Parámetro"],
         [
@@ -364,55 +293,43 @@ def _xlsx(
     )
     historia.agregar_hojas(libro, evaluadas, conocimiento)
     if fallidas:
-        _hoja(
-            libro,
+        libro.hoja(
             "Errores",
             ["Archivo", "Problema"],
             [[_sin_carpeta(f.origen), p] for f in fallidas for p in f.problemas],
             fijas=1,
         )
-    salida = io.BytesIO()
-    libro.save(salida)
-    return salida.getvalue()
+    return libro.contenido()
 
 
-def _graficos(libro: Workbook, sintesis: list[SintesisUGT], nombres: dict[str, str]) -> None:
+def _graficos(libro: Libro, sintesis: list[SintesisUGT], nombres: dict[str, str]) -> None:
     """A sheet with native charts: comunas at each level per area and UGT, hours vs budget."""
-    hoja = libro.create_sheet("Gráficos")
     encabezado = (
         ["UGT"] + [f"{nombres[a]}: en bajo" for a in AREAS] + ["Horas", "Presupuesto (parte)"]
     )
-    hoja.append([_celda(hoja, x, font=Font(bold=True)) for x in encabezado])
-    for s in sintesis:
-        hoja.append(
-            [s.ugt, *(s.conteo[a]["bajo"] for a in AREAS), s.horas, round(s.presupuesto, 1)]
-        )
-    hoja.column_dimensions["A"].width = 28
+    filas = [
+        [s.ugt, *(s.conteo[a]["bajo"] for a in AREAS), s.horas, round(s.presupuesto, 1)]
+        for s in sintesis
+    ]
+    hoja = libro.hoja("Gráficos", encabezado, filas, fijas=1)
     n = len(sintesis) + 1
-    categorias = Reference(hoja, min_col=1, min_row=2, max_row=n)
-    niveles = BarChart()
-    niveles.type = "bar"
-    niveles.title = "Comunas con el área en nivel bajo, por UGT"
-    niveles.y_axis.title = "comunas"
-    niveles.add_data(
-        Reference(hoja, min_col=2, max_col=1 + len(AREAS), min_row=1, max_row=n),
-        titles_from_data=True,
+    libro.grafico_de_barras(
+        hoja,
+        "I2",
+        "Comunas con el área en nivel bajo, por UGT",
+        range(1, 1 + len(AREAS)),
+        n,
+        eje="comunas",
     )
-    niveles.set_categories(categorias)
-    niveles.height, niveles.width = 9, 18
-    hoja.add_chart(niveles, "I2")
-    horas = BarChart()
-    horas.type = "bar"
-    horas.title = "Horas propuestas frente al presupuesto, por UGT"
-    horas.y_axis.title = "horas"
-    columna = 2 + len(AREAS)
-    horas.add_data(
-        Reference(hoja, min_col=columna, max_col=columna + 1, min_row=1, max_row=n),
-        titles_from_data=True,
+    columna = 1 + len(AREAS)
+    libro.grafico_de_barras(
+        hoja,
+        "I22",
+        "Horas propuestas frente al presupuesto, por UGT",
+        range(columna, columna + 2),
+        n,
+        eje="horas",
     )
-    horas.set_categories(categorias)
-    horas.height, horas.width = 9, 18
-    hoja.add_chart(horas, "I22")
 
 
 # --- the programme document --------------------------------------------------------

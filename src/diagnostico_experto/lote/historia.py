@@ -13,18 +13,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from markupsafe import Markup
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
 from slugify import slugify
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.avance import FLECHAS, informe_avance, seccion_indice
 from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
+from diagnostico_experto.lote.libro import Libro
 from diagnostico_experto.motor.avance import Avance, avance, por_ugt
 
 SUFIJO_AVANCE = "-avance"
@@ -122,14 +119,13 @@ def indice(evaluadas: list[Evaluada], conocimiento: Conocimiento) -> Markup:
     return seccion_indice(avances, por_ugt([a for a, _ in avances], territorios), conocimiento)
 
 
-def agregar_hojas(libro: Workbook, evaluadas: list[Evaluada], conocimiento: Conocimiento) -> None:
+def agregar_hojas(libro: Libro, evaluadas: list[Evaluada], conocimiento: Conocimiento) -> None:
     """Sheets «Avance» (per comuna and area) and «Avance por UGT» with a bar chart."""
     avances = [a for a, _ in con_avance(evaluadas)]
     if not avances:
         return
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
-    _hoja(
-        libro,
+    libro.hoja(
         "Avance",
         [
             "comuna",
@@ -163,40 +159,23 @@ def agregar_hojas(libro: Workbook, evaluadas: list[Evaluada], conocimiento: Cono
             for a in avances
             for area, x in a.areas.items()
         ],
+        fijas=0,
+        con_formato=False,
     )
     movimientos = por_ugt(avances, [t.nombre for t in conocimiento.territorios])
-    hoja = _hoja(
-        libro,
+    hoja = libro.hoja(
         "Avance por UGT",
         ["UGT", "áreas que suben", "siguen igual", "bajan", "comunas"],
         [[m.ugt, m.sube, m.igual, m.baja, len(m.comunas)] for m in movimientos],
+        fijas=0,
+        con_formato=False,
     )
-    grafico = BarChart()
-    grafico.type = "bar"
-    grafico.grouping = "stacked"
-    grafico.overlap = 100
-    grafico.title = "Áreas que suben, siguen igual o bajan, por UGT"
-    filas = len(movimientos) + 1
-    grafico.add_data(
-        Reference(hoja, min_col=2, max_col=4, min_row=1, max_row=filas), titles_from_data=True
+    libro.grafico_de_barras(
+        hoja,
+        "G2",
+        "Áreas que suben, siguen igual o bajan, por UGT",
+        range(1, 4),
+        len(movimientos) + 1,
+        apilado=True,
+        tamano_cm=(18, 3 + 1.5 * len(movimientos)),
     )
-    grafico.set_categories(Reference(hoja, min_col=1, min_row=2, max_row=filas))
-    grafico.width, grafico.height = 18, 3 + 1.5 * len(movimientos)
-    hoja.add_chart(grafico, "G2")
-
-
-def _hoja(libro: Workbook, titulo: str, encabezado: list[str], filas: list[list[Any]]) -> Any:
-    hoja = libro.create_sheet(titulo)
-    hoja.freeze_panes = "A2"
-    hoja.append([_negrita(hoja, n) for n in encabezado])
-    for fila in filas:
-        hoja.append(fila)
-    return hoja
-
-
-def _negrita(hoja: Any, valor: str) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    celda = WriteOnlyCell(hoja, value=valor)
-    celda.font = Font(bold=True)
-    return celda

@@ -1,0 +1,138 @@
+"""resumen.xlsx as people read it: bold headers, widths, frozen panes, filters, formats, charts.
+
+Written with XlsxWriter, streamed row by row (``constant_memory``): about twice
+as fast as openpyxl for the ~100.000 rows of a large batch, in constant memory,
+with the same features (conditional formatting, native charts). Every text is
+written as text: one that looks like a formula is neutralised first, and
+XlsxWriter's own guessing (formulas, links, numbers in strings) is off.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from diagnostico_experto.informes import formato as chileno
+
+PORCENTAJE = "% de logro"
+FORMATO_PORCENTAJE = "0%"
+FORMATO_HORAS = "#,##0.0"
+COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
+CM_A_PIXELES = 96 / 2.54  # chart sizes are given in centimetres, as in Excel's dialog
+
+
+class Libro:
+    """One workbook, written once: add sheets in order, then ``contenido()``."""
+
+    def __init__(self) -> None:
+        self._salida = io.BytesIO()
+        self._libro = xlsxwriter.Workbook(
+            self._salida,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self._negrita = self._libro.add_format({"bold": True})
+        self._numeros = {
+            f: self._libro.add_format({"num_format": f})
+            for f in (FORMATO_PORCENTAJE, FORMATO_HORAS)
+        }
+        self._rellenos = {
+            nivel: self._libro.add_format({"bg_color": f"#{color}"})
+            for nivel, color in COLORES.items()
+        }
+
+    def hoja(
+        self,
+        titulo: str,
+        encabezado: list[str],
+        filas: list[list[Any]],
+        colorear: tuple[str, ...] = (),
+        fijas: int = 2,
+        con_formato: bool = True,
+    ) -> Worksheet:
+        """A sheet with its header frozen (and ``fijas`` first columns), an autofilter,
+        % and hour formats by column name, and levels coloured by conditional formatting."""
+        hoja = self._libro.add_worksheet(titulo)
+        hoja.freeze_panes(1, fijas)
+        for i, nombre in enumerate(encabezado):
+            ancho = max([len(str(nombre)), *(len(str(f[i])) for f in filas[:200])], default=10)
+            hoja.set_column(i, i, min(max(ancho + 2, 9), 60))
+        formatos = {
+            i: self._numeros[FORMATO_PORCENTAJE if _es_porcentaje(nombre) else FORMATO_HORAS]
+            for i, nombre in enumerate(encabezado)
+            if con_formato and (_es_porcentaje(nombre) or nombre.startswith(("Horas", "horas")))
+        }
+        hoja.write_row(0, 0, [chileno.neutralizar(n) for n in encabezado], self._negrita)
+        for n, fila in enumerate(filas, 1):
+            for i, valor in enumerate(fila):
+                if isinstance(valor, str):
+                    hoja.write_string(n, i, chileno.neutralizar(valor))
+                elif isinstance(valor, bool) or valor is None:
+                    hoja.write(n, i, valor)
+                else:
+                    hoja.write_number(n, i, valor, formatos.get(i))
+        hoja.autofilter(0, 0, len(filas), max(len(encabezado) - 1, 0))
+        for i, nombre in enumerate(encabezado):
+            if colorear and any(c in nombre for c in colorear):
+                for nivel, relleno in self._rellenos.items():
+                    hoja.conditional_format(
+                        1,
+                        i,
+                        max(len(filas), 1),
+                        i,
+                        {
+                            "type": "cell",
+                            "criteria": "equal to",
+                            "value": f'"{nivel}"',
+                            "format": relleno,
+                        },
+                    )
+        return hoja
+
+    def grafico_de_barras(
+        self,
+        hoja: Worksheet,
+        celda: str,
+        titulo: str,
+        columnas: range,
+        filas: int,
+        eje: str = "",
+        apilado: bool = False,
+        tamano_cm: tuple[float, float] = (18, 9),
+    ) -> None:
+        """Horizontal bars of ``columnas`` (their header row names each series) over
+        the categories in column A, rows 2 to ``filas`` of ``hoja``."""
+        grafico = self._libro.add_chart(
+            {"type": "bar", **({"subtype": "stacked"} if apilado else {})}
+        )
+        nombre = hoja.get_name()
+        for columna in columnas:
+            serie: dict[str, Any] = {
+                "name": [nombre, 0, columna],
+                "categories": [nombre, 1, 0, filas - 1, 0],
+                "values": [nombre, 1, columna, filas - 1, columna],
+            }
+            if apilado:
+                serie["overlap"] = 100
+            grafico.add_series(serie)
+        grafico.set_title({"name": titulo})
+        if eje:
+            grafico.set_x_axis({"name": eje})  # a bar chart's values run along x
+        ancho, alto = tamano_cm
+        grafico.set_size({"width": ancho * CM_A_PIXELES, "height": alto * CM_A_PIXELES})
+        hoja.insert_chart(celda, grafico)
+
+    def contenido(self) -> bytes:
+        self._libro.close()
+        return self._salida.getvalue()
+
+
+def _es_porcentaje(nombre: str) -> bool:
+    return PORCENTAJE in nombre or nombre.startswith("%")
