@@ -178,6 +178,17 @@ def test_docx_escapa_el_texto_de_las_respuestas(motor, conocimiento, tmp_path):
     assert "{{ r.comuna }}" in texto  # a tag in an answer is text, not a tag
 
 
+def test_docx_respeta_los_saltos_de_linea_de_las_observaciones(motor, conocimiento, tmp_path):
+    respuestas = extremo(conocimiento, mejor=True) | {"T07": "Primera idea.\nSegunda idea."}
+    archivo = archivo_respuestas(tmp_path, respuestas)
+    contenido = informe(evaluar(motor, archivo), motor.reglas, conocimiento, "docx")
+    assert isinstance(contenido, bytes)
+    parrafos = [p.text for p in Document(io.BytesIO(contenido)).paragraphs]
+    assert "Observaciones de la mesa: Primera idea.\nSegunda idea." in parrafos
+    documento_xml = zipfile.ZipFile(io.BytesIO(contenido)).read("word/document.xml").decode()
+    assert "Primera idea.</w:t><w:br/><w:t" in documento_xml  # a line break in Word
+
+
 def test_docx_de_varias_comunas_con_la_plantilla_compilada_una_vez(ejemplos, motor, tmp_path):
     """A batch reuses the compiled template: each comuna gets its own values, and an
     edited template (same path, new content) is compiled again, not served stale."""

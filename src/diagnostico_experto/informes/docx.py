@@ -81,6 +81,10 @@ def _entorno() -> _EntornoDocx:
     return _EntornoDocx()
 
 
+# a text run holding a character docxtpl's resolve_listing rewrites (texts never hold "<")
+_TEXTO_CON_SALTOS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\n\t\a\f]")
+
+
 @functools.cache
 def _clase_plantilla() -> type:
     """docxtpl's template, remembering how it cleaned each part's XML.
@@ -100,6 +104,14 @@ def _clase_plantilla() -> type:
                     parches.clear()
                 parche = parches[src_xml] = super().patch_xml(src_xml)
             return parche
+
+        def resolve_listing(self, xml: str) -> str:
+            """docxtpl turns line breaks, tabs and page breaks inside texts into Word's
+            elements, paragraph by paragraph; a document whose texts have none (most
+            reports) comes out the same, so one scan decides."""
+            if _TEXTO_CON_SALTOS.search(xml) is None:
+                return xml
+            return str(super().resolve_listing(xml))
 
     return PlantillaDocx
 

@@ -11,6 +11,7 @@ readers, and every bar carries its level in words.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 
@@ -87,30 +88,45 @@ class Grafico:
 
 def png_fila(grafico: Grafico, fila: Fila, escala: int = 2) -> bytes:
     """One row's bar as a small PNG (no text: the words go in the document's table)."""
-    from PIL import Image, ImageDraw
-
     ancho, alto = grafico.barras * escala, (grafico.fila - 8) * escala
-    imagen = Image.new("RGB", (ancho, alto), "white")
-    dibujo = ImageDraw.Draw(imagen)
 
     def x(valor: float) -> int:
         return round((grafico.x(valor) - grafico.etiquetas) * escala)
 
-    for banda in grafico.bandas:
-        dibujo.rectangle([x(banda.desde), 0, x(banda.hasta), alto], fill=BANDAS[banda.nombre])
-        dibujo.line([x(banda.desde), 0, x(banda.desde), alto], fill=BORDE, width=1)
+    bandas = tuple((x(b.desde), x(b.hasta), BANDAS[b.nombre]) for b in grafico.bandas)
     margen = 4 * escala
-    for inicio, largo, segmento in grafico.tramos(fila):
-        if largo <= 0:
-            continue
-        izquierda = round((inicio - grafico.etiquetas) * escala)
-        dibujo.rectangle(
-            [izquierda, margen, izquierda + round(largo * escala) - 1, alto - margen],
-            fill=PALETA[segmento.clase][0],
-            outline=BORDE,
-        )
-    if fila.marca is not None:
-        dibujo.line([x(fila.marca), 0, x(fila.marca), alto], fill="#000000", width=2 * escala)
+    barras = tuple(
+        (izquierda, izquierda + round(largo * escala) - 1, PALETA[segmento.clase][0])
+        for inicio, largo, segmento in grafico.tramos(fila)
+        if largo > 0
+        for izquierda in [round((inicio - grafico.etiquetas) * escala)]
+    )
+    marca = None if fila.marca is None else x(fila.marca)
+    return _png(ancho, alto, margen, escala, bandas, barras, marca)
+
+
+@functools.lru_cache(maxsize=1024)
+def _png(
+    ancho: int,
+    alto: int,
+    margen: int,
+    escala: int,
+    bandas: tuple[tuple[int, int, str], ...],
+    barras: tuple[tuple[int, int, str], ...],
+    marca: int | None,
+) -> bytes:
+    """The picture of one bar, by its pixels: comunas of a batch share most of them."""
+    from PIL import Image, ImageDraw
+
+    imagen = Image.new("RGB", (ancho, alto), "white")
+    dibujo = ImageDraw.Draw(imagen)
+    for desde, hasta, color in bandas:
+        dibujo.rectangle([desde, 0, hasta, alto], fill=color)
+        dibujo.line([desde, 0, desde, alto], fill=BORDE, width=1)
+    for izquierda, derecha, color in barras:
+        dibujo.rectangle([izquierda, margen, derecha, alto - margen], fill=color, outline=BORDE)
+    if marca is not None:
+        dibujo.line([marca, 0, marca, alto], fill="#000000", width=2 * escala)
     salida = io.BytesIO()
     imagen.save(salida, "PNG", compress_level=1)
     return salida.getvalue()
