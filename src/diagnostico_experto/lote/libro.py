@@ -73,7 +73,8 @@ class Libro:
         for n, fila in enumerate(filas, 1):
             for i, valor in enumerate(fila):
                 if isinstance(valor, str):
-                    hoja.write_string(n, i, chileno.neutralizar(valor))
+                    if valor:  # an empty text is an empty cell
+                        hoja.write_string(n, i, chileno.neutralizar(valor))
                 elif isinstance(valor, bool) or valor is None:
                     hoja.write(n, i, valor)
                 else:
