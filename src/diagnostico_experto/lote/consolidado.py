@@ -67,8 +67,9 @@ def escribir_salidas(
     for nombre, texto in historia.informes_avance(evaluadas, conocimiento).items():
         salida.escribir(f"{CARPETA_COMUNAS}/{nombre}", texto)
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
-    # The Word synthesis first: its document tree is the largest thing a batch builds,
-    # and the memory it frees serves the tables.
+    # The Word synthesis first, from as low as the batch can start it: its document
+    # tree is the largest thing a batch builds, and the memory it frees serves the tables.
+    devolver_memoria()
     salida.escribir("sintesis.docx", _sintesis_docx(evaluadas, sintesis, conocimiento))
     devolver_memoria()
     filas = [_fila(e, conocimiento) for e in evaluadas]
