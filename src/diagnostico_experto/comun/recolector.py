@@ -11,7 +11,6 @@ behind at its next run.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import sys
 from collections.abc import Iterator
@@ -37,5 +36,7 @@ def devolver_memoria() -> None:
     next piece starts lower."""
     gc.collect()
     if sys.platform.startswith("linux"):
+        import ctypes  # only here: every command imports this module
+
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)
