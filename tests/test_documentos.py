@@ -211,6 +211,76 @@ def test_docx_de_varias_comunas_con_la_plantilla_compilada_una_vez(ejemplos, mot
     assert "Lo que el alcalde debe saber" in editado and "Lo principal" not in editado
 
 
+def _partes(contenido: bytes) -> dict[str, object]:
+    """A Word package by part: XML in canonical form (attribute order and namespace
+    declarations do not matter to Word), relationships and content types as sets,
+    document properties by their non-empty values, pictures as bytes."""
+    from lxml import etree
+
+    partes: dict[str, object] = {}
+    with zipfile.ZipFile(io.BytesIO(contenido)) as zf:
+        for nombre in zf.namelist():
+            datos = zf.read(nombre)
+            if nombre == "docProps/core.xml":
+                raiz = etree.fromstring(datos)
+                partes[nombre] = sorted((e.tag, e.text) for e in raiz if e.text)
+            elif nombre.endswith(".rels") or nombre == "[Content_Types].xml":
+                raiz = etree.fromstring(datos)
+                partes[nombre] = sorted(etree.tostring(e, method="c14n") for e in raiz)
+            elif nombre.endswith(".xml"):
+                partes[nombre] = etree.tostring(etree.fromstring(datos), method="c14n")
+            else:
+                partes[nombre] = datos
+    return partes
+
+
+def _contexto_word(evaluacion, motor) -> tuple[dict, dict]:
+    from diagnostico_experto.informes.docx import FONDOS
+
+    d = documento(evaluacion, motor.conocimiento)
+    lugares = {r.id: r.lugar() for r in motor.reglas}
+    contexto = {"d": d, "r": d.r, "anexo": True, "lugares": lugares, "fondo": FONDOS}
+    return contexto | {"firmas": ["Firma"] * 4, "provisional": False}, {"grafico": d.grafico}
+
+
+def test_docx_de_lote_igual_al_de_docxtpl(ejemplos, motor, tmp_path):
+    """A batch fills the template it opened once and copies its unchanged parts; the
+    document is docxtpl's, part by part, also with a tag in the header."""
+    from diagnostico_experto.informes.docx import _bytes, _llenar_con_docxtpl, renderizar
+
+    copia = tmp_path / "informe.docx"
+    copia.write_bytes((EJEMPLOS.parent / "plantillas" / "informe.docx").read_bytes())
+    doc = Document(str(copia))
+    doc.sections[0].header.paragraphs[0].add_run("Comuna de {{ r.comuna }}")
+    doc.save(str(copia))
+    for nombre in ("yumbel", "penco", "tirua"):
+        contexto, graficos = _contexto_word(ejemplos[nombre], motor)
+        atajo = renderizar(copia, contexto, graficos)
+        assert _partes(atajo) == _partes(_llenar_con_docxtpl(_bytes(copia), contexto, graficos))
+        cabecera = Document(io.BytesIO(atajo)).sections[0].header.paragraphs[0].text
+        assert cabecera.endswith(f"Comuna de {ejemplos[nombre].resultado.comuna}")
+
+
+def test_docx_con_etiquetas_donde_el_lote_no_las_llena_rapido(ejemplos, motor, tmp_path):
+    """A tag in the document's title, or the chart in the header, is filled too."""
+    from diagnostico_experto.informes.docx import renderizar
+
+    copia = tmp_path / "informe.docx"
+    copia.write_bytes((EJEMPLOS.parent / "plantillas" / "informe.docx").read_bytes())
+    doc = Document(str(copia))
+    doc.core_properties.title = "Diagnóstico de {{ r.comuna }}"
+    doc.save(str(copia))
+    contexto, graficos = _contexto_word(ejemplos["yumbel"], motor)
+    titulo = Document(io.BytesIO(renderizar(copia, contexto, graficos))).core_properties.title
+    assert titulo == "Diagnóstico de Yumbel"
+    doc.core_properties.title = ""
+    doc.sections[0].header.paragraphs[0].add_run("{% for f in grafico %}{{ f.imagen }}{% endfor %}")
+    doc.save(str(copia))
+    resultado = Document(io.BytesIO(renderizar(copia, contexto, graficos)))
+    dibujos = resultado.sections[0].header._element.xpath(".//pic:pic")
+    assert len(dibujos) == 1 + 4  # the logo and the four bars
+
+
 def editar_plantilla(ruta: Path, antes: str, despues: str) -> None:
     """What a consultant does in Word: change a text of the template."""
     doc = Document(str(ruta))

@@ -9,6 +9,7 @@ errors, and a broken template is reported with its file and the tag.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import re
@@ -23,9 +24,11 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import Documento
 from diagnostico_experto.informes.graficos import Grafico, png_fila
+from diagnostico_experto.informes.paquete_docx import FueraDelAtajo, Imagen, Llenado, PaqueteDocx
 
 CARPETA = "plantillas"
 # light fills for level cells: the word is in the cell, the colour only helps
+_ANCHO_BARRA = 80 * 36000  # EMU: 80 mm
 FONDOS = {"alto": "FFF7BC", "medio": "FDD49E", "bajo": "F4B6A0"}
 
 
@@ -116,37 +119,59 @@ def _clase_plantilla() -> type:
     return PlantillaDocx
 
 
-def _filas(tpl: Any, grafico: Grafico, ancho_mm: float) -> list[dict[str, Any]]:
+def _filas(grafico: Grafico, imagen: Any) -> list[dict[str, Any]]:
     """One row per bar: its words as text and its bar as a picture."""
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
     return [
-        {
-            "etiqueta": fila.etiqueta,
-            "imagen": InlineImage(tpl, io.BytesIO(png_fila(grafico, fila)), width=Mm(ancho_mm)),
-            "nota": fila.nota,
-        }
+        {"etiqueta": fila.etiqueta, "imagen": imagen(png_fila(grafico, fila)), "nota": fila.nota}
         for fila in grafico.filas
     ]
+
+
+@functools.lru_cache(maxsize=4)
+def _paquete(ruta: Path, firma: tuple[int, int]) -> PaqueteDocx:
+    return PaqueteDocx(_leer(ruta, firma), _clase_plantilla())
 
 
 def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
     """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota)."""
     try:
-        tpl = _clase_plantilla()(io.BytesIO(_bytes(ruta)))
-        contexto = dict(contexto)
-        for nombre, grafico in graficos.items():
-            contexto[nombre] = _filas(tpl, grafico, 80)
-        tpl.render(contexto, jinja_env=_entorno(), autoescape=True)
-        salida = io.BytesIO()
-        tpl.save(salida)
+        datos = _bytes(ruta)  # the template as it is now, read once while unchanged
+        estado = ruta.stat()
+        paquete = _paquete(ruta, (estado.st_size, estado.st_mtime_ns))
+        if paquete.rapido:
+            with contextlib.suppress(FueraDelAtajo):
+                return _llenar(paquete, contexto, graficos)
+        return _llenar_con_docxtpl(datos, contexto, graficos)
     except TemplateError as exc:
         raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not a .docx
         raise ErrorEntrada.uno(
             ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
         ) from exc
+
+
+def _llenar(paquete: PaqueteDocx, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
+    llenado = Llenado(paquete)
+    contexto = dict(contexto)
+    for nombre, grafico in graficos.items():
+        contexto[nombre] = _filas(grafico, lambda png: Imagen(llenado, png, _ANCHO_BARRA))
+    return paquete.llenar(contexto, _entorno(), llenado)
+
+
+def _llenar_con_docxtpl(
+    datos: bytes, contexto: dict[str, Any], graficos: dict[str, Grafico]
+) -> bytes:
+    from docxtpl import InlineImage
+
+    tpl = _clase_plantilla()(io.BytesIO(datos))
+    contexto = dict(contexto)
+    for nombre, grafico in graficos.items():
+        contexto[nombre] = _filas(
+            grafico, lambda png: InlineImage(tpl, io.BytesIO(png), width=_ANCHO_BARRA)
+        )
+    tpl.render(contexto, jinja_env=_entorno(), autoescape=True)
+    salida = io.BytesIO()
+    tpl.save(salida)
     return salida.getvalue()
 
 

@@ -17,6 +17,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -104,9 +105,9 @@ def _tabla(
         tabla.columns[i].width = Cm(ancho)
     for n, fila in enumerate(tabla.rows):
         for i, ancho in enumerate(anchos):
-            if n == 2 and "cellbg" not in celdas[i]:  # repeated: less XML per comuna
-                _sin_ancho(fila.cells[i])
-            else:  # (cellbg writes its fill into the cell's properties: they must not be empty)
+            if n == 2:  # repeated: less XML per comuna
+                _sin_ancho(fila.cells[i], "cellbg" in celdas[i])
+            else:
                 fila.cells[i].width = Cm(ancho)
             if tamano:
                 for parrafo in fila.cells[i].paragraphs:
@@ -115,14 +116,22 @@ def _tabla(
     return tabla
 
 
-def _sin_ancho(celda: Any) -> None:
-    """The cell takes its column's width from the table's grid."""
-    propiedades = celda._tc.tcPr
-    if propiedades is not None:
-        for ancho in propiedades.findall(qn("w:tcW")):
-            propiedades.remove(ancho)
-        if len(propiedades) == 0:
-            celda._tc.remove(propiedades)
+def _sin_ancho(celda: Any, con_fondo: bool) -> None:
+    """The cell takes its column's width from the table's grid.
+
+    A cell whose fill is a ``{% cellbg %}`` tag keeps a blank fill instead:
+    docxtpl replaces it, and writes the fill into properties that must not be
+    empty.
+    """
+    propiedades = celda._tc.get_or_add_tcPr()
+    for ancho in propiedades.findall(qn("w:tcW")):
+        propiedades.remove(ancho)
+    if con_fondo:
+        fondo = OxmlElement("w:shd")
+        fondo.set(qn("w:val"), "clear")
+        propiedades.append(fondo)
+    if len(propiedades) == 0:
+        celda._tc.remove(propiedades)
 
 
 def _salto(doc: Any) -> None:

@@ -28,6 +28,7 @@ from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.recolector import apartar_lo_cargado
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
     cargar_respuestas,
@@ -104,6 +105,7 @@ def _iniciar(reglas: Path, conocimiento: Path, carpeta: Path) -> None:
     global _MOTOR, _CARPETA
     _MOTOR = Motor.desde_carpetas(reglas, conocimiento)
     _CARPETA = carpeta
+    apartar_lo_cargado()
 
 
 def _evaluar(tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
@@ -159,6 +161,7 @@ def evaluar_en_orden(
     if workers <= 1 or len(entradas) <= 1:
         if motor is not None:
             _MOTOR, _CARPETA = motor, carpeta
+            apartar_lo_cargado()
         else:
             _iniciar(reglas, conocimiento, carpeta)
         yield from map(_evaluar, tareas)

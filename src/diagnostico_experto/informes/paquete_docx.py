@@ -1,0 +1,253 @@
+"""A Word template opened once per process, filled many times (a batch writes thousands).
+
+docxtpl fills a template by opening it with python-docx, rendering the body,
+headers and footers, then saving the whole package: every document re-reads,
+re-parses, re-serialises and re-compresses the styles, theme, fonts and
+numbering, which never change. Here the template is opened once; each document
+renders its parts with docxtpl's own steps (``patch_xml``, ``render_xml_part``,
+``fix_tables``, ``fix_docpr_ids``), its bar pictures get the inline XML and
+relationships python-docx would give them, and the package is written with the
+unchanged parts as the template has them. The XML of each part is the one
+docxtpl writes (tests compare both ways over the shipped templates).
+
+A template this path does not cover (footnotes, tags in its properties, a
+picture in a header or footer) is filled by docxtpl itself: ``rapido`` is
+False, or ``llenar`` raises ``FueraDelAtajo``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment
+
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RELACIONES = "http://schemas.openxmlformats.org/package/2006/relationships"
+_IMAGEN = f"{_RT}/image"
+_ENCABEZADOS = (f"{_RT}/header", f"{_RT}/footer")
+_NOTAS = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PROPIEDADES = ("author", "comments", "identifier", "language", "subject", "title")
+_ETIQUETA = re.compile(r"\{[{%]")
+
+
+class FueraDelAtajo(Exception):
+    """The template asks for something only docxtpl's full path does."""
+
+
+@dataclass(frozen=True)
+class _Dibujo:
+    """A bar picture's bytes and the run that shows it, with ``{rId}`` left to fill."""
+
+    png: bytes
+    xml: str
+
+
+class Imagen:
+    """A picture placed where its tag is: what docxtpl's InlineImage writes, from a cache.
+
+    Identical pictures share one part and one relationship, as python-docx does.
+    """
+
+    def __init__(self, llenado: Llenado, png: bytes, ancho_emu: int):
+        self._llenado, self._png, self._ancho = llenado, png, ancho_emu
+
+    def __html__(self) -> str:
+        return self._llenado.colocar(self._png, self._ancho)
+
+    __str__ = __html__
+
+
+@dataclass
+class Llenado:
+    """One document being filled: the pictures its body placed."""
+
+    plantilla: PaqueteDocx
+    en_cuerpo: bool = True
+    imagenes: dict[bytes, tuple[str, str]] = field(default_factory=dict)  # digest -> rId, part
+    datos: dict[str, bytes] = field(default_factory=dict)  # part name -> picture
+
+    def colocar(self, png: bytes, ancho_emu: int) -> str:
+        if not self.en_cuerpo:
+            raise FueraDelAtajo("una imagen fuera del cuerpo del documento")
+        clave = hashlib.sha1(png).digest()
+        lugar = self.imagenes.get(clave)
+        if lugar is None:
+            lugar = self.imagenes[clave] = self.plantilla.nuevo_lugar(len(self.imagenes))
+            self.datos[lugar[1]] = png
+        dibujo = self.plantilla.dibujo(png, ancho_emu)
+        return dibujo.xml.replace("{rId}", lugar[0])
+
+
+class PaqueteDocx:
+    """A template's parts, its body ready for Jinja, and what each document adds."""
+
+    def __init__(self, datos: bytes, clase_plantilla: type):
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml import parse_xml
+
+        self._serializar, self._parsear = serialize_part_xml, parse_xml
+        self.tpl = tpl = clase_plantilla(io.BytesIO(datos))
+        tpl.render_init()
+        paquete = tpl.docx.part.package
+        self.rapido = self._cubre(tpl, paquete)
+        with zipfile.ZipFile(io.BytesIO(datos)) as zf:
+            self.partes = [(info.filename, zf.read(info)) for info in zf.infolist()]
+        documento = tpl.docx.part
+        self.nombre_documento = documento.partname.membername
+        self.cuerpo = tpl.patch_xml(tpl.get_xml())
+        self.raiz = documento.element
+        self.encabezados = [
+            (parte.partname.membername, tpl.patch_xml(tpl.get_part_xml(parte)))
+            for rel in documento.rels.values()
+            if rel.reltype in _ENCABEZADOS and not rel.is_external and rel.target_part.blob
+            for parte in [rel.target_part]
+        ]
+        self.nombre_relaciones = documento.partname.rels_uri.membername
+        self.relaciones = dict(self.partes)[self.nombre_relaciones]
+        self._rids = set(documento.rels)
+        usados = {p.partname.idx for p in paquete.image_parts}
+        self._numeros = [n for n in range(1, len(usados) + 2) if n not in usados]
+        self._siguiente_numero = len(usados) + 2
+        self._id_forma = documento.next_id
+        self.tipos = dict(self.partes)["[Content_Types].xml"]
+        self._png_declarado = re.search(rb'Extension="png"', self.tipos, re.I) is not None
+        self._dibujos: dict[tuple[bytes, int], _Dibujo] = {}
+        self._antes_del_cuerpo, self._despues_del_cuerpo = _alrededor_del_cuerpo(
+            self._serializar(self.raiz)
+        )
+        self._declaraciones = [
+            (f' xmlns:{prefijo}="{uri}"' if prefijo else f' xmlns="{uri}"').encode()
+            for prefijo, uri in self.raiz.nsmap.items()
+        ]
+        cambian = {self.nombre_documento, self.nombre_relaciones, *dict(self.encabezados)}
+        if not self._png_declarado:
+            cambian.add("[Content_Types].xml")
+        self._base = _zip([(n, d) for n, d in self.partes if n not in cambian])
+
+    @staticmethod
+    def _cubre(tpl: Any, paquete: Any) -> bool:
+        """Whether this template has only what the short path fills like docxtpl."""
+        if any(p.content_type == _NOTAS for p in paquete.parts):
+            return False
+        propiedades = tpl.docx.core_properties
+        return not any(_ETIQUETA.search(getattr(propiedades, p) or "") for p in _PROPIEDADES)
+
+    def nuevo_lugar(self, indice: int) -> tuple[str, str]:
+        """The relationship id and part name python-docx gives the ``indice``-th new picture."""
+        rid = _libres(self._rids, indice)
+        if indice < len(self._numeros):
+            numero = self._numeros[indice]
+        else:
+            numero = self._siguiente_numero + indice - len(self._numeros)
+        return rid, f"word/media/image{numero}.png"
+
+    def dibujo(self, png: bytes, ancho_emu: int) -> _Dibujo:
+        clave = (png, ancho_emu)
+        dibujo = self._dibujos.get(clave)
+        if dibujo is None:
+            from docx.image.image import Image
+            from docx.oxml.shape import CT_Inline
+
+            imagen = Image.from_blob(png)
+            cx, cy = imagen.scaled_dimensions(ancho_emu, None)
+            inline = CT_Inline.new_pic_inline(self._id_forma, "{rId}", imagen.filename, cx, cy)
+            if len(self._dibujos) >= 1024:
+                self._dibujos.clear()
+            xml = (  # the run docxtpl's InlineImage writes
+                f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r>"
+                '<w:r><w:t xml:space="preserve">'
+            )
+            dibujo = self._dibujos[clave] = _Dibujo(png, xml)
+        return dibujo
+
+    def llenar(self, contexto: dict[str, Any], entorno: Environment, llenado: Llenado) -> bytes:
+        """The filled document's bytes; the context's pictures were made for ``llenado``."""
+        tpl = self.tpl
+        # the rendered text is dropped once parsed: a programme's synthesis is megabytes
+        arbol = tpl.fix_tables(tpl.render_xml_part(self.cuerpo, None, contexto, entorno))
+        tpl.docx_ids_index = 1000
+        tpl.fix_docpr_ids(arbol)
+        nuevas = {self.nombre_documento: self._documento(arbol)}
+        del arbol
+        llenado.en_cuerpo = False
+        for nombre, fuente in self.encabezados:
+            xml = tpl.render_xml_part(fuente, None, contexto, entorno)
+            nuevas[nombre] = self._serializar(self._parsear(xml.encode("utf-8")))
+        if llenado.imagenes:
+            nuevas[self.nombre_relaciones] = self._con_imagenes(llenado)
+            if not self._png_declarado:
+                nuevas["[Content_Types].xml"] = self._tipos_con_png()
+        if not self._png_declarado and "[Content_Types].xml" not in nuevas:
+            nuevas["[Content_Types].xml"] = self.tipos
+        # the unchanged parts were compressed once; the new ones go after them
+        salida = io.BytesIO(self._base)
+        with zipfile.ZipFile(salida, "a", zipfile.ZIP_DEFLATED) as zf:
+            for nombre, datos in [*nuevas.items(), *llenado.datos.items()]:
+                zf.writestr(nombre, datos)
+        return salida.getvalue()
+
+    def _documento(self, cuerpo: Any) -> bytes:
+        """The template's document part around the filled body, as python-docx writes it
+        once the body is in place (the body's own namespace declarations, repeated
+        from the document's root, dropped)."""
+        from lxml import etree  # type: ignore[import-untyped]
+
+        xml = etree.tostring(cuerpo, encoding="UTF-8")
+        fin_apertura = xml.index(b">") + 1
+        apertura = xml[:fin_apertura]
+        for declaracion in self._declaraciones:
+            apertura = apertura.replace(declaracion, b"", 1)
+        resto = memoryview(xml)[fin_apertura:]
+        return b"".join((self._antes_del_cuerpo, apertura, resto, self._despues_del_cuerpo))
+
+    def _con_imagenes(self, llenado: Llenado) -> bytes:
+        raiz = self._parsear(self.relaciones)
+        for rid, parte in llenado.imagenes.values():
+            atributos = {"Id": rid, "Type": _IMAGEN, "Target": parte.removeprefix("word/")}
+            raiz.append(raiz.makeelement(f"{{{_RELACIONES}}}Relationship", atributos))
+        return bytes(self._serializar(raiz))
+
+    def _tipos_con_png(self) -> bytes:
+        raiz = self._parsear(self.tipos)
+        atributos = {"Extension": "png", "ContentType": "image/png"}
+        raiz.insert(0, raiz.makeelement(f"{{{raiz.nsmap[None]}}}Default", atributos))
+        return bytes(self._serializar(raiz))
+
+
+def _alrededor_del_cuerpo(documento: bytes) -> tuple[bytes, bytes]:
+    """The document part's text before and after its body."""
+    inicio = re.search(rb"<w:body[ >/]", documento)
+    fin = documento.rfind(b"</w:body>")
+    if inicio is None or fin < 0:
+        raise ValueError("el documento no tiene cuerpo (w:body)")
+    return documento[: inicio.start()], documento[fin + len(b"</w:body>") :]
+
+
+def _zip(partes: list[tuple[str, bytes]]) -> bytes:
+    salida = io.BytesIO()
+    with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED) as zf:
+        for nombre, datos in partes:
+            zf.writestr(nombre, datos)
+    return salida.getvalue()
+
+
+def _libres(usados: set[str], indice: int) -> str:
+    """The ``indice``-th (0-based) ``rIdN`` not in ``usados``, counting from rId1."""
+    return _rids_libres(frozenset(usados), indice + 1)[indice]
+
+
+@functools.lru_cache(maxsize=64)
+def _rids_libres(usados: frozenset[str], cuantos: int) -> tuple[str, ...]:
+    libres: list[str] = []
+    n = 1
+    while len(libres) < cuantos:
+        if f"rId{n}" not in usados:
+            libres.append(f"rId{n}")
+        n += 1
+    return tuple(libres)
