@@ -370,6 +370,36 @@ def test_plantilla_que_no_es_docx(capsys, tmp_path):
     assert zipfile.is_zipfile(EJEMPLOS.parent / "plantillas" / "informe.docx")
 
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@pytest.mark.parametrize(
+    "documento_xml",
+    [b"<w:document", f'<w:document xmlns:w="{W}"/>'.encode()],
+    ids=["xml-roto", "sin-cuerpo"],
+)
+def test_plantilla_con_el_documento_roto(ejemplos, motor, tmp_path, documento_xml):
+    from diagnostico_experto.comun.errores import ErrorEntrada
+    from diagnostico_experto.informes.docx import comprobar, renderizar
+
+    plantilla = tmp_path / "informe.docx"
+    original = zipfile.ZipFile(EJEMPLOS.parent / "plantillas" / "informe.docx")
+    with zipfile.ZipFile(plantilla, "w") as copia:
+        for nombre in original.namelist():
+            datos = original.read(nombre)
+            copia.writestr(nombre, documento_xml if nombre == "word/document.xml" else datos)
+    contexto, graficos = _contexto_word(ejemplos["yumbel"], motor)
+    for intento in (
+        lambda: comprobar(plantilla),
+        lambda: renderizar(plantilla, contexto, graficos),
+    ):
+        with pytest.raises(ErrorEntrada) as error:
+            intento()
+        assert str(error.value).startswith(
+            f"{plantilla}: no es una plantilla de Word (.docx) válida"
+        )
+
+
 def test_docx_necesita_salida(capsys):
     err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--formato", "docx")
     assert "el formato docx necesita --salida ARCHIVO.docx" in err

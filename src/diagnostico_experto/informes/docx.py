@@ -24,12 +24,23 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import Documento
 from diagnostico_experto.informes.graficos import Grafico, png_fila
-from diagnostico_experto.informes.paquete_docx import FueraDelAtajo, Imagen, Llenado, PaqueteDocx
+from diagnostico_experto.informes.paquete_docx import (
+    FueraDelAtajo,
+    Imagen,
+    Llenado,
+    PaqueteDocx,
+    cuerpo_de,
+)
 
 CARPETA = "plantillas"
 # light fills for level cells: the word is in the cell, the colour only helps
 _ANCHO_BARRA = 80 * 36000  # EMU: 80 mm
 FONDOS = {"alto": "FFF7BC", "medio": "FDD49E", "bajo": "F4B6A0"}
+
+
+# what python-docx and lxml raise on a file that is not a Word document (lxml's
+# XMLSyntaxError is a SyntaxError)
+_NO_ES_DOCX = (KeyError, ValueError, OSError, SyntaxError, zipfile.BadZipFile)
 
 
 def plantilla(conocimiento: Conocimiento, nombre: str) -> Path:
@@ -144,7 +155,7 @@ def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico
         return _llenar_con_docxtpl(datos, contexto, graficos)
     except TemplateError as exc:
         raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:  # not a .docx
+    except _NO_ES_DOCX as exc:
         raise ErrorEntrada.uno(
             ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
         ) from exc
@@ -182,11 +193,12 @@ def comprobar(ruta: Path) -> None:
     try:
         tpl = DocxTemplate(io.BytesIO(_bytes(ruta)))
         tpl.init_docx()
+        cuerpo_de(tpl)
         entorno = _entorno()
         entorno.parse(tpl.patch_xml(tpl.get_xml()))
     except TemplateError as exc:
         raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+    except _NO_ES_DOCX as exc:
         raise ErrorEntrada.uno(
             ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
         ) from exc

@@ -100,6 +100,7 @@ class PaqueteDocx:
             self.partes = [(info.filename, zf.read(info)) for info in zf.infolist()]
         documento = tpl.docx.part
         self.nombre_documento = documento.partname.membername
+        cuerpo_de(tpl)
         self.cuerpo = tpl.patch_xml(tpl.get_xml())
         self.raiz = documento.element
         self.encabezados = [
@@ -220,13 +221,20 @@ class PaqueteDocx:
         return bytes(self._serializar(raiz))
 
 
+def cuerpo_de(tpl: Any) -> Any:
+    """The template's body; a document without one is no template."""
+    cuerpo = tpl.docx.element.body
+    if cuerpo is None:
+        raise ValueError("el documento no tiene cuerpo (w:body)")
+    return cuerpo
+
+
 def _alrededor_del_cuerpo(documento: bytes) -> tuple[bytes, bytes]:
     """The document part's text before and after its body."""
-    inicio = re.search(rb"<w:body[ >/]", documento)
-    fin = documento.rfind(b"</w:body>")
-    if inicio is None or fin < 0:
+    cuerpo = re.search(rb"<w:body(?:[ >].*</w:body>| ?/>)", documento, re.DOTALL)
+    if cuerpo is None:
         raise ValueError("el documento no tiene cuerpo (w:body)")
-    return documento[: inicio.start()], documento[fin + len(b"</w:body>") :]
+    return documento[: cuerpo.start()], documento[cuerpo.end() :]
 
 
 def _zip(partes: list[tuple[str, bytes]]) -> bytes:
