@@ -33,8 +33,8 @@ from diagnostico_experto.informes.paquete_docx import (
 )
 
 CARPETA = "plantillas"
-# light fills for level cells: the word is in the cell, the colour only helps
 _ANCHO_BARRA = 80 * 36000  # EMU: 80 mm
+# light fills for level cells: the word is in the cell, the colour only helps
 FONDOS = {"alto": "FFF7BC", "medio": "FDD49E", "bajo": "F4B6A0"}
 
 
@@ -52,13 +52,18 @@ def _leer(ruta: Path, firma: tuple[int, int]) -> bytes:
     return ruta.read_bytes()
 
 
-def _bytes(ruta: Path) -> bytes:
-    """The template's bytes, read once per process while the file is unchanged."""
+def _firma(ruta: Path) -> tuple[int, int]:
+    """Size and modification time: a template edited in place is read again."""
     try:
         estado = ruta.stat()
     except OSError as exc:
         raise ErrorEntrada.uno(ruta, "no se encuentra la plantilla de Word") from exc
-    return _leer(ruta, (estado.st_size, estado.st_mtime_ns))
+    return estado.st_size, estado.st_mtime_ns
+
+
+def _bytes(ruta: Path) -> bytes:
+    """The template's bytes, read once per process while the file is unchanged."""
+    return _leer(ruta, _firma(ruta))
 
 
 class _EntornoDocx(Environment):
@@ -146,13 +151,12 @@ def _paquete(ruta: Path, firma: tuple[int, int]) -> PaqueteDocx:
 def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
     """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota)."""
     try:
-        datos = _bytes(ruta)  # the template as it is now, read once while unchanged
-        estado = ruta.stat()
-        paquete = _paquete(ruta, (estado.st_size, estado.st_mtime_ns))
+        firma = _firma(ruta)
+        paquete = _paquete(ruta, firma)
         if paquete.rapido:
             with contextlib.suppress(FueraDelAtajo):
                 return _llenar(paquete, contexto, graficos)
-        return _llenar_con_docxtpl(datos, contexto, graficos)
+        return _llenar_con_docxtpl(_leer(ruta, firma), contexto, graficos)
     except TemplateError as exc:
         raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
     except _NO_ES_DOCX as exc:

@@ -17,9 +17,9 @@ False, or ``llenar`` raises ``FueraDelAtajo``.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -38,14 +38,6 @@ _ETIQUETA = re.compile(r"\{[{%]")
 
 class FueraDelAtajo(Exception):
     """The template asks for something only docxtpl's full path does."""
-
-
-@dataclass(frozen=True)
-class _Dibujo:
-    """A bar picture's bytes and the run that shows it, with ``{rId}`` left to fill."""
-
-    png: bytes
-    xml: str
 
 
 class Imagen:
@@ -80,8 +72,7 @@ class Llenado:
         if lugar is None:
             lugar = self.imagenes[clave] = self.plantilla.nuevo_lugar(len(self.imagenes))
             self.datos[lugar[1]] = png
-        dibujo = self.plantilla.dibujo(png, ancho_emu)
-        return dibujo.xml.replace("{rId}", lugar[0])
+        return self.plantilla.dibujo(png, ancho_emu).replace("{rId}", lugar[0])
 
 
 class PaqueteDocx:
@@ -111,14 +102,12 @@ class PaqueteDocx:
         ]
         self.nombre_relaciones = documento.partname.rels_uri.membername
         self.relaciones = dict(self.partes)[self.nombre_relaciones]
-        self._rids = set(documento.rels)
-        usados = {p.partname.idx for p in paquete.image_parts}
-        self._numeros = [n for n in range(1, len(usados) + 2) if n not in usados]
-        self._siguiente_numero = len(usados) + 2
+        self._rids = {int(r[3:]) for r in documento.rels if re.fullmatch(r"rId\d+", r)}
+        self._imagenes = {p.partname.idx for p in paquete.image_parts}
         self._id_forma = documento.next_id
         self.tipos = dict(self.partes)["[Content_Types].xml"]
         self._png_declarado = re.search(rb'Extension="png"', self.tipos, re.I) is not None
-        self._dibujos: dict[tuple[bytes, int], _Dibujo] = {}
+        self._dibujos: dict[tuple[bytes, int], str] = {}  # the run of a picture, {rId} to fill
         self._antes_del_cuerpo, self._despues_del_cuerpo = _alrededor_del_cuerpo(
             self._serializar(self.raiz)
         )
@@ -141,14 +130,10 @@ class PaqueteDocx:
 
     def nuevo_lugar(self, indice: int) -> tuple[str, str]:
         """The relationship id and part name python-docx gives the ``indice``-th new picture."""
-        rid = _libres(self._rids, indice)
-        if indice < len(self._numeros):
-            numero = self._numeros[indice]
-        else:
-            numero = self._siguiente_numero + indice - len(self._numeros)
-        return rid, f"word/media/image{numero}.png"
+        rid, numero = _libre(self._rids, indice), _libre(self._imagenes, indice)
+        return f"rId{rid}", f"word/media/image{numero}.png"
 
-    def dibujo(self, png: bytes, ancho_emu: int) -> _Dibujo:
+    def dibujo(self, png: bytes, ancho_emu: int) -> str:
         clave = (png, ancho_emu)
         dibujo = self._dibujos.get(clave)
         if dibujo is None:
@@ -160,11 +145,10 @@ class PaqueteDocx:
             inline = CT_Inline.new_pic_inline(self._id_forma, "{rId}", imagen.filename, cx, cy)
             if len(self._dibujos) >= 1024:
                 self._dibujos.clear()
-            xml = (  # the run docxtpl's InlineImage writes
+            dibujo = self._dibujos[clave] = (  # the run docxtpl's InlineImage writes
                 f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r>"
                 '<w:r><w:t xml:space="preserve">'
             )
-            dibujo = self._dibujos[clave] = _Dibujo(png, xml)
         return dibujo
 
     def llenar(self, contexto: dict[str, Any], entorno: Environment, llenado: Llenado) -> bytes:
@@ -182,10 +166,9 @@ class PaqueteDocx:
             nuevas[nombre] = self._serializar(self._parsear(xml.encode("utf-8")))
         if llenado.imagenes:
             nuevas[self.nombre_relaciones] = self._con_imagenes(llenado)
-            if not self._png_declarado:
-                nuevas["[Content_Types].xml"] = self._tipos_con_png()
-        if not self._png_declarado and "[Content_Types].xml" not in nuevas:
-            nuevas["[Content_Types].xml"] = self.tipos
+        if not self._png_declarado:  # then it is not among the parts compressed once
+            tipos = self._tipos_con_png() if llenado.imagenes else self.tipos
+            nuevas["[Content_Types].xml"] = tipos
         # the unchanged parts were compressed once; the new ones go after them
         salida = io.BytesIO(self._base)
         with zipfile.ZipFile(salida, "a", zipfile.ZIP_DEFLATED) as zf:
@@ -245,17 +228,7 @@ def _zip(partes: list[tuple[str, bytes]]) -> bytes:
     return salida.getvalue()
 
 
-def _libres(usados: set[str], indice: int) -> str:
-    """The ``indice``-th (0-based) ``rIdN`` not in ``usados``, counting from rId1."""
-    return _rids_libres(frozenset(usados), indice + 1)[indice]
-
-
-@functools.lru_cache(maxsize=64)
-def _rids_libres(usados: frozenset[str], cuantos: int) -> tuple[str, ...]:
-    libres: list[str] = []
-    n = 1
-    while len(libres) < cuantos:
-        if f"rId{n}" not in usados:
-            libres.append(f"rId{n}")
-        n += 1
-    return tuple(libres)
+def _libre(usados: set[int], indice: int) -> int:
+    """The ``indice``-th (from 0) positive number not in ``usados``: python-docx fills gaps first."""
+    libres = (n for n in itertools.count(1) if n not in usados)
+    return next(itertools.islice(libres, indice, None))
