@@ -42,6 +42,12 @@ def apartar_lo_cargado() -> None:
     gc.freeze()
 
 
+def reincorporar_lo_apartado() -> None:
+    """Back under the collector: a process that goes on after a batch (a test run,
+    a library user) must be able to free what it loaded for it."""
+    gc.unfreeze()
+
+
 def devolver_memoria() -> None:
     """Free what a large piece of work left (its cycles) and give that memory back
     to the system (glibc's ``malloc_trim``; elsewhere only the collection), so the

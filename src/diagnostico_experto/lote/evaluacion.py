@@ -28,7 +28,7 @@ from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorEntrada
-from diagnostico_experto.comun.recolector import apartar_lo_cargado
+from diagnostico_experto.comun.recolector import apartar_lo_cargado, reincorporar_lo_apartado
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
     cargar_respuestas,
@@ -105,7 +105,6 @@ def _iniciar(reglas: Path, conocimiento: Path, carpeta: Path) -> None:
     global _MOTOR, _CARPETA
     _MOTOR = Motor.desde_carpetas(reglas, conocimiento)
     _CARPETA = carpeta
-    apartar_lo_cargado()
 
 
 def _evaluar(tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
@@ -161,10 +160,13 @@ def evaluar_en_orden(
     if workers <= 1 or len(entradas) <= 1:
         if motor is not None:
             _MOTOR, _CARPETA = motor, carpeta
-            apartar_lo_cargado()
         else:
             _iniciar(reglas, conocimiento, carpeta)
-        yield from map(_evaluar, tareas)
+        apartar_lo_cargado()
+        try:
+            yield from map(_evaluar, tareas)
+        finally:
+            reincorporar_lo_apartado()
         return
     lote = max(1, min(16, len(entradas) // (workers * 4)))
     ejecutor = ProcessPoolExecutor(
@@ -184,6 +186,7 @@ def _iniciar_trabajador(reglas: Path, conocimiento: Path, carpeta: Path, padre: 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _morir_con(padre)
     _iniciar(reglas, conocimiento, carpeta)
+    apartar_lo_cargado()  # for the worker's whole life
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
