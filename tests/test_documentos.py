@@ -261,6 +261,30 @@ def test_docx_de_lote_igual_al_de_docxtpl(ejemplos, motor, tmp_path):
         assert cabecera.endswith(f"Comuna de {ejemplos[nombre].resultado.comuna}")
 
 
+def test_docx_con_columnas_que_se_repiten_igual_al_de_docxtpl(ejemplos, motor, tmp_path):
+    """Cells repeated by ``{%tc for %}`` change a table's grid: it is mended as docxtpl does."""
+    from diagnostico_experto.informes.docx import _bytes, _llenar_con_docxtpl, renderizar
+
+    copia = tmp_path / "informe.docx"
+    doc = Document(str(EJEMPLOS.parent / "plantillas" / "informe.docx"))
+    tabla = doc.add_table(rows=1, cols=3)
+    textos = ["{%tc for a in d.areas %}", "{{ a.nombre }}", "{%tc endfor %}"]
+    for celda, texto in zip(tabla.rows[0].cells, textos, strict=True):
+        celda.paragraphs[0].add_run(texto)
+    doc.save(str(copia))
+    contexto, graficos = _contexto_word(ejemplos["yumbel"], motor)
+    atajo = renderizar(copia, contexto, graficos)
+    assert _partes(atajo) == _partes(_llenar_con_docxtpl(_bytes(copia), contexto, graficos))
+    ultima = Document(io.BytesIO(atajo)).tables[-1]
+    assert [c.text for c in ultima.rows[0].cells] == [
+        "Estrategia",
+        "Estructura",
+        "Procesos",
+        "Productos y servicios",
+    ]
+    assert len(ultima._tbl.tblGrid.findall(f"{{{W}}}gridCol")) == 4
+
+
 def test_docx_con_etiquetas_donde_el_lote_no_las_llena_rapido(ejemplos, motor, tmp_path):
     """A tag in the document's title, or the chart in the header, is filled too."""
     from diagnostico_experto.informes.docx import renderizar

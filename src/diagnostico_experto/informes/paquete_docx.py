@@ -92,7 +92,9 @@ class PaqueteDocx:
         documento = tpl.docx.part
         self.nombre_documento = documento.partname.membername
         cuerpo_de(tpl)
-        self.cuerpo = tpl.patch_xml(tpl.get_xml())
+        original = tpl.get_xml()
+        self.cuerpo = tpl.patch_xml(original)
+        self._sin_arbol = _sin_arbol(tpl, original)
         self.raiz = documento.element
         self.encabezados = [
             (parte.partname.membername, tpl.patch_xml(tpl.get_part_xml(parte)))
@@ -154,12 +156,16 @@ class PaqueteDocx:
     def llenar(self, contexto: dict[str, Any], entorno: Environment, llenado: Llenado) -> bytes:
         """The filled document's bytes; the context's pictures were made for ``llenado``."""
         tpl = self.tpl
-        # the rendered text is dropped once parsed: a programme's synthesis is megabytes
-        arbol = tpl.fix_tables(tpl.render_xml_part(self.cuerpo, None, contexto, entorno))
-        tpl.docx_ids_index = 1000
-        tpl.fix_docpr_ids(arbol)
-        nuevas = {self.nombre_documento: self._documento(arbol)}
-        del arbol
+        cuerpo = tpl.render_xml_part(self.cuerpo, None, contexto, entorno)
+        if self._sin_arbol and _bien_formado(cuerpo):
+            nuevas = {self.nombre_documento: self._documento(_renumerar_dibujos(cuerpo))}
+        else:  # docxtpl's way: a tree, to mend the tables' grids and what is not XML
+            arbol = tpl.fix_tables(cuerpo)
+            del cuerpo  # a programme's synthesis is megabytes
+            tpl.docx_ids_index = 1000
+            tpl.fix_docpr_ids(arbol)
+            nuevas = {self.nombre_documento: self._documento(_texto(arbol))}
+            del arbol
         llenado.en_cuerpo = False
         for nombre, fuente in self.encabezados:
             xml = tpl.render_xml_part(fuente, None, contexto, entorno)
@@ -176,13 +182,10 @@ class PaqueteDocx:
                 zf.writestr(nombre, datos)
         return salida.getvalue()
 
-    def _documento(self, cuerpo: Any) -> bytes:
-        """The template's document part around the filled body, as python-docx writes it
-        once the body is in place (the body's own namespace declarations, repeated
-        from the document's root, dropped)."""
-        from lxml import etree  # type: ignore[import-untyped]
-
-        xml = etree.tostring(cuerpo, encoding="UTF-8")
+    def _documento(self, xml: bytes) -> bytes:
+        """The template's document part around the filled body (its text, UTF-8), as
+        python-docx writes it once the body is in place: the body's own namespace
+        declarations, repeated from the document's root, dropped."""
         fin_apertura = xml.index(b">") + 1
         apertura = xml[:fin_apertura]
         for declaracion in self._declaraciones:
@@ -202,6 +205,54 @@ class PaqueteDocx:
         atributos = {"Extension": "png", "ContentType": "image/png"}
         raiz.insert(0, raiz.makeelement(f"{{{raiz.nsmap[None]}}}Default", atributos))
         return bytes(self._serializar(raiz))
+
+
+def _texto(arbol: Any) -> bytes:
+    from lxml import etree
+
+    return bytes(etree.tostring(arbol, encoding="UTF-8"))
+
+
+_CAMBIAN_CELDAS = re.compile(r"\{%-?\s*(?:tc|colspan|hm|vm)\b")
+
+
+def _sin_arbol(tpl: Any, cuerpo: str) -> bool:
+    """Whether docxtpl's tree (``fix_tables``, ``fix_docpr_ids``) would change nothing
+    but the drawings' numbers in this template's documents.
+
+    ``fix_tables`` widens or narrows a table's grid when rows come out with more
+    or fewer cells than the grid has: only tags that add, span or merge cells do
+    that (``{%tc``, ``colspan``, ``hm``, ``vm``), or a grid already inconsistent
+    in the template, which ``fix_tables`` on the template itself reveals; rows
+    repeated by ``{%tr for %}`` keep their cells. Drawings are renumbered on the
+    text when they all use Word's ``wp`` prefix.
+    """
+    from lxml import etree
+
+    if _CAMBIAN_CELDAS.search(cuerpo) or re.search(r"<(?!wp:)[\w.-]+:docPr\b", cuerpo):
+        return False
+    tal_cual = etree.fromstring(cuerpo, etree.XMLParser(recover=True))
+    return _texto(tpl.fix_tables(cuerpo)) == _texto(tal_cual)
+
+
+def _bien_formado(xml: str) -> bool:
+    """Well-formed XML, checked without building a tree (expat, in C)."""
+    from xml.parsers import expat
+
+    try:
+        expat.ParserCreate().Parse(xml, True)
+    except expat.ExpatError:
+        return False
+    return True
+
+
+_DOCPR = re.compile(r'(<wp:docPr\b[^>]*?\sid=")[0-9]*(")')
+
+
+def _renumerar_dibujos(cuerpo: str) -> bytes:
+    """docxtpl's ``fix_docpr_ids`` on the text: every drawing numbered from 1001, in order."""
+    numeros = itertools.count(1001)
+    return _DOCPR.sub(lambda m: f"{m.group(1)}{next(numeros)}{m.group(2)}", cuerpo).encode()
 
 
 def cuerpo_de(tpl: Any) -> Any:
