@@ -5,9 +5,10 @@ headers and footers, then saving the whole package: every document re-reads,
 re-parses, re-serialises and re-compresses the styles, theme, fonts and
 numbering, which never change. Here the template is opened once; each document
 renders its parts with docxtpl's own steps (``patch_xml``, ``render_xml_part``,
-``fix_tables``, ``fix_docpr_ids``), its bar pictures get the inline XML and
-relationships python-docx would give them, and the package is written with the
-unchanged parts as the template has them. The XML of each part is the one
+and ``fix_tables`` and ``fix_docpr_ids`` on a tree only when the template's
+tables can change shape), its bar pictures get the inline XML and relationships
+python-docx would give them, and the package is written with the unchanged
+parts as the template has them. The XML of each part is the one
 docxtpl writes (tests compare both ways over the shipped templates).
 
 A template this path does not cover (footnotes, tags in its properties, a
