@@ -26,7 +26,7 @@ from diagnostico_experto.cli.opciones import (
 )
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorEntrada
-from diagnostico_experto.comun.recolector import sin_recolector
+from diagnostico_experto.comun.recolector import apartar_lo_cargado, sin_recolector
 
 FORMATOS = ("md", "html", "docx", "json")
 
@@ -241,6 +241,7 @@ def lote(
     origen = entrada or Path(conocimiento) / "ejemplos"
     entradas = entradas_de(origen, saber)
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
+    apartar_lo_cargado()  # the command ends with the batch: never given back
     try:
         with Publicacion(salida) as publicacion:
             publicacion.crear_carpeta(CARPETA_COMUNAS)  # each comuna's process writes there

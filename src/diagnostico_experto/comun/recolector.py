@@ -36,16 +36,12 @@ def apartar_lo_cargado() -> None:
 
     A batch process collects after each comuna; each full collection walked
     the hundreds of thousands of objects loaded at start, ~15 % of a comuna's
-    time. What is garbage now is freed first.
+    time. What is garbage now is freed first. Only for processes that end with
+    their work (a batch's workers, the ``lote`` command): what is set aside and
+    later dropped in a cycle is never freed.
     """
     gc.collect()
     gc.freeze()
-
-
-def reincorporar_lo_apartado() -> None:
-    """Back under the collector: a process that goes on after a batch (a test run,
-    a library user) must be able to free what it loaded for it."""
-    gc.unfreeze()
 
 
 def devolver_memoria() -> None:

@@ -28,7 +28,7 @@ from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorEntrada
-from diagnostico_experto.comun.recolector import apartar_lo_cargado, reincorporar_lo_apartado
+from diagnostico_experto.comun.recolector import apartar_lo_cargado
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
     cargar_respuestas,
@@ -162,11 +162,7 @@ def evaluar_en_orden(
             _MOTOR, _CARPETA = motor, carpeta
         else:
             _iniciar(reglas, conocimiento, carpeta)
-        apartar_lo_cargado()
-        try:
-            yield from map(_evaluar, tareas)
-        finally:
-            reincorporar_lo_apartado()
+        yield from map(_evaluar, tareas)
         return
     lote = max(1, min(16, len(entradas) // (workers * 4)))
     ejecutor = ProcessPoolExecutor(
