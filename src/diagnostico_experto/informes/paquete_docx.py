@@ -89,14 +89,14 @@ class PaqueteDocx:
         paquete = tpl.docx.part.package
         self.rapido = self._cubre(tpl, paquete)
         with zipfile.ZipFile(io.BytesIO(datos)) as zf:
-            self.partes = [(info.filename, zf.read(info)) for info in zf.infolist()]
+            partes = {info.filename: zf.read(info) for info in zf.infolist()}
         documento = tpl.docx.part
         self.nombre_documento = documento.partname.membername
         cuerpo_de(tpl)
         original = tpl.get_xml()
         self.cuerpo = tpl.patch_xml(original)
         self._sin_arbol = _sin_arbol(tpl, original)
-        self.raiz = documento.element
+        raiz = documento.element
         self.encabezados = [
             (parte.partname.membername, tpl.patch_xml(tpl.get_part_xml(parte)))
             for rel in documento.rels.values()
@@ -104,24 +104,24 @@ class PaqueteDocx:
             for parte in [rel.target_part]
         ]
         self.nombre_relaciones = documento.partname.rels_uri.membername
-        self.relaciones = dict(self.partes)[self.nombre_relaciones]
+        self.relaciones = partes[self.nombre_relaciones]
         self._rids = {int(r[3:]) for r in documento.rels if re.fullmatch(r"rId\d+", r)}
         self._imagenes = {p.partname.idx for p in paquete.image_parts}
         self._id_forma = documento.next_id
-        self.tipos = dict(self.partes)["[Content_Types].xml"]
+        self.tipos = partes["[Content_Types].xml"]
         self._png_declarado = re.search(rb'Extension="png"', self.tipos, re.I) is not None
         self._dibujos: dict[tuple[bytes, int], str] = {}  # the run of a picture, {rId} to fill
         self._antes_del_cuerpo, self._despues_del_cuerpo = _alrededor_del_cuerpo(
-            self._serializar(self.raiz)
+            self._serializar(raiz)
         )
         self._declaraciones = [
             (f' xmlns:{prefijo}="{uri}"' if prefijo else f' xmlns="{uri}"').encode()
-            for prefijo, uri in self.raiz.nsmap.items()
+            for prefijo, uri in raiz.nsmap.items()
         ]
         cambian = {self.nombre_documento, self.nombre_relaciones, *dict(self.encabezados)}
         if not self._png_declarado:
             cambian.add("[Content_Types].xml")
-        self._base = _zip([(n, d) for n, d in self.partes if n not in cambian])
+        self._base = _zip([(n, d) for n, d in partes.items() if n not in cambian])
 
     @staticmethod
     def _cubre(tpl: Any, paquete: Any) -> bool:
