@@ -32,6 +32,8 @@ from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Neg
 _raiz_tenia_manejadores = bool(logging.root.handlers)
 from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P, W  # noqa: E402
 from experta import Rule as RuleExperta  # noqa: E402
+from experta.agenda import Agenda  # noqa: E402
+from experta.factlist import FactList  # noqa: E402
 from experta.strategies import DepthStrategy  # noqa: E402
 
 if not _raiz_tenia_manejadores:
@@ -80,6 +82,24 @@ class _OrdenEstable(DepthStrategy):
 _CLAVE = operator.attrgetter("key")
 
 
+class _ListaDeHechos(FactList):
+    """experta's fact list; a fact's identity (to refuse a duplicate) is built
+    with one test per field instead of a method call."""
+
+    @staticmethod
+    def _get_fact_id(fact: Any) -> frozenset[Any]:
+        return frozenset(
+            [
+                fact.__class__,
+                *(
+                    (k, v)
+                    for k, v in fact.items()
+                    if not (isinstance(k, str) and k[:2] == "__" and k[-2:] == "__")
+                ),
+            ]
+        )
+
+
 class MotorExperta(KnowledgeEngine):
     """The engine class every compiled rule base derives from.
 
@@ -89,8 +109,34 @@ class MotorExperta(KnowledgeEngine):
     __strategy__ = _OrdenEstable
 
     def __init__(self) -> None:
+        self._iniciales: list[Any] | None = None
         super().__init__()
         self.disparos: list[Disparo] = []
+
+    def reset(self) -> None:
+        """experta's reset (a new agenda and fact list, the network wiped, the
+        initial fact declared), with a fact list that tells duplicates apart
+        faster; experta also looks its initial facts up among every attribute
+        of the engine (a hundred, with the rules) each time: they never change."""
+        self.agenda = Agenda()
+        self.facts = _ListaDeHechos()
+        self.matcher.reset()
+        if self._iniciales is None:
+            self._iniciales = self.get_deffacts()
+        self.declare(*(hecho for iniciales in self._iniciales for hecho in iniciales()))
+        self.running = False
+
+    def declare(self, *facts: Any) -> Any:
+        """experta's ``declare``, without checking each fact for patterns or
+        nested keys: every fact here is built by its type (``reglas.hechos``),
+        which allows neither."""
+        ultimo = None
+        for hecho in facts:
+            ultimo = self.facts.declare(hecho)
+        if not self.running:
+            agregadas, quitadas = self.get_activations()
+            self.strategy.update_agenda(self.agenda, agregadas, quitadas)
+        return ultimo
 
     def run(self, steps: float = float("inf")) -> None:
         """experta's cycle: take the changes, update the agenda, fire the next activation.

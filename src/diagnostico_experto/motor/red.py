@@ -13,10 +13,15 @@ changes how facts and activations travel through it:
 - a reset wipes each node once (experta wipes a shared node once per path);
 - after a change, only the rules whose conflict set received something are
   asked for their activations, in experta's order, instead of all of them;
-- a token is copied only on its way into a test that may bind a variable
-  (the only node that writes into a token); experta copies it at every
-  node. The copy skips the type checks of ``Token.__new__``: its parts are
-  already a token's.
+- a token is copied only when a test binds a variable into it (the only
+  thing that writes into a token); experta copies it at every node. The
+  copy skips the type checks of ``Token.__new__``: its parts are already a
+  token's;
+- the tests the compiler writes (a plain field against a literal, a
+  predicate or a wildcard; a fact captured), the joins, the negations'
+  right input and the conflict sets run the same steps as experta's nodes
+  without a log line per test and without re-checking tokens they build;
+  an activation is hashed once.
 
 Every node still runs its own test, in the order experta would run it, so
 firing order, trace and results are the same; only refusals are skipped.
@@ -26,15 +31,23 @@ firing order, trace and results are the same; only refusals are skipped.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextlib import suppress
 from typing import Any
 
+from experta.activation import Activation
 from experta.fieldconstraint import L, P, W
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck
 from experta.matchers.rete.mixins import ChildNode
-from experta.matchers.rete.nodes import BusNode, ConflictSetNode, FeatureTesterNode
+from experta.matchers.rete.nodes import (
+    BusNode,
+    ConflictSetNode,
+    FeatureTesterNode,
+    NotNode,
+    OrdinaryMatchNode,
+)
 from experta.matchers.rete.token import Token
 
 VARIABLE_RED = "DIAGNOSTICO_RED"
@@ -142,29 +155,234 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
     entrada = _ENTRADAS.get(getattr(llamada, "__func__", None))
     if entrada is None or getattr(llamada, "__self__", None) is not nodo:
         return llamada
+    if entrada == "_activate":
+        literal = _literal(nodo)
+        if literal is not None:
+            return _si_coincide_activar(nodo, *literal)
+        prueba = _prueba_directa(nodo)
+        if prueba is not None:
+            return _probar_y_activar(nodo, prueba)
+        if type(nodo) is ConflictSetNode:
+            return _activar_regla(nodo)
+    if type(nodo) is OrdinaryMatchNode and isinstance(nodo.matcher, SameContextCheck):
+        return _unir(nodo, por_la_izquierda=entrada == "_activate_left")
+    if (
+        type(nodo) is NotNode
+        and isinstance(nodo.matcher, SameContextCheck)
+        and entrada == "_activate_right"
+    ):
+        return _negar_por_la_derecha(nodo)
     activar: Llamada = getattr(nodo, entrada)
-    literal = _literal(nodo)
-    copiar = _puede_cambiar_el_token(nodo)
-    if literal is None:
-        if not copiar:
-            return activar
+    if not _puede_cambiar_el_token(nodo):
+        return activar
 
-        def copiar_y_activar(token: Token) -> Any:
-            return activar(_copia(token))
+    def copiar_y_activar(token: Token) -> Any:
+        return activar(_copia(token))
 
-        return copiar_y_activar
-    campo, valor = literal
+    return copiar_y_activar
 
-    def si_coincide_activar(token: Token) -> Any:
-        # the node's own test, first: a token it would refuse goes no further
+
+def _si_coincide_activar(nodo: FeatureTesterNode, campo: str, valor: Any) -> Llamada:
+    """A test of a field against a literal, the commonest node: made inline, and
+    the token handed on as it is (the test binds nothing)."""
+    hijos = nodo.children
+
+    def si_coincide_activar(token: Token) -> None:
         (hecho,) = token.data
         actual = hecho.get(campo, _FALTA)
         iguales = actual is not _FALTA and valor == actual  # experta's order: literal == value
         if not iguales:
-            return None
-        return activar(token)
+            return
+        for hijo in hijos:
+            hijo.callback(token)
 
     return si_coincide_activar
+
+
+def _prueba_directa(nodo: Any) -> Callable[[Any], Any] | None:
+    """The test of a node that reads one plain field of its fact (a literal, a
+    predicate, a wildcard) or captures the fact, as a function of the fact;
+    None for any other test.
+
+    experta's checks walk the field's name as a path and write a log line per
+    test; these are the same comparisons, made directly.
+    """
+    if not isinstance(nodo, FeatureTesterNode):
+        return None
+    chequeo = nodo.matcher
+    if type(chequeo) is FactCapture:
+        variable = chequeo.bind
+        return lambda hecho: {variable: hecho}
+    if not isinstance(chequeo, FeatureCheck) or type(chequeo.how) not in (L, P, W):
+        return None
+    campo, comprobar, esperado = chequeo.what, chequeo.check, chequeo.expected
+    if not isinstance(campo, str) or "__" in campo or campo.isnumeric():
+        return None
+
+    def probar(hecho: Any) -> Any:
+        try:
+            actual = hecho[campo]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return comprobar(actual, esperado)
+
+    return probar
+
+
+def _probar_y_activar(nodo: FeatureTesterNode, prueba: Callable[[Any], Any]) -> Llamada:
+    """``FeatureTesterNode.activate`` with its test made directly.
+
+    The token is copied only when the test binds a variable into it (experta
+    copies it before testing, at every node).
+    """
+    hijos = nodo.children  # the list itself: rewired in place
+
+    def probar_y_activar(token: Token) -> None:
+        (hecho,) = token.data
+        coincide = prueba(hecho)
+        if not coincide:
+            return
+        if isinstance(coincide, Mapping):
+            contexto = token.context
+            for clave, valor in coincide.items():  # experta's own checks, in its order
+                if isinstance(clave, tuple):
+                    if clave[1] in contexto and contexto[clave[1]] == valor:
+                        return
+                else:
+                    if contexto.get(clave, valor) != valor:
+                        return
+                    if (False, clave) in contexto and contexto[(False, clave)] == valor:
+                        return
+            token = _copia(token)
+            token.context.update(coincide)
+        for hijo in hijos:
+            hijo.callback(token)
+
+    return probar_y_activar
+
+
+def _unir(nodo: OrdinaryMatchNode, por_la_izquierda: bool) -> Llamada:
+    """``OrdinaryMatchNode.activate_left`` (or ``_right``) without a log line per pair.
+
+    The same memories, the same order and the same new tokens; the new
+    token's parts are already a token's, so they are not checked again.
+    """
+    coinciden = nodo.matcher
+    hijos = nodo.children
+
+    def unir(token: Token) -> None:
+        if por_la_izquierda:
+            propia, otra = nodo.left_memory, nodo.right_memory
+        else:
+            propia, otra = nodo.right_memory, nodo.left_memory
+        valido = token.tag is _VALIDO
+        if valido:
+            propia.append(token.to_info())
+        else:
+            with suppress(ValueError):
+                propia.remove(token.to_info())
+        contexto = token.context
+        for otros_hechos, otro_contexto in otra:
+            otro = dict(otro_contexto)
+            if not (coinciden(contexto, otro) if por_la_izquierda else coinciden(otro, contexto)):
+                continue
+            nuevo = {k: v for k, v in contexto.items() if isinstance(k, str)}
+            for k, v in otro.items():
+                if not isinstance(k, tuple):
+                    nuevo[k] = v
+            unido = Token._make((token.tag, token.data | otros_hechos, nuevo))
+            for hijo in hijos:
+                hijo.callback(unido)
+
+    return unir
+
+
+_VALIDO = Token.TagType.VALID
+_INVALIDO = Token.TagType.INVALID
+
+
+def _negar_por_la_derecha(nodo: NotNode) -> Llamada:
+    """``NotNode.activate_right``: the same counts and tokens, each stored partial
+    match compared with the new fact as it is kept (experta turns each into a
+    dictionary first)."""
+    hijos = nodo.children
+
+    def negar(token: Token) -> None:
+        if token.tag is _VALIDO:
+            nodo.right_memory.append(token.to_info())
+            cambio = 1
+        else:
+            cambio = -1
+            nodo.right_memory.remove(token.to_info())
+        contexto = token.context
+        izquierda = nodo.left_memory
+        for parcial in izquierda:
+            if not _mismo_contexto(parcial.context, contexto):
+                continue
+            izquierda[parcial] += cambio
+            cuenta = izquierda[parcial]
+            if (cuenta == 0 and cambio == -1) or (cuenta == 1 and cambio == 1):
+                etiqueta = _VALIDO if cambio == -1 else _INVALIDO
+                nuevo = Token._make((etiqueta, set(parcial.data), dict(parcial.context)))
+                for hijo in hijos:
+                    hijo.callback(nuevo)
+
+    return negar
+
+
+def _mismo_contexto(pares: Iterable[tuple[Any, Any]], derecha: Mapping[Any, Any]) -> bool:
+    """experta's ``SameContextCheck`` for a left context kept as pairs."""
+    for clave, valor in pares:
+        if clave[0] is False:
+            raise RuntimeError(f'Negated value "{clave[1]}" present before capture.')
+        if clave in derecha and valor != derecha[clave]:
+            return False
+        if (False, clave) in derecha and valor == derecha[(False, clave)]:
+            return False
+    return True
+
+
+def _activar_regla(nodo: ConflictSetNode) -> Llamada:
+    """``ConflictSetNode.activate``: the same memory and the same activations,
+    each hashed once (experta hashes an activation at every set it meets)."""
+    regla = nodo.rule
+
+    def activar_regla(token: Token) -> None:
+        info = token.to_info()
+        activacion = _Activacion(
+            regla, info.data, {k: v for k, v in info.context if isinstance(k, str)}
+        )
+        if token.tag is _VALIDO:
+            if info not in nodo.memory:
+                nodo.memory.add(info)
+                if activacion in nodo.removed:
+                    nodo.removed.remove(activacion)
+                else:
+                    nodo.added.add(activacion)
+        else:
+            try:
+                nodo.memory.remove(info)
+            except ValueError:  # as experta: a set raises KeyError, which goes up
+                pass
+            else:
+                if activacion in nodo.added:
+                    nodo.added.remove(activacion)
+                else:
+                    nodo.removed.add(activacion)
+
+    return activar_regla
+
+
+class _Activacion(Activation):
+    """experta's activation with its hash computed once: its rule, facts and
+    context do not change after the network creates it."""
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash  # type: ignore[has-type, no-any-return]
+        except AttributeError:
+            self._hash: int = super().__hash__()
+            return self._hash
 
 
 def _puede_cambiar_el_token(nodo: Any) -> bool:
@@ -187,12 +405,12 @@ class _BusPorTipo(BusNode):
         self._por_tipo: dict[type, tuple[Llamada, ...]] = {}
 
     def add(self, fact: Any) -> None:
-        token = Token.valid(fact)
+        token = Token._make((_VALIDO, {fact}, {}))  # Token.valid, without re-checking
         for llamada in self._llamadas(type(fact)):
             llamada(token)
 
     def remove(self, fact: Any) -> None:
-        token = Token.invalid(fact)
+        token = Token._make((_INVALIDO, {fact}, {}))
         for llamada in self._llamadas(type(fact)):
             llamada(token)
 
