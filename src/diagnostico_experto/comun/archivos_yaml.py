@@ -26,6 +26,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.parser import ParserError
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import ScannerError
 
 from diagnostico_experto.comun.errores import (
@@ -259,7 +260,26 @@ def campo(loc: Sequence[Any]) -> str:
     return texto
 
 
+class _VersionPorDocumento(VersionedResolver):
+    """ruamel's resolver, asking for the document's YAML version once.
+
+    Under libyaml's reader, ruamel looks for the version where only its
+    Python reader keeps it, through two caught exceptions, twice for every
+    scalar: a fifth of the time of reading an answer file. Within one
+    document the answer cannot change; it is ruamel's own, asked once.
+    """
+
+    @property
+    def processing_version(self) -> Any:
+        try:
+            return self._version_del_documento
+        except AttributeError:
+            self._version_del_documento: Any = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
+            return self._version_del_documento
+
+
 _RAPIDO = YAML(typ="safe")  # libyaml when available; no line numbers
+_RAPIDO.Resolver = _VersionPorDocumento
 _PURO = YAML(typ="safe", pure=True)  # the same in Python: YAML 1.2 where libyaml is not
 
 
