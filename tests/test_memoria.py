@@ -140,3 +140,35 @@ def test_un_lote_por_la_api_no_deja_nada_fuera_del_recolector(motor, tmp_path):
     en_orden = evaluar_en_orden(entradas, Path("rules"), EJEMPLOS.parent, tmp_path, motor=motor)
     assert [type(e) for e in en_orden] == [Evaluada, Evaluada]
     assert gc.get_freeze_count() <= antes  # (set-aside objects of other tests may be freed)
+
+
+def _entorno_nuevo():
+    """The Markdown environment a new process builds (nothing compiled in memory)."""
+    from diagnostico_experto.informes.comuna import _entorno
+
+    return _entorno(False)
+
+
+def test_otro_proceso_usa_la_plantilla_compilada(cache, monkeypatch, motor, ejemplos):
+    from diagnostico_experto.informes.comuna import _contexto
+
+    contexto = {"indice": None, **_contexto(ejemplos["yumbel"], motor.reglas, motor.conocimiento)}
+    informe = _entorno_nuevo().get_template("informe.md.j2").render(contexto)
+    (guardada,) = (cache / "plantillas").glob("*.cache")
+    entorno = _entorno_nuevo()
+    compiladas: list[object] = []
+    monkeypatch.setattr(entorno, "compile", lambda *a, **k: compiladas.append(a))
+    assert entorno.get_template("informe.md.j2").render(contexto) == informe
+    assert compiladas == []  # its code came from the cache
+    guardada.write_bytes(b"no es codigo")  # damaged: compiled again, the same report
+    assert _entorno_nuevo().get_template("informe.md.j2").render(contexto) == informe
+
+
+def test_plantillas_sin_cache_que_se_pueda_escribir_o_si_se_pide(cache, monkeypatch):
+    cache.parent.mkdir(parents=True)
+    cache.write_text("un archivo donde debería ir la carpeta", encoding="utf-8")
+    assert _entorno_nuevo().get_template("informe.md.j2")
+    cache.unlink()
+    monkeypatch.setenv("DIAGNOSTICO_SIN_CACHE", "1")
+    assert _entorno_nuevo().get_template("informe.md.j2")
+    assert not cache.exists()

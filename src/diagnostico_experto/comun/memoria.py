@@ -9,11 +9,13 @@ in the user's cache folder (``$XDG_CACHE_HOME/diagnostico-experto`` or
 package version and a fingerprint of the package's code: any change to a file
 or to the program makes a new key, so a stale entry is never read. A cache that
 cannot be read or written is silently skipped. ``DIAGNOSTICO_SIN_CACHE=1``
-turns the shared cache off.
+turns the shared cache off. The report templates' compiled code is kept in
+the same folder (``CacheDePlantillas``), under the same rules.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -24,7 +26,9 @@ from collections.abc import Callable, Hashable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
+
+from jinja2.bccache import Bucket, BytecodeCache
 
 T = TypeVar("T")
 
@@ -158,18 +162,26 @@ def _leer_cache(archivo: Path) -> object:
 
 
 def _guardar_cache(archivo: Path, valor: object) -> None:
+    if _escribir_atomico(
+        archivo, lambda f: pickle.dump(valor, f, protocol=pickle.HIGHEST_PROTOCOL)
+    ):
+        with contextlib.suppress(*_FALLAS_DE_CACHE):
+            _podar(archivo.parent)
+
+
+def _escribir_atomico(archivo: Path, escribir: Callable[[BinaryIO], object]) -> bool:
     """Write atomically (a reader sees all or nothing); give up silently on any failure."""
     temporal = None
     try:
         archivo.parent.mkdir(parents=True, exist_ok=True)
         fd, temporal = tempfile.mkstemp(dir=archivo.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(valor, f, protocol=pickle.HIGHEST_PROTOCOL)
+            escribir(f)
         Path(temporal).replace(archivo)
         temporal = None
-        _podar(archivo.parent)
+        return True
     except _FALLAS_DE_CACHE:
-        pass
+        return False
     finally:
         if temporal:
             Path(temporal).unlink(missing_ok=True)
@@ -180,3 +192,32 @@ def _podar(carpeta: Path) -> None:
     archivos = sorted(carpeta.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for viejo in archivos[_MAXIMO_EN_DISCO:]:
         viejo.unlink(missing_ok=True)
+
+
+class CacheDePlantillas(BytecodeCache):
+    """jinja2's cache of compiled templates, in the shared cache folder.
+
+    A process that renders a report compiled its templates again (a tenth of
+    ``evaluar``'s time). jinja2 names each entry by template and checks its
+    source and Python's bytecode version before using it; as with the rules'
+    cache, one that cannot be read or written is skipped, and
+    ``DIAGNOSTICO_SIN_CACHE=1`` turns it off.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        archivo = _archivo_de_plantilla(bucket)
+        if archivo is None:
+            return
+        with contextlib.suppress(*_FALLAS_DE_CACHE, ValueError), archivo.open("rb") as f:
+            bucket.load_bytecode(f)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        archivo = _archivo_de_plantilla(bucket)
+        if archivo is not None:
+            _escribir_atomico(archivo, bucket.write_bytecode)
+
+
+def _archivo_de_plantilla(bucket: Bucket) -> Path | None:
+    if os.environ.get("DIAGNOSTICO_SIN_CACHE") == "1":
+        return None
+    return carpeta_cache() / "plantillas" / f"{bucket.key}.cache"

@@ -8,13 +8,18 @@ so text that comes from answer files can never become markup.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import types
+import typing
 from collections.abc import Iterator
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
+from diagnostico_experto.comun.memoria import CacheDePlantillas
 from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
@@ -51,6 +56,7 @@ def _entorno(html: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        bytecode_cache=CacheDePlantillas(),
     )
     entorno.globals.update(
         pct=formato.porcentaje,
@@ -115,11 +121,12 @@ def como_json(resultado: BaseModel) -> str:
 
 
 def _numeros(valor: object) -> Iterator[float]:
-    """Every float in a model, however deep."""
+    """Every float in a model, however deep (fields that cannot hold one are not walked:
+    the trace, a few hundred lines of text, is most of a result)."""
     if isinstance(valor, float):
         yield valor
     elif isinstance(valor, BaseModel):
-        for campo in type(valor).model_fields:
+        for campo in _campos_con_numeros(type(valor)):
             yield from _numeros(getattr(valor, campo))
     elif isinstance(valor, (list, tuple)):
         for elemento in valor:
@@ -128,6 +135,30 @@ def _numeros(valor: object) -> Iterator[float]:
     elif isinstance(valor, dict):
         for elemento in valor.values():
             yield from _numeros(elemento)
+
+
+@functools.cache
+def _campos_con_numeros(modelo: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(
+        nombre
+        for nombre, campo in modelo.model_fields.items()
+        if _puede_ser_float(campo.annotation)
+    )
+
+
+_SIN_FLOAT = (str, int, bool, type(None))  # a validated int or bool is never a float
+
+
+def _puede_ser_float(tipo: Any) -> bool:
+    """Whether a value of this annotation may be, or hold, a float (unknown: yes)."""
+    if isinstance(tipo, type) and issubclass(tipo, BaseModel):
+        return bool(_campos_con_numeros(tipo))
+    if tipo in _SIN_FLOAT:
+        return False
+    argumentos = typing.get_args(tipo)
+    if argumentos and typing.get_origin(tipo) in (list, tuple, dict, types.UnionType, typing.Union):
+        return any(_puede_ser_float(a) for a in argumentos if a is not Ellipsis)
+    return True
 
 
 def _decimal_llano(numero: float) -> bool:

@@ -9,6 +9,7 @@ spreadsheets, so it never becomes markup or a formula.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TypeVar
 
@@ -50,10 +51,19 @@ def md(texto: object) -> str:
     The Markdown environment applies it to every printed value, so a name such
     as ``<img src=x onerror=alert(1)>`` is shown, never rendered.
     """
-    limpio = " ".join(str(texto).split())
+    cadena = str(texto)
+    return _md(cadena) if len(cadena) > _CORTO else _md_corto(cadena)
+
+
+def _md(texto: str) -> str:
+    limpio = " ".join(texto.split())
     if _MARKDOWN.search(limpio) is None:  # most texts: nothing to escape
         return limpio
     return _MARKDOWN.sub(r"\\\1", limpio)
+
+
+_CORTO = 200  # short texts (names, levels, rule ids) repeat in every report: remembered
+_md_corto = functools.lru_cache(maxsize=4096)(_md)
 
 
 # OWASP, CSV injection: a cell whose text starts with one of these is read as a

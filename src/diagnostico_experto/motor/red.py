@@ -164,13 +164,10 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
             return _probar_y_activar(nodo, prueba)
         if type(nodo) is ConflictSetNode:
             return _activar_regla(nodo)
-    if type(nodo) is OrdinaryMatchNode and isinstance(nodo.matcher, SameContextCheck):
+    por_contexto = isinstance(getattr(nodo, "matcher", None), SameContextCheck)
+    if type(nodo) is OrdinaryMatchNode and por_contexto:
         return _unir(nodo, por_la_izquierda=entrada == "_activate_left")
-    if (
-        type(nodo) is NotNode
-        and isinstance(nodo.matcher, SameContextCheck)
-        and entrada == "_activate_right"
-    ):
+    if type(nodo) is NotNode and por_contexto and entrada == "_activate_right":
         return _negar_por_la_derecha(nodo)
     activar: Llamada = getattr(nodo, entrada)
     if not _puede_cambiar_el_token(nodo):
@@ -379,7 +376,7 @@ class _Activacion(Activation):
 
     def __hash__(self) -> int:
         try:
-            return self._hash  # type: ignore[has-type, no-any-return]
+            return self._hash
         except AttributeError:
             self._hash: int = super().__hash__()
             return self._hash
