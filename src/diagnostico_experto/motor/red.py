@@ -213,7 +213,7 @@ def _prueba_directa(nodo: Any) -> Callable[[Any], Any] | None:
     if not isinstance(chequeo, FeatureCheck) or type(chequeo.how) not in (L, P, W):
         return None
     campo, comprobar, esperado = chequeo.what, chequeo.check, chequeo.expected
-    if not isinstance(campo, str) or "__" in campo or campo.isnumeric():
+    if not _campo_simple(campo):
         return None
 
     def probar(hecho: Any) -> Any:
@@ -492,6 +492,11 @@ def _literal(nodo: Any) -> tuple[str, Any] | None:
     campo = chequeo.what
     if not isinstance(chequeo.how, L) or chequeo.how.__bind__ is not None:
         return None
-    if not isinstance(campo, str) or "__" in campo or campo.isnumeric():
+    if not _campo_simple(campo):
         return None
     return campo, chequeo.how.value
+
+
+def _campo_simple(campo: Any) -> bool:
+    """A field read as it is: experta reads ``a__b`` as a path and ``0`` as a position."""
+    return isinstance(campo, str) and "__" not in campo and not campo.isnumeric()
