@@ -197,8 +197,8 @@ def _podar(carpeta: Path) -> None:
 class CacheDePlantillas(BytecodeCache):
     """jinja2's cache of compiled templates, in the shared cache folder.
 
-    A process that renders a report compiled its templates again (a tenth of
-    ``evaluar``'s time). jinja2 names each entry by template and checks its
+    A process that renders a report compiled its templates again (~25 ms of
+    each ``evaluar``). jinja2 names each entry by template and checks its
     source and Python's bytecode version before using it; as with the rules'
     cache, one that cannot be read or written is skipped, and
     ``DIAGNOSTICO_SIN_CACHE=1`` turns it off.

@@ -53,6 +53,8 @@ from experta.matchers.rete.token import Token
 VARIABLE_RED = "DIAGNOSTICO_RED"
 _FALTA = object()  # a field the fact does not have
 _MAXIMO_MEMO = 4096  # field-value combinations remembered per type node
+_VALIDO = Token.TagType.VALID
+_INVALIDO = Token.TagType.INVALID
 
 Llamada = Callable[[Token], Any]
 
@@ -272,8 +274,7 @@ def _unir(nodo: OrdinaryMatchNode, por_la_izquierda: bool) -> Llamada:
             propia, otra = nodo.left_memory, nodo.right_memory
         else:
             propia, otra = nodo.right_memory, nodo.left_memory
-        valido = token.tag is _VALIDO
-        if valido:
+        if token.tag is _VALIDO:
             propia.append(token.to_info())
         else:
             with suppress(ValueError):
@@ -292,10 +293,6 @@ def _unir(nodo: OrdinaryMatchNode, por_la_izquierda: bool) -> Llamada:
                 hijo.callback(unido)
 
     return unir
-
-
-_VALIDO = Token.TagType.VALID
-_INVALIDO = Token.TagType.INVALID
 
 
 def _negar_por_la_derecha(nodo: NotNode) -> Llamada:
