@@ -142,6 +142,44 @@ def test_un_lote_por_la_api_no_deja_nada_fuera_del_recolector(motor, tmp_path):
     assert gc.get_freeze_count() <= antes  # (set-aside objects of other tests may be freed)
 
 
+def test_un_lote_por_la_api_deja_el_recolector_como_estaba(motor, tmp_path):
+    """The collector is off while a batch evaluates (one collection every ``cada``
+    comunas) and back on when the batch is done, even if its reader stops early."""
+    import gc
+
+    from diagnostico_experto.lote.entradas import entradas_de_carpeta
+    from diagnostico_experto.lote.evaluacion import evaluar_en_orden
+
+    (tmp_path / "comunas").mkdir()
+    entradas = entradas_de_carpeta(EJEMPLOS)[:2]
+    en_orden = evaluar_en_orden(entradas, Path("rules"), EJEMPLOS.parent, tmp_path, motor=motor)
+    next(en_orden)
+    assert not gc.isenabled()
+    en_orden.close()
+    assert gc.isenabled()
+
+
+def test_las_tandas_recogen_los_ciclos_cada_tantas_comunas():
+    import weakref
+
+    from diagnostico_experto.comun.recolector import Tandas, sin_recolector
+
+    class Nodo:
+        pass
+
+    with sin_recolector():
+        ciclo = Nodo()
+        ciclo.yo = ciclo  # type: ignore[attr-defined]
+        vivo = weakref.ref(ciclo)
+        del ciclo
+        tandas = Tandas(cada=3)
+        tandas.terminada()
+        tandas.terminada()
+        assert vivo() is not None
+        tandas.terminada()
+        assert vivo() is None
+
+
 def _entorno_nuevo():
     """The Markdown environment a new process builds (nothing compiled in memory)."""
     from diagnostico_experto.informes.comuna import _entorno

@@ -30,6 +30,27 @@ def sin_recolector(reactivar: bool = True) -> Iterator[None]:
             gc.enable()
 
 
+class Tandas:
+    """For a batch process, whose collector stays off across its comunas: one
+    collection of the younger generations every ``cada`` of them.
+
+    A comuna leaves only a handful of small cycles (~100 objects, measured), but
+    the collection each pause ended with walked everything the comuna left
+    alive (its engine's facts and tokens, kept until the next comuna): ~1,5 ms,
+    8 % of a batch. Here one collection walks what ``cada`` comunas left. The
+    oldest generation (the comunas kept for the tables) is not walked again: the
+    few cycles that die there (~9 objects per comuna) wait for the batch's end.
+    """
+
+    def __init__(self, cada: int) -> None:
+        self.cada, self._hechas = cada, 0
+
+    def terminada(self) -> None:
+        self._hechas += 1
+        if self._hechas % self.cada == 0:
+            gc.collect(1)
+
+
 def apartar_lo_cargado() -> None:
     """Leave what is loaded now (rules, knowledge, the compiled network, kept for
     the whole process) out of every later collection.

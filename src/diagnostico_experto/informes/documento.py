@@ -11,6 +11,7 @@ of it: the templates put it in an annex.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,7 @@ OTRAS = "otras"
 NOMBRES_TIPO = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
 
 
+@functools.lru_cache(maxsize=256)  # a few workshop names, read for every comuna of a batch
 def clave_taller(nombre: str) -> str:
     """ "Estructura y Procesos" → "estructura_procesos", the key products carry in ``taller``."""
     palabras = [p for p in slugify(nombre, separator=" ").split() if p not in ("y", "de", "del")]

@@ -176,9 +176,10 @@ class PaqueteDocx:
         if not self._png_declarado:  # then it is not among the parts compressed once
             tipos = self._tipos_con_png() if llenado.imagenes else self.tipos
             nuevas["[Content_Types].xml"] = tipos
-        # the unchanged parts were compressed once; the new ones go after them
+        # the unchanged parts were compressed once; the new ones go after them, at
+        # zlib's fastest level (a third of the time of the default, ~6 % larger)
         salida = io.BytesIO(self._base)
-        with zipfile.ZipFile(salida, "a", zipfile.ZIP_DEFLATED) as zf:
+        with zipfile.ZipFile(salida, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             for nombre, datos in [*nuevas.items(), *llenado.datos.items()]:
                 zf.writestr(nombre, datos)
         return salida.getvalue()

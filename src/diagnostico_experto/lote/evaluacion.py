@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -28,7 +29,7 @@ from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorEntrada
-from diagnostico_experto.comun.recolector import apartar_lo_cargado
+from diagnostico_experto.comun.recolector import Tandas, apartar_lo_cargado, sin_recolector
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
     cargar_respuestas,
@@ -107,8 +108,17 @@ def _iniciar(reglas: Path, conocimiento: Path, carpeta: Path) -> None:
     _CARPETA = carpeta
 
 
+_TANDAS = Tandas(cada=100)  # the collector is off while a process evaluates (see Tandas)
+
+
 def _evaluar(tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
-    n, entrada = tarea
+    try:
+        return _evaluar_y_escribir(*tarea)
+    finally:
+        _TANDAS.terminada()
+
+
+def _evaluar_y_escribir(n: int, entrada: Entrada) -> Evaluada | Fallida:
     motor = _MOTOR
     assert motor is not None and _CARPETA is not None, "_iniciar() first"
     try:
@@ -162,7 +172,8 @@ def evaluar_en_orden(
             _MOTOR, _CARPETA = motor, carpeta
         else:
             _iniciar(reglas, conocimiento, carpeta)
-        yield from map(_evaluar, tareas)
+        with sin_recolector():
+            yield from map(_evaluar, tareas)
         return
     lote = max(1, min(16, len(entradas) // (workers * 4)))
     ejecutor = ProcessPoolExecutor(
@@ -183,6 +194,7 @@ def _iniciar_trabajador(reglas: Path, conocimiento: Path, carpeta: Path, padre: 
     _morir_con(padre)
     _iniciar(reglas, conocimiento, carpeta)
     apartar_lo_cargado()  # for the worker's whole life
+    gc.disable()  # a worker only evaluates: _TANDAS collects
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

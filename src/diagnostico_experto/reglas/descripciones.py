@@ -48,80 +48,105 @@ class _Campos:
 
 def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
     """One Spanish line a consultant understands."""
-    d = _Campos(hecho)
-    tipo = tipo_de(hecho).nombre
-    catalogo = conocimiento.catalogo
-    nombre_area = _nombre_area(conocimiento)
-    lectores: dict[str, Callable[[], str]] = {
-        "comuna": lambda: f"Comuna {d['nombre']} (UGT {d['ugt']})",
-        "respuesta": lambda: _describir_respuesta(d, conocimiento),
-        "puntaje": lambda: (
-            f"% de logro de {nombre_area(d['area'])}: {porcentaje(d['valor'])}"
-            + (
-                ""
-                if d["completo"]
-                else f" (incompleta: {d['desconocidas']} sin respuesta o «no sé»)"
-            )
-        ),
-        "servicio": lambda: (
-            f"Servicio «{d['nombre']}» (unidad {d['unidad']}, origen "
-            f"{catalogo.nombre('origenes', d['origen'])}, área "
-            f"{catalogo.nombre('areas_proceso', d['area_proceso'])})"
-        ),
-        "etapa": lambda: (
-            f"Etapa «{catalogo.nombre('etapas', d['etapa'])}» de «{d['servicio']}» "
-            f"({d['unidad']}) para {catalogo.nombre('clientes', d['cliente'])}"
-        ),
-        "validacion": lambda: (
-            f"La mesa comunal validó {nombre_area(d['area'])} en nivel {d['nivel']}: "
-            f"«{d['justificacion']}»"
-        ),
-        "elemento": lambda: (
-            f"{d['nombre'][0].upper()}{d['nombre'][1:]} ({nombre_area(d['area'])}): "
-            f"{ESTADOS_LEGIBLES.get(d['estado'], d['estado'])}; {d['texto']}"
-        ),
-        "nivel": lambda: f"Nivel diagnosticado de {nombre_area(d['area'])}: {d['nivel']}",
-        "nivel_vigente": lambda: f"Nivel vigente de {nombre_area(d['area'])}: {d['nivel']}",
-        "producto": lambda: (
-            f"Producto para {nombre_area(d['area'])} (nivel {d['nivel']}): {d['texto']}"
-        ),
-        "inventario": lambda: (
-            f"Inventario: {contar(d['n_servicios'], 'servicio', 'servicios')} en "
-            f"{contar(d['n_unidades'], 'unidad', 'unidades')}"
-            + (f" ({lista_legible(d['unidades'])})" if d["unidades"] else "")
-        ),
-        "par_servicios": lambda: (
-            f"«{d['servicios'][0]}» ({d['unidades'][0]}) y «{d['servicios'][1]}» "
-            f"({d['unidades'][-1]}) comparten {contar(d['n_etapas'], 'etapa', 'etapas')} "
-            f"({lista_legible(d['nombres_etapas'])}) para {lista_legible(d['nombres_clientes'])}"
-        ),
-        "area_proceso": lambda: (
-            f"Área de procesos «{d['nombre']}»" + (" (supuesto)" if d["supuesto"] else "")
-        ),
-        "fusion": lambda: d["texto"],
-        "vacio": lambda: f"Vacío en el par estrategia–servicios. {d['texto']}",
-        "ajuste_estructura": lambda: f"Ajuste de estructura: {d['texto']}",
-        "horas": lambda: (
-            f"{d['horas']:g} h de acompañamiento"
-            + (f" en {nombre_area(d['area'])}" if d.get("area") else "")
-            + f": {d['concepto']}"
-            + "".join(f" (parámetro {p})" for p in (d.get("parametros") or {}).values())
-        ),
-        "marca": lambda: f"{d.get('texto') or d['nombre']}",
-    }
-    return lectores[tipo]()
+    return _LECTORES[tipo_de(hecho).nombre](_Campos(hecho), conocimiento)
 
 
-def _nombre_area(conocimiento: Conocimiento) -> Callable[[str], str]:
-    areas = conocimiento.cuestionario.areas
-    return lambda area: areas[area].nombre.lower() if area in areas else str(area)
+def _area(k: Conocimiento, area: str) -> str:
+    areas = k.cuestionario.areas
+    return areas[area].nombre.lower() if area in areas else str(area)
 
 
-def _describir_respuesta(d: _Campos, conocimiento: Conocimiento) -> str:
-    pregunta = conocimiento.cuestionario.por_id.get(d["pregunta"])
+def _describir_puntaje(d: _Campos, k: Conocimiento) -> str:
+    linea = f"% de logro de {_area(k, d['area'])}: {porcentaje(d['valor'])}"
+    if d["completo"]:
+        return linea
+    return f"{linea} (incompleta: {d['desconocidas']} sin respuesta o «no sé»)"
+
+
+def _describir_servicio(d: _Campos, k: Conocimiento) -> str:
+    catalogo = k.catalogo
+    return (
+        f"Servicio «{d['nombre']}» (unidad {d['unidad']}, origen "
+        f"{catalogo.nombre('origenes', d['origen'])}, área "
+        f"{catalogo.nombre('areas_proceso', d['area_proceso'])})"
+    )
+
+
+def _describir_etapa(d: _Campos, k: Conocimiento) -> str:
+    catalogo = k.catalogo
+    return (
+        f"Etapa «{catalogo.nombre('etapas', d['etapa'])}» de «{d['servicio']}» "
+        f"({d['unidad']}) para {catalogo.nombre('clientes', d['cliente'])}"
+    )
+
+
+def _describir_elemento(d: _Campos, k: Conocimiento) -> str:
+    return (
+        f"{d['nombre'][0].upper()}{d['nombre'][1:]} ({_area(k, d['area'])}): "
+        f"{ESTADOS_LEGIBLES.get(d['estado'], d['estado'])}; {d['texto']}"
+    )
+
+
+def _describir_inventario(d: _Campos, k: Conocimiento) -> str:
+    return (
+        f"Inventario: {contar(d['n_servicios'], 'servicio', 'servicios')} en "
+        f"{contar(d['n_unidades'], 'unidad', 'unidades')}"
+        + (f" ({lista_legible(d['unidades'])})" if d["unidades"] else "")
+    )
+
+
+def _describir_par(d: _Campos, k: Conocimiento) -> str:
+    return (
+        f"«{d['servicios'][0]}» ({d['unidades'][0]}) y «{d['servicios'][1]}» "
+        f"({d['unidades'][-1]}) comparten {contar(d['n_etapas'], 'etapa', 'etapas')} "
+        f"({lista_legible(d['nombres_etapas'])}) para {lista_legible(d['nombres_clientes'])}"
+    )
+
+
+def _describir_horas(d: _Campos, k: Conocimiento) -> str:
+    return (
+        f"{d['horas']:g} h de acompañamiento"
+        + (f" en {_area(k, d['area'])}" if d.get("area") else "")
+        + f": {d['concepto']}"
+        + "".join(f" (parámetro {p})" for p in (d.get("parametros") or {}).values())
+    )
+
+
+def _describir_respuesta(d: _Campos, k: Conocimiento) -> str:
+    pregunta = k.cuestionario.por_id.get(d["pregunta"])
     if pregunta is None:
         return f"Respuesta a {d['pregunta']}: {d['valor']}"
     return f"{pregunta.id} «{pregunta.texto}»: {pregunta.etiqueta(d['valor'])}"
+
+
+# One reading per fact type (a module-level table: a report describes thousands of facts).
+_LECTORES: dict[str, Callable[[_Campos, Conocimiento], str]] = {
+    "comuna": lambda d, k: f"Comuna {d['nombre']} (UGT {d['ugt']})",
+    "respuesta": _describir_respuesta,
+    "puntaje": _describir_puntaje,
+    "servicio": _describir_servicio,
+    "etapa": _describir_etapa,
+    "validacion": lambda d, k: (
+        f"La mesa comunal validó {_area(k, d['area'])} en nivel {d['nivel']}: "
+        f"«{d['justificacion']}»"
+    ),
+    "elemento": _describir_elemento,
+    "nivel": lambda d, k: f"Nivel diagnosticado de {_area(k, d['area'])}: {d['nivel']}",
+    "nivel_vigente": lambda d, k: f"Nivel vigente de {_area(k, d['area'])}: {d['nivel']}",
+    "producto": lambda d, k: (
+        f"Producto para {_area(k, d['area'])} (nivel {d['nivel']}): {d['texto']}"
+    ),
+    "inventario": _describir_inventario,
+    "par_servicios": _describir_par,
+    "area_proceso": lambda d, k: (
+        f"Área de procesos «{d['nombre']}»" + (" (supuesto)" if d["supuesto"] else "")
+    ),
+    "fusion": lambda d, k: d["texto"],
+    "vacio": lambda d, k: f"Vacío en el par estrategia–servicios. {d['texto']}",
+    "ajuste_estructura": lambda d, k: f"Ajuste de estructura: {d['texto']}",
+    "horas": _describir_horas,
+    "marca": lambda d, k: f"{d.get('texto') or d['nombre']}",
+}
 
 
 def describir_patron(patron: Patron, conocimiento: Conocimiento, negado: bool = False) -> str:
