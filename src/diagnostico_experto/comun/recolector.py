@@ -37,7 +37,7 @@ class Tandas:
     A comuna leaves only a handful of small cycles (~100 objects, measured), but
     the collection each pause ended with walked everything the comuna left
     alive (its engine's facts and tokens, kept until the next comuna): ~1,5 ms,
-    8 % of a batch. Here one collection walks what ``cada`` comunas left. The
+    7 % of a batch. Here one collection walks what ``cada`` comunas left. The
     oldest generation (the comunas kept for the tables) is not walked again: the
     few cycles that die there (~9 objects per comuna) wait for the batch's end.
     """
