@@ -13,6 +13,7 @@ import io
 import json
 import os
 import shutil
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -266,3 +267,18 @@ def leer_resumen_csv(ruta: Path) -> list[dict[str, str]]:
     texto = ruta.read_bytes()
     assert texto.startswith("\ufeff".encode())
     return list(csv.DictReader(io.StringIO(texto.decode("utf-8-sig")), delimiter=";"))
+
+
+def primera_parte_marcada(ruta: Path, cifrada: bool = False, metodo: int | None = None) -> Path:
+    """The zip at ``ruta`` with its first part flagged encrypted or given another compression
+    method, in both its local header and the central directory, as a zip tool writes them."""
+    datos = bytearray(ruta.read_bytes())
+    for firma, bandera, compresion in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        inicio = datos.find(firma)
+        if cifrada:
+            (banderas,) = struct.unpack_from("<H", datos, inicio + bandera)
+            struct.pack_into("<H", datos, inicio + bandera, banderas | 1)
+        if metodo is not None:
+            struct.pack_into("<H", datos, inicio + compresion, metodo)
+    ruta.write_bytes(bytes(datos))
+    return ruta

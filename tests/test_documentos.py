@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import CONOCIMIENTO, EJEMPLOS, archivo_respuestas, correr, error_de, extremo
+from conftest import (
+    CONOCIMIENTO,
+    EJEMPLOS,
+    archivo_respuestas,
+    correr,
+    error_de,
+    extremo,
+    primera_parte_marcada,
+)
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.informes.comuna import informe
 from diagnostico_experto.informes.documento import documento
@@ -392,6 +400,40 @@ def test_plantilla_que_no_es_docx(capsys, tmp_path):
     )
     assert err.startswith(f"{plantilla}: no es una plantilla de Word (.docx) válida")
     assert zipfile.is_zipfile(EJEMPLOS.parent / "plantillas" / "informe.docx")
+
+
+@pytest.mark.parametrize(
+    ("marca", "esperado"),
+    [
+        (
+            {"cifrada": True},
+            "la parte [Content_Types].xml está cifrada con contraseña; guarde el archivo sin "
+            "contraseña en Word o LibreOffice",
+        ),
+        (
+            {"metodo": 99},
+            "la parte [Content_Types].xml usa una compresión que Word no escribe; abra el "
+            "archivo en Word o LibreOffice y guárdelo de nuevo",
+        ),
+    ],
+    ids=["cifrada", "compresion-desconocida"],
+)
+def test_plantilla_con_una_parte_que_zipfile_no_lee(ejemplos, motor, tmp_path, marca, esperado):
+    """zipfile stops on these with errors that name no file; the template is named instead."""
+    from diagnostico_experto.comun.errores import ErrorEntrada
+    from diagnostico_experto.informes.docx import comprobar, renderizar
+
+    plantilla = tmp_path / "informe.docx"
+    plantilla.write_bytes((EJEMPLOS.parent / "plantillas" / "informe.docx").read_bytes())
+    primera_parte_marcada(plantilla, **marca)
+    contexto, graficos = _contexto_word(ejemplos["yumbel"], motor)
+    for intento in (
+        lambda: comprobar(plantilla),
+        lambda: renderizar(plantilla, contexto, graficos),
+    ):
+        with pytest.raises(ErrorEntrada) as error:
+            intento()
+        assert str(error.value) == f"{plantilla}: {esperado}"
 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -27,6 +27,7 @@ from conftest import (
     error_de,
     escribir_yaml,
     leer_yaml,
+    primera_parte_marcada,
 )
 from diagnostico_experto.cli.principal import main
 
@@ -620,6 +621,18 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
         2,
         "{ruta}: ",
         "declara entidades XML",
+    ),
+    "xlsx-parte-cifrada": (
+        lambda r, c: primera_parte_marcada(_xlsx(r, c), cifrada=True),
+        2,
+        "{ruta}: ",
+        "está cifrada con contraseña; guarde el archivo sin contraseña en Excel o LibreOffice",
+    ),
+    "xlsx-compresion-desconocida": (
+        lambda r, c: primera_parte_marcada(_xlsx(r, c), metodo=99),
+        2,
+        "{ruta}: ",
+        "usa una compresión que Excel no escribe",
     ),
     "xlsx-parte-descomprimida-enorme": (
         _grande,

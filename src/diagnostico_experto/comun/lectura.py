@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import stat
+import zipfile
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -110,6 +111,27 @@ def _muy_grande(tamano: int, maximo: int, limite: str) -> str:
     else:
         pesa, tope = f"{miles(-(-tamano // 1024))} KB", f"{miles(maximo // 1024)} KB"
     return f"el archivo pesa {pesa}; el máximo es {tope} {_limite(limite)}"
+
+
+_CIFRADA = 0x1  # the ZIP flag bit of an encrypted part
+
+
+def revisar_partes_zip(ruta: Path, partes: list[zipfile.ZipInfo], programa: str) -> None:
+    """Word and Excel store a file's parts plain or deflated, never encrypted; zipfile would
+    stop on anything else with an error that names no file."""
+    for parte in partes:
+        if parte.flag_bits & _CIFRADA:
+            raise ErrorEntrada.uno(
+                ruta,
+                f"la parte {parte.filename} está cifrada con contraseña; guarde el archivo sin "
+                f"contraseña en {programa} o LibreOffice",
+            )
+        if parte.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ErrorEntrada.uno(
+                ruta,
+                f"la parte {parte.filename} usa una compresión que {programa} no escribe; abra "
+                f"el archivo en {programa} o LibreOffice y guárdelo de nuevo",
+            )
 
 
 def leer_bytes(ruta: Path, maximo_bytes: int, limite: str) -> bytes:

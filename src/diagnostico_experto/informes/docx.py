@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.lectura import revisar_partes_zip
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import Documento
@@ -49,7 +50,10 @@ def plantilla(conocimiento: Conocimiento, nombre: str) -> Path:
 
 @functools.cache
 def _leer(ruta: Path, firma: tuple[int, int]) -> bytes:
-    return ruta.read_bytes()
+    datos = ruta.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(datos)) as paquete:
+        revisar_partes_zip(ruta, paquete.infolist(), "Word")
+    return datos
 
 
 def _firma(ruta: Path) -> tuple[int, int]:

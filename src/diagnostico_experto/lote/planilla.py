@@ -30,7 +30,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from diagnostico_experto.comun.errores import ErrorEntrada, sugerencia
 from diagnostico_experto.comun.invocacion import comando
-from diagnostico_experto.comun.lectura import Limites, leer_bytes, miles, revisar_archivo
+from diagnostico_experto.comun.lectura import (
+    Limites,
+    leer_bytes,
+    miles,
+    revisar_archivo,
+    revisar_partes_zip,
+)
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import (
     AREAS,
@@ -340,6 +346,7 @@ def _revisar_zip(ruta: Path, maximo: int) -> None:
                     f"máximo es {miles(maximo // MB)} MB (límite «max_mb_por_planilla» de "
                     "limites.yaml)",
                 )
+            revisar_partes_zip(ruta, partes, "Excel")
             for parte in partes:
                 if _con_dtd(archivo.read(parte)):
                     raise ErrorEntrada.uno(
@@ -347,8 +354,7 @@ def _revisar_zip(ruta: Path, maximo: int) -> None:
                         f"la parte {parte.filename} declara entidades XML (<!DOCTYPE>), que una "
                         "planilla de Excel no usa; no se lee",
                     )
-    # zipfile raises NotImplementedError for a compression method it cannot read
-    except (BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (BadZipFile, OSError, ValueError, EOFError):
         raise ErrorEntrada.uno(
             ruta,
             "no es una planilla XLSX (no es un archivo .xlsx válido); ábrala y guárdela de nuevo",
