@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from abc import abstractmethod
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import cached_property
@@ -218,9 +219,9 @@ class Pregunta(Estricto):
             return NO_SABE
         return self._normalizar(valor)
 
+    @abstractmethod
     def _normalizar(self, valor: Any) -> Any:
-        """The type's own check; every question type in the union overrides it."""
-        raise NotImplementedError(f"{type(self).__name__} no define _normalizar")
+        """The type's own check: each question type defines it."""
 
     def de_celda(self, valor: Any) -> Any:
         """A spreadsheet cell as an answer file writes it (to be normalised after)."""
