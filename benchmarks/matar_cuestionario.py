@@ -39,7 +39,7 @@ from ruamel.yaml import YAML
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico, leer
 from diagnostico_experto.comun.cerrojo import Cerrojo
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from sinteticas import RAIZ
@@ -197,7 +197,7 @@ def estado(ruta: Path) -> Any:
         return None
     try:
         return leer(ruta).datos
-    except ErrorEntrada as exc:
+    except ErrorDiagnostico as exc:
         return f"NO SE LEE: {exc}"
 
 
@@ -305,7 +305,7 @@ def _cerrojo_libre(ruta: Path) -> bool:
     try:
         with Cerrojo(ruta):
             return True
-    except ErrorEntrada:
+    except ErrorDiagnostico:
         return False
 
 

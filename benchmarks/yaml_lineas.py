@@ -36,7 +36,7 @@ os.environ["DIAGNOSTICO_SIN_CACHE"] = "1"
 from ruamel.yaml import YAML
 
 from diagnostico_experto.comun import archivos_yaml, memoria
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.lectura import leer_acotado
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento import carpeta, respuestas
@@ -61,7 +61,7 @@ def cargar_respuestas_antes(ruta, conocimiento):
         archivos_yaml.revisar_estructura(texto, ruta, conocimiento.limites, _LIBYAML)
         datos = _LIBYAML.load(texto)
         return respuestas.desde_documento(archivos_yaml.Documento(ruta, datos), conocimiento)
-    except Exception:  # noqa: BLE001 - a YAML error or an ErrorEntrada without lines
+    except Exception:  # noqa: BLE001 - a YAML error or an ErrorDiagnostico without lines
         return respuestas.desde_documento(leer_antes(ruta, conocimiento.limites), conocimiento)
 
 
@@ -80,7 +80,7 @@ def con_lector_antes(funcion: Callable[[], object]) -> Callable[[], object]:
 def sin_memoria(funcion: Callable[[], object]) -> float:
     memoria.olvidar()
     inicio = time.perf_counter()
-    with contextlib.suppress(ErrorEntrada):  # the invalid files: the time to the message
+    with contextlib.suppress(ErrorDiagnostico):  # the invalid files: the time to the message
         funcion()
     return time.perf_counter() - inicio
 
@@ -140,7 +140,7 @@ def main() -> None:
             try:
                 respuestas.cargar_respuestas(ruta, conocimiento)
                 print(f"{nombre}: válido")
-            except ErrorEntrada as exc:
+            except ErrorDiagnostico as exc:
                 print(f"{nombre}: {str(exc).splitlines()[0][:160]}")
 
 

@@ -118,7 +118,7 @@ def resultado(motor: Motor, respuestas: dict[str, Any], **extra: Any) -> dict[st
 def reglas_de_texto(
     texto: str, conocimiento: Conocimiento, nombre: str = "extra.yaml"
 ) -> list[Regla]:
-    """The rules of a rule file's text, as if it were a file named ``nombre`` (ErrorEntrada)."""
+    """The rules of a rule file's text, as if it were a file named ``nombre`` (ErrorDiagnostico)."""
     return interpretar_archivo(Documento(Path(nombre), leer_texto(texto, nombre)), conocimiento)
 
 

@@ -500,13 +500,13 @@ def test_el_informe_tampoco_reemplaza_otro_archivo_de_respuestas(tmp_path, conoc
 
 def test_un_archivo_en_edicion_no_se_abre_dos_veces(tmp_path, conocimiento):
     from diagnostico_experto.comun.cerrojo import Cerrojo, en_edicion
-    from diagnostico_experto.comun.errores import ErrorEntrada
+    from diagnostico_experto.comun.errores import ErrorDiagnostico
 
     ruta = terminado(tmp_path, conocimiento)
     antes = ruta.read_bytes()
     with Cerrojo(ruta):
         assert en_edicion(ruta)
-        with pytest.raises(ErrorEntrada) as error:
+        with pytest.raises(ErrorDiagnostico) as error:
             entrevistar(ruta, elegir(SALIR))
         assert "otro cuestionario está editando este archivo" in str(error.value)
         assert str(error.value).startswith(str(ruta))

@@ -429,7 +429,7 @@ def test_plantilla_con_una_parte_que_zipfile_no_lee(ejemplos, motor, tmp_path, m
 
 def _errores_de_plantilla(plantilla: Path, ejemplos, motor) -> list[str]:
     """The error of checking the template before a batch, and of filling it for a comuna."""
-    from diagnostico_experto.comun.errores import ErrorEntrada
+    from diagnostico_experto.comun.errores import ErrorDiagnostico
     from diagnostico_experto.informes.docx import comprobar, renderizar
 
     contexto, graficos = _contexto_word(ejemplos["yumbel"], motor)
@@ -438,7 +438,7 @@ def _errores_de_plantilla(plantilla: Path, ejemplos, motor) -> list[str]:
         lambda: comprobar(plantilla),
         lambda: renderizar(plantilla, contexto, graficos),
     ):
-        with pytest.raises(ErrorEntrada) as error:
+        with pytest.raises(ErrorDiagnostico) as error:
             intento()
         errores.append(str(error.value))
     return errores

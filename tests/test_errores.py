@@ -19,8 +19,15 @@ from conftest import (
     motor_con,
     reglas_de_texto,
 )
-from diagnostico_experto.comun.archivos_yaml import leer
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.archivos_yaml import escribir_atomico, leer
+from diagnostico_experto.comun.errores import (
+    ErrorDiagnostico,
+    ErrorEntorno,
+    ErrorEntrada,
+    ErrorMotor,
+    ErrorReglas,
+    ErrorRespuestas,
+)
 from diagnostico_experto.conocimiento.carpeta import ArchivoParametros, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import Cuestionario
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
@@ -85,7 +92,7 @@ BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
 )
 def test_archivo_de_respuestas_invalido(motor, tmp_path, texto, esperado):
     archivo = respuestas_texto(tmp_path, texto)
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         cargar_respuestas(archivo, motor.conocimiento)
     assert f"{tmp_path}/{esperado}" in str(error.value)
 
@@ -169,7 +176,7 @@ def test_archivo_inexistente(capsys, tmp_path):
     ],
 )
 def test_archivo_de_reglas_mal_formado(motor, regla, esperado):
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         reglas_de_texto(regla, motor.conocimiento)
     assert esperado in str(error.value)
 
@@ -198,7 +205,7 @@ def test_reglas_que_dejan_un_area_sin_nivel(motor):
         for r in motor.reglas
         if any(c.tipo == "nivel" and c.valor("area") == "procesos" for c in r.conclusiones)
     )
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorMotor) as error:
         evaluar_datos(motor_con(motor, sin=de_procesos), {})
     assert str(error.value) == (
         f"{motor.carpeta_reglas}: las reglas no asignan nivel (o nivel vigente) a: procesos "
@@ -217,7 +224,7 @@ def test_cuestionario_con_condicion_sobre_opcion_inexistente(tmp_path):
         ),
         encoding="utf-8",
     )
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         cargar_conocimiento(conocimiento)
     assert f"{ruta}:" in str(error.value)
     assert "«plan_propioo» no es una opción de E02 ¿Quiso decir «plan_propio»?" in str(error.value)
@@ -282,7 +289,7 @@ def test_una_pregunta_mal_escrita_se_nombra_por_su_tipo_y_su_linea(
     ruta = tmp_path / "cuestionario.yaml"
     ruta.write_text(texto, encoding="utf-8")
     linea = next(i for i, fila in enumerate(texto.splitlines(), 1) if marca in fila)
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         leer(ruta).validar(Cuestionario)
     assert str(error.value) == f"{ruta}:{linea}: {esperado}"
 
@@ -358,6 +365,26 @@ def test_un_parametro_fuera_de_su_rango_se_rechaza_con_su_linea(
     texto = (CONOCIMIENTO / archivo).read_text(encoding="utf-8")
     ruta.write_text(texto.replace(antes, despues, 1), encoding="utf-8")
     linea = next(i for i, fila in enumerate(texto.splitlines(), 1) if antes in fila)
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         leer(ruta).validar(ArchivoParametros)
     assert str(error.value) == f"{ruta}:{linea}: {esperado}"
+
+
+def test_cada_falla_tiene_su_clase_y_el_mismo_codigo(tmp_path, conocimiento):
+    """Callers tell the answers from the rules and the machine by class; all exit 2."""
+    no_utf8 = tmp_path / "r.yaml"
+    no_utf8.write_bytes(b"comuna: \xff\n")
+    with pytest.raises(ErrorRespuestas) as respuestas:
+        cargar_respuestas(no_utf8, conocimiento)
+    assert str(respuestas.value) == f"{no_utf8}: no está en UTF-8 (guárdelo como texto UTF-8)"
+    with pytest.raises(ErrorReglas) as reglas:
+        cargar_conocimiento(tmp_path / "nada")
+    assert str(reglas.value) == f"{tmp_path / 'nada'}: la carpeta de conocimiento no existe"
+    (tmp_path / "archivo").write_text("", encoding="utf-8")
+    with pytest.raises(ErrorEntorno) as entorno:
+        escribir_atomico(tmp_path / "archivo" / "informe.md", "texto")
+    assert str(entorno.value).startswith(f"{tmp_path / 'archivo' / 'informe.md'}: no se pudo")
+    assert ErrorEntrada is ErrorDiagnostico  # the former name still imports and catches
+    assert {c.codigo_salida for c in (ErrorRespuestas, ErrorReglas, ErrorEntorno, ErrorMotor)} == {
+        2
+    }

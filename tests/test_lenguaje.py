@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from conftest import REGLAS, extremo, motor_con, reglas_de_texto, resultado
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.restricciones import OPERADORES_DE
 from diagnostico_experto.consultores.linter import validar as revisar
 from diagnostico_experto.reglas.formato import RENOMBRADAS
@@ -194,7 +194,7 @@ def errores(motor, si: str, entonces: str = "      - marca: {nombre: m}\n") -> l
     texto = f"reglas:\n  - id: t-x\n    descripcion: d\n    si:\n{si}    entonces:\n{entonces}"
     try:
         reglas_de_texto(texto, motor.conocimiento)
-    except ErrorEntrada as exc:
+    except ErrorDiagnostico as exc:
         return [str(p) for p in exc.problemas]
     return []
 
@@ -332,7 +332,7 @@ def test_los_errores_de_una_tabla_nombran_fila_y_columna_una_vez(motor):
       - {area: estrategia, nivel: bajo, hora: 2, concepto: D}
       - {area: estrategia, horas: 2, concepto: E}
 """
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         reglas_de_texto(extra, motor.conocimiento)
     assert [str(p) for p in error.value.problemas] == [  # rows that are no rule, then the rules
         "extra.yaml:11: tablas[1].filas[4].hora: columna desconocida «hora» ¿Quiso decir «horas»?",

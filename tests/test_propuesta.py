@@ -15,7 +15,7 @@ from conftest import (
     motor_con,
     resultado,
 )
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import explicacion, informe
@@ -149,7 +149,7 @@ def test_en_nivel_alto_los_vacios_no_piden_productos(motor, mejor):
 
 
 def test_un_area_de_proceso_desconocida_se_rechaza(motor, peor):
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         evaluar(motor, peor, [servicio("A", "UDEL", ["artesanos"], ["difusion"], "entrono")])
     assert str(error.value) == (
         "r.yaml: servicios[1].area_proceso: «entrono» no está en la lista de areas_proceso"
@@ -323,7 +323,7 @@ def test_un_parametro_definido_dos_veces_se_rechaza(tmp_path):
     with (conocimiento / "horas.yaml").open("a", encoding="utf-8") as f:
         f.write("  umbral_alto:\n    valor: 0.9\n    descripcion: repetido\n")
     linea = len((conocimiento / "horas.yaml").read_text(encoding="utf-8").splitlines()) - 2
-    with pytest.raises(ErrorEntrada) as error:
+    with pytest.raises(ErrorDiagnostico) as error:
         cargar_conocimiento(conocimiento)
     assert f"horas.yaml:{linea}:" in str(error.value)
     assert "parámetro «umbral_alto» repetido; ya está en" in str(error.value)

@@ -24,7 +24,7 @@ from conftest import (
     quitar_regla,
     reglas_de_texto,
 )
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.restricciones import OPERADORES_DE
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import POR_TIPO
@@ -57,7 +57,7 @@ def hallazgos(motor, extra: str = "", reglas=None, conocimiento=None) -> list[st
     reglas = list(motor.reglas if reglas is None else reglas)
     try:
         reglas += reglas_de_texto(extra, conocimiento) if extra else []
-    except ErrorEntrada as exc:
+    except ErrorDiagnostico as exc:
         return [str(p) for p in exc.problemas]
     return [str(h) for h in revisar(reglas, conocimiento)]
 

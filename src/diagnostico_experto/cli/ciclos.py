@@ -8,7 +8,7 @@ import click
 
 from diagnostico_experto.cli.click_es import Comando
 from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorEntorno, ErrorRespuestas
 
 FORMATOS = ("md", "html", "json")
 
@@ -24,7 +24,7 @@ def formato_de(formato: str | None, salida: Path | None) -> str:
 
 def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
     if salida.exists() and any(salida.resolve() == e.resolve() for e in entradas):
-        raise ErrorEntrada.uno(salida, "es un archivo de entrada; no se sobrescribe con el informe")
+        raise ErrorEntorno.uno(salida, "es un archivo de entrada; no se sobrescribe con el informe")
 
 
 @click.command(cls=Comando)
@@ -73,18 +73,18 @@ def avance(
         motor.evaluar(cargar_respuestas(r, motor.conocimiento)).resultado for r in (antes, despues)
     )
     if a.comuna != d.comuna:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             despues,
             f"es un diagnóstico de {d.comuna} y {antes} es de {a.comuna}; "
             "el avance compara dos diagnósticos de la misma comuna",
         )
     for ruta, resultado in ((antes, a), (despues, d)):
         if resultado.fecha is None:
-            raise ErrorEntrada.uno(
+            raise ErrorRespuestas.uno(
                 ruta, "no tiene fecha; el avance ordena los diagnósticos por fecha", campo="fecha"
             )
     if a.fecha == d.fecha:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             despues,
             f"tiene la misma fecha ({d.fecha}) que {antes}; no se sabe cuál es la línea base",
             campo="fecha",
@@ -160,14 +160,14 @@ def calibrar(
         destinos = {reglas: escribir / "rules", conocimiento: escribir / "knowledge"}
         for destino in destinos.values():
             if destino.exists():
-                raise ErrorEntrada.uno(destino, "ya existe; no se sobrescribe")
+                raise ErrorEntorno.uno(destino, "ya existe; no se sobrescribe")
     motor = Motor.desde_carpetas(reglas, conocimiento)
     origen = entrada or conocimiento / "historia"
     etiquetados = casos_de_respuestas(entradas_de(origen, motor.conocimiento), motor)
     if casos is not None:
         etiquetados += casos_de_pruebas(archivos_de_casos(casos), motor)
     if not etiquetados:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             origen,
             "ningún archivo tiene niveles validados por la mesa («validacion») ni hay casos "
             "con niveles esperados; no hay con qué calibrar",

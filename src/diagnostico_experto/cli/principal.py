@@ -25,7 +25,7 @@ from diagnostico_experto.cli.opciones import (
     opciones_base,
 )
 from diagnostico_experto.cli.reglas import grupo_reglas, init
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.recolector import apartar_lo_cargado, sin_recolector
 
 FORMATOS = ("md", "html", "docx", "json")
@@ -167,7 +167,7 @@ def cuestionario(
     from diagnostico_experto.comun.invocacion import comando
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise ErrorEntrada.uno(
+        raise ErrorEntorno.uno(
             archivo,
             "el cuestionario interactivo necesita una terminal. Para diagnosticar un archivo "
             f"de respuestas ya lleno, use: {comando('evaluar', archivo)}",
@@ -310,13 +310,13 @@ def planilla(
     saber = cargar_conocimiento(conocimiento)
     sufijo = archivo.suffix.lower()
     if sufijo not in (".xlsx", ".csv"):
-        raise ErrorEntrada.uno(archivo, "la planilla debe terminar en .xlsx o .csv")
+        raise ErrorEntorno.uno(archivo, "la planilla debe terminar en .xlsx o .csv")
     contenidos = (
         {archivo: planilla_xlsx(saber)} if sufijo == ".xlsx" else planilla_csv(saber, archivo)
     )
     existentes = [r for r in contenidos if r.exists()]
     if existentes and not reemplazar:
-        raise ErrorEntrada.uno(
+        raise ErrorEntorno.uno(
             existentes[0], "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
         )
     for ruta, contenido in contenidos.items():
@@ -366,9 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # without standalone mode, click returns the code of a ctx.exit() / Exit
         codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False)
-    except ErrorEntrada as exc:
+    except ErrorDiagnostico as exc:  # each class carries its own exit code
         click.echo(str(exc), err=True)
-        return NO_SE_PUDO
+        return exc.codigo_salida
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help(), err=True)
         return NO_SE_PUDO

@@ -8,7 +8,7 @@ import click
 
 from diagnostico_experto.cli.click_es import Comando, Grupo
 from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
@@ -22,7 +22,7 @@ def init(carpeta: Path) -> None:
     destinos = {"rules": carpeta / "rules", "knowledge": carpeta / "knowledge"}
     for destino in destinos.values():
         if destino.exists():
-            raise ErrorEntrada.uno(destino, "ya existe; no se sobrescribe")
+            raise ErrorEntorno.uno(destino, "ya existe; no se sobrescribe")
     for nombre, destino in destinos.items():
         shutil.copytree(carpeta_por_defecto(nombre), destino)
     carpetas_copiadas = ("--reglas", destinos["rules"], "--conocimiento", destinos["knowledge"])
@@ -53,7 +53,7 @@ def validar(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) 
     try:
         saber = cargar_conocimiento(conocimiento)
         cargadas = cargar_reglas(reglas, saber)
-    except ErrorEntrada as exc:
+    except ErrorDiagnostico as exc:
         click.echo(str(exc))
         click.echo(f"{len(exc.problemas)} error(es).", err=True)
         raise click.exceptions.Exit(HALLAZGOS) from None

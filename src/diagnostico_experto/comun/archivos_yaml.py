@@ -30,7 +30,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import ScannerError
 
 from diagnostico_experto.comun.errores import (
-    ErrorEntrada,
+    ErrorArchivo,
     Problema,
     no_se_pudo_escribir,
     sugerencia,
@@ -199,7 +199,7 @@ class Documento:
         try:
             return modelo.model_validate(self.datos, context=contexto)
         except ValidationError as exc:
-            raise ErrorEntrada(self._problemas(exc, modelo)) from None
+            raise ErrorArchivo(self._problemas(exc, modelo)) from None
 
     def _problemas(self, exc: ValidationError, modelo: type[BaseModel]) -> list[Problema]:
         problemas = []
@@ -284,7 +284,7 @@ _PURO = YAML(typ="safe", pure=True)  # the same in Python: YAML 1.2 where libyam
 
 
 def leer(ruta: str | Path, limites: Limites | None = None) -> Documento:
-    """Load a YAML input file; any failure is an ErrorEntrada with its line.
+    """Load a YAML input file; any failure is an ErrorArchivo with its line.
 
     The file is read within ``limites`` (the knowledge folder's, or the shipped
     ones): a special file, an oversized file, deep nesting or an alias bomb is
@@ -344,17 +344,17 @@ def leer_texto(texto: str, ruta: str | Path = "<texto>", limites: Limites | None
         raise _error_de_sintaxis(exc, texto, ruta) from None
 
 
-def _error_de_sintaxis(exc: YAMLError, texto: str, ruta: str | Path) -> ErrorEntrada:
+def _error_de_sintaxis(exc: YAMLError, texto: str, ruta: str | Path) -> ErrorArchivo:
     """A parser's error (libyaml's or ruamel's) as one Spanish line with its line number."""
     if isinstance(exc, DuplicateKeyError):
         linea = exc.problem_mark.line + 1 if exc.problem_mark else None
         clave = re.search(r'found duplicate key "([^"]*)"', str(exc.problem))
         nombre = f" «{clave.group(1)}»" if clave else ""
-        return ErrorEntrada.uno(ruta, f"clave repetida{nombre}", linea)
+        return ErrorArchivo.uno(ruta, f"clave repetida{nombre}", linea)
     if isinstance(exc, ConstructorError) and exc.problem_mark is not None:
         etiqueta = re.search(r"for the tag '([^']*)'", str(exc.problem))
         nombre = f" «{etiqueta.group(1)}»" if etiqueta else ""
-        return ErrorEntrada.uno(
+        return ErrorArchivo.uno(
             ruta,
             f"etiqueta{nombre} no admitida (las etiquetas «!» no se usan en estos archivos)",
             exc.problem_mark.line + 1,
@@ -373,15 +373,15 @@ def _error_de_sintaxis(exc: YAMLError, texto: str, ruta: str | Path) -> ErrorEnt
             if "node content" in problema and caracter == "?":
                 problema = "expected the node content, but found '?'"
         mensaje = _mensaje_sintaxis(problema)
-        return ErrorEntrada.uno(ruta, mensaje + columna, linea)
+        return ErrorArchivo.uno(ruta, mensaje + columna, linea)
     if isinstance(exc, ReaderError):  # a control character, NUL included, written as is
         linea = texto[: exc.position].count("\n") + 1
         caracter = exc.character  # a str, or the code point as an int (NUL is 0)
         codigo = f"U+{ord(caracter) if isinstance(caracter, str) else caracter:04X}"
-        return ErrorEntrada.uno(
+        return ErrorArchivo.uno(
             ruta, f"tiene un carácter de control ({codigo}) que YAML no admite; bórrelo", linea
         )
-    return ErrorEntrada.uno(ruta, "sintaxis YAML no válida")
+    return ErrorArchivo.uno(ruta, "sintaxis YAML no válida")
 
 
 def _caracter(texto: str, marca: Any) -> str:
@@ -397,7 +397,7 @@ def escribir_atomico(ruta: str | Path, texto: str | bytes) -> None:
 
     The text goes to a temporary file in the same folder, is flushed to disk,
     and replaces the target in one rename. A failure (full disk, read-only
-    folder) is an ErrorEntrada naming ``ruta``, never the temporary file.
+    folder) is an ErrorArchivo naming ``ruta``, never the temporary file.
     """
     ruta = Path(ruta)
     _revisar_destino(ruta)

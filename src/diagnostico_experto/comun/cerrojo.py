@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorEntorno
 
 try:
     import fcntl
@@ -41,14 +41,14 @@ class Cerrojo:
         try:
             fd = os.open(ruta, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 self.archivo, f"no se pudo crear el bloqueo {ruta.name} ({exc.strerror})"
             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 self.archivo,
                 "otro cuestionario está editando este archivo en este momento; "
                 "ciérrelo antes de abrirlo aquí (así ninguna respuesta se pierde)",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import errno
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Self
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,28 @@ class Problema:
         return f"{lugar}:{campo} {self.mensaje}"
 
 
-class ErrorEntrada(Exception):
-    """Invalid or unreadable input: the command cannot run (exit code 2)."""
+class ErrorDiagnostico(Exception):
+    """A problem the user can fix: Spanish lines naming file, line and field.
+
+    The base of every error a person reads; ``codigo_salida`` is the exit code
+    of the command it stops (``main`` returns it; inside a batch, the comuna
+    fails with 1 and the rest is still done). Raise the subclass that names
+    what is wrong, so callers can tell the answers from the rules, the
+    templates, the environment and the engine:
+
+    - ``ErrorRespuestas``: an answer file, planilla or batch entry;
+    - ``ErrorReglas``: a rule, knowledge or calibration-case file;
+    - ``ErrorPlantilla``: a Word template;
+    - ``ErrorEntorno``: the machine (no terminal, a disk that refuses a write,
+      a lock held by another session, an output that would replace an input);
+    - ``ErrorMotor``: the rule base at run time (a loop, an area with no level).
+
+    ``ErrorArchivo`` is what the shared readers (``comun.lectura``,
+    ``comun.archivos_yaml``) raise for a file they cannot read, before anyone
+    knows its kind; each loader turns it into its own class with ``al_leer``.
+    """
+
+    codigo_salida: ClassVar[int] = 2  # could not run (the exit-code contract)
 
     def __init__(self, problemas: Iterable[Problema]):
         self.problemas = list(problemas)
@@ -40,8 +61,47 @@ class ErrorEntrada(Exception):
     @classmethod
     def uno(
         cls, archivo: str | Path, mensaje: str, linea: int | None = None, campo: str = ""
-    ) -> ErrorEntrada:
+    ) -> Self:
         return cls([Problema(str(archivo), linea, campo, mensaje)])
+
+
+class ErrorArchivo(ErrorDiagnostico):
+    """An input file that cannot be read or is invalid; its kind is in the subclass."""
+
+    @classmethod
+    @contextmanager
+    def al_leer(cls) -> Iterator[None]:
+        """Within this block, a file the shared readers refuse is an error of this kind."""
+        try:
+            yield
+        except ErrorArchivo as exc:
+            if isinstance(exc, cls) or type(exc) is not ErrorArchivo:
+                raise
+            raise cls(exc.problemas) from exc.__cause__
+
+
+class ErrorRespuestas(ErrorArchivo):
+    """An answer file, a planilla or a batch entry."""
+
+
+class ErrorReglas(ErrorArchivo):
+    """A rule, knowledge or calibration-case file (what consultants edit)."""
+
+
+class ErrorPlantilla(ErrorArchivo):
+    """A Word template."""
+
+
+class ErrorEntorno(ErrorDiagnostico):
+    """The machine, not a file's content: no terminal, a refused write, a held lock."""
+
+
+class ErrorMotor(ErrorDiagnostico):
+    """The rule base at run time: a loop of firings, an area left without a level."""
+
+
+ErrorEntrada = ErrorDiagnostico
+"""The former name of the base class, kept so older code still imports and catches."""
 
 
 def sugerencia(nombre: object, conocidos: Iterable[object]) -> str:
@@ -128,6 +188,6 @@ def motivo_so(exc: OSError) -> str:
     return _MOTIVOS_SO.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
-def no_se_pudo_escribir(ruta: str | Path, exc: OSError) -> ErrorEntrada:
+def no_se_pudo_escribir(ruta: str | Path, exc: OSError) -> ErrorEntorno:
     """A write that failed, named by the file the user asked for (never a temporary one)."""
-    return ErrorEntrada.uno(ruta, f"no se pudo escribir ({motivo_so(exc)})")
+    return ErrorEntorno.uno(ruta, f"no se pudo escribir ({motivo_so(exc)})")

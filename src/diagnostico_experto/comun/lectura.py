@@ -25,7 +25,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorArchivo
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 ARCHIVO_LIMITES = "limites.yaml"
@@ -56,7 +56,7 @@ def limites_por_defecto() -> Limites:
     try:
         return Limites.model_validate(datos["limites"])
     except (ValidationError, KeyError, TypeError) as exc:  # a broken installation
-        raise ErrorEntrada.uno(ruta, f"límites de lectura no válidos ({exc})") from None
+        raise ErrorArchivo.uno(ruta, f"límites de lectura no válidos ({exc})") from None
 
 
 def miles(numero: int) -> str:
@@ -78,12 +78,12 @@ _TIPOS_ESPECIALES = (
 
 def revisar_tipo(ruta: Path, modo: int) -> None:
     if stat.S_ISDIR(modo):
-        raise ErrorEntrada.uno(ruta, "es una carpeta, no un archivo")
+        raise ErrorArchivo.uno(ruta, "es una carpeta, no un archivo")
     for es, mensaje in _TIPOS_ESPECIALES:
         if es(modo):
-            raise ErrorEntrada.uno(ruta, mensaje)
+            raise ErrorArchivo.uno(ruta, mensaje)
     if not stat.S_ISREG(modo):
-        raise ErrorEntrada.uno(ruta, "no es un archivo común")
+        raise ErrorArchivo.uno(ruta, "no es un archivo común")
 
 
 def revisar_archivo(ruta: Path, maximo_bytes: int, limite: str) -> int:
@@ -95,12 +95,12 @@ def revisar_archivo(ruta: Path, maximo_bytes: int, limite: str) -> int:
     try:
         estado = ruta.stat()
     except FileNotFoundError:
-        raise ErrorEntrada.uno(ruta, "el archivo no existe") from None
+        raise ErrorArchivo.uno(ruta, "el archivo no existe") from None
     except OSError as exc:
-        raise ErrorEntrada.uno(ruta, f"no se puede leer ({exc.strerror})") from None
+        raise ErrorArchivo.uno(ruta, f"no se puede leer ({exc.strerror})") from None
     revisar_tipo(ruta, estado.st_mode)
     if estado.st_size > maximo_bytes:
-        raise ErrorEntrada.uno(ruta, _muy_grande(estado.st_size, maximo_bytes, limite))
+        raise ErrorArchivo.uno(ruta, _muy_grande(estado.st_size, maximo_bytes, limite))
     return estado.st_size
 
 
@@ -121,13 +121,13 @@ def revisar_partes_zip(ruta: Path, partes: list[zipfile.ZipInfo], programa: str)
     stop on anything else with an error that names no file."""
     for parte in partes:
         if parte.flag_bits & _CIFRADA:
-            raise ErrorEntrada.uno(
+            raise ErrorArchivo.uno(
                 ruta,
                 f"la parte {parte.filename} está cifrada con contraseña; guarde el archivo sin "
                 f"contraseña en {programa} o LibreOffice",
             )
         if parte.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ErrorEntrada.uno(
+            raise ErrorArchivo.uno(
                 ruta,
                 f"la parte {parte.filename} usa una compresión que {programa} no escribe; abra "
                 f"el archivo en {programa} o LibreOffice y guárdelo de nuevo",
@@ -144,9 +144,9 @@ def leer_bytes(ruta: Path, maximo_bytes: int, limite: str) -> bytes:
             revisar_tipo(ruta, os.fstat(archivo.fileno()).st_mode)
             datos = archivo.read(maximo_bytes + 1)
     except OSError as exc:
-        raise ErrorEntrada.uno(ruta, f"no se puede leer ({exc.strerror})") from None
+        raise ErrorArchivo.uno(ruta, f"no se puede leer ({exc.strerror})") from None
     if len(datos) > maximo_bytes:
-        raise ErrorEntrada.uno(ruta, _muy_grande(len(datos), maximo_bytes, limite))
+        raise ErrorArchivo.uno(ruta, _muy_grande(len(datos), maximo_bytes, limite))
     return datos
 
 
@@ -157,7 +157,7 @@ def leer_acotado(ruta: Path, limites: Limites | None = None) -> str:
     try:
         return datos.decode("utf-8")
     except UnicodeDecodeError:
-        raise ErrorEntrada.uno(ruta, "no está en UTF-8 (guárdelo como texto UTF-8)") from None
+        raise ErrorArchivo.uno(ruta, "no está en UTF-8 (guárdelo como texto UTF-8)") from None
 
 
 _ENTERO = re.compile(r"[-+]?[0-9][0-9_]*")
@@ -190,7 +190,7 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
             continue
         if isinstance(evento, CollectionStartEvent):
             if len(pila) >= limites.max_niveles_por_archivo:
-                raise ErrorEntrada.uno(
+                raise ErrorArchivo.uno(
                     ruta,
                     f"más de {limites.max_niveles_por_archivo} niveles de anidamiento "
                     + _limite("max_niveles_por_archivo"),
@@ -201,7 +201,7 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
             continue
         if isinstance(evento, AliasEvent):
             if evento.anchor not in tamanos:
-                raise ErrorEntrada.uno(
+                raise ErrorArchivo.uno(
                     ruta,
                     f"alias (*{evento.anchor}) no definido o usado dentro de su propio ancla",
                     linea,
@@ -219,7 +219,7 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
         if pila:
             pila[-1] = (pila[-1][0], pila[-1][1] + nodos)
         if total > limites.max_valores_por_archivo:
-            raise ErrorEntrada.uno(
+            raise ErrorArchivo.uno(
                 ruta,
                 f"más de {miles(limites.max_valores_por_archivo)} valores, contando lo que repite "
                 f"cada alias (*) {_limite('max_valores_por_archivo')}",
@@ -229,11 +229,11 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
 
 def _revisar_escalar(valor: str, ruta: str | Path, linea: int | None, limites: Limites) -> None:
     if _BASE.fullmatch(valor):
-        raise ErrorEntrada.uno(
+        raise ErrorArchivo.uno(
             ruta, f"«{valor}»: los números se escriben en decimal, no en otra base", linea
         )
     if _ENTERO.fullmatch(valor) and len(valor) > limites.max_cifras_por_numero:
-        raise ErrorEntrada.uno(
+        raise ErrorArchivo.uno(
             ruta,
             f"un número de {miles(len(valor))} cifras; el máximo es "
             f"{limites.max_cifras_por_numero} {_limite('max_cifras_por_numero')}",
@@ -245,6 +245,6 @@ def _revisar_escalar(valor: str, ruta: str | Path, linea: int | None, limites: L
         try:
             dt.date(anio, mes, dia)
         except ValueError:
-            raise ErrorEntrada.uno(
+            raise ErrorArchivo.uno(
                 ruta, f"«{valor}» no es una fecha del calendario (AAAA-MM-DD)", linea
             ) from None

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorEntorno
 
 _CLAVE_RESPUESTAS = re.compile(rb"^respuestas[ \t]*:", re.MULTILINE)
 _PLANILLAS = (".xlsx", ".xlsm", ".csv")  # what «lote» reads; no report has these suffixes
@@ -41,19 +41,19 @@ def _mismo(a: Path, b: Path) -> bool:
 def revisar_informe(salida: Path, entrada: Path) -> None:
     """``evaluar --salida``: refuse the answer file being evaluated, any other answer file or a planilla."""
     if _mismo(salida, entrada):
-        raise ErrorEntrada.uno(
+        raise ErrorEntorno.uno(
             salida,
             "es el archivo de respuestas que se evalúa; el informe lo reemplazaría. "
             "Elija otro nombre para --salida.",
         )
     if salida.suffix.lower() in _PLANILLAS and salida.is_file():
-        raise ErrorEntrada.uno(
+        raise ErrorEntorno.uno(
             salida,
             "es una planilla; un informe nunca es .xlsx ni .csv y no la reemplaza. "
             "Elija otro nombre para --salida.",
         )
     if es_archivo_de_respuestas(salida):
-        raise ErrorEntrada.uno(
+        raise ErrorEntorno.uno(
             salida,
             "es un archivo de respuestas; el informe no lo reemplaza. "
             "Elija otro nombre para --salida.",
@@ -71,14 +71,14 @@ def revisar_carpeta(salida: Path, entradas: Iterable[Path]) -> None:
     vistas: set[Path] = set()
     for entrada in entradas:
         if identidad is not None and not salida.is_dir() and _mismo(salida, entrada):
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 salida,
                 "es la entrada del lote; los informes la reemplazarían. "
                 "Elija otra carpeta para --salida.",
             )
         resuelta = entrada.resolve()
         if resuelta == real or (identidad is not None and _mismo(entrada, salida)):
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 salida,
                 "es la carpeta de entrada del lote; los informes reemplazarían las respuestas. "
                 "Elija otra carpeta para --salida.",
@@ -86,7 +86,7 @@ def revisar_carpeta(salida: Path, entradas: Iterable[Path]) -> None:
         if resuelta.is_relative_to(real) or (
             identidad is not None and _dentro_de(resuelta, identidad, vistas)
         ):
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 salida,
                 f"contiene la entrada del lote ({entrada}); los informes la reemplazarían. "
                 "Elija otra carpeta para --salida.",

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
-from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia, traducir
+from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia, traducir
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.conocimiento.preguntas import (
@@ -66,7 +66,7 @@ def _comunas(doc: Documento) -> ArchivoComunas:
                 )
             vistas.setdefault(_clave(comuna), comuna)
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorReglas(problemas)
     return archivo
 
 
@@ -226,10 +226,11 @@ class Conocimiento:
         return encontrada
 
 
+@ErrorReglas.al_leer()
 def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
-        raise ErrorEntrada.uno(carpeta, "la carpeta de conocimiento no existe")
+        raise ErrorReglas.uno(carpeta, "la carpeta de conocimiento no existe")
     return recordar(
         ("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta), compartida=("conocimiento",)
     )
@@ -267,7 +268,7 @@ def _limites(ruta: Path) -> Limites:
     doc = leer(ruta)  # read with the shipped limits, like the rest of the folder
     datos = doc.datos.get("limites") if isinstance(doc.datos, dict) else None
     if not isinstance(datos, dict):
-        raise ErrorEntrada([doc.problema(("limites",), "debe ser un mapeo (nombre: valor)")])
+        raise ErrorReglas([doc.problema(("limites",), "debe ser un mapeo (nombre: valor)")])
     conocidos = list(Limites.model_fields)
     problemas = [
         doc.problema(("limites", nombre), "límite desconocido" + sugerencia(nombre, conocidos))
@@ -275,11 +276,11 @@ def _limites(ruta: Path) -> Limites:
         if nombre not in conocidos
     ]
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorReglas(problemas)
     try:
         return Limites.model_validate({**por_defecto.model_dump(), **datos}, strict=True)
     except ValidationError as exc:
-        raise ErrorEntrada(
+        raise ErrorReglas(
             doc.problema(("limites", *err["loc"]), traducir(err)) for err in exc.errors()
         ) from None
 
@@ -301,7 +302,7 @@ def _parametros(*docs: Documento) -> dict[str, Parametro]:
             parametros[nombre] = parametro
             origen[nombre] = doc
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorReglas(problemas)
     return parametros
 
 
@@ -338,4 +339,4 @@ def _revisar_cuestionario(cuestionario: Cuestionario, doc: Documento) -> None:
                 problemas.append(doc.problema((*loc, "valor"), str(exc)))
         vistas[p.id] = i
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorReglas(problemas)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
-from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.errores import ErrorRespuestas, Problema, sugerencia
 from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import NO_SABE, nombre_limpio, texto_libre
@@ -115,20 +115,22 @@ class Respuestas(BaseModel):
     advertencias: list[str] = []
 
 
+@ErrorRespuestas.al_leer()
 def cargar_respuestas(ruta: str | Path, conocimiento: Conocimiento) -> Respuestas:
     """Validated answers of a file (read by libyaml; lines found only for a message)."""
     ruta = Path(ruta)
     doc = leer(ruta, conocimiento.limites)
     if doc.datos is None:
-        raise ErrorEntrada.uno(ruta, "el archivo está vacío")
+        raise ErrorRespuestas.uno(ruta, "el archivo está vacío")
     return desde_documento(doc, conocimiento)
 
 
+@ErrorRespuestas.al_leer()
 def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
     archivo = doc.validar(ArchivoRespuestas)
     maximo = conocimiento.limites.max_servicios_por_comuna
     if len(archivo.servicios) > maximo:
-        raise ErrorEntrada(
+        raise ErrorRespuestas(
             [
                 doc.problema(
                     ("servicios",),
@@ -204,7 +206,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
         vistos.add(servicio.nombre)
 
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorRespuestas(problemas)
     return Respuestas(
         archivo=str(doc.ruta),
         comuna=comuna,

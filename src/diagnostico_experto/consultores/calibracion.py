@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from diagnostico_experto.comun.archivos_yaml import leer
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorReglas
 from diagnostico_experto.comun.restricciones import Operacion
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
@@ -542,7 +542,7 @@ def archivos_propuestos(
                 continue
             linea = doc.linea(("parametros", nombre, "valor"))
             if linea is None:
-                raise ErrorEntrada.uno(ruta, f"no se encontró la línea de «{nombre}.valor»")
+                raise ErrorReglas.uno(ruta, f"no se encontró la línea de «{nombre}.valor»")
             nuevo = f"{valor:g}" if not float(valor).is_integer() else str(int(valor))
             lineas[linea - 1] = re.sub(
                 r"(valor:\s*)[^\s#]+", rf"\g<1>{nuevo}", lineas[linea - 1], count=1

@@ -36,7 +36,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorReglas
 from diagnostico_experto.comun.lectura import Limites
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, nombre_limpio, texto_libre
@@ -97,10 +97,10 @@ def archivos_de_casos(ruta: Path) -> list[Path]:
     if ruta.is_dir():
         archivos = sorted([*ruta.glob("*.yaml"), *ruta.glob("*.yml")])
         if not archivos:
-            raise ErrorEntrada.uno(ruta, "la carpeta no tiene archivos de casos .yaml")
+            raise ErrorReglas.uno(ruta, "la carpeta no tiene archivos de casos .yaml")
         return archivos
     if not ruta.exists():
-        raise ErrorEntrada.uno(ruta, "el archivo no existe")
+        raise ErrorReglas.uno(ruta, "el archivo no existe")
     return [ruta]
 
 
@@ -117,6 +117,7 @@ class CasoLeido:
         return f"{legible(self.doc.ruta)}:{self.doc.linea(('casos', self.indice))}"
 
 
+@ErrorReglas.al_leer()
 def leer_casos(ruta: Path, limites: Limites | None = None) -> list[CasoLeido]:
     doc = leer(ruta, limites)
     return [CasoLeido(c, doc, i) for i, c in enumerate(doc.validar(ArchivoCasos).casos)]
@@ -162,7 +163,7 @@ def respuestas_del_caso(leido: CasoLeido, conocimiento: Conocimiento) -> Respues
     """The answers a case names: a file next to the case file, or inline."""
     caso, doc, i = leido.caso, leido.doc, leido.indice
     if (caso.archivo is None) == (caso.respuestas_archivo is None):
-        raise ErrorEntrada(
+        raise ErrorReglas(
             [
                 doc.problema(
                     ("casos", i), "indique «archivo» o «respuestas_archivo» (uno de los dos)"
@@ -173,19 +174,19 @@ def respuestas_del_caso(leido: CasoLeido, conocimiento: Conocimiento) -> Respues
         ruta = Path(os.path.normpath(doc.ruta.parent / caso.archivo))  # named as written
         try:
             return cargar_respuestas(ruta, conocimiento)
-        except ErrorEntrada as error:
+        except ErrorDiagnostico as error:
             raise _en_el_caso(error, ruta, doc, i) from None
     return desde_documento(doc.parte(("casos", i, "respuestas_archivo")), conocimiento)
 
 
-def _en_el_caso(error: ErrorEntrada, ruta: Path, doc: Documento, i: int) -> ErrorEntrada:
+def _en_el_caso(error: ErrorDiagnostico, ruta: Path, doc: Documento, i: int) -> ErrorDiagnostico:
     """A case's answer file that cannot be read at all is named at the case's «archivo».
 
     Errors inside the file keep that file's own line; the consultant edits it there.
     """
     if any(p.linea is not None or p.archivo != str(ruta) for p in error.problemas):
         return error
-    return ErrorEntrada(
+    return ErrorReglas(
         doc.problema(("casos", i, "archivo"), f"{ruta}: {p.mensaje}") for p in error.problemas
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorPlantilla
 from diagnostico_experto.comun.lectura import revisar_partes_zip
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
@@ -44,6 +44,7 @@ FONDOS = {"alto": "FFF7BC", "medio": "FDD49E", "bajo": "F4B6A0"}
 _NO_ES_DOCX = (KeyError, ValueError, OSError, SyntaxError, zipfile.BadZipFile)
 
 
+@ErrorPlantilla.al_leer()
 def plantilla(conocimiento: Conocimiento, nombre: str) -> Path:
     return conocimiento.carpeta / CARPETA / nombre
 
@@ -61,7 +62,7 @@ def _firma(ruta: Path) -> tuple[int, int]:
     try:
         estado = ruta.stat()
     except OSError as exc:
-        raise ErrorEntrada.uno(ruta, "no se encuentra la plantilla de Word") from exc
+        raise ErrorPlantilla.uno(ruta, "no se encuentra la plantilla de Word") from exc
     return estado.st_size, estado.st_mtime_ns
 
 
@@ -152,6 +153,7 @@ def _paquete(ruta: Path, firma: tuple[int, int]) -> PaqueteDocx:
     return PaqueteDocx(_leer(ruta, firma), _clase_plantilla())
 
 
+@ErrorPlantilla.al_leer()
 def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
     """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota)."""
     try:
@@ -162,9 +164,9 @@ def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico
                 return _llenar(paquete, contexto, graficos)
         return _llenar_con_docxtpl(_leer(ruta, firma), contexto, graficos)
     except TemplateError as exc:
-        raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
+        raise ErrorPlantilla.uno(ruta, _mensaje(exc)) from exc
     except _NO_ES_DOCX as exc:
-        raise ErrorEntrada.uno(
+        raise ErrorPlantilla.uno(
             ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
         ) from exc
 
@@ -194,6 +196,7 @@ def _llenar_con_docxtpl(
     return salida.getvalue()
 
 
+@ErrorPlantilla.al_leer()
 def comprobar(ruta: Path) -> None:
     """Check a template's tags before a batch: one clear error instead of one per comuna."""
     from docxtpl import DocxTemplate
@@ -205,9 +208,9 @@ def comprobar(ruta: Path) -> None:
         entorno = _entorno()
         entorno.parse(tpl.patch_xml(tpl.get_xml()))
     except TemplateError as exc:
-        raise ErrorEntrada.uno(ruta, _mensaje(exc)) from exc
+        raise ErrorPlantilla.uno(ruta, _mensaje(exc)) from exc
     except _NO_ES_DOCX as exc:
-        raise ErrorEntrada.uno(
+        raise ErrorPlantilla.uno(
             ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
         ) from exc
 

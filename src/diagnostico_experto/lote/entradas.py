@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorRespuestas
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.lote.planilla import leer_planilla
 
@@ -30,7 +30,7 @@ def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
     """Every ``*.yaml`` / ``*.yml`` answer file of a folder, by name."""
     archivos = sorted([*carpeta.glob("*.yaml"), *carpeta.glob("*.yml")])
     if not archivos:
-        raise ErrorEntrada.uno(carpeta, "la carpeta no tiene archivos de respuestas .yaml")
+        raise ErrorRespuestas.uno(carpeta, "la carpeta no tiene archivos de respuestas .yaml")
     return [Entrada(str(a), ruta=a) for a in archivos]
 
 
@@ -43,7 +43,7 @@ def entradas_de(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
             Entrada(fila.origen, datos=fila.datos, lugares=fila.lugares)
             for fila in leer_planilla(ruta, conocimiento)
         ]
-    raise ErrorEntrada.uno(
+    raise ErrorRespuestas.uno(
         ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"
     )
 

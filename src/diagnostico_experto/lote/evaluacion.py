@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.recolector import Tandas, apartar_lo_cargado, sin_recolector
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
@@ -126,7 +126,7 @@ def _evaluar_y_escribir(n: int, entrada: Entrada) -> Evaluada | Fallida:
         textos = informes(
             evaluacion, motor.reglas, motor.conocimiento, FORMATOS_LOTE, indice="../index.html"
         )
-    except ErrorEntrada as exc:  # the answers, or the Word template (checked before)
+    except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     # The trace is in the JSON report; tables and history never read it.
     evaluada = Evaluada(entrada.origen, evaluacion.resultado.model_copy(update={"traza": []}), {})

@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from diagnostico_experto.comun.errores import ErrorEntrada, sugerencia
+from diagnostico_experto.comun.errores import ErrorRespuestas, sugerencia
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.lectura import (
     Limites,
@@ -189,6 +189,7 @@ class FilaPlanilla:
     lugares: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
 
+@ErrorRespuestas.al_leer()
 def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
     """One row per comuna; the answers, services and mesa in answer-file form.
 
@@ -205,13 +206,13 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
     )
     filas, origen = respuestas
     if filas and "comuna" not in filas[0][1]:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             f"{origen}, fila 1",
             "falta la columna «comuna» en el encabezado (separe las columnas con «;», «,» o "
             "tabulador)",
         )
     if not filas:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             origen or ruta,
             "no hay filas de respuestas (una fila por comuna, con la columna «comuna»)",
         )
@@ -313,13 +314,13 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         valores = _hojas(ruta, calculadas=True)
         formulas = _hojas(ruta, calculadas=False)
     except (InvalidFileException, BadZipFile, KeyError, ValueError, SyntaxError, TypeError) as exc:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             ruta,
             f"no se pudo leer como planilla XLSX ({_dano(exc)}); ábrala en Excel o LibreOffice "
             "y guárdela de nuevo como .xlsx",
         ) from None
     if "respuestas" not in valores:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             ruta,
             "falta la hoja «respuestas» (genere una planilla vacía con: "
             f"{comando('planilla', 'planilla.xlsx')})",
@@ -340,7 +341,7 @@ def _revisar_zip(ruta: Path, maximo: int) -> None:
             partes = archivo.infolist()
             descomprimido = sum(parte.file_size for parte in partes)
             if descomprimido > maximo:
-                raise ErrorEntrada.uno(
+                raise ErrorRespuestas.uno(
                     ruta,
                     f"la planilla descomprimida pesa {miles(-(-descomprimido // MB))} MB; el "
                     f"máximo es {miles(maximo // MB)} MB (límite «max_mb_por_planilla» de "
@@ -349,13 +350,13 @@ def _revisar_zip(ruta: Path, maximo: int) -> None:
             revisar_partes_zip(ruta, partes, "Excel")
             for parte in partes:
                 if _con_dtd(archivo.read(parte)):
-                    raise ErrorEntrada.uno(
+                    raise ErrorRespuestas.uno(
                         ruta,
                         f"la parte {parte.filename} declara entidades XML (<!DOCTYPE>), que una "
                         "planilla de Excel no usa; no se lee",
                     )
     except (BadZipFile, OSError, ValueError, EOFError):
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             ruta,
             "no es una planilla XLSX (no es un archivo .xlsx válido); ábrala y guárdela de nuevo",
         ) from None
@@ -392,7 +393,7 @@ def _sin_formulas_pendientes(
     for numero, (fila, fila_f) in enumerate(zip(valores, formulas, strict=False), 1):
         for columna, (valor, formula) in enumerate(zip(fila, fila_f, strict=False)):
             if valor is None and isinstance(formula, str) and formula.startswith("="):
-                raise ErrorEntrada.uno(
+                raise ErrorRespuestas.uno(
                     f"{origen}, fila {numero}",
                     f"la celda tiene la fórmula «{formula[:40]}» sin valor calculado; ábrala "
                     "en Excel o LibreOffice y guárdela, o escriba el valor",
@@ -406,7 +407,7 @@ def _revisar_celdas(filas: list[Sequence[Any]], origen: str, limites: Limites) -
     for numero, fila in enumerate(filas, 1):
         for columna, valor in enumerate(fila):
             if isinstance(valor, str) and len(valor) > maximo:
-                raise ErrorEntrada.uno(
+                raise ErrorRespuestas.uno(
                     f"{origen}, fila {numero}",
                     f"la celda tiene {miles(len(valor))} caracteres; el máximo es {miles(maximo)} "
                     "(límite «max_caracteres_por_celda» de limites.yaml)",
@@ -435,7 +436,7 @@ def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
     """The rows of a CSV in UTF-8 or in Windows' encoding (Excel's «CSV» in Spanish)."""
     datos = leer_bytes(archivo, limites.max_mb_por_planilla * MB, "max_mb_por_planilla")
     if b"\x00" in datos:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             archivo,
             "no es un CSV de texto (parece un archivo binario); guarde la planilla como "
             "«CSV UTF-8 (delimitado por comas)»",
@@ -446,7 +447,7 @@ def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
         try:
             texto = datos.decode("cp1252")
         except UnicodeDecodeError:
-            raise ErrorEntrada.uno(
+            raise ErrorRespuestas.uno(
                 archivo,
                 "no está en UTF-8 ni en la codificación de Windows (cp1252); guárdelo como "
                 "«CSV UTF-8 (delimitado por comas)»",
@@ -460,7 +461,7 @@ def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
     except csv.Error:
         dialecto = csv.excel
     if not usados and "|" in primera:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             archivo,
             "el separador «|» no se admite; separe las columnas con «;», «,» o tabulador",
             1,
@@ -470,7 +471,7 @@ def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
     try:
         filas.extend(lector)
     except csv.Error as exc:
-        raise ErrorEntrada.uno(
+        raise ErrorRespuestas.uno(
             archivo, f"CSV no válido ({exc}); revise las comillas", lector.line_num
         ) from None
     return filas
@@ -485,7 +486,7 @@ def _con_encabezado(filas: list[Any], origen: str) -> list[tuple[int, dict[str, 
     nombres = [c for c in encabezado if c]
     repetida = next((c for c in nombres if nombres.count(c) > 1), None)
     if repetida is not None:
-        raise ErrorEntrada.uno(f"{origen}, fila 1", f"la columna «{repetida}» está repetida")
+        raise ErrorRespuestas.uno(f"{origen}, fila 1", f"la columna «{repetida}» está repetida")
     resultado = []
     for numero, fila in enumerate(filas[1:], 2):
         if not any(c not in (None, "") for c in fila):
@@ -493,7 +494,7 @@ def _con_encabezado(filas: list[Any], origen: str) -> list[tuple[int, dict[str, 
         for columna, valor in enumerate(fila, 1):
             sin_nombre = columna > len(encabezado) or not encabezado[columna - 1]
             if sin_nombre and valor not in (None, ""):
-                raise ErrorEntrada.uno(
+                raise ErrorRespuestas.uno(
                     f"{origen}, fila {numero}",
                     f"la columna {columna} tiene un valor («{_texto(valor)[:40]}») y no tiene "
                     "nombre en el encabezado (fila 1)",
@@ -508,7 +509,7 @@ def _revisar_columnas(tabla: Tabla, conocidas: Sequence[str]) -> None:
     for _, fila in filas:
         for nombre, valor in fila.items():
             if nombre and nombre not in conocidas and valor not in (None, ""):
-                raise ErrorEntrada.uno(
+                raise ErrorRespuestas.uno(
                     f"{origen}, fila 1",
                     f"columna desconocida «{nombre}»" + sugerencia(nombre, list(conocidas)),
                 )

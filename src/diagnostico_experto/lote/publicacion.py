@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
-from diagnostico_experto.comun.errores import ErrorEntrada, motivo_so, no_se_pudo_escribir
+from diagnostico_experto.comun.errores import ErrorEntorno, motivo_so, no_se_pudo_escribir
 
 MANIFIESTO = ".diagnostico-lote"  # the set's files, one relative path a line
 # A set written before the manifest existed: these names, and reports in comunas/.
@@ -98,12 +98,12 @@ class Publicacion:
         if not existe:
             return
         if not es_carpeta:
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 self.salida, "existe y no es una carpeta; elija una carpeta para --salida."
             )
         ajeno = primer_ajeno(self.destino)
         if ajeno is not None:
-            raise ErrorEntrada.uno(
+            raise ErrorEntorno.uno(
                 self.salida,
                 f"la carpeta ya existe y contiene {ajeno}, que no escribió «diagnostico lote»; "
                 "no se reemplaza. Elija otra carpeta para --salida o vacíela.",
@@ -116,7 +116,7 @@ class Publicacion:
         assert self.temporal is not None, "use Publicacion as a context manager"
         partes = PurePosixPath(relativa)
         if partes.is_absolute() or ".." in partes.parts or not partes.parts:
-            raise ErrorEntrada.uno(self.salida / relativa, "ruta de salida fuera de --salida")
+            raise ErrorEntorno.uno(self.salida / relativa, "ruta de salida fuera de --salida")
         ruta = self.temporal.joinpath(*partes.parts)
         try:
             self._crear_carpeta(ruta.parent)
@@ -193,9 +193,9 @@ class Publicacion:
         self.temporal.rename(self.destino)
         return anterior
 
-    def fallo(self, relativa: str, exc: OSError) -> ErrorEntrada:
+    def fallo(self, relativa: str, exc: OSError) -> ErrorEntorno:
         """The error of a write that failed, naming the file by its path in --salida."""
-        return ErrorEntrada.uno(
+        return ErrorEntorno.uno(
             self.salida / relativa,
             f"no se pudo escribir ({motivo_so(exc)}); {self.salida} queda como estaba",
         )

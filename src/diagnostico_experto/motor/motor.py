@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorMotor
 from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
@@ -78,14 +78,12 @@ class Motor:
         resultado = self._resultado(respuestas, puntajes, hechos, disparos)
         return Evaluacion(respuestas, puntajes, hechos, disparos, resultado, self.elementos)
 
-    def _sin_fin(
-        self, respuestas: Respuestas, maximo: int, disparos: list[Disparo]
-    ) -> ErrorEntrada:
+    def _sin_fin(self, respuestas: Respuestas, maximo: int, disparos: list[Disparo]) -> ErrorMotor:
         """The engine stopped at the firing limit: name the rule that fired most."""
         veces = Counter(d.regla.id for d in disparos)
         id_, n = veces.most_common(1)[0]
         regla = next(d.regla for d in disparos if d.regla.id == id_)
-        return ErrorEntrada.uno(
+        return ErrorMotor.uno(
             regla.lugar(),
             f"la evaluación de {respuestas.comuna} se detuvo al llegar a {maximo} disparos de reglas "
             f"(max_disparos_por_comuna en {self.conocimiento.carpeta / 'limites.yaml'}): "
@@ -104,7 +102,7 @@ class Motor:
         vigentes = {d["area"]: d for d in de_tipo_en(hechos, "nivel_vigente")}
         sin_nivel = [a for a in AREAS if a not in niveles or a not in vigentes]
         if sin_nivel:
-            raise ErrorEntrada.uno(
+            raise ErrorMotor.uno(
                 self.carpeta_reglas or "reglas",
                 "las reglas no asignan nivel (o nivel vigente) a: "
                 + ", ".join(sin_nivel)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
-from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorReglas, Problema, sugerencia
 from diagnostico_experto.comun.memoria import contenido, recordar
 from diagnostico_experto.comun.restricciones import (
     NOMBRE_DE_TIPO,
@@ -60,11 +60,12 @@ from diagnostico_experto.reglas.tablas import Fila, Lugar, expandir
 # --- loading -------------------------------------------------------------------
 
 
+@ErrorReglas.al_leer()
 def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla]:
     """Every rule of every ``*.yaml`` or ``*.yml`` file in the folder (not in subfolders)."""
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
-        raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no existe")
+        raise ErrorReglas.uno(carpeta, "la carpeta de reglas no existe")
     # The entry keeps the knowledge object alive, so its id is never reused by another.
     clave = ("reglas", id(conocimiento))
     reglas = recordar(
@@ -85,7 +86,7 @@ def _clave_compartida(conocimiento: Conocimiento) -> tuple[str, ...] | None:
     """
     try:
         de_su_carpeta = conocimiento is cargar_conocimiento(conocimiento.carpeta)
-    except ErrorEntrada:
+    except ErrorDiagnostico:
         return None
     if not de_su_carpeta:
         return None
@@ -95,7 +96,7 @@ def _clave_compartida(conocimiento: Conocimiento) -> tuple[str, ...] | None:
 def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
     archivos = sorted([*carpeta.glob("*.yaml"), *carpeta.glob("*.yml")])
     if not archivos:
-        raise ErrorEntrada.uno(carpeta, "la carpeta de reglas no tiene archivos .yaml ni .yml")
+        raise ErrorReglas.uno(carpeta, "la carpeta de reglas no tiene archivos .yaml ni .yml")
     reglas: list[Regla] = []
     problemas: list[Problema] = []
     lugares: dict[str, str] = {}
@@ -103,7 +104,7 @@ def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
         doc = leer(ruta, conocimiento.limites)
         try:
             nuevas = interpretar_archivo(doc, conocimiento)
-        except ErrorEntrada as exc:
+        except ErrorDiagnostico as exc:
             problemas.extend(exc.problemas)
             continue
         for regla in nuevas:
@@ -119,12 +120,13 @@ def _leer_reglas(carpeta: Path, conocimiento: Conocimiento) -> list[Regla]:
             lugares[regla.id] = regla.lugar()
             reglas.append(regla)
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorReglas(problemas)
     return reglas
 
 
+@ErrorReglas.al_leer()
 def interpretar_archivo(doc: Documento, conocimiento: Conocimiento) -> list[Regla]:
-    """The rules of one file; ErrorEntrada with every problem, each with its line."""
+    """The rules of one file; ErrorReglas with every problem, each with its line."""
     if doc.datos is None:
         return []
     avisos = _renombrar(doc)
@@ -134,7 +136,7 @@ def interpretar_archivo(doc: Documento, conocimiento: Conocimiento) -> list[Regl
     for i, tabla in enumerate(archivo.tablas):
         reglas.extend(lector.tabla(tabla, ("tablas", i)))
     if lector.problemas:
-        raise ErrorEntrada(lector.problemas)
+        raise ErrorReglas(lector.problemas)
     leidas = [r for r in reglas if r is not None]
     if avisos:  # the first rule of the file carries the file's warnings
         leidas[:1] = [replace(r, avisos=tuple(avisos)) for r in leidas[:1]]

@@ -18,7 +18,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from diagnostico_experto.comun.archivos_yaml import Documento, escribir_atomico, leer_editable
 from diagnostico_experto.comun.cerrojo import Cerrojo
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorRespuestas
 from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import Pregunta
@@ -37,6 +37,7 @@ class Borrador:
         self.cerrojo = Cerrojo(self.ruta)
         self.datos = self._cargar()
 
+    @ErrorRespuestas.al_leer()
     def _cargar(self) -> CommentedMap:
         if not self.ruta.exists():
             return CommentedMap()
@@ -44,7 +45,7 @@ class Borrador:
         if doc.datos is None:
             return CommentedMap()
         if not isinstance(doc.datos, CommentedMap):
-            raise ErrorEntrada.uno(self.ruta, "el archivo no es un archivo de respuestas")
+            raise ErrorRespuestas.uno(self.ruta, "el archivo no es un archivo de respuestas")
         if "comuna" in doc.datos:
             desde_documento(doc, self.conocimiento)  # refuse a broken file before touching it
         return doc.datos

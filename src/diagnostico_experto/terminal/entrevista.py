@@ -15,7 +15,7 @@ from typing import Any
 
 from questionary import Choice
 
-from diagnostico_experto.comun.errores import ErrorEntrada
+from diagnostico_experto.comun.errores import ErrorRespuestas
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, TRANSVERSAL, Pregunta
@@ -145,7 +145,7 @@ class Entrevista:
         if comuna:
             nombre = self._buscar(comuna)
             if actual and self._buscar(actual) != nombre:
-                raise ErrorEntrada.uno(
+                raise ErrorRespuestas.uno(
                     self.ruta, f"el archivo es de la comuna {actual}, no de {nombre}"
                 )
             datos["comuna"] = nombre
@@ -161,7 +161,7 @@ class Entrevista:
         try:
             return self.conocimiento.buscar_comuna(nombre)
         except ValueError as exc:
-            raise ErrorEntrada.uno(self.ruta, str(exc)) from None
+            raise ErrorRespuestas.uno(self.ruta, str(exc)) from None
 
     def _es_comuna(self, texto: str) -> bool | str:
         try:
