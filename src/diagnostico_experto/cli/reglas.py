@@ -37,7 +37,7 @@ def init(carpeta: Path) -> None:
 
 @click.group(cls=Grupo, name="reglas")
 def grupo_reglas() -> None:
-    """Herramientas para quien ajusta las reglas: validar, probar y comparar."""
+    """Herramientas para quien ajusta las reglas: validar, probar, comparar y calibrar."""
 
 
 @grupo_reglas.command(cls=Comando)
