@@ -324,6 +324,39 @@ def planilla(
         click.echo(f"Planilla escrita en {ruta}", err=True)
 
 
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
+@opciones_base
+@click.pass_context
+def formulario(
+    ctx: click.Context,
+    archivo: Path,
+    reemplazar: bool,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Escribe el cuestionario como formulario XLSForm (ARCHIVO.xlsx) para ODK o KoboToolbox.
+
+    Las mismas preguntas, opciones, ayudas, validaciones y saltos del cuestionario;
+    la comuna por territorio, la fecha, el inventario de servicios y la mesa comunal.
+    Las respuestas descargadas se leen con «diagnostico importar» o «diagnostico lote».
+    """
+    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+    from diagnostico_experto.lote.formulario import formulario_xlsx
+
+    _, conocimiento = carpetas(ctx, reglas, conocimiento)
+    if archivo.suffix.lower() != ".xlsx":
+        raise ErrorEntrada.uno(archivo, "el formulario XLSForm debe terminar en .xlsx")
+    if archivo.exists() and not reemplazar:
+        raise ErrorEntrada.uno(
+            archivo, "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
+        )
+    escribir_atomico(archivo, formulario_xlsx(cargar_conocimiento(conocimiento)))
+    click.echo(f"Formulario XLSForm escrito en {archivo}", err=True)
+
+
 principal.add_command(init)
 principal.add_command(grupo_reglas)
 principal.add_command(avance)

@@ -27,6 +27,7 @@ from typing import Any
 from diagnostico_experto.comun.archivos_yaml import leer
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.lote.formulario import no_expresables
 from diagnostico_experto.reglas.descripciones import literal
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.lenguaje import legible
@@ -59,6 +60,7 @@ def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
     return [
         *(Hallazgo(lugar, mensaje, error=False) for r in reglas for lugar, mensaje in r.avisos),
         *_preguntas_sin_uso(reglas, conocimiento),
+        *_fuera_del_formulario(conocimiento),
         *_condiciones_imposibles(reglas),
         *_reglas_que_se_alimentan(reglas),
         *_uniones_cuadraticas(reglas),
@@ -82,6 +84,18 @@ def _preguntas_sin_uso(reglas: list[Regla], conocimiento: Conocimiento) -> list[
             )
         )
     return hallazgos
+
+
+def _fuera_del_formulario(conocimiento: Conocimiento) -> list[Hallazgo]:
+    """Questions the XLSForm (``diagnostico formulario``) cannot ask as the terminal does."""
+    hallazgos = no_expresables(conocimiento.cuestionario)
+    if not hallazgos:
+        return []
+    doc = leer(conocimiento.carpeta / "cuestionario.yaml")
+    return [
+        Hallazgo(f"{legible(doc.ruta)}:{doc.linea(('preguntas', indice, 'id'))}", mensaje, False)
+        for indice, mensaje in hallazgos
+    ]
 
 
 def _compatibles(patron: Patron, conclusion_campos: dict[str, Any]) -> bool:

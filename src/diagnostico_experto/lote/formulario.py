@@ -1,0 +1,528 @@
+"""The questionnaire as an XLSForm, for ODK Collect, ODK Central and KoboToolbox.
+
+Generated from the same knowledge the terminal reads: each question becomes a
+field of its area's group, with its options, help text as the hint, the same
+checks (``constraint``) and the same skip logic (``relevant``, written from the
+question's ``aplica_si``). The comuna is chosen from ``comunas.yaml`` after its
+territory (UGT); the services inventory and the mesa comunal are repeats with
+the catalogue's lists. ``a_campos`` and ``de_campos`` turn an answer into the
+form's field values and back, so reading an export (``lote/exportacion.py``)
+and this form cannot drift apart.
+
+XLSForm: https://xlsform.org/en/ (survey, choices and settings sheets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from slugify import slugify
+
+from diagnostico_experto.comun.restricciones import ORDEN, Operacion
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import (
+    AREAS,
+    NO_SABE,
+    TRANSVERSAL,
+    Cuestionario,
+    Pregunta,
+    PreguntaEscala,
+    PreguntaNumero,
+    PreguntaOpcionMultiple,
+    PreguntaOpcionUnica,
+    PreguntaSiNo,
+    PreguntaTexto,
+)
+
+IDIOMA = "Español (es)"
+ID_FORMULARIO = "diagnostico_fomento_productivo"
+TITULO = "Diagnóstico organizacional de fomento productivo municipal"
+NO_SE = "No sé"
+
+# Fields of the form that are not questions of the questionnaire.
+GRUPO_IDENTIFICACION = "identificacion"
+CAMPO_UGT = "ugt"
+CAMPO_COMUNA = "comuna"
+CAMPO_FECHA = "fecha"
+REPETICION_SERVICIOS = "servicios"
+REPETICION_MESA = "mesa"
+CAMPO_ACTA = "acta"  # a photo or file of the mesa's record: the diagnosis' evidence
+SUFIJO_SABE = "_sabe"  # a number that admits «no sé» asks first whether the figure is known
+SABE = "si"
+# Fields of each repeat: (name in the form, key in the answer file).
+CAMPOS_SERVICIO = (
+    ("servicio_nombre", "nombre"),
+    ("servicio_unidad", "unidad"),
+    ("servicio_origen", "origen"),
+    ("servicio_clientes", "clientes"),
+    ("servicio_etapas", "etapas"),
+    ("servicio_area_proceso", "area_proceso"),
+)
+CAMPOS_MESA = (
+    ("integrante_nombre", "nombre"),
+    ("integrante_cargo", "cargo"),
+    ("integrante_unidad", "unidad"),
+)
+LISTAS_SERVICIO = {
+    "servicio_origen": "origenes",
+    "servicio_clientes": "clientes",
+    "servicio_etapas": "etapas",
+    "servicio_area_proceso": "areas_proceso",
+}
+
+COLUMNAS_SURVEY = (
+    "type",
+    "name",
+    f"label::{IDIOMA}",
+    f"hint::{IDIOMA}",
+    "required",
+    f"required_message::{IDIOMA}",
+    "relevant",
+    "constraint",
+    f"constraint_message::{IDIOMA}",
+    "choice_filter",
+    "appearance",
+)
+COLUMNAS_CHOICES = ("list_name", "name", f"label::{IDIOMA}", CAMPO_UGT)
+COLUMNAS_SETTINGS = ("form_title", "form_id", "version", "default_language", "instance_name")
+
+
+class NoExpresable(ValueError):
+    """A question the form cannot ask as the terminal does (``reglas validar`` warns)."""
+
+
+Fila = dict[str, str]
+
+
+# --- answers <-> the form's fields ----------------------------------------------------
+
+
+def _numerica(pregunta: Pregunta) -> bool:
+    return pregunta.tipo_de_valor == "numero"
+
+
+def _texto_de(valor: Any) -> str:
+    if isinstance(valor, float) and valor.is_integer():
+        return str(int(valor))
+    return str(valor)
+
+
+def a_campos(pregunta: Pregunta, valor: Any) -> dict[str, str]:
+    """An answer as the values of the form's fields (a submission's columns)."""
+    if isinstance(pregunta, PreguntaNumero) and pregunta.no_sabe:
+        if valor == NO_SABE:
+            return {pregunta.id + SUFIJO_SABE: NO_SABE, pregunta.id: ""}
+        return {pregunta.id + SUFIJO_SABE: SABE, pregunta.id: _texto_de(valor)}
+    if isinstance(valor, list):
+        return {pregunta.id: " ".join(str(v) for v in valor)}
+    return {pregunta.id: _texto_de(valor)}
+
+
+def de_campos(pregunta: Pregunta, campos: dict[str, str]) -> Any:
+    """The answer a submission's fields give (None when not answered), before normalising."""
+    texto = campos.get(pregunta.id, "").strip()
+    sabe = campos.get(pregunta.id + SUFIJO_SABE, "").strip()
+    if isinstance(pregunta, PreguntaNumero) and pregunta.no_sabe and sabe == NO_SABE:
+        return NO_SABE
+    if not texto:
+        return None
+    if isinstance(pregunta, PreguntaOpcionMultiple):
+        valores = texto.split()
+        return NO_SABE if valores == [NO_SABE] else valores
+    if _numerica(pregunta) and texto != NO_SABE:
+        return pregunta.de_celda(texto)
+    return texto
+
+
+def campos_de(pregunta: Pregunta) -> tuple[str, ...]:
+    """The form's fields that hold a question's answer."""
+    if isinstance(pregunta, PreguntaNumero) and pregunta.no_sabe:
+        return (pregunta.id + SUFIJO_SABE, pregunta.id)
+    return (pregunta.id,)
+
+
+# --- skip logic: aplica_si as an XPath ``relevant`` -----------------------------------
+
+
+def _cadena(valor: str) -> str:
+    """An XPath 1.0 string literal (which has no escapes)."""
+    if "'" not in valor:
+        return f"'{valor}'"
+    if '"' not in valor:
+        return f'"{valor}"'
+    raise NoExpresable(f"el texto «{valor}» tiene comillas simples y dobles")
+
+
+def _numero(valor: Any) -> str:
+    """A number as XPath writes it: no exponent, no trailing «.0»."""
+    if isinstance(valor, float) and valor.is_integer():
+        return str(int(valor))
+    return format(Decimal(repr(valor)), "f") if isinstance(valor, float) else str(valor)
+
+
+def _literal(base: Pregunta, valor: Any) -> str:
+    numerica = _numerica(base)
+    if isinstance(valor, bool):
+        raise NoExpresable(f"compara {base.id} con verdadero o falso; use «si» o «no»")
+    if isinstance(valor, int | float) != numerica and valor != NO_SABE:
+        tipo = "un número" if numerica else "un texto"
+        raise NoExpresable(f"compara {base.id}, que es {tipo}, con «{valor}»")
+    if isinstance(valor, int | float):
+        return _numero(valor)
+    return _cadena(str(valor))
+
+
+def _operacion(base: Pregunta, campo: str, op: Operacion) -> str:
+    lista = isinstance(base, PreguntaOpcionMultiple)
+    if lista != (op.operador == "contiene"):
+        raise NoExpresable(
+            f"usa «{op.operador}» sobre {base.id}; en una pregunta de opción múltiple solo "
+            "«contiene» se escribe igual en el formulario"
+        )
+    if op.operador == "contiene":
+        return f"selected({campo}, {_cadena(str(op.operando))})"
+    if op.operador in ORDEN and not _numerica(base):
+        raise NoExpresable(f"compara con «{op.operador}» la pregunta {base.id}, que no es número")
+    if op.operador in ("en", "fuera_de"):
+        igual, union = ("=", " or ") if op.operador == "en" else ("!=", " and ")
+        partes = [f"{campo} {igual} {_literal(base, v)}" for v in op.operando]
+        return "(" + union.join(partes) + ")"
+    signo = {
+        "igual": "=",
+        "distinto": "!=",
+        "menor_que": "<",
+        "mayor_que": ">",
+        "al_menos": ">=",
+        "a_lo_sumo": "<=",
+    }[op.operador]
+    return f"{campo} {signo} {_literal(base, op.operando)}"
+
+
+def relevante(pregunta: Pregunta, cuestionario: Cuestionario) -> str:
+    """``aplica_si`` as an XLSForm ``relevant``; empty when the question always applies.
+
+    As in the terminal (``Cuestionario.aplica``), a condition holds only on an
+    answer given to a question that applies: unanswered and «no sé» never
+    satisfy it, so each earlier question's own condition is part of it.
+    """
+    partes: list[str] = []
+    for condicion in pregunta.aplica_si:
+        base = cuestionario.por_id[condicion.pregunta]
+        campo = "${" + base.id + "}"
+        partes.append(f"{campo} != ''")
+        if base.no_sabe and not isinstance(base, PreguntaNumero):  # its «no sé» is the _sabe field
+            partes.append(f"{campo} != '{NO_SABE}'")
+        previa = relevante(base, cuestionario)
+        if previa:
+            partes.append(f"({previa})")
+        partes.extend(_operacion(base, campo, op) for op in condicion.restriccion.operaciones)
+    return " and ".join(partes)
+
+
+def no_expresables(cuestionario: Cuestionario) -> list[tuple[int, str]]:
+    """Questions the form cannot ask as the terminal does: (index, why), for ``reglas validar``."""
+    hallazgos = []
+    for indice, pregunta in enumerate(cuestionario.preguntas):
+        try:
+            relevante(pregunta, cuestionario)
+            for opcion in getattr(pregunta, "opciones", []):
+                if opcion.valor != slugify(opcion.valor, separator="_", lowercase=False):
+                    raise NoExpresable(f"la opción «{opcion.valor}» no sirve como nombre XML")
+        except NoExpresable as exc:
+            hallazgos.append(
+                (indice, f"la pregunta {pregunta.id} no se puede expresar en XLSForm: {exc}")
+            )
+    return hallazgos
+
+
+# --- the form's rows ------------------------------------------------------------------
+
+
+def _fila(tipo: str, nombre: str, etiqueta: str = "", **otros: str) -> Fila:
+    fila = {"type": tipo, "name": nombre, f"label::{IDIOMA}": etiqueta}
+    for clave, valor in otros.items():
+        columna = {
+            "pista": f"hint::{IDIOMA}",
+            "requerida": "required",
+            "mensaje_requerida": f"required_message::{IDIOMA}",
+            "relevante": "relevant",
+            "restriccion": "constraint",
+            "mensaje_restriccion": f"constraint_message::{IDIOMA}",
+            "filtro": "choice_filter",
+            "apariencia": "appearance",
+        }[clave]
+        if valor:
+            fila[columna] = valor
+    return fila
+
+
+def _cifra(valor: float) -> str:
+    return f"{valor:g}".replace(".", ",")
+
+
+@dataclass
+class _Formulario:
+    conocimiento: Conocimiento
+
+    def __post_init__(self) -> None:
+        self.survey: list[Fila] = []
+        self.choices: list[Fila] = []
+
+    def lista(self, nombre: str, opciones: list[tuple[str, str]], no_sabe: bool = False) -> str:
+        for valor, texto in opciones:
+            self.choices.append({"list_name": nombre, "name": valor, f"label::{IDIOMA}": texto})
+        if no_sabe:
+            self.choices.append({"list_name": nombre, "name": NO_SABE, f"label::{IDIOMA}": NO_SE})
+        return nombre
+
+    def pregunta(self, pregunta: Pregunta) -> None:
+        cuestionario = self.conocimiento.cuestionario
+        relevant = relevante(pregunta, cuestionario)
+        requerida = "" if isinstance(pregunta, PreguntaTexto) else "yes"
+        comun = {
+            "pista": pregunta.ayuda,
+            "requerida": requerida,
+            "mensaje_requerida": "Responda esta pregunta"
+            + (" (o marque «No sé»)" if pregunta.no_sabe else "")
+            + "."
+            if requerida
+            else "",
+        }
+        etiqueta = f"{pregunta.id}. {pregunta.texto}"
+        forma = _FORMA_DE[type(pregunta)]
+        self.survey.extend(forma(self, pregunta, etiqueta, relevant, comun))
+
+    def seleccion(
+        self, pregunta: Pregunta, etiqueta: str, relevant: str, comun: dict[str, str]
+    ) -> Iterator[Fila]:
+        opciones = [(str(v), pregunta.etiqueta(v)) for v in pregunta.valores()]
+        lista = self.lista(pregunta.id, opciones, pregunta.no_sabe)
+        yield _fila(f"select_one {lista}", pregunta.id, etiqueta, relevante=relevant, **comun)
+
+    def varias(
+        self, pregunta: Pregunta, etiqueta: str, relevant: str, comun: dict[str, str]
+    ) -> Iterator[Fila]:
+        assert isinstance(pregunta, PreguntaOpcionMultiple)
+        opciones = [(o.valor, o.texto) for o in pregunta.opciones]
+        lista = self.lista(pregunta.id, opciones, pregunta.no_sabe)
+        solas = [(o.valor, o.texto) for o in pregunta.opciones if o.exclusiva]
+        if pregunta.no_sabe:
+            solas.append((NO_SABE, NO_SE))
+        restriccion = " and ".join(
+            f"(not(selected(., '{v}')) or count-selected(.) = 1)" for v, _ in solas
+        )
+        mensaje = " ".join(f"«{t}» se marca sola, sin otras opciones." for _, t in solas)
+        yield _fila(
+            f"select_multiple {lista}",
+            pregunta.id,
+            etiqueta,
+            relevante=relevant,
+            restriccion=restriccion,
+            mensaje_restriccion=mensaje,
+            **comun,
+        )
+
+    def numero(
+        self, pregunta: Pregunta, etiqueta: str, relevant: str, comun: dict[str, str]
+    ) -> Iterator[Fila]:
+        assert isinstance(pregunta, PreguntaNumero)
+        limites, textos = [], []
+        if pregunta.minimo is not None:
+            limites.append(f". >= {_numero(pregunta.minimo)}")
+            textos.append(f"al menos {_cifra(pregunta.minimo)}")
+        if pregunta.maximo is not None:
+            limites.append(f". <= {_numero(pregunta.maximo)}")
+            textos.append(f"a lo sumo {_cifra(pregunta.maximo)}")
+        mensaje = f"Debe ser {' y '.join(textos)}." if textos else ""
+        if pregunta.no_sabe:
+            sabe = pregunta.id + SUFIJO_SABE
+            lista = self.lista(f"{pregunta.id}_sabe", [(SABE, "Sí, sé la cifra")], no_sabe=True)
+            yield _fila(
+                f"select_one {lista}",
+                sabe,
+                f"{etiqueta} ¿Conoce la cifra?",
+                relevante=relevant,
+                **comun,
+            )
+            relevant = " and ".join(
+                p for p in (relevant and f"({relevant})", f"${{{sabe}}} = '{SABE}'") if p
+            )
+            comun = {**comun, "mensaje_requerida": "Escriba la cifra."}
+        yield _fila(
+            "decimal",
+            pregunta.id,
+            etiqueta,
+            relevante=relevant,
+            restriccion=" and ".join(limites),
+            mensaje_restriccion=mensaje,
+            **comun,
+        )
+
+    def texto(
+        self, pregunta: Pregunta, etiqueta: str, relevant: str, comun: dict[str, str]
+    ) -> Iterator[Fila]:
+        yield _fila("text", pregunta.id, etiqueta, relevante=relevant, **comun)
+
+    def identificacion(self) -> None:
+        territorios = self.conocimiento.territorios
+        self.lista(CAMPO_UGT, [(_nombre_xml(t.nombre), t.nombre) for t in territorios])
+        for territorio in territorios:
+            for comuna in territorio.comunas:
+                self.choices.append(
+                    {
+                        "list_name": CAMPO_COMUNA,
+                        "name": _nombre_xml(comuna),
+                        f"label::{IDIOMA}": comuna,
+                        CAMPO_UGT: _nombre_xml(territorio.nombre),
+                    }
+                )
+        requerida = {"requerida": "yes", "mensaje_requerida": "Elija una opción."}
+        self.survey += [
+            _fila("begin_group", GRUPO_IDENTIFICACION, "Comuna y fecha del diagnóstico"),
+            _fila(f"select_one {CAMPO_UGT}", CAMPO_UGT, "Territorio (UGT)", **requerida),
+            _fila(
+                f"select_one {CAMPO_COMUNA}",
+                CAMPO_COMUNA,
+                "Comuna",
+                filtro=f"{CAMPO_UGT}=${{{CAMPO_UGT}}}",
+                **requerida,
+            ),
+            _fila(
+                "date",
+                CAMPO_FECHA,
+                "Fecha del diagnóstico (de la mesa comunal)",
+                pista="El día en que la mesa comunal respondió. Dos diagnósticos de una comuna con fechas distintas son su historia.",
+                restriccion=". <= today()",
+                mensaje_restriccion="La fecha no puede ser posterior a hoy.",
+                requerida="yes",
+                mensaje_requerida="Indique la fecha.",
+            ),
+            _fila("end_group", ""),
+        ]
+
+    def repeticiones(self) -> None:
+        catalogo = self.conocimiento.catalogo
+        for campo, lista in LISTAS_SERVICIO.items():
+            self.lista(campo, [(e.id, e.nombre) for e in getattr(catalogo, lista)])
+        texto_req = {"requerida": "yes", "mensaje_requerida": "Escriba el nombre."}
+        elija = {"requerida": "yes", "mensaje_requerida": "Elija al menos una opción."}
+        defecto = catalogo.nombre("areas_proceso", catalogo.area_proceso_por_defecto)
+        self.survey += [
+            _fila(
+                "begin_repeat",
+                REPETICION_SERVICIOS,
+                "Inventario de servicios de fomento productivo",
+                pista="Un servicio por repetición: el par cliente–producto que la municipalidad ofrece.",
+            ),
+            _fila("text", "servicio_nombre", "Nombre del servicio", **texto_req),
+            _fila("text", "servicio_unidad", "Unidad que lo presta", **texto_req),
+            _fila("select_one servicio_origen", "servicio_origen", "Origen", **elija),
+            _fila("select_multiple servicio_clientes", "servicio_clientes", "Clientes", **elija),
+            _fila("select_multiple servicio_etapas", "servicio_etapas", "Etapas", **elija),
+            _fila(
+                "select_one servicio_area_proceso",
+                "servicio_area_proceso",
+                "Área de procesos",
+                pista=f"Si la deja en blanco, se asume «{defecto}».",
+            ),
+            _fila("end_repeat", ""),
+            _fila("begin_repeat", REPETICION_MESA, "Integrantes de la mesa comunal"),
+            _fila("text", "integrante_nombre", "Nombre", **texto_req),
+            _fila("text", "integrante_cargo", "Cargo"),
+            _fila("text", "integrante_unidad", "Unidad"),
+            _fila("end_repeat", ""),
+            _fila(
+                "file",
+                CAMPO_ACTA,
+                "Acta o registro de la mesa comunal (foto, PDF o documento)",
+                pista="Evidencia del diagnóstico: queda junto al archivo de respuestas, con su huella SHA-256.",
+            ),
+        ]
+
+
+def _nombre_xml(nombre: str) -> str:
+    """A choice name from a comuna or territory (ODK Central refuses spaces in names)."""
+    return slugify(nombre, separator="_") or "sin_nombre"
+
+
+_Forma = Callable[[_Formulario, Pregunta, str, str, dict[str, str]], Iterator[Fila]]
+# How each question type is asked in the form: the XLSForm side of the question models.
+_FORMA_DE: dict[type[Pregunta], _Forma] = {
+    PreguntaSiNo: _Formulario.seleccion,
+    PreguntaOpcionUnica: _Formulario.seleccion,
+    PreguntaEscala: _Formulario.seleccion,
+    PreguntaOpcionMultiple: _Formulario.varias,
+    PreguntaNumero: _Formulario.numero,
+    PreguntaTexto: _Formulario.texto,
+}
+
+
+def evidencias_de(pregunta: Pregunta) -> list[Fila]:
+    """Where evidence per answer will go: a file question after the answer it supports.
+
+    The questionnaire does not yet say which answers want evidence (issue 28);
+    when it does, this returns the ``file``/``image`` rows for that answer,
+    named ``<id>_evidencia``, and the export reader copies their attachments
+    as it already does for the mesa's ``acta``.
+    """
+    return []
+
+
+@dataclass(frozen=True)
+class Hojas:
+    """The three sheets of an XLSForm, as rows."""
+
+    survey: list[Fila]
+    choices: list[Fila]
+    settings: Fila
+
+
+def hojas(conocimiento: Conocimiento) -> Hojas:
+    formulario = _Formulario(conocimiento)
+    formulario.identificacion()
+    cuestionario = conocimiento.cuestionario
+    for area in (*AREAS, TRANSVERSAL):
+        datos = cuestionario.areas[area]
+        formulario.survey.append(_fila("begin_group", area, datos.nombre, pista=datos.descripcion))
+        for pregunta in cuestionario.de_area(area):
+            formulario.pregunta(pregunta)
+            formulario.survey.extend(evidencias_de(pregunta))
+        formulario.survey.append(_fila("end_group", ""))
+    formulario.repeticiones()
+    contenido = json.dumps([formulario.survey, formulario.choices], sort_keys=True)
+    settings = {
+        "form_title": TITULO,
+        "form_id": ID_FORMULARIO,
+        "version": hashlib.sha256(contenido.encode()).hexdigest()[:12],
+        "default_language": IDIOMA,
+        "instance_name": f"concat(${{{CAMPO_COMUNA}}}, ' ', ${{{CAMPO_FECHA}}})",
+    }
+    return Hojas(formulario.survey, formulario.choices, settings)
+
+
+def formulario_xlsx(conocimiento: Conocimiento) -> bytes:
+    """The XLSForm file (survey, choices, settings), ready for ODK Central or KoboToolbox."""
+    datos = hojas(conocimiento)
+    salida = io.BytesIO()
+    libro = xlsxwriter.Workbook(salida, {"in_memory": True, "strings_to_formulas": False})
+    libro.set_properties({"title": TITULO})
+    negrita = libro.add_format({"bold": True})
+    for nombre, columnas, filas in (
+        ("survey", COLUMNAS_SURVEY, datos.survey),
+        ("choices", COLUMNAS_CHOICES, datos.choices),
+        ("settings", COLUMNAS_SETTINGS, [datos.settings]),
+    ):
+        hoja = libro.add_worksheet(nombre)
+        hoja.write_row(0, 0, columnas, negrita)
+        for numero, fila in enumerate(filas, 1):
+            hoja.write_row(numero, 0, [fila.get(c, "") for c in columnas])
+        hoja.freeze_panes(1, 0)
+    libro.close()
+    return salida.getvalue()
