@@ -348,9 +348,9 @@ def formulario(
 
     _, conocimiento = carpetas(ctx, reglas, conocimiento)
     if archivo.suffix.lower() != ".xlsx":
-        raise ErrorEntrada.uno(archivo, "el formulario XLSForm debe terminar en .xlsx")
+        raise ErrorEntorno.uno(archivo, "el formulario XLSForm debe terminar en .xlsx")
     if archivo.exists() and not reemplazar:
-        raise ErrorEntrada.uno(
+        raise ErrorEntorno.uno(
             archivo, "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
         )
     escribir_atomico(archivo, formulario_xlsx(cargar_conocimiento(conocimiento)))
