@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -14,9 +15,11 @@ from conftest import (
     CONOCIMIENTO,
     EJEMPLOS,
     archivo_respuestas,
+    copiar_carpetas,
     correr,
     error_de,
     extremo,
+    motor_con,
     primera_parte_marcada,
 )
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
@@ -73,6 +76,37 @@ def test_el_plan_sigue_el_orden_del_programa_y_suma_el_total(motor):
     assert sum(p.horas for p in d.pasos) == pytest.approx(evaluacion.resultado.horas.total)
     assert 3 <= len(d.hallazgos) <= 5
     assert all(h.endswith(".") for h in d.hallazgos)
+
+
+@pytest.mark.parametrize("archivo", sorted(EJEMPLOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_los_pasos_del_plan_suman_el_total_en_cada_ejemplo(motor, archivo):
+    evaluacion = evaluar(motor, archivo)
+    horas_ = evaluacion.resultado.horas
+    d = documento(evaluacion, motor.conocimiento)
+    assert sum(p.horas for p in d.pasos) == pytest.approx(horas_.total)
+    assert sum(horas_.por_paso.values()) == pytest.approx(horas_.total)
+    assert all(linea.paso in horas_.por_paso for linea in horas_.detalle)
+
+
+def test_una_linea_de_horas_va_al_paso_que_dice_su_regla_no_al_que_sugiere_su_texto(motor):
+    """An hours rule whose text mentions the mesa does not inflate the validation step."""
+    extra = """
+reglas:
+  - id: horas-con-la-mesa-en-el-texto
+    descripcion: Un apoyo cuyo texto nombra a la mesa comunal y la validación.
+    si:
+      - comuna: {}
+    entonces:
+      - horas: {concepto: Apoyo a la mesa comunal tras la validación, horas: 5, paso: apoyo}
+"""
+    otro = motor_con(motor, extra)
+    evaluacion = evaluar(otro, EJEMPLOS / "yumbel.yaml")
+    d = documento(evaluacion, otro.conocimiento)
+    pasos = {p.titulo: p for p in d.pasos}
+    validacion = evaluacion.resultado.horas.por_paso["validacion"]
+    assert pasos["Validación con la mesa comunal"].horas == validacion
+    assert ("Apoyo a la mesa comunal tras la validación", 5) in pasos["Apoyo adicional"].lineas
+    assert evaluacion.resultado.horas.por_paso["apoyo"] >= 5
 
 
 def test_html_resumen_primero_y_reglas_solo_en_el_anexo(motor):
@@ -509,3 +543,55 @@ def test_plantillas_incluidas_son_las_del_generador_con_solo_sus_estilos(nombre)
     usados = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
     assert usados and usados <= definidos
     assert len(definidos) < 25
+
+
+def test_la_pregunta_de_observaciones_y_el_umbral_de_debilidad_son_conocimiento(motor):
+    evaluacion = evaluar(motor, EJEMPLOS / "arauco.yaml")
+    informe_ = motor.conocimiento.informe
+    sin_observaciones = dataclasses.replace(
+        motor.conocimiento, informe=informe_.model_copy(update={"pregunta_observaciones": None})
+    )
+    assert documento(evaluacion, motor.conocimiento).observaciones
+    assert documento(evaluacion, sin_observaciones).observaciones == ""
+    todo_debil = dataclasses.replace(
+        motor.conocimiento, informe=informe_.model_copy(update={"umbral_debilidad": 0.99})
+    )
+    tonos = {x.tono for a in documento(evaluacion, todo_debil).areas for x in a.respuestas}
+    assert "debilidad" in tonos and len(tonos) <= 3
+
+
+def test_un_informe_yaml_con_una_pregunta_desconocida_se_rechaza(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    ruta = conocimiento / "informe.yaml"
+    ruta.write_text(
+        ruta.read_text(encoding="utf-8").replace(
+            "pregunta_observaciones: T07", "pregunta_observaciones: T70"
+        ),
+        encoding="utf-8",
+    )
+    err = error_de(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+    assert "informe.yaml:" in err and "pregunta desconocida «T70»" in err
+
+
+def test_una_copia_del_conocimiento_sin_informe_yaml_usa_el_incluido(capsys, tmp_path):
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    (conocimiento / "informe.yaml").unlink()
+    codigo, out, err = correr(
+        capsys,
+        "evaluar",
+        EJEMPLOS / "yumbel.yaml",
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
+    )
+    assert codigo == 0, err
+    assert "Taller inicial de sensibilización" in out

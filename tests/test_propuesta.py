@@ -275,6 +275,7 @@ def test_horas_por_nivel_y_actividades_fijas(motor, mejor, peor):
         "horas": 18,
         "regla": "horas-por-nivel:procesos-bajo",
         "parametro": "horas_procesos_bajo",
+        "paso": "estructura_procesos",
     }
 
 

@@ -27,9 +27,11 @@ from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia, traducir
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.memoria import recordar
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.preguntas import (
     LISTAS_CATALOGO,
     NO_SABE,
+    TALLERES,
     Cuestionario,
     Estricto,
     Slug,
@@ -122,6 +124,48 @@ class ArchivoTalleres(Estricto):
     talleres: list[Taller] = Field(min_length=1)
 
 
+# The programme steps the code itself files things under: each product's taller
+# and the second stage of a staged plan; the rest are named by the rules.
+APOYO = "apoyo"  # an hour line that names neither area nor step
+SEGUNDA_ETAPA = "segunda_etapa"
+PASOS_NECESARIOS = (*TALLERES, APOYO, SEGUNDA_ETAPA)
+ARCHIVO_INFORME = "informe.yaml"
+
+
+class PasoPlan(Estricto):
+    """One step of the work plan (informe.yaml): what the report titles and says."""
+
+    id: Slug
+    titulo: str = Field(min_length=1)
+    descripcion: str = Field(min_length=1)
+
+
+class ArchivoInforme(Estricto):
+    """Report content that is not a rule: plan steps, the mesa's question, a threshold."""
+
+    pasos: list[PasoPlan] = Field(min_length=1)
+    pregunta_observaciones: str | None = None
+    umbral_debilidad: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _pasos_completos(self) -> ArchivoInforme:
+        ids = [p.id for p in self.pasos]
+        repetidos = sorted({i for i in ids if ids.count(i) > 1})
+        if repetidos:
+            raise ValueError(f"paso repetido: {', '.join(repetidos)}")
+        faltan = [p for p in PASOS_NECESARIOS if p not in ids]
+        if faltan:
+            raise ValueError(f"faltan los pasos {', '.join(faltan)}")
+        return self
+
+    def paso(self, id_: str) -> PasoPlan:
+        return next(p for p in self.pasos if p.id == id_)
+
+    @property
+    def ids_pasos(self) -> list[str]:
+        return [p.id for p in self.pasos]
+
+
 ValorParametro = float | int | str | bool
 
 
@@ -196,6 +240,7 @@ class Conocimiento:
     cuestionario: Cuestionario
     talleres: list[Taller]
     limites: Limites  # how far input files are read (limites.yaml)
+    informe: ArchivoInforme  # plan steps and report content (informe.yaml)
 
     def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -255,9 +300,30 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
     _revisar_cuestionario(cuestionario, docs["cuestionario"])
     talleres = docs["talleres"].validar(ArchivoTalleres).talleres
     limites = _limites(carpeta / ARCHIVO_LIMITES)
+    informe = _informe(carpeta / ARCHIVO_INFORME, cuestionario)
     return Conocimiento(
-        carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres, limites
+        carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres, limites, informe
     )
+
+
+def _informe(ruta: Path, cuestionario: Cuestionario) -> ArchivoInforme:
+    """The folder's informe.yaml, or the shipped one: older copies do not have it."""
+    if not ruta.exists():
+        ruta = carpeta_por_defecto("knowledge") / ARCHIVO_INFORME
+    doc = leer(ruta)
+    informe = doc.validar(ArchivoInforme)
+    pregunta = informe.pregunta_observaciones
+    if pregunta is not None and pregunta not in cuestionario.por_id:
+        raise ErrorEntrada(
+            [
+                doc.problema(
+                    ("pregunta_observaciones",),
+                    f"pregunta desconocida «{pregunta}»"
+                    + sugerencia(pregunta, cuestionario.por_id),
+                )
+            ]
+        )
+    return informe
 
 
 def _limites(ruta: Path) -> Limites:

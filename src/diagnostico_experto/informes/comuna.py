@@ -88,15 +88,16 @@ def entorno(formato: str) -> Environment:
 
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
     respuestas = evaluacion.respuestas
+    d = documento(evaluacion, conocimiento)
     return {
-        "d": documento(evaluacion, conocimiento),
+        "d": d,
         "r": evaluacion.resultado,
         "r_mesa": respuestas.mesa,
         "archivo": respuestas.archivo,
-        "observaciones": respuestas.respuestas.get("T07", ""),
+        "observaciones": d.observaciones,
         "nombres": {a: d.nombre for a, d in conocimiento.cuestionario.areas.items()},
         "talleres": {
-            "sensibilizacion": "Taller inicial de sensibilización",
+            "sensibilizacion": conocimiento.informe.paso("sensibilizacion").titulo,
             **{t.id: f"Taller de {t.nombre}" for t in conocimiento.talleres if t.id},
         },
         "lugares": {r.id: r.lugar() for r in reglas},

@@ -11,13 +11,10 @@ of it: the templates put it in an annex.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from slugify import slugify
-
-from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.carpeta import APOYO, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
 from diagnostico_experto.informes.formato import horas, plural, porcentaje
 from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
@@ -32,17 +29,7 @@ LECTURA_POR_DEFECTO = {
     "medio": "medio: existen definiciones, pero con vacíos; se proponen mejoras",
     "bajo": "bajo: faltan las definiciones de base; se parte por construirlas",
 }
-SENSIBILIZACION = "sensibilizacion"
-VALIDACION = "validacion"
-OTRAS = "otras"
 NOMBRES_TIPO = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
-
-
-@functools.lru_cache(maxsize=256)  # a few workshop names, read for every comuna of a batch
-def clave_taller(nombre: str) -> str:
-    """ "Estructura y Procesos" → "estructura_procesos", the key products carry in ``taller``."""
-    palabras = [p for p in slugify(nombre, separator=" ").split() if p not in ("y", "de", "del")]
-    return "_".join(palabras)
 
 
 @dataclass
@@ -73,8 +60,7 @@ class Area:
         """The products in one sentence, each with what must come first."""
         partes = []
         for p in self.productos:
-            requiere = getattr(p, "requiere", None)
-            despues = f" (después de: {'; '.join(requiere)})" if requiere else ""
+            despues = f" (después de: {'; '.join(p.requiere)})" if p.requiere else ""
             partes.append(p.texto.rstrip(". ") + despues)
         return "; ".join(partes) or "ninguno"
 
@@ -124,11 +110,19 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
         hallazgos=_hallazgos(r, areas, conocimiento),
         pasos=plan_de_trabajo(r, conocimiento),
         mesa=list(evaluacion.respuestas.mesa),
-        observaciones=str(evaluacion.respuestas.respuestas.get("T07", "") or ""),
+        observaciones=_observaciones(evaluacion, conocimiento),
         grafico=grafico_areas(areas, None if medio is None else float(medio), alto),
         validada=any(a.validado for a in areas),
         bandas=_bandas_en_palabras(None if medio is None else float(medio), alto),
     )
+
+
+def _observaciones(evaluacion: Evaluacion, conocimiento: Conocimiento) -> str:
+    """What the mesa wrote about the diagnosis (the question informe.yaml names)."""
+    pregunta = conocimiento.informe.pregunta_observaciones
+    if pregunta is None:
+        return ""
+    return str(evaluacion.respuestas.respuestas.get(pregunta, "") or "")
 
 
 def _bandas_en_palabras(medio: float | None, alto: float) -> str:
@@ -148,6 +142,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
     r = evaluacion.resultado
     a = r.areas[clave]
     cuestionario = conocimiento.cuestionario
+    umbral_debilidad = conocimiento.informe.umbral_debilidad
     respuestas = []
     for aporte in evaluacion.puntajes[clave].aportes:
         if aporte.valor is None:
@@ -157,12 +152,11 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
             tono = "sin_dato"
         elif aporte.maximo and aporte.puntos >= aporte.maximo:
             tono = "fortaleza"
-        elif aporte.maximo and aporte.puntos / aporte.maximo <= 0.34:
+        elif aporte.maximo and aporte.puntos / aporte.maximo <= umbral_debilidad:
             tono = "debilidad"
         else:
             tono = ""
         respuestas.append(Respuesta(pregunta.texto, pregunta.etiqueta(aporte.valor), tono))
-    provisional = getattr(a, "provisional", None)
     return Area(
         clave=clave,
         nombre=cuestionario.areas[clave].nombre,
@@ -170,9 +164,9 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         vigente=a.nivel_vigente,
         puntaje=porcentaje(a.puntaje),
         valor=a.puntaje,
-        provisional=(not a.completo) if provisional is None else bool(provisional),
-        para_confirmar=list(getattr(a, "para_confirmar", None) or []),
-        lectura=(getattr(a, "lectura", None) or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
+        provisional=a.provisional,
+        para_confirmar=list(a.para_confirmar),
+        lectura=(a.lectura or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
         validado=a.validado,
         respuestas=respuestas,
         productos=[p for p in r.productos if p.area == clave],
@@ -263,67 +257,41 @@ def _frase(texto: str) -> str:
 def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
     """The propuesta in the programme's order, each step with its products and hours.
 
-    Every hour line lands in exactly one step, so the steps add up to the total.
+    Steps, titles and descriptions come from informe.yaml. Every hour line and
+    product carries its step as data (``paso``, ``taller``), so every hour
+    lands in exactly one step and the steps add up to the total.
     """
-    talleres = conocimiento.talleres
     pasos: dict[str, Paso] = {
-        VALIDACION: Paso(
-            "Validación con la mesa comunal",
-            "La mesa comunal revisa el diagnóstico y la propuesta, ajusta los niveles "
-            "y firma el acta de validación (§6.2.3).",
-        ),
-        SENSIBILIZACION: Paso(
-            "Taller inicial de sensibilización",
-            "Con los equipos responsables: compromiso y liderazgo, y las bases, contenidos "
-            "y organización del proceso (§6.2.4 a).",
-        ),
+        p.id: Paso(p.titulo, p.descripcion.replace("{ugt}", r.ugt))
+        for p in conocimiento.informe.pasos
     }
-    de_area: dict[str, str] = {}
-    for taller in talleres:
-        clave = clave_taller(taller.nombre)
-        pasos[clave] = Paso(
-            f"Taller territorial de {taller.nombre} y trabajo comunal",
-            f"Taller con las mesas de la UGT {r.ugt}; luego, sesiones en la municipalidad.",
-        )
-        for area in taller.areas:
-            de_area[area] = clave
-    pasos[OTRAS] = Paso(
-        "Apoyo adicional",
-        "Actividades por las condiciones de la comuna (autoridades, equipo, administración).",
-    )
+    de_area: dict[str, str] = {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}
+
+    def paso_de_area(area: str) -> Paso:
+        return pasos[de_area.get(area, APOYO)]
+
     for producto in r.productos:
-        clave = getattr(producto, "taller", None) or de_area.get(producto.area, OTRAS)
-        pasos.get(clave, pasos[OTRAS]).productos.append(producto)
+        pasos.get(producto.taller, pasos[APOYO]).productos.append(producto)
     catalogo = conocimiento.catalogo
     for fusion in r.fusiones:
         etapas = lista_legible(catalogo.nombre("etapas", e).lower() for e in fusion.etapas)
-        pasos[de_area.get("procesos", OTRAS)].acciones.append(
+        paso_de_area("procesos").acciones.append(
             f"{NOMBRES_TIPO.get(fusion.tipo, fusion.tipo)} de "
             f"{lista_legible(f'«{s}»' for s in fusion.servicios)} ({etapas})"
         )
     for ajuste in r.ajustes_estructura:
-        pasos[de_area.get("estructura", OTRAS)].acciones.append(
+        paso_de_area("estructura").acciones.append(
             f"Ajuste de estructura: {ajuste.texto.rstrip('. ')}"
         )
     for vacio in r.vacios:
         area_proceso = catalogo.nombre("areas_proceso", vacio.area_proceso)
-        pasos[de_area.get("productos", OTRAS)].acciones.append(
+        paso_de_area("productos").acciones.append(
             f"Vacío: el servicio «{vacio.servicio}» no responde a un lineamiento estratégico"
             if vacio.servicio
             else f"Vacío: el área de procesos «{area_proceso}» no tiene servicios"
         )
-    nombres = sorted(((t.nombre.lower(), clave_taller(t.nombre)) for t in talleres), reverse=True)
     for linea in r.horas.detalle:
-        concepto = linea.concepto.lower()
-        if linea.area:
-            clave = de_area.get(linea.area, OTRAS)
-        elif "sensibiliz" in concepto:
-            clave = SENSIBILIZACION
-        elif "mesa comunal" in concepto or "validaci" in concepto:
-            clave = VALIDACION
-        else:
-            clave = next((c for n, c in nombres if f"taller territorial de {n}" in concepto), OTRAS)
-        pasos[clave].lineas.append((linea.concepto, linea.horas))
+        pasos.get(linea.paso, pasos[APOYO]).lineas.append((linea.concepto, linea.horas))
     nombres_area = {a: d.nombre.lower() for a, d in conocimiento.cuestionario.areas.items()}
     for paso in pasos.values():
         cuantos: dict[str, int] = {}

@@ -168,7 +168,7 @@ class Motor:
             fusiones=propuesta.fusiones(hechos, por_hecho),
             vacios=propuesta.vacios(hechos, por_hecho),
             ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
-            horas=propuesta.horas(hechos),
+            horas=propuesta.horas(hechos, self.conocimiento),
             advertencias=advertencias,
             traza=traza,
         )

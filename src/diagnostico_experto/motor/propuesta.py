@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.carpeta import APOYO, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, TALLERES
 from diagnostico_experto.motor.resultado import (
     Ajuste,
@@ -44,7 +44,7 @@ def productos(hechos: list[Any], conocimiento: Conocimiento) -> list[Producto]:
     product comes after the products it ``requiere`` (by their ``clave``).
     Requirements name only the products this propuesta actually has.
     """
-    taller_de: dict[str, str] = {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}
+    taller_de = _taller_de(conocimiento)
     orden_area: dict[str, int] = {
         a: i for t in conocimiento.talleres for i, a in enumerate(t.areas)
     }
@@ -123,9 +123,15 @@ def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
     return sorted(resultado, key=lambda a: (a.regla, a.texto))
 
 
-def horas(hechos: list[Any]) -> Horas:
-    """Hours per area and for other activities; every line keeps its rule and parameter."""
+def horas(hechos: list[Any], conocimiento: Conocimiento) -> Horas:
+    """Hours per area, per plan step and for other activities.
+
+    Every line keeps its rule and parameter, and carries its plan step: the
+    ``paso`` its rule names, else the taller of its area (talleres.yaml), else
+    the additional support.
+    """
     orden = {a: i for i, a in enumerate(AREAS)}
+    taller_de = _taller_de(conocimiento)
     lineas = sorted(
         (
             LineaHoras(
@@ -134,6 +140,7 @@ def horas(hechos: list[Any]) -> Horas:
                 horas=d["horas"],
                 regla=d["regla"],
                 parametro=(d.get("parametros") or {}).get("horas"),
+                paso=d.get("paso") or taller_de.get(d.get("area") or "", APOYO),
             )
             for _, d in _de_tipo(hechos, "horas")
         ),
@@ -141,11 +148,18 @@ def horas(hechos: list[Any]) -> Horas:
         key=lambda linea: (orden.get(linea.area or "", len(AREAS)), linea.regla),
     )
     por_area = dict.fromkeys(AREAS, 0.0)
+    por_paso = dict.fromkeys(conocimiento.informe.ids_pasos, 0.0)
     otras: dict[str, float] = {}
     for linea in lineas:
+        por_paso[linea.paso] = por_paso.get(linea.paso, 0.0) + linea.horas
         if linea.area:
             por_area[linea.area] += linea.horas
         else:
             otras[linea.concepto] = otras.get(linea.concepto, 0.0) + linea.horas
     total = sum(por_area.values()) + sum(otras.values())
-    return Horas(por_area=por_area, otras=otras, total=total, detalle=lineas)
+    return Horas(por_area=por_area, otras=otras, total=total, detalle=lineas, por_paso=por_paso)
+
+
+def _taller_de(conocimiento: Conocimiento) -> dict[str, str]:
+    """Each area's programme step (talleres.yaml), where its products and hours go."""
+    return {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}

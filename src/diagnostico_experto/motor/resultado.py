@@ -5,7 +5,8 @@ Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 ``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, the
 ``fundamento`` of each proposal (the facts that made its rule fire); per area
 ``provisional``, ``para_confirmar`` and ``lectura`` (the level in the source's
-terms), and per product ``taller`` and ``requiere``.
+terms), per product ``taller`` and ``requiere``, per hour line ``paso`` and
+``horas.por_paso``.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class LineaHoras(BaseModel):
     horas: float
     regla: str
     parametro: str | None = None
+    paso: str = ""  # the plan step it belongs to (knowledge/informe.yaml)
 
 
 class Horas(BaseModel):
@@ -85,6 +87,7 @@ class Horas(BaseModel):
     otras: dict[str, float] = {}
     total: float = 0
     detalle: list[LineaHoras] = []  # one line per rule conclusion, with its parameter
+    por_paso: dict[str, float] = {}  # hours per plan step; they add up to the total
 
 
 class PasoTraza(BaseModel):

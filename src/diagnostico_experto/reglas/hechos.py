@@ -177,10 +177,11 @@ TIPOS: dict[str, TipoHecho] = {
         ),
         _tipo(
             "horas",
-            "horas de acompañamiento (por área, o de otras actividades si no lleva área)",
-            ("concepto", "horas", "area"),
+            "horas de acompañamiento (por área, o de otras actividades si no lleva área), "
+            "con el paso del plan de trabajo al que pertenecen",
+            ("concepto", "horas", "area", "paso"),
             conclusion=True,
-            opcionales=("area",),
+            opcionales=("area", "paso"),
         ),
         _tipo(
             "marca",
@@ -219,6 +220,7 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "estado",
             "clave",
             "taller",
+            "paso",
         ),
         "texto",
     ),
@@ -285,6 +287,8 @@ def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | No
         return list(ESTADOS)
     if tipo == "producto" and campo == "taller":
         return list(TALLERES)
+    if tipo == "horas" and campo == "paso":
+        return conocimiento.informe.ids_pasos
     if tipo == "comuna" and campo == "nombre":
         return conocimiento.comunas()
     return None

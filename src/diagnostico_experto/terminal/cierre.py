@@ -68,11 +68,8 @@ class Cierre:
         lineas = [f"\n== Diagnóstico de {r.comuna} (UGT {r.ugt}) =="]
         for area, a in r.areas.items():
             marcas = []
-            provisional = getattr(a, "provisional", None)  # in the result once metodo adds it
-            if provisional:
+            if a.provisional:
                 marcas.append("provisional")
-            elif provisional is None and not a.completo:
-                marcas.append("incompleta")
             if a.validado:
                 marcas.append(
                     f"mesa: {a.validado.nivel}"
@@ -186,9 +183,8 @@ class Cierre:
         )
         a = evaluacion.resultado.areas[area]
         lineas = [f"== {e.nombre}: nivel {e.nivel} ({porcentaje(e.puntaje)} de logro) =="]
-        lectura = getattr(a, "lectura", "")
-        if lectura:
-            lineas.append(f"Lectura: {lectura}")
+        if a.lectura:
+            lineas.append(f"Lectura: {a.lectura}")
         if a.validado:
             lineas.append(
                 f"La mesa comunal lo trabaja en nivel {a.validado.nivel}: "
@@ -205,10 +201,9 @@ class Cierre:
                 lineas += [f"  - {c}" for c in f.condiciones]
                 if f.bloqueada_por:
                     lineas.append(f"  - que no se cumpla la regla {f.bloqueada_por.id}")
-        para_confirmar = getattr(a, "para_confirmar", None) or []
-        if para_confirmar:
+        if a.para_confirmar:
             lineas.append("Para confirmar el nivel (provisional):")
-            lineas += [f"  - {t}" for t in para_confirmar]
+            lineas += [f"  - {t}" for t in a.para_confirmar]
         return "\n".join(lineas)
 
     # --- the report ----------------------------------------------------------------
@@ -253,7 +248,7 @@ class Cierre:
 def _formatos_de_informe() -> tuple[str, ...]:
     from diagnostico_experto.informes import comuna
 
-    return tuple(getattr(comuna, "FORMATOS", ("md", "html")))
+    return comuna.FORMATOS
 
 
 def cerrar(entrevista: Entrevista) -> None:
