@@ -314,7 +314,7 @@ def _informe(ruta: Path, cuestionario: Cuestionario) -> ArchivoInforme:
     informe = doc.validar(ArchivoInforme)
     pregunta = informe.pregunta_observaciones
     if pregunta is not None and pregunta not in cuestionario.por_id:
-        raise ErrorEntrada(
+        raise ErrorReglas(
             [
                 doc.problema(
                     ("pregunta_observaciones",),
