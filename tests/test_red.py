@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from experta.matchers.rete import ReteMatcher
 
 from conftest import EJEMPLOS, RAIZ, REGLAS
 from diagnostico_experto.comun.archivos_yaml import Documento
@@ -25,7 +26,7 @@ from diagnostico_experto.conocimiento.respuestas import (
     desde_documento,
 )
 from diagnostico_experto.motor.motor import Motor
-from diagnostico_experto.motor.red import VARIABLE_RED, ReteDirigida
+from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.reglas.hechos import pares_que_comparten
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
@@ -62,14 +63,7 @@ def huella(motor: Motor, respuestas: list[Respuestas]) -> str:
 @pytest.fixture(scope="module")
 def de_experta(conocimiento) -> Motor:
     """The same rules on experta's own path."""
-    anterior = os.environ.get(VARIABLE_RED)
-    os.environ[VARIABLE_RED] = "experta"
-    try:
-        return Motor(conocimiento, cargar_reglas(REGLAS, conocimiento))
-    finally:
-        os.environ.pop(VARIABLE_RED)
-        if anterior is not None:
-            os.environ[VARIABLE_RED] = anterior
+    return Motor(conocimiento, cargar_reglas(REGLAS, conocimiento), matcher=ReteMatcher)
 
 
 def test_el_camino_dirigido_da_lo_mismo_que_experta(motor, de_experta, conocimiento):

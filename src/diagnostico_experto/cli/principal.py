@@ -199,9 +199,9 @@ def cuestionario(
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Procesos en paralelo.",
+    default=None,
+    help="Procesos en paralelo. Por defecto, uno por núcleo que el equipo deja usar a este "
+    "proceso, sin pasar del número de comunas.",
 )
 @opciones_base
 @click.pass_context
@@ -209,7 +209,7 @@ def lote(
     ctx: click.Context,
     entrada: Path | None,
     salida: Path,
-    workers: int,
+    workers: int | None,
     reglas: Path | None,
     conocimiento: Path | None,
 ) -> None:
@@ -228,6 +228,7 @@ def lote(
         Evaluada,
         Fallida,
         evaluar_en_orden,
+        procesos_por_defecto,
     )
     from diagnostico_experto.lote.historia import vigentes
     from diagnostico_experto.lote.publicacion import Publicacion
@@ -241,6 +242,8 @@ def lote(
     origen = entrada or Path(conocimiento) / "ejemplos"
     entradas = entradas_de(origen, saber)
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
+    if workers is None:
+        workers = procesos_por_defecto(len(entradas))
     apartar_lo_cargado()  # the command ends with the batch: never given back
     try:
         with Publicacion(salida) as publicacion:

@@ -101,6 +101,16 @@ FORMATOS_LOTE = ("md", "html", "docx", "json")
 CARPETA_COMUNAS = "comunas"
 
 
+def procesos_por_defecto(comunas: int) -> int:
+    """One process per core this process may use (its CPU affinity, where the
+    system has one; else the machine's cores), never more than comunas."""
+    try:
+        nucleos = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        nucleos = os.cpu_count() or 1
+    return max(1, min(nucleos, comunas))
+
+
 def _iniciar(reglas: Path, conocimiento: Path, carpeta: Path) -> None:
     """Per process: load and compile the rules once."""
     global _MOTOR, _CARPETA

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostico_experto.comun.restricciones import Restriccion
-from diagnostico_experto.motor.red import matcher_elegido
+from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
 
@@ -160,10 +160,14 @@ class MotorExperta(KnowledgeEngine):
             self.running = False
 
 
-def compilar(reglas: list[Regla]) -> type[MotorExperta]:
-    """One engine class holding every rule; instantiate it once and reuse it."""
+def compilar(reglas: list[Regla], matcher: type[Any] = ReteDirigida) -> type[MotorExperta]:
+    """One engine class holding every rule; instantiate it once and reuse it.
+
+    ``matcher``: the project's path through the network, or experta's own
+    ``ReteMatcher`` (the reference the tests and benchmarks compare with).
+    """
     atributos: dict[str, Any] = {f"regla_{i:04d}": _regla(r, i) for i, r in enumerate(reglas)}
-    atributos["__matcher__"] = matcher_elegido()
+    atributos["__matcher__"] = matcher
     return type("MotorDiagnostico", (MotorExperta,), atributos)
 
 

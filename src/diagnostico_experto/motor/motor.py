@@ -19,6 +19,7 @@ from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas
 from diagnostico_experto.motor import lectura, propuesta
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
+from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
     PasoTraza,
     Resultado,
@@ -44,11 +45,19 @@ class Evaluacion:
 
 
 class Motor:
-    def __init__(self, conocimiento: Conocimiento, reglas: list[Regla], carpeta_reglas: str = ""):
+    def __init__(
+        self,
+        conocimiento: Conocimiento,
+        reglas: list[Regla],
+        carpeta_reglas: str = "",
+        matcher: type[Any] = ReteDirigida,
+    ):
+        """``matcher``: how facts travel through experta's network (``motor.red``);
+        experta's own ``ReteMatcher`` gives the same results, slower."""
         self.conocimiento = conocimiento
         self.reglas = reglas
         self.carpeta_reglas = carpeta_reglas
-        self._experta: MotorExperta = compilar(reglas)()
+        self._experta: MotorExperta = compilar(reglas, matcher)()
         self.elementos = lectura.elementos_clave(reglas)
         self._por_id = {r.id: r for r in reglas}
 

@@ -25,12 +25,16 @@ changes how facts and activations travel through it:
 
 Every node still runs its own test, in the order experta would run it, so
 firing order, trace and results are the same; only refusals are skipped.
-``DIAGNOSTICO_RED=experta`` selects experta's own path (for benchmarks).
+The compiler takes the matcher as a parameter: experta's own ``ReteMatcher``
+gives the reference results the tests and benchmarks compare with.
+
+It reads experta's internals (``Token._make``, ``_reset``, the nodes'
+memories), so experta is pinned to 1.9.4; the comparison test
+(``tests/test_red.py``) is the gate for any upgrade.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from contextlib import suppress
 from typing import Any
@@ -50,18 +54,12 @@ from experta.matchers.rete.nodes import (
 )
 from experta.matchers.rete.token import Token
 
-VARIABLE_RED = "DIAGNOSTICO_RED"
 _FALTA = object()  # a field the fact does not have
 _MAXIMO_MEMO = 4096  # field-value combinations remembered per type node
 _VALIDO = Token.TagType.VALID
 _INVALIDO = Token.TagType.INVALID
 
 Llamada = Callable[[Token], Any]
-
-
-def matcher_elegido() -> type[ReteMatcher]:
-    """The project's matcher, or experta's own when DIAGNOSTICO_RED=experta."""
-    return ReteMatcher if os.environ.get(VARIABLE_RED) == "experta" else ReteDirigida
 
 
 class ReteDirigida(ReteMatcher):
