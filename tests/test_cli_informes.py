@@ -41,7 +41,13 @@ def test_contrato_json(capsys, ejemplos):
     assert r["areas"]["estructura"]["validado"] == {
         "nivel": "bajo",
         "justificacion": " ".join(escrita["justificacion"].split()),
+        # an example written before validations recorded what they validated: in force
+        "diagnosticado": None,
+        "fecha": None,
+        "huella": None,
     }
+    assert r["areas"]["estructura"]["estado_validacion"] == "validada"
+    assert r["areas"]["estructura"]["validacion_vencida"] is None
     assert r["productos"]
     assert {tuple(sorted(p)) for p in r["productos"]} == {
         ("area", "nivel", "regla", "requiere", "taller", "texto")

@@ -8,6 +8,7 @@ prompt ends with EOFError, and the test looks at what was saved on disk.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import signal
@@ -417,10 +418,14 @@ def test_validar_un_area_y_cambiar_otra_con_justificacion(tmp_path, conocimiento
     assert set(validacion) == {"estrategia", "estructura"}
     salida = capsys.readouterr().out
     diagnosticado = salida.split("Validación: Estrategia, nivel diagnosticado ")[1].split()[0]
-    assert validacion["estrategia"] == {
+    registro = validacion["estrategia"]
+    assert {k: registro[k] for k in ("nivel", "justificacion", "diagnosticado", "fecha")} == {
         "nivel": diagnosticado,
         "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+        "diagnosticado": diagnosticado,  # what it validated, to tell when it goes stale
+        "fecha": dt.date.today(),
     }
+    assert len(registro["huella"]) == 16
     assert validacion["estructura"]["justificacion"] == justificacion
     nivel = validacion["estructura"]["nivel"]
     assert f"Guardado: Estructura se trabaja en nivel {nivel}." in salida

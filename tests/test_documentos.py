@@ -595,3 +595,51 @@ def test_una_copia_del_conocimiento_sin_informe_yaml_usa_el_incluido(capsys, tmp
     )
     assert codigo == 0, err
     assert "Taller inicial de sensibilización" in out
+
+
+@pytest.mark.parametrize("formato", ["md", "html", "docx"])
+def test_el_acta_dice_lo_que_la_mesa_valido_lo_vencido_y_lo_pendiente(
+    motor, conocimiento, tmp_path, formato
+):
+    """Estrategia validated, estructura validated against other answers, the rest pending."""
+    from diagnostico_experto.conocimiento.respuestas import huella_area
+
+    respuestas = extremo(conocimiento, mejor=True)
+    vigente = motor.evaluar(
+        cargar_respuestas(archivo_respuestas(tmp_path, respuestas), conocimiento)
+    )
+    estrategia = vigente.resultado.areas["estrategia"].nivel
+    validacion = {
+        "estrategia": {
+            "nivel": estrategia,
+            "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+            "diagnosticado": estrategia,
+            "huella": huella_area("estrategia", vigente.respuestas.respuestas, conocimiento),
+        },
+        "estructura": {
+            "nivel": "bajo",
+            "justificacion": "La unidad que había se cerró.",
+            "diagnosticado": "alto",
+            "huella": "0000000000000000",  # other answers than today's
+        },
+    }
+    archivo = archivo_respuestas(tmp_path, respuestas, "v.yaml", validacion=validacion)
+    evaluacion = evaluar(motor, archivo)
+    contenido = informe(evaluacion, motor.reglas, conocimiento, formato)
+    texto = texto_docx(contenido) if formato == "docx" else str(contenido)
+    texto = re.sub(r"<[^>]+>", " ", texto)
+    assert evaluacion.resultado.areas["estructura"].nivel_vigente != "bajo"  # no silent override
+    assert "validación anterior a cambios en las respuestas: revalidar" in texto  # summary
+    assert (
+        "Validación anterior a cambios en las respuestas: revalidar. La mesa lo había validado en bajo sobre un diagnóstico alto."
+        in texto
+    )  # acta
+    assert "pendiente" in texto
+    assert "sin cambio" not in texto
+    cierre = (
+        "La mesa comunal validó 1 de 4 áreas (Estrategia); "
+        "por revalidar, Estructura; pendiente, Procesos y Productos y servicios"
+    )
+    assert f"{cierre} (ver el acta" in texto  # page 1
+    assert f"{cierre}." in texto  # the acta's closing sentence
+    assert "validó el diagnóstico con ajustes" not in texto

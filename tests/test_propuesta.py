@@ -178,7 +178,13 @@ def test_los_ajustes_siguen_el_nivel_validado_por_la_mesa(motor, peor):
     resultado = evaluar(motor, {**peor, "O01": "no_existe"}, INVENTARIO[:1], validacion=validacion)
     area = resultado["areas"]["estructura"]
     assert area["nivel"] == "bajo"
-    assert area["validado"] == {"nivel": "medio", "justificacion": "Se creó un comité."}
+    assert area["validado"] == {
+        "nivel": "medio",
+        "justificacion": "Se creó un comité.",
+        "diagnosticado": None,  # a validation without its record is taken as in force
+        "fecha": None,
+        "huella": None,
+    }
     assert "ajuste-crear-unidad" not in ajustes(resultado)
     assert "equipo de trabajo" in ajustes(resultado)["ajuste-equipo-sin-unidad"]["texto"]
     assert resultado["horas"]["por_area"]["estructura"] == 10  # horas_estructura_medio
@@ -381,3 +387,65 @@ def test_los_informes_muestran_la_propuesta_y_escapan_nombres(motor, peor):
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert "**1. Validación con la mesa comunal — 4 h**" in md
     assert "- Fusión de procesos de «\\<script\\>alert(1)\\</script\\>» y" in md
+
+
+# --- a validation knows what it validated (issue 27) --------------------------------
+
+
+def _validada(motor, respuestas, nivel, diagnosticado):
+    from diagnostico_experto.conocimiento.respuestas import huella_area
+
+    huella = huella_area("estructura", respuestas, motor.conocimiento)
+    return {
+        "estructura": {
+            "nivel": nivel,
+            "justificacion": "La unidad de fomento tiene funciones escritas.",
+            "diagnosticado": diagnosticado,
+            "fecha": "2026-12-01",
+            "huella": huella,
+        }
+    }
+
+
+def test_una_validacion_sobre_las_mismas_respuestas_rige(motor, peor):
+    respuestas = {**peor, "O01": "no_existe"}
+    validacion = _validada(motor, respuestas, "medio", "bajo")
+    area = evaluar(motor, respuestas, INVENTARIO[:1], validacion=validacion)["areas"]["estructura"]
+    assert (area["nivel"], area["nivel_vigente"], area["estado_validacion"]) == (
+        "bajo",
+        "medio",
+        "validada",
+    )
+    assert area["validado"]["diagnosticado"] == "bajo"
+    assert area["validado"]["fecha"] == "2026-12-01"
+
+
+def test_una_validacion_anterior_a_cambios_en_las_respuestas_no_rige(motor, peor):
+    antes = {**peor, "O01": "no_existe"}
+    validacion = _validada(motor, antes, "medio", "bajo")
+    resultado = evaluar(
+        motor, {**antes, "O01": "dentro_de_otra"}, INVENTARIO[:1], validacion=validacion
+    )
+    area = resultado["areas"]["estructura"]
+    # the stale level does not override: the diagnosis is what is worked on
+    assert area["validado"] is None
+    assert area["estado_validacion"] == "vencida"
+    assert area["nivel_vigente"] == area["nivel"]
+    assert area["validacion_vencida"]["nivel"] == "medio"
+    assert (
+        f"Estructura: validación anterior a cambios en las respuestas: revalidar (la mesa "
+        f"comunal la validó en nivel medio sobre un diagnóstico bajo; hoy el diagnóstico es "
+        f"{area['nivel']})." in resultado["advertencias"]
+    )
+
+
+def test_otro_diagnostico_con_las_mismas_respuestas_tambien_vence(motor, peor):
+    """Rules or knowledge changed since: the recorded diagnosis no longer holds."""
+    respuestas = {**peor, "O01": "no_existe"}
+    validacion = _validada(motor, respuestas, "medio", "alto")  # validated against «alto»
+    area = evaluar(motor, respuestas, INVENTARIO[:1], validacion=validacion)["areas"]["estructura"]
+    assert area["estado_validacion"] == "vencida"
+    assert area["nivel_vigente"] == "bajo"
+    assert "ajuste-crear-unidad" in ajustes(
+        evaluar(motor, respuestas, INVENTARIO[:1], validacion=validacion)
+    )

@@ -8,6 +8,8 @@ question). Both passes report the file and line of every problem.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -56,8 +58,19 @@ class Integrante(_Modelo):
 
 
 class Validacion(_Modelo):
+    """The mesa's level for an area, and what it validated.
+
+    ``diagnosticado`` (the level diagnosed when the mesa decided), ``fecha`` and
+    ``huella`` (a digest of the area's answers) tell a validation made against
+    other answers (stale) from one still in force. Files written before they
+    existed still load: such a validation is taken as in force.
+    """
+
     nivel: Nivel
     justificacion: TextoLibre
+    diagnosticado: Nivel | None = None
+    fecha: dt.date | None = None
+    huella: str | None = None
 
     @field_validator("justificacion")
     @classmethod
@@ -97,6 +110,27 @@ class ArchivoRespuestas(_Modelo):
                 pass
         motivo = "un número no es una fecha" if isinstance(valor, int | float) else "no lo es"
         raise ValueError(f"debe ser una fecha AAAA-MM-DD, p. ej. 2026-11-12 («{valor}»: {motivo})")
+
+
+def _canonico(valor: Any) -> Any:
+    """The same answer written two ways gives the same digest: 3 and 3.0, options in any order."""
+    if isinstance(valor, float) and valor.is_integer():
+        return int(valor)
+    if isinstance(valor, list):
+        return sorted(map(str, valor))
+    return valor
+
+
+def huella_area(area: str, respuestas: dict[str, Any], conocimiento: Conocimiento) -> str:
+    """A short digest of an area's answers (canonical values), recorded with a validation."""
+    preguntas = conocimiento.cuestionario.preguntas
+    del_area = {
+        p.id: _canonico(respuestas[p.id])
+        for p in preguntas
+        if p.area == area and p.id in respuestas
+    }
+    texto = json.dumps(del_area, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(texto.encode()).hexdigest()[:16]
 
 
 class Respuestas(BaseModel):
@@ -222,4 +256,4 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
     )
 
 
-__all__ = ["NO_SABE", "Respuestas", "Servicio", "cargar_respuestas"]
+__all__ = ["NO_SABE", "Respuestas", "Servicio", "cargar_respuestas", "huella_area"]

@@ -19,7 +19,7 @@ from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
 from diagnostico_experto.informes.formato import horas, plural, porcentaje
 from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
 from diagnostico_experto.motor.motor import Evaluacion
-from diagnostico_experto.motor.resultado import Producto, Resultado
+from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Producto, Resultado
 from diagnostico_experto.reglas.regla import lista_legible
 
 # When the result carries no «lectura» (older rule sets), the level in the
@@ -50,10 +50,57 @@ class Area:
     provisional: bool
     para_confirmar: list[str]
     lectura: str
-    validado: Any  # Validado | None
+    validado: Any  # Validado | None: the mesa's validation in force
     respuestas: list[Respuesta]
     productos: list[Producto]
     horas: float
+    vencida: Any = None  # Validado | None: a validation made against other answers
+
+    @property
+    def estado_validacion(self) -> str:
+        """ "validada", "vencida" (to revalidate) or "pendiente"."""
+        return "validada" if self.validado else "vencida" if self.vencida else "pendiente"
+
+    @property
+    def resumen_validacion(self) -> str:
+        """The summary table's cell."""
+        if self.validado:
+            return f"validado en {self.validado.nivel} (diagnóstico: {self.nivel})"
+        return VALIDACION_VENCIDA if self.vencida else "pendiente"
+
+    @property
+    def nivel_validado(self) -> str:
+        """The acta's «Nivel validado» column: never a level the mesa did not set."""
+        if self.validado:
+            return str(self.validado.nivel)
+        return "por revalidar" if self.vencida else "pendiente"
+
+    @property
+    def justificacion(self) -> str:
+        """The acta's «Justificación» column."""
+        if self.validado:
+            return str(self.validado.justificacion)
+        if self.vencida:
+            sobre = (
+                f" sobre un diagnóstico {self.vencida.diagnosticado}"
+                if self.vencida.diagnosticado
+                else ""
+            )
+            return (
+                f"{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}. "
+                f"La mesa lo había validado en {self.vencida.nivel}{sobre}."
+            )
+        return ""
+
+    @property
+    def nota_validacion(self) -> str:
+        """After the area's reading: what the mesa decided, or that it must decide again."""
+        if self.validado:
+            return (
+                f" La mesa comunal lo validó en nivel {self.validado.nivel} "
+                f"(diagnóstico: {self.nivel}): «{self.validado.justificacion}»."
+            )
+        return f" {self.justificacion}" if self.vencida else ""
 
     @property
     def lista_productos(self) -> str:
@@ -90,12 +137,33 @@ class Documento:
     mesa: list[Any]  # Integrante
     observaciones: str
     grafico: Grafico
-    validada: bool  # the mesa validated at least one area
+    validada: bool  # the mesa validated at least one area (in force)
     bandas: str  # the level bands in words
 
     @property
     def total(self) -> str:
         return horas(self.r.horas.total)
+
+    @property
+    def validacion(self) -> str:
+        """What the mesa actually validated, in one sentence without its final period."""
+        validadas = [a for a in self.areas if a.validado]
+        vencidas = [a.nombre for a in self.areas if a.vencida]
+        pendientes = [a.nombre for a in self.areas if a.estado_validacion == "pendiente"]
+        if len(validadas) == len(self.areas):
+            ajustes = any(a.validado.nivel != a.nivel for a in validadas)
+            return "La mesa comunal validó el diagnóstico" + (" con ajustes" if ajustes else "")
+        partes = []
+        if vencidas:
+            partes.append(f"por revalidar, {lista_legible(vencidas)}")
+        if pendientes:
+            partes.append(f"pendiente, {lista_legible(pendientes)}")
+        if not validadas:
+            return "Validación de la mesa comunal: " + "; ".join(partes)
+        return (
+            f"La mesa comunal validó {len(validadas)} de {len(self.areas)} áreas "
+            f"({lista_legible(a.nombre for a in validadas)}); " + "; ".join(partes)
+        )
 
 
 def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
@@ -168,6 +236,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         para_confirmar=list(a.para_confirmar),
         lectura=(a.lectura or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
         validado=a.validado,
+        vencida=getattr(a, "validacion_vencida", None),
         respuestas=respuestas,
         productos=[p for p in r.productos if p.area == clave],
         horas=r.horas.por_area.get(clave, 0),
@@ -181,6 +250,8 @@ def grafico_areas(areas: list[Area], umbral_medio: float | None, umbral_alto: fl
         nota = f"{a.puntaje} · {a.vigente}" + (" (provisional)" if a.provisional else "")
         if a.validado:
             nota += " · validado por la mesa"
+        elif a.vencida:
+            nota += " · por revalidar"
         filas.append(
             Fila(a.nombre, [Segmento(a.valor or 0, "barra")] if a.valor else [], nota=nota)
         )
@@ -232,6 +303,8 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
         if a.provisional:
             falta = a.para_confirmar[0] if a.para_confirmar else "faltan respuestas del área"
             hallazgos.append(f"El nivel de {a.nombre.lower()} es provisional: {falta}")
+        if a.vencida:
+            hallazgos.append(f"{a.nombre}: {VALIDACION_VENCIDA}.")
         if a.validado:
             hallazgos.append(
                 f"La mesa comunal validó {a.nombre.lower()} en nivel {a.validado.nivel} "

@@ -154,7 +154,7 @@ def informe() -> Any:
             "{{ a.nombre }}",
             "{% cellbg fondo[a.vigente] %}{{ a.vigente }}{{ ' (provisional)' if a.provisional else '' }}",
             "{{ a.puntaje }}",
-            "{{ ('validado en ' ~ a.validado.nivel ~ ' (diagnóstico: ' ~ a.nivel ~ ')') if a.validado else '—' }}",
+            "{{ a.resumen_validacion }}",
             "{{ horas(a.horas) }}",
         ],
         "for a in d.areas",
@@ -175,10 +175,7 @@ def informe() -> Any:
     _p(doc, "{%p endfor %}")
     parrafo = _p(doc, "")
     parrafo.add_run("Horas de acompañamiento propuestas: {{ d.total }}.").bold = True
-    parrafo.add_run(
-        " {{ 'La mesa comunal validó el diagnóstico con ajustes (ver el acta).' if d.validada"
-        " else 'Validación de la mesa comunal: pendiente (ver el acta).' }}"
-    )
+    parrafo.add_run(" {{ d.validacion }} (ver el acta).")
     _salto(doc)
 
     doc.add_heading("Diagnóstico por área", 1)
@@ -189,7 +186,7 @@ def informe() -> Any:
     )
     _p(
         doc,
-        "Nivel {{ a.lectura }}.{{ (' La mesa comunal lo validó en nivel ' ~ a.validado.nivel ~ ': «' ~ a.validado.justificacion ~ '».') if a.validado else '' }}",
+        "Nivel {{ a.lectura }}.{{ a.nota_validacion }}",
     )
     _p(doc, "{%p if a.para_confirmar %}")
     _p(doc, "Para confirmar el nivel: {{ a.para_confirmar | join('; ') }}.")
@@ -261,12 +258,13 @@ def informe() -> Any:
         [
             "{{ a.nombre }}",
             "{{ a.nivel }}",
-            "{{ a.validado.nivel if a.validado else 'sin cambio' }}",
-            "{{ a.validado.justificacion if a.validado else '' }}",
+            "{{ a.nivel_validado }}",
+            "{{ a.justificacion }}",
         ],
         "for a in d.areas",
         [3.4, 3.2, 3.2, 7.6],
     )
+    _p(doc, "{{ d.validacion }}.")
     _p(doc, "{%p if d.observaciones %}")
     _p(doc, "Observaciones de la mesa: {{ d.observaciones }}")
     _p(doc, "{%p endif %}")

@@ -16,11 +16,12 @@ from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
-from diagnostico_experto.conocimiento.respuestas import Respuestas
+from diagnostico_experto.conocimiento.respuestas import Respuestas, huella_area
 from diagnostico_experto.motor import lectura, propuesta
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
+    VALIDACION_VENCIDA,
     PasoTraza,
     Resultado,
     ResultadoArea,
@@ -72,6 +73,41 @@ class Motor:
 
     def _evaluar(self, respuestas: Respuestas) -> Evaluacion:
         puntajes = calcular(respuestas.respuestas, self.conocimiento)
+        # A validation made against other answers is stale: it does not set the level.
+        vencidas = {
+            area
+            for area, v in respuestas.validacion.items()
+            if v.huella is not None
+            and v.huella != huella_area(area, respuestas.respuestas, self.conocimiento)
+        }
+        hechos, disparos = self._correr(respuestas, puntajes, vencidas)
+        # Same answers, another diagnosis (rules or knowledge changed): stale too.
+        diagnosticos = {d["area"]: d["nivel"] for d in de_tipo_en(hechos, "nivel")}
+        otro_diagnostico = {
+            area
+            for area, v in respuestas.validacion.items()
+            if area not in vencidas
+            and v.diagnosticado is not None
+            and diagnosticos.get(area, v.diagnosticado) != v.diagnosticado
+        }
+        if otro_diagnostico:
+            vencidas |= otro_diagnostico
+            hechos, disparos = self._correr(respuestas, puntajes, vencidas)
+        resultado = self._resultado(respuestas, puntajes, hechos, disparos, vencidas)
+        return Evaluacion(respuestas, puntajes, hechos, disparos, resultado, self.elementos)
+
+    def _correr(
+        self, respuestas: Respuestas, puntajes: dict[str, PuntajeArea], vencidas: set[str]
+    ) -> tuple[list[Any], list[Disparo]]:
+        """Run the rules over the answers, leaving the stale validations out."""
+        if vencidas:
+            respuestas = respuestas.model_copy(
+                update={
+                    "validacion": {
+                        a: v for a, v in respuestas.validacion.items() if a not in vencidas
+                    }
+                }
+            )
         experta = self._experta
         experta.reset()
         experta.disparos = []
@@ -83,9 +119,7 @@ class Motor:
             if len(experta.disparos) > maximo:
                 raise self._sin_fin(respuestas, maximo, experta.disparos)
         hechos = [h for h in experta.facts.values() if type(h) in _CLASES]
-        disparos = list(experta.disparos)
-        resultado = self._resultado(respuestas, puntajes, hechos, disparos)
-        return Evaluacion(respuestas, puntajes, hechos, disparos, resultado, self.elementos)
+        return hechos, list(experta.disparos)
 
     def _sin_fin(self, respuestas: Respuestas, maximo: int, disparos: list[Disparo]) -> ErrorMotor:
         """The engine stopped at the firing limit: name the rule that fired most."""
@@ -106,6 +140,7 @@ class Motor:
         puntajes: dict[str, PuntajeArea],
         hechos: list[Any],
         disparos: list[Disparo],
+        vencidas: set[str],
     ) -> Resultado:
         niveles = {d["area"]: d for d in de_tipo_en(hechos, "nivel")}
         vigentes = {d["area"]: d for d in de_tipo_en(hechos, "nivel_vigente")}
@@ -121,6 +156,10 @@ class Motor:
         leidos = de_tipo_en(hechos, "elemento")
         for area in AREAS:
             validacion = respuestas.validacion.get(area)
+            registro = (
+                Validado(**validacion.model_dump(mode="json")) if validacion is not None else None
+            )
+            vencida = area in vencidas
             p = puntajes[area]
             faltan = lectura.sin_leer(
                 area, leidos, self.elementos, respuestas.respuestas, self.conocimiento
@@ -129,7 +168,11 @@ class Motor:
                 nivel=niveles[area]["nivel"],
                 puntaje=p.valor,
                 regla=niveles[area]["regla"],
-                validado=Validado(**validacion.model_dump()) if validacion else None,
+                validado=None if vencida else registro,
+                estado_validacion=(
+                    "pendiente" if registro is None else "vencida" if vencida else "validada"
+                ),
+                validacion_vencida=registro if vencida else None,
                 nivel_vigente=vigentes[area]["nivel"],
                 completo=p.completo,
                 respondidas=p.respondidas,
@@ -164,6 +207,18 @@ class Motor:
             for a in AREAS
             if areas[a].provisional and puntajes[a].completo
         ]
+        for a in AREAS:
+            anterior = areas[a].validacion_vencida
+            if anterior is not None:
+                sobre = (
+                    f" sobre un diagnóstico {anterior.diagnosticado}"
+                    if anterior.diagnosticado
+                    else ""
+                )
+                advertencias.append(
+                    f"{nombres[a]}: {VALIDACION_VENCIDA} (la mesa comunal la validó en nivel "
+                    f"{anterior.nivel}{sobre}; hoy el diagnóstico es {areas[a].nivel})."
+                )
         descritos: dict[int, str] = {}  # id(fact) -> its reading: a fact is read once
         traza = [self._paso(d, descritos) for d in disparos]
         por_hecho = propuesta.fundamentos(disparos, traza)

@@ -5,8 +5,9 @@ Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 ``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, the
 ``fundamento`` of each proposal (the facts that made its rule fire); per area
 ``provisional``, ``para_confirmar`` and ``lectura`` (the level in the source's
-terms), per product ``taller`` and ``requiere``, per hour line ``paso`` and
-``horas.por_paso``.
+terms), ``estado_validacion`` and ``validacion_vencida`` (a validation made
+against other answers, which ``validado`` no longer holds), per product
+``taller`` and ``requiere``, per hour line ``paso`` and ``horas.por_paso``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,17 @@ from pydantic import BaseModel, Field
 
 from diagnostico_experto.conocimiento.preguntas import AREAS
 
+# What every screen, report and acta says of a stale validation (issue 27).
+VALIDACION_VENCIDA = "validación anterior a cambios en las respuestas: revalidar"
+
 
 class Validado(BaseModel):
     nivel: str
     justificacion: str
+    # What it validated (absent in files written before it was recorded)
+    diagnosticado: str | None = None
+    fecha: str | None = None
+    huella: str | None = None
 
 
 class ResultadoArea(BaseModel):
@@ -34,6 +42,10 @@ class ResultadoArea(BaseModel):
     provisional: bool = False
     para_confirmar: list[str] = []  # Spanish sentences: what is missing to confirm it
     lectura: str = ""  # "medio: los lineamientos existen, pero …; no hay …"
+    # "validada" (``validado`` is in force), "vencida" (made against other answers:
+    # kept in ``validacion_vencida``, not applied) or "pendiente"
+    estado_validacion: str = "pendiente"
+    validacion_vencida: Validado | None = None
 
 
 class Producto(BaseModel):

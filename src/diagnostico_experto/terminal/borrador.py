@@ -7,6 +7,7 @@ and one editor at a time holds the file (``comun.cerrojo``).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -106,11 +107,17 @@ class Borrador:
         self.guardar()
         return quitadas
 
-    def validar_area(self, area: str, nivel: str, justificacion: str) -> None:
-        """The mesa comunal's level for an area, with its reason (§6.2.3)."""
+    def validar_area(
+        self, area: str, nivel: str, justificacion: str, diagnosticado: str, huella: str
+    ) -> None:
+        """The mesa comunal's level for an area, with its reason (§6.2.3), and what it
+        validated: the diagnosed level, the day and a digest of the area's answers."""
         validacion = self.seccion("validacion")
         entrada = CommentedMap()
         entrada["nivel"] = nivel
         entrada["justificacion"] = justificacion
+        entrada["diagnosticado"] = diagnosticado
+        entrada["fecha"] = dt.date.today()
+        entrada["huella"] = huella
         validacion[area] = entrada
         self.guardar()

@@ -21,21 +21,23 @@ from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import informe
 from diagnostico_experto.motor.explicacion import explicar
 from diagnostico_experto.motor.motor import Evaluacion, Motor
+from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA
 from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.pantalla import decir
 from diagnostico_experto.terminal.revision import revisar
-from diagnostico_experto.terminal.validacion import validar
+from diagnostico_experto.terminal.validacion import antes_validada, validar
 
 if TYPE_CHECKING:
     from diagnostico_experto.terminal.entrevista import Entrevista
 
-PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = (
+PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, INFORME, SALIR = (
     "productos",
     "propuesta",
     "razones",
     "revisar",
     "validar",
+    "revalidar",
     "inventario",
     "informe",
     "salir",
@@ -76,6 +78,8 @@ class Cierre:
                     if a.validado.nivel != a.nivel
                     else "validado por la mesa"
                 )
+            elif a.validacion_vencida is not None:
+                marcas.append("revalidar")
             lineas.append(
                 f"  {self.nombres[area]:<22} {a.nivel:<6} {porcentaje(a.puntaje):>9}"
                 + (f"  ({', '.join(marcas)})" if marcas else "")
@@ -91,11 +95,34 @@ class Cierre:
             f"  Servicios: {len(respuestas.servicios)} · mesa comunal: {len(respuestas.mesa)} · "
             f"validadas por la mesa: {validadas} de {len(AREAS)} áreas"
         )
+        vencidas = self.vencidas(evaluacion)
+        if vencidas:
+            lineas.append(
+                f"  ¡{', '.join(self.nombres[a] for a in vencidas)}: {VALIDACION_VENCIDA}!"
+            )
         return "\n".join(lineas)
+
+    @staticmethod
+    def vencidas(evaluacion: Evaluacion) -> list[str]:
+        """The areas whose validation was made against other answers."""
+        areas = evaluacion.resultado.areas
+        return [a for a in AREAS if areas[a].validacion_vencida is not None]
 
     def menu(self, evaluacion: Evaluacion) -> list[Choice]:
         r = evaluacion.resultado
+        vencidas = self.vencidas(evaluacion)
+        revalidar = (
+            [
+                Choice(
+                    f"Revalidar con la mesa comunal ({len(vencidas)} de {len(AREAS)} áreas)",
+                    REVALIDAR,
+                )
+            ]
+            if vencidas
+            else []
+        )
         return [
+            *revalidar,
             Choice(f"Productos recomendados ({len(r.productos)})", PRODUCTOS),
             Choice("Propuesta: fusiones, vacíos, ajustes y horas", PROPUESTA),
             Choice("Razones del nivel de un área", RAZONES),
@@ -138,6 +165,8 @@ class Cierre:
             revisar(entrevista)
         elif eleccion == VALIDAR:
             validar(entrevista, self.evaluar)
+        elif eleccion == REVALIDAR:
+            validar(entrevista, self.evaluar, self.vencidas(evaluacion))
         elif eleccion == INVENTARIO:
             editar_servicios(entrevista)
             editar_mesa(entrevista)
@@ -190,6 +219,9 @@ class Cierre:
                 f"La mesa comunal lo trabaja en nivel {a.validado.nivel}: "
                 f"{a.validado.justificacion}"
             )
+        elif a.validacion_vencida is not None:
+            lineas.append(f"¡{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}!")
+            lineas.append(antes_validada(a.validacion_vencida, a.nivel))
         for paso in e.pasos:
             lineas.append(f"- {paso.conclusion} (regla {paso.regla}): {paso.descripcion}")
             lineas += [f"    - {h}" for h in paso.hechos]

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from questionary import Choice
 
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
+from diagnostico_experto.conocimiento.respuestas import huella_area
 from diagnostico_experto.motor.explicacion import ExplicacionArea, explicar
+from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Validado
 from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.terminal.inventario import editar_mesa
 from diagnostico_experto.terminal.pantalla import decir
@@ -25,6 +27,14 @@ if TYPE_CHECKING:
 
 VALIDAR, SALTAR, TERMINAR = "__validar__", "__saltar__", "__terminar__"
 VALIDADO_SIN_CAMBIOS = "La mesa comunal valida el nivel diagnosticado."
+
+
+def antes_validada(vencida: Validado, diagnostico: str) -> str:
+    """What a stale validation had decided, against which diagnosis, and today's."""
+    sobre = f" sobre un diagnóstico {vencida.diagnosticado}" if vencida.diagnosticado else ""
+    return (
+        f"La mesa lo había validado en {vencida.nivel}{sobre}; hoy el diagnóstico es {diagnostico}."
+    )
 
 
 def razones(explicacion: ExplicacionArea, evaluacion: Evaluacion, maximo: int = 3) -> list[str]:
@@ -41,10 +51,15 @@ def razones(explicacion: ExplicacionArea, evaluacion: Evaluacion, maximo: int = 
     return lineas[:maximo]
 
 
-def validar(entrevista: Entrevista, evaluar: Callable[[], Evaluacion]) -> None:
+def validar(
+    entrevista: Entrevista,
+    evaluar: Callable[[], Evaluacion],
+    areas: tuple[str, ...] | list[str] = AREAS,
+) -> None:
     """Area by area: validate, set another level (with a reason), skip, or stop.
 
-    ``evaluar`` is the end screen's function that evaluates the saved file.
+    ``evaluar`` is the end screen's function that evaluates the saved file;
+    ``areas`` limits the round (the stale ones, to revalidate).
     """
     borrador = entrevista.borrador
     if not borrador.datos.get("mesa"):
@@ -54,7 +69,7 @@ def validar(entrevista: Entrevista, evaluar: Callable[[], Evaluacion]) -> None:
             decir("Sin integrantes de la mesa comunal no se registra la validación.")
             return
     nombres: dict[str, str] = {a: d.nombre for a, d in entrevista.cuestionario.areas.items()}
-    for area in AREAS:
+    for area in areas:
         evaluacion = evaluar()
         explicacion = next(
             e
@@ -73,6 +88,10 @@ def validar(entrevista: Entrevista, evaluar: Callable[[], Evaluacion]) -> None:
                 f"  La mesa ya lo validó en {resultado.validado.nivel}: "
                 f"{resultado.validado.justificacion}"
             )
+        vencida = resultado.validacion_vencida
+        if vencida is not None:
+            decir(f"  ¡Atención! {VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}.")
+            decir(f"  {antes_validada(vencida, resultado.nivel)}")
         opciones = [Choice(f"Validar el nivel {resultado.nivel}", VALIDAR)]
         opciones += [
             Choice(f"Trabajar en nivel {n} (con justificación)", n)
@@ -95,6 +114,7 @@ def validar(entrevista: Entrevista, evaluar: Callable[[], Evaluacion]) -> None:
             justificacion = entrevista.consola.preguntar_texto(
                 f"¿Por qué la mesa trabaja {nombres[area]} en nivel {nivel}? (obligatorio)"
             )
-        borrador.validar_area(area, nivel, justificacion)
+        huella = huella_area(area, evaluacion.respuestas.respuestas, entrevista.conocimiento)
+        borrador.validar_area(area, nivel, justificacion, resultado.nivel, huella)
         vigente = evaluar().resultado.areas[area].nivel_vigente
         decir(f"  Guardado: {nombres[area]} se trabaja en nivel {vigente}.")
