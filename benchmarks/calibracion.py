@@ -6,7 +6,7 @@ Classifies the illustrative history (knowledge/historia) for fresh parameter
 values, alternating the direct path (plain rules checked condition by
 condition) and the experta path (used when classification rules join facts),
 so both see the same machine load; then times a whole calibration (search and
-leave-one-comuna-out), with scikit-learn already imported. Prints figures;
+leave-one-comuna-out). Prints figures;
 asserts nothing.
 """
 
@@ -51,8 +51,6 @@ def main() -> None:
         print(f"  {camino:8s} por juego de valores: {min(t) * 1000:.1f}–{max(t) * 1000:.1f} ms")
     razones = [m / d for m, d in zip(tiempos["motor"], tiempos["directo"], strict=True)]
     print(f"  motor / directo: {min(razones):.0f}–{max(razones):.0f} veces")
-    import sklearn.metrics  # noqa: F401  (its import is timed apart: several seconds)
-
     inicio = time.perf_counter()
     resultado = calibrar(casos, motor.reglas, motor.conocimiento)
     print(

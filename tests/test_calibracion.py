@@ -28,11 +28,90 @@ from diagnostico_experto.consultores.calibracion import (
     Clasificador,
     buscar,
     calibrar,
+    kappa_ponderado,
+    matriz_de_confusion,
     parametros_numericos,
     reglas_de_clasificacion,
 )
 
 HISTORIA = CONOCIMIENTO / "historia"
+
+
+# --- the agreement statistics, against values published or computed elsewhere ---------------
+
+
+def test_kappa_del_ejemplo_de_dos_categorias_de_cohen():
+    """The worked example of Wikipedia's «Cohen's kappa» (50 proposals, two readers):
+    20 both yes, 5 yes/no, 10 no/yes, 15 both no; p_o = 0,7, p_e = 0,5, kappa = 0,4.
+    With two categories, linear weights change nothing."""
+    a = ["si"] * 25 + ["no"] * 25
+    b = ["si"] * 20 + ["no"] * 5 + ["si"] * 10 + ["no"] * 15
+    assert matriz_de_confusion(a, b, ("si", "no")) == [[20, 5], [10, 15]]
+    assert kappa_ponderado(a, b, ("si", "no")) == pytest.approx(0.4)
+
+
+# Values of scikit-learn 1.9.1, cohen_kappa_score(a, b, labels=["bajo", "medio", "alto"],
+# weights="linear") and confusion_matrix(a, b, labels=...), computed on 2026-12-07 before
+# scikit-learn was removed (it was the implementation these functions replace).
+_A = [
+    "bajo",
+    "bajo",
+    "bajo",
+    "medio",
+    "medio",
+    "medio",
+    "medio",
+    "alto",
+    "alto",
+    "alto",
+    "bajo",
+    "medio",
+    "alto",
+    "medio",
+    "bajo",
+]
+_B = [
+    "bajo",
+    "medio",
+    "bajo",
+    "medio",
+    "alto",
+    "medio",
+    "bajo",
+    "alto",
+    "medio",
+    "alto",
+    "bajo",
+    "medio",
+    "medio",
+    "medio",
+    "alto",
+]
+_C = ["alto"] * 4 + ["medio"] * 3
+_D = ["alto", "medio", "medio", "bajo", "medio", "bajo", "alto"]
+
+
+@pytest.mark.parametrize(
+    ("validados", "diagnosticados", "matriz", "kappa"),
+    [
+        (_A, _B, [[3, 1, 1], [1, 4, 1], [0, 2, 2]], 0.42622950819672123),
+        (_C, _D, [[0, 0, 0], [1, 1, 1], [1, 2, 1]], -0.050000000000000044),
+    ],
+)
+def test_kappa_y_matriz_como_los_daba_scikit_learn(validados, diagnosticados, matriz, kappa):
+    assert matriz_de_confusion(validados, diagnosticados) == matriz
+    assert kappa_ponderado(validados, diagnosticados) == pytest.approx(kappa, abs=1e-12)
+
+
+def test_kappa_sin_definir_y_acuerdo_total():
+    assert kappa_ponderado([], []) is None
+    assert kappa_ponderado(["medio"] * 3, ["medio"] * 3) is None  # one level: chance agrees too
+    assert kappa_ponderado(["bajo", "medio", "alto"], ["bajo", "medio", "alto"]) == 1
+    # one level apart costs half of two levels apart: bajo→alto is the worst disagreement
+    cerca = kappa_ponderado(["bajo", "alto", "medio"], ["medio", "alto", "medio"])
+    lejos = kappa_ponderado(["bajo", "alto", "medio"], ["alto", "alto", "medio"])
+    assert cerca is not None and lejos is not None and cerca > lejos
+
 
 # A coarser search grid than the shipped one keeps these tests fast: each grid value
 # is one compilation and one run of the classification over every case.

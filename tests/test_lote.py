@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from conftest import (
     EJEMPLOS,
+    RAIZ,
     archivo_respuestas,
     como_json,
     copiar_carpetas,
@@ -321,14 +322,10 @@ def test_lo_que_el_lote_guarda_de_cada_comuna_es_su_resultado_entero(ejemplos):
         assert guardado.model_dump_json() == resultado.model_dump_json(), nombre
 
 
-def test_el_lote_carga_openpyxl_sin_numpy_y_numpy_sigue_disponible():
-    """openpyxl would import numpy (~25 MiB in every batch process) for cells this
-    program never writes; calibration still imports it afterwards."""
-    codigo = (
-        "import sys; import diagnostico_experto.lote.consolidado; "
-        "sin = 'numpy' not in sys.modules; import numpy; print(sin, numpy.array([2, 3]).sum())"
-    )
-    hecho = subprocess.run(
-        [sys.executable, "-c", codigo], capture_output=True, text=True, check=True
-    )
-    assert hecho.stdout == "True 5\n"
+def test_ninguna_dependencia_trae_numpy_ni_scipy():
+    """Two statistics of `reglas calibrar` once brought scikit-learn, scipy and numpy
+    (~270 MB of the environment, seconds of import, and a patch so openpyxl skipped
+    numpy in every batch process); they are a few lines of Python now."""
+    bloqueo = (RAIZ / "uv.lock").read_text(encoding="utf-8")
+    paquetes = set(re.findall(r'^name = "([^"]+)"', bloqueo, flags=re.M))
+    assert paquetes & {"numpy", "scipy", "scikit-learn"} == set()

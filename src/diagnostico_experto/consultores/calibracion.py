@@ -5,7 +5,7 @@ labelled data for it: where a mesa moved a level, the method disagreed with the
 people who know the comuna. This module
 
 - measures the agreement between diagnosed and validated levels per area
-  (confusion matrix and weighted kappa, from scikit-learn);
+  (confusion matrix and linear-weighted kappa, a few lines each below);
 - finds the numeric parameters the classification rules use (rules that
   conclude a ``nivel``, and the rules those depend on), whatever they are
   called, and searches values that agree better (coordinate search on a grid,
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -363,36 +362,55 @@ def _pares(
     return validados, diagnosticados
 
 
-def _kappa(validados: list[str], diagnosticados: list[str]) -> float | None:
-    """Linear-weighted Cohen's kappa; None when it is undefined (one level only, or no data)."""
-    import warnings
+def matriz_de_confusion(
+    validados: Sequence[str],
+    diagnosticados: Sequence[str],
+    niveles: Sequence[str] = NIVELES_ORDENADOS,
+) -> list[list[int]]:
+    """How many cases fall in each (validated, diagnosed) pair: rows validated, columns diagnosed."""
+    indice = {nivel: i for i, nivel in enumerate(niveles)}
+    matriz = [[0] * len(niveles) for _ in niveles]
+    for v, d in zip(validados, diagnosticados, strict=True):
+        if v in indice and d in indice:
+            matriz[indice[v]][indice[d]] += 1
+    return matriz
 
-    from sklearn.metrics import cohen_kappa_score
 
-    if not validados:
+def kappa_ponderado(
+    validados: Sequence[str],
+    diagnosticados: Sequence[str],
+    niveles: Sequence[str] = NIVELES_ORDENADOS,
+) -> float | None:
+    """Cohen's (1968) weighted kappa with linear weights: 1 is full agreement, 0 chance.
+
+    kappa = 1 - sum(w * observed) / sum(w * expected), where w = |i - j| is how
+    many levels apart a pair is and expected = row total * column total / n (the
+    pairs chance would give with the same margins). None when it is undefined:
+    no pairs, or margins that leave chance no disagreement (a single level).
+    """
+    matriz = matriz_de_confusion(validados, diagnosticados, niveles)
+    n = sum(map(sum, matriz))
+    if n == 0:
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        k = cohen_kappa_score(
-            validados, diagnosticados, labels=list(NIVELES_ORDENADOS), weights="linear"
-        )
-    return None if math.isnan(k) else float(k)
+    filas = [sum(fila) for fila in matriz]
+    columnas = [sum(columna) for columna in zip(*matriz, strict=True)]
+    pares = [(i, j) for i in range(len(niveles)) for j in range(len(niveles))]
+    observado = sum(abs(i - j) * matriz[i][j] for i, j in pares)
+    esperado = sum(abs(i - j) * filas[i] * columnas[j] for i, j in pares) / n
+    if esperado == 0:
+        return None
+    return 1 - observado / esperado
 
 
 def acuerdo(casos: Sequence[CasoEtiquetado], niveles: Sequence[dict[str, str]]) -> Acuerdo:
-    from sklearn.metrics import confusion_matrix
-
     por_area = {}
     for area in AREAS:
         v, d = _pares(casos, niveles, area)
-        matriz = (
-            confusion_matrix(v, d, labels=list(NIVELES_ORDENADOS)).tolist()
-            if v
-            else [[0] * 3 for _ in range(3)]
-        )
-        por_area[area] = (_kappa(v, d), matriz, len(v))
+        por_area[area] = (kappa_ponderado(v, d), matriz_de_confusion(v, d), len(v))
     v, d = _pares(casos, niveles)
-    return Acuerdo(por_area, _kappa(v, d), sum(a == b for a, b in zip(v, d, strict=True)), len(v))
+    return Acuerdo(
+        por_area, kappa_ponderado(v, d), sum(a == b for a, b in zip(v, d, strict=True)), len(v)
+    )
 
 
 def _error(casos: Sequence[CasoEtiquetado], niveles: Sequence[dict[str, str]]) -> int:
