@@ -63,9 +63,9 @@ def motor() -> Motor:
 
 @pytest.fixture(scope="session")
 def ejemplos(motor: Motor) -> dict[str, Evaluacion]:
-    """Every shipped example evaluated once with the default rules, by file stem."""
+    """Every shipped example evaluated once with the default rules (and paths), by file stem."""
     return {
-        ruta.stem: motor.evaluar(cargar_respuestas(ruta, motor.conocimiento))
+        ruta.stem: motor.evaluar(cargar_respuestas(ruta, motor.conocimiento), caminos=True)
         for ruta in sorted(EJEMPLOS.glob("*.yaml"))
     }
 

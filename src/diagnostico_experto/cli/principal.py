@@ -49,7 +49,7 @@ def _evaluar(
     lista = cargar_reglas(reglas, base)  # a broken rule file is reported first
     respuestas = cargar_respuestas(archivo, base)  # refused before compiling the rules
     motor = Motor(base, lista, str(reglas))
-    return motor, motor.evaluar(respuestas)
+    return motor, motor.evaluar(respuestas, caminos=True)
 
 
 @click.group(cls=Grupo, context_settings={"help_option_names": ["-h", "--help"]})
@@ -135,6 +135,54 @@ def explicar(
     with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
         motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
         texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
+    click.echo(texto, nl=False)
+    _Salida.directa = True
+
+
+@principal.command(cls=Comando)
+@click.argument("archivo", type=click.Path(path_type=Path))
+@click.option(
+    "--cambiar",
+    "cambios",
+    multiple=True,
+    required=True,
+    metavar="PREGUNTA=VALOR",
+    help="Una respuesta cambiada, p. ej. O04=si; se repite para varias. "
+    "En opción múltiple, las opciones separadas por comas.",
+)
+@opciones_base
+@click.pass_context
+def simular(
+    ctx: click.Context,
+    archivo: Path,
+    cambios: tuple[str, ...],
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Muestra qué pasaría con niveles, productos y horas si cambiaran respuestas de ARCHIVO.
+
+    Compara el diagnóstico antes y después de los cambios. No escribe el
+    archivo de respuestas.
+    """
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+    from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
+    from diagnostico_experto.informes.simulacion import simulacion_md
+    from diagnostico_experto.motor.motor import Motor
+    from diagnostico_experto.motor.simulacion import leer_cambios
+    from diagnostico_experto.motor.simulacion import simular as simular_cambios
+    from diagnostico_experto.reglas.lenguaje import cargar_reglas
+
+    carpeta_reglas, carpeta_conocimiento = carpetas(ctx, reglas, conocimiento)
+    base = cargar_conocimiento(carpeta_conocimiento)
+    lista = cargar_reglas(carpeta_reglas, base)
+    respuestas = cargar_respuestas(archivo, base)
+    try:
+        nuevas = leer_cambios(list(cambios), base)
+    except ValueError as exc:
+        raise click.UsageError(f"--cambiar {exc}") from None
+    with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
+        motor = Motor(base, lista, str(carpeta_reglas))
+        texto = simulacion_md(simular_cambios(motor, respuestas, nuevas), base)
     click.echo(texto, nl=False)
     _Salida.directa = True
 

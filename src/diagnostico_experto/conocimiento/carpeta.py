@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,6 +28,7 @@ from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia,
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
+from diagnostico_experto.conocimiento.camino import ARCHIVO_CAMINO, Camino, leer_camino
 from diagnostico_experto.conocimiento.preguntas import (
     LISTAS_CATALOGO,
     NO_SABE,
@@ -241,6 +242,8 @@ class Conocimiento:
     talleres: list[Taller]
     limites: Limites  # how far input files are read (limites.yaml)
     informe: ArchivoInforme  # plan steps and report content (informe.yaml)
+    # the answers a path to the next level may change (camino.yaml); none without the file
+    camino: Camino = field(default_factory=Camino)
 
     def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -301,8 +304,18 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
     talleres = docs["talleres"].validar(ArchivoTalleres).talleres
     limites = _limites(carpeta / ARCHIVO_LIMITES)
     informe = _informe(carpeta / ARCHIVO_INFORME, cuestionario)
+    ruta_camino = carpeta / ARCHIVO_CAMINO
+    camino = leer_camino(leer(ruta_camino), cuestionario) if ruta_camino.exists() else Camino()
     return Conocimiento(
-        carpeta, comunas.territorios, catalogo, parametros, cuestionario, talleres, limites, informe
+        carpeta,
+        comunas.territorios,
+        catalogo,
+        parametros,
+        cuestionario,
+        talleres,
+        limites,
+        informe,
+        camino,
     )
 
 

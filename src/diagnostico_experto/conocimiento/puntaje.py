@@ -7,6 +7,7 @@ counted as zero; when too many of an area's applicable questions are unknown
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -37,11 +38,16 @@ class PuntajeArea(BaseModel):
     aportes: list[Aporte]
 
 
-def calcular(respuestas: dict[str, Any], conocimiento: Conocimiento) -> dict[str, PuntajeArea]:
+def calcular(
+    respuestas: dict[str, Any],
+    conocimiento: Conocimiento,
+    areas: Sequence[str] = (*AREAS, TRANSVERSAL),
+) -> dict[str, PuntajeArea]:
+    """Each area's score; ``areas`` when only some are wanted (a path search)."""
     cuestionario = conocimiento.cuestionario
     tolerancia = float(conocimiento.valores_parametros().get("max_desconocidas", 0))
     resultado = {}
-    for area in (*AREAS, TRANSVERSAL):
+    for area in areas:
         aportes = []
         for pregunta in cuestionario.de_area(area):
             if not pregunta.puntua() or not cuestionario.aplica(pregunta, respuestas):

@@ -19,7 +19,12 @@ from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorRespuestas, Problema, sugerencia
 from diagnostico_experto.comun.restricciones import simple
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.conocimiento.preguntas import NO_SABE, nombre_limpio, texto_libre
+from diagnostico_experto.conocimiento.preguntas import (
+    NO_SABE,
+    Cuestionario,
+    nombre_limpio,
+    texto_libre,
+)
 
 Nivel = Literal["alto", "medio", "bajo"]
 AreaClasificada = Literal["estrategia", "estructura", "procesos", "productos"]
@@ -202,12 +207,11 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             problemas.append(doc.problema(("respuestas", id_), str(exc)))
 
     # Answers to questions that do not apply are set aside, not scored.
-    for pregunta in cuestionario.preguntas:
-        if pregunta.id in respuestas and not cuestionario.aplica(pregunta, respuestas):
-            del respuestas[pregunta.id]
-            advertencias.append(
-                f"La respuesta a {pregunta.id} se ignoró: la pregunta no aplica según respuestas anteriores."
-            )
+    respuestas, ignoradas = solo_las_que_aplican(respuestas, cuestionario)
+    advertencias += [
+        f"La respuesta a {id_} se ignoró: la pregunta no aplica según respuestas anteriores."
+        for id_ in ignoradas
+    ]
 
     catalogo = conocimiento.catalogo
     servicios = [
@@ -253,6 +257,44 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
         mesa=archivo.mesa,
         validacion=dict(archivo.validacion),
         advertencias=advertencias,
+    )
+
+
+def solo_las_que_aplican(
+    respuestas: dict[str, Any], cuestionario: Cuestionario
+) -> tuple[dict[str, Any], list[str]]:
+    """The answers without those whose question does not apply, and the ids set aside."""
+    quedan = dict(respuestas)
+    ignoradas = []
+    for pregunta in cuestionario.preguntas:
+        if pregunta.id in quedan and not cuestionario.aplica(pregunta, quedan):
+            del quedan[pregunta.id]
+            ignoradas.append(pregunta.id)
+    return quedan, ignoradas
+
+
+def con_cambios(
+    respuestas: Respuestas, cambios: dict[str, Any], conocimiento: Conocimiento
+) -> Respuestas:
+    """The same answers with some changed (already normalised), as if the file said so.
+
+    Nothing is written: a simulation and the path search evaluate them.
+    """
+    nuevas, ignoradas = solo_las_que_aplican(
+        {**respuestas.respuestas, **cambios}, conocimiento.cuestionario
+    )
+    return respuestas.model_copy(
+        update={
+            "respuestas": nuevas,
+            "advertencias": [
+                *respuestas.advertencias,
+                *(
+                    f"Con los cambios, la respuesta a {id_} se deja de lado: la pregunta ya no aplica."
+                    for id_ in ignoradas
+                    if id_ in respuestas.respuestas
+                ),
+            ],
+        }
     )
 
 

@@ -132,7 +132,7 @@ def _evaluar_y_escribir(n: int, entrada: Entrada) -> Evaluada | Fallida:
     motor = _MOTOR
     assert motor is not None and _CARPETA is not None, "_iniciar() first"
     try:
-        evaluacion = motor.evaluar(respuestas_de(entrada, motor))
+        evaluacion = motor.evaluar(respuestas_de(entrada, motor), caminos=True)
         textos = informes(
             evaluacion, motor.reglas, motor.conocimiento, FORMATOS_LOTE, indice="../index.html"
         )

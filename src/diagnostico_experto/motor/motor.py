@@ -6,6 +6,7 @@ reused for every comuna: the RETE network is built only once per run.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas, huella_area
 from diagnostico_experto.motor import lectura, propuesta
+from diagnostico_experto.motor.camino import Buscador
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
@@ -67,9 +69,18 @@ class Motor:
         base = cargar_conocimiento(conocimiento)
         return cls(base, cargar_reglas(reglas, base), str(reglas))
 
-    def evaluar(self, respuestas: Respuestas) -> Evaluacion:
+    def evaluar(self, respuestas: Respuestas, caminos: bool = False) -> Evaluacion:
+        """The comuna's evaluation; with ``caminos``, also each area's path to the next level."""
         with sin_recolector():
-            return self._evaluar(respuestas)
+            evaluacion = self._evaluar(respuestas)
+            if caminos:
+                evaluacion.resultado.caminos = self.buscador.caminos(evaluacion)
+            return evaluacion
+
+    @functools.cached_property
+    def buscador(self) -> Buscador:
+        """The path search, with its rule slices compiled the first time they are needed."""
+        return Buscador(self.reglas, self.conocimiento)
 
     def _evaluar(self, respuestas: Respuestas) -> Evaluacion:
         puntajes = calcular(respuestas.respuestas, self.conocimiento)

@@ -7,10 +7,13 @@ Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 ``provisional``, ``para_confirmar`` and ``lectura`` (the level in the source's
 terms), ``estado_validacion`` and ``validacion_vencida`` (a validation made
 against other answers, which ``validado`` no longer holds), per product
-``taller`` and ``requiere``, per hour line ``paso`` and ``horas.por_paso``.
+``taller`` and ``requiere``, per hour line ``paso`` and ``horas.por_paso``, and ``caminos`` (the smallest
+answer changes that give each area its next level).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -109,6 +112,35 @@ class PasoTraza(BaseModel):
     conclusion: str
 
 
+class CambioCamino(BaseModel):
+    """One answer that would change, said as an action."""
+
+    pregunta: str
+    desde: Any
+    hacia: Any  # the value reached; for a multiple-choice question, the option added
+    desde_texto: str
+    hacia_texto: str
+    accion: str  # the action phrase of knowledge/camino.yaml
+    texto: str  # «formalizar por escrito las funciones del equipo (O04: de hecho → sí)»
+
+
+class CaminoCambios(BaseModel):
+    """A smallest set of answer changes with which the rules give the next level."""
+
+    cambios: list[CambioCamino]
+    productos: list[str] = []  # the propuesta's products of the area that work on it
+    horas: float = 0  # the propuesta's hours for the area
+
+
+class CaminoArea(BaseModel):
+    nivel: str  # the diagnosed level
+    objetivo: str | None = None  # the next level; None at alto
+    caminos: list[CaminoCambios] = []
+    evaluaciones: int = 0  # engine evaluations the search used
+    completo: bool = True  # False: the search stopped at its limit, shorter paths may be missing
+    motivo: str = ""  # why there is no path, in Spanish
+
+
 class Resultado(BaseModel):
     comuna: str
     ugt: str
@@ -122,3 +154,5 @@ class Resultado(BaseModel):
     horas: Horas = Field(default_factory=Horas)
     advertencias: list[str] = []
     traza: list[PasoTraza]
+    # per area, the path to the next level (motor/camino.py); empty when not searched
+    caminos: dict[str, CaminoArea] = {}

@@ -298,17 +298,10 @@ def hechos_de(
     respuestas: Respuestas, puntajes: dict[str, PuntajeArea], conocimiento: Conocimiento
 ) -> list[Fact]:
     """The facts that describe one comuna, ready to declare."""
-    cuestionario = conocimiento.cuestionario
     hechos = [TIPOS["comuna"].nuevo(nombre=respuestas.comuna, ugt=respuestas.ugt)]
     for id_, valor in respuestas.respuestas.items():
-        area = cuestionario.por_id[id_].area
-        hechos.append(TIPOS["respuesta"].nuevo(pregunta=id_, area=area, valor=valor))
-    for p in puntajes.values():
-        hechos.append(
-            TIPOS["puntaje"].nuevo(
-                area=p.area, valor=p.valor, completo=p.completo, desconocidas=p.desconocidas
-            )
-        )
+        hechos.append(hecho_respuesta(id_, valor, conocimiento))
+    hechos.extend(hecho_puntaje(p) for p in puntajes.values())
     for area_proceso in conocimiento.catalogo.areas_proceso:
         hechos.append(
             TIPOS["area_proceso"].nuevo(
@@ -351,6 +344,18 @@ def hechos_de(
             )
         )
     return hechos
+
+
+def hecho_respuesta(id_: str, valor: Any, conocimiento: Conocimiento) -> Fact:
+    """One answer as a fact (also what a path search changes, motor/camino)."""
+    area = conocimiento.cuestionario.por_id[id_].area
+    return TIPOS["respuesta"].nuevo(pregunta=id_, area=area, valor=valor)
+
+
+def hecho_puntaje(p: PuntajeArea) -> Fact:
+    return TIPOS["puntaje"].nuevo(
+        area=p.area, valor=p.valor, completo=p.completo, desconocidas=p.desconocidas
+    )
 
 
 def _pares(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]:
