@@ -29,7 +29,7 @@ from diagnostico_experto.terminal.revision import revisar
 from diagnostico_experto.terminal.validacion import antes_validada, validar
 
 if TYPE_CHECKING:
-    from diagnostico_experto.terminal.entrevista import Entrevista
+    from diagnostico_experto.terminal.sesion import Sesion
 
 PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, INFORME, SALIR = (
     "productos",
@@ -52,7 +52,7 @@ def numero(valor: float) -> str:
 
 
 class Cierre:
-    def __init__(self, entrevista: Entrevista):
+    def __init__(self, entrevista: Sesion):
         self.entrevista = entrevista
         self.motor = Motor(entrevista.conocimiento, entrevista.reglas)
         self.nombres: dict[str, str] = {
@@ -283,5 +283,5 @@ def _formatos_de_informe() -> tuple[str, ...]:
     return comuna.FORMATOS
 
 
-def cerrar(entrevista: Entrevista) -> None:
+def cerrar(entrevista: Sesion) -> None:
     Cierre(entrevista).correr()

@@ -15,28 +15,28 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from diagnostico_experto.terminal.pantalla import decir
 
 if TYPE_CHECKING:
-    from diagnostico_experto.terminal.entrevista import Entrevista
+    from diagnostico_experto.terminal.sesion import Sesion
 
 AGREGAR, EDITAR, QUITAR, LISTO = "agregar", "editar", "quitar", "listo"
 
 
-def _lista(entrevista: Entrevista, clave: str) -> CommentedSeq:
+def _lista(entrevista: Sesion, clave: str) -> CommentedSeq:
     return entrevista.borrador.lista(clave)
 
 
-def _elegir_elemento(entrevista: Entrevista, mensaje: str, elementos: list[Any]) -> int:
+def _elegir_elemento(entrevista: Sesion, mensaje: str, elementos: list[Any]) -> int:
     opciones = [Choice(str(e["nombre"]), i) for i, e in enumerate(elementos)]
     return entrevista.consola.elegir(mensaje, opciones)
 
 
-def _accion(entrevista: Entrevista, titulo: str, cuantos: int, cosa: str) -> str:
+def _accion(entrevista: Sesion, titulo: str, cuantos: int, cosa: str) -> str:
     opciones = [Choice(f"Listo, continuar ({cuantos} {cosa})", LISTO), Choice("Agregar", AGREGAR)]
     if cuantos:
         opciones += [Choice("Editar", EDITAR), Choice("Quitar", QUITAR)]
     return entrevista.consola.elegir(titulo, opciones, LISTO)
 
 
-def editar_servicios(entrevista: Entrevista) -> None:
+def editar_servicios(entrevista: Sesion) -> None:
     """Add, edit or remove the services of fomento productivo, until "listo"."""
     decir("\n== Inventario de servicios de fomento productivo ==")
     decir("Cada servicio con su unidad, origen, clientes y etapas: las reglas los cruzan")
@@ -68,7 +68,7 @@ def editar_servicios(entrevista: Entrevista) -> None:
         entrevista.borrador.guardar()
 
 
-def _servicio(entrevista: Entrevista, anterior: Any, otros: list[str]) -> CommentedMap:
+def _servicio(entrevista: Sesion, anterior: Any, otros: list[str]) -> CommentedMap:
     catalogo = entrevista.conocimiento.catalogo
     while True:
         nombre = entrevista.consola.preguntar_texto(
@@ -104,7 +104,7 @@ def _servicio(entrevista: Entrevista, anterior: Any, otros: list[str]) -> Commen
     return servicio
 
 
-def editar_mesa(entrevista: Entrevista) -> None:
+def editar_mesa(entrevista: Sesion) -> None:
     """The members of the mesa comunal: name, role and unit."""
     decir("\n== Mesa comunal ==")
     mesa = _lista(entrevista, "mesa")

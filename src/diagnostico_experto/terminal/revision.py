@@ -16,7 +16,7 @@ from diagnostico_experto.terminal.controles import VOLVER
 from diagnostico_experto.terminal.pantalla import alto, envolver_opcion
 
 if TYPE_CHECKING:
-    from diagnostico_experto.terminal.entrevista import Entrevista
+    from diagnostico_experto.terminal.sesion import Sesion
 
 SIGUIENTE, ANTERIOR, TERMINAR = "__siguiente__", "__anterior__", "__terminar__"
 _SANGRIA = 3  # the list's pointer
@@ -37,7 +37,7 @@ def titulo(pregunta: Pregunta, valores: dict[str, Any]) -> str:
     )
 
 
-def paginas(entrevista: Entrevista) -> list[list[Any]]:
+def paginas(entrevista: Sesion) -> list[list[Any]]:
     """The applicable questions in pages of list items (area headings included)."""
     valores = entrevista.valores()
     presupuesto = max(alto() - _RESERVA, 6)
@@ -64,7 +64,7 @@ def paginas(entrevista: Entrevista) -> list[list[Any]]:
     return resultado
 
 
-def revisar(entrevista: Entrevista) -> None:
+def revisar(entrevista: Sesion) -> None:
     """Page through the answers; Enter on one changes it; "Terminar" leaves."""
     numero = 0
     elegida: Any = None
@@ -93,7 +93,7 @@ def revisar(entrevista: Entrevista) -> None:
         cambiar(entrevista, entrevista.cuestionario.por_id[elegida])
 
 
-def cambiar(entrevista: Entrevista, pregunta: Pregunta) -> None:
+def cambiar(entrevista: Sesion, pregunta: Pregunta) -> None:
     """Ask one question again; then ask the questions the new answer opens."""
     antes = {p.id for p in entrevista.aplicables()}
     valor = entrevista.preguntar(pregunta)

@@ -23,7 +23,7 @@ from diagnostico_experto.terminal.pantalla import decir
 
 if TYPE_CHECKING:
     from diagnostico_experto.motor.motor import Evaluacion
-    from diagnostico_experto.terminal.entrevista import Entrevista
+    from diagnostico_experto.terminal.sesion import Sesion
 
 VALIDAR, SALTAR, TERMINAR = "__validar__", "__saltar__", "__terminar__"
 VALIDADO_SIN_CAMBIOS = "La mesa comunal valida el nivel diagnosticado."
@@ -52,7 +52,7 @@ def razones(explicacion: ExplicacionArea, evaluacion: Evaluacion, maximo: int = 
 
 
 def validar(
-    entrevista: Entrevista,
+    entrevista: Sesion,
     evaluar: Callable[[], Evaluacion],
     areas: tuple[str, ...] | list[str] = AREAS,
 ) -> None:
