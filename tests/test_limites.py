@@ -94,10 +94,10 @@ def test_el_validador_advierte_la_union_de_dos_familias_de_pares(capsys, tmp_pat
     (reglas / "pares.yaml").write_text(
         """reglas:
   - id: coordinar-con-el-par
-    descripcion: La fusión y su par de servicios.
+    descripcion: Dos pares de servicios de las mismas unidades.
     si:
-      - fusion: {servicios: "?s", tipo: fusion}
-      - par_servicios: {servicios: "?s", misma_unidad: false}
+      - par_servicios: {unidades: "?u", misma_unidad: true}
+      - par_servicios: {unidades: "?u", misma_unidad: false}
     entonces:
       - marca: {nombre: coordinar}
 """,
@@ -107,10 +107,10 @@ def test_el_validador_advierte_la_union_de_dos_familias_de_pares(capsys, tmp_pat
         capsys, "--reglas", reglas, "--conocimiento", conocimiento, "reglas", "validar"
     )
     assert (
-        f"{reglas / 'pares.yaml'}:2: advertencia: regla «coordinar-con-el-par»: une «fusion» y "
+        f"{reglas / 'pares.yaml'}:2: advertencia: regla «coordinar-con-el-par»: une «par_servicios» y "
         "«par_servicios», hechos que hay uno por par de servicios; el motor compara cada uno con "
         "cada otro y el tiempo crece con el cuadrado de los pares. Lleve el dato que necesita en "
-        "un solo hecho (por ejemplo, «misma_unidad» en la fusión)."
+        "un solo hecho (por ejemplo, «grupo_servicios», que reúne los servicios que repiten etapas)."
     ) in (out + err).splitlines()
 
 

@@ -49,10 +49,15 @@ def mejor(motor):
 
 
 INVENTARIO = [
-    # A and B: same clients, two shared stages -> a fusion (different units)
+    # A and B: same clients, three shared stages -> a fusion (municipal, different units)
     servicio("A", "UDEL", ["emprendedores"], ["difusion", "capacitacion", "financiamiento"]),
-    servicio("B", "DIDECO", ["emprendedores", "microempresas"], ["difusion", "financiamiento"]),
-    # C shares one stage with B for microempresas -> a coordination
+    servicio(
+        "B",
+        "DIDECO",
+        ["emprendedores", "microempresas"],
+        ["difusion", "capacitacion", "financiamiento"],
+    ),
+    # C shares one stage with B for microempresas -> not in the group
     servicio("C", "DIDECO", ["microempresas"], ["financiamiento", "seguimiento"]),
     # D shares stages with A but serves other clients; E shares nothing -> nothing
     servicio("D", "OMIL", ["buscadores_empleo"], ["difusion", "capacitacion"]),
@@ -60,50 +65,130 @@ INVENTARIO = [
 ]
 
 
-# --- fusions and coordinations ------------------------------------------------------
+# --- fusions and coordinations: one proposal per group -------------------------------
+
+# answers with procesos in medio (processes identified in part): fusions can be proposed
+PROCESOS_MEDIO = {"P01": "parcial", "P02": "parcial"}
 
 
-def test_fusion_y_coordinacion_un_par_una_vez(motor, peor):
-    fusiones = evaluar(motor, peor, INVENTARIO)["fusiones"]
-    assert [(f["tipo"], f["servicios"]) for f in fusiones] == [
-        ("fusion", ["A", "B"]),
-        ("coordinacion", ["B", "C"]),
-    ]
-    fusion, coordinacion = fusiones
-    assert fusion["etapas"] == ["difusion", "financiamiento"]
-    assert fusion["etapa"] == "difusion, financiamiento"
+@pytest.fixture
+def medio(peor):
+    return {**peor, **PROCESOS_MEDIO}
+
+
+def test_servicios_municipales_que_repiten_etapas_se_fusionan(motor, medio):
+    resultado = evaluar(motor, medio, INVENTARIO)
+    assert resultado["areas"]["procesos"]["nivel_vigente"] == "medio"
+    # C shares only financing with B (one stage), D and E serve other clients: one group
+    [fusion] = resultado["fusiones"]
+    assert fusion["servicios"] == ["A", "B"]
+    assert (fusion["tipo"], fusion["regla"]) == ("fusion", "fusion-de-procesos")
+    assert fusion["etapas"] == ["difusion", "capacitacion", "financiamiento"]
+    assert fusion["etapa"] == "difusion, capacitacion, financiamiento"
+    assert (fusion["clientes"], fusion["origenes"]) == (["emprendedores"], ["municipal"])
     assert fusion["unidades"] == ["UDEL", "DIDECO"]
-    assert fusion["regla"] == "fusion-de-procesos"
-    assert "A y B (UDEL y DIDECO)" in fusion["texto"]
-    assert "difusión y financiamiento" in fusion["texto"]
-    assert coordinacion["etapa"] == "financiamiento"
-    assert coordinacion["unidades"] == ["DIDECO"]
-    assert coordinacion["regla"] == "coordinacion-de-etapas"
-    assert "micro y pequeñas empresas" in coordinacion["texto"]
+    assert fusion["texto"] == (
+        "Fusionar los procesos de A y B, servicios propios del municipio (UDEL y DIDECO), "
+        "en las etapas de difusión, capacitación y financiamiento, que hoy realizan por "
+        "separado para "
+        "emprendedores: un solo proceso, con un responsable."
+    )
+    assert resultado["insumos"] == []
 
 
-def test_un_par_simetrico_se_informa_una_sola_vez_en_cualquier_orden(motor, peor):
-    etapas = ["difusion", "diagnostico", "capacitacion"]
-    pares = []
-    for orden in (["X", "Y"], ["Y", "X"]):
-        servicios = [servicio(n, "UDEL", ["artesanos"], etapas) for n in orden]
-        fusiones = evaluar(motor, peor, servicios)["fusiones"]
-        assert len(fusiones) == 1
-        pares.append(set(fusiones[0]["servicios"]))
-    assert pares == [{"X", "Y"}, {"X", "Y"}]
+def test_servicios_unidos_a_traves_de_otro_dan_una_sola_propuesta(motor, medio):
+    etapas = ["difusion", "inscripcion", "capacitacion"]
+    cadena = [
+        servicio("A", "UDEL", ["emprendedores"], etapas[:2]),
+        servicio("B", "UDEL", ["emprendedores"], etapas),
+        servicio("C", "OMIL", ["emprendedores"], etapas[1:]),  # one stage only in common with A
+    ]
+    [fusion] = evaluar(motor, medio, cadena)["fusiones"]
+    assert fusion["servicios"] == ["A", "B", "C"]
+    assert fusion["etapas"] == ["difusion", "inscripcion", "capacitacion"]
 
 
-def test_servicios_sin_nada_en_comun_no_dan_propuestas(motor, peor):
-    servicios = [INVENTARIO[0], INVENTARIO[4]]
-    assert evaluar(motor, peor, servicios)["fusiones"] == []
+def test_una_etapa_comun_como_la_difusion_de_una_feria_no_hace_grupo(motor, medio):
+    etapas = ["difusion", "inscripcion", "diagnostico"]
+    servicios = [
+        servicio("Yo Emprendo", "DIDECO", ["emprendedores"], etapas, origen="fosis"),
+        servicio("Capital Semilla", "UDEL", ["emprendedores"], etapas, origen="sercotec"),
+        servicio("Feria", "UDEL", ["emprendedores"], ["difusion", "comercializacion"]),
+    ]
+    [propuesta] = evaluar(motor, medio, servicios)["fusiones"]
+    assert propuesta["servicios"] == ["Yo Emprendo", "Capital Semilla"]
+    # with one shared stage enough, the fair joins the group
+    uno = motor_con(motor, parametros={"min_etapas_grupo": 1})
+    [propuesta] = evaluar(uno, medio, servicios)["fusiones"]
+    assert propuesta["servicios"] == ["Yo Emprendo", "Capital Semilla", "Feria"]
 
 
-def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(motor, peor):
-    otro = motor_con(motor, parametros={"min_etapas_fusion": 3})
-    fusiones = evaluar(otro, peor, INVENTARIO)["fusiones"]
-    assert [(f["tipo"], f["servicios"]) for f in fusiones] == [
-        ("coordinacion", ["A", "B"]),
-        ("coordinacion", ["B", "C"]),
+def test_programas_centrales_de_instituciones_distintas_se_coordinan(motor, medio):
+    etapas = ["difusion", "diagnostico", "asistencia_tecnica"]
+    servicios = [
+        servicio("PRODESAL", "UDEL", ["pequenos_agricultores"], etapas, origen="indap"),
+        servicio("Yo Emprendo", "DIDECO", ["pequenos_agricultores"], etapas, origen="fosis"),
+    ]
+    [propuesta] = evaluar(motor, medio, servicios)["fusiones"]
+    assert (propuesta["tipo"], propuesta["regla"]) == ("coordinacion", "coordinacion-de-etapas")
+    assert propuesta["origenes"] == ["indap", "fosis"]
+    assert propuesta["texto"] == (
+        "Coordinar las etapas de difusión, diagnóstico y asistencia técnica que PRODESAL y "
+        "Yo Emprendo (de origen INDAP y FOSIS) realizan por separado para pequeños "
+        "agricultores, en UDEL y DIDECO."
+    )
+    # with difusión and inscripción, the coordination is an entry door
+    con_inscripcion = [{**s, "etapas": ["difusion", "inscripcion", *etapas[1:]]} for s in servicios]
+    [propuesta] = evaluar(motor, medio, con_inscripcion)["fusiones"]
+    assert propuesta["regla"] == "coordinacion-puerta-de-entrada"
+    assert propuesta["texto"].startswith("Puerta de entrada común para pequeños agricultores:")
+
+
+def test_programas_de_una_sola_institucion_se_fusionan_con_ella(motor, medio):
+    etapas = ["difusion", "inscripcion", "asistencia_tecnica"]
+    servicios = [
+        servicio("PRODESAL", "UDEL", ["pequenos_agricultores"], etapas, origen="indap"),
+        servicio("PDTI", "UDEL", ["pequenos_agricultores"], etapas, origen="indap"),
+    ]
+    [fusion] = evaluar(motor, medio, servicios)["fusiones"]
+    assert fusion["regla"] == "fusion-de-programas-de-una-institucion"
+    assert "programas de INDAP que el municipio opera por separado (UDEL)" in fusion["texto"]
+
+
+def test_con_procesos_en_bajo_solo_se_registran_las_etapas_duplicadas(motor, peor):
+    resultado = evaluar(motor, {**peor, "O01": "unidad_propia", "O04": "parcial"}, INVENTARIO)
+    assert resultado["areas"]["procesos"]["nivel_vigente"] == "bajo"
+    assert resultado["fusiones"] == []
+    assert "producto-fusion-o-coordinacion" not in {p["regla"] for p in resultado["productos"]}
+    assert "ajuste-coordinar-fusion-entre-unidades" not in ajustes(resultado)
+    [insumo] = resultado["insumos"]
+    assert insumo["texto"] == (
+        "Etapas duplicadas detectadas: difusión, capacitación y financiamiento, que A y B "
+        "realizan por separado para emprendedores."
+    )
+    assert (insumo["area"], insumo["regla"]) == ("procesos", "etapas-duplicadas-para-el-taller")
+
+
+def test_cuantas_etapas_hacen_una_fusion_es_un_parametro(motor, medio):
+    otro = motor_con(motor, parametros={"min_etapas_fusion": 4})
+    [propuesta] = evaluar(otro, medio, INVENTARIO)["fusiones"]
+    assert (propuesta["tipo"], propuesta["regla"]) == (
+        "coordinacion",
+        "coordinacion-de-pocas-etapas",
+    )
+
+
+def test_un_servicio_puede_estar_en_dos_grupos_de_clientes(motor, medio):
+    etapas = ["difusion", "inscripcion", "financiamiento"]
+    servicios = [
+        servicio("Fondo", "UDEL", ["emprendedores", "pequenos_agricultores"], etapas),
+        servicio("Capital Semilla", "UDEL", ["emprendedores"], etapas, origen="sercotec"),
+        servicio("PRODESAL", "UDEL", ["pequenos_agricultores"], etapas, origen="indap"),
+    ]
+    propuestas = evaluar(motor, medio, servicios)["fusiones"]
+    assert [(p["servicios"], p["clientes"]) for p in propuestas] == [
+        (["Fondo", "Capital Semilla"], ["emprendedores"]),
+        (["Fondo", "PRODESAL"], ["pequenos_agricultores"]),
     ]
 
 
@@ -231,14 +316,29 @@ def test_en_nivel_bajo_los_ajustes_no_repiten_la_nueva_estructura(motor, peor):
     assert list(ajustes(resultado)) == ["ajuste-crear-unidad"]
 
 
-def test_una_fusion_entre_unidades_pide_coordinarlas(motor, mejor):
+def test_un_grupo_entre_unidades_pide_un_responsable_y_no_una_instancia_general(motor, medio):
+    estructura_media = {**medio, "O01": "unidad_propia", "O04": "parcial", "O05": ["informal"]}
+    resultado = evaluar(motor, estructura_media, INVENTARIO)
+    assert resultado["areas"]["estructura"]["nivel_vigente"] == "medio"
+    coordinacion = [a for a in resultado["ajustes_estructura"] if a["asunto"] == "coordinacion"]
+    # one adjustment per concern: the group's responsible replaces the general instance
+    assert [(a["regla"], a["servicios"]) for a in coordinacion] == [
+        ("ajuste-coordinar-fusion-entre-unidades", ["A", "B"])
+    ]
+    assert coordinacion[0]["texto"] == (
+        "Designar entre UDEL y DIDECO un responsable común de las etapas que comparten A y B, "
+        "según la propuesta de procesos."
+    )
+    misma_unidad = [{**s, "unidad": "UDEL"} for s in INVENTARIO]
+    sin_grupo = ajustes(evaluar(motor, estructura_media, misma_unidad))
+    assert "ajuste-coordinar-fusion-entre-unidades" not in sin_grupo
+
+
+def test_en_nivel_alto_de_estructura_no_hay_ajustes_por_los_grupos(motor, mejor):
     resultado = evaluar(motor, mejor, INVENTARIO)
     assert resultado["areas"]["estructura"]["nivel"] == "alto"
-    assert list(ajustes(resultado)) == ["ajuste-coordinar-fusion-entre-unidades"]
-    ajuste = ajustes(resultado)["ajuste-coordinar-fusion-entre-unidades"]
-    assert "Coordinar a UDEL y DIDECO para la fusión de procesos de A y B" in ajuste["texto"]
-    misma_unidad = [{**s, "unidad": "UDEL"} for s in INVENTARIO[:2]]
-    assert ajustes(evaluar(motor, mejor, misma_unidad)) == {}
+    assert [f["servicios"] for f in resultado["fusiones"]] == [["A", "B"]]
+    assert ajustes(resultado) == {}
 
 
 # --- hours ----------------------------------------------------------------------------
@@ -350,8 +450,13 @@ def test_la_validacion_de_la_mesa_ajusta_las_horas_y_la_traza_lo_muestra(ejemplo
 
 def test_los_ejemplos_muestran_la_propuesta_completa(ejemplos):
     resultados = {nombre: como_json(e) for nombre, e in ejemplos.items()}
-    tipos = {f["tipo"] for r in resultados.values() for f in r["fusiones"]}
-    assert tipos == {"fusion", "coordinacion"}
+    propuestas = [f for r in resultados.values() for f in r["fusiones"]]
+    assert propuestas
+    # one origin (municipal, or one institution): fusion; several: coordination
+    assert all((f["tipo"] == "fusion") == (len(f["origenes"]) == 1) for f in propuestas)
+    assert resultados["cobquecura"]["areas"]["procesos"]["nivel_vigente"] == "bajo"
+    assert resultados["cobquecura"]["fusiones"] == []
+    assert resultados["cobquecura"]["insumos"][0]["texto"].startswith("Etapas duplicadas")
     assert all(resultados[n]["ajustes_estructura"] for n in ("cobquecura", "yumbel", "canete"))
     debil, fuerte = resultados["cobquecura"]["horas"], resultados["penco"]["horas"]
     assert debil["total"] >= 1.5 * fuerte["total"]
@@ -362,7 +467,7 @@ def test_explicar_explica_cada_parte_de_la_propuesta(motor, ejemplos):
     out = explicacion(ejemplos["yumbel"], motor.reglas, motor.conocimiento)
     propuesta = out.split("## Propuesta de intervención", 1)[1]
     for titulo, regla in [
-        ("### Fusiones de procesos y coordinación de etapas", "`fusion-de-procesos`"),
+        ("### Fusiones de procesos y coordinación de etapas", "`coordinacion-de-etapas`"),
         ("### Vacíos en el par estrategia–servicios", "`vacio-servicio-sin-lineamiento`"),
         ("### Ajustes de estructura", "`ajuste-coordinar-fusion-entre-unidades`"),
         ("### Horas de acompañamiento", "`horas-por-nivel:procesos-medio`"),
@@ -370,7 +475,10 @@ def test_explicar_explica_cada_parte_de_la_propuesta(motor, ejemplos):
         assert titulo in propuesta
         assert regla in propuesta
     assert "rules/fusiones.yaml:" in propuesta
-    assert "comparten 2 etapas (difusión y financiamiento) para emprendedores" in propuesta
+    assert (
+        "«Fondo municipal de emprendimiento» y «Capital Semilla» (UDEL y DIDECO; origen "
+        "municipal y SERCOTEC) repiten 2 etapas (difusión y financiamiento) para emprendedores"
+    ) in propuesta
     assert "(parámetro horas_procesos_medio)" in propuesta
     assert "Total: 61 h" in propuesta
 
@@ -386,7 +494,11 @@ def test_los_informes_muestran_la_propuesta_y_escapan_nombres(motor, peor):
         assert texto in html
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert "**1. Validación con la mesa comunal — 4 h**" in md
-    assert "- Fusión de procesos de «\\<script\\>alert(1)\\</script\\>» y" in md
+    assert (
+        "- Insumo para el taller: Etapas duplicadas detectadas: difusión, capacitación y "
+        "financiamiento, "
+        "que \\<script\\>alert(1)\\</script\\> y B realizan por separado"
+    ) in md
 
 
 # --- a validation knows what it validated (issue 27) --------------------------------

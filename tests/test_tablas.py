@@ -29,7 +29,12 @@ def lote_con_formulas(tmp_path_factory, conocimiento):
         carpeta / "=1+1.yaml",
         {
             "comuna": "Ninhue",
-            "respuestas": extremo(conocimiento, mejor=False),
+            # procesos medio (processes identified in part): the services' group is proposed
+            "respuestas": {
+                **extremo(conocimiento, mejor=False),
+                "P01": "parcial",
+                "P02": "parcial",
+            },
             "servicios": servicios,
         },
     )

@@ -16,6 +16,8 @@ casos:
       productos: [producto-generico:estrategia-bajo]     # rule ids (or texts) that must appear
       sin_productos: [producto-plan-difusion]            # … and that must NOT appear
       fusiones: [{servicios: [PRODESAL, Capacitación en oficios], tipo: fusion}]
+      n_fusiones: 1                                      # exactly this many proposals
+      insumos: [Etapas duplicadas detectadas]            # inputs for a taller (ids or texts)
       ajustes: [ajuste-crear-unidad]
       sin_ajustes: [ajuste-instancia-coordinacion]
       sin_vacios: [vacio-area-sin-servicios]
@@ -61,6 +63,8 @@ class Espera(BaseModel):
     productos: list[str] = []
     sin_productos: list[str] = []  # rule ids or parts of texts that must not appear
     fusiones: list[dict[str, Any]] = []
+    n_fusiones: int | None = Field(default=None, ge=0)  # exactly this many proposals
+    insumos: list[str] = []  # inputs for a taller: rule ids or parts of texts
     ajustes: list[str] = []
     sin_ajustes: list[str] = []
     vacios: list[str] = []
@@ -229,9 +233,16 @@ def _diferencias(espera: Espera, r: Any) -> list[str]:
                 "; ".join(f"{f.tipo} {f.servicios} ({f.etapa})" for f in r.fusiones) or "ninguna"
             )
             diferencias.append(f"falta la fusión {fusion}; resultaron: {obtenidas}")
+    if espera.n_fusiones is not None and len(r.fusiones) != espera.n_fusiones:
+        obtenidas = "; ".join(f"{f.tipo} {f.servicios}" for f in r.fusiones) or "ninguna"
+        diferencias.append(
+            f"propuestas de fusión o coordinación: se esperaban {espera.n_fusiones}, "
+            f"resultaron {len(r.fusiones)} ({obtenidas})"
+        )
     for lista, esperados, nombre in (
         (r.ajustes_estructura, espera.ajustes, "ajuste de estructura"),
         (r.vacios, espera.vacios, "vacío"),
+        (r.insumos, espera.insumos, "insumo para el taller"),
     ):
         obtenidos = {x.regla for x in lista} | {x.texto for x in lista}
         for esperado in esperados:

@@ -141,7 +141,8 @@ def _reglas_que_se_alimentan(reglas: list[Regla]) -> list[Hallazgo]:
     for regla in reglas:
         negados = {c.patron.tipo for c in regla.condiciones if isinstance(c, Negacion)}
         for conclusion in regla.conclusiones:
-            if conclusion.tipo in negados or TIPOS[conclusion.tipo].unico_por:
+            unico = any(conclusion.valor(c) is not None for c in TIPOS[conclusion.tipo].unico_por)
+            if conclusion.tipo in negados or unico:
                 continue
             campos = dict(conclusion.campos)
             if any(
@@ -175,7 +176,7 @@ def _uniones_cuadraticas(reglas: list[Regla]) -> list[Hallazgo]:
                     f"regla «{regla.id}»: une {tipos}, hechos que hay uno por par de servicios; "
                     "el motor compara cada uno con cada otro y el tiempo crece con el cuadrado "
                     "de los pares. Lleve el dato que necesita en un solo hecho (por ejemplo, "
-                    "«misma_unidad» en la fusión).",
+                    "«grupo_servicios», que reúne los servicios que repiten etapas).",
                     error=False,
                 )
             )

@@ -288,10 +288,12 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
     if r.fusiones:
         ejemplo = (fusiones or r.fusiones)[0]
         hallazgos.append(
-            f"{plural(len(r.fusiones), 'par', 'pares')} de servicios "
+            f"{plural(len(r.fusiones), 'grupo')} de servicios "
             f"{'repite' if len(r.fusiones) == 1 else 'repiten'} etapas para los mismos "
             f"clientes; por ejemplo: {ejemplo.texto}"
         )
+    elif r.insumos:
+        hallazgos.append(f"{r.insumos[0].texto.rstrip('. ')} (insumo para el taller)")
     if r.vacios:
         hallazgos.append(
             f"{plural(len(r.vacios), 'vacío')} en el par estrategia–servicios; "
@@ -351,6 +353,10 @@ def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
         paso_de_area("procesos").acciones.append(
             f"{NOMBRES_TIPO.get(fusion.tipo, fusion.tipo)} de "
             f"{lista_legible(f'«{s}»' for s in fusion.servicios)} ({etapas})"
+        )
+    for insumo in r.insumos:  # procesos bajo: what was found, for the taller
+        pasos[de_area.get(insumo.area, OTRAS)].acciones.append(
+            f"Insumo para el taller: {insumo.texto.rstrip('. ')}"
         )
     for ajuste in r.ajustes_estructura:
         paso_de_area("estructura").acciones.append(

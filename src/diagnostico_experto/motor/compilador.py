@@ -282,7 +282,12 @@ def _prueba(c: Compara) -> Callable[..., bool]:
 
 
 def _guardia(conclusion: Conclusion) -> Any:
-    claves = TIPOS[conclusion.tipo].unico_por
+    """No such fact yet with the same values of the fields it is unique by.
+
+    A conclusion that leaves out every such field (an adjustment without an
+    ``asunto``, as rule files before concerns wrote them) has no guard.
+    """
+    claves = [c for c in TIPOS[conclusion.tipo].unico_por if conclusion.valor(c) is not None]
     if not claves:
         return None
     campos = {}

@@ -93,6 +93,7 @@ def explicar(
 # The parts of the propuesta, in the order the explanation shows them.
 PROPUESTA = {
     "fusion": "Fusiones de procesos y coordinación de etapas",
+    "insumo": "Insumos para los talleres",
     "vacio": "Vacíos en el par estrategia–servicios",
     "ajuste_estructura": "Ajustes de estructura",
     "horas": "Horas de acompañamiento",

@@ -63,6 +63,7 @@ class Motor:
         self._experta: MotorExperta = compilar(reglas, matcher)()
         self.elementos = lectura.elementos_clave(reglas)
         self._por_id = {r.id: r for r in reglas}
+        self._leidos = frozenset(p.tipo for r in reglas for p in r.patrones())
 
     @classmethod
     def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
@@ -122,7 +123,7 @@ class Motor:
         experta = self._experta
         experta.reset()
         experta.disparos = []
-        experta.declare(*hechos_de(respuestas, puntajes, self.conocimiento))
+        experta.declare(*hechos_de(respuestas, puntajes, self.conocimiento, self._leidos))
         maximo = self.conocimiento.limites.max_disparos_por_comuna
         experta.run(steps=maximo)
         if len(experta.disparos) >= maximo:
@@ -241,6 +242,7 @@ class Motor:
             areas=areas,
             productos=productos,
             fusiones=propuesta.fusiones(hechos, por_hecho),
+            insumos=propuesta.insumos(hechos, por_hecho),
             vacios=propuesta.vacios(hechos, por_hecho),
             ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
             horas=propuesta.horas(hechos, self.conocimiento),

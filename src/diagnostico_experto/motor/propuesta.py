@@ -1,6 +1,7 @@
 """The propuesta de intervención read from the engine's conclusions.
 
-Rules conclude fusions, gaps, structure adjustments and hours as facts; this
+Rules conclude fusions, inputs for the talleres, gaps, structure adjustments
+and hours as facts; this
 module turns them into the result's lists, each with the rule that produced
 it and the facts behind it, and adds the hours up per area.
 """
@@ -15,6 +16,7 @@ from diagnostico_experto.motor.resultado import (
     Ajuste,
     Fusion,
     Horas,
+    Insumo,
     LineaHoras,
     PasoTraza,
     Producto,
@@ -92,10 +94,28 @@ def fusiones(hechos: list[Any], por_hecho: Fundamentos) -> list[Fusion]:
             texto=d["texto"],
             regla=d["regla"],
             fundamento=por_hecho.get(clave, []),
+            clientes=list(d.get("clientes") or []),
+            origenes=list(d.get("origenes") or []),
         )
         for clave, d in _de_tipo(hechos, "fusion")
     ]
     return sorted(resultado, key=lambda f: (f.tipo != "fusion", f.servicios, f.etapa))
+
+
+def insumos(hechos: list[Any], por_hecho: Fundamentos) -> list[Insumo]:
+    resultado = [
+        Insumo(
+            area=d["area"],
+            texto=d["texto"],
+            regla=d["regla"],
+            servicios=list(d.get("servicios") or []),
+            etapas=list(d.get("etapas") or []),
+            clientes=list(d.get("clientes") or []),
+            fundamento=por_hecho.get(clave, []),
+        )
+        for clave, d in _de_tipo(hechos, "insumo")
+    ]
+    return sorted(resultado, key=lambda i: (i.area, i.servicios, i.texto))
 
 
 def vacios(hechos: list[Any], por_hecho: Fundamentos) -> list[Vacio]:
@@ -117,7 +137,13 @@ def vacios(hechos: list[Any], por_hecho: Fundamentos) -> list[Vacio]:
 
 def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
     resultado = [
-        Ajuste(texto=d["texto"], regla=d["regla"], fundamento=por_hecho.get(clave, []))
+        Ajuste(
+            texto=d["texto"],
+            regla=d["regla"],
+            fundamento=por_hecho.get(clave, []),
+            asunto=d.get("asunto") or "",
+            servicios=list(d.get("servicios") or []),
+        )
         for clave, d in _de_tipo(hechos, "ajuste_estructura")
     ]
     return sorted(resultado, key=lambda a: (a.regla, a.texto))

@@ -3,7 +3,10 @@
 Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 ``fusiones``, ``ajustes_estructura``, ``horas`` and ``traza``. Added here:
 ``vacios`` (gaps in the estrategia–servicios pair), ``horas.detalle``, the
-``fundamento`` of each proposal (the facts that made its rule fire); per area
+``fundamento`` of each proposal (the facts that made its rule fire); one
+fusion per group of services, with its ``clientes`` and ``origenes``;
+``insumos`` (findings taken to a taller without a proposal) and each
+adjustment's ``asunto`` and ``servicios``; per area
 ``provisional``, ``para_confirmar`` and ``lectura`` (the level in the source's
 terms), ``estado_validacion`` and ``validacion_vencida`` (a validation made
 against other answers, which ``validado`` no longer holds), per product
@@ -61,14 +64,30 @@ class Producto(BaseModel):
 
 
 class Fusion(BaseModel):
-    servicios: list[str]
-    etapa: str  # the shared stage; for a fusion, the shared stages joined by ", "
+    """One proposal for one group of services that repeat stages for the same clients."""
+
+    servicios: list[str]  # every service of the group (two or more)
+    etapa: str  # the shared stages joined by ", " (one stage: that stage)
     tipo: str  # "fusion" | "coordinacion"
     texto: str
     regla: str
-    etapas: list[str]
+    etapas: list[str]  # the stages the group repeats
     unidades: list[str]
     fundamento: list[str] = []  # the facts behind it, in Spanish
+    clientes: list[str] = []  # the clients for whom the stages are repeated
+    origenes: list[str] = []  # the origins of its services (servicios.yaml)
+
+
+class Insumo(BaseModel):
+    """A finding taken to a taller as an input, without a proposal (e.g. procesos bajo)."""
+
+    area: str
+    texto: str
+    regla: str
+    servicios: list[str] = []
+    etapas: list[str] = []
+    clientes: list[str] = []
+    fundamento: list[str] = []
 
 
 class Vacio(BaseModel):
@@ -86,6 +105,8 @@ class Ajuste(BaseModel):
     texto: str
     regla: str
     fundamento: list[str] = []
+    asunto: str = ""  # unidad | funciones | coordinacion | segmentacion | continuidad
+    servicios: list[str] = []  # the group of services an adjustment coordinates
 
 
 class LineaHoras(BaseModel):
@@ -150,6 +171,7 @@ class Resultado(BaseModel):
     productos: list[Producto]
     fusiones: list[Fusion] = []
     vacios: list[Vacio] = []
+    insumos: list[Insumo] = []
     ajustes_estructura: list[Ajuste] = []
     horas: Horas = Field(default_factory=Horas)
     advertencias: list[str] = []

@@ -103,6 +103,15 @@ def _describir_par(d: _Campos, k: Conocimiento) -> str:
     )
 
 
+def _describir_grupo(d: _Campos, k: Conocimiento) -> str:
+    return (
+        f"{lista_legible(f'«{s}»' for s in d['servicios'])} ({lista_legible(d['unidades'])}; "
+        f"origen {lista_legible(d['nombres_origenes'])}) repiten "
+        f"{contar(d['n_etapas'], 'etapa', 'etapas')} ({lista_legible(d['nombres_etapas'])}) "
+        f"para {lista_legible(d['nombres_clientes'])}"
+    )
+
+
 def _describir_horas(d: _Campos, k: Conocimiento) -> str:
     return (
         f"{d['horas']:g} h de acompañamiento"
@@ -138,6 +147,8 @@ _LECTORES: dict[str, Callable[[_Campos, Conocimiento], str]] = {
     ),
     "inventario": _describir_inventario,
     "par_servicios": _describir_par,
+    "grupo_servicios": _describir_grupo,
+    "insumo": lambda d, k: f"Insumo para el taller: {d['texto']}",
     "area_proceso": lambda d, k: (
         f"Área de procesos «{d['nombre']}»" + (" (supuesto)" if d["supuesto"] else "")
     ),

@@ -8,7 +8,9 @@ there too. How each fact reads in Spanish is in ``descripciones.py``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from experta import Fact
@@ -112,6 +114,25 @@ TIPOS: dict[str, TipoHecho] = {
             por_par=True,
         ),
         _tipo(
+            "grupo_servicios",
+            "un grupo de servicios que repiten etapas para los mismos clientes",
+            (
+                "servicios",
+                "unidades",
+                "origenes",
+                "clientes",
+                "etapas",
+                "n_servicios",
+                "n_unidades",
+                "n_origenes",
+                "n_etapas",
+                "misma_unidad",
+                "nombres_clientes",
+                "nombres_etapas",
+                "nombres_origenes",
+            ),
+        ),
+        _tipo(
             "area_proceso",
             "un área de procesos estratégicos (servicios.yaml)",
             ("id", "nombre", "supuesto"),
@@ -157,10 +178,19 @@ TIPOS: dict[str, TipoHecho] = {
         _tipo(
             "fusion",
             "una propuesta de fusión de procesos o de coordinación de etapas",
-            ("servicios", "unidades", "etapas", "tipo", "texto", "misma_unidad"),
+            (
+                "servicios",
+                "unidades",
+                "etapas",
+                "tipo",
+                "texto",
+                "misma_unidad",
+                "clientes",
+                "origenes",
+            ),
             conclusion=True,
-            opcionales=("misma_unidad",),
-            por_par=True,
+            opcionales=("misma_unidad", "clientes", "origenes"),
+            unico_por=("servicios",),  # one proposal per group of services
         ),
         _tipo(
             "vacio",
@@ -170,10 +200,20 @@ TIPOS: dict[str, TipoHecho] = {
             opcionales=("servicio",),
         ),
         _tipo(
+            "insumo",
+            "un hallazgo que se lleva como insumo al taller, sin proponer nada todavía",
+            ("area", "texto", "servicios", "etapas", "clientes"),
+            conclusion=True,
+            opcionales=("servicios", "etapas", "clientes"),
+        ),
+        _tipo(
             "ajuste_estructura",
             "un ajuste de la estructura de fomento productivo",
-            ("texto",),
+            ("texto", "asunto", "servicios"),
             conclusion=True,
+            opcionales=("asunto", "servicios"),
+            # at most one adjustment per concern (per group of services, for a group's)
+            unico_por=("asunto", "servicios"),
         ),
         _tipo(
             "horas",
@@ -216,6 +256,7 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "texto",
             "tipo",
             "concepto",
+            "asunto",
             "elemento",
             "estado",
             "clave",
@@ -225,7 +266,16 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
         "texto",
     ),
     **dict.fromkeys(
-        ("valor", "desconocidas", "n_servicios", "n_unidades", "n_etapas", "horas"), "numero"
+        (
+            "valor",
+            "desconocidas",
+            "n_servicios",
+            "n_unidades",
+            "n_origenes",
+            "n_etapas",
+            "horas",
+        ),
+        "numero",
     ),
     **dict.fromkeys(("completo", "supuesto", "misma_unidad"), "logico"),
     **dict.fromkeys(
@@ -236,6 +286,8 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "servicios",
             "nombres_clientes",
             "nombres_etapas",
+            "origenes",
+            "nombres_origenes",
             "requiere",
         ),
         "lista",
@@ -252,6 +304,9 @@ def tipo_de_campo(tipo: str, campo: str, pregunta: Pregunta | None = None) -> Ti
 
 TIPOS_FUSION = ("fusion", "coordinacion")
 TIPOS_VACIO = ("area_sin_servicios", "servicio_sin_lineamiento")
+# The concerns of a structure adjustment (§6.2.4 d): at most one adjustment per
+# concern (``unico_por``), the first by priority.
+ASUNTOS = ("unidad", "funciones", "coordinacion", "segmentacion", "continuidad")
 # How a key element reads (§6.2.4, the paragraph after the table): it does not
 # exist and must be defined (bajo), it exists but is weak, obsolete or unused
 # (medio), or it exists, is used and is measured (alto).
@@ -263,6 +318,7 @@ _LISTAS_DEL_CATALOGO = {  # field -> the servicios.yaml list its values come fro
     "cliente": "clientes",
     "clientes": "clientes",
     "origen": "origenes",
+    "origenes": "origenes",
     "area_proceso": "areas_proceso",
 }
 
@@ -277,12 +333,14 @@ def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | No
     if tipo == "respuesta" and campo == "pregunta":
         return [p.id for p in conocimiento.cuestionario.preguntas]
     lista = _LISTAS_DEL_CATALOGO.get(campo)
-    if lista and tipo in ("etapa", "servicio", "par_servicios", "vacio"):
+    if lista and tipo in ("etapa", "servicio", "par_servicios", "grupo_servicios", "vacio"):
         return catalogo.ids(lista)
     if (tipo, campo) == ("area_proceso", "id"):
         return catalogo.ids("areas_proceso")
     if campo == "tipo" and tipo in ("fusion", "vacio"):
         return list(TIPOS_FUSION if tipo == "fusion" else TIPOS_VACIO)
+    if tipo == "ajuste_estructura" and campo == "asunto":
+        return list(ASUNTOS)
     if tipo == "elemento" and campo == "estado":
         return list(ESTADOS)
     if tipo == "producto" and campo == "taller":
@@ -295,9 +353,17 @@ def dominio(tipo: str, campo: str, conocimiento: Conocimiento) -> list[Any] | No
 
 
 def hechos_de(
-    respuestas: Respuestas, puntajes: dict[str, PuntajeArea], conocimiento: Conocimiento
+    respuestas: Respuestas,
+    puntajes: dict[str, PuntajeArea],
+    conocimiento: Conocimiento,
+    leidos: Collection[str] | None = None,
 ) -> list[Fact]:
-    """The facts that describe one comuna, ready to declare."""
+    """The facts that describe one comuna, ready to declare.
+
+    ``leidos``: the fact types some rule reads (None: all). The facts that come
+    one per pair of services, or per service, client and stage, are built only
+    when a rule reads them: a large inventory has tens of thousands.
+    """
     hechos = [TIPOS["comuna"].nuevo(nombre=respuestas.comuna, ugt=respuestas.ugt)]
     for id_, valor in respuestas.respuestas.items():
         hechos.append(hecho_respuesta(id_, valor, conocimiento))
@@ -314,7 +380,10 @@ def hechos_de(
             n_servicios=len(respuestas.servicios), n_unidades=len(unidades), unidades=unidades
         )
     )
-    hechos.extend(_pares(respuestas.servicios, conocimiento))
+    if leidos is None or "par_servicios" in leidos:
+        hechos.extend(_pares(respuestas.servicios, conocimiento))
+    hechos.extend(_grupos(respuestas.servicios, conocimiento))
+    por_etapa = leidos is None or "etapa" in leidos
     for s in respuestas.servicios:
         hechos.append(
             TIPOS["servicio"].nuevo(
@@ -326,7 +395,7 @@ def hechos_de(
                 area_proceso=s.area_proceso,
             )
         )
-        for cliente in s.clientes:
+        for cliente in s.clientes if por_etapa else ():
             for etapa in s.etapas:
                 hechos.append(
                     TIPOS["etapa"].nuevo(
@@ -401,6 +470,126 @@ def pares_que_comparten(servicios: list[Servicio]) -> list[tuple[int, int]]:
             pares.update((i, j) for i in anteriores)
             anteriores.append(j)
     return sorted(pares)
+
+
+def _grupos(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]:
+    """One fact per group of services that repeat stages for the same clients."""
+    catalogo = conocimiento.catalogo
+    parametro = conocimiento.parametros.get("min_etapas_grupo")
+    # a knowledge folder from before groups: any shared client and stage links services
+    min_etapas = int(parametro.valor) if parametro else 1
+    etapas_catalogo, clientes_catalogo = catalogo.ids("etapas"), catalogo.ids("clientes")
+    hechos = []
+    for grupo in grupos_que_comparten(servicios, min_etapas):
+        miembros = [servicios[i] for i in grupo.servicios]
+        clientes = sorted(grupo.clientes, key=_orden_en(clientes_catalogo))
+        etapas = sorted(grupo.etapas, key=_orden_en(etapas_catalogo))
+        unidades = list(dict.fromkeys(s.unidad for s in miembros))
+        origenes = list(dict.fromkeys(s.origen for s in miembros))
+        hechos.append(
+            TIPOS["grupo_servicios"].nuevo(
+                servicios=[s.nombre for s in miembros],
+                unidades=unidades,
+                origenes=origenes,
+                clientes=clientes,
+                etapas=etapas,
+                n_servicios=len(miembros),
+                n_unidades=len(unidades),
+                n_origenes=len(origenes),
+                n_etapas=len(etapas),
+                misma_unidad=len(unidades) == 1,
+                nombres_clientes=[catalogo.nombre("clientes", c).lower() for c in clientes],
+                nombres_etapas=[catalogo.nombre("etapas", e).lower() for e in etapas],
+                nombres_origenes=[_nombre_origen(catalogo.nombre("origenes", o)) for o in origenes],
+            )
+        )
+    return hechos
+
+
+def _orden_en(lista: list[str]) -> Any:
+    posicion = {id_: i for i, id_ in enumerate(lista)}
+    return lambda id_: (posicion.get(id_, len(lista)), id_)
+
+
+def _nombre_origen(nombre: str) -> str:
+    """An origin as it reads inside a sentence: «INDAP», «municipal»."""
+    nombre = nombre.split(" (")[0]  # «INDAP (p. ej. PRODESAL, PDTI)»
+    es_sigla = len(nombre) > 1 and nombre[1].isupper()
+    return nombre if es_sigla else nombre[:1].lower() + nombre[1:]
+
+
+@dataclass
+class Grupo:
+    """Services (positions in the inventory) that repeat stages for some shared clients."""
+
+    servicios: list[int]
+    clientes: set[str]
+    etapas: set[str]
+
+
+def grupos_que_comparten(servicios: list[Servicio], min_etapas: int) -> list[Grupo]:
+    """The groups of services that run the same stages for the same clients.
+
+    Two services are linked for a client when both run at least ``min_etapas``
+    of the same stages for that client: a process is a sequence of stages
+    (note 7 of the source), and a stage every service runs, such as
+    difusión, does not by itself make two services repeat a process. The
+    linked services of each client form groups (connected components, found
+    through an index by client and combination of stages, so the work grows
+    with the inventory and not with its pairs). A group whose services are
+    all in a larger group is the same group for more clients and joins it; a
+    service may be in two groups when it serves two groups of clients (a
+    municipal fund for entrepreneurs and for small farmers).
+    """
+    min_etapas = max(1, min_etapas)
+    por_cliente: dict[str, dict[int, int]] = {}  # client -> service -> its root
+    primero: dict[tuple[str, tuple[str, ...]], int] = {}
+    for j, servicio in enumerate(servicios):
+        etapas = sorted(set(servicio.etapas))
+        for cliente in dict.fromkeys(servicio.clientes):
+            padres = por_cliente.setdefault(cliente, {})
+            padres.setdefault(j, j)
+            for combinacion in combinations(etapas, min_etapas):
+                i = primero.setdefault((cliente, combinacion), j)
+                if i != j:
+                    _unir(padres, i, j)
+    componentes: list[Grupo] = []
+    for cliente, padres in por_cliente.items():
+        por_raiz: dict[int, list[int]] = {}
+        for i in padres:
+            por_raiz.setdefault(_raiz(padres, i), []).append(i)
+        for miembros in por_raiz.values():
+            if len(miembros) < 2:
+                continue
+            vistas: dict[str, int] = {}
+            for i in miembros:
+                for etapa in set(servicios[i].etapas):
+                    vistas[etapa] = vistas.get(etapa, 0) + 1
+            repetidas = {e for e, n in vistas.items() if n >= 2}
+            componentes.append(Grupo(sorted(miembros), {cliente}, repetidas))
+    grupos: list[Grupo] = []
+    for componente in sorted(componentes, key=lambda g: (-len(g.servicios), g.servicios)):
+        conjunto = set(componente.servicios)
+        mayor = next((g for g in grupos if conjunto <= set(g.servicios)), None)
+        if mayor is None:
+            grupos.append(componente)
+        else:
+            mayor.clientes |= componente.clientes
+            mayor.etapas |= componente.etapas
+    return sorted(grupos, key=lambda g: g.servicios)
+
+
+def _raiz(padres: dict[int, int], i: int) -> int:
+    while padres[i] != i:
+        padres[i] = padres[padres[i]]
+        i = padres[i]
+    return i
+
+
+def _unir(padres: dict[int, int], i: int, j: int) -> None:
+    a, b = _raiz(padres, i), _raiz(padres, j)
+    if a != b:
+        padres[max(a, b)] = min(a, b)
 
 
 def tipo_de(hecho: Fact) -> TipoHecho:
