@@ -355,7 +355,7 @@ def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
             f"{lista_legible(f'«{s}»' for s in fusion.servicios)} ({etapas})"
         )
     for insumo in r.insumos:  # procesos bajo: what was found, for the taller
-        pasos[de_area.get(insumo.area, OTRAS)].acciones.append(
+        paso_de_area(insumo.area).acciones.append(
             f"Insumo para el taller: {insumo.texto.rstrip('. ')}"
         )
     for ajuste in r.ajustes_estructura:
