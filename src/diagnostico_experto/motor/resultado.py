@@ -171,10 +171,11 @@ class Resultado(BaseModel):
     productos: list[Producto]
     fusiones: list[Fusion] = []
     vacios: list[Vacio] = []
-    insumos: list[Insumo] = []
     ajustes_estructura: list[Ajuste] = []
     horas: Horas = Field(default_factory=Horas)
     advertencias: list[str] = []
     traza: list[PasoTraza]
     # per area, the path to the next level (motor/camino.py); empty when not searched
     caminos: dict[str, CaminoArea] = {}
+    # findings taken to a taller without a proposal (procesos bajo: duplicated stages)
+    insumos: list[Insumo] = []
