@@ -91,7 +91,7 @@ def test_la_sugerencia_de_init_corre_pegada_en_la_terminal(capsys, tmp_path, sin
         validar, shell=True, cwd=otra_carpeta, capture_output=True, text=True, timeout=120
     )
     assert hecho.returncode == 0, hecho.stderr
-    assert "0 error(es)" in hecho.stderr
+    assert "0 errores" in hecho.stderr
 
 
 def test_un_error_de_uso_sugiere_una_ayuda_que_corre(capsys, monkeypatch):

@@ -115,14 +115,14 @@ def test_dos_archivos_de_una_comuna_con_la_misma_fecha_son_un_error(capsys, tmp_
     assert "Traceback" not in err
     copia, original = carpeta / "yumbel-copia.yaml", carpeta / "yumbel.yaml"
     assert (
-        f"{copia}: Yumbel tiene otro diagnóstico con la misma fecha (2026-11-12) en {original}; "
+        f"{copia}: Yumbel tiene otro diagnóstico con la misma fecha (12 de noviembre de 2026) en {original}; "
         "no se sabe cuál es el vigente y ninguno se cuenta." in err
     )
     assert (
-        f"{original}: Yumbel tiene otro diagnóstico con la misma fecha (2026-11-12) en {copia}"
+        f"{original}: Yumbel tiene otro diagnóstico con la misma fecha (12 de noviembre de 2026) en {copia}"
         in err
     )
-    assert "1 comunas evaluadas, 2 archivo(s) con errores" in err
+    assert "1 comuna evaluada, 2 archivos con errores" in err
     assert [r["Comuna"] for r in leer_resumen_csv(salida / "resumen.csv")] == ["Cobquecura"]
     assert "misma fecha" in (salida / "index.html").read_text(encoding="utf-8")
 
@@ -133,8 +133,7 @@ def test_avance_en_la_terminal_json_html_y_salida(capsys, tmp_path, historia):
     assert codigo == 0, err
     assert out.startswith("# Avance de Ninhue desde la línea base")
     linea_base = next(linea for linea in out.splitlines() if "Línea base" in linea)
-    assert linea_base.startswith("- **Línea base:** 2026-06-01 — ")
-    assert linea_base.endswith("ninhue.yaml")
+    assert linea_base == "- **Línea base:** 1 de junio de 2026"
     assert "- **Áreas:** 4 suben de nivel, 0 bajan, 0 sin cambio" in out
     codigo, out, _ = correr(capsys, "avance", antes, despues, "--formato", "json")
     assert json.loads(out)["areas"]["procesos"]["cambio"] == "sube"
@@ -174,6 +173,6 @@ def test_filas_repetidas_de_una_planilla_no_se_cuentan_dos_veces(capsys, tmp_pat
     assert codigo == 1
     assert (
         f"{xlsx}, hoja respuestas, fila 4: Yumbel tiene otro diagnóstico con la misma fecha "
-        f"(2026-11-12) en {xlsx}, hoja respuestas, fila 2" in err
+        f"(12 de noviembre de 2026) en {xlsx}, hoja respuestas, fila 2" in err
     )
     assert [r["Comuna"] for r in leer_resumen_csv(salida / "resumen.csv")] == ["Cobquecura"]

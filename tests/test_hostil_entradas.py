@@ -464,7 +464,7 @@ def test_lote_termina_con_1_y_evalua_el_archivo_bueno(lote_hostil):
     codigo, err, _, intactos, carpeta = lote_hostil
     _sin_traza(err)
     assert codigo == 1, err
-    assert f"1 comunas evaluadas, {len(CASOS)} archivo(s) con errores" in err
+    assert f"1 comuna evaluada, {len(CASOS)} archivos con errores" in err
     assert (carpeta / "informes" / "comunas" / "ninhue.html").exists()
     assert intactos, "an input file changed"
 
@@ -820,7 +820,7 @@ def test_planilla_csv_de_una_columna(capsys, tmp_path):
     ruta.write_text("comuna\nNinhue\n", encoding="utf-8")
     codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
     assert codigo == 0, err
-    assert "1 comunas evaluadas" in err
+    assert "1 comuna evaluada" in err
 
 
 def test_openpyxl_lee_con_defusedxml():

@@ -180,10 +180,10 @@ def test_un_archivo_roto_no_detiene_el_lote(capsys, tmp_path):
         f"{carpeta / 'invalida.yaml'}:3: respuestas.E02: valor «sin_plan» no es una opción" in err
     )
     assert f"{carpeta / 'rota.yaml'}:3:" in err
-    assert "2 comunas evaluadas, 2 archivo(s) con errores" in err
+    assert "2 comunas evaluadas, 2 archivos con errores" in err
     assert sorted(jsons(salida)) == ["penco", "yumbel"]
     indice = (salida / "index.html").read_text(encoding="utf-8")
-    assert "2 archivo(s) no se pudieron evaluar" in indice
+    assert "2 archivos no se pudieron evaluar" in indice
     assert "invalida.yaml:3: respuestas.E02" in indice
     assert "Errores" in load_workbook(salida / "resumen.xlsx").sheetnames
 

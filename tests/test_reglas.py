@@ -82,7 +82,7 @@ def test_las_reglas_incluidas_validan_limpias(capsys, motor):
     codigo, salida = validar(capsys, REGLAS, RAIZ / "knowledge")
     assert codigo == 0
     archivos = len({r.archivo for r in motor.reglas})
-    assert f"{len(motor.reglas)} reglas en {archivos} archivos: 0 error(es)" in salida
+    assert f"{len(motor.reglas)} reglas en {archivos} archivos: 0 errores" in salida
     assert "Clasificación completa y única en las cuatro áreas." in salida
     assert all(
         "advertencia: ninguna regla usa la pregunta" in linea
@@ -104,7 +104,7 @@ def test_validar_con_errores_sale_con_1_y_los_cuenta(capsys, tmp_path):
     codigo, salida = validar(capsys, reglas, conocimiento)
     assert codigo == 1
     assert "extra.yaml:5: reglas[1].si[1].puntaje.area: «finanzas» no es un valor posible" in salida
-    assert salida.rstrip().endswith("1 error(es).")
+    assert salida.rstrip().endswith("1 error.")
 
 
 @pytest.mark.parametrize(

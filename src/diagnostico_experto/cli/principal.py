@@ -26,6 +26,7 @@ from diagnostico_experto.cli.opciones import (
 )
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
+from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.comun.recolector import apartar_lo_cargado, sin_recolector
 
 FORMATOS = ("md", "html", "docx", "json")
@@ -325,9 +326,9 @@ def lote(
     evaluadas = len(vigentes(resultados))
     con_historia = sum(1 for r in resultados if isinstance(r, Evaluada) and r.avance)
     click.echo(
-        f"{evaluadas} comunas evaluadas"
+        f"{plural(evaluadas, 'comuna evaluada', 'comunas evaluadas')}"
         + (f" ({con_historia} con avance desde su línea base)" if con_historia else "")
-        + (f", {len(fallidas)} archivo(s) con errores" if fallidas else "")
+        + (f", {plural(len(fallidas), 'archivo')} con errores" if fallidas else "")
         + f". Resumen: {salida / 'index.html'}",
         err=True,
     )

@@ -9,6 +9,7 @@ import click
 from diagnostico_experto.cli.click_es import Comando, Grupo
 from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
+from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
@@ -55,7 +56,7 @@ def validar(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) 
         cargadas = cargar_reglas(reglas, saber)
     except ErrorDiagnostico as exc:
         click.echo(str(exc))
-        click.echo(f"{len(exc.problemas)} error(es).", err=True)
+        click.echo(f"{plural(len(exc.problemas), 'error', 'errores')}.", err=True)
         raise click.exceptions.Exit(HALLAZGOS) from None
     hallazgos = revisar(cargadas, saber)
     for hallazgo in hallazgos:
@@ -63,8 +64,9 @@ def validar(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) 
     errores = [h for h in hallazgos if h.error]
     archivos = len({r.archivo for r in cargadas})
     click.echo(
-        f"{len(cargadas)} reglas en {archivos} archivos: {len(errores)} error(es), "
-        f"{len(hallazgos) - len(errores)} advertencia(s)."
+        f"{plural(len(cargadas), 'regla')} en {plural(archivos, 'archivo')}: "
+        f"{plural(len(errores), 'error', 'errores')}, "
+        f"{plural(len(hallazgos) - len(errores), 'advertencia')}."
         + ("" if errores else " Clasificación completa y única en las cuatro áreas."),
         err=True,
     )

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
+from diagnostico_experto.comun.formato_chileno import numero
+
 
 @dataclass(frozen=True)
 class Problema:
@@ -143,7 +145,7 @@ _MENSAJES = {
 def _cifra(valor: Any) -> Any:
     """An integer bound as Chileans write it: 1.000.000.000."""
     if isinstance(valor, int) and not isinstance(valor, bool):
-        return f"{valor:,}".replace(",", ".")
+        return numero(valor, 0)
     return valor
 
 

@@ -25,6 +25,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 
+from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.comun.errores import ErrorArchivo
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
@@ -61,7 +62,7 @@ def limites_por_defecto() -> Limites:
 
 def miles(numero: int) -> str:
     """Chilean thousands separator: 1.024."""
-    return f"{numero:,}".replace(",", ".")
+    return formato_chileno.numero(numero, 0)
 
 
 def _limite(nombre: str) -> str:

@@ -25,6 +25,7 @@ from pydantic import (
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia, traducir
+from diagnostico_experto.comun.formato_chileno import numero
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
@@ -172,9 +173,7 @@ ValorParametro = float | int | str | bool
 
 def _cifra(valor: float) -> str:
     """A bound as Chileans write it: 0,75 · 1.000."""
-    if float(valor).is_integer():
-        return f"{int(valor):,}".replace(",", ".")
-    return f"{valor:g}".replace(".", ",")
+    return numero(valor, 6)
 
 
 class Parametro(Estricto):

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from diagnostico_experto.comun.formato_chileno import leer_numero, numero
 from diagnostico_experto.comun.restricciones import (
     OPERADORES_DE,
     Restriccion,
@@ -203,7 +204,9 @@ class Pregunta(Estricto):
         return self._etiqueta(valor)
 
     def _etiqueta(self, valor: Any) -> str:
-        return f"{valor:g}" if isinstance(valor, float) else str(valor)
+        if isinstance(valor, int | float) and not isinstance(valor, bool):
+            return numero(valor, 2)
+        return str(valor)
 
     def normalizar(self, valor: Any) -> Any:
         """Check an answer and give it its canonical form; ValueError in Spanish."""
@@ -417,9 +420,8 @@ class _Numerica(Pregunta):
     def de_celda(self, valor: Any) -> Any:
         if not isinstance(valor, str):
             return super().de_celda(valor)
-        texto = valor.strip().replace(",", ".")
         try:
-            numero = float(texto)
+            numero = leer_numero(valor)
         except ValueError:
             return valor.strip()
         return int(numero) if numero.is_integer() else numero
@@ -489,9 +491,9 @@ class PreguntaNumero(_Numerica):
         if isinstance(valor, bool) or not isinstance(valor, int | float):
             raise ValueError("debe ser un número")
         if self.minimo is not None and valor < self.minimo:
-            raise ValueError(f"debe ser al menos {self.minimo:g}")
+            raise ValueError(f"debe ser al menos {numero(self.minimo, 6)}")
         if self.maximo is not None and valor > self.maximo:
-            raise ValueError(f"debe ser a lo sumo {self.maximo:g}")
+            raise ValueError(f"debe ser a lo sumo {numero(self.maximo, 6)}")
         return int(valor) if float(valor).is_integer() else float(valor)
 
     def indicaciones(self) -> list[str]:

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from diagnostico_experto.comun.archivos_yaml import leer
 from diagnostico_experto.comun.errores import ErrorReglas
+from diagnostico_experto.comun.formato_chileno import numero
 from diagnostico_experto.comun.restricciones import Operacion
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
@@ -534,7 +535,7 @@ def _num(valor: float | None, decimales: int = 2) -> str:
     """Chilean format: decimal comma."""
     if valor is None:
         return "—"
-    return f"{valor:.{decimales}f}".replace(".", ",")
+    return numero(valor, decimales)
 
 
 # --- the proposal as files ------------------------------------------------------------------

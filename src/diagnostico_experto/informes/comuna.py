@@ -63,11 +63,14 @@ def _entorno(html: bool) -> Environment:
         num=formato.numero,
         horas=formato.horas,
         plural=formato.plural,
+        palabra=formato.palabra,
         barra=_barra,
         paleta=PALETA,
         bandas=BANDAS,
     )
     entorno.filters["crudo"] = _Crudo
+    entorno.filters["fecha"] = formato.fecha
+    entorno.filters["fecha_corta"] = formato.fecha_corta
     # escapes once; finalize lets the result through (templates that still say «| md»)
     entorno.filters["md"] = lambda valor: _Crudo(formato.md(valor))
     return entorno

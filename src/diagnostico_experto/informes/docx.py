@@ -85,8 +85,14 @@ class _EntornoDocx(Environment):
     def __init__(self) -> None:
         super().__init__(undefined=StrictUndefined, autoescape=True)
         self.globals.update(
-            horas=formato.horas, pct=formato.porcentaje, num=formato.numero, plural=formato.plural
+            horas=formato.horas,
+            pct=formato.porcentaje,
+            num=formato.numero,
+            plural=formato.plural,
+            palabra=formato.palabra,
         )
+        self.filters["fecha"] = formato.fecha
+        self.filters["fecha_corta"] = formato.fecha_corta
         self._compiladas: dict[str, Template] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:

@@ -1,10 +1,11 @@
 """Numbers and words as a Chilean reader expects them, and answer text made inert.
 
-Every report, table and chart a person reads takes its numbers from here:
-thousands with a dot and decimals with a comma ("2.473 h", "620,7 h",
-"45 %"), plurals that agree ("1 territorio", "3 comunas"). Text from answer
-files goes through :func:`md` in Markdown and :func:`neutralizar` in
-spreadsheets, so it never becomes markup or a formula.
+Every report, table and chart a person reads takes its numbers, dates and
+plurals from here; they are Babel's es_CL formats, kept in
+:mod:`diagnostico_experto.comun.formato_chileno` so that the questionnaire's
+layers use the same ones. Text from answer files goes through :func:`md` in
+Markdown and :func:`neutralizar` in spreadsheets, so it never becomes markup
+or a formula.
 """
 
 from __future__ import annotations
@@ -13,32 +14,29 @@ import functools
 import re
 from typing import TypeVar
 
+from diagnostico_experto.comun.formato_chileno import (
+    fecha,
+    fecha_corta,
+    horas,
+    numero,
+    palabra,
+    plural,
+    porcentaje,
+)
+
+__all__ = [
+    "fecha",
+    "fecha_corta",
+    "horas",
+    "md",
+    "neutralizar",
+    "numero",
+    "palabra",
+    "plural",
+    "porcentaje",
+]
+
 Valor = TypeVar("Valor")
-
-
-def numero(valor: float, decimales: int = 1) -> str:
-    """2473 → "2.473", 620.71 → "620,7", 45.0 → "45"."""
-    redondeado = round(float(valor), decimales)
-    if redondeado == int(redondeado):
-        texto = f"{int(redondeado):,d}"
-    else:
-        texto = f"{redondeado:,.{decimales}f}".rstrip("0")
-    return texto.translate(str.maketrans(",.", ".,"))
-
-
-def horas(valor: float) -> str:
-    return f"{numero(valor)} h"
-
-
-def porcentaje(valor: float | None) -> str:
-    """A share from 0 to 1 as a whole percentage: 0.4523 → "45 %"."""
-    return "sin datos" if valor is None else f"{numero(valor * 100, 0)} %"
-
-
-def plural(cantidad: float, singular: str, plural_: str | None = None) -> str:
-    """ "1 territorio", "3 comunas", "2 fusiones" (give the plural when it is not +s)."""
-    palabra = singular if cantidad == 1 else (plural_ or f"{singular}s")
-    return f"{numero(cantidad)} {palabra}"
 
 
 # "_" inside a word (umbral_alto) is no emphasis in CommonMark: left as it is

@@ -141,7 +141,7 @@ def _salto(doc: Any) -> None:
 def informe() -> Any:
     doc = _documento("Diagnóstico organizacional de fomento productivo")
     doc.add_paragraph("{{ r.comuna }}", style="Title")
-    _p(doc, "UGT {{ r.ugt }} · respuestas del {{ r.fecha or '(sin fecha)' }}", gris=True)
+    _p(doc, "UGT {{ r.ugt }} · respuestas del {{ r.fecha | fecha('(sin fecha)') }}", gris=True)
     _p(doc, "{%p if r.ilustrativo %}")
     _p(doc, "Ejemplo ilustrativo: las respuestas de este informe no son datos reales de la comuna.")
     _p(doc, "{%p endif %}")

@@ -19,6 +19,7 @@ from slugify import slugify
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.avance import FLECHAS, informe_avance, seccion_indice
 from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
 from diagnostico_experto.lote.libro import Libro
@@ -75,7 +76,7 @@ def _conflicto(
             "No se cuenta."
         )
     return (
-        f"{e.origen}: {e.comuna} tiene otro diagnóstico con la misma fecha ({fecha}) en "
+        f"{e.origen}: {e.comuna} tiene otro diagnóstico con la misma fecha ({formato.fecha(fecha)}) en "
         f"{', '.join(otros)}; no se sabe cuál es el vigente y ninguno se cuenta. Corrija la "
         "fecha del diagnóstico posterior o quite el archivo repetido."
     )

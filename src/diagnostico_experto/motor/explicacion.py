@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from diagnostico_experto.comun.formato_chileno import numero, porcentaje
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
 from diagnostico_experto.motor.motor import Evaluacion, de_tipo_en
@@ -59,7 +60,11 @@ def explicar(
         for a in p.aportes:
             pregunta = cuestionario.por_id[a.pregunta]
             respuesta = "sin respuesta" if a.valor is None else pregunta.etiqueta(a.valor)
-            puntos = "no cuenta" if a.puntos is None else f"{a.puntos:g} de {a.maximo:g} puntos"
+            puntos = (
+                "no cuenta"
+                if a.puntos is None
+                else f"{numero(a.puntos, 2)} de {numero(a.maximo, 2)} puntos"
+            )
             aportes.append((f"{pregunta.id} «{pregunta.texto}»", respuesta, puntos))
         indice = NIVELES.index(r_area.nivel)
         siguiente = NIVELES[indice - 1] if indice > 0 else None
@@ -172,7 +177,7 @@ def _valor_actual(patron: Patron, conocimiento: Conocimiento, evaluacion: Evalua
         p = evaluacion.puntajes.get(literal(campos["area"]))
         if p is None:
             return ""
-        actual = "sin datos" if p.valor is None else f"{p.valor:.2f} ({round(p.valor * 100)} %)"
+        actual = "sin datos" if p.valor is None else porcentaje(p.valor)
         return f" — la comuna: {actual}" + ("" if p.completo else ", área incompleta")
     if patron.tipo == "elemento" and "elemento" in campos:
         id_ = literal(campos["elemento"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from experta import Fact
 
+from diagnostico_experto.comun.formato_chileno import horas, plural, porcentaje
 from diagnostico_experto.comun.restricciones import Restriccion
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.reglas.hechos import TIPOS, descongelar, tipo_de
@@ -24,13 +25,9 @@ ESTADOS_LEGIBLES = {
 }
 
 
-def contar(n: int, singular: str, plural: str) -> str:
+def contar(n: int, singular: str, plural_: str) -> str:
     """«1 servicio», «2 servicios»: numbers agree with their noun."""
-    return f"{n} {singular if n == 1 else plural}"
-
-
-def porcentaje(valor: float | None) -> str:
-    return "sin datos" if valor is None else f"{round(valor * 100)} %"
+    return plural(n, singular, plural_)
 
 
 class _Campos:
@@ -54,6 +51,13 @@ def describir(hecho: Fact, conocimiento: Conocimiento) -> str:
 def _area(k: Conocimiento, area: str) -> str:
     areas = k.cuestionario.areas
     return areas[area].nombre.lower() if area in areas else str(area)
+
+
+def _campo_legible(campo: str, valor: Any, k: Conocimiento) -> str:
+    """A bound field in words: «en procesos», «servicio: Feria» (never «area = procesos»)."""
+    if campo == "area":
+        return f"en {_area(k, valor)}"
+    return f"{campo.replace('_', ' ')}: {valor}"
 
 
 def _describir_puntaje(d: _Campos, k: Conocimiento) -> str:
@@ -114,7 +118,7 @@ def _describir_grupo(d: _Campos, k: Conocimiento) -> str:
 
 def _describir_horas(d: _Campos, k: Conocimiento) -> str:
     return (
-        f"{d['horas']:g} h de acompañamiento"
+        f"{horas(d['horas'])} de acompañamiento"
         + (f" en {_area(k, d['area'])}" if d.get("area") else "")
         + f": {d['concepto']}"
         + "".join(f" (parámetro {p})" for p in (d.get("parametros") or {}).values())
@@ -231,9 +235,8 @@ def describir_negacion(
     partes = []
     for campo, restriccion in patron.restricciones:
         if restriccion.variable:
-            partes.append(
-                f"{campo} = {vinculos.get(restriccion.variable, '?' + restriccion.variable)}"
-            )
+            valor = vinculos.get(restriccion.variable, "?" + restriccion.variable)
+            partes.append(_campo_legible(campo, valor, conocimiento))
         else:
             partes.append(f"{campo} {restriccion.texto()}")
     filtro = f" ({', '.join(partes)})" if partes else ""

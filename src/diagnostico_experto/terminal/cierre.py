@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from questionary import Choice
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+from diagnostico_experto.comun.formato_chileno import numero
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.salidas import es_archivo_de_respuestas
 from diagnostico_experto.conocimiento.preguntas import AREAS
@@ -43,12 +44,6 @@ PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, INFORME,
     "salir",
 )
 FORMATOS = {"html": "HTML (para abrir en el navegador)", "md": "Markdown", "docx": "Word (DOCX)"}
-
-
-def numero(valor: float) -> str:
-    """A number in Chilean format: 2.473 and 45,5."""
-    texto = f"{valor:,.1f}".rstrip("0").rstrip(".")
-    return texto.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 class Cierre:
@@ -213,7 +208,7 @@ class Cierre:
         a = evaluacion.resultado.areas[area]
         lineas = [f"== {e.nombre}: nivel {e.nivel} ({porcentaje(e.puntaje)} de logro) =="]
         if a.lectura:
-            lineas.append(f"Lectura: {a.lectura}")
+            lineas.append(f"Nivel {a.lectura}.")
         if a.validado:
             lineas.append(
                 f"La mesa comunal lo trabaja en nivel {a.validado.nivel}: "

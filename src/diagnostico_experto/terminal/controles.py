@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from diagnostico_experto.comun.formato_chileno import leer_numero
 from diagnostico_experto.conocimiento.preguntas import (
     NO_SABE,
     Pregunta,
@@ -137,7 +138,7 @@ def _escrita(pregunta: Pregunta, actual: Any, leer: Callable[[str], Any], libre:
 
 def _numero_escrito(pregunta: Pregunta, limpio: str) -> Any:
     try:
-        numero = float(limpio.replace(",", "."))
+        numero = leer_numero(limpio)
     except ValueError:
         numero = math.nan
     if not math.isfinite(numero):

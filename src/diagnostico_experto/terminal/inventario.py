@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from questionary import Choice
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.terminal.pantalla import decir
 
 if TYPE_CHECKING:
@@ -30,7 +31,10 @@ def _elegir_elemento(entrevista: Sesion, mensaje: str, elementos: list[Any]) -> 
 
 
 def _accion(entrevista: Sesion, titulo: str, cuantos: int, cosa: str) -> str:
-    opciones = [Choice(f"Listo, continuar ({cuantos} {cosa})", LISTO), Choice("Agregar", AGREGAR)]
+    opciones = [
+        Choice(f"Listo, continuar ({plural(cuantos, cosa)})", LISTO),
+        Choice("Agregar", AGREGAR),
+    ]
     if cuantos:
         opciones += [Choice("Editar", EDITAR), Choice("Quitar", QUITAR)]
     return entrevista.consola.elegir(titulo, opciones, LISTO)
@@ -45,7 +49,7 @@ def editar_servicios(entrevista: Sesion) -> None:
     while True:
         for s in servicios:
             decir(f"  - {s['nombre']} ({s['unidad']})")
-        accion = _accion(entrevista, "Servicios:", len(servicios), "servicios")
+        accion = _accion(entrevista, "Servicios:", len(servicios), "servicio")
         if accion == LISTO:
             entrevista.borrador.guardar()
             return
@@ -112,7 +116,7 @@ def editar_mesa(entrevista: Sesion) -> None:
         for m in mesa:
             decir(f"  - {m['nombre']}, {m.get('cargo', '')} ({m.get('unidad', '')})")
         opciones = [
-            Choice(f"Listo, continuar ({len(mesa)} integrantes)", LISTO),
+            Choice(f"Listo, continuar ({plural(len(mesa), 'integrante')})", LISTO),
             Choice("Agregar", AGREGAR),
         ]
         if mesa:
