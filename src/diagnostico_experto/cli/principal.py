@@ -7,6 +7,7 @@ Spanish lines naming file, line and field, never a traceback.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -252,6 +253,12 @@ def cuestionario(
     help="Procesos en paralelo. Por defecto, uno por núcleo que el equipo deja usar a este "
     "proceso, sin pasar del número de comunas.",
 )
+@click.option(
+    "--ultima",
+    is_flag=True,
+    help="En una exportación de ODK o KoboToolbox, de dos envíos de una comuna con la "
+    "misma fecha usa el enviado después (sin esta opción, no usa ninguno).",
+)
 @opciones_base
 @click.pass_context
 def lote(
@@ -259,10 +266,12 @@ def lote(
     entrada: Path | None,
     salida: Path,
     workers: int | None,
+    ultima: bool,
     reglas: Path | None,
     conocimiento: Path | None,
 ) -> None:
-    """Evalúa todas las comunas de ENTRADA: una carpeta de respuestas, o una planilla XLSX o CSV.
+    """Evalúa todas las comunas de ENTRADA: una carpeta de respuestas, una planilla XLSX o CSV,
+    o una exportación de ODK Central (ZIP) o KoboToolbox (XLSX o CSV).
 
     Sin ENTRADA, evalúa las respuestas ilustrativas incluidas (knowledge/ejemplos).
     """
@@ -271,7 +280,7 @@ def lote(
     from diagnostico_experto.comun.salidas import revisar_carpeta
     from diagnostico_experto.informes.docx import comprobar, plantilla
     from diagnostico_experto.lote.consolidado import escribir_salidas
-    from diagnostico_experto.lote.entradas import archivos_de_entrada, entradas_de
+    from diagnostico_experto.lote.entradas import Entrada, archivos_de_entrada, entradas_de
     from diagnostico_experto.lote.evaluacion import (
         CARPETA_COMUNAS,
         Evaluada,
@@ -279,6 +288,7 @@ def lote(
         evaluar_en_orden,
         procesos_por_defecto,
     )
+    from diagnostico_experto.lote.exportacion import es_exportacion, leer_exportacion
     from diagnostico_experto.lote.historia import vigentes
     from diagnostico_experto.lote.publicacion import Publicacion
     from diagnostico_experto.motor.motor import Motor
@@ -289,7 +299,23 @@ def lote(
     comprobar(plantilla(motor.conocimiento, "informe.docx"))
     saber = motor.conocimiento
     origen = entrada or Path(conocimiento) / "ejemplos"
-    entradas = entradas_de(origen, saber)
+    desechadas: list[Fallida] = []  # submissions of an export that cannot be used
+    if entrada is not None and entrada.is_file() and es_exportacion(entrada):
+        lectura = leer_exportacion(entrada, saber, ultima)
+        for aviso in lectura.avisos:
+            click.echo(aviso, err=True)
+        entradas = [
+            Entrada(e.origen, datos=e.datos, lugares=e.lugares)
+            for e in lectura.envios
+            if not e.problemas
+        ]
+        desechadas = [
+            Fallida(e.origen, list(dict.fromkeys(e.problemas)))
+            for e in (*lectura.envios, *lectura.repetidos)
+            if e.problemas
+        ]
+    else:
+        entradas = entradas_de(origen, saber)
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
     if workers is None:
         workers = procesos_por_defecto(len(entradas))
@@ -297,12 +323,15 @@ def lote(
     try:
         with Publicacion(salida) as publicacion:
             publicacion.crear_carpeta(CARPETA_COMUNAS)  # each comuna's process writes there
-            en_orden = evaluar_en_orden(
-                entradas, reglas, conocimiento, publicacion.raiz, workers, motor
+            en_orden = itertools.chain(
+                evaluar_en_orden(entradas, reglas, conocimiento, publicacion.raiz, workers, motor),
+                desechadas,
             )
             if sys.stderr.isatty():
                 with click.progressbar(
-                    length=len(entradas), label="Evaluando comunas", file=sys.stderr
+                    length=len(entradas) + len(desechadas),
+                    label="Evaluando comunas",
+                    file=sys.stderr,
                 ) as barra:
                     resultados = escribir_salidas(
                         publicacion, en_orden, saber, lambda: barra.update(1)
@@ -407,6 +436,73 @@ def formulario(
         )
     escribir_atomico(archivo, formulario_xlsx(cargar_conocimiento(conocimiento)))
     click.echo(f"Formulario XLSForm escrito en {archivo}", err=True)
+
+
+@principal.command(cls=Comando)
+@click.argument("exportacion", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--salida",
+    type=click.Path(path_type=Path),
+    metavar="CARPETA",
+    required=True,
+    help="Carpeta nueva (o vacía) donde escribir un archivo de respuestas por envío.",
+)
+@click.option(
+    "--ultima",
+    is_flag=True,
+    help="De dos envíos de una comuna con la misma fecha, usa el enviado después "
+    "(sin esta opción, no usa ninguno).",
+)
+@opciones_base
+@click.pass_context
+def importar(
+    ctx: click.Context,
+    exportacion: Path,
+    salida: Path,
+    ultima: bool,
+    reglas: Path | None,
+    conocimiento: Path | None,
+) -> None:
+    """Lee una EXPORTACION de ODK Central (ZIP «Todos los datos y medios» o CSV) o de
+    KoboToolbox (XLSX o CSV) y escribe un archivo de respuestas por envío en --salida.
+
+    Los adjuntos se copian junto a cada archivo, con su huella SHA-256. Los envíos
+    rechazados en la revisión de ODK Central no se usan; los marcados «con problemas»
+    se usan con una nota. Los archivos se revisan con «diagnostico cuestionario» y se
+    evalúan con «diagnostico lote».
+    """
+    from diagnostico_experto.comun.salidas import revisar_carpeta
+    from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+    from diagnostico_experto.lote.exportacion import leer_exportacion
+    from diagnostico_experto.lote.importacion import archivos, escribir, revisar
+
+    _, conocimiento = carpetas(ctx, reglas, conocimiento)
+    saber = cargar_conocimiento(conocimiento)
+    if salida.exists() and (not salida.is_dir() or any(salida.iterdir())):
+        raise ErrorEntorno.uno(
+            salida,
+            "ya existe y no es una carpeta vacía; los archivos importados no reemplazan "
+            "respuestas ya revisadas. Elija una carpeta nueva para --salida.",
+        )
+    revisar_carpeta(salida, [exportacion])
+    lectura = leer_exportacion(exportacion, saber, ultima)
+    for aviso in lectura.avisos:
+        click.echo(aviso, err=True)
+    problemas = revisar(lectura, saber)
+    if problemas:
+        for problema in problemas:
+            click.echo(problema, err=True)
+        click.echo(f"No se importó nada; {salida} queda como estaba.", err=True)
+        raise click.exceptions.Exit(NO_SE_PUDO)
+    contenidos = archivos(lectura, exportacion)
+    escribir(salida, contenidos)
+    respuestas = sum(1 for r in contenidos if r.endswith(".yaml"))
+    click.echo(f"{respuestas} archivo(s) de respuestas escritos en {salida}", err=True)
+    if lectura.repetidos:
+        for envio in lectura.repetidos:
+            for problema in envio.problemas:
+                click.echo(problema, err=True)
+        raise click.exceptions.Exit(HALLAZGOS)
 
 
 principal.add_command(init)

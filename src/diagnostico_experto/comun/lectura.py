@@ -117,21 +117,24 @@ def _muy_grande(tamano: int, maximo: int, limite: str) -> str:
 _CIFRADA = 0x1  # the ZIP flag bit of an encrypted part
 
 
-def revisar_partes_zip(ruta: Path, partes: list[zipfile.ZipInfo], programa: str) -> None:
-    """Word and Excel store a file's parts plain or deflated, never encrypted; zipfile would
-    stop on anything else with an error that names no file."""
+def revisar_partes_zip(
+    ruta: Path, partes: list[zipfile.ZipInfo], programa: str, remedio: str | None = None
+) -> None:
+    """Word, Excel and the servers' exports store parts plain or deflated, never encrypted;
+    zipfile would stop on anything else with an error that names no file. ``remedio`` says
+    what to do when the file is not one a person saves from an office program."""
     for parte in partes:
         if parte.flag_bits & _CIFRADA:
             raise ErrorArchivo.uno(
                 ruta,
-                f"la parte {parte.filename} está cifrada con contraseña; guarde el archivo sin "
-                f"contraseña en {programa} o LibreOffice",
+                f"la parte {parte.filename} está cifrada con contraseña; "
+                + (remedio or f"guarde el archivo sin contraseña en {programa} o LibreOffice"),
             )
         if parte.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise ErrorArchivo.uno(
                 ruta,
-                f"la parte {parte.filename} usa una compresión que {programa} no escribe; abra "
-                f"el archivo en {programa} o LibreOffice y guárdelo de nuevo",
+                f"la parte {parte.filename} usa una compresión que {programa} no escribe; "
+                + (remedio or f"abra el archivo en {programa} o LibreOffice y guárdelo de nuevo"),
             )
 
 

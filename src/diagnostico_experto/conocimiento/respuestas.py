@@ -62,6 +62,15 @@ class Integrante(_Modelo):
     unidad: NombreOpcional = ""
 
 
+class Evidencia(_Modelo):
+    """A file that supports the diagnosis (an attachment of a form submission)."""
+
+    campo: Nombre  # the form field it was attached to («acta»)
+    archivo: Nombre  # its path, relative to the answer file
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    pregunta: str | None = None  # the answer it supports, when it supports one
+
+
 class Validacion(_Modelo):
     """The mesa's level for an area, and what it validated.
 
@@ -94,6 +103,7 @@ class ArchivoRespuestas(_Modelo):
     servicios: list[Servicio] = []
     mesa: list[Integrante] = []
     validacion: dict[AreaClasificada, Validacion] = {}
+    evidencias: list[Evidencia] = []
 
     @field_validator("respuestas", mode="before")
     @classmethod
@@ -152,6 +162,7 @@ class Respuestas(BaseModel):
     mesa: list[Integrante]
     validacion: dict[str, Validacion]
     advertencias: list[str] = []
+    evidencias: list[Evidencia] = []
 
 
 @ErrorRespuestas.al_leer()
@@ -257,6 +268,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
         mesa=archivo.mesa,
         validacion=dict(archivo.validacion),
         advertencias=advertencias,
+        evidencias=archivo.evidencias,
     )
 
 
