@@ -39,8 +39,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from diagnostico_experto.comun.errores import ErrorRespuestas, sugerencia
-from diagnostico_experto.comun.lectura import Limites, leer_bytes, miles, revisar_partes_zip
+from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorRespuestas, sugerencia
+from diagnostico_experto.comun.lectura import (
+    Limites,
+    leer_bytes,
+    limites_por_defecto,
+    miles,
+    revisar_partes_zip,
+)
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.lote.formulario import (
     CAMPO_ACTA,
@@ -333,13 +339,40 @@ def es_exportacion(ruta: Path) -> bool:
             return False
         return any(m in primera for m in ("_uuid", "_submission_time", "SubmissionDate"))
     if sufijo == ".xlsx":
-        try:
-            with zipfile.ZipFile(ruta) as libro:
-                texto = libro.read("xl/workbook.xml")[:20000]
-        except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError):
-            return False
-        return b'name="respuestas"' not in texto
+        return _encabezado_xlsx(ruta) & MARCAS_KOBO != set()
     return False
+
+
+MARCAS_KOBO = {"_uuid", "_submission_time", "_index"}
+
+
+def _encabezado_xlsx(ruta: Path) -> set[str]:
+    """The first sheet's header, when the workbook is not a planilla of this tool (else empty).
+
+    A workbook that cannot be read is left to the planilla's reader, which explains why."""
+    try:
+        _revisar_zip(ruta, limites_por_defecto().max_mb_por_planilla * MB)
+        libro = load_workbook(ruta, read_only=True)
+    except (
+        ErrorDiagnostico,
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        SyntaxError,
+        TypeError,
+        OSError,
+    ):
+        return set()
+    try:
+        if "respuestas" in libro.sheetnames or not libro.worksheets:
+            return set()
+        primera = next(libro.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+    except (KeyError, ValueError, SyntaxError, TypeError, OSError, zipfile.BadZipFile):
+        return set()
+    finally:
+        libro.close()
+    return {_texto(c) for c in primera}
 
 
 # --- reading ------------------------------------------------------------------------
