@@ -236,3 +236,39 @@ def test_simular_refuses_a_wrong_change(tmp_path: Path, capsys, cambio: str, men
     assert codigo == 2
     assert mensaje in err
     assert "Traceback" not in err
+
+
+def test_every_report_has_a_short_path_section_per_area(motor: Motor) -> None:
+    from diagnostico_experto.informes.comuna import explicacion, informe
+
+    respuestas = {**extremo(motor.conocimiento, mejor=True), "O04": "parcial"}
+    evaluacion = _evaluar(motor, respuestas)
+    accion = (
+        "Formalizar por escrito las funciones del equipo "
+        "(O04: de hecho, pero no formalizadas → sí, por escrito)."
+    )
+    md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
+    assert isinstance(md, str)
+    assert (
+        "**Camino al nivel alto.** Las reglas darían nivel alto con este cambio. "
+        "Lo trabajan los productos del área (10 h).\n- " + accion
+    ) in md
+    assert md.count("Camino al nivel") == 1  # the other areas are alto
+    html = informe(evaluacion, motor.reglas, motor.conocimiento, "html")
+    assert isinstance(html, str)
+    assert f"<li>{accion}</li>" in html
+    texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
+    assert "Camino al nivel alto (las mismas reglas, con respuestas accionables cambiadas" in texto
+    assert "- " + accion[0].lower() + accion[1:-1] in texto
+
+
+def test_no_path_says_why(motor: Motor) -> None:
+    from diagnostico_experto.informes.comuna import informe
+
+    respuestas = {**extremo(motor.conocimiento, mejor=False)}
+    evaluacion = _evaluar(motor, respuestas)
+    productos = evaluacion.resultado.caminos["productos"]
+    assert productos.caminos == [] and productos.completo
+    md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
+    assert isinstance(md, str)
+    assert f"No se encontró un camino: {productos.motivo}." in md

@@ -100,7 +100,7 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
 
 
 # The end menu, in order (terminal/cierre.py).
-PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(8)
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(9)
 
 
 @pytest.fixture(autouse=True)
@@ -466,6 +466,21 @@ def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys
     razones = salida.split("== Estructura: nivel ")[1]
     assert "Respuestas que forman el % de logro:" in razones
     assert "O01 «¿Existe una unidad de fomento productivo" in razones
+
+
+def test_menu_final_camino_al_nivel_siguiente(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento, O04="parcial")
+    entrevistar(ruta, elegir(CAMINO) + elegir(SALIR))
+    salida = capsys.readouterr().out
+    vista = " ".join(salida.split("== Camino al nivel siguiente para Ninhue ==")[1].split())
+    assert "Estructura: de medio a alto" in vista
+    assert (
+        "1. formalizar por escrito las funciones del equipo "
+        "(O04: de hecho, pero no formalizadas → sí, por escrito) + crear una instancia formal "
+        "de coordinación con otras unidades (O05: se agrega «instancia formal con otras "
+        "unidades (DIDECO, SECPLAN…)»)" in vista
+    )
+    assert "uv run diagnostico simular" in vista and "--cambiar" in vista
 
 
 def test_una_vista_larga_se_pagina_y_q_vuelve_al_menu(tmp_path, conocimiento, capsys, monkeypatch):

@@ -55,6 +55,39 @@ class Area:
     productos: list[Producto]
     horas: float
     vencida: Any = None  # Validado | None: a validation made against other answers
+    camino: Any = None  # CaminoArea | None: the path to the next level, when searched
+
+    @property
+    def camino_titulo(self) -> str:
+        """ "Camino al nivel medio", or "" when there is nothing to say (alto, not searched)."""
+        if self.camino is None or self.camino.objetivo is None:
+            return ""
+        return f"Camino al nivel {self.camino.objetivo}"
+
+    @property
+    def caminos(self) -> list[str]:
+        """Each smallest set of changes in one sentence, said as actions."""
+        if self.camino is None:
+            return []
+        frases = [lista_legible(c.texto for c in p.cambios) for p in self.camino.caminos]
+        return [_frase(f[:1].upper() + f[1:]) for f in frases]
+
+    @property
+    def camino_nota(self) -> str:
+        """What works on the path, or why there is none."""
+        if not self.camino_titulo:
+            return ""
+        if not self.camino.caminos:
+            return f"No se encontró un camino: {self.camino.motivo}."
+        falta = "" if self.camino.completo else " La búsqueda llegó a su límite: puede haber otros."
+        if len(self.camino.caminos) > 1:
+            una = "una de estas opciones"
+        else:
+            una = "este cambio" if len(self.camino.caminos[0].cambios) == 1 else "estos cambios"
+        return (
+            f"Las reglas darían nivel {self.camino.objetivo} con {una}. "
+            f"Lo trabajan los productos del área ({horas(self.horas)})." + falta
+        )
 
     @property
     def estado_validacion(self) -> str:
@@ -240,6 +273,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         respuestas=respuestas,
         productos=[p for p in r.productos if p.area == clave],
         horas=r.horas.por_area.get(clave, 0),
+        camino=r.caminos.get(clave),
     )
 
 

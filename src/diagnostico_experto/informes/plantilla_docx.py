@@ -205,6 +205,14 @@ def informe() -> Any:
     parrafo = _p(doc, "")
     parrafo.add_run("Productos: ").bold = True
     parrafo.add_run("{{ a.lista_productos }}.")
+    _p(doc, "{%p if a.camino_titulo %}")
+    parrafo = _p(doc, "")
+    parrafo.add_run("{{ a.camino_titulo }}. ").bold = True
+    parrafo.add_run("{{ a.camino_nota }}")
+    _p(doc, "{%p for c in a.caminos %}")
+    _p(doc, "{{ c }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p endfor %}")
 
     doc.add_heading("Propuesta de intervención: plan de trabajo", 1)

@@ -333,6 +333,8 @@ class Buscador:
         motivo = ""
         if not caminos:
             motivo = self._motivo(candidatos, completo)
+            if resultado.areas[area].provisional:
+                motivo += " con las respuestas conocidas; antes hay que confirmar las que faltan"
         return CaminoArea(
             nivel=nivel,
             objetivo=busqueda.objetivo,

@@ -32,9 +32,10 @@ from diagnostico_experto.terminal.validacion import antes_validada, validar
 if TYPE_CHECKING:
     from diagnostico_experto.terminal.sesion import Sesion
 
-PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, INFORME, SALIR = (
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, INFORME, SALIR = (
     "productos",
     "propuesta",
+    "camino",
     "razones",
     "revisar",
     "validar",
@@ -55,7 +56,7 @@ class Cierre:
         }
 
     def evaluar(self) -> Evaluacion:
-        return self.motor.evaluar(self.entrevista.borrador.validadas())
+        return self.motor.evaluar(self.entrevista.borrador.validadas(), caminos=True)
 
     # --- the screen ----------------------------------------------------------------
 
@@ -120,6 +121,7 @@ class Cierre:
             *revalidar,
             Choice(f"Productos recomendados ({len(r.productos)})", PRODUCTOS),
             Choice("Propuesta: fusiones, vacíos, ajustes y horas", PROPUESTA),
+            Choice("Camino al nivel siguiente, por área", CAMINO),
             Choice("Razones del nivel de un área", RAZONES),
             Choice("Revisar y cambiar respuestas", REVISAR),
             Choice("Validar los niveles con la mesa comunal", VALIDAR),
@@ -151,6 +153,8 @@ class Cierre:
             entrevista.consola.paginar(self.productos(evaluacion))
         elif eleccion == PROPUESTA:
             entrevista.consola.paginar(self.propuesta(evaluacion))
+        elif eleccion == CAMINO:
+            entrevista.consola.paginar(self.camino(evaluacion))
         elif eleccion == RAZONES:
             area = entrevista.consola.elegir(
                 "¿De qué área?", [Choice(self.nombres[a], a) for a in AREAS], eco=False
@@ -197,6 +201,45 @@ class Cierre:
         for concepto, horas in r.horas.otras.items():
             lineas.append(f"  - {concepto}: {numero(horas)} h")
         lineas += [f"Advertencia: {a}" for a in r.advertencias]
+        return "\n".join(lineas)
+
+    def camino(self, evaluacion: Evaluacion) -> str:
+        """Per area below alto, the smallest answer changes that give the next level."""
+        r = evaluacion.resultado
+        lineas = [f"== Camino al nivel siguiente para {r.comuna} =="]
+        for area in AREAS:
+            camino = r.caminos.get(area)
+            if camino is None or camino.objetivo is None:
+                lineas.append(f"{self.nombres[area]}: nivel {r.areas[area].nivel}, el más alto.")
+                continue
+            lineas.append(
+                f"{self.nombres[area]}: de {camino.nivel} a {camino.objetivo} "
+                f"({numero(r.horas.por_area.get(area, 0))} h de acompañamiento en el área)"
+            )
+            for i, p in enumerate(camino.caminos, 1):
+                lineas.append(f"  {i}. " + "\n     + ".join(c.texto for c in p.cambios))
+            if not camino.caminos:
+                lineas.append(f"  No se encontró un camino: {camino.motivo}.")
+        primero = next(
+            (
+                p.cambios[0]
+                for c in r.caminos.values()
+                for p in c.caminos
+                if not isinstance(p.cambios[0].desde, list)
+            ),
+            None,
+        )
+        if primero is not None:
+            lineas.append("Para ver qué haría un cambio, sin guardarlo:")
+            lineas.append(
+                "  "
+                + comando(
+                    "simular",
+                    self.entrevista.ruta,
+                    "--cambiar",
+                    f"{primero.pregunta}={primero.hacia}",
+                )
+            )
         return "\n".join(lineas)
 
     def razones(self, evaluacion: Evaluacion, area: str) -> str:
