@@ -13,7 +13,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -48,7 +48,9 @@ SEPARADOR = ";"  # several values written in one text (a spreadsheet cell)
 
 Area = Literal["estrategia", "estructura", "procesos", "productos", "transversal"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
-TipoPregunta = Literal["si_no", "escala", "opcion_unica", "opcion_multiple", "numero", "texto"]
+# How an answer is given, whatever the front end (terminal, spreadsheet, form): one
+# option, several, a number or a text. Each question type says which.
+FormaDeRespuesta = Literal["una_opcion", "varias_opciones", "numero", "texto"]
 
 
 _SALTOS = "\n\r\t"
@@ -157,6 +159,8 @@ class Pregunta(Estricto):
     tipo_de_valor: ClassVar[TipoValor] = "texto"
     # How messages name the type: «E07 es sí/no».
     nombre_de_tipo: ClassVar[str] = ""
+    # How it is answered: the terminal's widget and the form's field follow from it.
+    forma: ClassVar[FormaDeRespuesta] = "texto"
 
     @model_validator(mode="before")
     @classmethod
@@ -339,6 +343,7 @@ class PreguntaSiNo(_ConOpciones):
     """Sí or no; its two options (with 1 and 0 points) when the file leaves them out."""
 
     tipo: Literal["si_no"]
+    forma: ClassVar[FormaDeRespuesta] = "una_opcion"
     nombre_de_tipo: ClassVar[str] = "sí/no"
     minimo_de_opciones: ClassVar[int] = 0
 
@@ -367,6 +372,7 @@ class PreguntaSiNo(_ConOpciones):
 
 class PreguntaOpcionUnica(_ConOpciones):
     tipo: Literal["opcion_unica"]
+    forma: ClassVar[FormaDeRespuesta] = "una_opcion"
     nombre_de_tipo: ClassVar[str] = "de opción única"
 
 
@@ -374,6 +380,7 @@ class PreguntaOpcionMultiple(_ConOpciones):
     """Several options at once; an ``exclusiva`` option («ninguno») goes alone."""
 
     tipo: Literal["opcion_multiple"]
+    forma: ClassVar[FormaDeRespuesta] = "varias_opciones"
     tipo_de_valor: ClassVar[TipoValor] = "lista"
     nombre_de_tipo: ClassVar[str] = "de opción múltiple (una lista)"
 
@@ -431,6 +438,7 @@ class PreguntaEscala(_Numerica):
     """A whole number on a scale (1 to 5 unless the file says otherwise)."""
 
     tipo: Literal["escala"]
+    forma: ClassVar[FormaDeRespuesta] = "una_opcion"
     escala: Escala = Escala()
     nombre_de_tipo: ClassVar[str] = "una escala"
 
@@ -482,6 +490,7 @@ class PreguntaNumero(_Numerica):
     """A number, optionally bounded; its points come from the ``tramos`` it falls in."""
 
     tipo: Literal["numero"]
+    forma: ClassVar[FormaDeRespuesta] = "numero"
     tramos: list[Tramo] = []
     minimo: float | None = None
     maximo: float | None = None
@@ -514,12 +523,34 @@ class PreguntaTexto(Pregunta):
     """A free text: it never scores, and rules can only compare it with texts."""
 
     tipo: Literal["texto"]
+    forma: ClassVar[FormaDeRespuesta] = "texto"
     nombre_de_tipo: ClassVar[str] = "un texto libre"
 
     def _normalizar(self, valor: Any) -> Any:
         if not isinstance(valor, str):
             raise ValueError("debe ser un texto")
         return texto_libre(str(valor))
+
+
+# Every question type, declared once: the file's «tipo», the union that validates a
+# question, the operators, the terminal's widget (by ``forma``) all follow from this list.
+CLASES_DE_PREGUNTA: tuple[type[Pregunta], ...] = (
+    PreguntaSiNo,
+    PreguntaEscala,
+    PreguntaOpcionUnica,
+    PreguntaOpcionMultiple,
+    PreguntaNumero,
+    PreguntaTexto,
+)
+# tipo (as written in the file) -> its model
+POR_TIPO: dict[str, type[Pregunta]] = {
+    get_args(c.model_fields["tipo"].annotation)[0]: c for c in CLASES_DE_PREGUNTA
+}
+
+if TYPE_CHECKING:
+    TipoPregunta = str
+else:
+    TipoPregunta = Literal[tuple(POR_TIPO)]  # what «tipo» may say, in the order above
 
 
 class PreguntaDeTipoDesconocido(Pregunta):
@@ -539,20 +570,6 @@ class PreguntaDeTipoDesconocido(Pregunta):
         return datos
 
 
-CLASES_DE_PREGUNTA: tuple[type[Pregunta], ...] = (
-    PreguntaSiNo,
-    PreguntaOpcionUnica,
-    PreguntaOpcionMultiple,
-    PreguntaEscala,
-    PreguntaNumero,
-    PreguntaTexto,
-)
-# tipo (as written in the file) -> its model
-POR_TIPO: dict[str, type[Pregunta]] = {
-    get_args(c.model_fields["tipo"].annotation)[0]: c for c in CLASES_DE_PREGUNTA
-}
-
-
 def _clase_de(datos: Any) -> str:
     """The union's tag: the model's name, so error locations never hold a file key."""
     tipo = datos.get("tipo") if isinstance(datos, Mapping) else getattr(datos, "tipo", None)
@@ -560,16 +577,19 @@ def _clase_de(datos: Any) -> str:
     return (clase or PreguntaDeTipoDesconocido).__name__  # capitalised: not a file key
 
 
-PreguntaPorTipo = Annotated[
-    Annotated[PreguntaSiNo, Tag("PreguntaSiNo")]
-    | Annotated[PreguntaOpcionUnica, Tag("PreguntaOpcionUnica")]
-    | Annotated[PreguntaOpcionMultiple, Tag("PreguntaOpcionMultiple")]
-    | Annotated[PreguntaEscala, Tag("PreguntaEscala")]
-    | Annotated[PreguntaNumero, Tag("PreguntaNumero")]
-    | Annotated[PreguntaTexto, Tag("PreguntaTexto")]
-    | Annotated[PreguntaDeTipoDesconocido, Tag("PreguntaDeTipoDesconocido")],
-    Discriminator(_clase_de),
-]
+if TYPE_CHECKING:
+    PreguntaPorTipo = Pregunta
+else:
+    # One tagged member per type of CLASES_DE_PREGUNTA, plus the refusal of an unknown one.
+    PreguntaPorTipo = Annotated[
+        Union[  # noqa: UP007 - a union built from a tuple needs the subscript form
+            tuple(
+                Annotated[c, Tag(c.__name__)]
+                for c in (*CLASES_DE_PREGUNTA, PreguntaDeTipoDesconocido)
+            )
+        ],
+        Discriminator(_clase_de),
+    ]
 
 
 class NombreArea(Estricto):

@@ -14,16 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from diagnostico_experto.comun.formato_chileno import leer_numero
-from diagnostico_experto.conocimiento.preguntas import (
-    NO_SABE,
-    Pregunta,
-    PreguntaEscala,
-    PreguntaNumero,
-    PreguntaOpcionMultiple,
-    PreguntaOpcionUnica,
-    PreguntaSiNo,
-    PreguntaTexto,
-)
+from diagnostico_experto.conocimiento.preguntas import NO_SABE, FormaDeRespuesta, Pregunta
 
 AYUDA = "__ayuda__"
 VOLVER = "__volver__"
@@ -53,7 +44,7 @@ _INSTRUCCIONES: dict[Tipo, str] = {
 
 def control(pregunta: Pregunta, actual: Any = None) -> Control:
     """The widget that asks ``pregunta``, starting from its current answer ``actual``."""
-    return _CONTROL_DE[type(pregunta)](pregunta, actual)
+    return _CONTROL_DE[pregunta.forma](pregunta, actual)
 
 
 def _lista(pregunta: Pregunta, actual: Any) -> Control:
@@ -146,12 +137,11 @@ def _numero_escrito(pregunta: Pregunta, limpio: str) -> Any:
     return pregunta.normalizar(numero)
 
 
-# The widget for each question type: the terminal's side of the question models.
-_CONTROL_DE: dict[type[Pregunta], Callable[[Any, Any], Control]] = {
-    PreguntaSiNo: _lista,
-    PreguntaOpcionUnica: _lista,
-    PreguntaEscala: _lista,
-    PreguntaOpcionMultiple: _casillas,
-    PreguntaNumero: _numero,
-    PreguntaTexto: _texto,
+# The widget for each way of answering (``Pregunta.forma``): a new question type
+# declares its forma in conocimiento/preguntas.py and needs nothing here.
+_CONTROL_DE: dict[FormaDeRespuesta, Callable[[Any, Any], Control]] = {
+    "una_opcion": _lista,
+    "varias_opciones": _casillas,
+    "numero": _numero,
+    "texto": _texto,
 }
