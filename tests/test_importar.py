@@ -81,7 +81,7 @@ def test_importar_escribe_los_archivos_escritos_a_mano(
     assert err.splitlines() == [
         f"Quirihue, 2026-11-19 ({exportacion}, {hoja}, fila 4): rechazado en la revisión "
         f"de {servidor}; no se usa.",
-        f"2 archivo(s) de respuestas escritos en {salida}",
+        f"2 archivos de respuestas escritos en {salida}",
     ]
     escritos = sorted(p.name for p in salida.iterdir() if not p.name.startswith("."))
     adjunto = ["cobquecura-2026-11-18-adjuntos"] if tipo == "odk" else []
@@ -218,10 +218,10 @@ def test_dos_envios_de_una_comuna_y_fecha(
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "c")
     assert codigo == 1
     assert "0 comunas evaluadas" not in err
-    assert "1 comunas evaluadas, 2 archivo(s) con errores" in err
+    assert "1 comuna evaluada, 2 archivos con errores" in err
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "d", "--ultima")
     assert codigo == 0, err
-    assert "1 comunas evaluadas (1 con avance desde su línea base)" in err
+    assert "1 comuna evaluada (1 con avance desde su línea base)" in err
 
 
 # --- hostile exports: one Spanish line, exit 2 (1 in a batch), nothing outside --salida ---
@@ -248,7 +248,7 @@ def test_columna_renombrada(tmp_path: Path, capsys, conocimiento: Conocimiento) 
     assert lineas[-1] == f"No se importó nada; {tmp_path / 's'} queda como estaba."
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "l")
     assert codigo == 1
-    assert "0 comunas evaluadas, 2 archivo(s) con errores" in err
+    assert "0 comunas evaluadas, 2 archivos con errores" in err
 
 
 def test_valor_fuera_de_la_lista(tmp_path: Path, capsys, conocimiento: Conocimiento) -> None:
@@ -262,7 +262,7 @@ def test_valor_fuera_de_la_lista(tmp_path: Path, capsys, conocimiento: Conocimie
     )
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "l")
     assert codigo == 1
-    assert "1 comunas evaluadas, 1 archivo(s) con errores" in err
+    assert "1 comuna evaluada, 1 archivo con errores" in err
 
 
 def test_zip_con_ruta_fuera_de_su_carpeta(

@@ -497,7 +497,10 @@ def importar(
     contenidos = archivos(lectura, exportacion)
     escribir(salida, contenidos)
     respuestas = sum(1 for r in contenidos if r.endswith(".yaml"))
-    click.echo(f"{respuestas} archivo(s) de respuestas escritos en {salida}", err=True)
+    escritos = plural(
+        respuestas, "archivo de respuestas escrito", "archivos de respuestas escritos"
+    )
+    click.echo(f"{escritos} en {salida}", err=True)
     if lectura.repetidos:
         for envio in lectura.repetidos:
             for problema in envio.problemas:
