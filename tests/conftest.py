@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import struct
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -230,13 +231,32 @@ def copiar_carpetas(tmp_path: Path, con_ejemplos: bool = False) -> tuple[Path, P
     return reglas, conocimiento
 
 
-def quitar_regla(archivo: Path, id_: str) -> None:
-    """Remove one rule from a copied rule file, up to the next rule or section comment."""
-    texto = archivo.read_text(encoding="utf-8")
-    inicio = texto.index(f"  - id: {id_}\n")
-    siguientes = [texto.find(m, inicio + 1) for m in ("\n  - id: ", "\n  # ----")]
-    fin = min((i + 1 for i in siguientes if i != -1), default=len(texto))
-    archivo.write_text(texto[:inicio] + texto[fin:], encoding="utf-8")
+def reglas_sin(destino: Path, *ids: str) -> Path:
+    """The default rule files in ``destino`` without the rules ``ids``, removed as YAML data.
+
+    Files without those rules are copied as they are; the others go through ruamel's round
+    trip, which keeps their comments, order and layout.
+    """
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.preserve_quotes = True  # "?a" in a flow mapping must stay quoted
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the shipped files' layout
+    destino.mkdir(parents=True, exist_ok=True)
+    quitadas = set()
+    for archivo in sorted(REGLAS.glob("*.yaml")):
+        datos = yaml.load(archivo)
+        reglas = datos.get("reglas") if datos else None
+        antes = len(quitadas)
+        for i in reversed(range(len(reglas or []))):
+            if reglas[i].get("id") in ids:
+                quitadas.add(reglas[i]["id"])
+                del reglas[i]
+        if len(quitadas) > antes:
+            yaml.dump(datos, destino / archivo.name)
+        else:
+            shutil.copy(archivo, destino / archivo.name)
+    assert quitadas == set(ids), f"no existen: {set(ids) - quitadas}"
+    return destino
 
 
 def error_de(capsys, *args) -> str:
@@ -282,3 +302,61 @@ def primera_parte_marcada(ruta: Path, cifrada: bool = False, metodo: int | None 
             struct.pack_into("<H", datos, inicio + compresion, metodo)
     ruta.write_bytes(bytes(datos))
     return ruta
+
+
+# --- minimal trees (copier's build_file_tree): a test spells out the variant it needs -----
+
+
+Arbol = dict[str, "str | Arbol"]
+
+
+def construir_arbol(raiz: Path, arbol: Arbol) -> Path:
+    """Write ``arbol`` under ``raiz``: a name maps to a file's text or to a folder's tree."""
+    raiz.mkdir(parents=True, exist_ok=True)
+    for nombre, contenido in arbol.items():
+        if isinstance(contenido, dict):
+            construir_arbol(raiz / nombre, contenido)
+        else:
+            (raiz / nombre).write_text(contenido, encoding="utf-8")
+    return raiz
+
+
+_AREAS_MINIMAS = "".join(
+    f"  {a}: {{nombre: {a.capitalize()}}}\n"
+    for a in ("estrategia", "estructura", "procesos", "productos", "transversal")
+)
+
+# The smallest knowledge folder that loads: one UGT with one comuna, one of each catalogue
+# list, no parameters, two questions (T07, which informe.yaml names, and a sí/no one).
+CONOCIMIENTO_MINIMO: Arbol = {
+    "comunas.yaml": "territorios:\n  - {nombre: Prueba, comunas: [Ninhue]}\n",
+    "servicios.yaml": (
+        "etapas: [{id: difusion, nombre: Difusión}]\n"
+        "clientes: [{id: emprendedores, nombre: Emprendedores}]\n"
+        "origenes: [{id: municipal, nombre: Municipal}]\n"
+        "areas_proceso: [{id: desarrollo, nombre: Desarrollo}]\n"
+        "area_proceso_por_defecto: desarrollo\n"
+    ),
+    "parametros.yaml": "parametros: {}\n",
+    "horas.yaml": "parametros: {}\n",
+    "talleres.yaml": (CONOCIMIENTO / "talleres.yaml").read_text(encoding="utf-8"),
+    "cuestionario.yaml": f"areas:\n{_AREAS_MINIMAS}"
+    + textwrap.dedent("""\
+        preguntas:
+          - id: E01
+            area: estrategia
+            tipo: si_no
+            texto: Hay lineamientos
+            ayuda: a
+            fuente: f
+            opciones:
+              - {valor: si, texto: Sí, puntos: 1}
+              - {valor: "no", texto: No}
+          - {id: T07, area: transversal, tipo: texto, texto: Observaciones, ayuda: a, fuente: f}
+        """),
+}
+
+
+def conocimiento_minimo(raiz: Path, **cambios: str) -> Path:
+    """A minimal knowledge folder under ``raiz``, with some files written as given."""
+    return construir_arbol(raiz / "knowledge", {**CONOCIMIENTO_MINIMO, **cambios})

@@ -9,8 +9,10 @@ import pytest
 
 from conftest import (
     CONOCIMIENTO,
+    CONOCIMIENTO_MINIMO,
     EJEMPLOS,
     archivo_respuestas,
+    conocimiento_minimo,
     copiar_carpetas,
     correr,
     error_con_carpetas,
@@ -214,20 +216,16 @@ def test_reglas_que_dejan_un_area_sin_nivel(motor):
 
 
 def test_cuestionario_con_condicion_sobre_opcion_inexistente(tmp_path):
-    _, conocimiento = copiar_carpetas(tmp_path)
-    ruta = conocimiento / "cuestionario.yaml"
-    texto = ruta.read_text(encoding="utf-8")
-    assert "{pregunta: E02, valor: plan_propio}" in texto
-    ruta.write_text(
-        texto.replace(
-            "{pregunta: E02, valor: plan_propio}", "{pregunta: E02, valor: plan_propioo}"
-        ),
-        encoding="utf-8",
+    cuestionario = CONOCIMIENTO_MINIMO["cuestionario.yaml"] + (
+        "  - id: E02\n    area: estrategia\n    tipo: texto\n    texto: Cuáles\n"
+        "    ayuda: a\n    fuente: f\n    aplica_si: [{pregunta: E01, valor: sii}]\n"
     )
-    with pytest.raises(ErrorDiagnostico) as error:
-        cargar_conocimiento(conocimiento)
-    assert f"{ruta}:" in str(error.value)
-    assert "«plan_propioo» no es una opción de E02 ¿Quiso decir «plan_propio»?" in str(error.value)
+    carpeta = conocimiento_minimo(tmp_path, **{"cuestionario.yaml": cuestionario})
+    with pytest.raises(ErrorReglas) as error:
+        cargar_conocimiento(carpeta)
+    linea = cuestionario.splitlines().index("    aplica_si: [{pregunta: E01, valor: sii}]") + 1
+    assert str(error.value).startswith(f"{carpeta / 'cuestionario.yaml'}:{linea}: ")
+    assert str(error.value).endswith("«sii» no es una opción de E01 ¿Quiso decir «si»?")
 
 
 _AREAS = "".join(

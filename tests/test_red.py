@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from experta.matchers.rete import ReteMatcher
 
+from benchmarks.inventarios import servicios as inventario
+from benchmarks.sinteticas import datos_sinteticos
 from conftest import EJEMPLOS, RAIZ, REGLAS
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
@@ -29,10 +31,6 @@ from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.reglas.hechos import pares_que_comparten
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
-
-sys.path.insert(0, str(RAIZ / "benchmarks"))
-from inventarios import servicios as inventario
-from sinteticas import datos_sinteticos
 
 
 def comunas(conocimiento: Conocimiento, sinteticas: int) -> list[Respuestas]:
@@ -75,7 +73,7 @@ def test_el_camino_dirigido_da_lo_mismo_que_experta(motor, de_experta, conocimie
 
 _HUELLA = """
 import sys
-sys.path.insert(0, {pruebas!r})
+sys.path[:0] = [{pruebas!r}, {raiz!r}]
 from test_red import comunas, huella
 from conftest import REGLAS, CONOCIMIENTO
 from diagnostico_experto.motor.motor import Motor
@@ -90,7 +88,11 @@ def test_el_camino_dirigido_no_depende_de_la_semilla_de_hash(de_experta, conocim
     esperada = huella(de_experta, comunas(conocimiento, 3))
     for semilla in ("1", "2", "3"):
         proceso = subprocess.run(
-            [sys.executable, "-c", _HUELLA.format(pruebas=str(Path(__file__).parent))],
+            [
+                sys.executable,
+                "-c",
+                _HUELLA.format(pruebas=str(Path(__file__).parent), raiz=str(RAIZ)),
+            ],
             capture_output=True,
             text=True,
             env={**os.environ, "PYTHONHASHSEED": semilla},

@@ -21,8 +21,8 @@ from conftest import (
     copiar_carpetas,
     correr,
     motor_con,
-    quitar_regla,
     reglas_de_texto,
+    reglas_sin,
 )
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.restricciones import OPERADORES_DE
@@ -400,9 +400,7 @@ def test_comparar_por_la_linea_de_comandos(capsys, tmp_path, ejemplos):
     codigo, out, _ = correr(capsys, "reglas", "comparar", "--base", RAIZ, entrada)
     assert codigo == 0
     assert "2 comunas evaluadas: 0 cambian, 2 sin cambios." in out
-    reglas = tmp_path / "rules"
-    shutil.copytree(REGLAS, reglas)
-    quitar_regla(reglas / "estructura.yaml", "ajuste-repartir-funciones")
+    reglas = reglas_sin(tmp_path / "rules", "ajuste-repartir-funciones")
     args = ("--reglas", reglas, "reglas", "comparar", "--base", RAIZ, entrada)
     codigo, out, _ = correr(capsys, *args)
     assert codigo == 1
