@@ -49,28 +49,62 @@ def _documento(titulo: str, apaisado: bool = False) -> Any:
         seccion.orientation = WD_ORIENT.LANDSCAPE
         seccion.page_height, seccion.page_width = Cm(21.0), Cm(29.7)
     for lado in ("left_margin", "right_margin"):
-        setattr(seccion, lado, Cm(1.8))
-    seccion.top_margin, seccion.bottom_margin = Cm(1.6), Cm(1.6)
+        setattr(seccion, lado, Cm(1.6))
+    seccion.top_margin, seccion.bottom_margin = Cm(1.4), Cm(1.4)
+    seccion.header_distance, seccion.footer_distance = Cm(0.7), Cm(0.7)
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(3)
-    for nombre, tamano in (("Title", 20), ("Heading 1", 14), ("Heading 2", 11.5)):
+    normal.font.size = Pt(9.5)
+    normal.paragraph_format.space_after = Pt(2)
+    for nombre, tamano in (("Title", 18), ("Heading 1", 13), ("Heading 2", 11)):
         estilo = doc.styles[nombre]
         estilo.font.name = "Calibri"
         estilo.font.size = Pt(tamano)
         estilo.font.color.rgb = AZUL
-        estilo.paragraph_format.space_before = Pt(10 if nombre != "Title" else 0)
-        estilo.paragraph_format.space_after = Pt(4)
+        estilo.paragraph_format.space_before = Pt(8 if nombre != "Title" else 0)
+        estilo.paragraph_format.space_after = Pt(3)
+        estilo.paragraph_format.keep_with_next = True  # a heading never ends a page
     encabezado = seccion.header.paragraphs[0]
-    encabezado.add_run().add_picture(io.BytesIO(_logo()), width=Cm(3))
+    encabezado.add_run().add_picture(io.BytesIO(_logo()), width=Cm(2.4))
     texto = encabezado.add_run(f"   {titulo}")
     texto.font.size, texto.font.color.rgb = Pt(8.5), GRIS
     pie = seccion.footer.paragraphs[0]
     pie.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = pie.add_run("Programa de fortalecimiento municipal para el desarrollo económico local")
-    run.font.size, run.font.color.rgb = Pt(8), GRIS
+    for texto in (
+        "Programa de fortalecimiento municipal para el desarrollo económico local · página ",
+        "PAGE",
+        " de ",
+        "NUMPAGES",
+    ):
+        run = pie.add_run() if texto.isupper() else pie.add_run(texto)
+        if texto.isupper():
+            _campo(run, texto)
+        run.font.size, run.font.color.rgb = Pt(8), GRIS
     return doc
+
+
+def _campo(run: Any, instruccion: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill when they lay out the pages."""
+    for tipo, texto in (
+        ("begin", None),
+        (None, f" {instruccion} "),
+        ("separate", None),
+        (None, "1"),
+        ("end", None),
+    ):
+        if tipo:
+            marca = OxmlElement("w:fldChar")
+            marca.set(qn("w:fldCharType"), tipo)
+            run._r.append(marca)
+        elif texto and texto.strip() == instruccion:
+            codigo = OxmlElement("w:instrText")
+            codigo.set(qn("xml:space"), "preserve")
+            codigo.text = texto
+            run._r.append(codigo)
+        else:
+            valor = OxmlElement("w:t")
+            valor.text = texto
+            run._r.append(valor)
 
 
 def _p(doc: Any, texto: str, estilo: str | None = None, gris: bool = False) -> Any:
@@ -96,6 +130,8 @@ def _tabla(
     for i, texto in enumerate(encabezado):
         celda = tabla.rows[0].cells[i]
         celda.paragraphs[0].add_run(texto).bold = True
+    repetir = OxmlElement("w:tblHeader")  # the header row again on each page the table spans
+    tabla.rows[0]._tr.get_or_add_trPr().append(repetir)
     tabla.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr {bucle} %}}")
     for i, texto in enumerate(celdas):
         tabla.rows[2].cells[i].paragraphs[0].add_run(texto)
@@ -176,7 +212,6 @@ def informe() -> Any:
     parrafo = _p(doc, "")
     parrafo.add_run("Horas de acompañamiento propuestas: {{ d.total }}.").bold = True
     parrafo.add_run(" {{ d.validacion }} (ver el acta).")
-    _salto(doc)
 
     doc.add_heading("Diagnóstico por área", 1)
     _p(doc, "{%p for a in d.areas %}")
@@ -199,8 +234,8 @@ def informe() -> Any:
             "{{ x.respuesta }}{{ ' (fortaleza)' if x.tono == 'fortaleza' else (' (debilidad)' if x.tono == 'debilidad' else '') }}",
         ],
         "for x in a.respuestas",
-        [10.2, 7.2],
-        tamano=8.5,
+        [10.6, 7.2],
+        tamano=8,
     )
     parrafo = _p(doc, "")
     parrafo.add_run("Productos: ").bold = True
@@ -284,10 +319,10 @@ def informe() -> Any:
         gris=True,
     )
     _p(doc, "{%p for nombre in firmas %}")
-    firma = _p(doc, "\n\n______________________________\n{{ nombre }}")
+    firma = _p(doc, "\n______________________________   {{ nombre }}")
     firma.paragraph_format.keep_together = True
     _p(doc, "{%p endfor %}")
-    _p(doc, "Fecha: ______________________")
+    _p(doc, "\nFecha: ______________________")
 
     _p(doc, "{%p if anexo %}")
     _salto(doc)
