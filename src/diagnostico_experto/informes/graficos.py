@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # fill, text colour
@@ -57,12 +58,31 @@ class Grafico:
     bandas: list[Banda] = field(default_factory=list)
     leyenda: list[tuple[str, str]] = field(default_factory=list)  # (clase, texto)
 
-    # SVG geometry, in user units
+    # SVG geometry, in user units; the label and note columns are widened to their texts
     ancho: int = 720
     etiquetas: int = 170
     barras: int = 330
     fila: int = 28
     arriba: int = 22
+
+    def __post_init__(self) -> None:
+        self.etiquetas = max(self.etiquetas, _ancho_texto(f.etiqueta for f in self.filas) + 8)
+        notas = _ancho_texto(f.nota for f in self.filas) + 8
+        leyenda = (
+            round(self.posiciones_leyenda()[-1][0]) + 16 + _ancho_texto([self.leyenda[-1][1]])
+            if self.leyenda
+            else 0
+        )
+        self.ancho = max(self.ancho, self.etiquetas + self.barras + notas, leyenda)
+
+    def posiciones_leyenda(self) -> list[tuple[float, str, str]]:
+        """Where each legend entry starts: after the previous one's text, never over it."""
+        posiciones = []
+        x = float(self.etiquetas)
+        for clase, texto in self.leyenda:
+            posiciones.append((x, clase, texto))
+            x += 16 + _ancho_texto([texto]) + 18
+        return posiciones
 
     @property
     def alto(self) -> int:
@@ -84,6 +104,11 @@ class Grafico:
             acumulado += segmento.valor
             resultado.append((inicio, round(self.x(acumulado) - inicio, 1), segmento))
         return resultado
+
+
+def _ancho_texto(textos: Iterable[str]) -> int:
+    """A generous width for texts at the charts' 12 px sans-serif (0,62 em per character)."""
+    return round(max((len(t) for t in textos), default=0) * 12 * 0.62)
 
 
 def png_fila(grafico: Grafico, fila: Fila, escala: int = 2) -> bytes:
