@@ -104,6 +104,54 @@ def test_salida_a_archivo_deduce_el_formato(capsys, tmp_path, nombre, formato):
     assert [p.name for p in destino.parent.iterdir()] == [nombre]  # no temporary file left behind
 
 
+@pytest.mark.parametrize(
+    ("nombre", "opciones", "mensaje"),
+    [
+        (
+            "i.pdf",
+            (),
+            "Error: el informe no se escribe en PDF (abra el HTML en el navegador e imprímalo "
+            "como PDF); --salida debe terminar en .md, .html, .docx o .json.",
+        ),
+        (
+            "i.doc",
+            (),
+            "Error: la extensión .doc no es un formato que se escriba; --salida debe terminar "
+            "en .md, .html, .docx o .json.",
+        ),
+        (
+            "informe",
+            (),
+            "Error: el archivo no tiene extensión; --salida debe terminar en .md, .html, .docx "
+            "o .json.",
+        ),
+        (
+            "i.docx",
+            ("--formato", "md"),
+            "Error: --formato md no corresponde a la extensión .docx de --salida; use la "
+            "extensión del formato (.md, .html, .docx o .json).",
+        ),
+    ],
+)
+def test_una_extension_que_no_es_el_formato_se_rechaza(capsys, tmp_path, nombre, opciones, mensaje):
+    destino = tmp_path / nombre
+    codigo, out, err = correr(
+        capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--salida", destino, *opciones
+    )
+    assert (codigo, out) == (2, "")
+    assert mensaje in err.splitlines()
+    assert not destino.exists()
+
+
+def test_sin_extension_con_formato_explicito_se_escribe(capsys, tmp_path):
+    destino = tmp_path / "informe"
+    codigo, _, err = correr(
+        capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--salida", destino, "--formato", "html"
+    )
+    assert codigo == 0, err
+    assert destino.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
 def test_informe_markdown(motor, ejemplos):
     out = informe(ejemplos["canete"], motor.reglas, motor.conocimiento, "md")
     assert "Ejemplo ilustrativo" in out

@@ -143,6 +143,24 @@ def test_avance_en_la_terminal_json_html_y_salida(capsys, tmp_path, historia):
     assert "<h1>Avance de Ninhue desde la línea base</h1>" in destino.read_text("utf-8")
 
 
+def test_avance_en_word_se_rechaza_mientras_no_se_escriba(capsys, tmp_path, historia):
+    destino = tmp_path / "avance.docx"
+    codigo, out, err = correr(
+        capsys,
+        "avance",
+        historia / "ninhue.yaml",
+        historia / "ninhue-2027.yaml",
+        "--salida",
+        destino,
+    )
+    assert (codigo, out) == (2, "")
+    assert (
+        "Error: el avance aún no se escribe en Word; --salida debe terminar en .md, .html o .json."
+        in err.splitlines()
+    )
+    assert not destino.exists()
+
+
 def test_avance_rechaza_comunas_distintas_y_la_misma_fecha(capsys, historia):
     ninhue, yumbel = historia / "ninhue.yaml", historia / "yumbel.yaml"
     codigo, _, err = correr(capsys, "avance", ninhue, yumbel)

@@ -7,19 +7,15 @@ from pathlib import Path
 import click
 
 from diagnostico_experto.cli.click_es import Comando
-from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
+from diagnostico_experto.cli.opciones import (
+    HALLAZGOS,
+    carpetas,
+    formato_de_salida,
+    opciones_base,
+)
 from diagnostico_experto.comun.errores import ErrorEntorno, ErrorRespuestas
 
 FORMATOS = ("md", "html", "json")
-
-
-def formato_de(formato: str | None, salida: Path | None) -> str:
-    """The explicit format, else the one of --salida's extension, else Markdown."""
-    if formato is not None:
-        return formato
-    sufijo = salida.suffix.lstrip(".").lower() if salida else ""
-    sufijo = {"htm": "html", "markdown": "md"}.get(sufijo, sufijo)
-    return sufijo if sufijo in FORMATOS else "md"
 
 
 def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
@@ -34,7 +30,8 @@ def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
     "--formato",
     type=click.Choice(FORMATOS),
     default=None,
-    help="md, html o json. Por defecto, según la extensión de --salida, o md.",
+    help="md, html o json. Por defecto, el de la extensión de --salida (.md, .html o .json; "
+    "otra se rechaza), o md en pantalla.",
 )
 @click.option(
     "--salida",
@@ -67,6 +64,7 @@ def avance(
 
     if salida is not None:
         _no_es_entrada(salida, (antes, despues))
+    formato = formato_de_salida(formato, salida, FORMATOS, "el avance")
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     motor = Motor.desde_carpetas(reglas, conocimiento)
     a, d = (
@@ -94,7 +92,7 @@ def avance(
     texto = informe_avance(
         calcular_avance(a, d, str(antes), str(despues)),
         motor.conocimiento,
-        formato_de(formato, salida),
+        formato,
     )
     if salida is None:
         click.echo(texto, nl=False)

@@ -35,3 +35,40 @@ def carpetas(
     reglas = reglas or base.get("reglas") or carpeta_por_defecto("rules")
     conocimiento = conocimiento or base.get("conocimiento") or carpeta_por_defecto("knowledge")
     return Path(reglas), Path(conocimiento)
+
+
+_ALIAS = {"htm": "html", "markdown": "md"}
+_NOMBRES = {"md": "Markdown", "html": "HTML", "docx": "Word", "json": "JSON"}
+
+
+def formato_de_salida(
+    formato: str | None, salida: Path | None, formatos: tuple[str, ...], que: str = "el informe"
+) -> str:
+    """The format to write: the explicit one, else --salida's extension; never a guess.
+
+    A file is written only in the format its extension names, so Word never
+    gets Markdown under «.docx» nor a reader a «.pdf» that is not one.
+    """
+    if salida is None:
+        return formato or "md"
+    sufijo = salida.suffix.lstrip(".").lower()
+    propio = _ALIAS.get(sufijo, sufijo)
+    lista = ", ".join(f".{f}" for f in formatos[:-1]) + f" o .{formatos[-1]}"
+    if propio in formatos:
+        if formato is not None and formato != propio:
+            raise click.UsageError(
+                f"--formato {formato} no corresponde a la extensión .{sufijo} de --salida; "
+                f"use la extensión del formato ({lista})."
+            )
+        return propio
+    if not sufijo and formato is not None:
+        return formato
+    if propio == "pdf":
+        motivo = f"{que} no se escribe en PDF (abra el HTML en el navegador e imprímalo como PDF)"
+    elif propio in _NOMBRES:
+        motivo = f"{que} aún no se escribe en {_NOMBRES[propio]}"
+    elif sufijo:
+        motivo = f"la extensión .{sufijo} no es un formato que se escriba"
+    else:
+        motivo = "el archivo no tiene extensión"
+    raise click.UsageError(f"{motivo}; --salida debe terminar en {lista}.")

@@ -23,6 +23,7 @@ from diagnostico_experto.cli.opciones import (
     INTERRUMPIDO,
     NO_SE_PUDO,
     carpetas,
+    formato_de_salida,
     opciones_base,
 )
 from diagnostico_experto.cli.reglas import grupo_reglas, init
@@ -71,7 +72,8 @@ def principal(reglas: Path | None, conocimiento: Path | None) -> None:
     "--formato",
     type=click.Choice(FORMATOS),
     default=None,
-    help="md, html, docx o json. Por defecto, según la extensión de --salida, o md.",
+    help="md, html, docx o json. Por defecto, el de la extensión de --salida (.md, .html, "
+    ".docx o .json; otra se rechaza), o md en pantalla.",
 )
 @click.option(
     "--anexo",
@@ -106,10 +108,7 @@ def evaluar(
 
     if salida is not None:
         revisar_informe(salida, archivo)
-    if formato is None:
-        sufijo = salida.suffix.lstrip(".").lower() if salida else ""
-        formato = {"htm": "html", "markdown": "md"}.get(sufijo, sufijo)
-        formato = formato if formato in FORMATOS else "md"
+    formato = formato_de_salida(formato, salida, FORMATOS)
     if formato == "docx" and salida is None:
         raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
     with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
