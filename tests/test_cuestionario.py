@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import os
 import signal
 import sys
@@ -664,3 +665,129 @@ def test_las_opciones_largas_se_cortan_entre_palabras(monkeypatch):
     assert " ".join(linea.strip() for linea in lineas) == largo  # nothing cut, no word split
     revision = "E01. Pregunta\n   → Respuesta"
     assert _envuelta(Choice(revision, "E01"), 3).title == revision  # laid out by the review
+
+
+def _abrir_pty(ruta: Path, filas: int = 300) -> pexpect.spawn:
+    entorno = {
+        **os.environ,
+        "COLUMNS": "80",
+        "LINES": str(filas),
+        "TERM": "xterm",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "diagnostico_experto", "cuestionario", str(ruta)],
+        cwd=RAIZ,
+        env=entorno,
+        encoding="utf-8",
+        dimensions=(filas, 80),
+        timeout=30,
+    )
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, conocimiento, capsys):
+    """Validate estrategia, leave estructura for later, then change an answer that changes
+    estrategia's level: the end screen, the acta and the JSON say the validation is stale,
+    estructura reads «pendiente», and the questionnaire offers to revalidate."""
+    ruta = terminado(tmp_path, conocimiento)
+    hijo = _abrir_pty(ruta)
+    hijo.expect("¿Qué desea ver o hacer?")
+    hijo.send(elegir(VALIDAR))
+    hijo.expect("Estrategia: ¿qué decide la mesa?")
+    hijo.send(ENTER)  # validate the diagnosed level (alto)
+    hijo.expect("Estructura: ¿qué decide la mesa?")
+    hijo.send(elegir(3))  # «Dejar esta área para después»
+    hijo.expect("Procesos: ¿qué decide la mesa?")
+    hijo.send(elegir(4))  # «Terminar la validación»
+    hijo.expect(r"Estrategia\s+alto .*\(validado por la mesa\)")
+    hijo.expect("¿Qué desea ver o hacer?")
+    hijo.send(elegir(REVISAR))
+    hijo.expect("Revisar respuestas, página 1 de 1")
+    hijo.send(elegir(1))  # E02
+    hijo.expect("E02. ")
+    hijo.send(ABAJO * 4 + ENTER)  # no_hay: estrategia falls to bajo
+    hijo.expect("Revisar respuestas, página 1 de 1")
+    hijo.send(ARRIBA * 2 + ENTER)  # from E02, up past the top: «Terminar la revisión»
+    hijo.expect(r"Estrategia\s+bajo .*\(revalidar\)")
+    hijo.expect(r"¡Estrategia: validación anterior a cambios en las respuestas: revalidar!")
+    hijo.expect("¿Qué desea ver o hacer?")
+    hijo.expect("Revalidar con la mesa comunal \\(1 de 4 áreas\\)")  # offered first
+    hijo.send(elegir(INFORME + 1))  # the menu has «Revalidar» on top now
+    hijo.expect("¿En qué formato?")
+    hijo.send(elegir(1))  # Markdown
+    hijo.expect("Informe escrito en")
+    hijo.expect("¿Qué desea ver o hacer?")
+    hijo.send(elegir(SALIR + 1))
+    hijo.expect(pexpect.EOF)
+    hijo.wait()
+    assert hijo.exitstatus == 0
+
+    validacion = leer_yaml(ruta)["validacion"]
+    assert list(validacion) == ["estrategia"]
+    assert validacion["estrategia"]["diagnosticado"] == "alto"
+    acta = ruta.with_suffix(".md").read_text(encoding="utf-8")
+    assert (
+        "| Estrategia | bajo | por revalidar | Validación anterior a cambios en las respuestas: "
+        "revalidar. La mesa lo había validado en alto sobre un diagnóstico alto. |" in acta
+    )
+    assert "| Estructura | medio | pendiente |  |" in acta
+    assert "sin cambio" not in acta
+    assert (
+        "Validación de la mesa comunal: por revalidar, Estrategia; pendiente, Estructura, "
+        "Procesos y Productos y servicios." in acta
+    )
+    codigo, out, err = correr(capsys, "evaluar", ruta, "--formato", "json")
+    assert codigo == 0, err
+    estrategia = json.loads(out)["areas"]["estrategia"]
+    assert (estrategia["estado_validacion"], estrategia["validado"]) == ("vencida", None)
+    assert (estrategia["nivel"], estrategia["nivel_vigente"]) == ("bajo", "bajo")
+    assert estrategia["validacion_vencida"]["nivel"] == "alto"
+    assert json.loads(out)["areas"]["estructura"]["estado_validacion"] == "pendiente"
+
+    # the questionnaire offers to revalidate: only the stale area is asked again
+    hijo = _abrir_pty(ruta)
+    hijo.expect("¿Qué desea ver o hacer?")
+    hijo.send(ENTER)  # «Revalidar con la mesa comunal»
+    hijo.expect("Validación: Estrategia, nivel diagnosticado bajo")
+    hijo.expect("La mesa lo había validado en alto sobre un diagnóstico alto;")
+    hijo.expect("Estrategia: ¿qué decide la mesa?")
+    hijo.send(ENTER)  # validate bajo
+    hijo.expect(r"Estrategia\s+bajo .*\(validado por la mesa\)")
+    hijo.expect("¿Qué desea ver o hacer?")
+    hijo.send(elegir(SALIR))
+    hijo.expect(pexpect.EOF)
+    hijo.wait()
+    assert leer_yaml(ruta)["validacion"]["estrategia"]["diagnosticado"] == "bajo"
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+@pytest.mark.parametrize("donde", ["pregunta", "menu", "validacion"])
+def test_ctrl_c_en_el_cuestionario_sale_con_130(tmp_path, conocimiento, donde):
+    """Ctrl-C at a question, at the end menu, inside the validation: exit 130, one message,
+    no traceback, every confirmed answer kept."""
+    if donde == "pregunta":
+        ruta = tmp_path / "r.yaml"
+        escribir_yaml(ruta, {"comuna": "Ninhue", "respuestas": {"E01": "vigentes"}})
+    else:
+        ruta = terminado(tmp_path, conocimiento)
+    antes = leer_yaml(ruta)
+    hijo = _abrir_pty(ruta)
+    if donde == "pregunta":
+        hijo.expect("E02")
+    else:
+        hijo.expect("¿Qué desea ver o hacer?")
+        if donde == "validacion":
+            hijo.send(elegir(VALIDAR))
+            hijo.expect("Estrategia: ¿qué decide la mesa?")
+    hijo.sendcontrol("c")
+    hijo.expect("Cuestionario interrumpido. Las respuestas dadas están guardadas en")
+    hijo.expect(pexpect.EOF)
+    resto = hijo.before
+    hijo.wait()
+    assert hijo.exitstatus == 130
+    assert "Traceback" not in resto and "Error interno" not in resto
+    assert leer_yaml(ruta)["respuestas"] == antes["respuestas"]

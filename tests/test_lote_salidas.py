@@ -343,7 +343,7 @@ def test_ctrl_c_deja_el_conjunto_anterior(capsys, tmp_path, monkeypatch, workers
 
     monkeypatch.setattr(Publicacion, "adoptar", interrumpido)
     codigo, err = lote(capsys, carpeta, "--salida", salida, "--workers", workers)
-    assert codigo == 2
+    assert codigo == 130  # the shells' convention for Ctrl-C, as the README says
     assert err == f"Lote interrumpido; {salida} queda como estaba (sin informes a medias)."
     assert foto(salida) == antes and ocultos(tmp_path) == []
 
@@ -371,8 +371,47 @@ def test_ctrl_c_con_dos_workers_sin_traza(capsys, tmp_path):
     finally:
         if proceso.poll() is None:
             os.killpg(proceso.pid, signal.SIGKILL)
-    assert proceso.returncode == 2
+    assert proceso.returncode == 130
     assert err.strip().splitlines() == [
         f"Lote interrumpido; {salida} queda como estaba (sin informes a medias)."
     ]
     assert foto(salida) == antes and ocultos(tmp_path) == []
+
+
+def _hijos(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see workers start")
+@pytest.mark.parametrize("espera", [0, 0.001, 0.005, 0.02, 0.1])
+def test_ctrl_c_mientras_arrancan_los_workers(tmp_path, espera):
+    """SIGINT to the process group as the workers are forked: 130, one line, no traceback,
+    never swallowed (the batch used to go on, publish and exit 0), --salida untouched."""
+    salida = tmp_path / "informes"
+    proceso = subprocess.Popen(
+        [sys.executable, "-m", "diagnostico_experto", "lote", "--salida", salida, "--workers", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        limite = time.monotonic() + 60
+        while not _hijos(proceso.pid):
+            assert proceso.poll() is None and time.monotonic() < limite
+            time.sleep(0.0002)
+        time.sleep(espera)
+        os.killpg(proceso.pid, signal.SIGINT)
+        _, err = proceso.communicate(timeout=120)
+    finally:
+        if proceso.poll() is None:
+            os.killpg(proceso.pid, signal.SIGKILL)
+    assert proceso.returncode == 130, err
+    assert err.strip().splitlines() == [
+        f"Lote interrumpido; {salida} queda como estaba (sin informes a medias)."
+    ]
+    assert not salida.exists() and ocultos(tmp_path) == []

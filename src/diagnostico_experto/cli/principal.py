@@ -29,6 +29,7 @@ from diagnostico_experto.cli.opciones import (
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
+from diagnostico_experto.comun.interrupcion import Interrupcion, sin_ctrl_c
 from diagnostico_experto.comun.recolector import apartar_lo_cargado, sin_recolector
 
 FORMATOS = ("md", "html", "docx", "json")
@@ -227,12 +228,13 @@ def cuestionario(
     entrevista = Entrevista.desde_carpetas(archivo, reglas, conocimiento)
     try:
         entrevista.correr(comuna)
-    except (KeyboardInterrupt, EOFError):
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
         click.echo(
             f"\nCuestionario interrumpido. Las respuestas dadas están guardadas en {archivo}."
             f"\nPara seguir: {comando('cuestionario', archivo)}",
             err=True,
         )
+        raise click.exceptions.Exit(INTERRUMPIDO) from None
 
 
 @principal.command(cls=Comando)
@@ -319,8 +321,9 @@ def lote(
     if workers is None:
         workers = procesos_por_defecto(len(entradas))
     apartar_lo_cargado()  # the command ends with the batch: never given back
+    publicado = False
     try:
-        with Publicacion(salida) as publicacion:
+        with Interrupcion() as interrupcion, Publicacion(salida) as publicacion:
             publicacion.crear_carpeta(CARPETA_COMUNAS)  # each comuna's process writes there
             en_orden = itertools.chain(
                 evaluar_en_orden(entradas, reglas, conocimiento, publicacion.raiz, workers, motor),
@@ -337,16 +340,23 @@ def lote(
                     )
             else:
                 resultados = escribir_salidas(publicacion, en_orden, saber)
-            publicacion.publicar()
+            interrupcion.comprobar()  # a Ctrl-C swallowed on the way is still one
+            with sin_ctrl_c():  # the new set is swapped in whole, or not at all
+                publicacion.publicar()
+                publicado = True
     except KeyboardInterrupt:
         click.echo(
-            f"\nLote interrumpido; {salida} queda como estaba (sin informes a medias).", err=True
+            f"\nLote interrumpido; {salida} tiene el conjunto nuevo completo (se publicó antes "
+            "de la interrupción)."
+            if publicado
+            else f"\nLote interrumpido; {salida} queda como estaba (sin informes a medias).",
+            err=True,
         )
         # The hidden folder is already gone; waiting at exit for workers to finish
         # their comunas (or for a worker caught starting up) only delays the prompt.
         # They end with this process (see lote.evaluacion._morir_con).
         _Salida.directa = True
-        raise click.exceptions.Exit(NO_SE_PUDO) from None
+        raise click.exceptions.Exit(INTERRUMPIDO) from None
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
         for problema in fallida.problemas:

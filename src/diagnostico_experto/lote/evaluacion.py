@@ -29,6 +29,7 @@ from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorDiagnostico
+from diagnostico_experto.comun.interrupcion import ignorar_ctrl_c, sin_ctrl_c
 from diagnostico_experto.comun.recolector import Tandas, apartar_lo_cargado, sin_recolector
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
@@ -192,7 +193,9 @@ def evaluar_en_orden(
         initargs=(reglas, conocimiento, carpeta, os.getpid()),
     )
     try:
-        yield from ejecutor.map(_evaluar, tareas, chunksize=lote)
+        with sin_ctrl_c():  # the workers start (and drop a Ctrl-C) before it reaches them
+            resultados = ejecutor.map(_evaluar, tareas, chunksize=lote)
+        yield from resultados
     except BaseException:  # Ctrl-C, a write that failed, the consumer closing early
         ejecutor.shutdown(wait=False, cancel_futures=True)
         raise
@@ -200,7 +203,7 @@ def evaluar_en_orden(
 
 
 def _iniciar_trabajador(reglas: Path, conocimiento: Path, carpeta: Path, padre: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    ignorar_ctrl_c()  # Ctrl-C is the parent's to handle
     _morir_con(padre)
     _iniciar(reglas, conocimiento, carpeta)
     apartar_lo_cargado()  # for the worker's whole life

@@ -24,6 +24,7 @@ from diagnostico_experto.motor.explicacion import explicar
 from diagnostico_experto.motor.motor import Evaluacion, Motor
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA
 from diagnostico_experto.reglas.descripciones import porcentaje
+from diagnostico_experto.reglas.regla import lista_legible
 from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.pantalla import decir
 from diagnostico_experto.terminal.revision import revisar
@@ -93,9 +94,13 @@ class Cierre:
         )
         vencidas = self.vencidas(evaluacion)
         if vencidas:
-            lineas.append(
-                f"  ¡{', '.join(self.nombres[a] for a in vencidas)}: {VALIDACION_VENCIDA}!"
-            )
+            nombres = lista_legible(self.nombres[a] for a in vencidas)
+            aviso = f"  ¡{nombres}: {VALIDACION_VENCIDA}!"
+            if len(aviso) > 79:  # one line per idea on an 80-column terminal
+                aviso = (
+                    f"  ¡{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}!\n  ({nombres})"
+                )
+            lineas.append(aviso)
         return "\n".join(lineas)
 
     @staticmethod
