@@ -316,22 +316,57 @@ def test_en_nivel_bajo_los_ajustes_no_repiten_la_nueva_estructura(motor, peor):
     assert list(ajustes(resultado)) == ["ajuste-crear-unidad"]
 
 
-def test_un_grupo_entre_unidades_pide_un_responsable_y_no_una_instancia_general(motor, medio):
+def test_un_grupo_entre_unidades_pide_un_responsable_uno_por_grupo(motor, medio):
     estructura_media = {**medio, "O01": "unidad_propia", "O04": "parcial", "O05": ["informal"]}
     resultado = evaluar(motor, estructura_media, INVENTARIO)
     assert resultado["areas"]["estructura"]["nivel_vigente"] == "medio"
     coordinacion = [a for a in resultado["ajustes_estructura"] if a["asunto"] == "coordinacion"]
-    # one adjustment per concern: the group's responsible replaces the general instance
+    # the group's responsible, and the forum among all the units (OMIL has no group)
     assert [(a["regla"], a["servicios"]) for a in coordinacion] == [
-        ("ajuste-coordinar-fusion-entre-unidades", ["A", "B"])
+        ("ajuste-coordinar-fusion-entre-unidades", ["A", "B"]),
+        ("ajuste-instancia-coordinacion", []),
     ]
     assert coordinacion[0]["texto"] == (
         "Designar entre UDEL y DIDECO un responsable común de las etapas que comparten A y B, "
         "según la propuesta de procesos."
     )
+    assert "entre UDEL, DIDECO y OMIL" in coordinacion[1]["texto"]
     misma_unidad = [{**s, "unidad": "UDEL"} for s in INVENTARIO]
     sin_grupo = ajustes(evaluar(motor, estructura_media, misma_unidad))
     assert "ajuste-coordinar-fusion-entre-unidades" not in sin_grupo
+
+
+UN_AJUSTE_POR_ASUNTO = """reglas:
+  - id: ajuste-oficina-comunal
+    descripcion: Sin unidad, una oficina comunal con presupuesto propio.
+    fuente: "§6.2.4 d"
+    prioridad: -1
+    si:
+      - respuesta: {pregunta: O01, valor: no_existe}
+      - nivel_vigente: {area: estructura, nivel: bajo}
+    entonces:
+      - ajuste_estructura:
+          asunto: unidad
+          texto: Crear una oficina comunal de fomento con presupuesto propio.
+  - id: ajuste-sin-asunto
+    descripcion: Un ajuste escrito antes de los asuntos.
+    fuente: "§6.2.4 d"
+    si:
+      - respuesta: {pregunta: O01, valor: no_existe}
+    entonces:
+      - ajuste_estructura: {texto: Revisar la dotación.}
+"""
+
+
+def test_de_cada_asunto_se_propone_un_solo_ajuste_el_de_mayor_prioridad(motor, peor):
+    otro = motor_con(motor, UN_AJUSTE_POR_ASUNTO)
+    resultado = evaluar(otro, {**peor, "O01": "no_existe"}, INVENTARIO[:1])
+    # both rules conclude the unit; the one of higher priority (-1 > -10) is the one proposed
+    assert [(a["regla"], a["asunto"]) for a in resultado["ajustes_estructura"]] == [
+        ("ajuste-oficina-comunal", "unidad"),
+        ("ajuste-sin-asunto", ""),
+    ]
+    assert "ajuste-crear-unidad" not in ajustes(resultado)
 
 
 def test_en_nivel_alto_de_estructura_no_hay_ajustes_por_los_grupos(motor, mejor):

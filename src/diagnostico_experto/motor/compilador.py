@@ -281,13 +281,21 @@ def _prueba(c: Compara) -> Callable[..., bool]:
     return prueba
 
 
-def _guardia(conclusion: Conclusion) -> Any:
-    """No such fact yet with the same values of the fields it is unique by.
+def _claves_unicas(conclusion: Conclusion) -> tuple[str, ...]:
+    """The fields a conclusion is unique by; none if it gives none of them.
 
     A conclusion that leaves out every such field (an adjustment without an
-    ``asunto``, as rule files before concerns wrote them) has no guard.
+    ``asunto``, as rule files before concerns wrote them) is never compared.
+    One that leaves out some of them is unique with those fields empty (an
+    adjustment of no group of services does not clash with a group's).
     """
-    claves = [c for c in TIPOS[conclusion.tipo].unico_por if conclusion.valor(c) is not None]
+    claves = TIPOS[conclusion.tipo].unico_por
+    return claves if any(conclusion.valor(c) is not None for c in claves) else ()
+
+
+def _guardia(conclusion: Conclusion) -> Any:
+    """No such fact yet with the same values of the fields it is unique by."""
+    claves = _claves_unicas(conclusion)
     if not claves:
         return None
     campos = {}
@@ -303,6 +311,10 @@ def _guardia(conclusion: Conclusion) -> Any:
 def _accion(
     regla: Regla, n_capturados: int, orden: int, lecturas: tuple[Lectura, ...]
 ) -> Callable[..., None]:
+    vacios_por_conclusion = [
+        (c, {k: None for k in _claves_unicas(c) if c.valor(k) is None}) for c in regla.conclusiones
+    ]
+
     def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
         hechos = [contexto[f"{PREFIJO_HECHO}{i}"] for i in range(n_capturados)]
         vinculos = {
@@ -313,8 +325,9 @@ def _accion(
         for i, campo, variable in lecturas:
             vinculos[variable] = hechos[i][campo]
         declarados = []
-        for conclusion in regla.conclusiones:
+        for conclusion, vacios in vacios_por_conclusion:
             campos = conclusion.instanciar(vinculos)
+            campos.update(vacios)  # unique-by fields it leaves out: empty, as its guard asks
             campos["regla"] = regla.id
             if conclusion.parametros:
                 campos["parametros"] = dict(conclusion.parametros)
