@@ -187,7 +187,7 @@ def test_docx_con_texto_y_estructura(capsys, tmp_path):
     assert "{{" not in texto and "{%" not in texto
     assert "Existen, pero están obsoletas o no se aplican" in texto
     assert "estrategia-medio" not in texto
-    assert "Horas de acompañamiento propuestas: 61 h." in texto
+    assert "Horas de acompañamiento propuestas: 87 h." in texto
     # the chart: one picture per area, its words in the table
     assert len(doc.inline_shapes) == 4 + 1 - 1  # 4 bars (the logo sits in the header)
     assert "56 % · medio" in texto

@@ -352,7 +352,7 @@ def test_el_comando_instalado_no_muestra_traceback_y_sale_con_2(tmp_path):
             "horas.yaml",
             "valor: 4",
             "valor: -4",
-            "parametros.horas_estrategia_alto.valor: -4 está fuera de rango: debe ser al menos 0",
+            "parametros.horas_producto_alto.valor: -4 está fuera de rango: debe ser al menos 0",
         ),
     ],
 )

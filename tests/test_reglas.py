@@ -354,11 +354,11 @@ def test_comparar_un_umbral_movido(motor, ejemplos):
     canete, yumbel = cambios
     assert not yumbel.hay()
     assert Diferencia("areas.estrategia.nivel", "cambia", "alto", "medio") in canete.diferencias
-    assert Diferencia("horas.por_area.estrategia", "cambia", 4.0, 12.0) in canete.diferencias
+    assert Diferencia("horas.por_area.estrategia", "cambia", 4.0, 5.0) in canete.diferencias
     texto = como_markdown(cambios, "base", "actuales")
     assert "**2 comunas evaluadas: 1 cambian, 1 sin cambios.**" in texto
     assert "## Cañete" in texto and "- Nivel de estrategia: alto → medio" in texto
-    assert "- Horas (estrategia): 4 → 12" in texto
+    assert "- Horas (estrategia): 4 → 5" in texto
     datos = json.loads(json.dumps(como_json(cambios)))
     assert (datos["comunas"], datos["cambian"]) == (2, 1)
     assert {

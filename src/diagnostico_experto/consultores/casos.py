@@ -22,6 +22,11 @@ casos:
       sin_ajustes: [ajuste-instancia-coordinacion]
       sin_vacios: [vacio-area-sin-servicios]
       horas: {total: 105, estrategia: 20, otras: 35}
+      horas_por_paso: {validacion: 4, segunda_etapa: 24}  # steps of informe.yaml
+      plan_por_etapas: true                              # a staged plan (thin or busy team)?
+      segunda_etapa: [producto-asociatividad]            # products left for the second stage
+      primera_etapa: [producto-generico:estrategia-bajo] # … and kept in the first
+      para_confirmar: {estrategia: [misión]}             # parts of what to confirm
 ```
 
 Inline answers use the answer-file keys (``comuna``, ``respuestas``,
@@ -70,6 +75,11 @@ class Espera(BaseModel):
     vacios: list[str] = []
     sin_vacios: list[str] = []
     horas: dict[str, float] = {}
+    horas_por_paso: dict[str, float] = {}  # hours per plan step (knowledge/informe.yaml)
+    plan_por_etapas: bool | None = None  # whether the plan goes in stages
+    segunda_etapa: list[str] = []  # rule ids or texts of products in the second stage
+    primera_etapa: list[str] = []  # … and of products that must stay in the first
+    para_confirmar: dict[AreaClasificada, list[str]] = {}  # parts of what to confirm
 
 
 class Caso(BaseModel):
@@ -225,6 +235,14 @@ def _diferencias(espera: Espera, r: Any) -> list[str]:
     for excluido in espera.sin_productos:
         if any(excluido == x or excluido in x for x in productos):
             diferencias.append(f"sobra el producto «{excluido}»")
+    diferencias += _etapas(espera, r)
+    for area, partes in espera.para_confirmar.items():
+        actual = "; ".join(r.areas[area].para_confirmar) if area in r.areas else ""
+        diferencias += [
+            f"para confirmar {area}: falta «{parte}»; resultó «{actual}»"
+            for parte in partes
+            if parte not in actual
+        ]
     for fusion in espera.fusiones:
         if not any(
             all(_igual(getattr(f, k, None), v) for k, v in fusion.items()) for f in r.fusiones
@@ -266,6 +284,33 @@ def _diferencias(espera: Espera, r: Any) -> list[str]:
             diferencias.append(
                 f"horas {clave}: se esperaban {horas:g}, resultaron {actual if actual is None else f'{actual:g}'}"
             )
+    for paso, horas in espera.horas_por_paso.items():
+        actual = r.horas.por_paso.get(paso)
+        if actual is None or abs(actual - horas) > 1e-9:
+            diferencias.append(
+                f"horas del paso {paso}: se esperaban {horas:g}, resultaron "
+                + ("ninguna" if actual is None else f"{actual:g}")
+            )
+    return diferencias
+
+
+def _etapas(espera: Espera, r: Any) -> list[str]:
+    diferencias = []
+    if espera.plan_por_etapas is not None and bool(r.plan_por_etapas) != espera.plan_por_etapas:
+        diferencias.append(
+            "plan por etapas: se esperaba "
+            + ("sí" if espera.plan_por_etapas else "no")
+            + ", resultó "
+            + ("sí" if r.plan_por_etapas else "no")
+        )
+    for etapa, esperados in ((2, espera.segunda_etapa), (1, espera.primera_etapa)):
+        nombre = "segunda" if etapa == 2 else "primera"
+        for esperado in esperados:
+            con = [p for p in r.productos if esperado in (p.regla, p.texto) or esperado in p.texto]
+            if not con:
+                diferencias.append(f"falta el producto «{esperado}» ({nombre} etapa)")
+            elif any(p.etapa != etapa for p in con):
+                diferencias.append(f"el producto «{esperado}» no está en la {nombre} etapa")
     return diferencias
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from diagnostico_experto.conocimiento.carpeta import APOYO, Conocimiento
+from diagnostico_experto.conocimiento.carpeta import APOYO, SEGUNDA_ETAPA, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
 from diagnostico_experto.informes.formato import horas, plural, porcentaje
 from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
@@ -318,6 +318,19 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
             else ""
         )
         hallazgos.append(f"{a.nombre} está en nivel bajo{detalle}.")
+    if r.plan_por_etapas:
+        segunda = [p for p in r.productos if p.etapa == 2]
+        horas_segunda = r.horas.por_paso.get(SEGUNDA_ETAPA, 0)
+        hallazgos.append(
+            f"El plan va por etapas porque {lista_legible(r.plan_por_etapas)}: la primera "
+            f"suma {horas(r.horas.total - horas_segunda)} y "
+            + (
+                f"{plural(len(segunda), 'producto queda', 'productos quedan')} para la segunda "
+                f"({horas(horas_segunda)}), cuando los primeros pasos estén consolidados"
+                if segunda
+                else "ningún producto queda para una segunda etapa"
+            )
+        )
     fusiones = [f for f in r.fusiones if f.tipo == "fusion"]
     if r.fusiones:
         ejemplo = (fusiones or r.fusiones)[0]
@@ -380,7 +393,11 @@ def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
         return pasos[de_area.get(area, APOYO)]
 
     for producto in r.productos:
-        pasos.get(producto.taller, pasos[APOYO]).productos.append(producto)
+        clave = SEGUNDA_ETAPA if producto.etapa == 2 else producto.taller
+        pasos.get(clave, pasos[APOYO]).productos.append(producto)
+    if r.plan_por_etapas:
+        segunda = pasos[SEGUNDA_ETAPA]
+        segunda.descripcion += f" Por qué en esta comuna: {lista_legible(r.plan_por_etapas)}."
     catalogo = conocimiento.catalogo
     for fusion in r.fusiones:
         etapas = lista_legible(catalogo.nombre("etapas", e).lower() for e in fusion.etapas)

@@ -201,7 +201,8 @@ class Motor:
                     lectura.decisivos(self._por_id.get(niveles[area]["regla"])),
                 ),
             )
-        productos = propuesta.productos(hechos, self.conocimiento)
+        por_etapas = propuesta.plan_por_etapas(hechos)
+        productos = propuesta.productos(hechos, self.conocimiento, bool(por_etapas))
         advertencias = list(respuestas.advertencias)
         advertencias += [
             f"El área {self.conocimiento.cuestionario.areas[a].nombre} está incompleta: "
@@ -245,7 +246,8 @@ class Motor:
             insumos=propuesta.insumos(hechos, por_hecho),
             vacios=propuesta.vacios(hechos, por_hecho),
             ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
-            horas=propuesta.horas(hechos, self.conocimiento),
+            horas=propuesta.horas(hechos, self.conocimiento, productos),
+            plan_por_etapas=por_etapas,
             advertencias=advertencias,
             traza=traza,
         )

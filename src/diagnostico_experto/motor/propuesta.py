@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from diagnostico_experto.conocimiento.carpeta import APOYO, Conocimiento
+from diagnostico_experto.conocimiento.carpeta import APOYO, SEGUNDA_ETAPA, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, TALLERES
 from diagnostico_experto.motor.resultado import (
     Ajuste,
@@ -25,6 +25,7 @@ from diagnostico_experto.motor.resultado import (
 from diagnostico_experto.reglas.hechos import datos, tipo_de
 
 Fundamentos = dict[int, list[str]]  # id(fact) -> the facts behind it
+PLAN_POR_ETAPAS = "plan_por_etapas"  # the mark rules conclude for a thin or busy team
 
 
 def fundamentos(disparos: list[Any], traza: list[PasoTraza]) -> Fundamentos:
@@ -38,13 +39,24 @@ def _de_tipo(hechos: list[Any], tipo: str) -> list[tuple[int, dict[str, Any]]]:
     return [(id(h), datos(h)) for h in hechos if tipo_de(h).nombre == tipo]
 
 
-def productos(hechos: list[Any], conocimiento: Conocimiento) -> list[Producto]:
+def plan_por_etapas(hechos: list[Any]) -> list[str]:
+    """Why the plan goes in stages (the rules' ``plan_por_etapas`` marks); empty: it does not."""
+    motivos = [d.get("texto") or "" for _, d in _de_tipo(hechos, "marca")]
+    nombres = [d["nombre"] for _, d in _de_tipo(hechos, "marca")]
+    return list(
+        dict.fromkeys(m for m, n in zip(motivos, nombres, strict=True) if n == PLAN_POR_ETAPAS)
+    )
+
+
+def productos(hechos: list[Any], conocimiento: Conocimiento, por_etapas: bool) -> list[Producto]:
     """The products in the order the programme worked (§6.2.4) and by dependency.
 
     Each product belongs to a taller (its rule says which, or the taller of its
     area in talleres.yaml); within a taller, areas follow talleres.yaml and a
     product comes after the products it ``requiere`` (by their ``clave``).
-    Requirements name only the products this propuesta actually has.
+    Requirements name only the products this propuesta actually has. In a
+    staged plan, a ``diferible`` product goes to the second stage unless a
+    first-stage product requires it.
     """
     taller_de = _taller_de(conocimiento)
     orden_area: dict[str, int] = {
@@ -66,10 +78,33 @@ def productos(hechos: list[Any], conocimiento: Conocimiento) -> list[Producto]:
         )
         for d in filas
     ]
+    if por_etapas:
+        _segunda_etapa(productos, {d["texto"] for d in filas if d.get("diferible")})
     productos.sort(
-        key=lambda p: (TALLERES.index(p.taller), orden_area.get(p.area, 99), p.regla, p.texto)
+        key=lambda p: (
+            p.etapa,
+            TALLERES.index(p.taller),
+            orden_area.get(p.area, 99),
+            p.regla,
+            p.texto,
+        )
     )
     return _por_dependencia(productos)
+
+
+def _segunda_etapa(productos: list[Producto], diferibles: set[str]) -> None:
+    """Mark the deferrable products no first-stage product requires (transitively)."""
+    primera = {p.texto for p in productos if p.texto not in diferibles}
+    requeridos = {p.texto: p.requiere for p in productos}
+    pendientes = list(primera)
+    while pendientes:
+        for texto in requeridos.get(pendientes.pop(), []):
+            if texto not in primera:
+                primera.add(texto)
+                pendientes.append(texto)
+    for p in productos:
+        if p.texto not in primera:
+            p.etapa = 2
 
 
 def _por_dependencia(productos: list[Producto]) -> list[Producto]:
@@ -149,15 +184,17 @@ def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
     return sorted(resultado, key=lambda a: (a.regla, a.texto))
 
 
-def horas(hechos: list[Any], conocimiento: Conocimiento) -> Horas:
+def horas(hechos: list[Any], conocimiento: Conocimiento, productos: list[Producto]) -> Horas:
     """Hours per area, per plan step and for other activities.
 
     Every line keeps its rule and parameter, and carries its plan step: the
-    ``paso`` its rule names, else the taller of its area (talleres.yaml), else
-    the additional support.
+    step of the ``producto`` it is for (its taller, or the second stage), else
+    the ``paso`` its rule names, else the taller of its area (talleres.yaml),
+    else the additional support.
     """
     orden = {a: i for i, a in enumerate(AREAS)}
     taller_de = _taller_de(conocimiento)
+    de_producto = {p.texto: SEGUNDA_ETAPA if p.etapa == 2 else p.taller for p in productos}
     lineas = sorted(
         (
             LineaHoras(
@@ -166,7 +203,9 @@ def horas(hechos: list[Any], conocimiento: Conocimiento) -> Horas:
                 horas=d["horas"],
                 regla=d["regla"],
                 parametro=(d.get("parametros") or {}).get("horas"),
-                paso=d.get("paso") or taller_de.get(d.get("area") or "", APOYO),
+                paso=de_producto.get(d.get("producto") or "")
+                or d.get("paso")
+                or taller_de.get(d.get("area") or "", APOYO),
             )
             for _, d in _de_tipo(hechos, "horas")
         ),

@@ -61,6 +61,7 @@ class Producto(BaseModel):
     regla: str
     taller: str = ""  # sensibilizacion | estrategia | estructura_procesos | gestion_entorno
     requiere: list[str] = []  # texts of the products of this propuesta that must come first
+    etapa: int = 1  # 2: left for the second stage of a staged plan (plan_por_etapas)
 
 
 class Fusion(BaseModel):
@@ -173,6 +174,8 @@ class Resultado(BaseModel):
     vacios: list[Vacio] = []
     ajustes_estructura: list[Ajuste] = []
     horas: Horas = Field(default_factory=Horas)
+    # why the plan goes in stages (a thin or busy team, §5.1, §7.2); empty: one stage
+    plan_por_etapas: list[str] = []
     advertencias: list[str] = []
     traza: list[PasoTraza]
     # per area, the path to the next level (motor/camino.py); empty when not searched

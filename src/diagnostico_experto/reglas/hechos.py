@@ -171,9 +171,9 @@ TIPOS: dict[str, TipoHecho] = {
         _tipo(
             "producto",
             "un producto recomendado",
-            ("area", "nivel", "texto", "clave", "taller", "requiere"),
+            ("area", "nivel", "texto", "clave", "taller", "requiere", "diferible"),
             conclusion=True,
-            opcionales=("clave", "taller", "requiere"),
+            opcionales=("clave", "taller", "requiere", "diferible"),
         ),
         _tipo(
             "fusion",
@@ -219,9 +219,9 @@ TIPOS: dict[str, TipoHecho] = {
             "horas",
             "horas de acompañamiento (por área, o de otras actividades si no lleva área), "
             "con el paso del plan de trabajo al que pertenecen",
-            ("concepto", "horas", "area", "paso"),
+            ("concepto", "horas", "area", "paso", "producto"),
             conclusion=True,
-            opcionales=("area", "paso"),
+            opcionales=("area", "paso", "producto"),
         ),
         _tipo(
             "marca",
@@ -262,6 +262,7 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "clave",
             "taller",
             "paso",
+            "producto",
         ),
         "texto",
     ),
@@ -277,7 +278,7 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
         ),
         "numero",
     ),
-    **dict.fromkeys(("completo", "supuesto", "misma_unidad"), "logico"),
+    **dict.fromkeys(("completo", "supuesto", "misma_unidad", "diferible"), "logico"),
     **dict.fromkeys(
         (
             "clientes",
