@@ -219,7 +219,7 @@ def test_simular_shows_before_and_after_without_writing(tmp_path: Path, capsys) 
     assert "| Estrategia | bajo | **medio** |" in out
     assert "| Estructura | medio | **alto** |" in out
     assert "- Estrategia: Definición de los lineamientos de fomento productivo." in out
-    assert "| **Total** | 77 h | **63 h** |" in out
+    assert "| **Total** | 73 h | **69 h** |" in out
 
 
 @pytest.mark.parametrize(

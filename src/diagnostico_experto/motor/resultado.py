@@ -174,11 +174,11 @@ class Resultado(BaseModel):
     vacios: list[Vacio] = []
     ajustes_estructura: list[Ajuste] = []
     horas: Horas = Field(default_factory=Horas)
-    # why the plan goes in stages (a thin or busy team, §5.1, §7.2); empty: one stage
-    plan_por_etapas: list[str] = []
     advertencias: list[str] = []
     traza: list[PasoTraza]
     # per area, the path to the next level (motor/camino.py); empty when not searched
     caminos: dict[str, CaminoArea] = {}
     # findings taken to a taller without a proposal (procesos bajo: duplicated stages)
     insumos: list[Insumo] = []
+    # why the plan goes in stages (a thin or busy team, §5.1, §7.2); empty: one stage
+    plan_por_etapas: list[str] = []
