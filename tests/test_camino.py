@@ -249,9 +249,10 @@ def test_every_report_has_a_short_path_section_per_area(motor: Motor) -> None:
     )
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert isinstance(md, str)
+    horas_area = evaluacion.resultado.horas.por_area["estructura"]
     assert (
         "**Camino al nivel alto.** Las reglas darían nivel alto con este cambio. "
-        "Lo trabajan los productos del área (10 h).\n- " + accion
+        f"Lo trabajan los productos del área ({horas_area:g} h).\n- " + accion
     ) in md
     assert md.count("Camino al nivel") == 1  # the other areas are alto
     html = informe(evaluacion, motor.reglas, motor.conocimiento, "html")
