@@ -273,3 +273,40 @@ def test_no_path_says_why(motor: Motor) -> None:
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert isinstance(md, str)
     assert f"No se encontró un camino: {productos.motivo}." in md
+
+
+def test_avance_says_which_paths_were_walked_and_what_changed_outside(motor: Motor, capsys) -> None:  # type: ignore[no-untyped-def]
+    from conftest import CONOCIMIENTO
+
+    historia = CONOCIMIENTO / "historia"
+    codigo, out, err = correr(
+        capsys, "avance", historia / "ninhue.yaml", historia / "ninhue-2027-11-18.yaml"
+    )
+    assert codigo == 0, err
+    seccion = out.split("## Camino al nivel siguiente desde la línea base")[1]
+    assert (
+        "- **Estrategia (a nivel medio):** recorrido\n"
+        "  - hecho: recuperar los lineamientos de fomento productivo que existieron "
+        "(E02: no hay lineamientos definidos → existen, pero están obsoletos)"
+    ) in seccion
+    assert "- **Estructura (a nivel medio):** 0 de 1 cambio hecho\n  - pendiente: " in seccion
+    assert (
+        "- E05 (¿Hay objetivos e indicadores para la misión y los clientes de fomento "
+        "productivo?): No → Hay objetivos, pero sin indicadores o sin medición"
+    ) in seccion
+    assert "- E02 (" not in seccion  # on a path: not «outside»
+
+
+def test_the_batch_avance_pages_carry_the_paths(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from conftest import CONOCIMIENTO
+
+    entrada = tmp_path / "historia"
+    entrada.mkdir()
+    for nombre in ("ninhue.yaml", "ninhue-2027-11-18.yaml"):
+        (entrada / nombre).write_bytes((CONOCIMIENTO / "historia" / nombre).read_bytes())
+    codigo, _, err = correr(capsys, "lote", entrada, "--salida", tmp_path / "informes")
+    assert codigo == 0, err
+    pagina = (tmp_path / "informes" / "comunas" / "ninhue-avance.html").read_text("utf-8")
+    assert "<h2>Camino al nivel siguiente desde la línea base</h2>" in pagina
+    assert "<strong>Estrategia (a nivel medio):</strong> recorrido" in pagina
+    assert "Cambios fuera de todo camino:" in pagina

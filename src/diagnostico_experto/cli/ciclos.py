@@ -67,9 +67,11 @@ def avance(
     formato = formato_de_salida(formato, salida, FORMATOS, "el avance")
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     motor = Motor.desde_carpetas(reglas, conocimiento)
-    a, d = (
-        motor.evaluar(cargar_respuestas(r, motor.conocimiento)).resultado for r in (antes, despues)
+    ea, ed = (
+        motor.evaluar(cargar_respuestas(r, motor.conocimiento), caminos=True)
+        for r in (antes, despues)
     )
+    a, d = ea.resultado, ed.resultado
     if a.comuna != d.comuna:
         raise ErrorRespuestas.uno(
             despues,
@@ -88,9 +90,16 @@ def avance(
             campo="fecha",
         )
     if (a.fecha or "") > (d.fecha or ""):
-        (a, antes), (d, despues) = (d, despues), (a, antes)
+        (a, antes, ea), (d, despues, ed) = (d, despues, ed), (a, antes, ea)
     texto = informe_avance(
-        calcular_avance(a, d, str(antes), str(despues)),
+        calcular_avance(
+            a,
+            d,
+            str(antes),
+            str(despues),
+            respuestas=(ea.respuestas.respuestas, ed.respuestas.respuestas),
+            conocimiento=motor.conocimiento,
+        ),
         motor.conocimiento,
         formato,
     )

@@ -60,7 +60,7 @@ def escribir_salidas(
         hechos.append(resultado)
         if al_avanzar:
             al_avanzar()
-    reunidos = historia.reunir(hechos)
+    reunidos = historia.reunir(hechos, conocimiento)
     _renombrar(salida, escritos, reunidos)
     evaluadas = historia.vigentes(reunidos)
     fallidas = [r for r in reunidos if isinstance(r, Fallida)]

@@ -55,6 +55,7 @@ class Evaluada:
     avance: Avance | None = (
         None  # on a comuna's latest diagnosis, its progress since the línea base
     )
+    respuestas: dict[str, Any] = field(default_factory=dict)  # for progress against its paths
 
     @property
     def comuna(self) -> str:
@@ -140,7 +141,12 @@ def _evaluar_y_escribir(n: int, entrada: Entrada) -> Evaluada | Fallida:
     except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
         return Fallida(entrada.origen, [str(p) for p in exc.problemas])
     # The trace is in the JSON report; tables and history never read it.
-    evaluada = Evaluada(entrada.origen, evaluacion.resultado.model_copy(update={"traza": []}), {})
+    evaluada = Evaluada(
+        entrada.origen,
+        evaluacion.resultado.model_copy(update={"traza": []}),
+        {},
+        respuestas=evaluacion.respuestas.respuestas,
+    )
     base = f"{CARPETA_COMUNAS}/.{n}-{slugify(evaluada.comuna)}"
     for formato, texto in textos.items():
         relativa = f"{base}.{formato}"

@@ -28,7 +28,9 @@ from diagnostico_experto.motor.avance import Avance, avance, por_ugt
 SUFIJO_AVANCE = "-avance"
 
 
-def reunir(resultados: list[Evaluada | Fallida]) -> list[Evaluada | Fallida]:
+def reunir(
+    resultados: list[Evaluada | Fallida], conocimiento: Conocimiento | None = None
+) -> list[Evaluada | Fallida]:
     """The batch with each comuna's history read: in input order, conflicts as Fallida.
 
     Marks earlier diagnoses ``anterior``, gives each comuna's latest its
@@ -58,7 +60,13 @@ def reunir(resultados: list[Evaluada | Fallida]) -> list[Evaluada | Fallida]:
         if len(validas) > 1:
             base, actual = validas[0], validas[-1]
             actual.avance = avance(
-                base.resultado, actual.resultado, base.origen, actual.origen, len(validas)
+                base.resultado,
+                actual.resultado,
+                base.origen,
+                actual.origen,
+                len(validas),
+                (base.respuestas, actual.respuestas),
+                conocimiento,
             )
     reunidos = [rechazadas.get(id(r), r) for r in resultados]
     _nombrar([r for r in reunidos if isinstance(r, Evaluada)])

@@ -9,12 +9,13 @@ longer asked (their element now exists: completed), and what remains.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from diagnostico_experto.conocimiento.preguntas import AREAS
-from diagnostico_experto.motor.resultado import Producto, Resultado
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.motor.resultado import CaminoCambios, Producto, Resultado
 
 ORDEN_NIVEL = {"bajo": 0, "medio": 1, "alto": 2}
 Cambio = Literal["sube", "baja", "igual"]
@@ -26,6 +27,28 @@ class AvanceArea(BaseModel):
     puntaje_antes: float | None
     puntaje_despues: float | None
     cambio: Cambio
+
+
+class CaminoRecorrido(BaseModel):
+    """A path of the línea base, and which of its changes the answers now show."""
+
+    area: str
+    objetivo: str
+    cambios: list[str]  # the changes said as actions
+    hechos: list[bool]  # per change: the answer now reaches it
+
+    @property
+    def recorrido(self) -> bool:
+        return all(self.hechos)
+
+
+class CambioFuera(BaseModel):
+    """An answer that changed since the línea base and is in none of its paths."""
+
+    pregunta: str
+    texto: str  # the question
+    antes: str
+    despues: str
 
 
 class Avance(BaseModel):
@@ -41,6 +64,10 @@ class Avance(BaseModel):
     completados: list[Producto]  # asked at the línea base, no longer asked
     pendientes: list[Producto]  # asked then and still asked now
     nuevos: list[Producto]  # asked now, not at the línea base
+    # the línea base's paths to the next level and how far they were walked,
+    # and the answers that changed outside every path (when the answers are known)
+    caminos: list[CaminoRecorrido] = []
+    fuera_de_camino: list[CambioFuera] = []
 
     def cuenta(self, cambio: Cambio) -> int:
         return sum(1 for a in self.areas.values() if a.cambio == cambio)
@@ -57,8 +84,14 @@ def avance(
     archivo_base: str,
     archivo_actual: str,
     diagnosticos: int = 2,
+    respuestas: tuple[dict[str, Any], dict[str, Any]] | None = None,
+    conocimiento: Conocimiento | None = None,
 ) -> Avance:
-    """Progress of one comuna from ``base`` (earliest) to ``actual`` (latest)."""
+    """Progress of one comuna from ``base`` (earliest) to ``actual`` (latest).
+
+    With both answer sets and the knowledge, also the línea base's paths walked
+    and the changes made outside them.
+    """
     areas = {}
     for area in AREAS:
         a, d = base.areas[area], actual.areas[area]
@@ -75,6 +108,10 @@ def avance(
 
     antes = {clave(p) for p in base.productos}
     ahora = {clave(p) for p in actual.productos}
+    caminos: list[CaminoRecorrido] = []
+    fuera: list[CambioFuera] = []
+    if respuestas is not None and conocimiento is not None:
+        caminos, fuera = recorridos(base, *respuestas, conocimiento)
     return Avance(
         comuna=actual.comuna,
         ugt=actual.ugt,
@@ -88,6 +125,59 @@ def avance(
         completados=[p for p in base.productos if clave(p) not in ahora],
         pendientes=[p for p in actual.productos if clave(p) in antes],
         nuevos=[p for p in actual.productos if clave(p) not in antes],
+        caminos=caminos,
+        fuera_de_camino=fuera,
+    )
+
+
+def recorridos(
+    base: Resultado,
+    antes: dict[str, Any],
+    ahora: dict[str, Any],
+    conocimiento: Conocimiento,
+) -> tuple[list[CaminoRecorrido], list[CambioFuera]]:
+    """The línea base's paths, each change checked against today's answers, and the
+    answers that changed outside every path."""
+    orden = {id_: p.orden for id_, p in conocimiento.camino.preguntas.items()}
+
+    def alcanza(pregunta: str, hacia: Any) -> bool:
+        valor = ahora.get(pregunta)
+        if isinstance(valor, list):
+            return hacia in valor
+        secuencia = orden.get(pregunta, [])
+        if valor in (None, NO_SABE) or valor not in secuencia or hacia not in secuencia:
+            return valor == hacia
+        return secuencia.index(valor) >= secuencia.index(hacia)
+
+    caminos = []
+    en_camino: set[str] = set()
+    for area in AREAS:
+        camino = base.caminos.get(area)
+        if camino is None or camino.objetivo is None:
+            continue
+        for p in camino.caminos:
+            en_camino |= {c.pregunta for c in p.cambios}
+            caminos.append(_recorrido(area, camino.objetivo, p, alcanza))
+    por_id = conocimiento.cuestionario.por_id
+    fuera = [
+        CambioFuera(
+            pregunta=id_,
+            texto=por_id[id_].texto,
+            antes="sin respuesta" if antes.get(id_) is None else por_id[id_].etiqueta(antes[id_]),
+            despues="sin respuesta" if ahora.get(id_) is None else por_id[id_].etiqueta(ahora[id_]),
+        )
+        for id_ in por_id
+        if id_ not in en_camino and antes.get(id_) != ahora.get(id_)
+    ]
+    return caminos, fuera
+
+
+def _recorrido(area: str, objetivo: str, camino: CaminoCambios, alcanza: Any) -> CaminoRecorrido:
+    return CaminoRecorrido(
+        area=area,
+        objetivo=objetivo,
+        cambios=[c.texto for c in camino.cambios],
+        hechos=[alcanza(c.pregunta, c.hacia) for c in camino.cambios],
     )
 
 

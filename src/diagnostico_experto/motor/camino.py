@@ -10,18 +10,20 @@ may change, and only forward along each question's order, is data
 How it searches, within the limits of that file (engine evaluations per area,
 changes per path, paths shown):
 
-1. each change alone (its furthest step first);
-2. if none is enough: all changes together; if even that does not reach the
-   level, there is no path. Otherwise each change is left out in turn: those
-   without which the level is not reached belong to every path; the rest are
-   added to them, fewest first;
-3. each change found is brought back to its nearest step that still works
+1. all actionable changes together: if even that does not reach the level,
+   there is no path;
+2. each change the level rules read by name is left out in turn: those without
+   which the level is not reached belong to every path (more of them than the
+   changes a path may have: no path);
+3. with fewer than two such changes, each change alone (its nearest step
+   first);
+4. otherwise, or if none alone is enough, the necessary changes plus the
+   others, fewest first;
+5. each change found is brought back to its nearest step that still works
    («de hecho» before «por escrito» when that is enough).
 
-The questions the level rules read by name are tried before the others (which
-count only through the area's % de logro). Steps 2 and 3 assume that a forward
-change never lowers a level, which the order of each question means; the
-engine still judges every set that is shown.
+Steps 1, 2 and 5 assume that a forward change never lowers a level, which the
+order of each question means; the engine still judges every set shown.
 """
 
 from __future__ import annotations
@@ -237,17 +239,17 @@ class _Busqueda:
         lejos = {c: c.pasos[-1] for c in candidatos}
         primero = [c for c in candidatos if c.pregunta in leidas]
         despues = [c for c in candidatos if c.pregunta not in leidas]
-        soluciones = self._de_a_uno(primero, lejos)
-        if soluciones or not self.alcanza(lejos):
-            return soluciones
+        if not self.alcanza(lejos):
+            return []  # not even every change together
+        soluciones: list[dict[_Candidato, Any]] = []
         necesarios: list[_Candidato] = []
         for c in primero:
             if not self.alcanza({k: v for k, v in lejos.items() if k != c}):
                 necesarios.append(c)
                 if len(necesarios) > limites.max_cambios:
                     return []
-        if not necesarios:
-            soluciones = self._de_a_uno(despues, lejos)
+        if len(necesarios) < 2:  # otherwise no change alone can be enough
+            soluciones = self._de_a_uno(necesarios or [*primero, *despues], lejos)
             if soluciones:
                 return soluciones
         resto = [c for c in candidatos if c not in necesarios]
@@ -269,10 +271,13 @@ class _Busqueda:
     ) -> list[dict[_Candidato, Any]]:
         soluciones: list[dict[_Candidato, Any]] = []
         for c in candidatos:
-            if self.alcanza({c: lejos[c]}):
+            # nearest step first: when it is enough it is the one shown, with no second look
+            if self.alcanza({c: c.pasos[0]}):
+                soluciones.append({c: c.pasos[0]})
+            elif len(c.pasos) > 1 and self.alcanza({c: lejos[c]}):
                 soluciones.append({c: lejos[c]})
-                if len(soluciones) >= self.conocimiento.camino.limites.max_caminos:
-                    break
+            if len(soluciones) >= self.conocimiento.camino.limites.max_caminos:
+                break
         return soluciones
 
     def acercar(self, solucion: dict[_Candidato, Any]) -> dict[_Candidato, Any]:
