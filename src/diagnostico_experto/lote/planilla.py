@@ -46,8 +46,19 @@ from diagnostico_experto.conocimiento.preguntas import (
     lista_de_texto,
 )
 
-COLUMNAS_SERVICIOS = ("comuna", "nombre", "unidad", "origen", "clientes", "etapas", "area_proceso")
-COLUMNAS_MESA = ("comuna", "nombre", "cargo", "unidad")
+# «fecha» ties a service or a member to one diagnosis of its comuna: a planilla may hold
+# several dated diagnoses of one comuna (its history). Planillas without it still load.
+COLUMNAS_SERVICIOS = (
+    "comuna",
+    "fecha",
+    "nombre",
+    "unidad",
+    "origen",
+    "clientes",
+    "etapas",
+    "area_proceso",
+)
+COLUMNAS_MESA = ("comuna", "fecha", "nombre", "cargo", "unidad")
 NIVELES_VALIDACION = ("alto", "medio", "bajo")
 
 
@@ -105,15 +116,19 @@ def planilla(conocimiento: Conocimiento, datos: Sequence[dict[str, Any]] = ()) -
             lista(["sí", "no"], letra, hoja)
     servicios = libro.create_sheet("servicios")
     _encabezado(servicios, list(COLUMNAS_SERVICIOS))
-    lista(catalogo.ids("origenes"), "D", servicios)
-    lista(catalogo.ids("areas_proceso"), "G", servicios)
-    servicios.cell(1, 5).comment = Comment(
+
+    def de_servicios(columna: str) -> str:
+        return get_column_letter(COLUMNAS_SERVICIOS.index(columna) + 1)
+
+    lista(catalogo.ids("origenes"), de_servicios("origen"), servicios)
+    lista(catalogo.ids("areas_proceso"), de_servicios("area_proceso"), servicios)
+    servicios.cell(1, COLUMNAS_SERVICIOS.index("clientes") + 1).comment = Comment(
         "Clientes separados por «;»: " + ", ".join(catalogo.ids("clientes")),
         "diagnostico-experto",
         150,
         300,
     )
-    servicios.cell(1, 6).comment = Comment(
+    servicios.cell(1, COLUMNAS_SERVICIOS.index("etapas") + 1).comment = Comment(
         "Etapas separadas por «;»: " + ", ".join(catalogo.ids("etapas")),
         "diagnostico-experto",
         150,
@@ -166,12 +181,13 @@ def filas_de(
     for area, v in (datos.get("validacion") or {}).items():
         fila[f"validacion_{area}"] = v["nivel"]
         fila[f"justificacion_{area}"] = v["justificacion"]
+    propias = {"comuna": comuna, "fecha": datos.get("fecha")}
     servicios = [
-        {c: s.get(c) if c != "comuna" else comuna for c in COLUMNAS_SERVICIOS}
+        {c: propias[c] if c in propias else s.get(c) for c in COLUMNAS_SERVICIOS}
         for s in datos.get("servicios") or []
     ]
     mesa = [
-        {c: m.get(c) if c != "comuna" else comuna for c in COLUMNAS_MESA}
+        {c: propias[c] if c in propias else m.get(c) for c in COLUMNAS_MESA}
         for m in datos.get("mesa") or []
     ]
     return [fila], servicios, mesa
@@ -219,7 +235,16 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
     _revisar_columnas(respuestas, columnas_respuestas(conocimiento))
     _revisar_columnas(servicios, COLUMNAS_SERVICIOS)
     _revisar_columnas(mesa, COLUMNAS_MESA)
-    por_comuna = {"servicios": _agrupar(servicios[0]), "mesa": _agrupar(mesa[0])}
+    fechas: dict[str, list[str]] = {}  # comuna -> the dates of its diagnoses in this planilla
+    for _, fila in filas:
+        if _texto(fila.get("comuna")):
+            fechas.setdefault(_texto(fila["comuna"]).casefold(), []).append(
+                _fecha(fila.get("fecha"))
+            )
+    por_comuna = {
+        "servicios": _agrupar(servicios, fechas),
+        "mesa": _agrupar(mesa, fechas),
+    }
     entradas = []
     for numero, fila in filas:
         comuna = _texto(fila.get("comuna"))
@@ -251,7 +276,7 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
         }
         if validacion:
             datos["validacion"] = validacion
-        clave = comuna.casefold()
+        clave = (comuna.casefold(), _fecha(fila.get("fecha")))
         lugares: dict[tuple[Any, ...], str] = {}
         datos["servicios"] = []
         for i, (fila_s, s) in enumerate(por_comuna["servicios"].get(clave, [])):
@@ -260,14 +285,18 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
                 {
                     c: _lista(v) if c in ("clientes", "etapas") else _texto(v)
                     for c, v in s.items()
-                    if c != "comuna" and v not in (None, "")
+                    if c not in ("comuna", "fecha") and v not in (None, "")
                 }
             )
         datos["mesa"] = []
         for i, (fila_m, m) in enumerate(por_comuna["mesa"].get(clave, [])):
             lugares[("mesa", i)] = f"{mesa[1]}, fila {fila_m}"
             datos["mesa"].append(
-                {c: _texto(v) for c, v in m.items() if c != "comuna" and v not in (None, "")}
+                {
+                    c: _texto(v)
+                    for c, v in m.items()
+                    if c not in ("comuna", "fecha") and v not in (None, "")
+                }
             )
         entradas.append(FilaPlanilla(f"{origen}, fila {numero}", datos, lugares))
     return entradas
@@ -281,12 +310,48 @@ def _lista(valor: Any) -> list[str]:
     return lista_de_texto(str(valor))
 
 
+def _fecha(valor: Any) -> str:
+    """A date cell as text (AAAA-MM-DD), so rows of one diagnosis can be matched."""
+    if isinstance(valor, dt.datetime):
+        return valor.date().isoformat()
+    if isinstance(valor, dt.date):
+        return valor.isoformat()
+    return _texto(valor)
+
+
 def _agrupar(
-    filas: list[tuple[int, dict[str, Any]]],
-) -> dict[str, list[tuple[int, dict[str, Any]]]]:
-    grupos: dict[str, list] = {}
+    tabla: Tabla, fechas: dict[str, list[str]]
+) -> dict[tuple[str, str], list[tuple[int, dict[str, Any]]]]:
+    """Rows by the diagnosis they belong to: (comuna, fecha).
+
+    A comuna's only diagnosis takes all its rows (as before the column existed);
+    when it has several, a row without ``fecha`` or with a date none of them has is
+    refused, never dropped or given to the wrong one."""
+    filas, origen = tabla
+    grupos: dict[tuple[str, str], list] = {}
     for numero, fila in filas:
-        grupos.setdefault(_texto(fila.get("comuna")).casefold(), []).append((numero, fila))
+        comuna = _texto(fila.get("comuna"))
+        clave = comuna.casefold()
+        fecha = _fecha(fila.get("fecha"))
+        propias = fechas.get(clave, [])
+        if len(propias) == 1:
+            fecha = propias[0]  # the comuna's only diagnosis: as before dates were read here
+        elif propias and not fecha:
+            raise ErrorRespuestas.uno(
+                f"{origen}, fila {numero}",
+                f"{comuna} tiene {len(propias)} diagnósticos en la hoja respuestas (fechas "
+                f"{', '.join(p or 'sin fecha' for p in propias)}); indique a cuál pertenece "
+                "esta fila",
+                campo="fecha",
+            )
+        elif propias and fecha not in propias:
+            raise ErrorRespuestas.uno(
+                f"{origen}, fila {numero}",
+                f"no hay respuestas de {comuna} con fecha {fecha} en la hoja respuestas (tiene "
+                f"{', '.join(p or 'sin fecha' for p in propias)})",
+                campo="fecha",
+            )
+        grupos.setdefault((clave, fecha), []).append((numero, fila))
     return grupos
 
 
