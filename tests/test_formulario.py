@@ -46,10 +46,13 @@ def test_pyxform_lo_convierte_sin_errores_ni_advertencias(conocimiento: Conocimi
     assert "<h:title>Diagnóstico organizacional de fomento productivo municipal</h:title>" in texto
 
 
-def test_cada_tipo_de_pregunta_tiene_su_forma() -> None:
-    from diagnostico_experto.conocimiento.preguntas import CLASES_DE_PREGUNTA
+def test_cada_forma_de_responder_tiene_su_campo() -> None:
+    from typing import get_args
 
-    assert set(_FORMA_DE) == set(CLASES_DE_PREGUNTA)
+    from diagnostico_experto.conocimiento.preguntas import CLASES_DE_PREGUNTA, FormaDeRespuesta
+
+    assert set(_FORMA_DE) == set(get_args(FormaDeRespuesta))
+    assert {c.forma for c in CLASES_DE_PREGUNTA} <= set(_FORMA_DE)
 
 
 def test_preguntas_opciones_ayudas_y_areas(conocimiento: Conocimiento) -> None:

@@ -32,13 +32,8 @@ from diagnostico_experto.conocimiento.preguntas import (
     NO_SABE,
     TRANSVERSAL,
     Cuestionario,
+    FormaDeRespuesta,
     Pregunta,
-    PreguntaEscala,
-    PreguntaNumero,
-    PreguntaOpcionMultiple,
-    PreguntaOpcionUnica,
-    PreguntaSiNo,
-    PreguntaTexto,
 )
 
 IDIOMA = "Español (es)"
@@ -104,6 +99,11 @@ Fila = dict[str, str]
 # --- answers <-> the form's fields ----------------------------------------------------
 
 
+def _en_dos_pasos(pregunta: Pregunta) -> bool:
+    """A typed number that admits «no sé»: the form asks first whether the figure is known."""
+    return pregunta.forma == "numero" and pregunta.no_sabe
+
+
 def _numerica(pregunta: Pregunta) -> bool:
     return pregunta.tipo_de_valor == "numero"
 
@@ -116,7 +116,7 @@ def _texto_de(valor: Any) -> str:
 
 def a_campos(pregunta: Pregunta, valor: Any) -> dict[str, str]:
     """An answer as the values of the form's fields (a submission's columns)."""
-    if isinstance(pregunta, PreguntaNumero) and pregunta.no_sabe:
+    if _en_dos_pasos(pregunta):
         if valor == NO_SABE:
             return {pregunta.id + SUFIJO_SABE: NO_SABE, pregunta.id: ""}
         return {pregunta.id + SUFIJO_SABE: SABE, pregunta.id: _texto_de(valor)}
@@ -129,11 +129,11 @@ def de_campos(pregunta: Pregunta, campos: dict[str, str]) -> Any:
     """The answer a submission's fields give (None when not answered), before normalising."""
     texto = campos.get(pregunta.id, "").strip()
     sabe = campos.get(pregunta.id + SUFIJO_SABE, "").strip()
-    if isinstance(pregunta, PreguntaNumero) and pregunta.no_sabe and sabe == NO_SABE:
+    if _en_dos_pasos(pregunta) and sabe == NO_SABE:
         return NO_SABE
     if not texto:
         return None
-    if isinstance(pregunta, PreguntaOpcionMultiple):
+    if pregunta.forma == "varias_opciones":
         valores = texto.split()
         return NO_SABE if valores == [NO_SABE] else valores
     if _numerica(pregunta) and texto != NO_SABE:
@@ -143,7 +143,7 @@ def de_campos(pregunta: Pregunta, campos: dict[str, str]) -> Any:
 
 def campos_de(pregunta: Pregunta) -> tuple[str, ...]:
     """The form's fields that hold a question's answer."""
-    if isinstance(pregunta, PreguntaNumero) and pregunta.no_sabe:
+    if _en_dos_pasos(pregunta):
         return (pregunta.id + SUFIJO_SABE, pregunta.id)
     return (pregunta.id,)
 
@@ -180,7 +180,7 @@ def _literal(base: Pregunta, valor: Any) -> str:
 
 
 def _operacion(base: Pregunta, campo: str, op: Operacion) -> str:
-    lista = isinstance(base, PreguntaOpcionMultiple)
+    lista = base.forma == "varias_opciones"
     if lista != (op.operador == "contiene"):
         raise NoExpresable(
             f"usa «{op.operador}» sobre {base.id}; en una pregunta de opción múltiple solo "
@@ -217,7 +217,7 @@ def relevante(pregunta: Pregunta, cuestionario: Cuestionario) -> str:
         base = cuestionario.por_id[condicion.pregunta]
         campo = "${" + base.id + "}"
         partes.append(f"{campo} != ''")
-        if base.no_sabe and not isinstance(base, PreguntaNumero):  # its «no sé» is the _sabe field
+        if base.no_sabe and not _en_dos_pasos(base):  # its «no sé» is the _sabe field
             partes.append(f"{campo} != '{NO_SABE}'")
         previa = relevante(base, cuestionario)
         if previa:
@@ -285,7 +285,7 @@ class _Formulario:
     def pregunta(self, pregunta: Pregunta) -> None:
         cuestionario = self.conocimiento.cuestionario
         relevant = relevante(pregunta, cuestionario)
-        requerida = "" if isinstance(pregunta, PreguntaTexto) else "yes"
+        requerida = "" if pregunta.forma == "texto" else "yes"
         comun = {
             "pista": pregunta.ayuda,
             "requerida": requerida,
@@ -296,7 +296,7 @@ class _Formulario:
             else "",
         }
         etiqueta = f"{pregunta.id}. {pregunta.texto}"
-        forma = _FORMA_DE[type(pregunta)]
+        forma = _FORMA_DE[pregunta.forma]
         self.survey.extend(forma(self, pregunta, etiqueta, relevant, comun))
 
     def seleccion(
@@ -309,10 +309,9 @@ class _Formulario:
     def varias(
         self, pregunta: Pregunta, etiqueta: str, relevant: str, comun: dict[str, str]
     ) -> Iterator[Fila]:
-        assert isinstance(pregunta, PreguntaOpcionMultiple)
-        opciones = [(o.valor, o.texto) for o in pregunta.opciones]
+        opciones = [(o.valor, o.texto) for o in getattr(pregunta, "opciones", [])]
         lista = self.lista(pregunta.id, opciones, pregunta.no_sabe)
-        solas = [(o.valor, o.texto) for o in pregunta.opciones if o.exclusiva]
+        solas = [(o.valor, o.texto) for o in getattr(pregunta, "opciones", []) if o.exclusiva]
         if pregunta.no_sabe:
             solas.append((NO_SABE, NO_SE))
         restriccion = " and ".join(
@@ -332,14 +331,14 @@ class _Formulario:
     def numero(
         self, pregunta: Pregunta, etiqueta: str, relevant: str, comun: dict[str, str]
     ) -> Iterator[Fila]:
-        assert isinstance(pregunta, PreguntaNumero)
         limites, textos = [], []
-        if pregunta.minimo is not None:
-            limites.append(f". >= {_numero(pregunta.minimo)}")
-            textos.append(f"al menos {_cifra(pregunta.minimo)}")
-        if pregunta.maximo is not None:
-            limites.append(f". <= {_numero(pregunta.maximo)}")
-            textos.append(f"a lo sumo {_cifra(pregunta.maximo)}")
+        minimo, maximo = getattr(pregunta, "minimo", None), getattr(pregunta, "maximo", None)
+        if minimo is not None:
+            limites.append(f". >= {_numero(minimo)}")
+            textos.append(f"al menos {_cifra(minimo)}")
+        if maximo is not None:
+            limites.append(f". <= {_numero(maximo)}")
+            textos.append(f"a lo sumo {_cifra(maximo)}")
         mensaje = f"Debe ser {' y '.join(textos)}." if textos else ""
         if pregunta.no_sabe:
             sabe = pregunta.id + SUFIJO_SABE
@@ -453,14 +452,13 @@ def _nombre_xml(nombre: str) -> str:
 
 
 _Forma = Callable[[_Formulario, Pregunta, str, str, dict[str, str]], Iterator[Fila]]
-# How each question type is asked in the form: the XLSForm side of the question models.
-_FORMA_DE: dict[type[Pregunta], _Forma] = {
-    PreguntaSiNo: _Formulario.seleccion,
-    PreguntaOpcionUnica: _Formulario.seleccion,
-    PreguntaEscala: _Formulario.seleccion,
-    PreguntaOpcionMultiple: _Formulario.varias,
-    PreguntaNumero: _Formulario.numero,
-    PreguntaTexto: _Formulario.texto,
+# How each way of answering (``Pregunta.forma``) is asked in the form: a new question type
+# declares its forma in conocimiento/preguntas.py and needs nothing here.
+_FORMA_DE: dict[FormaDeRespuesta, _Forma] = {
+    "una_opcion": _Formulario.seleccion,
+    "varias_opciones": _Formulario.varias,
+    "numero": _Formulario.numero,
+    "texto": _Formulario.texto,
 }
 
 
