@@ -16,7 +16,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
@@ -52,6 +51,7 @@ def archivos(lectura: Lectura, exportacion: Path) -> dict[str, str | bytes]:
     """The answer files and attachments, by their path inside --salida."""
     salida: dict[str, str | bytes] = {}
     usados: set[str] = set()
+    yaml = _escritor()
     for envio in lectura.envios:
         base = slugify(str(envio.datos.get("comuna", ""))) or "comuna"
         if envio.datos.get("fecha"):
@@ -72,7 +72,7 @@ def archivos(lectura: Lectura, exportacion: Path) -> dict[str, str | bytes]:
         if evidencias:
             datos["evidencias"] = evidencias
         origen = f"{exportacion.name}, envío {envio.clave}" if envio.clave else exportacion.name
-        salida[f"{nombre}.yaml"] = _yaml(datos, origen)
+        salida[f"{nombre}.yaml"] = _yaml(yaml, datos, origen)
     return salida
 
 
@@ -87,10 +87,24 @@ def _nombre_seguro(nombre: str) -> str:
     return f"{limpio}.{extension}" if extension else limpio
 
 
-def _yaml(datos: dict[str, Any], origen: str) -> str:
-    yaml = YAML()
+class _Citado(str):
+    """A text other YAML readers would take for a boolean («no»): written quoted."""
+
+
+def _escritor() -> YAML:
+    """libyaml's emitter (ruamel-yaml-clib): ~1 ms a file, against ~55 ms for the pure one."""
+    yaml = YAML(typ="safe", pure=False)
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
     yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)  # the style of the shipped examples
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    yaml.representer.add_representer(
+        _Citado, lambda r, dato: r.represent_scalar("tag:yaml.org,2002:str", str(dato), style='"')
+    )
+    return yaml
+
+
+def _yaml(yaml: YAML, datos: dict[str, Any], origen: str) -> str:
     ordenados = {k: _citar(datos[k]) for k in _ORDEN if datos.get(k) not in (None, [], {})}
     texto = io.StringIO()
     texto.write(f"# Importado de {origen}.\n")
@@ -99,9 +113,8 @@ def _yaml(datos: dict[str, Any], origen: str) -> str:
 
 
 def _citar(valor: Any) -> Any:
-    """Texts other YAML readers would take for booleans («no») are written quoted."""
     if isinstance(valor, str) and valor.lower() in _BOOLEANOS_YAML_1_1:
-        return DoubleQuotedScalarString(valor)
+        return _Citado(valor)
     if isinstance(valor, dict):
         return {k: _citar(v) for k, v in valor.items()}
     if isinstance(valor, list):
