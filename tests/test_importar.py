@@ -340,3 +340,33 @@ def test_zip_sin_tabla_de_envios(tmp_path: Path, capsys) -> None:
         f"{exportacion}: se espera una tabla de envíos (formulario.csv) en la raíz del ZIP y hay "
         "0 (ninguna); ¿es «Todos los datos y medios» de ODK Central?"
     ]
+
+
+def test_numero_fuera_de_rango_y_envio_cifrado(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conocimiento: Conocimiento
+) -> None:
+    envios = _envios()
+    envios[0][0]["respuestas"]["O06"] = 250
+    exportacion = zip_odk(tmp_path / "d.zip", envios, conocimiento)
+    origen = f"{exportacion}, diagnostico_fomento_productivo.csv"
+    assert _error_importar(capsys, exportacion, tmp_path / "s")[0] == (
+        f"{origen}, fila 2, columna estructura-O06: debe ser a lo sumo 200"
+    )
+    texto = exportacion.read_bytes()
+    with zipfile.ZipFile(exportacion) as archivo:
+        partes = {n: archivo.read(n) for n in archivo.namelist()}
+    tabla = partes["diagnostico_fomento_productivo.csv"].decode().splitlines()
+    columnas = tabla[0].split(",")
+    fila = tabla[2].split(",")
+    fila[columnas.index("Status")] = "not decrypted"
+    tabla[2] = ",".join(fila)
+    partes["diagnostico_fomento_productivo.csv"] = ("\n".join(tabla) + "\n").encode()
+    with zipfile.ZipFile(exportacion, "w") as archivo:
+        for nombre, contenido in partes.items():
+            archivo.writestr(nombre, contenido)
+    assert exportacion.read_bytes() != texto
+    lineas = _error_importar(capsys, exportacion, tmp_path / "s")
+    assert (
+        f"{origen}, fila 3: el envío está cifrado y la exportación no lo trae descifrado (ODK "
+        "Central: «not decrypted»); descárguelo con la clave del proyecto."
+    ) in lineas
