@@ -63,7 +63,7 @@ from diagnostico_experto.lote.formulario import (
     de_campos,
     hojas,
 )
-from diagnostico_experto.lote.planilla import MB, _filas_csv, _revisar_zip
+from diagnostico_experto.lote.planilla import MB, filas_csv, revisar_libro
 
 ODK = "ODK Central"
 KOBO = "KoboToolbox"
@@ -351,7 +351,7 @@ def _encabezado_xlsx(ruta: Path) -> set[str]:
 
     A workbook that cannot be read is left to the planilla's reader, which explains why."""
     try:
-        _revisar_zip(ruta, limites_por_defecto().max_mb_por_planilla * MB)
+        revisar_libro(ruta, limites_por_defecto().max_mb_por_planilla * MB)
         libro = load_workbook(ruta, read_only=True)
     except (
         ErrorDiagnostico,
@@ -391,7 +391,7 @@ def leer_exportacion(ruta: Path, conocimiento: Conocimiento, ultima: bool = Fals
             principal, repeticiones = _xlsx_kobo(ruta, conocimiento.limites)
             servidor = KOBO
         else:
-            filas = _filas_csv(ruta, conocimiento.limites)
+            filas = filas_csv(ruta, conocimiento.limites)
             principal, repeticiones = _tabla_csv(filas, str(ruta)), {}
             servidor = ODK if principal.encabezado[:1] == ["SubmissionDate"] else KOBO
     envios = _envios(principal, repeticiones, medios, formulario, servidor)
@@ -526,7 +526,7 @@ def _zip_odk(ruta: Path, limites: Limites) -> tuple[Tabla, dict[str, Tabla], dic
 def _xlsx_kobo(ruta: Path, limites: Limites) -> tuple[Tabla, dict[str, Tabla]]:
     maximo = limites.max_mb_por_planilla * MB
     leer_bytes(ruta, maximo, "max_mb_por_planilla")
-    _revisar_zip(ruta, maximo)
+    revisar_libro(ruta, maximo)
     try:
         libro = load_workbook(ruta, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, TypeError):

@@ -374,7 +374,7 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
     """The three sheets' rows; the workbook's parts are measured before any XML is parsed."""
     maximo = limites.max_mb_por_planilla * MB
     revisar_archivo(ruta, maximo, "max_mb_por_planilla")
-    _revisar_zip(ruta, maximo)
+    revisar_libro(ruta, maximo)
     try:
         valores = _hojas(ruta, calculadas=True)
         formulas = _hojas(ruta, calculadas=False)
@@ -399,7 +399,7 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
     return tablas
 
 
-def _revisar_zip(ruta: Path, maximo: int) -> None:
+def revisar_libro(ruta: Path, maximo: int) -> None:
     """A small XLSX may hold a huge sheet: its parts' uncompressed size is checked first."""
     try:
         with zipfile.ZipFile(ruta) as archivo:
@@ -491,13 +491,13 @@ def _tablas_csv(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         ("mesa", ruta.with_name(f"{ruta.stem}-mesa.csv")),
     ):
         if nombre == "respuestas" or archivo.exists() or archivo.is_symlink():
-            filas = _filas_csv(archivo, limites)
+            filas = filas_csv(archivo, limites)
             _revisar_celdas(filas, str(archivo), limites)
             tablas[nombre] = (_con_encabezado(filas, str(archivo)), str(archivo))
     return tablas
 
 
-def _filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
+def filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
     """The rows of a CSV in UTF-8 or in Windows' encoding (Excel's «CSV» in Spanish)."""
     datos = leer_bytes(archivo, limites.max_mb_por_planilla * MB, "max_mb_por_planilla")
     if b"\x00" in datos:
