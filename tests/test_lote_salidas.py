@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -415,3 +416,67 @@ def test_ctrl_c_mientras_arrancan_los_workers(tmp_path, espera):
         f"Lote interrumpido; {salida} queda como estaba (sin informes a medias)."
     ]
     assert not salida.exists() and ocultos(tmp_path) == []
+
+
+def test_un_enlace_en_ciclo_en_la_carpeta_es_una_linea_y_el_resto_se_evalua(capsys, tmp_path):
+    carpeta = respuestas(tmp_path / "a", DOS)
+    (carpeta / "loop.yaml").symlink_to("loop.yaml")
+    (carpeta / "x.yaml").symlink_to("y.yaml")
+    (carpeta / "y.yaml").symlink_to("x.yaml")
+    salida = tmp_path / "informes"
+    codigo, err = lote(capsys, carpeta, "--salida", salida)
+    assert codigo == 1
+    motivo = "no se puede leer (es un enlace simbólico que vuelve sobre sí mismo)"
+    assert err.splitlines()[:3] == [
+        f"{carpeta / 'loop.yaml'}: {motivo}",
+        f"{carpeta / 'x.yaml'}: {motivo}",
+        f"{carpeta / 'y.yaml'}: {motivo}",
+    ]
+    assert (salida / "comunas" / "yumbel.json").is_file()
+    assert (salida / "comunas" / "penco.json").is_file()
+
+
+@pytest.mark.parametrize("comando", ["evaluar", "lote"])
+def test_una_salida_en_ciclo_se_rechaza_en_una_linea(capsys, tmp_path, comando):
+    ciclo = tmp_path / ("s.md" if comando == "evaluar" else "s")
+    ciclo.symlink_to(ciclo.name)
+    entrada = EJEMPLOS / "yumbel.yaml" if comando == "evaluar" else respuestas(tmp_path / "a", DOS)
+    codigo, out, err = correr(capsys, comando, entrada, "--salida", ciclo)
+    assert (codigo, out) == (2, "")
+    assert (
+        err == f"{ciclo}: no se puede escribir: es un enlace simbólico que vuelve sobre sí mismo\n"
+    )
+
+
+def test_nombres_de_comuna_largos_dan_archivos_cortos_y_unicos(capsys, tmp_path):
+    """Two comunas of 300 characters that differ only at the end: every report is written."""
+    from conftest import copiar_carpetas
+
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    comun = "Municipalidad de " + "Santa María del Valle Alto " * 10
+    largas = [(comun + "Norte")[:300], (comun + "Sur")[:296] + " Sur"]
+    comunas = conocimiento / "comunas.yaml"
+    comunas.write_text(
+        comunas.read_text(encoding="utf-8").replace(
+            "comunas: [Arauco,", f"comunas: ['{largas[0]}', '{largas[1]}', Arauco,"
+        ),
+        encoding="utf-8",
+    )
+    carpeta = tmp_path / "a"
+    carpeta.mkdir()
+    for i, nombre in enumerate(largas):
+        texto = (EJEMPLOS / "yumbel.yaml").read_text(encoding="utf-8")
+        (carpeta / f"{i}.yaml").write_text(
+            texto.replace("comuna: Yumbel", f"comuna: '{nombre}'"), encoding="utf-8"
+        )
+    salida = tmp_path / "informes"
+    codigo, err = lote(
+        capsys, carpeta, "--salida", salida, "--reglas", reglas, "--conocimiento", conocimiento
+    )
+    assert codigo == 0, err
+    informes = sorted(p.name for p in (salida / "comunas").glob("*.html"))
+    assert len(informes) == 2 and len(set(informes)) == 2
+    assert all(len(n) <= 100 for n in informes)
+    assert informes[0].startswith("municipalidad-de-santa-maria-del-valle-alto")
+    for p in (salida / "comunas").glob("*.json"):
+        assert json.loads(p.read_text(encoding="utf-8"))["comuna"] in largas

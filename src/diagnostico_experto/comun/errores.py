@@ -182,6 +182,7 @@ _MOTIVOS_SO = {
     errno.EISDIR: "es una carpeta",
     errno.ENAMETOOLONG: "el nombre es demasiado largo",
     errno.EIO: "error de entrada/salida del disco",
+    errno.ELOOP: "es un enlace simbólico que vuelve sobre sí mismo",
 }
 
 

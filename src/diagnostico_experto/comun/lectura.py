@@ -26,7 +26,7 @@ from ruamel.yaml.events import (
 )
 
 from diagnostico_experto.comun import formato_chileno
-from diagnostico_experto.comun.errores import ErrorArchivo
+from diagnostico_experto.comun.errores import ErrorArchivo, motivo_so
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 ARCHIVO_LIMITES = "limites.yaml"
@@ -98,7 +98,7 @@ def revisar_archivo(ruta: Path, maximo_bytes: int, limite: str) -> int:
     except FileNotFoundError:
         raise ErrorArchivo.uno(ruta, "el archivo no existe") from None
     except OSError as exc:
-        raise ErrorArchivo.uno(ruta, f"no se puede leer ({exc.strerror})") from None
+        raise ErrorArchivo.uno(ruta, f"no se puede leer ({motivo_so(exc)})") from None
     revisar_tipo(ruta, estado.st_mode)
     if estado.st_size > maximo_bytes:
         raise ErrorArchivo.uno(ruta, _muy_grande(estado.st_size, maximo_bytes, limite))
@@ -148,7 +148,7 @@ def leer_bytes(ruta: Path, maximo_bytes: int, limite: str) -> bytes:
             revisar_tipo(ruta, os.fstat(archivo.fileno()).st_mode)
             datos = archivo.read(maximo_bytes + 1)
     except OSError as exc:
-        raise ErrorArchivo.uno(ruta, f"no se puede leer ({exc.strerror})") from None
+        raise ErrorArchivo.uno(ruta, f"no se puede leer ({motivo_so(exc)})") from None
     if len(datos) > maximo_bytes:
         raise ErrorArchivo.uno(ruta, _muy_grande(len(datos), maximo_bytes, limite))
     return datos

@@ -11,11 +11,26 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from slugify import slugify
+
 from diagnostico_experto.comun.errores import ErrorEntorno
+
+# A comuna's file name: long enough to tell comunas apart, short enough that the name,
+# a date, a counter and the longest suffix («.avance.html») stay under every system's
+# 255-byte limit, whatever name the knowledge accepts.
+LARGO_NOMBRE = 80
 
 _CLAVE_RESPUESTAS = re.compile(rb"^respuestas[ \t]*:", re.MULTILINE)
 _PLANILLAS = (".xlsx", ".xlsm", ".csv")  # what «lote» reads; no report has these suffixes
 _LEIDO = 1 << 16  # an answer file names its answers near the top; a report never has the key
+
+
+def nombre_de_archivo(texto: str, si_vacio: str = "comuna") -> str:
+    """ASCII, no separators, at most LARGO_NOMBRE characters cut between words.
+
+    Callers keep names unique (two long names may share their first words).
+    """
+    return slugify(texto, max_length=LARGO_NOMBRE, word_boundary=True) or si_vacio
 
 
 def es_archivo_de_respuestas(ruta: Path) -> bool:
@@ -26,7 +41,7 @@ def es_archivo_de_respuestas(ruta: Path) -> bool:
             return False
         with ruta.open("rb") as f:
             return _CLAVE_RESPUESTAS.search(f.read(_LEIDO)) is not None
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
 
 
@@ -34,12 +49,32 @@ def _mismo(a: Path, b: Path) -> bool:
     """Same file on disk; ``a`` may not exist yet (``x/../A.yaml`` with no ``x``)."""
     try:
         return a.resolve().samefile(b)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
+
+
+def _resuelta(ruta: Path) -> Path | None:
+    """Where a path leads, or None when it leads nowhere (a symlink loop, no permission):
+    such an entry is reported by the batch when it reads it, not here."""
+    try:
+        return ruta.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _con_destino(salida: Path) -> Path:
+    """Where --salida leads; a symlink that leads back to itself is refused in one line."""
+    resuelta = _resuelta(salida)
+    if resuelta is None:
+        raise ErrorEntorno.uno(
+            salida, "no se puede escribir: es un enlace simbólico que vuelve sobre sí mismo"
+        )
+    return resuelta
 
 
 def revisar_informe(salida: Path, entrada: Path) -> None:
     """``evaluar --salida``: refuse the answer file being evaluated, any other answer file or a planilla."""
+    _con_destino(salida)
     if _mismo(salida, entrada):
         raise ErrorEntorno.uno(
             salida,
@@ -62,7 +97,7 @@ def revisar_informe(salida: Path, entrada: Path) -> None:
 
 def revisar_carpeta(salida: Path, entradas: Iterable[Path]) -> None:
     """``lote --salida``: the folder is replaced whole, so no input may be it or be inside it."""
-    real = salida.resolve()
+    real = _con_destino(salida)
     try:
         propia = salida.stat()
         identidad: tuple[int, int] | None = (propia.st_dev, propia.st_ino)
@@ -76,7 +111,9 @@ def revisar_carpeta(salida: Path, entradas: Iterable[Path]) -> None:
                 "es la entrada del lote; los informes la reemplazarían. "
                 "Elija otra carpeta para --salida.",
             )
-        resuelta = entrada.resolve()
+        resuelta = _resuelta(entrada)
+        if resuelta is None:
+            continue
         if resuelta == real or (identidad is not None and _mismo(entrada, salida)):
             raise ErrorEntorno.uno(
                 salida,

@@ -14,9 +14,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slugify import slugify
-
 from diagnostico_experto.comun.recolector import devolver_memoria
+from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato as chileno
@@ -86,7 +85,7 @@ class _Nombres:
         self._usados: set[str] = set()
 
     def nuevo(self, comuna: str) -> str:
-        base = slugify(comuna) or "comuna"
+        base = nombre_de_archivo(comuna)
         nombre, n = base, 2
         while nombre in self._usados:
             nombre, n = f"{base}-{n}", n + 1

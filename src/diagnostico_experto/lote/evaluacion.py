@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.interrupcion import ignorar_ctrl_c, sin_ctrl_c
 from diagnostico_experto.comun.recolector import Tandas, apartar_lo_cargado, sin_recolector
+from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
     cargar_respuestas,
@@ -147,7 +147,7 @@ def _evaluar_y_escribir(n: int, entrada: Entrada) -> Evaluada | Fallida:
         {},
         respuestas=evaluacion.respuestas.respuestas,
     )
-    base = f"{CARPETA_COMUNAS}/.{n}-{slugify(evaluada.comuna)}"
+    base = f"{CARPETA_COMUNAS}/.{n}-{nombre_de_archivo(evaluada.comuna)}"
     for formato, texto in textos.items():
         relativa = f"{base}.{formato}"
         try:

@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from markupsafe import Markup
-from slugify import slugify
 
+from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato
@@ -94,7 +94,7 @@ def _nombrar(evaluadas: list[Evaluada]) -> None:
     """File names: ASCII, unique; a comuna's latest keeps its name, earlier ones add the date."""
     usados: set[str] = set()
     for e in sorted(evaluadas, key=lambda e: e.anterior):
-        base = slugify(e.comuna) or "comuna"
+        base = nombre_de_archivo(e.comuna)
         if e.anterior:
             base = f"{base}-{e.resultado.fecha}"
         slug, n = base, 2

@@ -20,6 +20,7 @@ from slugify import slugify
 
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorDiagnostico
+from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.respuestas import desde_documento
 from diagnostico_experto.lote.exportacion import Envio, Lectura
@@ -53,7 +54,7 @@ def archivos(lectura: Lectura, exportacion: Path) -> dict[str, str | bytes]:
     usados: set[str] = set()
     yaml = _escritor()
     for envio in lectura.envios:
-        base = slugify(str(envio.datos.get("comuna", ""))) or "comuna"
+        base = nombre_de_archivo(str(envio.datos.get("comuna", "")))
         if envio.datos.get("fecha"):
             base += f"-{envio.datos['fecha']}"
         nombre, n = base, 2
