@@ -29,6 +29,7 @@ from diagnostico_experto.comun.formato_chileno import numero
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
+from diagnostico_experto.conocimiento.calendario import ARCHIVO_CALENDARIO, Calendario
 from diagnostico_experto.conocimiento.camino import ARCHIVO_CAMINO, Camino, leer_camino
 from diagnostico_experto.conocimiento.preguntas import (
     LISTAS_CATALOGO,
@@ -243,6 +244,8 @@ class Conocimiento:
     informe: ArchivoInforme  # plan steps and report content (informe.yaml)
     # the answers a path to the next level may change (camino.yaml); none without the file
     camino: Camino = field(default_factory=Camino)
+    # the dates of the plan per UGT and the responsible per product (calendario.yaml)
+    calendario: Calendario | None = None
 
     def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -315,7 +318,36 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
         limites,
         informe,
         camino,
+        _calendario(carpeta / ARCHIVO_CALENDARIO, informe, comunas.territorios),
     )
+
+
+def _calendario(ruta: Path, informe: ArchivoInforme, territorios: list[Territorio]) -> Calendario:
+    """The folder's calendario.yaml, or the shipped one: older copies do not have it."""
+    if not ruta.exists():
+        ruta = carpeta_por_defecto("knowledge") / ARCHIVO_CALENDARIO
+    doc = leer(ruta)
+    calendario = doc.validar(Calendario)
+    pasos = [p.id for p in informe.pasos]
+    ugts = [t.nombre for t in territorios]
+    problemas = [
+        doc.problema(("territoriales", i), f"paso desconocido «{p}»" + sugerencia(p, pasos))
+        for i, p in enumerate(calendario.territoriales)
+        if p not in pasos
+    ]
+    for ugt, fechas in calendario.fechas.items():
+        if ugt not in ugts:
+            problemas.append(
+                doc.problema(("fechas", ugt), f"UGT desconocida «{ugt}»" + sugerencia(ugt, ugts))
+            )
+        problemas += [
+            doc.problema(("fechas", ugt, p), f"paso desconocido «{p}»" + sugerencia(p, pasos))
+            for p in fechas
+            if p not in pasos
+        ]
+    if problemas:
+        raise ErrorReglas(problemas)
+    return calendario
 
 
 def _informe(ruta: Path, cuestionario: Cuestionario) -> ArchivoInforme:

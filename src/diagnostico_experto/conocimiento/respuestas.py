@@ -104,6 +104,8 @@ class ArchivoRespuestas(_Modelo):
     mesa: list[Integrante] = []
     validacion: dict[AreaClasificada, Validacion] = {}
     evidencias: list[Evidencia] = []
+    # product rule -> the mesa member who answers for it (default: by unit, calendario.yaml)
+    responsables: dict[str, Nombre] = {}
 
     @field_validator("respuestas", mode="before")
     @classmethod
@@ -163,6 +165,8 @@ class Respuestas(BaseModel):
     validacion: dict[str, Validacion]
     advertencias: list[str] = []
     evidencias: list[Evidencia] = []
+    # product rule -> the mesa member who answers for it (default: by unit, calendario.yaml)
+    responsables: dict[str, Nombre] = {}
 
 
 @ErrorRespuestas.al_leer()
@@ -254,6 +258,16 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             )
         vistos.add(servicio.nombre)
 
+    integrantes = {m.nombre for m in archivo.mesa}
+    for regla, nombre in archivo.responsables.items():
+        if nombre not in integrantes:
+            problemas.append(
+                doc.problema(
+                    ("responsables", regla),
+                    f"«{nombre}» no está en la mesa comunal" + sugerencia(nombre, integrantes),
+                )
+            )
+
     if problemas:
         raise ErrorRespuestas(problemas)
     return Respuestas(
@@ -269,6 +283,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
         validacion=dict(archivo.validacion),
         advertencias=advertencias,
         evidencias=archivo.evidencias,
+        responsables=dict(archivo.responsables),
     )
 
 

@@ -11,12 +11,13 @@ of it: the templates put it in an annex.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from diagnostico_experto.conocimiento.carpeta import APOYO, SEGUNDA_ETAPA, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
-from diagnostico_experto.informes.formato import horas, plural, porcentaje
+from diagnostico_experto.informes.formato import fecha, horas, plural, porcentaje
 from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
 from diagnostico_experto.motor.motor import Evaluacion
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Producto, Resultado
@@ -155,10 +156,20 @@ class Paso:
     acciones: list[str] = field(default_factory=list)
     lineas: list[tuple[str, float]] = field(default_factory=list)  # (concepto, horas)
     resumen: str = ""  # the step's products in one line (their texts are in each area)
+    fecha: str = ""  # «22 de marzo de 2027» (knowledge/calendario.yaml)
+    territorial: bool = False  # a taller shared by the comunas of the UGT
+    responsables: str = ""  # who in the mesa answers for the step's products
 
     @property
     def horas(self) -> float:
         return sum(h for _, h in self.lineas)
+
+    @property
+    def cuando(self) -> str:
+        """ "22 de marzo de 2027, taller territorial de la UGT" or the date alone."""
+        if not self.fecha:
+            return ""
+        return f"{self.fecha}, taller territorial de la UGT" if self.territorial else self.fecha
 
 
 @dataclass
@@ -209,7 +220,9 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
         r=r,
         areas=areas,
         hallazgos=_hallazgos(r, areas, conocimiento),
-        pasos=plan_de_trabajo(r, conocimiento),
+        pasos=plan_de_trabajo(
+            r, conocimiento, evaluacion.respuestas.mesa, evaluacion.respuestas.responsables
+        ),
         mesa=list(evaluacion.respuestas.mesa),
         observaciones=_observaciones(evaluacion, conocimiento),
         grafico=grafico_areas(areas, None if medio is None else float(medio), alto),
@@ -376,10 +389,17 @@ def _frase(texto: str) -> str:
     return texto if texto.endswith((".", "?", "!")) else texto + "."
 
 
-def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
+def plan_de_trabajo(
+    r: Resultado,
+    conocimiento: Conocimiento,
+    mesa: Sequence[Any] = (),
+    responsables: Mapping[str, str] | None = None,
+) -> list[Paso]:
     """The propuesta in the programme's order, each step with its products and hours.
 
-    Steps, titles and descriptions come from informe.yaml. Every hour line and
+    Steps, titles and descriptions come from informe.yaml; dates and who in the
+    ``mesa`` answers for the products (unless ``responsables`` names them by the
+    product's rule) from calendario.yaml. Every hour line and
     product carries its step as data (``paso``, ``taller``), so every hour
     lands in exactly one step and the steps add up to the total.
     """
@@ -387,6 +407,12 @@ def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
         p.id: Paso(p.titulo, p.descripcion.replace("{ugt}", r.ugt))
         for p in conocimiento.informe.pasos
     }
+    calendario = conocimiento.calendario
+    if calendario is not None:
+        orden = [p.id for p in conocimiento.informe.pasos]
+        for id_, paso in pasos.items():
+            paso.fecha = fecha(calendario.fecha(r.ugt, id_, orden))
+            paso.territorial = id_ in calendario.territoriales
     de_area: dict[str, str] = {a: t.id for t in conocimiento.talleres if t.id for a in t.areas}
 
     def paso_de_area(area: str) -> Paso:
@@ -434,4 +460,11 @@ def plan_de_trabajo(r: Resultado, conocimiento: Conocimiento) -> list[Paso]:
                 + lista_legible(f"{n} de {a}" for a, n in cuantos.items())
                 + " (detalle en el diagnóstico por área)"
             )
+    if calendario is not None and mesa:
+        for paso in pasos.values():
+            nombres = [
+                (responsables or {}).get(p.regla) or calendario.responsable(p.area, mesa)
+                for p in paso.productos
+            ]
+            paso.responsables = lista_legible(dict.fromkeys(n for n in nombres if n))
     return [p for p in pasos.values() if p.lineas or p.productos or p.acciones]

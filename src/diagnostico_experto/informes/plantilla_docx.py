@@ -259,11 +259,20 @@ def informe() -> Any:
     tabla = _tabla(
         doc,
         ["Paso", "Qué se hace y qué se obtiene", "Horas"],
-        ["{{ loop.index }}. {{ p.titulo }}", "{{ p.descripcion }}", "{{ horas(p.horas) }}"],
+        [
+            "{{ loop.index }}. {{ p.titulo }}{{ ' (' + p.cuando + ')' if p.cuando else '' }}",
+            "{{ p.descripcion }}",
+            "{{ horas(p.horas) }}",
+        ],
         "for p in d.pasos",
         [4.6, 10.6, 2.2],
     )
     celda = tabla.rows[2].cells[1]
+    celda.add_paragraph("{%p if p.responsables %}")
+    celda.add_paragraph(
+        "Responsable en la mesa comunal: {{ p.responsables }}.", style="List Bullet"
+    )
+    celda.add_paragraph("{%p endif %}")
     celda.add_paragraph("{%p if p.resumen %}")
     celda.add_paragraph("{{ p.resumen }}.", style="List Bullet")
     celda.add_paragraph("{%p endif %}")

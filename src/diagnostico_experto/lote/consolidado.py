@@ -21,7 +21,7 @@ from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato as chileno
 from diagnostico_experto.informes.comuna import entorno_html
 from diagnostico_experto.informes.docx import FONDOS, plantilla, renderizar
-from diagnostico_experto.lote import historia
+from diagnostico_experto.lote import calendario, historia
 from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.libro import PORCENTAJE, Libro
 from diagnostico_experto.lote.publicacion import Publicacion
@@ -73,8 +73,19 @@ def escribir_salidas(
     devolver_memoria()
     filas = [_fila(e, conocimiento) for e in evaluadas]
     salida.escribir("resumen.csv", _csv(filas))
-    salida.escribir("resumen.xlsx", _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento))
-    salida.escribir("index.html", _indice(evaluadas, fallidas, sintesis, conocimiento))
+    del_calendario = calendario.talleres([e.resultado for e in evaluadas], conocimiento)
+    for ugt in dict.fromkeys(t.ugt for t in del_calendario):
+        salida.escribir(
+            calendario.nombre_ics(ugt),
+            calendario.ics(ugt, [t for t in del_calendario if t.ugt == ugt], conocimiento),
+        )
+    salida.escribir(
+        "resumen.xlsx",
+        _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento, del_calendario),
+    )
+    salida.escribir(
+        "index.html", _indice(evaluadas, fallidas, sintesis, conocimiento, del_calendario)
+    )
     return reunidos
 
 
@@ -184,6 +195,7 @@ def _xlsx(
     sintesis: list[SintesisUGT],
     fallidas: list[Fallida],
     conocimiento: Conocimiento,
+    del_calendario: list[calendario.TallerUGT],
 ) -> bytes:
     libro = Libro()
     encabezado = list(filas[0]) if filas else ["Comuna"]
@@ -292,6 +304,22 @@ def _xlsx(
         ],
     )
     historia.agregar_hojas(libro, evaluadas, conocimiento)
+    if del_calendario:
+        libro.hoja_gantt(
+            "Calendario",
+            ["Taller", "UGT", "Paso", "Comunas", "Desde", "Hasta", "Días"],
+            [
+                [
+                    f"{t.ugt}: {t.corto}",
+                    t.ugt,
+                    t.titulo,
+                    ", ".join(t.comunas),
+                    t.fecha,
+                    t.hasta,
+                ]
+                for t in del_calendario
+            ],
+        )
     if fallidas:
         libro.hoja(
             "Errores",
@@ -400,6 +428,7 @@ def _indice(
     fallidas: list[Fallida],
     sintesis: list[SintesisUGT],
     conocimiento: Conocimiento,
+    del_calendario: list[calendario.TallerUGT],
 ) -> str:
     por_ugt = {s.ugt: [e for e in evaluadas if e.resultado.ugt == s.ugt] for s in sintesis}
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
@@ -423,5 +452,7 @@ def _indice(
             areas=AREAS,
             n_comunas=len(evaluadas),
             avance=historia.indice(evaluadas, conocimiento),
+            talleres=del_calendario,
+            nombre_ics=calendario.nombre_ics,
         )
     )

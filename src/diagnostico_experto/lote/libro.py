@@ -130,6 +130,62 @@ class Libro:
         grafico.set_size({"width": ancho * CM_A_PIXELES, "height": alto * CM_A_PIXELES})
         hoja.insert_chart(celda, grafico)
 
+    def hoja_gantt(self, titulo: str, encabezado: list[str], filas: list[list[Any]]) -> None:
+        """A sheet of dated rows (label, …, start date, end date) and a Gantt-style chart:
+        stacked bars whose first, invisible, series is the start date."""
+        hoja = self._libro.add_worksheet(titulo)
+        hoja.freeze_panes(1, 1)
+        fecha = self._libro.add_format({"num_format": "dd-mm-yyyy"})
+        hoja.write_row(0, 0, [chileno.neutralizar(n) for n in encabezado], self._negrita)
+        columnas = len(encabezado)
+        for i in range(columnas):
+            hoja.set_column(i, i, 14 if i >= columnas - 3 else 34)
+        for n, fila in enumerate(filas, 1):
+            *textos, inicio, fin = fila
+            for i, valor in enumerate(textos):
+                hoja.write_string(n, i, chileno.neutralizar(str(valor)))
+            hoja.write_datetime(n, columnas - 3, inicio, fecha)
+            hoja.write_datetime(n, columnas - 2, fin, fecha)
+            hoja.write_number(n, columnas - 1, (fin - inicio).days)
+        if not filas:
+            return
+        grafico = self._libro.add_chart({"type": "bar", "subtype": "stacked"})
+        ultima = len(filas)
+        grafico.add_series(
+            {
+                "name": encabezado[columnas - 3],
+                "categories": [titulo, 1, 0, ultima, 0],
+                "values": [titulo, 1, columnas - 3, ultima, columnas - 3],
+                "fill": {"none": True},
+                "border": {"none": True},
+            }
+        )
+        grafico.add_series(
+            {
+                "name": encabezado[columnas - 1],
+                "categories": [titulo, 1, 0, ultima, 0],
+                "values": [titulo, 1, columnas - 1, ultima, columnas - 1],
+                "data_labels": {"value": False},
+            }
+        )
+        inicio = min(f[-2] for f in filas)
+        fin = max(f[-1] for f in filas)
+        grafico.set_x_axis(
+            {
+                "min": _serial(inicio),
+                "max": _serial(fin),
+                "date_axis": True,
+                "num_format": "dd-mm-yyyy",
+                "major_gridlines": {"visible": True},
+            }
+        )
+        grafico.set_y_axis({"reverse": True})
+        grafico.set_legend({"none": True})
+        grafico.set_title({"name": titulo})
+        alto = max(9, 1.2 + 0.7 * ultima)
+        grafico.set_size({"width": 16 * CM_A_PIXELES, "height": alto * CM_A_PIXELES})
+        hoja.insert_chart(ultima + 2, 0, grafico)  # below the table: it prints on its page
+
     def contenido(self) -> bytes:
         self._libro.close()
         return self._salida.getvalue()
@@ -137,3 +193,8 @@ class Libro:
 
 def _es_porcentaje(nombre: str) -> bool:
     return PORCENTAJE in nombre or nombre.startswith("%")
+
+
+def _serial(fecha: Any) -> int:
+    """A date as the spreadsheet's day number (days since 1899-12-30)."""
+    return (fecha - type(fecha)(1899, 12, 30)).days
