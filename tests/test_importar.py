@@ -370,3 +370,26 @@ def test_numero_fuera_de_rango_y_envio_cifrado(
         f"{origen}, fila 3: el envío está cifrado y la exportación no lo trae descifrado (ODK "
         "Central: «not decrypted»); descárguelo con la clave del proyecto."
     ) in lineas
+
+
+def test_envios_de_otra_version_del_formulario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conocimiento: Conocimiento
+) -> None:
+    from diagnostico_experto.lote.formulario import hojas
+
+    exportacion = zip_odk(tmp_path / "d.zip", _envios(), conocimiento)
+    actual = hojas(conocimiento).settings["version"]
+    with zipfile.ZipFile(exportacion) as archivo:
+        partes = {n: archivo.read(n) for n in archivo.namelist()}
+    tabla = partes["diagnostico_fomento_productivo.csv"].decode()
+    partes["diagnostico_fomento_productivo.csv"] = tabla.replace(actual, "a1b2c3d4e5f6", 1).encode()
+    with zipfile.ZipFile(exportacion, "w") as archivo:
+        for nombre, contenido in partes.items():
+            archivo.writestr(nombre, contenido)
+    codigo, _, err = correr(capsys, "importar", exportacion, "--salida", tmp_path / "s")
+    assert codigo == 0, err
+    assert err.splitlines()[0] == (
+        f"{exportacion}: hay envíos de la versión a1b2c3d4e5f6 del formulario y este "
+        f"conocimiento genera la versión {actual}: si cambiaron preguntas u opciones, revise esos "
+        "envíos (o escriba el formulario con el conocimiento de entonces)."
+    )

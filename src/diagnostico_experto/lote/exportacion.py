@@ -136,6 +136,7 @@ class Envio:
     problemas: list[str] = field(default_factory=list)
     adjuntos: list[Adjunto] = field(default_factory=list)
     revision: str = ""  # ODK Central's review state (or Kobo's validation status)
+    version: str = ""  # ODK Central's FormVersion: the form's version it was sent with
 
     @property
     def nombre(self) -> str:
@@ -400,6 +401,14 @@ def leer_exportacion(ruta: Path, conocimiento: Conocimiento, ultima: bool = Fals
         avisos.append(
             f"{ruta}: la exportación CSV de KoboToolbox no trae las repeticiones (servicios y "
             "mesa comunal); descárguela como XLSX para leerlas."
+        )
+    actual = hojas(conocimiento).settings["version"]
+    otras = sorted({e.version for e in envios if e.version and e.version != actual})
+    if otras:
+        avisos.append(
+            f"{ruta}: hay envíos de la versión {', '.join(otras)} del formulario y este "
+            f"conocimiento genera la versión {actual}: si cambiaron preguntas u opciones, revise "
+            "esos envíos (o escriba el formulario con el conocimiento de entonces)."
         )
     usados = []
     for envio in envios:
@@ -682,6 +691,7 @@ def _envios(
             {},
             problemas=problemas,
             revision=fila.meta("ReviewState", "_validation_status"),
+            version=fila.meta("FormVersion"),
         )
         estado = fila.meta("Status")
         if estado in NO_DESCIFRADO:
