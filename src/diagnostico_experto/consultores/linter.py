@@ -6,6 +6,8 @@ module adds:
 
 - questions no rule uses (a warning: their answers change nothing);
 - conditions on concluded facts that no rule can produce (they never hold);
+- the dependencies the rule files declare (``dependencias``, as the source
+  states them): no rule concludes what presupposes a missing element;
 - for each area, the completeness and uniqueness of the classification: a
   search for an answer set that leaves the area without a level, or where two
   rules of the same priority give it different levels.
@@ -25,11 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostico_experto.comun.archivos_yaml import leer
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, NO_SABE
 from diagnostico_experto.lote.formulario import no_expresables
 from diagnostico_experto.reglas.descripciones import literal
-from diagnostico_experto.reglas.hechos import TIPOS
+from diagnostico_experto.reglas.formato import ArchivoReglas, DependenciaArchivo
+from diagnostico_experto.reglas.hechos import ESTADOS, TIPOS
 from diagnostico_experto.reglas.lenguaje import legible
 from diagnostico_experto.reglas.porque import porque
 from diagnostico_experto.reglas.regla import (
@@ -64,6 +68,7 @@ def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
         *_condiciones_imposibles(reglas),
         *_reglas_que_se_alimentan(reglas),
         *_uniones_cuadraticas(reglas),
+        *_dependencias(reglas, conocimiento),
         *(h for area in AREAS for h in clasificacion(area, reglas, conocimiento)),
     ]
 
@@ -181,6 +186,172 @@ def _uniones_cuadraticas(reglas: list[Regla]) -> list[Hallazgo]:
                 )
             )
     return hallazgos
+
+
+# --- dependencies between areas (rule data) -------------------------------------------
+
+EXISTE = ("debil", "existe")  # an element that exists, weak or not
+
+
+def _dependencias(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
+    """Every rule a dependency names must make sure of what it presupposes.
+
+    A rule is sure of an area's level when it asks for the area's nivel
+    vigente among those levels, or reads a concluded fact that only such
+    rules conclude (a structure adjustment that reads a fusion). It is sure of
+    an element when it asks for the element to exist, or when its product
+    requires, directly or through other products, the product that defines
+    the element («o_antes») and some rule concludes that product.
+    """
+    declaradas = _declaradas(reglas)
+    if not declaradas:
+        return []
+    requiere = _requiere_por_clave(reglas)
+    definidas = set(requiere)
+    hallazgos = []
+    for lugar, dependencia in declaradas:
+        p = dependencia.presupone
+        nombre = f"dependencia «{dependencia.id}»" + (
+            f", {dependencia.fuente}" if dependencia.fuente else ""
+        )
+        if (
+            p.area not in AREAS
+            or dependencia.concluye not in TIPOS
+            or not (p.niveles or p.elemento)
+        ):
+            hallazgos.append(
+                Hallazgo(
+                    lugar,
+                    f"{nombre}: nombra un área o un hecho desconocido, o no dice qué presupone",
+                )
+            )
+            continue
+        for regla in reglas:
+            if not _alcanza(dependencia, regla):
+                continue
+            seguro_nivel = bool(p.niveles) and _segura_de_nivel(
+                regla, p.area, set(p.niveles), reglas
+            )
+            seguro_elemento = bool(p.elemento) and (
+                _pide_elemento(regla, p.area, p.elemento)
+                or (
+                    bool(p.o_antes)
+                    and p.o_antes in definidas
+                    and p.o_antes in _requeridas(regla, requiere)
+                )
+            )
+            if seguro_nivel or seguro_elemento:
+                continue
+            falta = (
+                f"que {p.area} esté en nivel {' o '.join(p.niveles)}"
+                if p.niveles
+                else f"que exista el elemento «{p.elemento}» de {p.area}"
+                + (f" o que vaya antes el producto «{p.o_antes}» (requiere)" if p.o_antes else "")
+            )
+            hallazgos.append(
+                Hallazgo(
+                    regla.lugar(),
+                    f"regla «{regla.id}»: concluye «{dependencia.concluye}» sin asegurar {falta}; "
+                    f"{nombre}: {dependencia.descripcion.rstrip('.')}.",
+                )
+            )
+    return hallazgos
+
+
+def _declaradas(reglas: list[Regla]) -> list[tuple[str, DependenciaArchivo]]:
+    """The dependencies of the rule files the rules come from, with their place."""
+    declaradas = []
+    for archivo in dict.fromkeys(r.archivo for r in reglas):
+        try:
+            doc = leer(archivo)
+            contenido = doc.validar(ArchivoReglas)
+        except ErrorDiagnostico:  # the rules loaded from it: it was read before
+            continue
+        for i, dependencia in enumerate(contenido.dependencias):
+            declaradas.append((f"{archivo}:{doc.linea(('dependencias', i, 'id'))}", dependencia))
+    return declaradas
+
+
+def _alcanza(dependencia: DependenciaArchivo, regla: Regla) -> bool:
+    if dependencia.regla and regla.id != dependencia.regla:
+        return False
+    return any(
+        c.tipo == dependencia.concluye
+        and (not dependencia.clave or c.valor("clave") == dependencia.clave)
+        for c in regla.conclusiones
+    )
+
+
+def _permitidos(patron: Patron, campo: str, valores: tuple[str, ...]) -> set[str]:
+    restriccion = dict(patron.restricciones).get(campo)
+    return {v for v in valores if restriccion is None or restriccion.cumple(v)}
+
+
+def _segura_de_nivel(
+    regla: Regla,
+    area: str,
+    niveles: set[str],
+    reglas: list[Regla],
+    vistas: frozenset[str] = frozenset(),
+) -> bool:
+    for condicion in regla.condiciones:
+        if not isinstance(condicion, Patron):
+            continue
+        if condicion.tipo == "nivel_vigente":
+            if (
+                _permitidos(condicion, "area", tuple(AREAS)) == {area}
+                and _permitidos(condicion, "nivel", NIVELES) <= niveles
+            ):
+                return True
+        elif TIPOS[condicion.tipo].conclusion and condicion.tipo not in vistas:
+            autoras = [r for r in reglas if any(c.tipo == condicion.tipo for c in r.conclusiones)]
+            if autoras and all(
+                _segura_de_nivel(r, area, niveles, reglas, vistas | {condicion.tipo})
+                for r in autoras
+            ):
+                return True
+    return False
+
+
+def _pide_elemento(regla: Regla, area: str, elemento: str) -> bool:
+    return any(
+        isinstance(c, Patron)
+        and c.tipo == "elemento"
+        and _permitidos(c, "area", tuple(AREAS)) == {area}
+        and literal(dict(c.restricciones)["elemento"]) == elemento
+        and _permitidos(c, "estado", ESTADOS) <= set(EXISTE)
+        for c in regla.condiciones
+        if isinstance(c, Patron) and "elemento" in dict(c.restricciones)
+    )
+
+
+def _requiere_por_clave(reglas: list[Regla]) -> dict[str, set[str]]:
+    """Each product «clave» some rule concludes -> the claves its products require."""
+    requiere: dict[str, set[str]] = {}
+    for regla in reglas:
+        for c in regla.conclusiones:
+            clave = c.valor("clave")
+            if c.tipo == "producto" and isinstance(clave, str):
+                requiere.setdefault(clave, set()).update(_lista(c.valor("requiere")))
+    return requiere
+
+
+def _requeridas(regla: Regla, requiere: dict[str, set[str]]) -> set[str]:
+    """The claves a rule's products require, directly or through other products."""
+    pendientes = [
+        k for c in regla.conclusiones if c.tipo == "producto" for k in _lista(c.valor("requiere"))
+    ]
+    vistas: set[str] = set()
+    while pendientes:
+        clave = pendientes.pop()
+        if clave not in vistas:
+            vistas.add(clave)
+            pendientes.extend(requiere.get(clave, ()))
+    return vistas
+
+
+def _lista(valor: Any) -> list[str]:
+    return [v for v in valor if isinstance(v, str)] if isinstance(valor, list | tuple) else []
 
 
 # --- completeness and uniqueness of the classification ---------------------------------

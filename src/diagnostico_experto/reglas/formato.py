@@ -44,7 +44,29 @@ class TablaArchivo(_Estricto):
     filas: list[dict[str, Any]] = Field(min_length=1)
 
 
+class Presupuesto(_Estricto):
+    """What a conclusion presupposes: an area at some levels, or an element that exists."""
+
+    area: str
+    niveles: list[str] = []  # the area's nivel vigente must be one of these
+    elemento: str = ""  # or this key element of the area must exist (débil or existente)…
+    o_antes: str = ""  # …or the product with this «clave» be required before it
+
+
+class DependenciaArchivo(_Estricto):
+    """A dependency the source states: what a conclusion presupposes (checked by validar)."""
+
+    id: Id
+    descripcion: str
+    fuente: str = ""
+    concluye: str  # the conclusion type it constrains
+    clave: str = ""  # only products with this «clave»
+    regla: str = ""  # only this rule
+    presupone: Presupuesto
+
+
 class ArchivoReglas(_Estricto):
     descripcion: str = ""
     reglas: list[ReglaArchivo] = []
     tablas: list[TablaArchivo] = []
+    dependencias: list[DependenciaArchivo] = []  # read by «reglas validar», not the engine
