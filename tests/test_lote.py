@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -328,3 +330,15 @@ def test_ninguna_dependencia_trae_numpy_ni_scipy():
     bloqueo = (RAIZ / "uv.lock").read_text(encoding="utf-8")
     paquetes = set(re.findall(r'^name = "([^"]+)"', bloqueo, flags=re.M))
     assert paquetes & {"numpy", "scipy", "scikit-learn"} == set()
+
+
+def test_un_lote_de_archivos_no_carga_openpyxl():
+    """A batch of answer files never needs openpyxl: it reads planillas."""
+    codigo = (
+        "import sys; import diagnostico_experto.lote.consolidado, diagnostico_experto.lote.entradas; "
+        "print(sorted({'openpyxl'} & set(sys.modules)))"
+    )
+    hecho = subprocess.run(
+        [sys.executable, "-c", codigo], capture_output=True, text=True, check=True
+    )
+    assert hecho.stdout == "[]\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EJEMPLOS, correr, leer_yaml
-from diagnostico_experto.comun import archivos_yaml
+from diagnostico_experto.comun import escritura
 from diagnostico_experto.lote.planilla import planilla
 from diagnostico_experto.lote.publicacion import MANIFIESTO, Publicacion
 
@@ -110,13 +110,13 @@ def test_evaluar_sin_poder_escribir_nombra_el_archivo_pedido(
         def sin_espacio(fd):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(archivos_yaml.os, "fsync", sin_espacio)
+        monkeypatch.setattr(escritura.os, "fsync", sin_espacio)
     else:
 
         def solo_lectura(dir, prefix, suffix):
             raise OSError(errno.EROFS, "Read-only file system", f"{dir}/{prefix}x{suffix}")
 
-        monkeypatch.setattr(archivos_yaml.tempfile, "mkstemp", solo_lectura)
+        monkeypatch.setattr(escritura.tempfile, "mkstemp", solo_lectura)
     informe = tmp_path / "informe.md"
     codigo, _, err = correr(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--salida", informe)
     assert codigo == 2

@@ -142,9 +142,9 @@ def test_un_lote_por_la_api_no_deja_nada_fuera_del_recolector(motor, tmp_path):
     assert gc.get_freeze_count() <= antes  # (set-aside objects of other tests may be freed)
 
 
-def test_un_lote_por_la_api_deja_el_recolector_como_estaba(motor, tmp_path):
-    """The collector is off while a batch evaluates (one collection every ``cada``
-    comunas) and back on when the batch is done, even if its reader stops early."""
+def test_la_biblioteca_no_toca_el_recolector(motor, tmp_path):
+    """Evaluating and writing a batch through the API leaves the collector as the
+    program that calls them set it: the policy is the process entries' (issue 30)."""
     import gc
 
     from diagnostico_experto.lote.entradas import entradas_de_carpeta
@@ -152,32 +152,30 @@ def test_un_lote_por_la_api_deja_el_recolector_como_estaba(motor, tmp_path):
 
     (tmp_path / "comunas").mkdir()
     entradas = entradas_de_carpeta(EJEMPLOS)[:2]
+    antes = (gc.isenabled(), gc.get_threshold())
     en_orden = evaluar_en_orden(entradas, Path("rules"), EJEMPLOS.parent, tmp_path, motor=motor)
     next(en_orden)
-    assert not gc.isenabled()
+    assert (gc.isenabled(), gc.get_threshold()) == antes
     en_orden.close()
-    assert gc.isenabled()
+    assert (gc.isenabled(), gc.get_threshold()) == antes
 
 
-def test_las_tandas_recogen_los_ciclos_cada_tantas_comunas():
-    import weakref
+def test_la_politica_de_un_proceso_sube_el_primer_umbral_y_aparta_lo_cargado():
+    import gc
 
-    from diagnostico_experto.comun.recolector import Tandas, sin_recolector
+    from diagnostico_experto.comun.recolector import UMBRALES, politica_de_proceso
 
-    class Nodo:
-        pass
-
-    with sin_recolector():
-        ciclo = Nodo()
-        ciclo.yo = ciclo  # type: ignore[attr-defined]
-        vivo = weakref.ref(ciclo)
-        del ciclo
-        tandas = Tandas(cada=3)
-        tandas.terminada()
-        tandas.terminada()
-        assert vivo() is not None
-        tandas.terminada()
-        assert vivo() is None
+    umbrales, congelados = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        politica_de_proceso()
+        assert gc.get_threshold() == UMBRALES
+        assert gc.get_freeze_count() == congelados
+        politica_de_proceso(apartar_lo_cargado=True)
+        assert gc.get_freeze_count() > congelados
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*umbrales)
+    assert UMBRALES[0] > umbrales[0]
 
 
 def _entorno_nuevo():
@@ -208,5 +206,6 @@ def test_plantillas_sin_cache_que_se_pueda_escribir_o_si_se_pide(cache, monkeypa
     assert _entorno_nuevo().get_template("informe.md.j2")
     cache.unlink()
     monkeypatch.setenv("DIAGNOSTICO_SIN_CACHE", "1")
+    memoria.olvidar()  # a new process reads the switch
     assert _entorno_nuevo().get_template("informe.md.j2")
     assert not cache.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.comun.interrupcion import Interrupcion, sin_ctrl_c
-from diagnostico_experto.comun.recolector import apartar_lo_cargado, sin_recolector
+from diagnostico_experto.comun.recolector import politica_de_proceso
 
 FORMATOS = ("md", "html", "docx", "json")
 
@@ -112,16 +113,15 @@ def evaluar(
     formato = formato_de_salida(formato, salida, FORMATOS)
     if formato == "docx" and salida is None:
         raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
-    with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
-        motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
-        texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato, anexo=anexo)
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
+    texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato, anexo=anexo)
     if salida is None:
         assert isinstance(texto, str)
         click.echo(texto, nl=False)
     else:
         escribir_atomico(salida, texto)
         click.echo(f"Informe escrito en {salida}", err=True)
-    _Salida.directa = True
+    ctx.ensure_object(_Fin).directa = True
 
 
 @principal.command(cls=Comando)
@@ -134,11 +134,10 @@ def explicar(
     """Muestra las reglas y respuestas detrás de cada conclusión de ARCHIVO."""
     from diagnostico_experto.informes.comuna import explicacion
 
-    with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
-        motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
-        texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
+    motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
+    texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
     click.echo(texto, nl=False)
-    _Salida.directa = True
+    ctx.ensure_object(_Fin).directa = True
 
 
 @principal.command(cls=Comando)
@@ -182,11 +181,10 @@ def simular(
         nuevas = leer_cambios(list(cambios), base)
     except ValueError as exc:
         raise click.UsageError(f"--cambiar {exc}") from None
-    with sin_recolector(reactivar=not _Salida.proceso):  # one comuna, then the process ends
-        motor = Motor(base, lista, str(carpeta_reglas))
-        texto = simulacion_md(simular_cambios(motor, respuestas, nuevas), base)
+    motor = Motor(base, lista, str(carpeta_reglas))
+    texto = simulacion_md(simular_cambios(motor, respuestas, nuevas), base)
     click.echo(texto, nl=False)
-    _Salida.directa = True
+    ctx.ensure_object(_Fin).directa = True
 
 
 @principal.command(cls=Comando)
@@ -320,7 +318,6 @@ def lote(
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
     if workers is None:
         workers = procesos_por_defecto(len(entradas))
-    apartar_lo_cargado()  # the command ends with the batch: never given back
     publicado = False
     try:
         with Interrupcion() as interrupcion, Publicacion(salida) as publicacion:
@@ -355,7 +352,7 @@ def lote(
         # The hidden folder is already gone; waiting at exit for workers to finish
         # their comunas (or for a worker caught starting up) only delays the prompt.
         # They end with this process (see lote.evaluacion._morir_con).
-        _Salida.directa = True
+        ctx.ensure_object(_Fin).directa = True
         raise click.exceptions.Exit(INTERRUMPIDO) from None
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
@@ -523,13 +520,12 @@ principal.add_command(avance)
 grupo_reglas.add_command(calibrar)
 
 
-class _Salida:
-    """How this process ends: ``proceso`` when main runs as the process itself (not
-    called by a test or a script), ``directa`` when the command that ran leaves
-    nothing to clean up."""
+@dataclass
+class _Fin:
+    """How this process ends: ``directa`` when the command that ran leaves nothing
+    to clean up (set by the command, through click's context object)."""
 
-    proceso = False
-    directa = False
+    directa: bool = False
 
 
 def ejecutar() -> None:
@@ -540,10 +536,13 @@ def ejecutar() -> None:
     quarter of the command. Those commands leave nothing open (their output is
     written atomically, no thread or process is started), so once stdout and
     stderr are flushed the process ends at once.
+
+    The collector's policy of the process is set here, once (``comun.recolector``).
     """
-    _Salida.proceso = True
-    codigo = main()
-    if _Salida.directa:
+    politica_de_proceso()
+    fin = _Fin()
+    codigo = _main(None, fin)
+    if fin.directa:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -555,10 +554,13 @@ def ejecutar() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the command and turns every failure into an exit code."""
-    _Salida.directa = False
+    return _main(argv, _Fin())
+
+
+def _main(argv: list[str] | None, fin: _Fin) -> int:
     try:
         # without standalone mode, click returns the code of a ctx.exit() / Exit
-        codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False)
+        codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False, obj=fin)
     except ErrorDiagnostico as exc:  # each class carries its own exit code
         click.echo(str(exc), err=True)
         return exc.codigo_salida

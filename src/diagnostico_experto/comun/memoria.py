@@ -21,14 +21,16 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Hashable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TypeVar
 
 from jinja2.bccache import Bucket, BytecodeCache
+
+from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+from diagnostico_experto.comun.errores import ErrorDiagnostico
 
 T = TypeVar("T")
 
@@ -120,12 +122,22 @@ def recordar(
 
 
 def olvidar() -> None:
-    """Forget what this process loaded (the shared cache stays)."""
+    """Forget what this process loaded, and where its shared cache is, as a new
+    process would (the shared cache stays)."""
     _MEMO.clear()
     _CONTENIDOS.clear()
+    carpeta_cache.cache_clear()
 
 
-def carpeta_cache() -> Path:
+@cache
+def carpeta_cache() -> Path | None:
+    """The shared cache's folder, or None when ``DIAGNOSTICO_SIN_CACHE=1`` turns it off.
+
+    The environment is read once per process, here (both variables are documented
+    in docs/rendimiento.md); a test that changes them calls ``olvidar()``.
+    """
+    if os.environ.get("DIAGNOSTICO_SIN_CACHE") == "1":
+        return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "diagnostico-experto"
 
@@ -147,10 +159,11 @@ def version_del_programa() -> str:
 
 
 def _archivo_en_cache(compartida: tuple[Hashable, ...], carpeta: Path) -> Path | None:
-    if os.environ.get("DIAGNOSTICO_SIN_CACHE") == "1":
+    cache_compartida = carpeta_cache()
+    if cache_compartida is None:
         return None
     clave = repr((compartida, version_del_programa(), str(carpeta.resolve()), contenido(carpeta)))
-    return carpeta_cache() / f"{hashlib.sha256(clave.encode()).hexdigest()}.pickle"
+    return cache_compartida / f"{hashlib.sha256(clave.encode()).hexdigest()}.pickle"
 
 
 def _leer_cache(archivo: Path) -> object:
@@ -162,29 +175,19 @@ def _leer_cache(archivo: Path) -> object:
 
 
 def _guardar_cache(archivo: Path, valor: object) -> None:
-    if _escribir_atomico(
-        archivo, lambda f: pickle.dump(valor, f, protocol=pickle.HIGHEST_PROTOCOL)
-    ):
-        with contextlib.suppress(*_FALLAS_DE_CACHE):
+    with contextlib.suppress(*_FALLAS_DE_CACHE):
+        if _guardar(archivo, pickle.dumps(valor, protocol=pickle.HIGHEST_PROTOCOL)):
             _podar(archivo.parent)
 
 
-def _escribir_atomico(archivo: Path, escribir: Callable[[BinaryIO], object]) -> bool:
-    """Write atomically (a reader sees all or nothing); give up silently on any failure."""
-    temporal = None
+def _guardar(archivo: Path, datos: bytes) -> bool:
+    """Write a cache entry atomically (a reader sees all or nothing), through the
+    program's one helper; give up silently on any failure: a cache is optional."""
     try:
-        archivo.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporal = tempfile.mkstemp(dir=archivo.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            escribir(f)
-        Path(temporal).replace(archivo)
-        temporal = None
-        return True
-    except _FALLAS_DE_CACHE:
+        escribir_atomico(archivo, datos)
+    except (ErrorDiagnostico, OSError):
         return False
-    finally:
-        if temporal:
-            Path(temporal).unlink(missing_ok=True)
+    return True
 
 
 def _podar(carpeta: Path) -> None:
@@ -214,10 +217,11 @@ class CacheDePlantillas(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         archivo = _archivo_de_plantilla(bucket)
         if archivo is not None:
-            _escribir_atomico(archivo, bucket.write_bytecode)
+            _guardar(archivo, bucket.bytecode_to_string())
 
 
 def _archivo_de_plantilla(bucket: Bucket) -> Path | None:
-    if os.environ.get("DIAGNOSTICO_SIN_CACHE") == "1":
+    cache_compartida = carpeta_cache()
+    if cache_compartida is None:
         return None
-    return carpeta_cache() / "plantillas" / f"{bucket.key}.cache"
+    return cache_compartida / "plantillas" / f"{bucket.key}.cache"

@@ -1,11 +1,13 @@
-"""Python's cycle collector held off while one comuna is evaluated or rendered.
+"""Python's cycle collector: one policy, set where a process of this program starts.
 
 An evaluation allocates objects by the hundred thousand (facts, tokens,
-activations, trace lines) and keeps nearly all of them until it ends; the
-collector, triggered by allocations, walks them again and again, which was a
-third of the time of a comuna with 200 services. Held off for one bounded
-piece of work and back on afterwards, it finds the cycles that work left
-behind at its next run.
+activations, trace lines) and keeps nearly all of them until the next one;
+with Python's default thresholds the collector walks them again and again
+(a third of the time of a comuna with 200 services). A comuna leaves almost
+no cycles behind. So the process entries (the ``diagnostico`` command, each
+worker of a batch) raise the first threshold once, and nothing else in the
+program touches the collector: ``Motor.evaluar`` and the reports run under
+whatever policy the program that calls them has chosen.
 """
 
 from __future__ import annotations
@@ -13,63 +15,31 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+# Container allocations (net of frees) between two collections of the youngest
+# generation: Python's default is 700. 20.000 is a few comunas' worth (a
+# comuna frees the previous one's objects as it starts), measured with
+# benchmarks/motor.py; the older generations keep their default ratios.
+UMBRALES = (20_000, 10, 10)
 
 
-@contextmanager
-def sin_recolector(reactivar: bool = True) -> Iterator[None]:
-    """``reactivar=False``: the process ends right after (its next collection would
-    walk everything the work allocated, for nothing)."""
-    activo = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if activo and reactivar:
-            gc.enable()
+def politica_de_proceso(apartar_lo_cargado: bool = False) -> None:
+    """Set the collector's policy of this process; called once, by a process entry.
 
-
-class Tandas:
-    """For a batch process, whose collector stays off across its comunas: one
-    collection of the younger generations every ``cada`` of them.
-
-    A comuna leaves only a handful of small cycles (~100 objects, measured), but
-    the collection each pause ended with walked everything the comuna left
-    alive (its engine's facts and tokens, kept until the next comuna): ~1,5 ms,
-    7 % of a batch. Here one collection walks what ``cada`` comunas left. The
-    oldest generation (the comunas kept for the tables) is not walked again: the
-    few cycles that die there (~9 objects per comuna) wait for the batch's end.
+    ``apartar_lo_cargado``: for a process that ends with its work (a batch's
+    worker), what is loaded now (rules, knowledge, the compiled network) is
+    left out of every later collection (``gc.freeze``); what is garbage now is
+    freed first.
     """
-
-    def __init__(self, cada: int) -> None:
-        self.cada, self._hechas = cada, 0
-
-    def terminada(self) -> None:
-        self._hechas += 1
-        if self._hechas % self.cada == 0:
-            gc.collect(1)
-
-
-def apartar_lo_cargado() -> None:
-    """Leave what is loaded now (rules, knowledge, the compiled network, kept for
-    the whole process) out of every later collection.
-
-    A batch process collects after each comuna; each full collection walked
-    the hundreds of thousands of objects loaded at start, ~15 % of a comuna's
-    time. What is garbage now is freed first. Only for processes that end with
-    their work (a batch's workers, the ``lote`` command): what is set aside and
-    later dropped in a cycle is never freed.
-    """
-    gc.collect()
-    gc.freeze()
+    if apartar_lo_cargado:
+        gc.collect()
+        gc.freeze()
+    gc.set_threshold(*UMBRALES)
 
 
 def devolver_memoria() -> None:
-    """Free what a large piece of work left (its cycles) and give that memory back
-    to the system (glibc's ``malloc_trim``; elsewhere only the collection), so the
-    next piece starts lower."""
-    gc.collect()
+    """Give the memory a large piece of work freed back to the system (glibc's
+    ``malloc_trim``; elsewhere nothing), so that the next piece starts lower."""
     if sys.platform.startswith("linux"):
         import ctypes  # only here: every command imports this module
 

@@ -20,7 +20,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
 from diagnostico_experto.comun.memoria import CacheDePlantillas
-from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import documento
@@ -195,12 +194,11 @@ def informes(
     anexo: bool = False,
 ) -> dict[str, str | bytes]:
     """The report in several formats, from one reading of the result (a batch writes four)."""
-    with sin_recolector():
-        contexto = None if formatos == ("json",) else _contexto(evaluacion, reglas, conocimiento)
-        return {
-            formato: _informe(evaluacion, contexto, conocimiento, formato, indice, anexo)
-            for formato in formatos
-        }
+    contexto = None if formatos == ("json",) else _contexto(evaluacion, reglas, conocimiento)
+    return {
+        formato: _informe(evaluacion, contexto, conocimiento, formato, indice, anexo)
+        for formato in formatos
+    }
 
 
 def _informe(

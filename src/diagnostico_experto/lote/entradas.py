@@ -12,7 +12,6 @@ from typing import Any
 
 from diagnostico_experto.comun.errores import ErrorRespuestas
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.lote.planilla import leer_planilla
 
 
 @dataclass(frozen=True)
@@ -39,6 +38,8 @@ def entradas_de(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
     if ruta.is_dir():
         return entradas_de_carpeta(ruta)
     if ruta.suffix.lower() in (".xlsx", ".csv"):
+        from diagnostico_experto.lote.planilla import leer_planilla  # openpyxl: only here
+
         return [
             Entrada(fila.origen, datos=fila.datos, lugares=fila.lugares)
             for fila in leer_planilla(ruta, conocimiento)

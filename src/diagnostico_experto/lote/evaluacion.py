@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
+import functools
 import os
 import signal
 import sys
@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.interrupcion import ignorar_ctrl_c, sin_ctrl_c
-from diagnostico_experto.comun.recolector import Tandas, apartar_lo_cargado, sin_recolector
+from diagnostico_experto.comun.recolector import politica_de_proceso
 from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.respuestas import (
     Respuestas,
@@ -97,8 +97,6 @@ class Fallida:
     problemas: list[str] = field(default_factory=list)
 
 
-_MOTOR: Motor | None = None
-_CARPETA: Path | None = None  # the batch's folder, where reports are written
 FORMATOS_LOTE = ("md", "html", "docx", "json")
 CARPETA_COMUNAS = "comunas"
 
@@ -113,50 +111,62 @@ def procesos_por_defecto(comunas: int) -> int:
     return max(1, min(nucleos, comunas))
 
 
-def _iniciar(reglas: Path, conocimiento: Path, carpeta: Path) -> None:
-    """Per process: load and compile the rules once."""
-    global _MOTOR, _CARPETA
-    _MOTOR = Motor.desde_carpetas(reglas, conocimiento)
-    _CARPETA = carpeta
+@dataclass(frozen=True)
+class Lote:
+    """What every process of a batch needs to know: where the rules and the
+    knowledge are, and the batch's folder, where reports are written."""
+
+    reglas: Path
+    conocimiento: Path
+    carpeta: Path
 
 
-_TANDAS = Tandas(cada=100)  # the collector is off while a process evaluates (see Tandas)
+@dataclass
+class Corrida:
+    """A batch run inside one process: its compiled engine and the batch's folder."""
 
+    motor: Motor
+    carpeta: Path
 
-def _evaluar(tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
-    try:
-        return _evaluar_y_escribir(*tarea)
-    finally:
-        _TANDAS.terminada()
-
-
-def _evaluar_y_escribir(n: int, entrada: Entrada) -> Evaluada | Fallida:
-    motor = _MOTOR
-    assert motor is not None and _CARPETA is not None, "_iniciar() first"
-    try:
-        evaluacion = motor.evaluar(respuestas_de(entrada, motor), caminos=True)
-        textos = informes(
-            evaluacion, motor.reglas, motor.conocimiento, FORMATOS_LOTE, indice="../index.html"
-        )
-    except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
-        return Fallida(entrada.origen, [str(p) for p in exc.problemas])
-    # The trace is in the JSON report; tables and history never read it.
-    evaluada = Evaluada(
-        entrada.origen,
-        evaluacion.resultado.model_copy(update={"traza": []}),
-        {},
-        respuestas=evaluacion.respuestas.respuestas,
-    )
-    base = f"{CARPETA_COMUNAS}/.{n}-{nombre_de_archivo(evaluada.comuna)}"
-    for formato, texto in textos.items():
-        relativa = f"{base}.{formato}"
+    def evaluar(self, tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
+        """One comuna: evaluated, its reports written under a name of its own."""
+        n, entrada = tarea
+        motor = self.motor
         try:
-            escribir_nuevo(_CARPETA / relativa, texto)
-        except OSError as exc:
-            evaluada.no_escrito = (formato, exc)
-            break
-        evaluada.informes[formato] = relativa
-    return evaluada
+            evaluacion = motor.evaluar(respuestas_de(entrada, motor), caminos=True)
+            textos = informes(
+                evaluacion, motor.reglas, motor.conocimiento, FORMATOS_LOTE, indice="../index.html"
+            )
+        except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
+            return Fallida(entrada.origen, [str(p) for p in exc.problemas])
+        # The trace is in the JSON report; tables and history never read it.
+        evaluada = Evaluada(
+            entrada.origen,
+            evaluacion.resultado.model_copy(update={"traza": []}),
+            {},
+            respuestas=evaluacion.respuestas.respuestas,
+        )
+        base = f"{CARPETA_COMUNAS}/.{n}-{nombre_de_archivo(evaluada.comuna)}"
+        for formato, texto in textos.items():
+            relativa = f"{base}.{formato}"
+            try:
+                escribir_nuevo(self.carpeta / relativa, texto)
+            except OSError as exc:
+                evaluada.no_escrito = (formato, exc)
+                break
+            evaluada.informes[formato] = relativa
+        return evaluada
+
+
+@functools.cache
+def _corrida_del_proceso(lote: Lote) -> Corrida:
+    """A worker's run, made once per process: the pool hands a worker only the
+    function of each task, so the run its initializer made is found here."""
+    return Corrida(Motor.desde_carpetas(lote.reglas, lote.conocimiento), lote.carpeta)
+
+
+def _evaluar_en_trabajador(lote: Lote, tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
+    return _corrida_del_proceso(lote).evaluar(tarea)
 
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
@@ -182,25 +192,21 @@ def evaluar_en_orden(
     compiling the rules again. Workers ignore Ctrl-C: the command stops them
     (pending comunas cancelled) and says so in one line.
     """
-    global _MOTOR, _CARPETA
     tareas = list(enumerate(entradas))
+    lote = Lote(reglas, conocimiento, carpeta)
     if workers <= 1 or len(entradas) <= 1:
-        if motor is not None:
-            _MOTOR, _CARPETA = motor, carpeta
-        else:
-            _iniciar(reglas, conocimiento, carpeta)
-        with sin_recolector():
-            yield from map(_evaluar, tareas)
+        corrida = Corrida(motor or Motor.desde_carpetas(reglas, conocimiento), carpeta)
+        yield from map(corrida.evaluar, tareas)
         return
-    lote = max(1, min(16, len(entradas) // (workers * 4)))
+    tanda = max(1, min(16, len(entradas) // (workers * 4)))
     ejecutor = ProcessPoolExecutor(
-        workers,
-        initializer=_iniciar_trabajador,
-        initargs=(reglas, conocimiento, carpeta, os.getpid()),
+        workers, initializer=_iniciar_trabajador, initargs=(lote, os.getpid())
     )
     try:
         with sin_ctrl_c():  # the workers start (and drop a Ctrl-C) before it reaches them
-            resultados = ejecutor.map(_evaluar, tareas, chunksize=lote)
+            resultados = ejecutor.map(
+                functools.partial(_evaluar_en_trabajador, lote), tareas, chunksize=tanda
+            )
         yield from resultados
     except BaseException:  # Ctrl-C, a write that failed, the consumer closing early
         ejecutor.shutdown(wait=False, cancel_futures=True)
@@ -208,12 +214,13 @@ def evaluar_en_orden(
     ejecutor.shutdown()
 
 
-def _iniciar_trabajador(reglas: Path, conocimiento: Path, carpeta: Path, padre: int) -> None:
+def _iniciar_trabajador(lote: Lote, padre: int) -> None:
+    """A batch worker's process entry: Ctrl-C left to the parent, the worker tied
+    to the parent's life, its rules compiled, its collector policy set."""
     ignorar_ctrl_c()  # Ctrl-C is the parent's to handle
     _morir_con(padre)
-    _iniciar(reglas, conocimiento, carpeta)
-    apartar_lo_cargado()  # for the worker's whole life
-    gc.disable()  # a worker only evaluates: _TANDAS collects
+    _corrida_del_proceso(lote)
+    politica_de_proceso(apartar_lo_cargado=True)  # the worker ends with the batch
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

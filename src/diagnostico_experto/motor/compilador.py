@@ -15,30 +15,22 @@ from __future__ import annotations
 
 import bisect
 import inspect
-import logging
 import operator
 from collections import Counter
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 from typing import Any
 
+from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P, W
+from experta import Rule as RuleExperta
+from experta.agenda import Agenda
+from experta.factlist import FactList
+from experta.strategies import DepthStrategy
+
 from diagnostico_experto.comun.restricciones import Restriccion
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
-
-# experta calls logging.basicConfig() on import; undo that so that library
-# users and our CLI keep control of their own output.
-_raiz_tenia_manejadores = bool(logging.root.handlers)
-from experta import AS, MATCH, NOT, TEST, KnowledgeEngine, P, W  # noqa: E402
-from experta import Rule as RuleExperta  # noqa: E402
-from experta.agenda import Agenda  # noqa: E402
-from experta.factlist import FactList  # noqa: E402
-from experta.strategies import DepthStrategy  # noqa: E402
-
-if not _raiz_tenia_manejadores:
-    for _manejador in list(logging.root.handlers):
-        logging.root.removeHandler(_manejador)
 
 PREFIJO_VARIABLE = "v_"
 PREFIJO_HECHO = "hecho_"

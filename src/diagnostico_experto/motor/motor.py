@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from diagnostico_experto.comun.errores import ErrorMotor
-from diagnostico_experto.comun.recolector import sin_recolector
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
@@ -72,11 +71,10 @@ class Motor:
 
     def evaluar(self, respuestas: Respuestas, caminos: bool = False) -> Evaluacion:
         """The comuna's evaluation; with ``caminos``, also each area's path to the next level."""
-        with sin_recolector():
-            evaluacion = self._evaluar(respuestas)
-            if caminos:
-                evaluacion.resultado.caminos = self.buscador.caminos(evaluacion)
-            return evaluacion
+        evaluacion = self._evaluar(respuestas)
+        if caminos:
+            evaluacion.resultado.caminos = self.buscador.caminos(evaluacion)
+        return evaluacion
 
     @functools.cached_property
     def buscador(self) -> Buscador:
