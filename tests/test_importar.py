@@ -102,20 +102,24 @@ def test_importar_escribe_los_archivos_escritos_a_mano(
     assert '  E07: "no"\n' in texto
 
 
+@pytest.mark.parametrize("tipo", ["odk", "kobo-etiquetas"])
 def test_lote_evalua_la_exportacion(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], conocimiento: Conocimiento
+    tipo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], conocimiento: Conocimiento
 ) -> None:
-    exportacion = zip_odk(tmp_path / "diagnostico.zip", _envios(), conocimiento)
+    exportacion = _exportacion(tipo, tmp_path, conocimiento)
     salida = tmp_path / "informes"
-    codigo, _, err = correr(capsys, "lote", exportacion, "--salida", salida)
+    codigo, _, err = correr(capsys, "lote", exportacion, "--salida", salida, "--workers", "1")
     assert codigo == 0, err
-    assert "Quirihue, 2026-11-19" in err and "rechazado en la revisión de ODK Central" in err
+    servidor = "ODK Central" if tipo == "odk" else "KoboToolbox"
+    assert "Quirihue, 2026-11-19" in err and f"rechazado en la revisión de {servidor}" in err
     assert f"2 comunas evaluadas. Resumen: {salida / 'index.html'}" in err
     a_mano = tmp_path / "a_mano"
     a_mano.mkdir()
     for nombre in (NINHUE, COBQUECURA):
         (a_mano / nombre).write_bytes((DATOS / nombre).read_bytes())
-    codigo, _, err = correr(capsys, "lote", a_mano, "--salida", tmp_path / "informes-a-mano")
+    codigo, _, err = correr(
+        capsys, "lote", a_mano, "--salida", tmp_path / "informes-a-mano", "--workers", "1"
+    )
     assert codigo == 0, err
     import json
 
