@@ -453,7 +453,33 @@ def test_validar_pide_antes_la_mesa_comunal(tmp_path, conocimiento, capsys):
     assert "registre a los integrantes de la mesa comunal" in capsys.readouterr().out
 
 
+def test_editar_un_integrante_de_la_mesa(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    editar = elegir(2) + ENTER  # «Editar», then Ana Pérez
+    cargo = BORRAR * len("Encargada") + "Directora de Desarrollo"
+    teclas = elegir(INVENTARIO) + ENTER + editar + ENTER + cargo + ENTER + ENTER + ENTER
+    entrevistar(ruta, teclas + elegir(SALIR))
+    assert leer_yaml(ruta)["mesa"] == [
+        {"nombre": "Ana Pérez", "cargo": "Directora de Desarrollo", "unidad": "UDEL"}
+    ]
+    assert "Ana Pérez, Directora de Desarrollo (UDEL)" in capsys.readouterr().out
+
+
 # --- the end menu ------------------------------------------------------------------
+
+
+def test_las_razones_dicen_cada_frase_una_vez(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    entrevistar(ruta, elegir(RAZONES) + ENTER + elegir(SALIR))  # estrategia
+    razones = capsys.readouterr().out.split("== Estrategia: nivel ")[1]
+    razones = " ".join(razones.split("Respuestas que forman el % de logro:")[0].split())
+    assert razones.count("Una respuesta dice el estado de un elemento clave del área.") == 1
+    elemento = (
+        "Lineamientos de fomento productivo (estrategia): existe, se usa y se mide; hay un plan "
+        "de fomento productivo vigente"
+    )
+    assert razones.count(elemento) == 1  # concluded once, not restated as the level's fact
+    assert ".." not in razones
 
 
 def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys):

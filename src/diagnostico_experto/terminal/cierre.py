@@ -256,7 +256,7 @@ class Cierre:
         a = evaluacion.resultado.areas[area]
         lineas = [f"== {e.nombre}: nivel {e.nivel} ({porcentaje(e.puntaje)} de logro) =="]
         if a.lectura:
-            lineas.append(f"Nivel {a.lectura}.")
+            lineas.append(f"Nivel {a.lectura.rstrip('.')}.")
         if a.validado:
             lineas.append(
                 f"La mesa comunal lo trabaja en nivel {a.validado.nivel}: "
@@ -265,9 +265,14 @@ class Cierre:
         elif a.validacion_vencida is not None:
             lineas.append(f"¡{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}!")
             lineas.append(antes_validada(a.validacion_vencida, a.nivel))
+        dichas: set[str] = set()  # each sentence once: a rule's purpose, a fact already shown
         for paso in e.pasos:
-            lineas.append(f"- {paso.conclusion} (regla {paso.regla}): {paso.descripcion}")
-            lineas += [f"    - {h}" for h in paso.hechos]
+            linea = f"- {paso.conclusion} (regla {paso.regla})"
+            if paso.descripcion not in dichas:
+                linea += f": {paso.descripcion}"
+            lineas.append(linea)
+            lineas += [f"    - {h}" for h in paso.hechos if h not in dichas]
+            dichas.update((paso.descripcion, paso.conclusion, *paso.hechos))
         lineas.append("Respuestas que forman el % de logro:")
         lineas += [f"  - {p}: {r} ({pts})" for p, r, pts in e.aportes]
         if e.siguiente:

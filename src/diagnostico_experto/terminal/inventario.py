@@ -115,22 +115,29 @@ def editar_mesa(entrevista: Sesion) -> None:
     while True:
         for m in mesa:
             decir(f"  - {m['nombre']}, {m.get('cargo', '')} ({m.get('unidad', '')})")
-        opciones = [
-            Choice(f"Listo, continuar ({plural(len(mesa), 'integrante')})", LISTO),
-            Choice("Agregar", AGREGAR),
-        ]
-        if mesa:
-            opciones.append(Choice("Quitar", QUITAR))
-        accion = entrevista.consola.elegir("Integrantes de la mesa comunal:", opciones, LISTO)
+        accion = _accion(entrevista, "Integrantes de la mesa comunal:", len(mesa), "integrante")
         if accion == LISTO:
             entrevista.borrador.guardar()
             return
         if accion == QUITAR:
             del mesa[_elegir_elemento(entrevista, "¿A quién quitar?", mesa)]
         else:
+            indice = (
+                _elegir_elemento(entrevista, "¿A quién editar?", mesa) if accion == EDITAR else None
+            )
+            anterior = mesa[indice] if indice is not None else {}
             integrante = CommentedMap()
-            integrante["nombre"] = entrevista.consola.preguntar_texto("Nombre:")
-            integrante["cargo"] = entrevista.consola.preguntar_texto("Cargo:", obligatorio=False)
-            integrante["unidad"] = entrevista.consola.preguntar_texto("Unidad:", obligatorio=False)
-            mesa.append(integrante)
+            integrante["nombre"] = entrevista.consola.preguntar_texto(
+                "Nombre:", anterior.get("nombre", "")
+            )
+            integrante["cargo"] = entrevista.consola.preguntar_texto(
+                "Cargo:", anterior.get("cargo", ""), obligatorio=False
+            )
+            integrante["unidad"] = entrevista.consola.preguntar_texto(
+                "Unidad:", anterior.get("unidad", ""), obligatorio=False
+            )
+            if indice is None:
+                mesa.append(integrante)
+            else:
+                mesa[indice] = integrante
         entrevista.borrador.guardar()
