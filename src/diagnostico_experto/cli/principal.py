@@ -496,9 +496,8 @@ def importar(
         click.echo(aviso, err=True)
     problemas = revisar(lectura, saber)
     if problemas:
-        for problema in problemas:
+        for problema in problemas:  # nothing is written: --salida stays as it was
             click.echo(problema, err=True)
-        click.echo(f"No se importó nada; {salida} queda como estaba.", err=True)
         raise click.exceptions.Exit(NO_SE_PUDO)
     contenidos = archivos(lectura, exportacion)
     escribir(salida, contenidos)

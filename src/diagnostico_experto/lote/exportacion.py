@@ -611,11 +611,12 @@ class _Fila:
                 self.valores[nombre] = texto
                 self.columnas[nombre] = encabezado
             elif texto and not self._conocida(encabezado, meta):
-                self.problema(
+                self.problema(  # the header's problem: named once for every row it spoils
                     indice,
                     f"columna desconocida «{encabezado or get_column_letter(indice + 1)}»; el "
                     "formulario no tiene ese campo."
                     + sugerencia(encabezado, [c for c in self.cabeceras if " " not in c]),
+                    fila=1,
                 )
         for indice in range(len(self.tabla.encabezado), len(self.celdas)):
             if _texto(self.celdas[indice]):
@@ -632,9 +633,10 @@ class _Fila:
         base, _, _ = encabezado.rpartition("/")
         return base in self.cabeceras
 
-    def problema(self, indice: int | None, mensaje: str) -> None:
+    def problema(self, indice: int | None, mensaje: str, fila: int | None = None) -> None:
         columna = f", columna {self.tabla.columna(indice)}" if indice is not None else ""
-        self.problemas.append(f"{self.lugar}{columna}: {mensaje}")
+        lugar = self.lugar if fila is None else f"{self.tabla.origen}, fila {fila}"
+        self.problemas.append(f"{lugar}{columna}: {mensaje}")
 
     def lugar_de(self, nombre: str) -> str:
         encabezado = self.columnas.get(nombre)
