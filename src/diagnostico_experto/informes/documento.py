@@ -41,6 +41,26 @@ class Respuesta:
 
 
 @dataclass
+class ItemProducto:
+    """One product of an area's numbered list; a prerequisite is a reference to its number."""
+
+    numero: int
+    texto: str  # without the closing period
+    despues: list[str] = field(default_factory=list)  # «1 y 2», «procesos 1»
+    segunda_etapa: bool = False
+
+    @property
+    def linea(self) -> str:
+        """ "Definición de … (después de 1 y de procesos 2; segunda etapa)", without a period."""
+        notas = []
+        if self.despues:
+            notas.append(f"después de {' y de '.join(self.despues)}")
+        if self.segunda_etapa:
+            notas.append("segunda etapa")
+        return self.texto + (f" ({'; '.join(notas)})" if notas else "")
+
+
+@dataclass
 class Area:
     clave: str
     nombre: str
@@ -57,6 +77,8 @@ class Area:
     horas: float
     vencida: Any = None  # Validado | None: a validation made against other answers
     camino: Any = None  # CaminoArea | None: the path to the next level, when searched
+    motivo: list[str] = field(default_factory=list)  # readings the level's rule named
+    items: list[ItemProducto] = field(default_factory=list)  # the numbered products
 
     @property
     def camino_titulo(self) -> str:
@@ -138,12 +160,23 @@ class Area:
 
     @property
     def lista_productos(self) -> str:
-        """The products in one sentence, each with what must come first."""
-        partes = []
-        for p in self.productos:
-            despues = f" (después de: {'; '.join(p.requiere)})" if p.requiere else ""
-            partes.append(p.texto.rstrip(". ") + despues)
-        return "; ".join(partes) or "ninguno"
+        """The numbered products in one line, for Word templates written before the list."""
+        return "; ".join(f"{i.numero}) {i.linea}" for i in self.items) or "ninguno"
+
+    @property
+    def texto_nivel(self) -> str:
+        """The area's level in words: the level of the heading first, then why.
+
+        When the mesa set another level, that level and its reason come first and
+        the diagnosis's reading after, so heading and text never disagree.
+        """
+        if self.validado and self.validado.nivel != self.nivel:
+            return (
+                f"Nivel {self.vigente}, validado por la mesa comunal: "
+                f"«{str(self.validado.justificacion).rstrip('.')}». "
+                f"El diagnóstico lo leía en nivel {self.lectura}."
+            )
+        return f"Nivel {self.lectura}.{self.nota_validacion}"
 
 
 @dataclass
@@ -213,6 +246,7 @@ class Documento:
 def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
     r = evaluacion.resultado
     areas = [_area(evaluacion, conocimiento, a) for a in AREAS]
+    _numerar(areas)
     parametros = conocimiento.valores_parametros()
     medio = parametros.get("umbral_medio")
     alto = float(parametros.get("umbral_alto", 1))
@@ -229,6 +263,32 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
         validada=any(a.validado for a in areas),
         bandas=_bandas_en_palabras(None if medio is None else float(medio), alto),
     )
+
+
+def _numerar(areas: list[Area]) -> None:
+    """Each area's products as a numbered list; a prerequisite becomes its number.
+
+    A prerequisite of the same area reads «2»; of another area, «procesos 1».
+    """
+    numero: dict[str, tuple[str, int]] = {}  # product text -> (area, its number)
+    for a in areas:
+        for i, p in enumerate(a.productos, 1):
+            numero.setdefault(p.texto, (a.clave, i))
+    nombres = {a.clave: a.nombre.lower() for a in areas}
+    for a in areas:
+        a.items = []
+        for i, p in enumerate(a.productos, 1):
+            por_area: dict[str, list[str]] = {}
+            for t in dict.fromkeys(p.requiere):
+                if t in numero:
+                    area, n = numero[t]
+                    por_area.setdefault(area, []).append(str(n))
+            propios = por_area.pop(a.clave, [])
+            despues = [lista_legible(propios)] if propios else []
+            despues += [f"{nombres[k]} {lista_legible(v)}" for k, v in por_area.items()]
+            a.items.append(
+                ItemProducto(i, p.texto.rstrip(". "), despues, segunda_etapa=p.etapa == 2)
+            )
 
 
 def _observaciones(evaluacion: Evaluacion, conocimiento: Conocimiento) -> str:
@@ -279,8 +339,9 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         puntaje=porcentaje(a.puntaje),
         valor=a.puntaje,
         provisional=a.provisional,
-        para_confirmar=list(a.para_confirmar),
+        para_confirmar=[t.rstrip(". ") for t in a.para_confirmar],
         lectura=(a.lectura or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
+        motivo=list(a.motivo),
         validado=a.validado,
         vencida=getattr(a, "validacion_vencida", None),
         respuestas=respuestas,
@@ -322,15 +383,8 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
     """The three to five findings that matter most, in plain words, weakest first."""
     hallazgos = []
     for a in areas:
-        if a.vigente != "bajo":
-            continue
-        debiles = [x for x in a.respuestas if x.tono == "debilidad"]
-        detalle = (
-            f": ante «{debiles[0].pregunta}», la respuesta fue «{debiles[0].respuesta}»"
-            if debiles
-            else ""
-        )
-        hallazgos.append(f"{a.nombre} está en nivel bajo{detalle}.")
+        if a.vigente == "bajo":
+            hallazgos.append(_razon(a))
     if r.plan_por_etapas:
         segunda = [p for p in r.productos if p.etapa == 2]
         horas_segunda = r.horas.por_paso.get(SEGUNDA_ETAPA, 0)
@@ -367,21 +421,26 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
             hallazgos.append(f"El nivel de {a.nombre.lower()} es provisional: {falta}")
         if a.vencida:
             hallazgos.append(f"{a.nombre}: {VALIDACION_VENCIDA}.")
-        if a.validado:
-            hallazgos.append(
-                f"La mesa comunal validó {a.nombre.lower()} en nivel {a.validado.nivel} "
-                f"(diagnóstico: {a.nivel})."
-            )
-    for nivel, texto in (
-        ("alto", "se trabajará en identificar y valorar sus fortalezas"),
-        ("medio", "se proponen mejoras"),
-    ):
+        if a.validado and a.vigente != "bajo":
+            hallazgos.append(_razon(a))
+    for nivel in ("alto", "medio"):
         if len(hallazgos) >= 3:
             break
-        for a in areas:
-            if a.vigente == nivel:
-                hallazgos.append(f"{a.nombre} está en nivel {nivel} ({a.puntaje}): {texto}.")
+        hallazgos += [_razon(a) for a in areas if a.vigente == nivel and not a.validado]
     return [_frase(h) for h in hallazgos[:5]]
+
+
+def _razon(a: Area) -> str:
+    """«Estructura está en nivel bajo: …» with what decided it: the mesa, or the level's rule."""
+    if a.validado:
+        cambio = f"; el diagnóstico lo leía en {a.nivel}" if a.validado.nivel != a.nivel else ""
+        return (
+            f"{a.nombre} está en nivel {a.vigente} por validación de la mesa comunal: "
+            f"«{str(a.validado.justificacion).rstrip('.')}»{cambio}"
+        )
+    if not a.motivo:  # a level rule that reads no key element: the score decided
+        return f"{a.nombre} está en nivel {a.vigente} ({a.puntaje} de logro)"
+    return f"{a.nombre} está en nivel {a.vigente}: {'; '.join(a.motivo)}"
 
 
 def _frase(texto: str) -> str:

@@ -219,10 +219,7 @@ def informe() -> Any:
         "{{ a.nombre }}: nivel {{ a.vigente }} ({{ a.puntaje }}){{ ', provisional' if a.provisional else '' }}",
         2,
     )
-    _p(
-        doc,
-        "Nivel {{ a.lectura }}.{{ a.nota_validacion }}",
-    )
+    _p(doc, "{{ a.texto_nivel }}")
     _p(doc, "{%p if a.para_confirmar %}")
     _p(doc, "Para confirmar el nivel: {{ a.para_confirmar | join('; ') }}.")
     _p(doc, "{%p endif %}")
@@ -238,8 +235,11 @@ def informe() -> Any:
         tamano=8,
     )
     parrafo = _p(doc, "")
-    parrafo.add_run("Productos: ").bold = True
-    parrafo.add_run("{{ a.lista_productos }}.")
+    parrafo.add_run("Productos:").bold = True
+    parrafo.add_run("{{ '' if a.items else ' ninguno.' }}")
+    _p(doc, "{%p for i in a.items %}")
+    _p(doc, "{{ i.numero }}. {{ i.linea }}.")
+    _p(doc, "{%p endfor %}")
     _p(doc, "{%p if a.camino_titulo %}")
     parrafo = _p(doc, "")
     parrafo.add_run("{{ a.camino_titulo }}. ").bold = True

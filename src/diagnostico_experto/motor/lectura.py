@@ -84,6 +84,12 @@ def lectura(
     return f"{nivel}: " + "; ".join(d["texto"] for d in propios) + "."
 
 
+def motivo(area: str, leidos: list[dict[str, Any]], decisivos: list[str]) -> list[str]:
+    """The readings of the key elements the level's rule named, in the rule's order."""
+    por_elemento = {d["elemento"]: d["texto"] for d in leidos if d["area"] == area}
+    return [por_elemento[e] for e in dict.fromkeys(decisivos) if e in por_elemento]
+
+
 def decisivos(regla: Regla | None) -> list[str]:
     """The key elements a level rule names."""
     if regla is None:

@@ -198,6 +198,9 @@ class Motor:
                     self.elementos,
                     lectura.decisivos(self._por_id.get(niveles[area]["regla"])),
                 ),
+                motivo=lectura.motivo(
+                    area, leidos, lectura.decisivos(self._por_id.get(niveles[area]["regla"]))
+                ),
             )
         por_etapas = propuesta.plan_por_etapas(hechos)
         productos = propuesta.productos(hechos, self.conocimiento, bool(por_etapas))

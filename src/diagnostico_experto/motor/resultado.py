@@ -48,6 +48,8 @@ class ResultadoArea(BaseModel):
     provisional: bool = False
     para_confirmar: list[str] = []  # Spanish sentences: what is missing to confirm it
     lectura: str = ""  # "medio: los lineamientos existen, pero …; no hay …"
+    # the readings of the key elements the level's rule named: the reason for the level
+    motivo: list[str] = []
     # "validada" (``validado`` is in force), "vencida" (made against other answers:
     # kept in ``validacion_vencida``, not applied) or "pendiente"
     estado_validacion: str = "pendiente"
