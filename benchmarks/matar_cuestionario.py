@@ -45,7 +45,7 @@ from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from sinteticas import RAIZ
 
 ENTER, ABAJO, ESPACIO = "\r", "\x1b[B", " "
-PRODUCTOS, PROPUESTA, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(8)
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(9)
 ENTORNO = {"COLUMNS": "80", "LINES": "300", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
 QUIETO = 1.5  # seconds without output: the program waits for a key
 
