@@ -1,7 +1,11 @@
 """Benchmark of `diagnostico lote` with every output, for 29, 345 and 3,450 comunas.
 
 Run: uv run python benchmarks/lote.py [--tamanos 29 345 3450] [--workers 1 2] [--como-antes]
-         [--antes CHECKOUT] [--repeticiones N]
+         [--antes CHECKOUT [--mismos-datos]] [--repeticiones N]
+
+``--workers 0`` runs the command without the option (its default: one process
+per usable core since issue 31). ``--mismos-datos`` gives both sides the older
+side's rules, knowledge and answer files, to compare like with like.
 
 29 is the programme's illustrative examples. For 345 (the size of Chile's
 set of comunas) and 3,450, it writes a knowledge folder whose comunas.yaml
@@ -54,6 +58,11 @@ def preparar(tamano: int, carpeta: Path) -> tuple[Path, Path]:
     ]
     with (conocimiento / "comunas.yaml").open("w", encoding="utf-8") as f:
         yaml.dump({"territorios": [t for t in territorios if t["comunas"]]}, f)
+    calendario = conocimiento / "calendario.yaml"
+    if calendario.exists():  # its dates fixed by hand name the shipped UGTs
+        datos = yaml.load(calendario)
+        datos["fechas"] = {}
+        yaml.dump(datos, calendario)
     base = cargar_conocimiento(conocimiento)
     respuestas = carpeta / "respuestas"
     respuestas.mkdir()
@@ -125,7 +134,18 @@ def _rango(valores: list[float], formato: str = "{:.2f}") -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tamanos", type=int, nargs="+", default=[29, 345, 3450])
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="0: sin la opción (su valor por defecto)",
+    )
+    parser.add_argument(
+        "--mismos-datos",
+        action="store_true",
+        help="con --antes: ambos lados leen las reglas, el conocimiento y las respuestas del anterior",
+    )
     parser.add_argument("--antes", type=Path, help="checkout of the older code, with its .venv")
     parser.add_argument("--repeticiones", type=int, default=1)
     parser.add_argument(
@@ -151,6 +171,11 @@ def main() -> None:
                 if version == "nuevo sin Word":
                     argumentos[version] = argumentos["nuevo"]
                     continue
+                if version == "nuevo" and opciones.mismos_datos and "antes" in argumentos:
+                    reglas = ["--reglas", str(versiones["antes"][1] / "rules")]
+                    argumentos[version] = [*argumentos["antes"], *reglas]
+                    argumentos["antes"] = [*argumentos["antes"], *reglas]
+                    continue
                 inicio = time.perf_counter()
                 conocimiento, respuestas = preparar_con(python, raiz, tamano, carpeta / version)
                 print(
@@ -173,8 +198,7 @@ def main() -> None:
                                     *argumentos[version],
                                     "--salida",
                                     str(salida),
-                                    "--workers",
-                                    str(workers),
+                                    *(["--workers", str(workers)] if workers else []),
                                 ],
                                 como_antes=version == "nuevo sin Word",
                             )

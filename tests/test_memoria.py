@@ -200,6 +200,26 @@ def test_otro_proceso_usa_la_plantilla_compilada(cache, monkeypatch, motor, ejem
     assert _entorno_nuevo().get_template("informe.md.j2").render(contexto) == informe
 
 
+def test_otro_proceso_usa_las_partes_compiladas_de_la_plantilla_de_word(cache, monkeypatch):
+    """docxtpl hands each part of the Word template to jinja2 as a string: a new process
+    (``evaluar --salida informe.docx``) takes its compiled code from the shared cache."""
+    from diagnostico_experto.informes.docx import _EntornoDocx
+
+    fuente = "<w:t>{{ num(x) }} {{ nombre }}</w:t>"
+    primero = _EntornoDocx().from_string(fuente).render(x=2.5, nombre="<Ñuble>")
+    assert primero == "<w:t>2,5 &lt;Ñuble&gt;</w:t>"
+    entorno = _EntornoDocx()
+    compiladas: list[object] = []
+    compilar = entorno.compile
+    monkeypatch.setattr(
+        entorno, "compile", lambda *a, **k: (compiladas.append(a), compilar(*a, **k))[1]
+    )
+    assert entorno.from_string(fuente).render(x=2.5, nombre="<Ñuble>") == primero
+    assert compiladas == []  # its code came from the cache
+    otra = entorno.from_string("<w:t>{{ nombre }}</w:t>")  # another part: compiled
+    assert len(compiladas) == 1 and otra is not None
+
+
 def test_plantillas_sin_cache_que_se_pueda_escribir_o_si_se_pide(cache, monkeypatch):
     cache.parent.mkdir(parents=True)
     cache.write_text("un archivo donde debería ir la carpeta", encoding="utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
 import re
 import zipfile
@@ -21,6 +22,7 @@ from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
 from diagnostico_experto.comun.errores import ErrorPlantilla
 from diagnostico_experto.comun.lectura import revisar_partes_zip
+from diagnostico_experto.comun.memoria import CacheDePlantillas
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import Documento
@@ -83,7 +85,9 @@ class _EntornoDocx(Environment):
     MAXIMO = 64  # distinct sources kept (a batch uses about ten)
 
     def __init__(self) -> None:
-        super().__init__(undefined=StrictUndefined, autoescape=True)
+        super().__init__(
+            undefined=StrictUndefined, autoescape=True, bytecode_cache=CacheDePlantillas()
+        )
         self.globals.update(
             horas=formato.horas,
             pct=formato.porcentaje,
@@ -102,8 +106,25 @@ class _EntornoDocx(Environment):
         if compilada is None:
             if len(self._compiladas) >= self.MAXIMO:
                 self._compiladas.clear()
-            compilada = self._compiladas[source] = super().from_string(source)
+            compilada = self._compiladas[source] = self._compilar(source)
         return compilada
+
+    def _compilar(self, source: str) -> Template:
+        """The source compiled, or its code from the shared cache of compiled templates.
+
+        A process that writes one document (``evaluar --salida informe.docx``)
+        compiled every part again: a third of its document's time. jinja2 keeps
+        a loader's templates in its bytecode cache; a source given as a string
+        goes through the same public steps here, named by its digest.
+        """
+        cache = self.bytecode_cache
+        assert cache is not None
+        nombre = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        cubeta = cache.get_bucket(self, nombre, None, source)
+        if cubeta.code is None:
+            cubeta.code = self.compile(source)
+            cache.set_bucket(cubeta)
+        return self.template_class.from_code(self, cubeta.code, self.make_globals(None))
 
 
 @functools.cache
