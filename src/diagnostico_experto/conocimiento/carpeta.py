@@ -80,6 +80,10 @@ class Elemento(Estricto):
     nombre: str
 
 
+class Etapa(Elemento):
+    entrada: bool = False  # a stage of the way in to a service (difusión, inscripción…)
+
+
 class AreaProceso(Elemento):
     descripcion: str = ""
     fuente: str = ""
@@ -89,7 +93,7 @@ class AreaProceso(Elemento):
 class Catalogo(Estricto):
     """Controlled lists for the services inventory, so rules can join on them."""
 
-    etapas: list[Elemento] = Field(min_length=1)
+    etapas: list[Etapa] = Field(min_length=1)
     clientes: list[Elemento] = Field(min_length=1)
     origenes: list[Elemento] = Field(min_length=1)
     areas_proceso: list[AreaProceso] = Field(min_length=1)

@@ -130,6 +130,9 @@ TIPOS: dict[str, TipoHecho] = {
                 "nombres_clientes",
                 "nombres_etapas",
                 "nombres_origenes",
+                "n_etapas_entrada",
+                "nombres_etapas_entrada",
+                "nombres_otras_etapas",
             ),
         ),
         _tipo(
@@ -274,6 +277,7 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "n_unidades",
             "n_origenes",
             "n_etapas",
+            "n_etapas_entrada",
             "horas",
         ),
         "numero",
@@ -289,6 +293,8 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "nombres_etapas",
             "origenes",
             "nombres_origenes",
+            "nombres_etapas_entrada",
+            "nombres_otras_etapas",
             "requiere",
         ),
         "lista",
@@ -480,6 +486,7 @@ def _grupos(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]
     # a knowledge folder from before groups: any shared client and stage links services
     min_etapas = int(parametro.valor) if parametro else 1
     etapas_catalogo, clientes_catalogo = catalogo.ids("etapas"), catalogo.ids("clientes")
+    de_entrada = {e.id for e in catalogo.etapas if e.entrada}
     hechos = []
     for grupo in grupos_que_comparten(servicios, min_etapas):
         miembros = [servicios[i] for i in grupo.servicios]
@@ -487,6 +494,8 @@ def _grupos(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]
         etapas = sorted(grupo.etapas, key=_orden_en(etapas_catalogo))
         unidades = list(dict.fromkeys(s.unidad for s in miembros))
         origenes = list(dict.fromkeys(s.origen for s in miembros))
+        nombres = {e: catalogo.nombre("etapas", e).lower() for e in etapas}
+        entrada = [nombres[e] for e in etapas if e in de_entrada]
         hechos.append(
             TIPOS["grupo_servicios"].nuevo(
                 servicios=[s.nombre for s in miembros],
@@ -502,6 +511,9 @@ def _grupos(servicios: list[Servicio], conocimiento: Conocimiento) -> list[Fact]
                 nombres_clientes=[catalogo.nombre("clientes", c).lower() for c in clientes],
                 nombres_etapas=[catalogo.nombre("etapas", e).lower() for e in etapas],
                 nombres_origenes=[_nombre_origen(catalogo.nombre("origenes", o)) for o in origenes],
+                n_etapas_entrada=len(entrada),
+                nombres_etapas_entrada=entrada,
+                nombres_otras_etapas=[nombres[e] for e in etapas if e not in de_entrada],
             )
         )
     return hechos
