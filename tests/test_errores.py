@@ -47,7 +47,7 @@ BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
 @pytest.mark.parametrize(
     ("texto", "esperado"),
     [
-        (BASE + "  E02: [plan_propio\n", "r.yaml:5: falta cerrar una lista"),
+        (BASE + "  E02: [plan_propio\n", "r.yaml:5: respuestas.E02: falta cerrar una lista"),
         (BASE.replace("Ninhue", "Ninhe"), "r.yaml:1: comuna: comuna desconocida «Ninhe»"),
         (BASE + "  E99: si\n", "r.yaml:5: respuestas.E99: pregunta desconocida «E99»"),
         (BASE + "  E02: sin_plan\n", "r.yaml:5: respuestas.E02: valor «sin_plan» no es una opción"),
@@ -159,7 +159,7 @@ def test_archivo_inexistente(capsys, tmp_path):
         (
             "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - etapa: {servicio: ?a}\n"
             "    entonces:\n      - marca: {nombre: m}\n",
-            "extra.yaml:5: dentro de { } o [ ] una variable ?nombre va entre comillas",
+            "extra.yaml:5: reglas[1].si.etapa: dentro de { } o [ ] una variable ?nombre va entre comillas",
         ),
         (
             "reglas:\n  - id: x\n    descripcion: d\n    si:\n      - compara: [?a, distinto, ?b]\n"
@@ -386,3 +386,31 @@ def test_cada_falla_tiene_su_clase_y_el_mismo_codigo(tmp_path, conocimiento):
     assert {c.codigo_salida for c in (ErrorRespuestas, ErrorReglas, ErrorEntorno, ErrorMotor)} == {
         2
     }
+
+
+@pytest.mark.parametrize(
+    ("texto", "esperado"),
+    [
+        (  # a tab that indents a key
+            "comuna: Ninhue\nrespuestas:\n  E01: vigentes\n\tE02: plan_propio\n",
+            "r.yaml:4: respuestas.E02: hay un tabulador; use espacios para indentar (columna 1)",
+        ),
+        (  # a key indented less than its siblings
+            "comuna: Ninhue\nrespuestas:\n  E01: vigentes\n E02: plan_propio\n",
+            "r.yaml:4: respuestas.E02: la indentación no es coherente (columna 2)",
+        ),
+        (  # a list item's field, counted as a person counts
+            'comuna: Ninhue\nmesa:\n  - nombre: A\n  - nombre: B\n    cargo: "x\n',
+            "r.yaml:5: mesa[2].cargo: el archivo termina antes de cerrar comillas (columna 12)",
+        ),
+        (  # a list at its key's own indentation
+            "comuna: Ninhue\nservicios:\n- nombre: A\n  clientes: [a, b\n",
+            "r.yaml:4: servicios[1].clientes: falta cerrar una lista o un mapeo ([ ] o { }) "
+            "(columna 13)",
+        ),
+    ],
+)
+def test_un_error_de_sintaxis_nombra_el_campo_de_su_linea(capsys, tmp_path, texto, esperado):
+    ruta = tmp_path / "r.yaml"
+    ruta.write_text(texto, encoding="utf-8")
+    assert error_de(capsys, "evaluar", ruta) == f"{tmp_path}/{esperado}"

@@ -370,7 +370,8 @@ def _error_de_sintaxis(exc: YAMLError, texto: str, ruta: str | Path) -> ErrorArc
             if "node content" in problema and caracter == "?":
                 problema = "expected the node content, but found '?'"
         mensaje = _mensaje_sintaxis(problema)
-        return ErrorArchivo.uno(ruta, mensaje + columna, linea)
+        campo = _campo_en_linea(texto, marca.line) if marca else ""
+        return ErrorArchivo.uno(ruta, mensaje + columna, linea, campo)
     if isinstance(exc, ReaderError):  # a control character, NUL included, written as is
         linea = texto[: exc.position].count("\n") + 1
         caracter = exc.character  # a str, or the code point as an int (NUL is 0)
@@ -379,6 +380,67 @@ def _error_de_sintaxis(exc: YAMLError, texto: str, ruta: str | Path) -> ErrorArc
             ruta, f"tiene un carácter de control ({codigo}) que YAML no admite; bórrelo", linea
         )
     return ErrorArchivo.uno(ruta, "sintaxis YAML no válida")
+
+
+_CLAVE_EN_LINEA = re.compile(
+    r"""^([ \t]*)(-[ \t]+)?(["']?)([^\s:#"'\-][^:#]*?)\3[ \t]*:([ \t]*(?:#.*)?$|[ \t])"""
+)
+
+
+def _sangria(linea: str) -> int:
+    return len(linea) - len(linea.lstrip(" \t"))
+
+
+def _campo_en_linea(texto: str, indice: int) -> str:
+    """The field written on a line that does not parse, with the fields above it
+    («respuestas.E02», «mesa[2].cargo»): a person finds a field faster than a column.
+
+    Read from the text by indentation, since the parser gave up there; only a
+    key that opens a block can hold another. "" when the line names no field.
+    """
+    lineas = texto.splitlines()
+    if indice >= len(lineas):
+        return ""
+    partes: list[str] = []
+    propia = _CLAVE_EN_LINEA.match(lineas[indice])
+    sangria = _sangria(lineas[indice])
+    if propia is not None:
+        partes.append(propia.group(4).strip())
+        sangria += len(propia.group(2) or "")  # a list item's key starts after its dash
+    en_item = False  # a list may sit at its key's own indentation
+    for j in range(indice - 1, -1, -1):
+        if sangria == 0 and not en_item:
+            break
+        linea = lineas[j]
+        encontrada = _CLAVE_EN_LINEA.match(linea)
+        if encontrada is None:
+            continue
+        inicio = _sangria(linea)
+        abre = (encontrada.group(5) + linea[encontrada.end() :]).strip()[:1] in ("", "#")
+        if encontrada.group(2) and inicio < sangria:  # the list item holding the field
+            if inicio + len(encontrada.group(2)) < sangria and abre:
+                partes.append(encontrada.group(4).strip())
+            partes.append(f"[{_numero_de_item(lineas, j, inicio)}]")
+            sangria, en_item = inicio, True
+        elif abre and (inicio < sangria or (en_item and inicio == sangria)):
+            partes.append(encontrada.group(4).strip())
+            sangria, en_item = inicio, False
+    return ".".join(reversed(partes)).replace(".[", "[")
+
+
+def _numero_de_item(lineas: list[str], j: int, inicio: int) -> int:
+    """Which item (from 1) of its list the item that starts on line ``j`` is."""
+    numero = 1
+    for linea in reversed(lineas[:j]):
+        if not linea.strip() or linea.lstrip().startswith("#"):
+            continue
+        if _sangria(linea) < inicio or (
+            _sangria(linea) == inicio and not linea.lstrip().startswith("-")
+        ):
+            break
+        if _sangria(linea) == inicio:
+            numero += 1
+    return numero
 
 
 def _caracter(texto: str, marca: Any) -> str:
