@@ -4,7 +4,7 @@ Runs against whichever ``diagnostico_experto`` is first on PYTHONPATH (this
 checkout or a worktree of an older commit), with that version's own rules and
 knowledge, so the same script measures the code before and after a change:
 
-    python benchmarks/medicion.py comuna 100      # Motor.evaluar per comuna, ms
+    python benchmarks/medicion.py comuna 100 [REGLAS CONOCIMIENTO]  # Motor.evaluar per comuna, ms
     python benchmarks/medicion.py servicios 200   # Motor.evaluar of one comuna with 200 services, s
     python benchmarks/medicion.py archivo 200 X   # writes that comuna's answer file to X (YAML)
 """
@@ -30,7 +30,18 @@ from sinteticas import datos_sinteticos  # noqa: E402
 
 def main() -> None:
     que, n = sys.argv[1], int(sys.argv[2])
-    motor = Motor.desde_carpetas(carpeta_por_defecto("rules"), carpeta_por_defecto("knowledge"))
+    carpetas = sys.argv[3:5] if que == "comuna" and len(sys.argv) == 5 else []
+    reglas, conocimiento_ = carpetas or (
+        carpeta_por_defecto("rules"),
+        carpeta_por_defecto("knowledge"),
+    )
+    motor = Motor.desde_carpetas(reglas, conocimiento_)
+    try:  # this script is a process entry: it sets the collector's policy, as the command does
+        from diagnostico_experto.comun.recolector import politica_de_proceso
+    except ImportError:  # older versions held the collector off inside Motor.evaluar
+        pass
+    else:
+        politica_de_proceso()
     conocimiento = motor.conocimiento
     if que == "comuna":
         azar = random.Random(2026)
