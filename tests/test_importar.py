@@ -117,6 +117,9 @@ def test_lote_evalua_la_exportacion(
     a_mano.mkdir()
     for nombre in (NINHUE, COBQUECURA):
         (a_mano / nombre).write_bytes((DATOS / nombre).read_bytes())
+    adjuntos = a_mano / "cobquecura-2026-11-18-adjuntos"  # the evidence next to its answers
+    adjuntos.mkdir()
+    (adjuntos / "1732112345678.jpg").write_bytes((DATOS / "acta-mesa.jpg").read_bytes())
     codigo, _, err = correr(
         capsys, "lote", a_mano, "--salida", tmp_path / "informes-a-mano", "--workers", "1"
     )

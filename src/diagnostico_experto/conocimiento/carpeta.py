@@ -31,6 +31,7 @@ from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.calendario import ARCHIVO_CALENDARIO, Calendario
 from diagnostico_experto.conocimiento.camino import ARCHIVO_CAMINO, Camino, leer_camino
+from diagnostico_experto.conocimiento.evidencia import ARCHIVO_EVIDENCIAS, PoliticaEvidencia
 from diagnostico_experto.conocimiento.preguntas import (
     LISTAS_CATALOGO,
     NO_SABE,
@@ -250,6 +251,8 @@ class Conocimiento:
     camino: Camino = field(default_factory=Camino)
     # the dates of the plan per UGT and the responsible per product (calendario.yaml)
     calendario: Calendario | None = None
+    # which answers want evidence (evidencias.yaml)
+    evidencia: PoliticaEvidencia = field(default_factory=PoliticaEvidencia)
 
     def valores_parametros(self) -> dict[str, ValorParametro]:
         return {n: p.valor for n, p in self.parametros.items()}
@@ -323,7 +326,36 @@ def _leer_carpeta(carpeta: Path) -> Conocimiento:
         informe,
         camino,
         _calendario(carpeta / ARCHIVO_CALENDARIO, informe, comunas.territorios),
+        _evidencia(carpeta / ARCHIVO_EVIDENCIAS, cuestionario),
     )
+
+
+def _evidencia(ruta: Path, cuestionario: Cuestionario) -> PoliticaEvidencia:
+    """The folder's evidencias.yaml, or the shipped one: older copies do not have it."""
+    if not ruta.exists():
+        ruta = carpeta_por_defecto("knowledge") / ARCHIVO_EVIDENCIAS
+    doc = leer(ruta)
+    politica = doc.validar(PoliticaEvidencia)
+    problemas = []
+    for id_, valores in politica.piden.items():
+        pregunta = cuestionario.por_id.get(id_)
+        if pregunta is None:
+            problemas.append(
+                doc.problema(
+                    ("piden", id_),
+                    f"pregunta desconocida «{id_}»" + sugerencia(id_, cuestionario.por_id),
+                )
+            )
+            continue
+        dominio = pregunta.dominio()
+        problemas += [
+            doc.problema(("piden", id_), f"«{v}» no es una opción de {id_}")
+            for v in valores
+            if dominio is not None and v not in dominio
+        ]
+    if problemas:
+        raise ErrorReglas(problemas)
+    return politica
 
 
 def _calendario(ruta: Path, informe: ArchivoInforme, territorios: list[Territorio]) -> Calendario:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorRespuestas, Problema, sugerencia
@@ -63,12 +63,49 @@ class Integrante(_Modelo):
 
 
 class Evidencia(_Modelo):
-    """A file that supports the diagnosis (an attachment of a form submission)."""
+    """What supports an answer (``pregunta``) or the whole diagnosis: a document, its
+    date, who answered, and a file next to the answer file (with its SHA-256, so a
+    changed file is noticed) or a link. A form's attachment names its ``campo``."""
 
-    campo: Nombre  # the form field it was attached to («acta»)
-    archivo: Nombre  # its path, relative to the answer file
+    campo: NombreOpcional = ""  # the form field it was attached to («acta»)
+    archivo: NombreOpcional = ""  # its path, relative to the answer file
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     pregunta: str | None = None  # the answer it supports, when it supports one
+    documento: NombreOpcional = ""  # «Decreto alcaldicio 123»
+    fecha: dt.date | None = None  # the document's date
+    responde: NombreOpcional = ""  # who answered, or who holds the document
+    enlace: Annotated[str, Field(pattern=r"^(https?://\S+)?$")] = ""
+
+    @model_validator(mode="after")
+    def _algo_que_respalde(self) -> Evidencia:
+        if not (self.archivo or self.documento or self.enlace):
+            raise ValueError("una evidencia nombra un documento, un archivo o un enlace")
+        if self.archivo and (self.archivo.startswith("/") or ".." in Path(self.archivo).parts):
+            raise ValueError(
+                f"«{self.archivo}»: el archivo de evidencia va junto al archivo de respuestas "
+                "(una ruta relativa, sin «..»)"
+            )
+        return self
+
+    def texto(self) -> str:
+        """How a report names it: «Decreto 123, 12 de octubre de 2026, respondió Ana (acta.pdf)»."""
+        partes = [p for p in (self.documento, self.archivo and f"archivo {self.archivo}") if p]
+        if self.fecha:
+            partes.append(self.fecha.strftime("%d-%m-%Y"))
+        if self.responde:
+            partes.append(f"respondió {self.responde}")
+        if self.enlace:
+            partes.append(self.enlace)
+        return ", ".join(partes)
+
+
+class Correccion(_Modelo):
+    """An answer the mesa corrected in a session: the acta lists it."""
+
+    pregunta: str
+    antes: Any = None
+    despues: Any = None
+    fecha: dt.date | None = None
 
 
 class Validacion(_Modelo):
@@ -104,6 +141,7 @@ class ArchivoRespuestas(_Modelo):
     mesa: list[Integrante] = []
     validacion: dict[AreaClasificada, Validacion] = {}
     evidencias: list[Evidencia] = []
+    correcciones: list[Correccion] = []
     # product rule -> the mesa member who answers for it (default: by unit, calendario.yaml)
     responsables: dict[str, Nombre] = {}
 
@@ -165,18 +203,48 @@ class Respuestas(BaseModel):
     validacion: dict[str, Validacion]
     advertencias: list[str] = []
     evidencias: list[Evidencia] = []
+    correcciones: list[Correccion] = []
     # product rule -> the mesa member who answers for it (default: by unit, calendario.yaml)
     responsables: dict[str, Nombre] = {}
 
 
 @ErrorRespuestas.al_leer()
 def cargar_respuestas(ruta: str | Path, conocimiento: Conocimiento) -> Respuestas:
-    """Validated answers of a file (read by libyaml; lines found only for a message)."""
+    """Validated answers of a file (read by libyaml; lines found only for a message);
+    an evidence file registered with its SHA-256 must be next to it, unchanged (one
+    without it, e.g. named by a form export without its media, is only a name)."""
     ruta = Path(ruta)
     doc = leer(ruta, conocimiento.limites)
     if doc.datos is None:
         raise ErrorRespuestas.uno(ruta, "el archivo está vacío")
-    return desde_documento(doc, conocimiento)
+    respuestas = desde_documento(doc, conocimiento)
+    problemas = [
+        doc.problema(("evidencias", i, "archivo"), mensaje)
+        for i, e in enumerate(respuestas.evidencias)
+        if e.archivo and e.sha256 and (mensaje := _revisar_archivo(ruta.parent / e.archivo, e))
+    ]
+    if problemas:
+        raise ErrorRespuestas(problemas)
+    return respuestas
+
+
+def _revisar_archivo(archivo: Path, evidencia: Evidencia) -> str:
+    """Why an evidence file cannot be trusted, or ""."""
+    if not archivo.is_file():
+        return (
+            f"el archivo de evidencia «{evidencia.archivo}» no está junto al archivo de respuestas"
+        )
+    try:
+        with archivo.open("rb") as f:
+            huella = hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        return f"el archivo de evidencia «{evidencia.archivo}» no se puede leer ({exc.strerror})"
+    if huella != evidencia.sha256:
+        return (
+            f"el archivo de evidencia «{evidencia.archivo}» cambió desde que se registró "
+            "(su SHA-256 ya no es el anotado): revíselo y anote la nueva huella"
+        )
+    return ""
 
 
 @ErrorRespuestas.al_leer()
@@ -258,6 +326,15 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             )
         vistos.add(servicio.nombre)
 
+    for i, evidencia in enumerate(archivo.evidencias):
+        if evidencia.pregunta is not None and evidencia.pregunta not in cuestionario.por_id:
+            problemas.append(
+                doc.problema(
+                    ("evidencias", i, "pregunta"),
+                    f"pregunta desconocida «{evidencia.pregunta}»"
+                    + sugerencia(evidencia.pregunta, cuestionario.por_id),
+                )
+            )
     integrantes = {m.nombre for m in archivo.mesa}
     for regla, nombre in archivo.responsables.items():
         if nombre not in integrantes:
@@ -283,6 +360,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
         validacion=dict(archivo.validacion),
         advertencias=advertencias,
         evidencias=archivo.evidencias,
+        correcciones=archivo.correcciones,
         responsables=dict(archivo.responsables),
     )
 

@@ -38,6 +38,7 @@ class Respuesta:
     pregunta: str
     respuesta: str
     tono: str  # "fortaleza", "debilidad", "sin_dato" or ""
+    evidencia: str = ""  # what supports it; «sin evidencia» when it wants some and has none
 
 
 @dataclass
@@ -216,6 +217,8 @@ class Documento:
     grafico: Grafico
     validada: bool  # the mesa validated at least one area (in force)
     bandas: str  # the level bands in words
+    sin_evidencia: list[str] = field(default_factory=list)  # «E01 (¿Tiene…?)»
+    correcciones: list[str] = field(default_factory=list)  # «E02: antes → después (fecha)»
 
     @property
     def total(self) -> str:
@@ -260,6 +263,10 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
         mesa=list(evaluacion.respuestas.mesa),
         observaciones=_observaciones(evaluacion, conocimiento),
         grafico=grafico_areas(areas, None if medio is None else float(medio), alto),
+        sin_evidencia=[
+            f"{id_} ({conocimiento.cuestionario.por_id[id_].texto})" for id_ in r.evidencia.faltan
+        ],
+        correcciones=[_correccion(c, conocimiento) for c in evaluacion.respuestas.correcciones],
         validada=any(a.validado for a in areas),
         bandas=_bandas_en_palabras(None if medio is None else float(medio), alto),
     )
@@ -289,6 +296,19 @@ def _numerar(areas: list[Area]) -> None:
             a.items.append(
                 ItemProducto(i, p.texto.rstrip(". "), despues, segunda_etapa=p.etapa == 2)
             )
+
+
+def _correccion(c: Any, conocimiento: Conocimiento) -> str:
+    """«E02: Existen, pero están obsoletos → Hay un plan propio (12 de octubre de 2026)»."""
+    pregunta = conocimiento.cuestionario.por_id.get(c.pregunta)
+
+    def leida(valor: Any) -> str:
+        if valor is None:
+            return "sin respuesta"
+        return pregunta.etiqueta(valor) if pregunta else str(valor)
+
+    cuando = f" (sesión del {fecha(c.fecha)})" if c.fecha else ""
+    return f"{c.pregunta}: {leida(c.antes)} → {leida(c.despues)}{cuando}"
 
 
 def _observaciones(evaluacion: Evaluacion, conocimiento: Conocimiento) -> str:
@@ -330,7 +350,14 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
             tono = "debilidad"
         else:
             tono = ""
-        respuestas.append(Respuesta(pregunta.texto, pregunta.etiqueta(aporte.valor), tono))
+        respaldo = "; ".join(
+            e.texto() for e in evaluacion.respuestas.evidencias if e.pregunta == pregunta.id
+        )
+        if not respaldo and aporte.pregunta in r.evidencia.faltan:
+            respaldo = "sin evidencia"
+        respuestas.append(
+            Respuesta(pregunta.texto, pregunta.etiqueta(aporte.valor), tono, respaldo)
+        )
     return Area(
         clave=clave,
         nombre=cuestionario.areas[clave].nombre,

@@ -228,7 +228,7 @@ def informe() -> Any:
         ["Lo que se preguntó", "Lo que respondió la comuna"],
         [
             "{{ x.pregunta }}",
-            "{{ x.respuesta }}{{ ' (fortaleza)' if x.tono == 'fortaleza' else (' (debilidad)' if x.tono == 'debilidad' else '') }}",
+            "{{ x.respuesta }}{{ ' (fortaleza)' if x.tono == 'fortaleza' else (' (debilidad)' if x.tono == 'debilidad' else '') }}{{ ' — evidencia: ' + x.evidencia if x.evidencia else '' }}",
         ],
         "for x in a.respuestas",
         [10.6, 7.2],
@@ -317,6 +317,12 @@ def informe() -> Any:
         [3.4, 3.2, 3.2, 7.6],
     )
     _p(doc, "{{ d.validacion }}.")
+    _p(doc, "{%p if d.sin_evidencia %}")
+    _p(doc, "Respuestas que piden evidencia y no la tienen: {{ d.sin_evidencia | join('; ') }}.")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if d.correcciones %}")
+    _p(doc, "Respuestas corregidas por la mesa comunal: {{ d.correcciones | join('; ') }}.")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if d.observaciones %}")
     _p(doc, "Observaciones de la mesa: {{ d.observaciones }}")
     _p(doc, "{%p endif %}")

@@ -149,6 +149,8 @@ def _fila(e: Evaluada, conocimiento: Conocimiento) -> dict[str, Any]:
     fila["Coordinaciones de etapas"] = sum(1 for f in r.fusiones if f.tipo == "coordinacion")
     fila["Vacíos estrategia–servicios"] = len(r.vacios)
     fila["Ajustes de estructura"] = len(r.ajustes_estructura)
+    fila["Respuestas con evidencia"] = len(r.evidencia.con)
+    fila["Respuestas que piden evidencia"] = len(r.evidencia.piden)
     for area in AREAS:
         fila[f"Horas {nombres[area].lower()}"] = r.horas.por_area[area]
     fila["Horas otras actividades"] = sum(r.horas.otras.values())

@@ -20,6 +20,7 @@ from diagnostico_experto.conocimiento.respuestas import Respuestas, huella_area
 from diagnostico_experto.motor import lectura, propuesta
 from diagnostico_experto.motor.camino import Buscador
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
+from diagnostico_experto.motor.evidencia import con_evidencia
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
     VALIDACION_VENCIDA,
@@ -72,6 +73,7 @@ class Motor:
     def evaluar(self, respuestas: Respuestas, caminos: bool = False) -> Evaluacion:
         """The comuna's evaluation; with ``caminos``, also each area's path to the next level."""
         evaluacion = self._evaluar(respuestas)
+        con_evidencia(evaluacion.resultado, respuestas, self.conocimiento)
         if caminos:
             evaluacion.resultado.caminos = self.buscador.caminos(evaluacion)
         return evaluacion

@@ -165,6 +165,15 @@ class CaminoArea(BaseModel):
     motivo: str = ""  # why there is no path, in Spanish
 
 
+class ResumenEvidencia(BaseModel):
+    """The answers that want evidence (knowledge/evidencias.yaml), those that have it
+    and those that do not."""
+
+    piden: list[str] = []
+    con: list[str] = []
+    faltan: list[str] = []
+
+
 class Resultado(BaseModel):
     comuna: str
     ugt: str
@@ -180,6 +189,7 @@ class Resultado(BaseModel):
     traza: list[PasoTraza]
     # per area, the path to the next level (motor/camino.py); empty when not searched
     caminos: dict[str, CaminoArea] = {}
+    evidencia: ResumenEvidencia = Field(default_factory=ResumenEvidencia)
     # findings taken to a taller without a proposal (procesos bajo: duplicated stages)
     insumos: list[Insumo] = []
     # why the plan goes in stages (a thin or busy team, §5.1, §7.2); empty: one stage
