@@ -206,6 +206,7 @@ def _xlsx(
         encabezado,
         [list(f.values()) for f in filas],
         colorear=("nivel", "validado"),
+        enlaces=("Informe",),
     )
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
     catalogo = conocimiento.catalogo
@@ -290,7 +291,7 @@ def _xlsx(
     )
     libro.hoja(
         "Horas",
-        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Regla", "Parámetro"],
+        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Regla"],
         [
             [
                 c,
@@ -299,7 +300,6 @@ def _xlsx(
                 h.concepto,
                 h.horas,
                 h.regla,
-                h.parametro or "",
             ]
             for c, u, r in base
             for h in r.horas.detalle

@@ -11,6 +11,7 @@ never counts a comuna twice.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -21,7 +22,7 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.avance import FLECHAS, informe_avance, seccion_indice
-from diagnostico_experto.lote.evaluacion import Evaluada, Fallida
+from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.libro import Libro
 from diagnostico_experto.motor.avance import Avance, avance, por_ugt
 
@@ -128,9 +129,18 @@ def indice(evaluadas: list[Evaluada], conocimiento: Conocimiento) -> Markup:
     return seccion_indice(avances, por_ugt([a for a, _ in avances], territorios), conocimiento)
 
 
+def _fecha(texto: str | None) -> dt.date | str:
+    """A diagnosis date as a spreadsheet date (text only when it is no date)."""
+    try:
+        return dt.date.fromisoformat(texto or "")
+    except ValueError:
+        return texto or ""
+
+
 def agregar_hojas(libro: Libro, evaluadas: list[Evaluada], conocimiento: Conocimiento) -> None:
     """Sheets «Avance» (per comuna and area) and «Avance por UGT» with a bar chart."""
-    avances = [a for a, _ in con_avance(evaluadas)]
+    pares = con_avance(evaluadas)
+    avances = [a for a, _ in pares]
     if not avances:
         return
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
@@ -149,13 +159,14 @@ def agregar_hojas(libro: Libro, evaluadas: list[Evaluada], conocimiento: Conocim
             "cambio",
             "productos completados",
             "productos pendientes",
+            "Informe",
         ],
         [
             [
                 a.comuna,
                 a.ugt,
-                a.fecha_base,
-                a.fecha_actual,
+                _fecha(a.fecha_base),
+                _fecha(a.fecha_actual),
                 nombres[area],
                 x.nivel_antes,
                 x.puntaje_antes,
@@ -164,12 +175,14 @@ def agregar_hojas(libro: Libro, evaluadas: list[Evaluada], conocimiento: Conocim
                 FLECHAS[x.cambio],
                 sum(1 for p in a.completados if p.area == area),
                 sum(1 for p in (*a.pendientes, *a.nuevos) if p.area == area),
+                f"{CARPETA_COMUNAS}/{slug}-avance.html",
             ]
-            for a in avances
+            for a, slug in pares
             for area, x in a.areas.items()
         ],
-        fijas=0,
-        con_formato=False,
+        fijas=1,
+        colorear=("nivel",),
+        enlaces=("Informe",),
     )
     movimientos = por_ugt(avances, [t.nombre for t in conocimiento.territorios])
     hoja = libro.hoja(

@@ -5,10 +5,15 @@ as fast as openpyxl for the ~100.000 rows of a large batch, in constant memory,
 with the same features (conditional formatting, native charts). Every text is
 written as text: one that looks like a formula is neutralised first, and
 XlsxWriter's own guessing (formulas, links, numbers in strings) is off.
+A text cell is never a formula in the file; one that starts like a formula
+(answer text, a comuna's name) gets Excel's quote prefix, so it stays text
+when someone edits it, without an apostrophe shown in the cell. Every sheet
+prints on A4 landscape, one page wide, with its header row on every page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -20,6 +25,8 @@ from diagnostico_experto.informes import formato as chileno
 PORCENTAJE = "% de logro"
 FORMATO_PORCENTAJE = "0%"
 FORMATO_HORAS = "#,##0.0"
+FORMATO_FECHA = "d mmm yyyy"
+PAPEL_A4 = 9
 COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 CM_A_PIXELES = 96 / 2.54  # chart sizes are given in centimetres, as in Excel's dialog
 
@@ -43,6 +50,9 @@ class Libro:
             f: self._libro.add_format({"num_format": f})
             for f in (FORMATO_PORCENTAJE, FORMATO_HORAS)
         }
+        self._texto_inerte = self._libro.add_format({"quote_prefix": True})
+        self._fecha = self._libro.add_format({"num_format": FORMATO_FECHA, "align": "left"})
+        self._enlace = self._libro.add_format({"font_color": "blue", "underline": 1})
         self._rellenos = {
             nivel: self._libro.add_format({"bg_color": f"#{color}"})
             for nivel, color in COLORES.items()
@@ -56,11 +66,21 @@ class Libro:
         colorear: tuple[str, ...] = (),
         fijas: int = 2,
         con_formato: bool = True,
+        enlaces: tuple[str, ...] = (),
     ) -> Worksheet:
         """A sheet with its header frozen (and ``fijas`` first columns), an autofilter,
-        % and hour formats by column name, and levels coloured by conditional formatting."""
+        % and hour formats by column name, levels coloured by conditional formatting,
+        dates as dates and the columns named in ``enlaces`` as links to the report."""
         hoja = self._libro.add_worksheet(titulo)
         hoja.freeze_panes(1, fijas)
+        hoja.set_paper(PAPEL_A4)
+        hoja.set_landscape()
+        hoja.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+        hoja.repeat_rows(0)
+        hoja.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+        hoja.set_header(f"&L&8{_encabezado(titulo)}")
+        hoja.set_footer("&C&8Página &P de &N")
+        columnas_enlace = {i for i, nombre in enumerate(encabezado) if nombre in enlaces}
         for i, nombre in enumerate(encabezado):
             ancho = max([len(str(nombre)), *(len(str(f[i])) for f in filas[:200])], default=10)
             hoja.set_column(i, i, min(max(ancho + 2, 9), 60))
@@ -69,12 +89,22 @@ class Libro:
             for i, nombre in enumerate(encabezado)
             if con_formato and (_es_porcentaje(nombre) or nombre.startswith(("Horas", "horas")))
         }
-        hoja.write_row(0, 0, [chileno.neutralizar(n) for n in encabezado], self._negrita)
+        hoja.write_row(0, 0, encabezado, self._negrita)
         for n, fila in enumerate(filas, 1):
             for i, valor in enumerate(fila):
                 if isinstance(valor, str):
-                    if valor:  # an empty text is an empty cell
-                        hoja.write_string(n, i, chileno.neutralizar(valor))
+                    if not valor:  # an empty text is an empty cell
+                        continue
+                    if i in columnas_enlace:
+                        hoja.write_url(
+                            n, i, f"external:{valor}", self._enlace, "ver informe", valor
+                        )
+                    elif chileno.neutralizar(valor) != valor:
+                        hoja.write_string(n, i, valor, self._texto_inerte)
+                    else:
+                        hoja.write_string(n, i, valor)
+                elif isinstance(valor, dt.date):
+                    hoja.write_datetime(n, i, valor, self._fecha)
                 elif isinstance(valor, bool) or valor is None:
                     hoja.write(n, i, valor)
                 else:
@@ -189,6 +219,11 @@ class Libro:
     def contenido(self) -> bytes:
         self._libro.close()
         return self._salida.getvalue()
+
+
+def _encabezado(titulo: str) -> str:
+    """The sheet's name in its printed header, with Excel's header codes escaped."""
+    return "Resumen del diagnóstico · " + titulo.replace("&", "&&")
 
 
 def _es_porcentaje(nombre: str) -> bool:

@@ -1,0 +1,180 @@
+"""What a reader gets from a batch: Chilean Spanish in every document, a workbook that prints,
+and comuna reports of at most four A4 pages (counted by LibreOffice where it is installed)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import html.parser
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from tests.conftest import CONOCIMIENTO
+
+from diagnostico_experto.cli.principal import main
+
+HISTORIA = CONOCIMIENTO / "historia"
+
+ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# a decimal point: «3.5», «620.71» (a Chilean thousands dot has exactly three digits after it)
+PUNTO_DECIMAL = re.compile(r"(?<![\d.])\d+\.(?:\d{1,2}|\d{4,})(?![\d.])")
+SECCION = re.compile(r"§\s?\d+(?:\.\d+)*")  # the source's sections: «§6.2.4»
+ARCHIVO = re.compile(r"\b[\w-]+\.(?:ya?ml|py|j2)\b|\b(?:knowledge|rules)/")
+
+
+@pytest.fixture(scope="module")
+def lote_de_historia(tmp_path_factory) -> Path:
+    salida = tmp_path_factory.mktemp("lote-historia") / "informes"
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        codigo = main(["lote", str(HISTORIA), "--salida", str(salida)])
+    assert codigo == 0, err.getvalue()
+    return salida
+
+
+class _Texto(html.parser.HTMLParser):
+    """The text a person sees in a page: no styles, scripts, SVG geometry or the rule annex."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.partes: list[str] = []
+        self._oculto = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script") or (tag == "details" and ("class", "anexo") in attrs):
+            self._oculto += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "details") and self._oculto:
+            self._oculto -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._oculto:
+            self.partes.append(data)
+
+
+def _textos(carpeta: Path) -> dict[str, str]:
+    """Every document of a batch as the text its reader sees (the rule annex left out: it is
+    the consultants' trace, with rule ids and places; the «Archivo» column names the input)."""
+    textos: dict[str, str] = {}
+    for ruta in sorted(carpeta.rglob("*")):
+        nombre = str(ruta.relative_to(carpeta))
+        if ruta.suffix == ".md":
+            textos[nombre] = ruta.read_text(encoding="utf-8").split("## Anexo")[0]
+        elif ruta.suffix == ".html":
+            lector = _Texto()
+            lector.feed(ruta.read_text(encoding="utf-8"))
+            textos[nombre] = " ".join(lector.partes)
+        elif ruta.suffix == ".docx":
+            with zipfile.ZipFile(ruta) as paquete:
+                xml = paquete.read("word/document.xml").decode("utf-8")
+            textos[nombre] = " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+        elif ruta.suffix == ".csv":
+            filas = list(
+                csv.reader(io.StringIO(ruta.read_text(encoding="utf-8-sig")), delimiter=";")
+            )
+            fuera = {i for i, t in enumerate(filas[0]) if t in ("Archivo", "Informe")}
+            textos[nombre] = " ".join(c for f in filas for i, c in enumerate(f) if i not in fuera)
+        elif ruta.suffix == ".xlsx":
+            libro = openpyxl.load_workbook(ruta, read_only=True)
+            celdas = []
+            for hoja in libro.worksheets:
+                filas = list(hoja.iter_rows(values_only=True))
+                fuera = {
+                    i
+                    for i, t in enumerate(filas[0] if filas else ())
+                    if t in ("Archivo", "Informe")
+                }
+                celdas += [
+                    str(v)
+                    for f in filas
+                    for i, v in enumerate(f)
+                    if isinstance(v, str) and i not in fuera
+                ]
+            textos[nombre] = " ".join(celdas)
+    return textos
+
+
+@pytest.mark.parametrize("lote", ["lote_de_ejemplos", "lote_de_historia"])
+def test_ningun_documento_del_lote_muestra_fechas_iso_puntos_decimales_ni_nombres_internos(
+    request, lote, conocimiento
+):
+    carpeta = request.getfixturevalue(lote)
+    carpeta = carpeta[0] if isinstance(carpeta, tuple) else carpeta
+    parametros = [p for p in conocimiento.valores_parametros() if "_" in p]
+    textos = _textos(carpeta)
+    assert {Path(n).suffix for n in textos} >= {".md", ".html", ".docx", ".csv", ".xlsx"}
+    problemas = []
+    for nombre, texto in textos.items():
+        sin_secciones = SECCION.sub("§", texto)
+        for etiqueta, patron in (
+            ("fecha ISO", ISO),
+            ("punto decimal", PUNTO_DECIMAL),
+            ("archivo", ARCHIVO),
+        ):
+            problemas += [f"{nombre}: {etiqueta} «{m}»" for m in patron.findall(sin_secciones)[:2]]
+        if "(s)" in texto:
+            problemas.append(f"{nombre}: «(s)»")
+        problemas += [f"{nombre}: parámetro «{p}»" for p in parametros if p in texto]
+    assert problemas == []
+
+
+def test_resumen_xlsx_se_imprime_y_su_hoja_avance_tiene_formato(lote_de_historia):
+    libro = openpyxl.load_workbook(lote_de_historia / "resumen.xlsx")
+    for hoja in libro.worksheets:
+        assert hoja.page_setup.orientation == "landscape", hoja.title
+        assert hoja.sheet_properties.pageSetUpPr.fitToPage, hoja.title
+        # one page wide (1 is the file format's default, left out), as many long as needed
+        assert (hoja.page_setup.fitToWidth or 1) == 1 and hoja.page_setup.fitToHeight == 0
+        assert hoja.print_title_rows == "$1:$1", hoja.title
+    avance = libro["Avance"]
+    encabezado = [c.value for c in avance[1]]
+    fila = {nombre: avance.cell(2, i + 1) for i, nombre in enumerate(encabezado)}
+    assert fila["línea base"].is_date and fila["línea base"].value.year == 2026
+    assert fila["% logro actual"].number_format == "0%"
+    assert fila["Informe"].hyperlink is not None and fila["Informe"].value == "ver informe"
+    cambios = [avance.cell(n, encabezado.index("cambio") + 1) for n in range(2, avance.max_row + 1)]
+    iguales = [c for c in cambios if "igual" in c.value]
+    assert iguales and all(c.value == "= igual" and c.quotePrefix for c in iguales)
+    comunas = libro["Comunas"]
+    columna = [c.value for c in comunas[1]].index("Informe") + 1
+    assert comunas.cell(2, columna).hyperlink.target.replace("\\", "/").startswith("comunas/")
+
+
+def _paginas_pdf(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) no está instalado"
+)
+def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_historia, tmp_path):
+    paginas = {}
+    for lote, carpeta in (("ejemplos", lote_de_ejemplos[0]), ("historia", lote_de_historia)):
+        documentos = sorted(carpeta.glob("comunas/*.docx"))
+        pdfs = tmp_path / lote
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp_path}/perfil",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(pdfs),
+                *map(str, documentos),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        for docx in documentos:
+            paginas[f"{lote}/{docx.name}"] = _paginas_pdf(pdfs / f"{docx.stem}.pdf")
+    assert len(paginas) == 29 + 28
+    assert {n: p for n, p in paginas.items() if p > 4} == {}
