@@ -178,3 +178,20 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
             paginas[f"{lote}/{docx.name}"] = _paginas_pdf(pdfs / f"{docx.stem}.pdf")
     assert len(paginas) == 29 + 28
     assert {n: p for n, p in paginas.items() if p > 4} == {}
+
+
+def test_la_parte_del_presupuesto_de_cada_ugt_sigue_las_comunas_del_programa(
+    ejemplos, conocimiento
+):
+    from diagnostico_experto.lote.sintesis import sintetizar
+
+    todas = [e.resultado for e in ejemplos.values()]
+    completo = {s.ugt: s.presupuesto for s in sintetizar(todas, conocimiento)}
+    parcial = {s.ugt: s.presupuesto for s in sintetizar(todas[::2], conocimiento)}
+    presupuesto = conocimiento.valores_parametros()["presupuesto_horas_programa"]
+    programa = sum(len(t.comunas) for t in conocimiento.territorios)
+    for territorio in conocimiento.territorios:
+        parte = presupuesto * len(territorio.comunas) / programa
+        assert completo[territorio.nombre] == pytest.approx(parte)
+        if territorio.nombre in parcial:
+            assert parcial[territorio.nombre] == pytest.approx(parte)

@@ -56,6 +56,7 @@ def _documento(titulo: str, apaisado: bool = False) -> Any:
     normal.font.name = "Calibri"
     normal.font.size = Pt(9.5)
     normal.paragraph_format.space_after = Pt(2)
+    normal.paragraph_format.line_spacing = 1.0
     for nombre, tamano in (("Title", 18), ("Heading 1", 13), ("Heading 2", 11)):
         estilo = doc.styles[nombre]
         estilo.font.name = "Calibri"
@@ -145,10 +146,10 @@ def _tabla(
                 _sin_ancho(fila.cells[i], "cellbg" in celdas[i])
             else:
                 fila.cells[i].width = Cm(ancho)
-            if tamano:
-                for parrafo in fila.cells[i].paragraphs:
-                    for run in parrafo.runs:
-                        run.font.size = Pt(tamano)
+            for parrafo in fila.cells[i].paragraphs:
+                parrafo.paragraph_format.space_after = Pt(0)  # rows as tight as the text
+                for run in parrafo.runs if tamano else ():
+                    run.font.size = Pt(tamano)
     return tabla
 
 

@@ -55,7 +55,9 @@ class SintesisUGT:
 def sintetizar(resultados: list[Resultado], conocimiento: Conocimiento) -> list[SintesisUGT]:
     """One synthesis per territory that has evaluated comunas, in comunas.yaml order."""
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
-    total_comunas = max(len(resultados), 1)
+    # each UGT's share follows the programme's comunas (knowledge), not the batch's:
+    # a partial batch shows the same share as the full run
+    total_comunas = max(sum(len(t.comunas) for t in conocimiento.territorios), 1)
     por_ugt: dict[str, list[Resultado]] = defaultdict(list)
     for r in resultados:
         por_ugt[r.ugt].append(r)
@@ -77,7 +79,7 @@ def sintetizar(resultados: list[Resultado], conocimiento: Conocimiento) -> list[
                 fusiones=_recurrentes(del_ugt, lambda r: r.fusiones, _clave_fusion(conocimiento)),
                 vacios=_recurrentes(del_ugt, lambda r: r.vacios, _clave_vacio(conocimiento)),
                 horas=sum(r.horas.total for r in del_ugt),
-                presupuesto=presupuesto * len(del_ugt) / total_comunas,
+                presupuesto=presupuesto * len(territorio.comunas) / total_comunas,
             )
         )
     return sintesis
