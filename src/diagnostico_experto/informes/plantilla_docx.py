@@ -148,8 +148,9 @@ def _tabla(
                 fila.cells[i].width = Cm(ancho)
             for parrafo in fila.cells[i].paragraphs:
                 parrafo.paragraph_format.space_after = Pt(0)  # rows as tight as the text
-                for run in parrafo.runs if tamano else ():
-                    run.font.size = Pt(tamano)
+                for run in parrafo.runs:
+                    if tamano:
+                        run.font.size = Pt(tamano)
     return tabla
 
 
