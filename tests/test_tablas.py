@@ -70,8 +70,10 @@ def test_libro_legible(lote_con_formulas):
     formulas = {regla.formula[0] for r in reglas for regla in r.rules}
     assert formulas == {'"alto"', '"medio"', '"bajo"'}
     assert comunas.column_dimensions["A"].width >= 9
-    archivos = [comunas.cell(f, encabezado.index("Archivo") + 1).value for f in (2, 3)]
-    assert sorted(archivos) == ["'=1+1.yaml", "yumbel.yaml"]  # no folder; formula kept as text
+    archivos = [comunas.cell(f, encabezado.index("Archivo") + 1) for f in (2, 3)]
+    # no folder; a text cell, with Excel's quote prefix where it looks like a formula
+    assert sorted(c.value for c in archivos) == ["=1+1.yaml", "yumbel.yaml"]
+    assert all(c.data_type == "s" and c.quotePrefix == c.value.startswith("=") for c in archivos)
     tipos = {c.value for c in libro["Vacíos"]["C"][1:]}
     assert tipos <= {"Área de procesos sin servicios", "Servicio que ningún lineamiento pide"}
     graficos = libro["Gráficos"]
@@ -83,9 +85,13 @@ def test_las_formulas_de_las_respuestas_quedan_como_texto(lote_con_formulas):
     libro = load_workbook(salida / "resumen.xlsx")
     celdas = [c for hoja in libro for fila in hoja.iter_rows() for c in fila]
     assert not [c.coordinate for c in celdas if c.data_type == "f"]
-    textos = [c.value for c in celdas if isinstance(c.value, str)]
-    assert not [t for t in textos if t.startswith(("=", "+", "-", "@"))]
-    assert any(t.startswith("'=HYPERLINK") for t in textos)  # services, in the Fusiones sheet
+    # a text cell is never a formula; one that starts like a formula keeps Excel's quote
+    # prefix (text even when someone edits it), with no apostrophe shown in the cell
+    parecidas = [
+        c for c in celdas if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))
+    ]
+    assert parecidas and all(c.data_type == "s" and c.quotePrefix for c in parecidas)
+    assert any(c.value.startswith("=HYPERLINK") for c in parecidas)  # services, in Fusiones
     filas = leer_resumen_csv(salida / "resumen.csv")
     assert sorted(f["Archivo"] for f in filas) == ["'=1+1.yaml", "yumbel.yaml"]
     for fila in filas:
