@@ -73,13 +73,7 @@ class Libro:
         dates as dates and the columns named in ``enlaces`` as links to the report."""
         hoja = self._libro.add_worksheet(titulo)
         hoja.freeze_panes(1, fijas)
-        hoja.set_paper(PAPEL_A4)
-        hoja.set_landscape()
-        hoja.fit_to_pages(1, 0)  # one page wide, as many long as it takes
-        hoja.repeat_rows(0)
-        hoja.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-        hoja.set_header(f"&L&8{_encabezado(titulo)}")
-        hoja.set_footer("&C&8Página &P de &N")
+        _para_imprimir(hoja, titulo)
         columnas_enlace = {i for i, nombre in enumerate(encabezado) if nombre in enlaces}
         for i, nombre in enumerate(encabezado):
             ancho = max([len(str(nombre)), *(len(str(f[i])) for f in filas[:200])], default=10)
@@ -99,10 +93,8 @@ class Libro:
                         hoja.write_url(
                             n, i, f"external:{valor}", self._enlace, "ver informe", valor
                         )
-                    elif chileno.neutralizar(valor) != valor:
-                        hoja.write_string(n, i, valor, self._texto_inerte)
                     else:
-                        hoja.write_string(n, i, valor)
+                        self._texto(hoja, n, i, valor)
                 elif isinstance(valor, dt.date):
                     hoja.write_datetime(n, i, valor, self._fecha)
                 elif isinstance(valor, bool) or valor is None:
@@ -126,6 +118,11 @@ class Libro:
                         },
                     )
         return hoja
+
+    def _texto(self, hoja: Worksheet, fila: int, columna: int, valor: str) -> None:
+        """A text cell; one that starts like a formula keeps Excel's quote prefix."""
+        inerte = chileno.neutralizar(valor) != valor
+        hoja.write_string(fila, columna, valor, self._texto_inerte if inerte else None)
 
     def grafico_de_barras(
         self,
@@ -164,16 +161,17 @@ class Libro:
         """A sheet of dated rows (label, …, start date, end date) and a Gantt-style chart:
         stacked bars whose first, invisible, series is the start date."""
         hoja = self._libro.add_worksheet(titulo)
+        _para_imprimir(hoja, titulo)
         hoja.freeze_panes(1, 1)
-        fecha = self._libro.add_format({"num_format": "dd-mm-yyyy"})
-        hoja.write_row(0, 0, [chileno.neutralizar(n) for n in encabezado], self._negrita)
+        fecha = self._fecha
+        hoja.write_row(0, 0, encabezado, self._negrita)
         columnas = len(encabezado)
         for i in range(columnas):
             hoja.set_column(i, i, 14 if i >= columnas - 3 else 34)
         for n, fila in enumerate(filas, 1):
             *textos, inicio, fin = fila
             for i, valor in enumerate(textos):
-                hoja.write_string(n, i, chileno.neutralizar(str(valor)))
+                self._texto(hoja, n, i, str(valor))
             hoja.write_datetime(n, columnas - 3, inicio, fecha)
             hoja.write_datetime(n, columnas - 2, fin, fecha)
             hoja.write_number(n, columnas - 1, (fin - inicio).days)
@@ -219,6 +217,17 @@ class Libro:
     def contenido(self) -> bytes:
         self._libro.close()
         return self._salida.getvalue()
+
+
+def _para_imprimir(hoja: Worksheet, titulo: str) -> None:
+    """A4 landscape, one page wide and as many long as it takes, the header row on every page."""
+    hoja.set_paper(PAPEL_A4)
+    hoja.set_landscape()
+    hoja.fit_to_pages(1, 0)
+    hoja.repeat_rows(0)
+    hoja.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    hoja.set_header(f"&L&8{_encabezado(titulo)}")
+    hoja.set_footer("&C&8Página &P de &N")
 
 
 def _encabezado(titulo: str) -> str:
