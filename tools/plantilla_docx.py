@@ -1,6 +1,6 @@
 """Builds the Word templates shipped in knowledge/plantillas (run once; the .docx files are committed).
 
-    uv run python -m diagnostico_experto.informes.plantilla_docx knowledge/plantillas
+    uv run python -m tools.plantilla_docx knowledge/plantillas
 
 Consultants then edit the copies in Word: wording, styles, the logo in the
 header. The Jinja tags (docxtpl) are the only part that must stay as it is.
