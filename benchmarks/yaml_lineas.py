@@ -35,7 +35,7 @@ os.environ["DIAGNOSTICO_SIN_CACHE"] = "1"
 
 from ruamel.yaml import YAML
 
-from diagnostico_experto.comun import archivos_yaml, memoria
+from diagnostico_experto.comun import archivos_yaml, cache
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.lectura import leer_acotado
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
@@ -77,8 +77,8 @@ def con_lector_antes(funcion: Callable[[], object]) -> Callable[[], object]:
     return medir
 
 
-def sin_memoria(funcion: Callable[[], object]) -> float:
-    memoria.olvidar()
+def sin_cache(funcion: Callable[[], object]) -> float:
+    cache.olvidar()
     inicio = time.perf_counter()
     with contextlib.suppress(ErrorDiagnostico):  # the invalid files: the time to the message
         funcion()
@@ -126,8 +126,8 @@ def main() -> None:
         for nombre, (antes, despues) in medidas.items():
             tiempos: dict[str, list[float]] = {"antes": [], "despues": []}
             for _ in range(opciones.rondas):
-                tiempos["antes"].append(sin_memoria(antes))
-                tiempos["despues"].append(sin_memoria(despues))
+                tiempos["antes"].append(sin_cache(antes))
+                tiempos["despues"].append(sin_cache(despues))
             razones = [d / a for a, d in zip(tiempos["antes"], tiempos["despues"], strict=True)]
             print(
                 f"{nombre:<40} antes {statistics.median(tiempos['antes']):7.3f} s  "

@@ -24,10 +24,10 @@ from pydantic import (
 )
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
+from diagnostico_experto.comun.cache import recordar
 from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia, traducir
 from diagnostico_experto.comun.formato_chileno import numero
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
-from diagnostico_experto.comun.memoria import recordar
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.calendario import ARCHIVO_CALENDARIO, Calendario
 from diagnostico_experto.conocimiento.camino import ARCHIVO_CAMINO, Camino, leer_camino

@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
-from diagnostico_experto.comun.memoria import CacheDePlantillas
+from diagnostico_experto.comun.cache import CacheDePlantillas
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import documento

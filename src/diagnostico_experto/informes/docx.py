@@ -20,9 +20,9 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
+from diagnostico_experto.comun.cache import CacheDePlantillas
 from diagnostico_experto.comun.errores import ErrorPlantilla
 from diagnostico_experto.comun.lectura import revisar_partes_zip
-from diagnostico_experto.comun.memoria import CacheDePlantillas
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.documento import Documento

@@ -21,8 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
+from diagnostico_experto.comun.cache import contenido, recordar
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorReglas, Problema, sugerencia
-from diagnostico_experto.comun.memoria import contenido, recordar
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.reglas.conclusiones import LectorDeConclusiones
 from diagnostico_experto.reglas.condiciones import LectorDeCondiciones

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EJEMPLOS, copiar_carpetas
-from diagnostico_experto.comun import memoria
+from diagnostico_experto.comun import cache as cache_de_carpetas
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.motor.motor import Motor
 
@@ -18,9 +18,9 @@ def cache(tmp_path, monkeypatch) -> Path:
     """An empty shared cache, and a process that has loaded nothing yet."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("DIAGNOSTICO_SIN_CACHE", raising=False)
-    memoria.olvidar()
+    cache_de_carpetas.olvidar()
     yield tmp_path / "cache" / "diagnostico-experto"
-    memoria.olvidar()
+    cache_de_carpetas.olvidar()
 
 
 class Carga:
@@ -35,8 +35,8 @@ class Carga:
         return (self.carpeta / "a.yaml").read_text(encoding="utf-8")
 
     def en_otro_proceso(self) -> str:
-        memoria.olvidar()  # what a new process starts with
-        return memoria.recordar(("prueba",), self.carpeta, self, compartida=("prueba",))
+        cache_de_carpetas.olvidar()  # what a new process starts with
+        return cache_de_carpetas.recordar(("prueba",), self.carpeta, self, compartida=("prueba",))
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_un_archivo_cambiado_invalida_la_cache(carga):
 
 def test_otra_version_del_programa_no_usa_la_cache(carga, monkeypatch):
     assert carga.en_otro_proceso() == "uno"
-    monkeypatch.setattr(memoria, "version_del_programa", lambda: "0.2.0-otra")
+    monkeypatch.setattr(cache_de_carpetas, "version_del_programa", lambda: "0.2.0-otra")
     assert carga.en_otro_proceso() == "uno"
     assert carga.veces == 2
 
@@ -101,7 +101,7 @@ def test_reglas_y_conocimiento_de_la_cache_dan_el_mismo_resultado(cache, tmp_pat
     reglas, conocimiento = copiar_carpetas(tmp_path)
     primero = Motor.desde_carpetas(reglas, conocimiento)
     assert len(list(cache.glob("*.pickle"))) == 2  # knowledge, rules
-    memoria.olvidar()
+    cache_de_carpetas.olvidar()
     segundo = Motor.desde_carpetas(reglas, conocimiento)
     assert segundo.reglas is not primero.reglas
     respuestas = cargar_respuestas(EJEMPLOS / "yumbel.yaml", primero.conocimiento)
@@ -120,7 +120,7 @@ def test_un_parametro_cambiado_se_ve_en_las_reglas_de_otro_proceso(cache, tmp_pa
         parametros.read_text(encoding="utf-8").replace("valor: 0.75", "valor: 0.95"),
         encoding="utf-8",
     )
-    memoria.olvidar()
+    cache_de_carpetas.olvidar()
     despues = Motor.desde_carpetas(reglas, conocimiento)
     assert [r.condiciones for r in antes.reglas] != [r.condiciones for r in despues.reglas]
 
@@ -226,6 +226,6 @@ def test_plantillas_sin_cache_que_se_pueda_escribir_o_si_se_pide(cache, monkeypa
     assert _entorno_nuevo().get_template("informe.md.j2")
     cache.unlink()
     monkeypatch.setenv("DIAGNOSTICO_SIN_CACHE", "1")
-    memoria.olvidar()  # a new process reads the switch
+    cache_de_carpetas.olvidar()  # a new process reads the switch
     assert _entorno_nuevo().get_template("informe.md.j2")
     assert not cache.exists()
