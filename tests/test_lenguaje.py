@@ -15,7 +15,7 @@ from conftest import REGLAS, extremo, motor_con, reglas_de_texto, resultado
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.restricciones import OPERADORES_DE
 from diagnostico_experto.consultores.linter import validar as revisar
-from diagnostico_experto.reglas.formato import RENOMBRADAS
+from diagnostico_experto.reglas.esquema import RENOMBRADAS
 from diagnostico_experto.reglas.hechos import TIPO_DE_CAMPO, TIPOS
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 from diagnostico_experto.reglas.regla import Compara

@@ -32,7 +32,7 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES, NO_SABE
 from diagnostico_experto.lote.formulario import no_expresables
 from diagnostico_experto.reglas.descripciones import literal
-from diagnostico_experto.reglas.formato import ArchivoReglas, DependenciaArchivo
+from diagnostico_experto.reglas.esquema import ArchivoReglas, DependenciaArchivo
 from diagnostico_experto.reglas.hechos import ESTADOS, TIPOS
 from diagnostico_experto.reglas.lenguaje import legible
 from diagnostico_experto.reglas.porque import porque

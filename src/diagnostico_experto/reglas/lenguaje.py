@@ -26,7 +26,7 @@ from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorReglas, Pro
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.reglas.conclusiones import LectorDeConclusiones
 from diagnostico_experto.reglas.condiciones import LectorDeCondiciones
-from diagnostico_experto.reglas.formato import (
+from diagnostico_experto.reglas.esquema import (
     RENOMBRADAS,
     ArchivoReglas,
     ReglaArchivo,

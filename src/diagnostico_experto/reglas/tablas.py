@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnostico_experto.comun.errores import sugerencia
-from diagnostico_experto.reglas.formato import TablaArchivo
+from diagnostico_experto.reglas.esquema import TablaArchivo
 
 Lugar = tuple[Any, ...]  # a place in the file, as pydantic locations: ("tablas", 0, "filas", 2)
 
