@@ -17,7 +17,7 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conoci
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas, huella_area
-from diagnostico_experto.motor import lectura, propuesta
+from diagnostico_experto.motor import lectura_del_nivel, propuesta
 from diagnostico_experto.motor.camino import Buscador
 from diagnostico_experto.motor.compilador import Disparo, MotorExperta, compilar
 from diagnostico_experto.motor.evidencia import con_evidencia
@@ -44,7 +44,7 @@ class Evaluacion:
     hechos: list[Any]
     disparos: list[Disparo]
     resultado: Resultado
-    elementos: list[lectura.ElementoClave]  # the key elements the rules read
+    elementos: list[lectura_del_nivel.ElementoClave]  # the key elements the rules read
 
 
 class Motor:
@@ -61,7 +61,7 @@ class Motor:
         self.reglas = reglas
         self.carpeta_reglas = carpeta_reglas
         self._experta: MotorExperta = compilar(reglas, matcher)()
-        self.elementos = lectura.elementos_clave(reglas)
+        self.elementos = lectura_del_nivel.elementos_clave(reglas)
         self._por_id = {r.id: r for r in reglas}
         self._leidos = frozenset(p.tipo for r in reglas for p in r.patrones())
 
@@ -173,7 +173,7 @@ class Motor:
             )
             vencida = area in vencidas
             p = puntajes[area]
-            faltan = lectura.sin_leer(
+            faltan = lectura_del_nivel.sin_leer(
                 area, leidos, self.elementos, respuestas.respuestas, self.conocimiento
             )
             areas[area] = ResultadoArea(
@@ -190,18 +190,20 @@ class Motor:
                 respondidas=p.respondidas,
                 desconocidas=p.desconocidas,
                 provisional=not p.completo or bool(faltan),
-                para_confirmar=lectura.para_confirmar(
+                para_confirmar=lectura_del_nivel.para_confirmar(
                     area, p, faltan, respuestas.respuestas, self.conocimiento
                 ),
-                lectura=lectura.lectura(
+                lectura=lectura_del_nivel.lectura(
                     area,
                     niveles[area]["nivel"],
                     leidos,
                     self.elementos,
-                    lectura.decisivos(self._por_id.get(niveles[area]["regla"])),
+                    lectura_del_nivel.decisivos(self._por_id.get(niveles[area]["regla"])),
                 ),
-                motivo=lectura.motivo(
-                    area, leidos, lectura.decisivos(self._por_id.get(niveles[area]["regla"]))
+                motivo=lectura_del_nivel.motivo(
+                    area,
+                    leidos,
+                    lectura_del_nivel.decisivos(self._por_id.get(niveles[area]["regla"])),
                 ),
             )
         por_etapas = propuesta.plan_por_etapas(hechos)
