@@ -58,7 +58,7 @@ def avance(
     """
     from diagnostico_experto.comun.archivos_yaml import escribir_atomico
     from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
-    from diagnostico_experto.informes.avance import informe_avance
+    from diagnostico_experto.informes.informe_avance import informe_avance
     from diagnostico_experto.motor.avance import avance as calcular_avance
     from diagnostico_experto.motor.motor import Motor
 

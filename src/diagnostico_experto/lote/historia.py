@@ -21,7 +21,7 @@ from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato
-from diagnostico_experto.informes.avance import FLECHAS, informe_avance, seccion_indice
+from diagnostico_experto.informes.informe_avance import FLECHAS, informe_avance, seccion_indice
 from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.libro import Libro
 from diagnostico_experto.motor.avance import Avance, avance, por_ugt
