@@ -207,7 +207,9 @@ class Paso:
 
 
 @dataclass
-class Documento:
+class ContenidoInforme:
+    """What a comuna's report says, ready for each format (Markdown, HTML, Word) to print."""
+
     r: Resultado
     areas: list[Area]
     hallazgos: list[str]
@@ -246,14 +248,14 @@ class Documento:
         )
 
 
-def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> Documento:
+def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> ContenidoInforme:
     r = evaluacion.resultado
     areas = [_area(evaluacion, conocimiento, a) for a in AREAS]
     _numerar(areas)
     parametros = conocimiento.valores_parametros()
     medio = parametros.get("umbral_medio")
     alto = float(parametros.get("umbral_alto", 1))
-    return Documento(
+    return ContenidoInforme(
         r=r,
         areas=areas,
         hallazgos=_hallazgos(r, areas, conocimiento),

@@ -25,7 +25,7 @@ from diagnostico_experto.comun.errores import ErrorPlantilla
 from diagnostico_experto.comun.lectura import revisar_partes_zip
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.informes import formato
-from diagnostico_experto.informes.documento import Documento
+from diagnostico_experto.informes.documento import ContenidoInforme
 from diagnostico_experto.informes.graficos import Grafico, png_fila
 from diagnostico_experto.informes.paquete_docx import (
     FueraDelAtajo,
@@ -264,7 +264,7 @@ def _mensaje(exc: TemplateError) -> str:
 
 
 def informe_docx(
-    d: Documento, conocimiento: Conocimiento, anexo: bool, lugares: dict[str, str]
+    d: ContenidoInforme, conocimiento: Conocimiento, anexo: bool, lugares: dict[str, str]
 ) -> bytes:
     firmas = [f"{m.nombre}, {m.cargo}" if m.cargo else m.nombre for m in d.mesa] or [
         "Nombre, cargo y firma"
