@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from diagnostico_experto.comun.archivos_yaml import Documento
-from diagnostico_experto.comun.errores import ErrorEntrada, Problema, sugerencia
+from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia
 from diagnostico_experto.conocimiento.preguntas import Cuestionario, PreguntaOpcionMultiple
 
 ARCHIVO_CAMINO = "camino.yaml"
@@ -127,5 +127,5 @@ def leer_camino(doc: Documento, cuestionario: Cuestionario) -> Camino:
                 )
             )
     if problemas:
-        raise ErrorEntrada(problemas)
+        raise ErrorReglas(problemas)
     return camino
