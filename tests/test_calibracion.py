@@ -346,7 +346,16 @@ def test_calibrar_con_casos_de_prueba(capsys, tmp_path):
     # the consultants' cases agree with the current values
     assert (
         "No se propone ningún cambio: los valores actuales ya son los que mejor concuerdan "
-        "con las mesas." in out
+        "con las mesas; los " in out
+    )
+    # the examples are illustrative, and the report says so before any figure
+    assert out.index("**Validaciones ilustrativas:**") < out.index("Kappa ponderado")
+    # disagreements that no searched value of a parameter fixes are named, one per line
+    desacuerdos = out.split("## Desacuerdos que ningún parámetro corrige")[1].split("## ")[0]
+    assert "no cambian con ningún valor que la búsqueda prueba para un parámetro" in desacuerdos
+    assert any(
+        linea.startswith("- ") and ", validado " in linea and ", diagnosticado " in linea
+        for linea in desacuerdos.splitlines()
     )
 
 

@@ -36,7 +36,7 @@ from diagnostico_experto.comun.restricciones import Operacion
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import calcular
-from diagnostico_experto.conocimiento.respuestas import Respuestas
+from diagnostico_experto.conocimiento.respuestas import Respuestas, huella_area
 from diagnostico_experto.lote.entradas import Entrada
 from diagnostico_experto.lote.evaluacion import respuestas_de
 from diagnostico_experto.motor.compilador import MotorExperta, compilar
@@ -85,6 +85,9 @@ class Calibracion:
     ajustado: Acuerdo | None = None  # in-sample, with the proposal
     validacion_cruzada: Acuerdo | None = None  # leave one comuna out
     motivo: str = ""  # why nothing is proposed, when nothing is
+    ilustrativos: int = 0  # cases whose answers are illustrative, not a real mesa's
+    # disagreements no searched value of any one parameter changes: (origin, area, validated, diagnosed)
+    sin_parametro: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 # --- the classification as a function of its parameters ------------------------------
@@ -479,7 +482,14 @@ def calibrar(
         etiquetas=sum(len(c.etiquetas) for c in casos),
         parametros=actuales,
         actual=acuerdo(casos, niveles),
+        ilustrativos=sum(1 for c in casos if c.respuestas.ilustrativo),
     )
+    paso = float(parametros.get(PASO, 0.05))
+
+    def admite(nombre: str, valor: float) -> bool:
+        return conocimiento.parametros[nombre].admite(valor)
+
+    calibracion.sin_parametro = _sin_parametro(clasificador, casos, actuales, paso, admite)
     minimo = int(float(parametros.get(MIN_CASOS, 20)))
     if not actuales:
         calibracion.motivo = (
@@ -494,12 +504,7 @@ def calibrar(
             "se ajustaría a esos casos y no a las comunas"
         )
         return calibracion
-    paso = float(parametros.get(PASO, 0.05))
     todos = list(range(len(casos)))
-
-    def admite(nombre: str, valor: float) -> bool:
-        return conocimiento.parametros[nombre].admite(valor)
-
     ajustados = buscar(clasificador, actuales, todos, paso, admite=admite)
     calibracion.ajustado = acuerdo(casos, clasificador.niveles(ajustados))
     # leave one comuna out (all its diagnoses): a comuna's two diagnoses are not independent
@@ -519,6 +524,11 @@ def calibrar(
     k_fuera = calibracion.validacion_cruzada.kappa
     if not cambios:
         calibracion.motivo = "los valores actuales ya son los que mejor concuerdan con las mesas"
+        if calibracion.sin_parametro:
+            calibracion.motivo += (
+                f"; los {len(calibracion.sin_parametro)} desacuerdos que quedan no dependen de "
+                "ningún parámetro que se busca (ver «Desacuerdos que ningún parámetro corrige»)"
+            )
     elif k_fuera is None or k_fuera < k_actual + mejora:
         calibracion.motivo = (
             "los valores encontrados concuerdan mejor con los mismos casos, pero no con comunas "
@@ -529,6 +539,37 @@ def calibrar(
     else:
         calibracion.propuesta = cambios
     return calibracion
+
+
+def _sin_parametro(
+    clasificador: Clasificador,
+    casos: list[CasoEtiquetado],
+    actuales: dict[str, float],
+    paso: float,
+    admite: Callable[[str, float], bool],
+) -> list[tuple[str, str, str, str]]:
+    """The disagreements that no value the search tries, of any one parameter, turns into
+    agreement: they come from what the rules read (key elements), not from a threshold."""
+    niveles = clasificador.niveles(actuales)
+    pendientes = {
+        (i, area)
+        for i, caso in enumerate(casos)
+        for area, etiqueta in caso.etiquetas.items()
+        if niveles[i].get(area) != etiqueta
+    }
+    for nombre in actuales:
+        for candidato in candidatos(actuales[nombre], paso):
+            if not pendientes:
+                break
+            if admite(nombre, candidato):
+                prueba = clasificador.niveles(actuales | {nombre: candidato})
+                pendientes = {
+                    (i, a) for i, a in pendientes if prueba[i].get(a) != casos[i].etiquetas[a]
+                }
+    return [
+        (casos[i].origen, area, casos[i].etiquetas[area], niveles[i].get(area, "—"))
+        for i, area in sorted(pendientes)
+    ]
 
 
 def _num(valor: float | None, decimales: int = 2) -> str:
@@ -580,7 +621,13 @@ def casos_de_respuestas(entradas: list[Entrada], motor: Motor) -> list[CasoEtiqu
     casos = []
     for entrada in entradas:
         respuestas = respuestas_de(entrada, motor)
-        etiquetas: dict[str, str] = {a: v.nivel for a, v in respuestas.validacion.items()}
+        # a validation made against other answers (stale) labels nothing
+        etiquetas: dict[str, str] = {
+            a: v.nivel
+            for a, v in respuestas.validacion.items()
+            if v.huella is None
+            or v.huella == huella_area(a, respuestas.respuestas, motor.conocimiento)
+        }
         if etiquetas:
             casos.append(CasoEtiquetado(entrada.origen, respuestas, etiquetas))
     return casos
@@ -627,6 +674,15 @@ def como_markdown(
         f"{c.etiquetas} áreas validadas ({origen}).",
         f"Parámetros numéricos de la clasificación (leídos de sus reglas): {parametros or 'ninguno'}.",
         "",
+    ]
+    if c.ilustrativos:
+        lineas += [
+            f"**Validaciones ilustrativas:** {c.ilustrativos} de {c.casos} casos son respuestas "
+            "de ejemplo, no de una mesa comunal real; el acuerdo y la propuesta muestran el "
+            "método y no dicen cuán bien clasifican las reglas.",
+            "",
+        ]
+    lineas += [
         "## Acuerdo con los valores actuales",
         "",
         f"Kappa ponderado (lineal) de todas las áreas: **{_num(c.actual.kappa)}** · "
@@ -668,6 +724,23 @@ def como_markdown(
             "La última fila estima el acuerdo con comunas que la búsqueda no vio: si no mejora, "
             "los valores encontrados solo memorizan los casos.",
         ]
+    if c.sin_parametro:
+        lineas += [
+            "",
+            "## Desacuerdos que ningún parámetro corrige",
+            "",
+            f"{len(c.sin_parametro)} desacuerdos no cambian con ningún valor que la búsqueda "
+            "prueba para un parámetro: vienen de lo que leen las reglas (los elementos clave de "
+            "cada nivel), no de un umbral; revíselos en las reglas de clasificación.",
+            "",
+        ]
+        lineas += [
+            f"- {origen}: {nombres.get(area, area)}, validado {validado}, diagnosticado "
+            f"{diagnosticado}"
+            for origen, area, validado, diagnosticado in c.sin_parametro[:15]
+        ]
+        if len(c.sin_parametro) > 15:
+            lineas.append(f"- y {len(c.sin_parametro) - 15} más")
     lineas += ["", "## Propuesta", ""]
     if not c.propuesta:
         lineas.append(f"No se propone ningún cambio: {c.motivo}.")
