@@ -630,3 +630,13 @@ def test_otro_diagnostico_con_las_mismas_respuestas_tambien_vence(motor, peor):
     assert "ajuste-crear-unidad" in ajustes(
         evaluar(motor, respuestas, INVENTARIO[:1], validacion=validacion)
     )
+
+
+def test_lo_principal_nombra_el_unico_grupo_sin_por_ejemplo(motor, medio):
+    evaluacion = evaluar_datos(motor, sin_modificadores(medio), servicios=INVENTARIO)
+    md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
+    assert (
+        "Un grupo de servicios repite etapas para los mismos clientes: Fusionar los procesos "
+        "de A y B"
+    ) in md
+    assert "por ejemplo: Fusionar" not in md

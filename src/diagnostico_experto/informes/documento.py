@@ -431,9 +431,10 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
     if r.fusiones:
         ejemplo = (fusiones or r.fusiones)[0]
         hallazgos.append(
-            f"{plural(len(r.fusiones), 'grupo')} de servicios "
-            f"{'repite' if len(r.fusiones) == 1 else 'repiten'} etapas para los mismos "
-            f"clientes; por ejemplo: {ejemplo.texto}"
+            f"Un grupo de servicios repite etapas para los mismos clientes: {ejemplo.texto}"
+            if len(r.fusiones) == 1
+            else f"{plural(len(r.fusiones), 'grupo')} de servicios repiten etapas para los "
+            f"mismos clientes; por ejemplo: {ejemplo.texto}"
         )
     elif r.insumos:
         hallazgos.append(f"{r.insumos[0].texto.rstrip('. ')} (insumo para el taller)")
