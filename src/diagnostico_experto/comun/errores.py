@@ -7,7 +7,6 @@ one place, by error type.
 
 from __future__ import annotations
 
-import difflib
 import errno
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -108,6 +107,8 @@ ErrorEntrada = ErrorDiagnostico
 
 def sugerencia(nombre: object, conocidos: Iterable[object]) -> str:
     """A "did you mean" suffix, or an empty string when nothing is close."""
+    import difflib  # here: every command imports this module (--help too)
+
     cercanos = difflib.get_close_matches(str(nombre), [str(c) for c in conocidos], n=1)
     return f" ¿Quiso decir «{cercanos[0]}»?" if cercanos else ""
 

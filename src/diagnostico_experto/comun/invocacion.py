@@ -16,8 +16,6 @@ Arguments are quoted for a POSIX shell (a path with spaces stays one argument).
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import sys
 from pathlib import Path
 
@@ -28,6 +26,9 @@ def programa() -> str:
     """The program, as the user's shell can run it."""
     if os.environ.get("UV"):
         return f"uv run {PROGRAMA}"
+    import shlex  # here, as in comando: every command imports this module (--help too)
+    import shutil
+
     if shutil.which(PROGRAMA):
         return PROGRAMA
     return f"{shlex.quote(sys.executable)} -m diagnostico_experto"
@@ -35,4 +36,6 @@ def programa() -> str:
 
 def comando(*argumentos: str | Path) -> str:
     """A full command line for a hint: ``comando("cuestionario", ruta)``."""
+    import shlex
+
     return " ".join([programa(), *(shlex.quote(str(a)) for a in argumentos)])
