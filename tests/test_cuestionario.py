@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import json
 import os
 import signal
@@ -101,7 +102,9 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
 
 
 # The end menu, in order (terminal/cierre.py).
-PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(9)
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, EVIDENCIA, INFORME, SALIR = (
+    range(10)
+)
 
 
 @pytest.fixture(autouse=True)
@@ -817,3 +820,37 @@ def test_ctrl_c_en_el_cuestionario_sale_con_130(tmp_path, conocimiento, donde):
     assert hijo.exitstatus == 130
     assert "Traceback" not in resto and "Error interno" not in resto
     assert leer_yaml(ruta)["respuestas"] == antes["respuestas"]
+
+
+def test_menu_final_agrega_evidencia_a_una_respuesta(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    (tmp_path / "acta.pdf").write_bytes(b"%PDF acta")
+    datos = leer_yaml(ruta)
+    piden = [i for i, v in datos["respuestas"].items() if conocimiento.evidencia.pide(i, v)]
+    teclas = (
+        elegir(EVIDENCIA)
+        + elegir(1)  # the first answer that wants evidence
+        + "Acta de la mesa"
+        + ENTER
+        + "2026-10-12"
+        + ENTER
+        + "Ana Pérez"
+        + ENTER
+        + "acta.pdf"
+        + ENTER
+        + ENTER  # no link
+        + elegir(0)  # back to the menu
+        + elegir(SALIR)
+    )
+    entrevistar(ruta, teclas)
+    assert "Evidencia de " + piden[0] + " guardada." in capsys.readouterr().out
+    assert leer_yaml(ruta)["evidencias"] == [
+        {
+            "pregunta": piden[0],
+            "documento": "Acta de la mesa",
+            "fecha": dt.date(2026, 10, 12),
+            "responde": "Ana Pérez",
+            "archivo": "acta.pdf",
+            "sha256": hashlib.sha256(b"%PDF acta").hexdigest(),
+        }
+    ]

@@ -25,6 +25,7 @@ from diagnostico_experto.motor.motor import Evaluacion, Motor
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA
 from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.reglas.regla import lista_legible
+from diagnostico_experto.terminal.evidencia import editar_evidencias
 from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.pantalla import decir
 from diagnostico_experto.terminal.revision import revisar
@@ -33,7 +34,7 @@ from diagnostico_experto.terminal.validacion import antes_validada, validar
 if TYPE_CHECKING:
     from diagnostico_experto.terminal.sesion import Sesion
 
-PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, INFORME, SALIR = (
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, EVIDENCIA = (
     "productos",
     "propuesta",
     "camino",
@@ -42,9 +43,9 @@ PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, 
     "validar",
     "revalidar",
     "inventario",
-    "informe",
-    "salir",
+    "evidencia",
 )
+INFORME, SALIR = "informe", "salir"
 FORMATOS = {"html": "HTML (para abrir en el navegador)", "md": "Markdown", "docx": "Word (DOCX)"}
 
 
@@ -131,6 +132,11 @@ class Cierre:
             Choice("Revisar y cambiar respuestas", REVISAR),
             Choice("Validar los niveles con la mesa comunal", VALIDAR),
             Choice("Servicios y mesa comunal", INVENTARIO),
+            Choice(
+                f"Evidencia de las respuestas ({len(r.evidencia.con)} de "
+                f"{len(r.evidencia.piden)} con evidencia)",
+                EVIDENCIA,
+            ),
             Choice("Escribir el informe", INFORME),
             Choice("Salir", SALIR),
         ]
@@ -174,6 +180,8 @@ class Cierre:
         elif eleccion == INVENTARIO:
             editar_servicios(entrevista)
             editar_mesa(entrevista)
+        elif eleccion == EVIDENCIA:
+            editar_evidencias(entrevista, evaluacion.resultado.evidencia.piden)
         elif eleccion == INFORME:
             self.escribir_informe(evaluacion)
 
