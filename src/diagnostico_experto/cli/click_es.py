@@ -162,7 +162,10 @@ def mensaje_de_uso(error: click.UsageError) -> str:
         return f"la opción {error.option_name} necesita un valor."
     texto = error.format_message()
     if texto.startswith("No such command"):
-        return texto.replace("No such command", "comando desconocido").rstrip(".") + "."
+        comando, _, sugerencia = texto.removeprefix("No such command").partition("Did you mean")
+        texto = "comando desconocido" + comando.rstrip().rstrip(".") + "."
+        sugerida = sugerencia.strip().rstrip("?.").strip()
+        return texto + (f" ¿Quiso decir {sugerida}?" if sugerida else "")
     if texto.startswith("Got unexpected extra argument"):
         return "sobran argumentos: " + texto.split("(", 1)[-1].rstrip(")")
     return texto
