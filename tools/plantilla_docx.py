@@ -332,7 +332,7 @@ def informe() -> Any:
         doc,
         "Esta acta forma parte del Acuerdo Operativo para la implementación de la propuesta de "
         "rediseño organizacional entre la municipalidad y la entidad que acompaña el programa "
-        "(§6.2.2, nota 9).",
+        "(§6.2.2, nota 9).{{ ' Generado por ' ~ r.procedencia.texto() ~ '.' if r.procedencia else '' }}",
         gris=True,
     )
     _p(doc, "{%p for nombre in firmas %}")
@@ -388,7 +388,7 @@ def sintesis() -> Any:
         doc,
         "Colores de oscuro (bajo) a claro (alto); cada barra lleva sus cifras. La línea negra "
         "marca la parte del presupuesto de cada UGT. Horas y presupuesto son valores por defecto "
-        "a calibrar.",
+        "a calibrar. {{ procedencia }}",
         gris=True,
     )
     _salto(doc)

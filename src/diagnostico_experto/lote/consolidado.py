@@ -199,7 +199,7 @@ def _xlsx(
     conocimiento: Conocimiento,
     del_calendario: list[calendario.TallerUGT],
 ) -> bytes:
-    libro = Libro()
+    libro = Libro(pie=procedencia(evaluadas))
     encabezado = list(filas[0]) if filas else ["Comuna"]
     libro.hoja(
         "Comunas",
@@ -362,6 +362,16 @@ def _graficos(libro: Libro, sintesis: list[SintesisUGT], nombres: dict[str, str]
     )
 
 
+def procedencia(evaluadas: list[Evaluada]) -> str:
+    """What produced the batch's results, said once (or each set, if they differ)."""
+    textos = list(
+        dict.fromkeys(e.resultado.procedencia.texto() for e in evaluadas if e.resultado.procedencia)
+    )
+    if len(textos) > 1:
+        return "Generado con reglas o conocimiento distintos: " + "; ".join(textos) + "."
+    return f"Generado por {textos[0]}." if textos else ""
+
+
 # --- the programme document --------------------------------------------------------
 
 
@@ -411,6 +421,7 @@ def _sintesis_docx(
         "sintesis": territorios,
         "grilla": grilla,
         "fondo": FONDOS,
+        "procedencia": procedencia(evaluadas),
     }
     return renderizar(
         plantilla(conocimiento, "sintesis.docx"),
@@ -444,6 +455,7 @@ def _indice(
             fallidas=fallidas,
             total=total,
             presupuesto=presupuesto,
+            procedencia=procedencia(evaluadas),
             ilustrativo=any(e.resultado.ilustrativo for e in evaluadas),
             nombres={a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},
             graficos=graficos_programa(

@@ -34,7 +34,9 @@ CM_A_PIXELES = 96 / 2.54  # chart sizes are given in centimetres, as in Excel's 
 class Libro:
     """One workbook, written once: add sheets in order, then ``contenido()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, pie: str = "") -> None:
+        """``pie``: what produced the results, printed at the foot of every sheet."""
+        self._pie = pie.replace("&", "&&")
         self._salida = io.BytesIO()
         self._libro = xlsxwriter.Workbook(
             self._salida,
@@ -73,7 +75,7 @@ class Libro:
         dates as dates and the columns named in ``enlaces`` as links to the report."""
         hoja = self._libro.add_worksheet(titulo)
         hoja.freeze_panes(1, fijas)
-        _para_imprimir(hoja, titulo)
+        _para_imprimir(hoja, titulo, self._pie)
         columnas_enlace = {i for i, nombre in enumerate(encabezado) if nombre in enlaces}
         for i, nombre in enumerate(encabezado):
             ancho = max([len(str(nombre)), *(len(str(f[i])) for f in filas[:200])], default=10)
@@ -161,7 +163,7 @@ class Libro:
         """A sheet of dated rows (label, …, start date, end date) and a Gantt-style chart:
         stacked bars whose first, invisible, series is the start date."""
         hoja = self._libro.add_worksheet(titulo)
-        _para_imprimir(hoja, titulo)
+        _para_imprimir(hoja, titulo, self._pie)
         hoja.freeze_panes(1, 1)
         fecha = self._fecha
         hoja.write_row(0, 0, encabezado, self._negrita)
@@ -219,7 +221,7 @@ class Libro:
         return self._salida.getvalue()
 
 
-def _para_imprimir(hoja: Worksheet, titulo: str) -> None:
+def _para_imprimir(hoja: Worksheet, titulo: str, pie: str = "") -> None:
     """A4 landscape, one page wide and as many long as it takes, the header row on every page."""
     hoja.set_paper(PAPEL_A4)
     hoja.set_landscape()
@@ -227,7 +229,7 @@ def _para_imprimir(hoja: Worksheet, titulo: str) -> None:
     hoja.repeat_rows(0)
     hoja.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     hoja.set_header(f"&L&8{_encabezado(titulo)}")
-    hoja.set_footer("&C&8Página &P de &N")
+    hoja.set_footer(f"&L&7{pie}&R&8Página &P de &N" if pie else "&C&8Página &P de &N")
 
 
 def _encabezado(titulo: str) -> str:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
-from diagnostico_experto.motor.resultado import CaminoCambios, Producto, Resultado
+from diagnostico_experto.motor.resultado import CaminoCambios, Procedencia, Producto, Resultado
 
 ORDEN_NIVEL = {"bajo": 0, "medio": 1, "alto": 2}
 Cambio = Literal["sube", "baja", "igual"]
@@ -68,6 +68,14 @@ class Avance(BaseModel):
     # and the answers that changed outside every path (when the answers are known)
     caminos: list[CaminoRecorrido] = []
     fuera_de_camino: list[CambioFuera] = []
+    # what produced each diagnosis (línea base, actual): rules or knowledge may differ
+    procedencias: list[Procedencia | None] = []
+
+    @property
+    def reglas_distintas(self) -> bool:
+        """The two diagnoses come from different rules or knowledge (or program version)."""
+        conocidas = [p for p in self.procedencias if p is not None]
+        return len({p.model_dump_json() for p in conocidas}) > 1
 
     def cuenta(self, cambio: Cambio) -> int:
         return sum(1 for a in self.areas.values() if a.cambio == cambio)
@@ -127,6 +135,7 @@ def avance(
         nuevos=[p for p in actual.productos if clave(p) not in antes],
         caminos=caminos,
         fuera_de_camino=fuera,
+        procedencias=[base.procedencia, actual.procedencia],
     )
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from diagnostico_experto.comun import memoria
 from diagnostico_experto.comun.errores import ErrorMotor
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
@@ -25,6 +27,7 @@ from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
     VALIDACION_VENCIDA,
     PasoTraza,
+    Procedencia,
     Resultado,
     ResultadoArea,
     Validado,
@@ -74,9 +77,35 @@ class Motor:
         """The comuna's evaluation; with ``caminos``, also each area's path to the next level."""
         evaluacion = self._evaluar(respuestas)
         con_evidencia(evaluacion.resultado, respuestas, self.conocimiento)
+        evaluacion.resultado.procedencia = self.procedencia
         if caminos:
             evaluacion.resultado.caminos = self.buscador.caminos(evaluacion)
         return evaluacion
+
+    @functools.cached_property
+    def procedencia(self) -> Procedencia:
+        """The program's version and short digests of the rule and knowledge folders used."""
+        from importlib import metadata
+
+        try:
+            version = metadata.version("diagnostico-experto")
+        except metadata.PackageNotFoundError:
+            version = "sin versión"
+        carpetas = {"reglas": self.carpeta_reglas, "conocimiento": str(self.conocimiento.carpeta)}
+        huellas = {
+            clave: memoria.contenido(Path(carpeta))[:12]
+            if carpeta and Path(carpeta).is_dir()
+            else ""
+            for clave, carpeta in carpetas.items()
+        }
+        incluidas = all(
+            carpeta and Path(carpeta).resolve() == carpeta_por_defecto(nombre).resolve()
+            for nombre, carpeta in (
+                ("rules", carpetas["reglas"]),
+                ("knowledge", carpetas["conocimiento"]),
+            )
+        )
+        return Procedencia(programa=version, incluidas=bool(incluidas), **huellas)
 
     @functools.cached_property
     def buscador(self) -> Buscador:

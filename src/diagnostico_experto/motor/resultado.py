@@ -174,6 +174,23 @@ class ResumenEvidencia(BaseModel):
     faltan: list[str] = []
 
 
+class Procedencia(BaseModel):
+    """What produced a result, so a signed report can be reproduced."""
+
+    programa: str  # the program's version
+    reglas: str = ""  # short digest of the rule files used
+    conocimiento: str = ""  # short digest of the knowledge files used
+    incluidas: bool = True  # the shipped rules and knowledge, or a consultant's copy
+
+    def texto(self) -> str:
+        """«diagnostico-experto 0.1.0 · reglas 1a2b3c4d5e6f · conocimiento … (las incluidas)»."""
+        origen = "las incluidas en el programa" if self.incluidas else "una copia de un consultor"
+        return (
+            f"diagnostico-experto {self.programa} · reglas {self.reglas or 'sin huella'} · "
+            f"conocimiento {self.conocimiento or 'sin huella'} ({origen})"
+        )
+
+
 class Resultado(BaseModel):
     comuna: str
     ugt: str
@@ -194,3 +211,5 @@ class Resultado(BaseModel):
     insumos: list[Insumo] = []
     # why the plan goes in stages (a thin or busy team, §5.1, §7.2); empty: one stage
     plan_por_etapas: list[str] = []
+    # the program version and the rules and knowledge that produced this result
+    procedencia: Procedencia | None = None
