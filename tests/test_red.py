@@ -61,7 +61,7 @@ def huella(motor: Motor, respuestas: list[Respuestas]) -> str:
 @pytest.fixture(scope="module")
 def de_experta(conocimiento) -> Motor:
     """The same rules on experta's own path."""
-    return Motor(conocimiento, cargar_reglas(REGLAS, conocimiento), matcher=ReteMatcher)
+    return Motor(conocimiento, cargar_reglas(REGLAS, conocimiento), str(REGLAS), ReteMatcher)
 
 
 def test_el_camino_dirigido_da_lo_mismo_que_experta(motor, de_experta, conocimiento):

@@ -26,7 +26,7 @@ from diagnostico_experto.lote.evaluacion import respuestas_de
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.motor.resultado import Resultado
 
-IGNORADOS = frozenset({"traza"})  # keys of the result left out of the comparison
+IGNORADOS = frozenset({"traza", "procedencia"})  # keys left out: the trace, what produced it
 _IDENTIDAD = ("texto", "concepto")  # the key that names an item of a list, when it has one
 
 TipoDiferencia = Literal["cambia", "agregado", "quitado"]
