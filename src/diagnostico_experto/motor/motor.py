@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from diagnostico_experto.comun import memoria
+from diagnostico_experto.comun import cache
 from diagnostico_experto.comun.errores import ErrorMotor
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
@@ -93,9 +93,7 @@ class Motor:
             version = "sin versión"
         carpetas = {"reglas": self.carpeta_reglas, "conocimiento": str(self.conocimiento.carpeta)}
         huellas = {
-            clave: memoria.contenido(Path(carpeta))[:12]
-            if carpeta and Path(carpeta).is_dir()
-            else ""
+            clave: cache.contenido(Path(carpeta))[:12] if carpeta and Path(carpeta).is_dir() else ""
             for clave, carpeta in carpetas.items()
         }
         incluidas = all(
