@@ -46,7 +46,7 @@ def test_la_copia_de_un_consultor_se_distingue_y_cambia_la_huella(capsys, tmp_pa
 
 
 def test_el_avance_entre_resultados_de_reglas_distintas_lo_dice(ejemplos, conocimiento):
-    from diagnostico_experto.informes.avance import informe_avance
+    from diagnostico_experto.informes.informe_avance import informe_avance
 
     base = ejemplos["ninhue"].resultado
     actual = base.model_copy(deep=True)
