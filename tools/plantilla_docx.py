@@ -54,7 +54,7 @@ def _documento(titulo: str, apaisado: bool = False) -> Any:
     seccion.header_distance, seccion.footer_distance = Cm(0.7), Cm(0.7)
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
-    normal.font.size = Pt(9.5)
+    normal.font.size = Pt(9)
     normal.paragraph_format.space_after = Pt(2)
     normal.paragraph_format.line_spacing = 1.0
     for nombre, tamano in (("Title", 18), ("Heading 1", 13), ("Heading 2", 11)):
@@ -234,7 +234,7 @@ def informe() -> Any:
         ],
         "for x in a.respuestas",
         [10.6, 7.2],
-        tamano=8,
+        tamano=7.5,
     )
     parrafo = _p(doc, "")
     parrafo.add_run("Productos:").bold = True
@@ -268,6 +268,7 @@ def informe() -> Any:
         ],
         "for p in d.pasos",
         [4.6, 10.6, 2.2],
+        tamano=8.5,
     )
     celda = tabla.rows[2].cells[1]
     celda.add_paragraph("{%p if p.responsables %}")
