@@ -156,13 +156,13 @@ def test_planilla_vacia_con_comentarios_y_listas(capsys, tmp_path, conocimiento)
     validacion = validaciones[f"{celda.column_letter}2:{celda.column_letter}1000"]
     rango = validacion.formula1.split("!")[1].replace("$", "")
     valores = [c.value for fila in libro["listas"][rango] for c in fila]
-    assert valores == [
-        "plan_propio",
-        "pladeco_explicitos",
-        "diluidos_pladeco",
-        "obsoletos",
-        "no_hay",
-        "no_sabe",
+    assert valores == [  # the drop-down shows the labels (a cell may hold label or code)
+        "En un plan de fomento productivo o de desarrollo económico vigente",
+        "En el PLADECO, de forma explícita y vigente",
+        "Diluidos en el PLADECO, sin orientar la acción",
+        "Existen, pero están obsoletos",
+        "No hay lineamientos definidos",
+        "No sé",
     ]
     codigo, _, err = correr(capsys, "planilla", ruta)  # never overwrites collected data
     assert codigo == 2 and "ya existe" in err
@@ -342,3 +342,17 @@ def test_un_lote_de_archivos_no_carga_openpyxl():
         [sys.executable, "-c", codigo], capture_output=True, text=True, check=True
     )
     assert hecho.stdout == "[]\n"
+
+
+def test_una_celda_con_la_etiqueta_o_el_codigo_sin_importar_mayusculas_ni_tildes(conocimiento):
+    e02 = conocimiento.cuestionario.por_id["E02"]
+    for celda in (
+        "En el PLADECO, de forma explícita y vigente",
+        "en el pladeco, de forma explicita y vigente",
+        "PLADECO_EXPLICITOS",
+        "pladeco_explicitos",
+    ):
+        assert e02.normalizar(e02.de_celda(celda)) == "pladeco_explicitos"
+    assert e02.de_celda("no se") == "no_sabe"
+    with pytest.raises(ValueError, match="¿Quiso decir «pladeco_explicitos»\\?"):
+        e02.normalizar(e02.de_celda("pladeco_explicito"))

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from diagnostico_experto.comun.errores import sugerencia
 from diagnostico_experto.comun.formato_chileno import leer_numero, numero
 from diagnostico_experto.comun.restricciones import (
     OPERADORES_DE,
@@ -135,6 +136,12 @@ class CondicionPregunta(Estricto):
 
 # Fields that only some question types carry: the others refuse them by name.
 _CAMPOS_DE_UN_TIPO = ("opciones", "opciones_de", "escala", "tramos", "minimo", "maximo")
+
+
+def _sin_tildes(texto: str) -> str:
+    """Case and accents aside: «Sí, por escrito» and «si, por ESCRITO» read alike."""
+    descompuesto = unicodedata.normalize("NFKD", texto.strip().casefold())
+    return "".join(c for c in descompuesto if not unicodedata.combining(c))
 
 
 class Pregunta(Estricto):
@@ -326,8 +333,24 @@ class _ConOpciones(Pregunta):
         if opcion is None:
             posibles = ", ".join(self.valores()) + (", no_sabe" if self.no_sabe else "")
             texto = str(valor) if len(str(valor)) <= 60 else f"{str(valor)[:60]}…"
-            raise ValueError(f"valor «{texto}» no es una opción; opciones: {posibles}")
+            parecida = sugerencia(valor, self.valores())
+            raise ValueError(f"valor «{texto}» no es una opción;{parecida} opciones: {posibles}")
         return opcion
+
+    def de_etiqueta(self, texto: str) -> Any:
+        """A cell's option by its code or its label, whatever the case or accents
+        («Parcial», «parcial», «No sé»); the text as it is when it names none."""
+        buscado = _sin_tildes(texto)
+        if self.no_sabe and buscado in (_sin_tildes(NO_SABE), "no se"):
+            return NO_SABE
+        for o in self.opciones:
+            if buscado in (_sin_tildes(o.valor), _sin_tildes(o.texto)):
+                return o.valor
+        return texto
+
+    def de_celda(self, valor: Any) -> Any:
+        valor = super().de_celda(valor)
+        return self.de_etiqueta(valor) if isinstance(valor, str) else valor
 
     def indicaciones(self) -> list[str]:
         return [f"{o.valor}: {o.texto}" for o in self.opciones]
@@ -407,7 +430,9 @@ class PreguntaOpcionMultiple(_ConOpciones):
 
     def de_celda(self, valor: Any) -> Any:
         texto = "" if valor is None else str(valor).strip()
-        return NO_SABE if texto == NO_SABE else lista_de_texto(texto)
+        if self.de_etiqueta(texto) == NO_SABE:
+            return NO_SABE
+        return [self.de_etiqueta(t) for t in lista_de_texto(texto)]
 
     def indicaciones(self) -> list[str]:
         return [*super().indicaciones(), f"Varias opciones separadas por «{SEPARADOR}»"]

@@ -108,8 +108,11 @@ def planilla(conocimiento: Conocimiento, datos: Sequence[dict[str, Any]] = ()) -
             hoja.cell(1, i).comment = Comment(_ayuda(pregunta), "diagnostico-experto", 200, 400)
             elegibles = pregunta.lista_para_elegir()
             if elegibles is not None:
-                extra = [NO_SABE] if pregunta.no_sabe else []
-                lista([str(v) for v in elegibles] + extra, letra, hoja)
+                # options by their label (a cell may hold the label or the code)
+                con_etiqueta = hasattr(pregunta, "de_etiqueta")
+                extra = [("No sé" if con_etiqueta else NO_SABE)] if pregunta.no_sabe else []
+                textos = [pregunta.etiqueta(v) if con_etiqueta else str(v) for v in elegibles]
+                lista(textos + extra, letra, hoja)
         elif nombre.startswith("validacion_"):
             lista(list(NIVELES_VALIDACION), letra, hoja)
         elif nombre == "ilustrativo":
