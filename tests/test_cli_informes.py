@@ -50,7 +50,7 @@ def test_contrato_json(capsys, ejemplos):
     assert r["areas"]["estructura"]["validacion_vencida"] is None
     assert r["productos"]
     assert {tuple(sorted(p)) for p in r["productos"]} == {
-        ("area", "etapa", "nivel", "regla", "requiere", "taller", "texto")
+        ("area", "clave", "etapa", "nivel", "presupone", "regla", "requiere", "taller", "texto")
     }
     fusiones = json.loads(ejemplos["yumbel"].resultado.model_dump_json())["fusiones"]
     claves = "servicios etapa tipo texto regla etapas unidades fundamento clientes origenes"
@@ -210,7 +210,7 @@ def test_explicar(capsys):
     ) in out
     assert "Para llegar a nivel alto faltó:" in out
     assert (
-        "Visión y misión de fomento productivo: existe, se usa y se mide — la comuna: "
+        "Visión y misión de fomento productivo: existe — la comuna: "
         "la visión y la misión existen, pero están obsoletas o no se aplican"
     ) in out
 

@@ -478,7 +478,7 @@ def test_las_razones_dicen_cada_frase_una_vez(tmp_path, conocimiento, capsys):
     razones = " ".join(razones.split("Respuestas que forman el % de logro:")[0].split())
     assert razones.count("Una respuesta dice el estado de un elemento clave del área.") == 1
     elemento = (
-        "Lineamientos de fomento productivo (estrategia): existe, se usa y se mide; hay un plan "
+        "Lineamientos de fomento productivo (estrategia): existe; hay un plan "
         "de fomento productivo vigente"
     )
     assert razones.count(elemento) == 1  # concluded once, not restated as the level's fact

@@ -640,3 +640,17 @@ def test_lo_principal_nombra_el_unico_grupo_sin_por_ejemplo(motor, medio):
         "de A y B"
     ) in md
     assert "por ejemplo: Fusionar" not in md
+
+
+def test_lo_respondido_no_se_retiene_los_productos_que_lo_presuponen(motor, peor):
+    """Indicators for processes that may not be identified wait: no product, no hours."""
+    conocido = evaluar(motor, {**sin_modificadores(peor), "O06": 3}, INVENTARIO[:1])
+    no_se = evaluar(motor, {**sin_modificadores(peor), "O06": 3, "P01": "no_sabe"}, INVENTARIO[:1])
+    regla = "producto-objetivos-indicadores-procesos"
+    assert regla in {p["regla"] for p in conocido["productos"]}
+    assert regla not in {p["regla"] for p in no_se["productos"]}
+    retenido = next(x for x in no_se["retenidos"] if x["producto"]["regla"] == regla)
+    assert retenido["elementos"] == ["procesos estratégicos"]
+    texto = retenido["producto"]["texto"]
+    assert texto not in {linea["concepto"] for linea in no_se["horas"]["detalle"]}
+    assert no_se["areas"]["procesos"]["provisional"] is True

@@ -242,6 +242,12 @@ def informe() -> Any:
     _p(doc, "{%p for i in a.items %}")
     _p(doc, "{{ i.numero }}. {{ i.linea }}.")
     _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if a.retenidos %}")
+    _p(doc, "Retenidos hasta confirmar lo que se respondió «no sé»:")
+    _p(doc, "{%p for x in a.retenidos %}")
+    _p(doc, "{{ x }}.", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
     _p(doc, "{%p if a.camino_titulo %}")
     parrafo = _p(doc, "")
     parrafo.add_run("{{ a.camino_titulo }}. ").bold = True

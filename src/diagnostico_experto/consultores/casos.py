@@ -27,6 +27,7 @@ casos:
       segunda_etapa: [producto-asociatividad]            # products left for the second stage
       primera_etapa: [producto-generico:estrategia-bajo] # … and kept in the first
       para_confirmar: {estrategia: [misión]}             # parts of what to confirm
+      retenidos: [producto-objetivos-indicadores-procesos]  # held until «no sé» is confirmed
 ```
 
 Inline answers use the answer-file keys (``comuna``, ``respuestas``,
@@ -80,6 +81,7 @@ class Espera(BaseModel):
     segunda_etapa: list[str] = []  # rule ids or texts of products in the second stage
     primera_etapa: list[str] = []  # … and of products that must stay in the first
     para_confirmar: dict[AreaClasificada, list[str]] = {}  # parts of what to confirm
+    retenidos: list[str] = []  # rule ids or texts of products held until confirmed
 
 
 class Caso(BaseModel):
@@ -236,6 +238,12 @@ def _diferencias(espera: Espera, r: Any) -> list[str]:
         if any(excluido == x or excluido in x for x in productos):
             diferencias.append(f"sobra el producto «{excluido}»")
     diferencias += _etapas(espera, r)
+    retenidos = {x.producto.regla for x in r.retenidos} | {x.producto.texto for x in r.retenidos}
+    diferencias += [
+        f"falta el producto retenido «{e}»"
+        for e in espera.retenidos
+        if not any(e == x or e in x for x in retenidos)
+    ]
     for area, partes in espera.para_confirmar.items():
         actual = "; ".join(r.areas[area].para_confirmar) if area in r.areas else ""
         diferencias += [

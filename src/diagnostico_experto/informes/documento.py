@@ -80,6 +80,8 @@ class Area:
     camino: Any = None  # CaminoArea | None: the path to the next level, when searched
     motivo: list[str] = field(default_factory=list)  # readings the level's rule named
     items: list[ItemProducto] = field(default_factory=list)  # the numbered products
+    # products held until a key element answered «no sé» is confirmed
+    retenidos: list[str] = field(default_factory=list)
 
     @property
     def camino_titulo(self) -> str:
@@ -371,6 +373,11 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         para_confirmar=[t.rstrip(". ") for t in a.para_confirmar],
         lectura=(a.lectura or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
         motivo=list(a.motivo),
+        retenidos=[
+            f"{x.producto.texto.rstrip('. ')} (cuando se confirme: {lista_legible(x.elementos)})"
+            for x in r.retenidos
+            if x.producto.area == clave
+        ],
         validado=a.validado,
         vencida=getattr(a, "validacion_vencida", None),
         respuestas=respuestas,

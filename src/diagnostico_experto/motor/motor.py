@@ -16,7 +16,7 @@ from diagnostico_experto.comun import cache
 from diagnostico_experto.comun.errores import ErrorMotor
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
-from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
 from diagnostico_experto.conocimiento.puntaje import PuntajeArea, calcular
 from diagnostico_experto.conocimiento.respuestas import Respuestas, huella_area
 from diagnostico_experto.motor import lectura_del_nivel, propuesta
@@ -193,6 +193,7 @@ class Motor:
             )
         areas = {}
         leidos = de_tipo_en(hechos, "elemento")
+        desconocidos: dict[str, str] = {}  # unknown key element id -> its name
         for area in AREAS:
             validacion = respuestas.validacion.get(area)
             registro = (
@@ -202,6 +203,9 @@ class Motor:
             p = puntajes[area]
             faltan = lectura_del_nivel.sin_leer(
                 area, leidos, self.elementos, respuestas.respuestas, self.conocimiento
+            )
+            desconocidos.update(
+                (e.id, e.nombre) for e, id_ in faltan if respuestas.respuestas.get(id_) == NO_SABE
             )
             areas[area] = ResultadoArea(
                 nivel=niveles[area]["nivel"],
@@ -234,7 +238,9 @@ class Motor:
                 ),
             )
         por_etapas = propuesta.plan_por_etapas(hechos)
-        productos = propuesta.productos(hechos, self.conocimiento, bool(por_etapas))
+        productos, retenidos = propuesta.retener(
+            propuesta.productos(hechos, self.conocimiento, bool(por_etapas)), desconocidos
+        )
         advertencias = list(respuestas.advertencias)
         advertencias += [
             f"El área {self.conocimiento.cuestionario.areas[a].nombre} está incompleta: "
@@ -280,6 +286,7 @@ class Motor:
             ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
             horas=propuesta.horas(hechos, self.conocimiento, productos),
             plan_por_etapas=por_etapas,
+            retenidos=retenidos,
             advertencias=advertencias,
             traza=traza,
         )

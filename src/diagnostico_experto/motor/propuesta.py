@@ -20,6 +20,7 @@ from diagnostico_experto.motor.resultado import (
     LineaHoras,
     PasoTraza,
     Producto,
+    Retenido,
     Vacio,
 )
 from diagnostico_experto.reglas.hechos import datos, tipo_de
@@ -75,6 +76,8 @@ def productos(hechos: list[Any], conocimiento: Conocimiento, por_etapas: bool) -
             regla=d["regla"],
             taller=d.get("taller") or taller_de.get(d["area"], TALLERES[-1]),
             requiere=[t for c in d.get("requiere") or () for t in textos.get(c, [])],
+            clave=d.get("clave") or "",
+            presupone=list(d.get("requiere") or ()),
         )
         for d in filas
     ]
@@ -90,6 +93,40 @@ def productos(hechos: list[Any], conocimiento: Conocimiento, por_etapas: bool) -
         )
     )
     return _por_dependencia(productos)
+
+
+def retener(
+    productos: list[Producto], desconocidos: dict[str, str]
+) -> tuple[list[Producto], list[Retenido]]:
+    """Hold the products that presuppose an unknown key element (answered «no sé»).
+
+    A product requires others by their ``clave``; a clave that names a key
+    element (the product that defines it) is met by that product, or by the
+    element existing. When the element is unknown and no product of this
+    propuesta defines it, the product waits until the element is confirmed.
+    """
+    retenidos: dict[str, Retenido] = {}  # by product text
+    cambio = True
+    while cambio:  # a product that requires a held one waits too
+        cambio = False
+        definidas = {p.clave for p in productos if p.clave and p.texto not in retenidos}
+        retenidas = {r.producto.clave for r in retenidos.values() if r.producto.clave}
+        for p in productos:
+            if p.texto in retenidos:
+                continue
+            faltan = [
+                desconocidos[c] for c in p.presupone if c in desconocidos and c not in definidas
+            ]
+            faltan += [
+                n
+                for c in p.presupone
+                if c in retenidas and c not in definidas
+                for n in next(r.elementos for r in retenidos.values() if r.producto.clave == c)
+            ]
+            if faltan:
+                retenidos[p.texto] = Retenido(producto=p, elementos=list(dict.fromkeys(faltan)))
+                cambio = True
+    return [p for p in productos if p.texto not in retenidos], list(retenidos.values())
 
 
 def _segunda_etapa(productos: list[Producto], diferibles: set[str]) -> None:
@@ -208,6 +245,7 @@ def horas(hechos: list[Any], conocimiento: Conocimiento, productos: list[Product
                 or taller_de.get(d.get("area") or "", APOYO),
             )
             for _, d in _de_tipo(hechos, "horas")
+            if not d.get("producto") or d["producto"] in de_producto  # held: no hours yet
         ),
         # within one firing, the order in which the rule lists its conclusions
         key=lambda linea: (orden.get(linea.area or "", len(AREAS)), linea.regla),

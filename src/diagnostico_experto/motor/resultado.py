@@ -63,7 +63,16 @@ class Producto(BaseModel):
     regla: str
     taller: str = ""  # sensibilizacion | estrategia | estructura_procesos | gestion_entorno
     requiere: list[str] = []  # texts of the products of this propuesta that must come first
+    clave: str = ""  # the name other products require it by
+    presupone: list[str] = []  # the claves it requires (products or the elements they define)
     etapa: int = 1  # 2: left for the second stage of a staged plan (plan_por_etapas)
+
+
+class Retenido(BaseModel):
+    """A product that presupposes a key element answered «no sé»: held until confirmed."""
+
+    producto: Producto
+    elementos: list[str]  # the names of the unknown elements it presupposes
 
 
 class Fusion(BaseModel):
@@ -213,3 +222,5 @@ class Resultado(BaseModel):
     plan_por_etapas: list[str] = []
     # the program version and the rules and knowledge that produced this result
     procedencia: Procedencia | None = None
+    # products held until an unknown key element they presuppose is confirmed
+    retenidos: list[Retenido] = []

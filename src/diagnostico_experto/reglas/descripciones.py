@@ -21,7 +21,7 @@ from diagnostico_experto.reglas.regla import Negacion, Patron, lista_legible
 ESTADOS_LEGIBLES = {
     "no_existe": "no existe",
     "debil": "existe, pero es débil",
-    "existe": "existe, se usa y se mide",
+    "existe": "existe",
 }
 
 
@@ -147,7 +147,7 @@ _LECTORES: dict[str, Callable[[_Campos, Conocimiento], str]] = {
     "nivel": lambda d, k: f"Nivel diagnosticado de {_area(k, d['area'])}: {d['nivel']}",
     "nivel_vigente": lambda d, k: f"Nivel vigente de {_area(k, d['area'])}: {d['nivel']}",
     "producto": lambda d, k: (
-        f"Producto para {_area(k, d['area'])} (nivel {d['nivel']}): {d['texto']}"
+        f"Producto ({_area(k, d['area'])}, nivel {d['nivel']}): {d['texto']}"
     ),
     "inventario": _describir_inventario,
     "par_servicios": _describir_par,
