@@ -146,9 +146,7 @@ _LECTORES: dict[str, Callable[[_Campos, Conocimiento], str]] = {
     "elemento": _describir_elemento,
     "nivel": lambda d, k: f"Nivel diagnosticado de {_area(k, d['area'])}: {d['nivel']}",
     "nivel_vigente": lambda d, k: f"Nivel vigente de {_area(k, d['area'])}: {d['nivel']}",
-    "producto": lambda d, k: (
-        f"Producto ({_area(k, d['area'])}, nivel {d['nivel']}): {d['texto']}"
-    ),
+    "producto": lambda d, k: f"Producto ({_area(k, d['area'])}, nivel {d['nivel']}): {d['texto']}",
     "inventario": _describir_inventario,
     "par_servicios": _describir_par,
     "grupo_servicios": _describir_grupo,
