@@ -170,3 +170,16 @@ def test_los_documentos_no_cuentan_reglas_ni_paginas_a_mano():
     for ruta in [README, *DOCS.glob("*.md")]:
         texto = ruta.read_text(encoding="utf-8")
         assert not re.search(r"\b\d+ (reglas|páginas)\b", texto), ruta.name
+
+
+def test_los_informes_citan_secciones_del_readme_que_existen():
+    """A report that sends its reader to the README names a heading the README has."""
+    plantillas = RAIZ / "src" / "diagnostico_experto" / "informes" / "plantillas"
+    citas = {
+        cita
+        for plantilla in plantillas.glob("*.j2")
+        for cita in re.findall(r"README, «([^»]+)»", plantilla.read_text(encoding="utf-8"))
+    }
+    assert citas, "the reports cite the README where their defaults are tuned"
+    texto = README.read_text(encoding="utf-8")
+    assert [c for c in citas if c not in texto] == []

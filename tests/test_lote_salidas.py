@@ -140,6 +140,19 @@ def test_lote_no_escribe_en_su_carpeta_de_entrada(capsys, tmp_path):
     assert foto(tmp_path) == antes
 
 
+def test_lote_no_toma_un_nombre_de_documento_por_carpeta(capsys, tmp_path):
+    carpeta = respuestas(tmp_path / "resp", DOS)
+    antes = foto(tmp_path)
+    salida = tmp_path / "lote.xlsx"
+    codigo, err = lote(capsys, carpeta, "--salida", salida)
+    assert codigo == 2
+    assert err == (
+        f"{salida}: --salida es la carpeta donde el lote escribe todos sus informes, no un "
+        "archivo «.xlsx». Elija una carpeta, por ejemplo «informes»."
+    )
+    assert foto(tmp_path) == antes
+
+
 def test_lote_no_reemplaza_una_carpeta_que_contiene_la_entrada(capsys, tmp_path):
     carpeta = respuestas(tmp_path / "resp", DOS)
     antes = foto(tmp_path)

@@ -95,8 +95,25 @@ def revisar_informe(salida: Path, entrada: Path) -> None:
         )
 
 
+# the endings of the files a user may think the batch writes as one document
+_EXTENSIONES_DE_DOCUMENTO = frozenset(
+    {".xlsx", ".xls", ".csv", ".html", ".htm", ".docx", ".doc", ".md", ".json", ".pdf", ".zip"}
+)
+
+
 def revisar_carpeta(salida: Path, entradas: Iterable[Path]) -> None:
-    """``lote --salida``: the folder is replaced whole, so no input may be it or be inside it."""
+    """``lote --salida``: the folder is replaced whole, so no input may be it or be inside it.
+
+    A name that ends like a document (``informes.xlsx``) is refused unless that folder already
+    exists: the user meant one file, and would find a folder of reports under that name
+    (an existing file is left to the checks below).
+    """
+    if salida.suffix.lower() in _EXTENSIONES_DE_DOCUMENTO and not salida.exists():
+        raise ErrorEntorno.uno(
+            salida,
+            f"--salida es la carpeta donde el lote escribe todos sus informes, no un archivo "
+            f"«{salida.suffix}». Elija una carpeta, por ejemplo «informes».",
+        )
     real = _con_destino(salida)
     try:
         propia = salida.stat()
