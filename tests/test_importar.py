@@ -397,3 +397,31 @@ def test_envios_de_otra_version_del_formulario(
         f"conocimiento genera la versión {actual}: si cambiaron preguntas u opciones, revise esos "
         "envíos (o escriba el formulario con el conocimiento de entonces)."
     )
+
+
+def test_la_evidencia_de_una_respuesta_va_y_vuelve_con_su_pregunta(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], conocimiento: Conocimiento
+) -> None:
+    from diagnostico_experto.lote.formulario import hojas
+
+    # the form asks for the document only when the answer is one that wants evidence
+    filas = {fila["name"]: fila for fila in hojas(conocimiento).survey}
+    assert filas["O01_evidencia"]["type"] == "file"
+    assert filas["O01_evidencia"]["relevant"] == "${O01} = 'unidad_propia'"
+    assert "E03_evidencia" not in filas  # knowledge asks no evidence for E03
+    # a submission that sent the acta and the document behind O01
+    datos = leer_yaml(DATOS / COBQUECURA)
+    datos["evidencias"].append({"campo": "O01_evidencia", "archivo": "decreto.jpg"})
+    meta = {"clave": "uuid:6f1c2a3e-0000-4000-8000-000000000009", "enviado": "2026-11-19T09:00:00Z"}
+    exportacion = zip_odk(tmp_path / "diagnostico.zip", [(datos, meta)], conocimiento)
+    salida = tmp_path / "importadas"
+    codigo, _, err = correr(capsys, "importar", exportacion, "--salida", salida)
+    assert codigo == 0, err
+    importado = leer_yaml(salida / COBQUECURA)
+    assert [(e["campo"], e.get("pregunta")) for e in importado["evidencias"]] == [
+        ("acta", None),
+        ("O01_evidencia", "O01"),
+    ]
+    respaldo = importado["evidencias"][1]
+    assert respaldo["sha256"] == respaldo["sha256"].lower() and len(respaldo["sha256"]) == 64
+    assert (salida / respaldo["archivo"]).is_file()

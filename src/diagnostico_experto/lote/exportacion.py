@@ -59,6 +59,7 @@ from diagnostico_experto.lote.formulario import (
     REPETICION_MESA,
     REPETICION_SERVICIOS,
     Fila,
+    campo_de_evidencia,
     campos_de,
     de_campos,
     hojas,
@@ -711,19 +712,29 @@ def _envios(
                 repeticion, {}
             ).get(indice or "\0", [])
             _repeticion(envio, repeticion, campos, filas, formulario)
-        nombre = fila.valores.get(CAMPO_ACTA, "")
-        if nombre:
+        # the mesa's acta, then the file that backs each answer wanting evidence
+        adjuntables: list[tuple[str, str | None]] = [(CAMPO_ACTA, None)]
+        adjuntables += [(campo_de_evidencia(p), p) for p in formulario.conocimiento.evidencia.piden]
+        evidencias: list[dict[str, Any]] = []
+        for campo, pregunta in adjuntables:
+            nombre = fila.valores.get(campo, "")
+            if not nombre:
+                continue
             contenido = medios.get(nombre)
-            envio.adjuntos.append(Adjunto(CAMPO_ACTA, nombre, contenido))
-            evidencia: dict[str, Any] = {"campo": CAMPO_ACTA, "archivo": nombre}
+            envio.adjuntos.append(Adjunto(campo, nombre, contenido))
+            evidencia: dict[str, Any] = {"campo": campo, "archivo": nombre}
+            if pregunta is not None:
+                evidencia["pregunta"] = pregunta
             if contenido is not None:
                 evidencia["sha256"] = hashlib.sha256(contenido).hexdigest()
             elif servidor == ODK:
                 problemas.append(
-                    f"{fila.lugar_de(CAMPO_ACTA)}: el adjunto «{nombre}» no está en la carpeta "
+                    f"{fila.lugar_de(campo)}: el adjunto «{nombre}» no está en la carpeta "
                     "media/ del ZIP; descargue «Todos los datos y medios»"
                 )
-            envio.datos["evidencias"] = [evidencia]
+            evidencias.append(evidencia)
+        if evidencias:
+            envio.datos["evidencias"] = evidencias
         envios.append(envio)
     return envios
 

@@ -49,6 +49,7 @@ CAMPO_FECHA = "fecha"
 REPETICION_SERVICIOS = "servicios"
 REPETICION_MESA = "mesa"
 CAMPO_ACTA = "acta"  # a photo or file of the mesa's record: the diagnosis' evidence
+SUFIJO_EVIDENCIA = "_evidencia"  # E01_evidencia: the file that backs the answer to E01
 SUFIJO_SABE = "_sabe"  # a number that admits «no sé» asks first whether the figure is known
 SABE = "si"
 # Fields of each repeat: (name in the form, key in the answer file).
@@ -462,15 +463,36 @@ _FORMA_DE: dict[FormaDeRespuesta, _Forma] = {
 }
 
 
-def evidencias_de(pregunta: Pregunta) -> list[Fila]:
-    """Where evidence per answer will go: a file question after the answer it supports.
+def campo_de_evidencia(pregunta: str) -> str:
+    """The form's file field that carries the evidence of one answer."""
+    return f"{pregunta}{SUFIJO_EVIDENCIA}"
 
-    The questionnaire does not yet say which answers want evidence (issue 28);
-    when it does, this returns the ``file``/``image`` rows for that answer,
-    named ``<id>_evidencia``, and the export reader copies their attachments
-    as it already does for the mesa's ``acta``.
+
+def evidencias_de(pregunta: Pregunta, conocimiento: Conocimiento) -> list[Fila]:
+    """The file question after an answer that wants evidence (knowledge's evidence policy).
+
+    It is asked only when the answer is one of the values that want it, and never required:
+    a mesa without the document at hand still sends the form, and the acta lists the answers
+    without evidence. The export reader copies its attachment as evidence of that answer.
     """
-    return []
+    valores = conocimiento.evidencia.piden.get(pregunta.id)
+    if not valores:
+        return []
+    campo = "${" + pregunta.id + "}"
+    if pregunta.forma == "varias_opciones":
+        condiciones = [f"selected({campo}, '{v}')" for v in valores]
+    else:
+        condiciones = [f"{campo} = '{v}'" for v in valores]
+    return [
+        _fila(
+            "file",
+            campo_de_evidencia(pregunta.id),
+            f"{pregunta.id}. Documento que respalda esta respuesta (foto, PDF o documento)",
+            pista="Opcional. Queda junto al archivo de respuestas, con su huella SHA-256; "
+            "el acta lista las respuestas que piden respaldo y no lo tienen.",
+            relevante=" or ".join(condiciones),
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -491,7 +513,7 @@ def hojas(conocimiento: Conocimiento) -> Hojas:
         formulario.survey.append(_fila("begin_group", area, datos.nombre, pista=datos.descripcion))
         for pregunta in cuestionario.de_area(area):
             formulario.pregunta(pregunta)
-            formulario.survey.extend(evidencias_de(pregunta))
+            formulario.survey.extend(evidencias_de(pregunta, conocimiento))
         formulario.survey.append(_fila("end_group", ""))
     formulario.repeticiones()
     contenido = json.dumps([formulario.survey, formulario.choices], sort_keys=True)
