@@ -45,7 +45,9 @@ from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from sinteticas import RAIZ
 
 ENTER, ABAJO, ESPACIO = "\r", "\x1b[B", " "
-PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, INFORME, SALIR = range(9)
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, EVIDENCIA, INFORME, SALIR = (
+    range(10)
+)
 ENTORNO = {"COLUMNS": "80", "LINES": "300", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
 QUIETO = 1.5  # seconds without output: the program waits for a key
 

@@ -731,7 +731,7 @@ def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, con
     hijo.send(elegir(3))  # «Dejar esta área para después»
     hijo.expect("Procesos: ¿qué decide la mesa?")
     hijo.send(elegir(4))  # «Terminar la validación»
-    hijo.expect(r"Estrategia\s+alto .*\(validado por la mesa\)")
+    hijo.expect(r"Estrategia\s+alto .*\((provisional, )?validado por la mesa\)")
     hijo.expect("¿Qué desea ver o hacer?")
     hijo.send(elegir(REVISAR))
     hijo.expect("Revisar respuestas, página 1 de 1")
@@ -740,7 +740,7 @@ def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, con
     hijo.send(ABAJO * 4 + ENTER)  # no_hay: estrategia falls to bajo
     hijo.expect("Revisar respuestas, página 1 de 1")
     hijo.send(ARRIBA * 2 + ENTER)  # from E02, up past the top: «Terminar la revisión»
-    hijo.expect(r"Estrategia\s+bajo .*\(revalidar\)")
+    hijo.expect(r"Estrategia\s+bajo .*\((provisional, )?revalidar\)")
     hijo.expect(r"¡Estrategia: validación anterior a cambios en las respuestas: revalidar!")
     hijo.expect("¿Qué desea ver o hacer?")
     hijo.expect("Revalidar con la mesa comunal \\(1 de 4 áreas\\)")  # offered first
@@ -784,7 +784,7 @@ def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, con
     hijo.expect("La mesa lo había validado en alto sobre un diagnóstico alto;")
     hijo.expect("Estrategia: ¿qué decide la mesa?")
     hijo.send(ENTER)  # validate bajo
-    hijo.expect(r"Estrategia\s+bajo .*\(validado por la mesa\)")
+    hijo.expect(r"Estrategia\s+bajo .*\((provisional, )?validado por la mesa\)")
     hijo.expect("¿Qué desea ver o hacer?")
     hijo.send(elegir(SALIR))
     hijo.expect(pexpect.EOF)
