@@ -22,6 +22,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from diagnostico_experto.cli.principal import main
+from diagnostico_experto.comun import cache_compartida, invocacion
 from diagnostico_experto.comun.archivos_yaml import Documento, leer_texto
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, Parametro, cargar_conocimiento
@@ -40,11 +41,18 @@ CONOCIMIENTO = carpeta_por_defecto("knowledge")
 EJEMPLOS = CONOCIMIENTO / "ejemplos"
 
 
+@pytest.fixture(autouse=True)
+def programa_del_entorno():
+    """Hints name the program from the test's environment, as the command's entry does."""
+    invocacion.usar(os.environ)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_aparte(tmp_path_factory):
     """The tests' cache of loaded folders is their own, not the user's."""
     anterior = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))  # as the command's entry does
     yield
     if anterior is None:
         os.environ.pop("XDG_CACHE_HOME")

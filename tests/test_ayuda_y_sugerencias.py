@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -58,6 +59,7 @@ def sin_uv_ni_programa(monkeypatch, tmp_path):
 
 def test_con_uv_run_la_sugerencia_es_uv_run(monkeypatch):
     monkeypatch.setenv("UV", "/usr/bin/uv")
+    invocacion.usar(os.environ)  # as the command's entry does
     assert invocacion.comando("cuestionario", "mi comuna.yaml") == (
         "uv run diagnostico cuestionario 'mi comuna.yaml'"
     )
@@ -69,10 +71,12 @@ def test_con_el_programa_en_el_path_la_sugerencia_es_el_programa(monkeypatch, tm
     programa.write_text("#!/bin/sh\n", encoding="utf-8")
     programa.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
+    invocacion.usar(os.environ)
     assert invocacion.comando("evaluar", "x.yaml") == "diagnostico evaluar x.yaml"
 
 
 def test_sin_uv_ni_path_la_sugerencia_es_el_mismo_python(sin_uv_ni_programa):
+    invocacion.usar(os.environ)
     assert invocacion.programa() == f"{shlex.quote(sys.executable)} -m diagnostico_experto"
 
 

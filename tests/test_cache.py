@@ -9,6 +9,7 @@ import pytest
 
 from conftest import EJEMPLOS, copiar_carpetas
 from diagnostico_experto.comun import cache as cache_de_carpetas
+from diagnostico_experto.comun import cache_compartida
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.motor.motor import Motor
 
@@ -16,11 +17,11 @@ from diagnostico_experto.motor.motor import Motor
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> Path:
     """An empty shared cache, and a process that has loaded nothing yet."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("DIAGNOSTICO_SIN_CACHE", raising=False)
+    cache_compartida.usar(cache_compartida.carpeta_de({"XDG_CACHE_HOME": str(tmp_path / "cache")}))
     cache_de_carpetas.olvidar()
     yield tmp_path / "cache" / "diagnostico-experto"
     cache_de_carpetas.olvidar()
+    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))
 
 
 class Carga:
@@ -89,8 +90,8 @@ def test_una_cache_que_no_se_puede_escribir_o_esta_danada_se_ignora(carga, cache
     assert carga.veces == 4
 
 
-def test_sin_cache_compartida_si_se_pide(carga, cache, monkeypatch):
-    monkeypatch.setenv("DIAGNOSTICO_SIN_CACHE", "1")
+def test_sin_cache_compartida_si_se_pide(carga, cache):
+    cache_compartida.usar(cache_compartida.carpeta_de({"DIAGNOSTICO_SIN_CACHE": "1"}))
     carga.en_otro_proceso()
     carga.en_otro_proceso()
     assert carga.veces == 2
@@ -225,7 +226,6 @@ def test_plantillas_sin_cache_que_se_pueda_escribir_o_si_se_pide(cache, monkeypa
     cache.write_text("un archivo donde debería ir la carpeta", encoding="utf-8")
     assert _entorno_nuevo().get_template("informe.md.j2")
     cache.unlink()
-    monkeypatch.setenv("DIAGNOSTICO_SIN_CACHE", "1")
-    cache_de_carpetas.olvidar()  # a new process reads the switch
+    cache_compartida.usar(cache_compartida.carpeta_de({"DIAGNOSTICO_SIN_CACHE": "1"}))
     assert _entorno_nuevo().get_template("informe.md.j2")
     assert not cache.exists()

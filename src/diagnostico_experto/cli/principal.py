@@ -557,6 +557,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None, fin: _Fin) -> int:
+    from diagnostico_experto.comun import cache_compartida, invocacion
+
+    # the environment is read here, once per command, and passed down as parameters
+    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))
+    invocacion.usar(os.environ)
     try:
         # without standalone mode, click returns the code of a ctx.exit() / Exit
         codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False, obj=fin)

@@ -9,7 +9,8 @@ in the user's cache folder (``$XDG_CACHE_HOME/diagnostico-experto`` or
 package version and a fingerprint of the package's code: any change to a file
 or to the program makes a new key, so a stale entry is never read. A cache that
 cannot be read or written is silently skipped. ``DIAGNOSTICO_SIN_CACHE=1``
-turns the shared cache off. The report templates' compiled code is kept in
+turns the shared cache off; the process entry reads both variables and says where
+the shared cache is (``comun/cache_compartida``). The report templates' compiled code is kept in
 the same folder (``CacheDePlantillas``), under the same rules.
 """
 
@@ -30,6 +31,7 @@ from typing import TypeVar
 from jinja2.bccache import Bucket, BytecodeCache
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+from diagnostico_experto.comun.cache_compartida import carpeta_cache
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 
 T = TypeVar("T")
@@ -122,24 +124,9 @@ def recordar(
 
 
 def olvidar() -> None:
-    """Forget what this process loaded, and where its shared cache is, as a new
-    process would (the shared cache stays)."""
+    """Forget what this process loaded, as a new process would (the shared cache stays)."""
     _MEMO.clear()
     _CONTENIDOS.clear()
-    carpeta_cache.cache_clear()
-
-
-@cache
-def carpeta_cache() -> Path | None:
-    """The shared cache's folder, or None when ``DIAGNOSTICO_SIN_CACHE=1`` turns it off.
-
-    The environment is read once per process, here (both variables are documented
-    in docs/rendimiento.md); a test that changes them calls ``olvidar()``.
-    """
-    if os.environ.get("DIAGNOSTICO_SIN_CACHE") == "1":
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "diagnostico-experto"
 
 
 @cache

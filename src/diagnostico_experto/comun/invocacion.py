@@ -7,6 +7,8 @@ a bare ``diagnostico …`` would fail. The way this process was started tells
 which form works:
 
 - started by ``uv run`` (uv sets ``UV`` in the environment): ``uv run diagnostico``;
+
+The process entry reads its environment once and passes it to ``usar``.
 - ``diagnostico`` found on PATH (an activated venv, pipx, pip --user): ``diagnostico``;
 - otherwise (``python -m diagnostico_experto``): that same interpreter and module.
 
@@ -15,23 +17,43 @@ Arguments are quoted for a POSIX shell (a path with spaces stays one argument).
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 PROGRAMA = "diagnostico"
 
 
-def programa() -> str:
-    """The program, as the user's shell can run it."""
-    if os.environ.get("UV"):
+def programa_de(entorno: Mapping[str, str]) -> str:
+    """The program, as the shell of a process with this environment can run it."""
+    if entorno.get("UV"):
         return f"uv run {PROGRAMA}"
     import shlex  # here, as in comando: every command imports this module (--help too)
     import shutil
 
-    if shutil.which(PROGRAMA):
+    if shutil.which(PROGRAMA, path=entorno.get("PATH")):
         return PROGRAMA
     return f"{shlex.quote(sys.executable)} -m diagnostico_experto"
+
+
+class _Programa:
+    """How this process's hints name the program: set by the process entry (``usar``)."""
+
+    como: str | None = None
+
+
+def usar(entorno: Mapping[str, str]) -> None:
+    """The process entry says, from its environment, how hints name the program."""
+    _Programa.como = programa_de(entorno)
+
+
+def programa() -> str:
+    """The program as the entry set it; without an entry, as ``python -m`` runs it."""
+    if _Programa.como is None:
+        import shlex
+
+        return f"{shlex.quote(sys.executable)} -m diagnostico_experto"
+    return _Programa.como
 
 
 def comando(*argumentos: str | Path) -> str:
