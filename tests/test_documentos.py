@@ -521,7 +521,7 @@ def test_json_con_los_mismos_bytes_que_json_dumps(ejemplos):
         assert como_json(otro) == esperado(otro)
 
 
-@pytest.mark.parametrize("nombre", ["informe", "sintesis"])
+@pytest.mark.parametrize("nombre", ["informe", "sintesis", "avance"])
 def test_plantillas_incluidas_son_las_del_generador_con_solo_sus_estilos(nombre):
     """The shipped templates are what plantilla_docx writes: every style the document
     uses is defined, the blank document's other ~160 and their Word 2010 copy are not."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,28 @@ def test_lote_con_dos_fechas_cuenta_la_comuna_una_vez_y_muestra_su_avance(
     por_ugt = libro["Avance por UGT"]
     assert list(por_ugt.iter_rows(min_row=2, values_only=True)) == [("Secano Costero", 4, 0, 0, 1)]
     assert len(por_ugt._charts) == 1
+    # sintesis.docx: the same «Avance» section, per UGT and per comuna
+    from docx import Document
+
+    sintesis = Document(str(salida / "sintesis.docx"))
+    parrafos = [p.text for p in sintesis.paragraphs]
+    assert "Avance desde la línea base" in parrafos
+    assert (
+        "1 comuna con más de un diagnóstico: 4 áreas suben de nivel, 0 bajan y 0 siguen igual."
+        in parrafos
+    )
+    tablas = [[[c.text for c in fila.cells] for fila in t.rows] for t in sintesis.tables]
+    assert [
+        ["UGT", "Comunas", "Áreas que suben", "Siguen igual", "Bajan"],
+        ["Secano Costero", "1", "4", "0", "0"],
+    ] in tablas
+    assert tablas[-1][1] == [
+        "Ninhue",
+        "1 jun 2026 → 1 jun 2027",
+        *["bajo → alto"] * 4,
+        str(len(avance["completados"])),
+        str(len(avance["nuevos"])),
+    ]
 
 
 def test_lote_sin_historia_no_muestra_avance(capsys, tmp_path):
@@ -98,6 +121,10 @@ def test_lote_sin_historia_no_muestra_avance(capsys, tmp_path):
     assert codigo == 0, err
     assert "Avance desde la línea base" not in (tmp_path / "s" / "index.html").read_text("utf-8")
     assert "Avance" not in load_workbook(tmp_path / "s" / "resumen.xlsx").sheetnames
+    from docx import Document
+
+    sintesis = Document(str(tmp_path / "s" / "sintesis.docx"))
+    assert "Avance desde la línea base" not in [p.text for p in sintesis.paragraphs]
 
 
 def test_dos_archivos_de_una_comuna_con_la_misma_fecha_son_un_error(capsys, tmp_path):
@@ -143,22 +170,86 @@ def test_avance_en_la_terminal_json_html_y_salida(capsys, tmp_path, historia):
     assert "<h1>Avance de Ninhue desde la línea base</h1>" in destino.read_text("utf-8")
 
 
-def test_avance_en_word_se_rechaza_mientras_no_se_escriba(capsys, tmp_path, historia):
+def test_avance_en_word_con_lo_mismo_que_el_markdown(capsys, tmp_path):
+    """`avance --salida x.docx` writes a Word document: levels, products, paths, other changes."""
+    from docx import Document
+
+    historia = Path(__file__).parent.parent / "knowledge" / "historia"
+    antes, despues = historia / "ninhue.yaml", historia / "ninhue-2027-11-18.yaml"
     destino = tmp_path / "avance.docx"
-    codigo, out, err = correr(
+    codigo, out, err = correr(capsys, "avance", antes, despues, "--salida", destino)
+    assert (codigo, out) == (0, ""), err
+    # a document without pictures keeps its relationships (styles, numbering, header):
+    # without them LibreOffice refuses the file
+    assert "word/_rels/document.xml.rels" in zipfile.ZipFile(destino).namelist()
+    doc = Document(str(destino))
+    parrafos = [p.text for p in doc.paragraphs]
+    assert parrafos[0] == "Avance de Ninhue desde la línea base"
+    assert parrafos[1] == (
+        "UGT Secano Costero · línea base: 20 de noviembre de 2026 · "
+        "estado actual: 18 de noviembre de 2027"
+    )
+    assert "Ejemplo ilustrativo: las respuestas no son datos reales de la comuna." in parrafos
+    assert "2 áreas suben de nivel, 1 baja y 1 sigue igual." in parrafos
+    niveles, fuera = ([[c.text for c in fila.cells] for fila in t.rows] for t in doc.tables)
+    assert niveles == [
+        ["Área", "Línea base", "% de logro", "Actual", "% de logro", "Cambio"],
+        ["Estrategia", "bajo", "19 %", "medio", "56 %", "↑ sube"],
+        ["Estructura", "bajo", "12 %", "bajo", "38 %", "= igual"],
+        ["Procesos", "bajo", "12 %", "medio", "36 %", "↑ sube"],
+        ["Productos y servicios", "medio", "10 %", "bajo", "38 %", "↓ baja"],
+    ]
+    assert [
+        "¿Se revisa periódicamente el avance de la estrategia de fomento productivo?",
+        "No",
+        "Sí",
+    ] in fuera
+    assert "Estructura (a nivel medio): 0 de 1 cambio hecho" in parrafos
+    # the same products as the Markdown report, each in its section
+    codigo, md, _ = correr(capsys, "avance", antes, despues)
+    secciones = md.split("\n## ")
+    completados = next(x for x in secciones if x.startswith("Productos completados"))
+    falta = next(x for x in secciones if x.startswith("Lo que falta"))
+    de_md = [
+        linea.removeprefix("- ").replace("**", "").replace(":", "", 1)
+        for linea in (completados + falta).splitlines()
+        if linea.startswith("- ")
+    ]
+    de_docx = [p.text.replace(":", "", 1) for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert de_md and de_docx[: len(de_md)] == de_md
+    texto = "\n".join(parrafos)
+    assert "{{" not in texto and "{%" not in texto
+    assert texto.endswith("(las incluidas en el programa).")
+
+
+def test_avance_en_word_necesita_salida_y_una_copia_antigua_usa_la_plantilla_incluida(
+    capsys, tmp_path, historia
+):
+    from docx import Document
+
+    from conftest import copiar_carpetas
+
+    antes, despues = historia / "ninhue.yaml", historia / "ninhue-2027.yaml"
+    codigo, out, err = correr(capsys, "avance", antes, despues, "--formato", "docx")
+    assert (codigo, out) == (2, "")
+    assert "Error: el formato docx necesita --salida ARCHIVO.docx" in err.splitlines()
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    (conocimiento / "plantillas" / "avance.docx").unlink()  # made before the template shipped
+    destino = tmp_path / "avance.docx"
+    codigo, _, err = correr(
         capsys,
         "avance",
-        historia / "ninhue.yaml",
-        historia / "ninhue-2027.yaml",
+        antes,
+        despues,
         "--salida",
         destino,
+        "--reglas",
+        reglas,
+        "--conocimiento",
+        conocimiento,
     )
-    assert (codigo, out) == (2, "")
-    assert (
-        "Error: el avance aún no se escribe en Word; --salida debe terminar en .md, .html o .json."
-        in err.splitlines()
-    )
-    assert not destino.exists()
+    assert codigo == 0, err
+    assert Document(str(destino)).paragraphs[0].text == "Avance de Ninhue desde la línea base"
 
 
 def test_avance_rechaza_comunas_distintas_y_la_misma_fecha(capsys, historia):

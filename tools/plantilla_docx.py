@@ -393,9 +393,9 @@ def sintesis() -> Any:
         )
     _p(
         doc,
-        "Colores de oscuro (bajo) a claro (alto); cada barra lleva sus cifras. La línea negra "
-        "marca la parte del presupuesto de cada UGT. Horas y presupuesto son valores por defecto "
-        "a calibrar. {{ procedencia }}",
+        "Colores de oscuro (bajo) a claro (alto); las cifras de cada barra van en la columna "
+        "«Cifras». La línea negra marca la parte del presupuesto de cada UGT. Horas y presupuesto "
+        "son valores por defecto a calibrar. {{ procedencia }}",
         gris=True,
     )
     _salto(doc)
@@ -422,7 +422,6 @@ def sintesis() -> Any:
     _p(doc, "Ninguna fusión ni vacío se repite en el territorio.")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endfor %}")
-    _salto(doc)
     doc.add_heading("Grilla de comunas", 1)
     _tabla(
         doc,
@@ -440,6 +439,132 @@ def sintesis() -> Any:
         [3.4, 3.8, 2.0, 2.0, 2.0, 2.0, 2.2],
         tamano=8.5,
     )
+    _avance_del_programa(doc)
+    return doc
+
+
+def _avance_del_programa(doc: Any) -> None:
+    """The batch's «Avance» section: only when some comuna has an earlier diagnosis."""
+    _p(doc, "{%p if avance %}")
+    doc.add_heading("Avance desde la línea base", 1)
+    _p(doc, "{{ avance.resumen }}")
+    doc.add_heading("Por territorio: áreas que suben, siguen igual o bajan", 2)
+    _tabla(
+        doc,
+        ["UGT", "Comunas", "Áreas que suben", "Siguen igual", "Bajan"],
+        ["{{ m.ugt }}", "{{ m.comunas }}", "{{ m.sube }}", "{{ m.igual }}", "{{ m.baja }}"],
+        "for m in avance.ugt",
+        [5.4, 2.8, 3.2, 3.2, 2.8],
+        tamano=8.5,
+    )
+    doc.add_heading("Por comuna: nivel vigente en la línea base y ahora", 2)
+    _tabla(
+        doc,
+        [
+            "Comuna",
+            "Fechas",
+            "Estrategia",
+            "Estructura",
+            "Procesos",
+            "Productos",
+            "Completados",
+            "Pendientes",
+        ],
+        [
+            "{{ c.comuna }}",
+            "{{ c.fechas }}",
+            "{% cellbg fondo[c.despues[0]] %}{{ c.niveles[0] }}",
+            "{% cellbg fondo[c.despues[1]] %}{{ c.niveles[1] }}",
+            "{% cellbg fondo[c.despues[2]] %}{{ c.niveles[2] }}",
+            "{% cellbg fondo[c.despues[3]] %}{{ c.niveles[3] }}",
+            "{{ c.completados }}",
+            "{{ c.pendientes }}",
+        ],
+        "for c in avance.comunas",
+        [2.5, 2.5, 2.4, 2.4, 2.4, 2.4, 1.6, 1.6],
+        tamano=7.5,
+    )
+    _p(
+        doc,
+        "Completados y pendientes: productos de la línea base que ya no se piden, y los que "
+        "el diagnóstico actual pide. Cada comuna cuenta una sola vez en las demás secciones, "
+        "con su diagnóstico más reciente; el más antiguo es su línea base. El color es el del "
+        "nivel actual.",
+        gris=True,
+    )
+    _p(doc, "{%p endif %}")
+
+
+def avance() -> Any:
+    doc = _documento("Avance de una comuna desde la línea base")
+    doc.add_paragraph("Avance de {{ a.comuna }} desde la línea base", style="Title")
+    _p(doc, "{{ fechas }}", gris=True)
+    _p(doc, "{%p if a.ilustrativo %}")
+    _p(doc, "Ejemplo ilustrativo: las respuestas no son datos reales de la comuna.")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p if atencion %}")
+    parrafo = _p(doc, "")
+    parrafo.add_run("Atención: ").bold = True
+    parrafo.add_run("{{ atencion }}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ cuenta }}")
+
+    doc.add_heading("Niveles por área (nivel vigente)", 1)
+    _tabla(
+        doc,
+        ["Área", "Línea base", "% de logro", "Actual", "% de logro", "Cambio"],
+        [
+            "{{ x.area }}",
+            "{% cellbg fondo[x.antes] %}{{ x.antes }}",
+            "{{ x.logro_antes }}",
+            "{% cellbg fondo[x.despues] %}{{ x.despues }}",
+            "{{ x.logro_despues }}",
+            "{{ x.cambio }}",
+        ],
+        "for x in areas",
+        [4.2, 2.7, 2.5, 2.7, 2.5, 3.2],
+    )
+
+    doc.add_heading("Productos completados", 1)
+    _p(doc, "{%p for p in completados %}")
+    _p(doc, "{{ p }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if not completados %}")
+    _p(doc, "Ningún producto de la línea base dejó de pedirse.")
+    _p(doc, "{%p endif %}")
+
+    doc.add_heading("Lo que falta", 1)
+    _p(doc, "{%p for p in falta %}")
+    _p(doc, "{{ p }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if not falta %}")
+    _p(doc, "El diagnóstico actual no pide productos.")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "{%p if caminos or fuera %}")
+    doc.add_heading("Camino al nivel siguiente desde la línea base", 1)
+    _p(doc, "{%p for c in caminos %}")
+    parrafo = _p(doc, "")
+    parrafo.add_run("{{ c.titulo }}: ").bold = True
+    parrafo.add_run("{{ c.estado }}")
+    parrafo.paragraph_format.keep_with_next = True
+    _p(doc, "{%p for x in c.cambios %}")
+    _p(doc, "{{ x }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if fuera %}")
+    _p(doc, "Respuestas que cambiaron fuera de todo camino:").paragraph_format.keep_with_next = True
+    _tabla(
+        doc,
+        ["Pregunta", "En la línea base", "Ahora"],
+        ["{{ x.texto }}", "{{ x.antes }}", "{{ x.despues }}"],
+        "for x in fuera",
+        [9.4, 4.2, 4.2],
+        tamano=8.5,
+    )
+    _p(doc, "{%p endif %}")
+    _p(doc, "{%p endif %}")
+    _p(doc, "{{ procedencia }}", gris=True)
     return doc
 
 
@@ -492,7 +617,12 @@ def aligerar(doc: Any) -> None:
 def main() -> None:
     carpeta = Path(sys.argv[1] if len(sys.argv) > 1 else "knowledge/plantillas")
     carpeta.mkdir(parents=True, exist_ok=True)
-    for nombre, documento in (("informe.docx", informe()), ("sintesis.docx", sintesis())):
+    plantillas = (
+        ("informe.docx", informe()),
+        ("sintesis.docx", sintesis()),
+        ("avance.docx", avance()),
+    )
+    for nombre, documento in plantillas:
         aligerar(documento)
         documento.save(carpeta / nombre)
         print(f"Plantilla escrita en {carpeta / nombre}")

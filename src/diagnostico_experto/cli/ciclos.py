@@ -15,7 +15,7 @@ from diagnostico_experto.cli.opciones import (
 )
 from diagnostico_experto.comun.errores import ErrorEntorno, ErrorRespuestas
 
-FORMATOS = ("md", "html", "json")
+FORMATOS = ("md", "html", "json", "docx")
 
 
 def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
@@ -30,8 +30,8 @@ def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
     "--formato",
     type=click.Choice(FORMATOS),
     default=None,
-    help="md, html o json. Por defecto, el de la extensión de --salida (.md, .html o .json; "
-    "otra se rechaza), o md en pantalla.",
+    help="md, html, json o docx (Word, con --salida). Por defecto, el de la extensión de "
+    "--salida (.md, .html, .json o .docx; otra se rechaza), o md en pantalla.",
 )
 @click.option(
     "--salida",
@@ -58,13 +58,15 @@ def avance(
     """
     from diagnostico_experto.comun.archivos_yaml import escribir_atomico
     from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
-    from diagnostico_experto.informes.informe_avance import informe_avance
+    from diagnostico_experto.informes.informe_avance import avance_docx, informe_avance
     from diagnostico_experto.motor.avance import avance as calcular_avance
     from diagnostico_experto.motor.motor import Motor
 
     if salida is not None:
         _no_es_entrada(salida, (antes, despues))
     formato = formato_de_salida(formato, salida, FORMATOS, "el avance")
+    if formato == "docx" and salida is None:
+        raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     motor = Motor.desde_carpetas(reglas, conocimiento)
     ea, ed = (
@@ -91,17 +93,18 @@ def avance(
         )
     if (a.fecha or "") > (d.fecha or ""):
         (a, antes, ea), (d, despues, ed) = (d, despues, ed), (a, antes, ea)
-    texto = informe_avance(
-        calcular_avance(
-            a,
-            d,
-            str(antes),
-            str(despues),
-            respuestas=(ea.respuestas.respuestas, ed.respuestas.respuestas),
-            conocimiento=motor.conocimiento,
-        ),
-        motor.conocimiento,
-        formato,
+    calculado = calcular_avance(
+        a,
+        d,
+        str(antes),
+        str(despues),
+        respuestas=(ea.respuestas.respuestas, ed.respuestas.respuestas),
+        conocimiento=motor.conocimiento,
+    )
+    texto: str | bytes = (
+        avance_docx(calculado, motor.conocimiento)
+        if formato == "docx"
+        else informe_avance(calculado, motor.conocimiento, formato)
     )
     if salida is None:
         click.echo(texto, nl=False)

@@ -1,4 +1,4 @@
-"""Reports of a comuna's progress (Markdown, HTML, JSON) and the batch index's progress section.
+"""Reports of a comuna's progress (Markdown, HTML, JSON, Word) and the batch index's progress section.
 
 The index section carries its chart as inline SVG, so the page still works
 offline and prints; all text is autoescaped.
@@ -7,11 +7,14 @@ offline and prints; all text is autoescaped.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from markupsafe import Markup
 
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.informes import formato as chileno
 from diagnostico_experto.informes.comuna import entorno
 from diagnostico_experto.motor.avance import Avance, MovimientosUGT
 
@@ -50,3 +53,85 @@ def seccion_indice(
             flechas=FLECHAS,
         )
     )
+
+
+def avance_docx(avance: Avance, conocimiento: Conocimiento) -> bytes:
+    """The progress report as a Word document, from ``plantillas/avance.docx``."""
+    from diagnostico_experto.informes.docx import CARPETA, FONDOS, plantilla, renderizar
+
+    ruta = plantilla(conocimiento, "avance.docx")
+    if not ruta.exists():  # a copy of the knowledge made before this template shipped
+        ruta = carpeta_por_defecto("knowledge") / CARPETA / "avance.docx"
+    return renderizar(ruta, contexto_docx(avance, conocimiento) | {"fondo": FONDOS}, {})
+
+
+def contexto_docx(a: Avance, conocimiento: Conocimiento) -> dict[str, Any]:
+    """What the Word template shows, each line already in words and Chilean formats."""
+    nombres = _nombres(conocimiento)
+    fechas = (
+        f"UGT {a.ugt} · línea base: {chileno.fecha(a.fecha_base)} · "
+        f"estado actual: {chileno.fecha(a.fecha_actual)}"
+    )
+    if a.diagnosticos > 2:
+        fechas += f" · {chileno.plural(a.diagnosticos, 'diagnóstico')} en la historia"
+    atencion = ""
+    if a.reglas_distintas:
+        huellas = " y ".join(p.reglas or "sin huella" for p in a.procedencias if p is not None)
+        atencion = (
+            f"los dos diagnósticos se hicieron con reglas o conocimiento distintos ({huellas}): "
+            "parte del cambio puede venir de las reglas, no de la comuna."
+        )
+    cuenta = (
+        f"{chileno.plural(a.cuenta('sube'), 'área sube', 'áreas suben')} de nivel, "
+        f"{chileno.plural(a.cuenta('baja'), 'baja', 'bajan')} y "
+        f"{chileno.plural(a.cuenta('igual'), 'sigue', 'siguen')} igual."
+    )
+    areas = [
+        {
+            "area": nombres[area],
+            "antes": x.nivel_antes,
+            "logro_antes": chileno.porcentaje(x.puntaje_antes),
+            "despues": x.nivel_despues,
+            "logro_despues": chileno.porcentaje(x.puntaje_despues),
+            "cambio": FLECHAS[x.cambio],
+        }
+        for area, x in a.areas.items()
+    ]
+
+    def producto(p: Any, nota: str = "") -> str:
+        return f"{nombres[p.area]} (nivel {p.nivel}): {p.texto}{nota}"
+
+    caminos = []
+    for c in a.caminos:
+        hechos = sum(c.hechos)
+        estado = (
+            "recorrido"
+            if c.recorrido
+            else f"{hechos} de {chileno.plural(len(c.hechos), 'cambio hecho', 'cambios hechos')}"
+        )
+        caminos.append(
+            {
+                "titulo": f"{nombres[c.area]} (a nivel {c.objetivo})",
+                "estado": estado,
+                "cambios": [
+                    f"{'hecho' if hecho else 'pendiente'}: {cambio}"
+                    for cambio, hecho in zip(c.cambios, c.hechos, strict=True)
+                ],
+            }
+        )
+    procedencias = list(dict.fromkeys(p.texto() for p in a.procedencias if p is not None))
+    return {
+        "a": a,
+        "fechas": fechas,
+        "atencion": atencion,
+        "cuenta": cuenta,
+        "areas": areas,
+        "completados": [producto(p) for p in a.completados],
+        "falta": [producto(p, " — pedido desde la línea base") for p in a.pendientes]
+        + [producto(p, " — nuevo en el diagnóstico actual") for p in a.nuevos],
+        "caminos": caminos,
+        "fuera": [
+            {"texto": x.texto, "antes": x.antes, "despues": x.despues} for x in a.fuera_de_camino
+        ],
+        "procedencia": "Generado por " + " y ".join(procedencias) + "." if procedencias else "",
+    }

@@ -171,8 +171,10 @@ class PaqueteDocx:
         for nombre, fuente in self.encabezados:
             xml = tpl.render_xml_part(fuente, None, contexto, entorno)
             nuevas[nombre] = self._serializar(self._parsear(xml.encode("utf-8")))
-        if llenado.imagenes:
-            nuevas[self.nombre_relaciones] = self._con_imagenes(llenado)
+        # the body's relationships change with its pictures; without any they are the template's
+        nuevas[self.nombre_relaciones] = (
+            self._con_imagenes(llenado) if llenado.imagenes else self.relaciones
+        )
         if not self._png_declarado:  # then it is not among the parts compressed once
             tipos = self._tipos_con_png() if llenado.imagenes else self.tipos
             nuevas["[Content_Types].xml"] = tipos

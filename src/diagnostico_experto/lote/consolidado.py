@@ -422,6 +422,7 @@ def _sintesis_docx(
         "grilla": grilla,
         "fondo": FONDOS,
         "procedencia": procedencia(evaluadas),
+        "avance": historia.seccion_sintesis(evaluadas, conocimiento),
     }
     return renderizar(
         plantilla(conocimiento, "sintesis.docx"),

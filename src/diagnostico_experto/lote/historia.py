@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from markupsafe import Markup
 
@@ -127,6 +128,53 @@ def indice(evaluadas: list[Evaluada], conocimiento: Conocimiento) -> Markup:
     avances = con_avance(evaluadas)
     territorios = [t.nombre for t in conocimiento.territorios]
     return seccion_indice(avances, por_ugt([a for a, _ in avances], territorios), conocimiento)
+
+
+def seccion_sintesis(
+    evaluadas: list[Evaluada], conocimiento: Conocimiento
+) -> dict[str, Any] | None:
+    """sintesis.docx's «Avance» section: what the index and the workbook show, in words.
+
+    None when no comuna of the batch has an earlier diagnosis (no section).
+    """
+    avances = [a for a, _ in con_avance(evaluadas)]
+    if not avances:
+        return None
+    movimientos = por_ugt(avances, [t.nombre for t in conocimiento.territorios])
+    return {
+        "resumen": (
+            f"{formato.plural(len(avances), 'comuna')} con más de un diagnóstico: "
+            f"{formato.plural(sum(a.cuenta('sube') for a in avances), 'área sube', 'áreas suben')}"
+            f" de nivel, {formato.plural(sum(a.cuenta('baja') for a in avances), 'baja', 'bajan')}"
+            f" y {formato.plural(sum(a.cuenta('igual') for a in avances), 'sigue', 'siguen')} "
+            "igual."
+        ),
+        "ugt": [
+            {
+                "ugt": m.ugt,
+                "comunas": len(m.comunas),
+                "sube": m.sube,
+                "igual": m.igual,
+                "baja": m.baja,
+            }
+            for m in movimientos
+        ],
+        "comunas": [
+            {
+                "comuna": a.comuna,
+                "fechas": f"{formato.fecha_corta(a.fecha_base)} → {formato.fecha_corta(a.fecha_actual)}",
+                "niveles": [
+                    f"{x.nivel_antes} → {x.nivel_despues}" for x in (a.areas[r] for r in AREAS)
+                ],
+                "despues": [a.areas[r].nivel_despues for r in AREAS],
+                "completados": len(a.completados),
+                "pendientes": len(a.pendientes) + len(a.nuevos),
+            }
+            for m in movimientos
+            for a in avances
+            if a.ugt == m.ugt
+        ],
+    }
 
 
 def _fecha(texto: str | None) -> dt.date | str:
