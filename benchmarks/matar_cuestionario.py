@@ -45,9 +45,20 @@ from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from sinteticas import RAIZ
 
 ENTER, ABAJO, ESPACIO = "\r", "\x1b[B", " "
-PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, EVIDENCIA, INFORME, SALIR = (
-    range(10)
-)
+# The end menu, in order (terminal/cierre.py); «Salir» asks to confirm.
+(
+    PRODUCTOS,
+    PROPUESTA,
+    CAMINO,
+    RAZONES,
+    REVISAR,
+    VALIDAR,
+    INVENTARIO,
+    RESPONSABLES,
+    EVIDENCIA,
+    INFORME,
+    SALIR,
+) = range(11)
 ENTORNO = {"COLUMNS": "80", "LINES": "300", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
 QUIETO = 1.5  # seconds without output: the program waits for a key
 

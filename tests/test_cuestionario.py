@@ -102,9 +102,20 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
 
 
 # The end menu, in order (terminal/cierre.py).
-PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, INVENTARIO, EVIDENCIA, INFORME, SALIR = (
-    range(10)
-)
+(
+    PRODUCTOS,
+    PROPUESTA,
+    CAMINO,
+    RAZONES,
+    REVISAR,
+    VALIDAR,
+    INVENTARIO,
+    RESPONSABLES,
+    EVIDENCIA,
+    INFORME,
+    SALIR,
+) = range(11)
+SALIDA = elegir(SALIR) + elegir(1)  # «Salir», then «Sí, salir»: leaving is confirmed
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +157,7 @@ def test_recorrido_completo_por_cada_tipo_de_pregunta(tmp_path, conocimiento, ca
     servicio = "PRODESAL\r" + "UDEL\r" + elegir(1) + marcar(2) + marcar(0, 2) + ENTER
     mesa = elegir(1) + "Ana Pérez\r" + "Encargada\r" + "UDEL\r" + ENTER
     teclas += elegir(1) + servicio + ENTER + mesa
-    teclas += elegir(PRODUCTOS) + elegir(INFORME) + elegir(1) + elegir(SALIR)  # report in Markdown
+    teclas += elegir(PRODUCTOS) + ENTER + elegir(INFORME) + elegir(1) + ENTER + SALIDA  # Markdown
     ruta = tmp_path / "ninhue.yaml"
     entrevistar(ruta, teclas)
     guardado = leer_yaml(ruta)
@@ -208,9 +219,12 @@ def test_ayuda_y_por_que_con_la_tecla(tmp_path, capsys):
     entrevistar(tmp_path / "r.yaml", "?")  # on E01, a list
     salida = capsys.readouterr().out
     assert "Ayuda: La visión y la misión municipal" in salida
-    assert "Por qué se pregunta (según las reglas cargadas):" in salida
-    assert "producto-mision-vision (rules/productos.yaml:" in salida
-    assert "suma al % de logro de Estrategia" in salida
+    assert "Por qué se pregunta:" in salida
+    assert "La visión y la misión de fomento productivo no existen o están obsoletas" in salida
+    assert "suma al % de logro de Estrategia, que cuenta para su nivel." in salida
+    # plain words for the mesa: rule ids and file names are for «explicar»
+    assert "producto-mision-vision" not in salida and "rules/" not in salida
+    assert "estrategia-alto" not in salida
 
 
 def test_ayuda_y_volver_son_teclas_en_casillas_y_numeros(tmp_path, conocimiento, capsys):
@@ -345,7 +359,7 @@ def test_sin_terminal_indica_usar_evaluar(capsys, tmp_path):
 def test_un_archivo_terminado_abre_el_diagnostico_y_su_menu(tmp_path, conocimiento, capsys):
     ruta = terminado(tmp_path, conocimiento)
     antes = ruta.read_bytes()
-    entrevistar(ruta, elegir(SALIR))
+    entrevistar(ruta, SALIDA)
     salida = capsys.readouterr().out
     assert "Todas las preguntas de Ninhue están respondidas" in salida
     assert "== Diagnóstico de Ninhue (UGT Secano Costero) ==" in salida
@@ -368,7 +382,7 @@ def test_revisar_cambia_una_respuesta_de_otra_sesion_y_quita_lo_que_no_aplica(
     # menu: review; E02 (second in the list), from plan_propio down to no_hay; then
     # "Terminar la revisión" (up twice from E02: the list wraps); menu: exit
     teclas = elegir(REVISAR) + elegir(1) + ABAJO * 4 + ENTER + ARRIBA * 2 + ENTER
-    entrevistar(ruta, teclas + elegir(SALIR))
+    entrevistar(ruta, teclas + SALIDA)
     despues = leer_yaml(ruta)["respuestas"]
     assert despues["E02"] == "no_hay"
     assert "E03" not in despues and "E09" not in despues
@@ -386,7 +400,7 @@ def test_revisar_pregunta_lo_que_empieza_a_aplicar(tmp_path, conocimiento):
     e09 = conocimiento.cuestionario.por_id["E09"]
     # E02 from no_hay up to plan_propio; E03 «si»; E09 its first option; end; exit
     teclas = elegir(REVISAR) + elegir(1) + ARRIBA * 4 + ENTER + elegir(0) + marcar(0)
-    entrevistar(ruta, teclas + ARRIBA * 3 + ENTER + elegir(SALIR))
+    entrevistar(ruta, teclas + ARRIBA * 3 + ENTER + SALIDA)
     respuestas = leer_yaml(ruta)["respuestas"]
     assert respuestas["E02"] == "plan_propio"
     assert respuestas["E03"] == "si"
@@ -416,7 +430,7 @@ def test_validar_un_area_y_cambiar_otra_con_justificacion(tmp_path, conocimiento
     justificacion = "La mesa ya tiene un equipo con funciones escritas."
     teclas = elegir(VALIDAR) + ENTER  # estrategia: validate the diagnosed level
     teclas += elegir(1) + ENTER + justificacion + ENTER  # estructura: another level; empty refused
-    teclas += elegir(4) + elegir(SALIR)  # procesos: end the validation; exit
+    teclas += elegir(4) + SALIDA  # procesos: end the validation; exit
     entrevistar(ruta, teclas)
     validacion = leer_yaml(ruta)["validacion"]
     assert set(validacion) == {"estrategia", "estructura"}
@@ -434,7 +448,9 @@ def test_validar_un_area_y_cambiar_otra_con_justificacion(tmp_path, conocimiento
     nivel = validacion["estructura"]["nivel"]
     assert f"Guardado: Estructura se trabaja en nivel {nivel}." in salida
     assert f"(mesa: {nivel})" in salida.split("== Diagnóstico de Ninhue")[-1]
-    assert "(regla " in salida.split("Validación: Estrategia")[1]  # the reasons are shown
+    razones = salida.split("Validación: Estrategia")[1].split("¿qué decide la mesa?")[0]
+    assert "  - La estrategia existe, se usa y se mide" in razones  # the reasons are shown
+    assert "(regla " not in razones and "estrategia-alto" not in razones  # in plain words
 
 
 def test_validar_sin_justificacion_no_guarda_el_cambio(tmp_path, conocimiento):
@@ -449,7 +465,7 @@ def test_validar_pide_antes_la_mesa_comunal(tmp_path, conocimiento, capsys):
     del datos["mesa"]
     escribir_yaml(ruta, datos)
     mesa = elegir(1) + "Luis Soto\r" + "Alcalde\r" + "Alcaldía\r" + ENTER
-    entrevistar(ruta, elegir(VALIDAR) + mesa + ENTER + elegir(4) + elegir(SALIR))
+    entrevistar(ruta, elegir(VALIDAR) + mesa + ENTER + elegir(4) + SALIDA)
     guardado = leer_yaml(ruta)
     assert guardado["mesa"] == [{"nombre": "Luis Soto", "cargo": "Alcalde", "unidad": "Alcaldía"}]
     assert list(guardado["validacion"]) == ["estrategia"]
@@ -461,7 +477,7 @@ def test_editar_un_integrante_de_la_mesa(tmp_path, conocimiento, capsys):
     editar = elegir(2) + ENTER  # «Editar», then Ana Pérez
     cargo = BORRAR * len("Encargada") + "Directora de Desarrollo"
     teclas = elegir(INVENTARIO) + ENTER + editar + ENTER + cargo + ENTER + ENTER + ENTER
-    entrevistar(ruta, teclas + elegir(SALIR))
+    entrevistar(ruta, teclas + SALIDA)
     assert leer_yaml(ruta)["mesa"] == [
         {"nombre": "Ana Pérez", "cargo": "Directora de Desarrollo", "unidad": "UDEL"}
     ]
@@ -473,7 +489,7 @@ def test_editar_un_integrante_de_la_mesa(tmp_path, conocimiento, capsys):
 
 def test_las_razones_dicen_cada_frase_una_vez(tmp_path, conocimiento, capsys):
     ruta = terminado(tmp_path, conocimiento)
-    entrevistar(ruta, elegir(RAZONES) + ENTER + elegir(SALIR))  # estrategia
+    entrevistar(ruta, elegir(RAZONES) + ENTER + ENTER + SALIDA)  # estrategia
     razones = capsys.readouterr().out.split("== Estrategia: nivel ")[1]
     razones = " ".join(razones.split("Respuestas que forman el % de logro:")[0].split())
     assert razones.count("Una respuesta dice el estado de un elemento clave del área.") == 1
@@ -487,7 +503,8 @@ def test_las_razones_dicen_cada_frase_una_vez(tmp_path, conocimiento, capsys):
 
 def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys):
     ruta = terminado(tmp_path, conocimiento)
-    teclas = elegir(PRODUCTOS) + elegir(PROPUESTA) + elegir(RAZONES) + elegir(1) + elegir(SALIR)
+    teclas = elegir(PRODUCTOS) + ENTER + elegir(PROPUESTA) + ENTER
+    teclas += elegir(RAZONES) + elegir(1) + ENTER + SALIDA  # each view ends with a pause
     entrevistar(ruta, teclas)
     salida = capsys.readouterr().out
     assert "== Productos recomendados para Ninhue ==" in salida
@@ -500,7 +517,7 @@ def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys
 
 def test_menu_final_camino_al_nivel_siguiente(tmp_path, conocimiento, capsys):
     ruta = terminado(tmp_path, conocimiento, O04="parcial")
-    entrevistar(ruta, elegir(CAMINO) + elegir(SALIR))
+    entrevistar(ruta, elegir(CAMINO) + ENTER + SALIDA)
     salida = capsys.readouterr().out
     vista = " ".join(salida.split("== Camino al nivel siguiente para Ninhue ==")[1].split())
     assert "Estructura: de medio a alto" in vista
@@ -517,7 +534,7 @@ def test_una_vista_larga_se_pagina_y_q_vuelve_al_menu(tmp_path, conocimiento, ca
     monkeypatch.setenv("LINES", "12")  # the smallest height the questionnaire pages for
     monkeypatch.setenv("COLUMNS", "50")  # narrow, so the propuesta takes more than one page
     ruta = terminado(tmp_path, conocimiento)
-    entrevistar(ruta, elegir(PROPUESTA) + "q" + elegir(SALIR))
+    entrevistar(ruta, elegir(PROPUESTA) + "q" + SALIDA)
     salida = capsys.readouterr().out
     vista = salida.split("== Propuesta de intervención para Ninhue ==")[1].split("== Diagnóstico")[
         0
@@ -529,7 +546,7 @@ def test_una_vista_larga_se_pagina_y_q_vuelve_al_menu(tmp_path, conocimiento, ca
 def test_el_informe_nunca_reemplaza_el_archivo_de_respuestas(tmp_path, conocimiento, capsys):
     ruta = terminado(tmp_path, conocimiento, nombre="y.html")
     antes = leer_yaml(ruta)
-    entrevistar(ruta, elegir(INFORME) + elegir(0) + elegir(SALIR))
+    entrevistar(ruta, elegir(INFORME) + elegir(0) + ENTER + SALIDA)
     assert leer_yaml(ruta)["respuestas"] == antes["respuestas"]  # still the answers
     informe = tmp_path / "y-informe.html"
     assert informe.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
@@ -540,7 +557,7 @@ def test_el_informe_tampoco_reemplaza_otro_archivo_de_respuestas(tmp_path, conoc
     ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")
     otro = terminado(tmp_path, conocimiento, nombre="y.md")  # answers named like the report
     antes = otro.read_bytes()
-    entrevistar(ruta, elegir(INFORME) + elegir(1) + elegir(SALIR))
+    entrevistar(ruta, elegir(INFORME) + elegir(1) + ENTER + SALIDA)
     assert otro.read_bytes() == antes
     assert (tmp_path / "y-informe.md").read_text(encoding="utf-8").startswith("# ")
 
@@ -557,12 +574,12 @@ def test_un_archivo_en_edicion_no_se_abre_dos_veces(tmp_path, conocimiento):
     with Cerrojo(ruta):
         assert en_edicion(ruta)
         with pytest.raises(ErrorDiagnostico) as error:
-            entrevistar(ruta, elegir(SALIR))
+            entrevistar(ruta, SALIDA)
         assert "otro cuestionario está editando este archivo" in str(error.value)
         assert str(error.value).startswith(str(ruta))
     assert ruta.read_bytes() == antes
     assert not en_edicion(ruta)
-    entrevistar(ruta, elegir(SALIR))  # released: opens again
+    entrevistar(ruta, SALIDA)  # released: opens again
 
 
 def test_un_enlace_simbolico_se_escribe_en_su_destino(tmp_path):
@@ -748,8 +765,12 @@ def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, con
     hijo.expect("¿En qué formato?")
     hijo.send(elegir(1))  # Markdown
     hijo.expect("Informe escrito en")
+    hijo.expect("Presione Enter para volver al menú")
+    hijo.send(ENTER)
     hijo.expect("¿Qué desea ver o hacer?")
     hijo.send(elegir(SALIR + 1))
+    hijo.expect("¿Salir del cuestionario?")
+    hijo.send(elegir(1))
     hijo.expect(pexpect.EOF)
     hijo.wait()
     assert hijo.exitstatus == 0
@@ -787,6 +808,8 @@ def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, con
     hijo.expect(r"Estrategia\s+bajo .*\((provisional, )?validado por la mesa\)")
     hijo.expect("¿Qué desea ver o hacer?")
     hijo.send(elegir(SALIR))
+    hijo.expect("¿Salir del cuestionario?")
+    hijo.send(elegir(1))
     hijo.expect(pexpect.EOF)
     hijo.wait()
     assert leer_yaml(ruta)["validacion"]["estrategia"]["diagnosticado"] == "bajo"
@@ -840,7 +863,7 @@ def test_menu_final_agrega_evidencia_a_una_respuesta(tmp_path, conocimiento, cap
         + ENTER
         + ENTER  # no link
         + elegir(0)  # back to the menu
-        + elegir(SALIR)
+        + SALIDA
     )
     entrevistar(ruta, teclas)
     assert "Evidencia de " + piden[0] + " guardada." in capsys.readouterr().out
@@ -854,3 +877,77 @@ def test_menu_final_agrega_evidencia_a_una_respuesta(tmp_path, conocimiento, cap
             "sha256": hashlib.sha256(b"%PDF acta").hexdigest(),
         }
     ]
+
+
+# --- responsables, leaving, pauses ---------------------------------------------------
+
+
+def _con_dos_integrantes(tmp_path, conocimiento) -> Path:
+    ruta = terminado(tmp_path, conocimiento)
+    datos = leer_yaml(ruta)
+    datos["mesa"].append({"nombre": "Luis Soto", "cargo": "Alcalde", "unidad": "Alcaldía"})
+    return escribir_yaml(ruta, datos)
+
+
+def test_la_mesa_elige_el_responsable_de_un_producto(tmp_path, conocimiento, capsys):
+    ruta = _con_dos_integrantes(tmp_path, conocimiento)
+    # the first product; Luis Soto (one up from «por unidad», where the list starts);
+    # the product list keeps its place: one up to «Listo»
+    teclas = elegir(RESPONSABLES) + elegir(1) + ARRIBA + ENTER + ARRIBA + ENTER
+    entrevistar(ruta, teclas + SALIDA)
+    capsys.readouterr()
+    codigo, out, err = correr(capsys, "evaluar", ruta, "--formato", "json")
+    assert codigo == 0, err
+    primero = json.loads(out)["productos"][0]
+    assert leer_yaml(ruta)["responsables"] == {primero["regla"]: "Luis Soto"}
+    codigo, informe, err = correr(capsys, "evaluar", ruta, "--formato", "md")
+    assert "Responsable en la mesa comunal: Luis Soto" in informe
+    assert primero["regla"] not in informe.split("## Anexo")[0]  # shown by text, never by id
+
+
+def test_el_responsable_vuelve_al_de_su_unidad(tmp_path, conocimiento, capsys):
+    ruta = _con_dos_integrantes(tmp_path, conocimiento)
+    datos = leer_yaml(ruta)
+    codigo, out, _ = correr(capsys, "evaluar", ruta, "--formato", "json")
+    regla = json.loads(out)["productos"][0]["regla"]
+    escribir_yaml(ruta, {**datos, "responsables": {regla: "Luis Soto"}})
+    capsys.readouterr()
+    # the first product: its list starts at Luis Soto; «por unidad» is the third option
+    teclas = elegir(RESPONSABLES) + elegir(1) + ABAJO + ENTER + ARRIBA + ENTER
+    entrevistar(ruta, teclas + SALIDA)
+    assert "responsables" not in leer_yaml(ruta)
+    salida = " ".join(capsys.readouterr().out.split())
+    assert "responsable? → El que corresponde por unidad (Ana Pérez)" in salida
+
+
+def test_quitar_a_un_integrante_devuelve_sus_productos(tmp_path, conocimiento, capsys):
+    ruta = _con_dos_integrantes(tmp_path, conocimiento)
+    datos = leer_yaml(ruta)
+    escribir_yaml(ruta, {**datos, "responsables": {"producto-mision-vision": "Luis Soto"}})
+    quitar = elegir(3) + elegir(1)  # «Quitar», Luis Soto
+    entrevistar(ruta, elegir(INVENTARIO) + ENTER + quitar + ENTER + SALIDA)
+    guardado = leer_yaml(ruta)
+    assert [m["nombre"] for m in guardado["mesa"]] == ["Ana Pérez"]
+    assert "responsables" not in guardado  # never a name that is not in the mesa
+    salida = " ".join(capsys.readouterr().out.split())
+    assert "El producto a cargo de Luis Soto vuelve al responsable que corresponde por unidad." in (
+        salida
+    )
+
+
+def test_salir_pide_confirmacion(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    # ↑ on the first item wraps to «Salir»; Enter; the confirmation defaults to «No»
+    entrevistar(ruta, ARRIBA + ENTER + ENTER + SALIDA)
+    salida = capsys.readouterr().out
+    assert salida.count("¿Qué desea ver o hacer?") == 0  # erased prompts; count the screens:
+    assert salida.count("== Diagnóstico de Ninhue") == 2  # back at the menu once, then out
+    assert "Para volver a este cuestionario:" in salida
+
+
+def test_una_vista_espera_enter_antes_de_volver_al_menu(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento)
+    entrevistar(ruta, elegir(CAMINO))  # the keys end at the pause
+    salida = capsys.readouterr().out
+    assert "== Camino al nivel siguiente para Ninhue ==" in salida
+    assert salida.count("== Diagnóstico de Ninhue") == 1  # the menu was not printed again

@@ -47,18 +47,18 @@ def porque(pregunta: Pregunta, reglas: list[Regla], conocimiento: Conocimiento) 
 
 
 def texto_porque(pregunta: Pregunta, reglas: list[Regla], conocimiento: Conocimiento) -> str:
-    """The help text and the why, as the questionnaire prints them."""
+    """The help text and the why, as the questionnaire prints them to the mesa: the
+    rules' purposes in plain words, each once (rule ids and files are for ``explicar``)."""
     razones = porque(pregunta, reglas, conocimiento)
     lineas = [f"Ayuda: {' '.join(pregunta.ayuda.split())} (fuente: {pregunta.fuente})", ""]
-    lineas.append("Por qué se pregunta (según las reglas cargadas):")
-    for regla in razones.directas:
-        lineas.append(f"  - {regla.id} ({regla.lugar()}): {' '.join(regla.descripcion.split())}")
+    lineas.append("Por qué se pregunta:")
+    propositos = dict.fromkeys(" ".join(r.descripcion.split()) for r in razones.directas)
+    lineas += [f"  - {p}" for p in propositos if p]
     if not razones.directas:
-        lineas.append("  - ninguna regla usa esta respuesta directamente.")
+        lineas.append("  - ninguna regla del método usa esta respuesta directamente.")
     if razones.por_puntaje:
         area = conocimiento.cuestionario.areas[pregunta.area].nombre
-        ids = ", ".join(r.id for r in razones.por_puntaje)
-        lineas.append(f"  - suma al % de logro de {area}, que usan las reglas: {ids}.")
+        lineas.append(f"  - suma al % de logro de {area}, que cuenta para su nivel.")
     if razones.decide:
         lineas.append(f"  - de esta respuesta depende si se pregunta: {', '.join(razones.decide)}.")
     return "\n".join(lineas)

@@ -28,13 +28,14 @@ from diagnostico_experto.reglas.regla import lista_legible
 from diagnostico_experto.terminal.evidencia import editar_evidencias
 from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.pantalla import decir
+from diagnostico_experto.terminal.responsables import editar_responsables
 from diagnostico_experto.terminal.revision import revisar
 from diagnostico_experto.terminal.validacion import antes_validada, validar
 
 if TYPE_CHECKING:
     from diagnostico_experto.terminal.sesion import Sesion
 
-PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, EVIDENCIA = (
+PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR = (
     "productos",
     "propuesta",
     "camino",
@@ -42,10 +43,10 @@ PRODUCTOS, PROPUESTA, CAMINO, RAZONES, REVISAR, VALIDAR, REVALIDAR, INVENTARIO, 
     "revisar",
     "validar",
     "revalidar",
-    "inventario",
-    "evidencia",
 )
+INVENTARIO, RESPONSABLES, EVIDENCIA = "inventario", "responsables", "evidencia"
 INFORME, SALIR = "informe", "salir"
+PAUSA = "— Presione Enter para volver al menú —"
 FORMATOS = {"html": "HTML (para abrir en el navegador)", "md": "Markdown", "docx": "Word (DOCX)"}
 
 
@@ -132,6 +133,7 @@ class Cierre:
             Choice("Revisar y cambiar respuestas", REVISAR),
             Choice("Validar los niveles con la mesa comunal", VALIDAR),
             Choice("Servicios y mesa comunal", INVENTARIO),
+            Choice("Responsables de los productos en la mesa comunal", RESPONSABLES),
             Choice(
                 f"Evidencia de las respuestas ({len(r.evidencia.con)} de "
                 f"{len(r.evidencia.piden)} con evidencia)",
@@ -153,7 +155,7 @@ class Cierre:
             eleccion = entrevista.consola.elegir(
                 "¿Qué desea ver o hacer?", self.menu(evaluacion), eco=False
             )
-            if eleccion == SALIR:
+            if eleccion == SALIR and self.salir():
                 self.despedida()
                 return
             self.ejecutar(eleccion, evaluacion)
@@ -161,16 +163,16 @@ class Cierre:
     def ejecutar(self, eleccion: str, evaluacion: Evaluacion) -> None:
         entrevista = self.entrevista
         if eleccion == PRODUCTOS:
-            entrevista.consola.paginar(self.productos(evaluacion))
+            self.ver(self.productos(evaluacion))
         elif eleccion == PROPUESTA:
-            entrevista.consola.paginar(self.propuesta(evaluacion))
+            self.ver(self.propuesta(evaluacion))
         elif eleccion == CAMINO:
-            entrevista.consola.paginar(self.camino(evaluacion))
+            self.ver(self.camino(evaluacion))
         elif eleccion == RAZONES:
             area = entrevista.consola.elegir(
                 "¿De qué área?", [Choice(self.nombres[a], a) for a in AREAS], eco=False
             )
-            entrevista.consola.paginar(self.razones(evaluacion, area))
+            self.ver(self.razones(evaluacion, area))
         elif eleccion == REVISAR:
             revisar(entrevista)
         elif eleccion == VALIDAR:
@@ -180,10 +182,31 @@ class Cierre:
         elif eleccion == INVENTARIO:
             editar_servicios(entrevista)
             editar_mesa(entrevista)
+        elif eleccion == RESPONSABLES:
+            editar_responsables(entrevista, self.evaluar)
         elif eleccion == EVIDENCIA:
             editar_evidencias(entrevista, evaluacion.resultado.evidencia.piden)
         elif eleccion == INFORME:
             self.escribir_informe(evaluacion)
+
+    def ver(self, texto: str) -> None:
+        """A view in pages, then a pause: the levels and the menu printed after it
+        would scroll its last page away on a 24-row terminal before it is read."""
+        if self.entrevista.consola.paginar(texto):
+            self.pausa()
+
+    def pausa(self) -> None:
+        self.entrevista.consola.tecla(PAUSA)
+
+    def salir(self) -> bool:
+        """Leaving asks first: «Salir» is one ↑ away from the first item of the menu."""
+        decision = self.entrevista.consola.elegir(
+            "¿Salir del cuestionario? Las respuestas ya están guardadas.",
+            [Choice("No, volver al menú", "menu"), Choice("Sí, salir", SALIR)],
+            "menu",
+            eco=False,
+        )
+        return bool(decision == SALIR)
 
     # --- the views -----------------------------------------------------------------
 
@@ -275,7 +298,7 @@ class Cierre:
             lineas.append(antes_validada(a.validacion_vencida, a.nivel))
         dichas: set[str] = set()  # each sentence once: a rule's purpose, a fact already shown
         for paso in e.pasos:
-            linea = f"- {paso.conclusion} (regla {paso.regla})"
+            linea = f"- {paso.conclusion}"
             if paso.descripcion not in dichas:
                 linea += f": {paso.descripcion}"
             lineas.append(linea)
@@ -288,7 +311,9 @@ class Cierre:
             for f in e.faltantes:
                 lineas += [f"  - {c}" for c in f.condiciones]
                 if f.bloqueada_por:
-                    lineas.append(f"  - que no se cumpla la regla {f.bloqueada_por.id}")
+                    lineas.append(
+                        "  - que no se cumpla: " + " ".join(f.bloqueada_por.descripcion.split())
+                    )
         if a.para_confirmar:
             lineas.append("Para confirmar el nivel (provisional):")
             lineas += [f"  - {t}" for t in a.para_confirmar]
@@ -321,6 +346,7 @@ class Cierre:
             destino, informe(evaluacion, self.motor.reglas, self.motor.conocimiento, formato)
         )
         decir(f"Informe escrito en {destino}")
+        self.pausa()
 
     def despedida(self) -> None:
         ruta = self.entrevista.ruta

@@ -162,8 +162,11 @@ class Consola:
 
     # --- long views ----------------------------------------------------------------
 
-    def paginar(self, texto: str, reserva: int = 2) -> None:
-        """Show ``texto`` a screenful at a time; Enter shows more, q or Esc stops."""
+    def paginar(self, texto: str, reserva: int = 2) -> bool:
+        """Show ``texto`` a screenful at a time; Enter shows more, q or Esc stops.
+
+        Returns False when the reader stopped before the last page.
+        """
         lineas = envolver(texto).splitlines()
         por_pagina = max(alto() - reserva, 5)
         hojas = paginas(lineas, por_pagina)
@@ -172,7 +175,8 @@ class Consola:
             if numero < len(hojas) and not self.tecla(
                 f"— página {numero} de {len(hojas)}: Enter sigue · q vuelve —"
             ):
-                return
+                return False
+        return True
 
     def tecla(self, mensaje: str) -> bool:
         """One line that waits for Enter (True) or q/Esc (False)."""

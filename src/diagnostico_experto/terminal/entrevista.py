@@ -112,8 +112,7 @@ class Entrevista:
             extra = parametros.get("minutos_servicios_y_mesa", 0)
             minutos = preguntas * por_pregunta + (extra if isinstance(extra, int | float) else 0)
             duracion = (
-                f"Toma unos {round(minutos / 5) * 5:g} minutos (referencia en "
-                "knowledge/parametros.yaml); puede hacerse en varias sesiones.\n"
+                f"Toma unos {round(minutos / 5) * 5:g} minutos; puede hacerse en varias sesiones.\n"
             )
         decir(
             f"\n== Diagnóstico de fomento productivo: {self.borrador.datos['comuna']} ==\n"

@@ -120,7 +120,9 @@ def editar_mesa(entrevista: Sesion) -> None:
             entrevista.borrador.guardar()
             return
         if accion == QUITAR:
-            del mesa[_elegir_elemento(entrevista, "¿A quién quitar?", mesa)]
+            quitar = _elegir_elemento(entrevista, "¿A quién quitar?", mesa)
+            _seguir_a(entrevista, str(mesa[quitar]["nombre"]), None)
+            del mesa[quitar]
         else:
             indice = (
                 _elegir_elemento(entrevista, "¿A quién editar?", mesa) if accion == EDITAR else None
@@ -139,5 +141,31 @@ def editar_mesa(entrevista: Sesion) -> None:
             if indice is None:
                 mesa.append(integrante)
             else:
+                _seguir_a(entrevista, str(anterior["nombre"]), integrante["nombre"])
                 mesa[indice] = integrante
         entrevista.borrador.guardar()
+
+
+def _seguir_a(entrevista: Sesion, antes: str, despues: str | None) -> None:
+    """A member renamed (``despues``) or removed (None): the products the mesa put in
+    their charge (``responsables``) follow the new name, or go back to the member
+    chosen by unit, so the file never names someone who is not in the mesa."""
+    datos = entrevista.borrador.datos
+    responsables = datos.get("responsables")
+    if not responsables or antes == despues:
+        return
+    a_cargo = [regla for regla, nombre in responsables.items() if nombre == antes]
+    for regla in a_cargo:
+        if despues is None:
+            del responsables[regla]
+        else:
+            responsables[regla] = despues
+    if not responsables:
+        del datos["responsables"]
+    if a_cargo and despues is None:
+        decir(
+            f"  El producto a cargo de {antes} vuelve al responsable que corresponde por unidad."
+            if len(a_cargo) == 1
+            else f"  Los {len(a_cargo)} productos a cargo de {antes} vuelven al responsable "
+            "que corresponde por unidad."
+        )

@@ -43,7 +43,7 @@ def razones(explicacion: ExplicacionArea, evaluacion: Evaluacion, maximo: int = 
     lineas = []
     paso = next((p for p in explicacion.pasos if p.regla == area.regla), None)
     if paso is not None:
-        lineas.append(f"{' '.join(paso.descripcion.split())} (regla {paso.regla})")
+        lineas.append(" ".join(paso.descripcion.split()))
         lineas += [f"Se basa en: {h}" for h in paso.hechos[: maximo - 2]]
     faltante = next((f for f in explicacion.faltantes if f.condiciones), None)
     if faltante is not None and explicacion.siguiente:
