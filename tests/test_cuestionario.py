@@ -901,6 +901,7 @@ def test_la_mesa_elige_el_responsable_de_un_producto(tmp_path, conocimiento, cap
     primero = json.loads(out)["productos"][0]
     assert leer_yaml(ruta)["responsables"] == {primero["regla"]: "Luis Soto"}
     codigo, informe, err = correr(capsys, "evaluar", ruta, "--formato", "md")
+    assert codigo == 0, err
     assert "Responsable en la mesa comunal: Luis Soto" in informe
     assert primero["regla"] not in informe.split("## Anexo")[0]  # shown by text, never by id
 
@@ -908,7 +909,7 @@ def test_la_mesa_elige_el_responsable_de_un_producto(tmp_path, conocimiento, cap
 def test_el_responsable_vuelve_al_de_su_unidad(tmp_path, conocimiento, capsys):
     ruta = _con_dos_integrantes(tmp_path, conocimiento)
     datos = leer_yaml(ruta)
-    codigo, out, _ = correr(capsys, "evaluar", ruta, "--formato", "json")
+    _, out, _ = correr(capsys, "evaluar", ruta, "--formato", "json")
     regla = json.loads(out)["productos"][0]["regla"]
     escribir_yaml(ruta, {**datos, "responsables": {regla: "Luis Soto"}})
     capsys.readouterr()
