@@ -47,6 +47,21 @@ def programa_del_entorno():
     invocacion.usar(os.environ)
 
 
+@pytest.fixture(autouse=True)
+def lote_en_un_proceso(request, monkeypatch):
+    """A batch run in the test's process, with no ``--workers``, evaluates there too.
+
+    Two workers would each compile the rules again (about half a second of CPU
+    per batch) only to write the same files; what workers change (the same
+    outputs, Ctrl-C, kill -9) is tested end to end by the ``lento`` tests, which
+    keep the real default of one process per core.
+    """
+    if request.node.get_closest_marker("lento") is None:
+        from diagnostico_experto.lote import evaluacion
+
+        monkeypatch.setattr(evaluacion, "procesos_por_defecto", lambda comunas: 1)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_aparte(tmp_path_factory):
     """The tests' cache of loaded folders is their own, not the user's."""
