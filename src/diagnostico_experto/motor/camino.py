@@ -145,9 +145,7 @@ class _Rebanada:
 
     def nivel(self, hechos: Iterable[Fact]) -> str | None:
         experta = self._experta
-        experta.reset()
-        experta.disparos = []
-        experta.declare(*hechos)
+        experta.reiniciar(hechos)
         experta.run(steps=self._max_disparos)
         for hecho in experta.facts.values():
             if type(hecho) is self._clase_nivel and hecho["area"] == self.area:

@@ -121,7 +121,8 @@ class Motor:
         }
         hechos, disparos = self._correr(respuestas, puntajes, vencidas)
         # Same answers, another diagnosis (rules or knowledge changed): stale too.
-        diagnosticos = {d["area"]: d["nivel"] for d in de_tipo_en(hechos, "nivel")}
+        concluido = propuesta.conclusiones(disparos)
+        diagnosticos = {d["area"]: d["nivel"] for _, d in concluido.get("nivel", [])}
         otro_diagnostico = {
             area
             for area, v in respuestas.validacion.items()
@@ -132,7 +133,8 @@ class Motor:
         if otro_diagnostico:
             vencidas |= otro_diagnostico
             hechos, disparos = self._correr(respuestas, puntajes, vencidas)
-        resultado = self._resultado(respuestas, puntajes, hechos, disparos, vencidas)
+            concluido = propuesta.conclusiones(disparos)
+        resultado = self._resultado(respuestas, puntajes, concluido, disparos, vencidas)
         return Evaluacion(respuestas, puntajes, hechos, disparos, resultado, self.elementos)
 
     def _correr(
@@ -148,9 +150,7 @@ class Motor:
                 }
             )
         experta = self._experta
-        experta.reset()
-        experta.disparos = []
-        experta.declare(*hechos_de(respuestas, puntajes, self.conocimiento, self._leidos))
+        experta.reiniciar(hechos_de(respuestas, puntajes, self.conocimiento, self._leidos))
         maximo = self.conocimiento.limites.max_disparos_por_comuna
         experta.run(steps=maximo)
         if len(experta.disparos) >= maximo:
@@ -177,12 +177,13 @@ class Motor:
         self,
         respuestas: Respuestas,
         puntajes: dict[str, PuntajeArea],
-        hechos: list[Any],
+        hechos: propuesta.Conclusiones,
         disparos: list[Disparo],
         vencidas: set[str],
     ) -> Resultado:
-        niveles = {d["area"]: d for d in de_tipo_en(hechos, "nivel")}
-        vigentes = {d["area"]: d for d in de_tipo_en(hechos, "nivel_vigente")}
+        """The result, read from what the rules concluded (``hechos``, by type)."""
+        niveles = {d["area"]: d for _, d in hechos.get("nivel", [])}
+        vigentes = {d["area"]: d for _, d in hechos.get("nivel_vigente", [])}
         sin_nivel = [a for a in AREAS if a not in niveles or a not in vigentes]
         if sin_nivel:
             raise ErrorMotor.uno(
@@ -192,7 +193,7 @@ class Motor:
                 + f" (comuna {respuestas.comuna}). Revise las reglas de clasificación.",
             )
         areas = {}
-        leidos = de_tipo_en(hechos, "elemento")
+        leidos = [d for _, d in hechos.get("elemento", [])]
         desconocidos: dict[str, str] = {}  # unknown key element id -> its name
         for area in AREAS:
             validacion = respuestas.validacion.get(area)

@@ -26,6 +26,8 @@ from diagnostico_experto.motor.resultado import (
 from diagnostico_experto.reglas.hechos import datos, tipo_de
 
 Fundamentos = dict[int, list[str]]  # id(fact) -> the facts behind it
+# fact type -> (id(fact), its fields) of each fact the rules concluded, in order
+Conclusiones = dict[str, list[tuple[int, dict[str, Any]]]]
 PLAN_POR_ETAPAS = "plan_por_etapas"  # the mark rules conclude for a thin or busy team
 
 
@@ -36,11 +38,22 @@ def fundamentos(disparos: list[Any], traza: list[PasoTraza]) -> Fundamentos:
     }
 
 
-def _de_tipo(hechos: list[Any], tipo: str) -> list[tuple[int, dict[str, Any]]]:
-    return [(id(h), datos(h)) for h in hechos if tipo_de(h).nombre == tipo]
+def conclusiones(disparos: list[Any]) -> Conclusiones:
+    """What the rules concluded, by type, in the order they declared it: each
+    firing keeps the facts it declared, so the fact list is not walked again
+    per type."""
+    por_tipo: Conclusiones = {}
+    for disparo in disparos:
+        for hecho in disparo.declarados:
+            por_tipo.setdefault(tipo_de(hecho).nombre, []).append((id(hecho), datos(hecho)))
+    return por_tipo
 
 
-def plan_por_etapas(hechos: list[Any]) -> list[str]:
+def _de_tipo(hechos: Conclusiones, tipo: str) -> list[tuple[int, dict[str, Any]]]:
+    return hechos.get(tipo, [])
+
+
+def plan_por_etapas(hechos: Conclusiones) -> list[str]:
     """Why the plan goes in stages (the rules' ``plan_por_etapas`` marks); empty: it does not."""
     motivos = [d.get("texto") or "" for _, d in _de_tipo(hechos, "marca")]
     nombres = [d["nombre"] for _, d in _de_tipo(hechos, "marca")]
@@ -49,7 +62,7 @@ def plan_por_etapas(hechos: list[Any]) -> list[str]:
     )
 
 
-def productos(hechos: list[Any], conocimiento: Conocimiento, por_etapas: bool) -> list[Producto]:
+def productos(hechos: Conclusiones, conocimiento: Conocimiento, por_etapas: bool) -> list[Producto]:
     """The products in the order the programme worked (§6.2.4) and by dependency.
 
     Each product belongs to a taller (its rule says which, or the taller of its
@@ -155,7 +168,7 @@ def _por_dependencia(productos: list[Producto]) -> list[Producto]:
     return resultado
 
 
-def fusiones(hechos: list[Any], por_hecho: Fundamentos) -> list[Fusion]:
+def fusiones(hechos: Conclusiones, por_hecho: Fundamentos) -> list[Fusion]:
     resultado = [
         Fusion(
             servicios=list(d["servicios"]),
@@ -174,7 +187,7 @@ def fusiones(hechos: list[Any], por_hecho: Fundamentos) -> list[Fusion]:
     return sorted(resultado, key=lambda f: (f.tipo != "fusion", f.servicios, f.etapa))
 
 
-def insumos(hechos: list[Any], por_hecho: Fundamentos) -> list[Insumo]:
+def insumos(hechos: Conclusiones, por_hecho: Fundamentos) -> list[Insumo]:
     resultado = [
         Insumo(
             area=d["area"],
@@ -190,7 +203,7 @@ def insumos(hechos: list[Any], por_hecho: Fundamentos) -> list[Insumo]:
     return sorted(resultado, key=lambda i: (i.area, i.servicios, i.texto))
 
 
-def vacios(hechos: list[Any], por_hecho: Fundamentos) -> list[Vacio]:
+def vacios(hechos: Conclusiones, por_hecho: Fundamentos) -> list[Vacio]:
     resultado = [
         Vacio(
             tipo=d["tipo"],
@@ -207,7 +220,7 @@ def vacios(hechos: list[Any], por_hecho: Fundamentos) -> list[Vacio]:
     )
 
 
-def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
+def ajustes(hechos: Conclusiones, por_hecho: Fundamentos) -> list[Ajuste]:
     resultado = [
         Ajuste(
             texto=d["texto"],
@@ -221,7 +234,7 @@ def ajustes(hechos: list[Any], por_hecho: Fundamentos) -> list[Ajuste]:
     return sorted(resultado, key=lambda a: (a.regla, a.texto))
 
 
-def horas(hechos: list[Any], conocimiento: Conocimiento, productos: list[Producto]) -> Horas:
+def horas(hechos: Conclusiones, conocimiento: Conocimiento, productos: list[Producto]) -> Horas:
     """Hours per area, per plan step and for other activities.
 
     Every line keeps its rule and parameter, and carries its plan step: the

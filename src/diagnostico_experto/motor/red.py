@@ -5,12 +5,16 @@ changes how facts and activations travel through it:
 
 - a declared fact goes only to the root node of its own fact type: experta
   hands it to every type node, and all but one refuse it;
-- below a type node, a fact goes only to the tests that compare one of its
-  fields with a literal it holds (an answer goes to its own question's
-  tests, not to every question's): the others would refuse it; deeper in
-  the network, a test of a field against a literal is tried before the
-  token is copied for it;
-- a reset wipes each node once (experta wipes a shared node once per path);
+- below a type node, the tests of one fact (its alpha branch: fields against
+  literals or predicates, variables bound from fields, the fact captured)
+  depend only on the values of the fields they read: the first fact with
+  those values runs them, and the nodes it reaches below them (joins,
+  negations, conflict sets), each with the bindings it got, are remembered
+  and handed the next fact with the same values directly, in the same
+  order; deeper in the network, a test of a field against a literal is
+  tried before the token is copied for it;
+- a reset wipes each node that keeps a memory, once (experta wipes every
+  node, a shared one once per path);
 - after a change, only the rules whose conflict set received something are
   asked for their activations, in experta's order, instead of all of them;
 - a token is copied only when a test binds a variable into it (the only
@@ -19,9 +23,10 @@ changes how facts and activations travel through it:
   token's;
 - the tests the compiler writes (a plain field against a literal, a
   predicate or a wildcard; a fact captured), the joins, the negations'
-  right input and the conflict sets run the same steps as experta's nodes
-  without a log line per test and without re-checking tokens they build;
-  an activation is hashed once.
+  right and left inputs and the conflict sets run the same steps as
+  experta's nodes without a log line per test and without re-checking
+  tokens they build; an activation is hashed once, from its rule's hash
+  (computed once per rule) and the frozen token the node keeps.
 
 Every node still runs its own test, in the order experta would run it, so
 firing order, trace and results are the same; only refusals are skipped.
@@ -44,7 +49,7 @@ from experta.fieldconstraint import L, P, W
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.abstract import OneInputNode, TwoInputNode
 from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck
-from experta.matchers.rete.mixins import ChildNode
+from experta.matchers.rete.mixins import ChildNode, NoMemory
 from experta.matchers.rete.nodes import (
     BusNode,
     ConflictSetNode,
@@ -52,7 +57,8 @@ from experta.matchers.rete.nodes import (
     NotNode,
     OrdinaryMatchNode,
 )
-from experta.matchers.rete.token import Token
+from experta.matchers.rete.token import Token, TokenInfo
+from experta.utils import frozenlist
 
 _FALTA = object()  # a field the fact does not have
 _MAXIMO_MEMO = 4096  # field-value combinations remembered per type node
@@ -92,6 +98,8 @@ class ReteDirigida(ReteMatcher):
                     llamada = self._anotar(hijo.node, llamada)
                 nodo.children[i] = ChildNode(hijo.node, llamada)
                 por_visitar.append(hijo.node)
+        # experta's nodes without memory reset nothing (mixins.NoMemory)
+        self._con_memoria = [n for n in self._nodos if type(n)._reset is not NoMemory._reset]
 
     def _anotar(self, conjunto: ConflictSetNode, llamada: Llamada) -> Llamada:
         pendientes = self._pendientes
@@ -109,7 +117,7 @@ class ReteDirigida(ReteMatcher):
         shared by several rules is wiped once per path (a thousand calls per
         comuna for a few hundred nodes).
         """
-        for nodo in self._nodos:
+        for nodo in self._con_memoria:
             nodo._reset()
 
     def changes(
@@ -133,6 +141,11 @@ class ReteDirigida(ReteMatcher):
 def _copia(token: Token) -> Token:
     """``token.copy()`` without re-checking parts that already form a token."""
     return Token._make((token.tag, token.data.copy(), token.context.copy()))
+
+
+def _info(token: Token) -> TokenInfo:
+    """``token.to_info()``: the same frozen facts and context, without its two Python calls."""
+    return tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
 
 
 _ENTRADAS = {  # experta's entry points, each "copy the token, then activate"
@@ -169,6 +182,8 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
         return _unir(nodo, por_la_izquierda=entrada == "_activate_left")
     if type(nodo) is NotNode and por_contexto and entrada == "_activate_right":
         return _negar_por_la_derecha(nodo)
+    if type(nodo) is NotNode and entrada == "_activate_left":
+        return _negar_por_la_izquierda(nodo)
     activar: Llamada = getattr(nodo, entrada)
     if not _puede_cambiar_el_token(nodo):
         return activar
@@ -273,10 +288,10 @@ def _unir(nodo: OrdinaryMatchNode, por_la_izquierda: bool) -> Llamada:
         else:
             propia, otra = nodo.right_memory, nodo.left_memory
         if token.tag is _VALIDO:
-            propia.append(token.to_info())
+            propia.append(_info(token))
         else:
             with suppress(ValueError):
-                propia.remove(token.to_info())
+                propia.remove(_info(token))
         contexto = token.context
         for otros_hechos, otro_contexto in otra:
             otro = dict(otro_contexto)
@@ -301,11 +316,11 @@ def _negar_por_la_derecha(nodo: NotNode) -> Llamada:
 
     def negar(token: Token) -> None:
         if token.tag is _VALIDO:
-            nodo.right_memory.append(token.to_info())
+            nodo.right_memory.append(_info(token))
             cambio = 1
         else:
             cambio = -1
-            nodo.right_memory.remove(token.to_info())
+            nodo.right_memory.remove(_info(token))
         contexto = token.context
         izquierda = nodo.left_memory
         for parcial in izquierda:
@@ -318,6 +333,41 @@ def _negar_por_la_derecha(nodo: NotNode) -> Llamada:
                 nuevo = Token._make((etiqueta, set(parcial.data), dict(parcial.context)))
                 for hijo in hijos:
                     hijo.callback(nuevo)
+
+    return negar
+
+
+def _negar_por_la_izquierda(nodo: NotNode) -> Llamada:
+    """``NotNode.activate_left``: the same counts, memory and tokens, the token
+    frozen once (experta freezes it again to store it)."""
+    hijos = nodo.children
+    coinciden = nodo.matcher
+
+    def negar(token: Token) -> None:
+        izquierda, derecha = nodo.left_memory, nodo.right_memory
+        info = _info(token)
+        if not derecha:
+            if token.tag is _VALIDO:
+                izquierda[info] = 0
+            else:
+                del izquierda[info]
+            for hijo in hijos:
+                hijo.callback(token)
+            return
+        contexto = token.context
+        cuenta = 0
+        for _, otro in derecha:
+            if coinciden(contexto, dict(otro)):
+                cuenta += 1
+                if token.tag is not _VALIDO:
+                    break
+        if cuenta == 0:
+            for hijo in hijos:
+                hijo.callback(token)
+        if token.tag is _VALIDO:
+            izquierda[info] = cuenta
+        else:
+            del izquierda[info]
 
     return negar
 
@@ -336,14 +386,19 @@ def _mismo_contexto(pares: Iterable[tuple[Any, Any]], derecha: Mapping[Any, Any]
 
 def _activar_regla(nodo: ConflictSetNode) -> Llamada:
     """``ConflictSetNode.activate``: the same memory and the same activations,
-    each hashed once (experta hashes an activation at every set it meets)."""
+    each hashed once (experta hashes an activation at every set it meets, and
+    its rule, pattern by pattern, each time)."""
     regla = nodo.rule
+    hash_regla = hash(regla)  # a compiled rule does not change
 
     def activar_regla(token: Token) -> None:
-        info = token.to_info()
-        activacion = _Activacion(
-            regla, info.data, {k: v for k, v in info.context if isinstance(k, str)}
-        )
+        info = _info(token)
+        contexto = {k: v for k, v in info.context if isinstance(k, str)}
+        activacion = _Activacion(regla, info.data, contexto)
+        # the hash of experta's activation, from parts already hashed: the rule's,
+        # the frozen facts' and (when every key is a name) the frozen context's
+        congelado = info.context if len(contexto) == len(info.context) else None
+        activacion._hash = hash((hash_regla, info.data, congelado or frozenset(contexto.items())))
         if token.tag is _VALIDO:
             if info not in nodo.memory:
                 nodo.memory.add(info)
@@ -366,15 +421,13 @@ def _activar_regla(nodo: ConflictSetNode) -> Llamada:
 
 
 class _Activacion(Activation):
-    """experta's activation with its hash computed once: its rule, facts and
-    context do not change after the network creates it."""
+    """experta's activation with its hash given when the network creates it: its
+    rule, facts and context do not change after that."""
+
+    _hash: int
 
     def __hash__(self) -> int:
-        try:
-            return self._hash
-        except AttributeError:
-            self._hash: int = super().__hash__()
-            return self._hash
+        return self._hash
 
 
 def _puede_cambiar_el_token(nodo: Any) -> bool:
@@ -423,60 +476,141 @@ def _es_de_tipo(nodo: Any) -> bool:
 
 
 class _NodoDeTipo:
-    """A type node's children, chosen by the values of the fields they compare."""
+    """A type node's alpha branch, run once per combination of the values it reads.
+
+    The tests below a type node, down to the first node of another kind (a
+    join, a negation, a rule's conflict set, a test this module does not
+    make directly), read only the fact: which of those nodes a fact reaches,
+    and with which bindings, depends only on the values of the fields they
+    test (with their types: ``1 == True``, yet a predicate may tell them
+    apart). The first fact with some values runs the tests; the nodes it
+    reached, in the order it reached them, and where each binding came from
+    (a field, or the fact itself) are remembered for the next.
+    """
 
     def __init__(self, nodo: FeatureTesterNode) -> None:
-        self._hijos = [(_requisitos(hijo.node), hijo.callback) for hijo in nodo.children]
-        self._campos = tuple(dict.fromkeys(c for r, _ in self._hijos for c, _ in r))
-        self._memo: dict[Hashable, tuple[Llamada, ...]] = {}
+        self._hijos = list(nodo.children)
+        campos: list[str] = []
+        self._memorizable = _reunir_campos(self._hijos, campos)
+        self._campos = tuple(dict.fromkeys(campos))
+        self._memo: dict[Hashable, tuple[tuple[Llamada, _Receta], ...]] = {}
 
     def activar(self, token: Token) -> None:
         """What the type node does (its test passes: the bus sent only its type).
 
-        The token is the bus's own, new for each fact: the type test only reads it.
+        The token is the bus's own, new for each fact; the nodes reached only read it.
         """
         (hecho,) = token.data
-        for llamada in self._llamadas(hecho):
-            llamada(token)
+        for llamada, receta in self._salidas(hecho):
+            if receta:
+                contexto = {
+                    clave: hecho if campo is None else hecho[campo] for clave, campo in receta
+                }
+                llamada(Token._make((token.tag, token.data, contexto)))
+            else:
+                llamada(token)
 
-    def _llamadas(self, hecho: Any) -> tuple[Llamada, ...]:
-        clave = tuple(hecho.get(c, _FALTA) for c in self._campos)
+    def _salidas(self, hecho: Any) -> tuple[tuple[Llamada, _Receta], ...]:
+        if not self._memorizable:
+            return _recorrer(self._hijos, hecho)
         try:
-            return self._memo[clave]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable value: let every child test it
-            return tuple(llamada for _, llamada in self._hijos)
-        valores = dict(zip(self._campos, clave, strict=True))
-        llamadas = tuple(
-            llamada
-            for requisitos, llamada in self._hijos
-            if all(
-                valores[campo] is not _FALTA and bool(literal == valores[campo])
-                for campo, literal in requisitos
-            )
-        )
-        if len(self._memo) >= _MAXIMO_MEMO:
-            self._memo.clear()
-        self._memo[clave] = llamadas
-        return llamadas
+            clave = tuple(_con_tipo(hecho.get(c, _FALTA)) for c in self._campos)
+            salidas = self._memo.get(clave)
+        except TypeError:  # a value that is not a plain one: test it every time
+            return _recorrer(self._hijos, hecho)
+        if salidas is None:
+            salidas = _recorrer(self._hijos, hecho)
+            if len(self._memo) >= _MAXIMO_MEMO:
+                self._memo.clear()
+            self._memo[clave] = salidas
+        return salidas
 
 
-def _requisitos(nodo: Any) -> tuple[tuple[str, Any], ...]:
-    """The literal tests a fact must pass to get anywhere through this node.
+_Receta = tuple[tuple[str, str | None], ...]  # (variable, field it is read from | None: the fact)
+_LISTA = type(frozenlist())
 
-    Down a chain of one-child test nodes (the usual alpha branch), every
-    literal test on the way must pass, whatever the order experta gave them.
-    """
-    requisitos = []
-    while isinstance(nodo, FeatureTesterNode):
+
+def _con_tipo(valor: Any) -> Hashable:
+    """A field's value as a key that tells ``1``, ``1.0`` and ``True`` apart."""
+    tipo = type(valor)
+    if tipo is str or valor is _FALTA:
+        return valor
+    if tipo in (int, float, bool, type(None)):
+        return (tipo, valor)
+    if tipo is _LISTA:
+        return (tipo, tuple(_con_tipo(v) for v in valor))
+    raise TypeError(tipo)
+
+
+def _reunir_campos(hijos: list[ChildNode], campos: list[str]) -> bool:
+    """The fields the alpha tests below read (into ``campos``); False if some test
+    is not one this module makes directly (the branch is then not remembered)."""
+    for hijo in hijos:
+        nodo = hijo.node
+        if not isinstance(nodo, FeatureTesterNode):
+            continue  # a node of another kind: where the branch ends
         literal = _literal(nodo)
-        if literal:
-            requisitos.append(literal)
-        if len(nodo.children) != 1:
-            break
-        nodo = nodo.children[0].node
-    return tuple(requisitos)
+        if literal is not None:
+            campos.append(literal[0])
+        elif _prueba_directa(nodo) is not None:
+            if isinstance(nodo.matcher, FeatureCheck):
+                campos.append(nodo.matcher.what)
+        else:
+            return False
+        if not _reunir_campos(list(nodo.children), campos):
+            return False
+    return True
+
+
+def _recorrer(
+    hijos: list[ChildNode],
+    hecho: Any,
+    contexto: dict[Any, Any] | None = None,
+    receta: _Receta = (),
+) -> tuple[tuple[Llamada, _Receta], ...]:
+    """The alpha tests below a type node run on one fact, as each node would run
+    them: the nodes of other kinds it reaches, in order, with their bindings."""
+    contexto = {} if contexto is None else contexto
+    salidas: list[tuple[Llamada, _Receta]] = []
+    for hijo in hijos:
+        nodo = hijo.node
+        literal = _literal(nodo) if isinstance(nodo, FeatureTesterNode) else None
+        prueba = None if literal else _prueba_directa(nodo)
+        if literal is not None:
+            campo, valor = literal
+            actual = hecho.get(campo, _FALTA)
+            if actual is not _FALTA and valor == actual:  # experta's order: literal == value
+                salidas += _recorrer(list(nodo.children), hecho, contexto, receta)
+            continue
+        if prueba is None:  # another kind of node: where the branch ends
+            salidas.append((hijo.callback, receta))
+            continue
+        coincide = prueba(hecho)
+        if not coincide:
+            continue
+        nuevo_contexto, nueva_receta = contexto, receta
+        if isinstance(coincide, Mapping):
+            if not _admite(contexto, coincide):
+                continue
+            nuevo_contexto = {**contexto, **coincide}
+            campo_leido = nodo.matcher.what if isinstance(nodo.matcher, FeatureCheck) else None
+            nueva_receta = receta + tuple((clave, campo_leido) for clave in coincide)
+        salidas += _recorrer(list(nodo.children), hecho, nuevo_contexto, nueva_receta)
+    return tuple(salidas)
+
+
+def _admite(contexto: Mapping[Any, Any], coincide: Mapping[Any, Any]) -> bool:
+    """experta's own checks of new bindings against those in the token, in its order."""
+    for clave, valor in coincide.items():
+        if isinstance(clave, tuple):
+            if clave[1] in contexto and contexto[clave[1]] == valor:
+                return False
+        else:
+            if contexto.get(clave, valor) != valor:
+                return False
+            if (False, clave) in contexto and contexto[(False, clave)] == valor:
+                return False
+    return True
 
 
 def _literal(nodo: Any) -> tuple[str, Any] | None:
