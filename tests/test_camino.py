@@ -39,7 +39,7 @@ def test_one_definition_short_of_medio_gets_exactly_that_path(motor: Motor) -> N
     camino = evaluacion.resultado.caminos["procesos"]
     assert camino.objetivo == "medio"
     assert _textos(evaluacion, "procesos") == [
-        ["definir algunos servicios como pares cliente–producto (P02: no → algunos)"]
+        ["definir algunos servicios como pares cliente–producto (de «No» a «Algunos»)"]
     ]
 
 
@@ -50,7 +50,7 @@ def test_one_formalisation_short_of_alto_gets_exactly_that_path(motor: Motor) ->
     assert _textos(evaluacion, "estructura") == [
         [
             "formalizar por escrito las funciones del equipo "
-            "(O04: de hecho, pero no formalizadas → sí, por escrito)"
+            "(de «De hecho, pero no formalizadas» a «Sí, por escrito»)"
         ]
     ]
     camino = evaluacion.resultado.caminos["estructura"].caminos[0]
@@ -69,10 +69,11 @@ def test_the_nearest_step_that_works_is_the_one_shown(motor: Motor) -> None:
     evaluacion = _evaluar(motor, respuestas)
     assert evaluacion.resultado.areas["estructura"].nivel == "bajo"
     assert sorted(c for p in _textos(evaluacion, "estructura") for c in p) == [
-        "crear una unidad u oficina de fomento productivo (O01: las funciones están dentro de "
-        "otra dirección (DIDECO, SECPLAN u otra) → sí, una unidad, oficina o departamento propio)",
+        "crear una unidad u oficina de fomento productivo (de «Las funciones están dentro de "
+        "otra dirección (DIDECO, SECPLAN u otra)» a «Sí, una unidad, oficina o departamento "
+        "propio»)",
         "definir las funciones y áreas de responsabilidad del equipo "
-        "(O04: no → de hecho, pero no formalizadas)",
+        "(de «No» a «De hecho, pero no formalizadas»)",
     ]
 
 
@@ -114,7 +115,10 @@ def test_a_question_declared_non_actionable_leaves_the_path(motor: Motor) -> Non
     respuestas = {**extremo(motor.conocimiento, mejor=True), "O04": "parcial"}
     area = _evaluar(otro, respuestas).resultado.caminos["estructura"]
     assert area.caminos == []
-    assert area.motivo == "ninguna respuesta accionable del área puede avanzar"
+    assert area.motivo == (
+        "las respuestas del área que dependen del trabajo de la municipalidad ya están "
+        "en su mejor valor o no se conocen"
+    )
 
 
 def test_every_path_gives_the_next_level_through_the_whole_engine(motor: Motor) -> None:
@@ -178,7 +182,15 @@ def test_the_limits_bound_the_search(motor: Motor) -> None:
     area = _evaluar(otro, respuestas).resultado.caminos["estructura"]
     assert area.evaluaciones == 1
     assert not area.completo
-    assert area.motivo == "la búsqueda llegó a su límite de 1 evaluaciones sin encontrar un camino"
+    # what would be needed, plainly: the changes that weigh most in the area's % de logro
+    assert area.motivo == (
+        "la búsqueda llegó a su límite de 1 evaluaciones sin encontrar un camino; los cambios "
+        "que más suben el % de logro del área son formalizar por escrito las funciones del "
+        "equipo (de «No» a «Sí, por escrito») y organizar el equipo según criterios "
+        "estratégicos de segmentación (de «En parte por criterios estratégicos, en parte por "
+        "agregación» a «Con criterios estratégicos de segmentación (procesos o clientes)»)"
+    )
+    assert [c.pregunta for c in area.faltan] == ["O04", "O03"]
 
 
 @pytest.mark.parametrize(
@@ -245,7 +257,7 @@ def test_every_report_has_a_short_path_section_per_area(motor: Motor) -> None:
     evaluacion = _evaluar(motor, respuestas)
     accion = (
         "Formalizar por escrito las funciones del equipo "
-        "(O04: de hecho, pero no formalizadas → sí, por escrito)."
+        "(de «De hecho, pero no formalizadas» a «Sí, por escrito»)."
     )
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert isinstance(md, str)
@@ -259,8 +271,13 @@ def test_every_report_has_a_short_path_section_per_area(motor: Motor) -> None:
     assert isinstance(html, str)
     assert f"<li>{accion}</li>" in html
     texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
-    assert "Camino al nivel alto (las mismas reglas, con respuestas accionables cambiadas" in texto
-    assert "- " + accion[0].lower() + accion[1:-1] in texto
+    assert (
+        "Camino al nivel alto (las mismas reglas, con las respuestas que la municipalidad" in texto
+    )
+    assert "- O04: " + accion[0].lower() + accion[1:-1] in texto  # ids stay in «explicar»
+    for reporte in (md, html):
+        assert "O04" not in reporte.split("Anexo")[0]  # no question ids before the annex
+        assert "accionable" not in reporte
 
 
 def test_no_path_says_why(motor: Motor) -> None:
@@ -272,7 +289,12 @@ def test_no_path_says_why(motor: Motor) -> None:
     assert productos.caminos == [] and productos.completo
     md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
     assert isinstance(md, str)
-    assert f"No se encontró un camino: {productos.motivo}." in md
+    assert productos.motivo == (
+        "ni mejorando todas las respuestas del área que dependen del trabajo de la "
+        "municipalidad se llega al nivel medio; el nivel depende también de «¿Cuántos "
+        "servicios de apoyo al fomento productivo ofrece la municipalidad?»"
+    )
+    assert "**Camino al nivel medio.** Ni mejorando todas las respuestas del área" in md
 
 
 def test_avance_says_which_paths_were_walked_and_what_changed_outside(motor: Motor, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -287,14 +309,22 @@ def test_avance_says_which_paths_were_walked_and_what_changed_outside(motor: Mot
     assert (
         "- **Estrategia (a nivel medio):** recorrido\n"
         "  - hecho: recuperar los lineamientos de fomento productivo que existieron "
-        "(E02: no hay lineamientos definidos → existen, pero están obsoletos)"
+        "(de «No hay lineamientos definidos» a «Existen, pero están obsoletos»)"
     ) in seccion
     assert "- **Estructura (a nivel medio):** 0 de 1 cambio hecho\n  - pendiente: " in seccion
+    # two alternative paths of one area: one heading, each path under it
     assert (
-        "- E05 (¿Hay objetivos e indicadores para la misión y los clientes de fomento "
-        "productivo?): No → Hay objetivos, pero sin indicadores o sin medición"
+        "- **Procesos (a nivel medio):** recorrido por uno de los 2 caminos posibles\n"
+        "  - camino 1: recorrido\n"
+        "    - hecho: identificar los procesos estratégicos de fomento productivo "
     ) in seccion
-    assert "- E02 (" not in seccion  # on a path: not «outside»
+    assert "  - camino 2: 0 de 1 cambio hecho\n    - pendiente: empezar a registrar" in seccion
+    assert seccion.count("**Procesos (a nivel medio):**") == 1
+    assert (
+        "- ¿Hay objetivos e indicadores para la misión y los clientes de fomento "
+        "productivo? No → Hay objetivos, pero sin indicadores o sin medición"
+    ) in seccion
+    assert "- ¿Dónde están definidos los lineamientos" not in seccion  # on a path: not «outside»
 
 
 def test_the_batch_avance_pages_carry_the_paths(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -310,3 +340,117 @@ def test_the_batch_avance_pages_carry_the_paths(tmp_path: Path, capsys) -> None:
     assert "<h2>Camino al nivel siguiente desde la línea base</h2>" in pagina
     assert "<strong>Estrategia (a nivel medio):</strong> recorrido" in pagina
     assert "Cambios fuera de todo camino:" in pagina
+
+
+def _con_validacion(motor: Motor, respuestas: dict, area: str, nivel: str) -> Evaluacion:
+    validacion = {area: {"nivel": nivel, "justificacion": "La mesa conoce la comuna."}}
+    return motor.evaluar(
+        respuestas_de(datos_respuestas(respuestas, validacion=validacion), motor.conocimiento),
+        caminos=True,
+    )
+
+
+def test_a_level_the_mesa_validated_above_the_diagnosis_gets_no_path_to_itself(
+    motor: Motor,
+) -> None:
+    """Diagnosed medio, validated alto: no «Camino al nivel alto», but what would make
+    the answers agree with the mesa."""
+    from diagnostico_experto.informes.comuna import informe
+
+    respuestas = {**extremo(motor.conocimiento, mejor=True), "O04": "parcial"}
+    evaluacion = _con_validacion(motor, respuestas, "estructura", "alto")
+    area = evaluacion.resultado.areas["estructura"]
+    assert (area.nivel, area.nivel_vigente) == ("medio", "alto")
+    camino = evaluacion.resultado.caminos["estructura"]
+    assert (camino.objetivo, camino.proposito) == ("alto", "coincidir_con_mesa")
+    assert _textos(evaluacion, "estructura") == [
+        [
+            "formalizar por escrito las funciones del equipo "
+            "(de «De hecho, pero no formalizadas» a «Sí, por escrito»)"
+        ]
+    ]
+    md = informe(evaluacion, motor.reglas, motor.conocimiento, "md")
+    assert isinstance(md, str)
+    assert "Camino al nivel" not in md
+    assert (
+        "**Para que el diagnóstico coincida con la mesa comunal (nivel alto).** Las respuestas "
+        "darían el nivel alto que validó la mesa con este cambio; hoy dan nivel medio."
+    ) in md
+
+
+def test_a_level_the_mesa_validated_below_the_diagnosis_needs_no_change(motor: Motor) -> None:
+    respuestas = {**extremo(motor.conocimiento, mejor=True), "O04": "parcial"}
+    evaluacion = _con_validacion(motor, respuestas, "estructura", "bajo")
+    camino = evaluacion.resultado.caminos["estructura"]
+    assert (camino.objetivo, camino.proposito, camino.caminos) == ("medio", "siguiente", [])
+    assert camino.motivo == (
+        "las respuestas ya dan nivel medio; la mesa comunal validó el área en nivel bajo"
+    )
+
+
+def test_more_changes_than_a_path_may_have_are_named(motor: Motor) -> None:
+    """With paths of at most one change, an area that needs two says which."""
+    camino = motor.conocimiento.camino
+    uno = camino.model_copy(
+        update={"limites": camino.limites.model_copy(update={"max_cambios": 1})}
+    )
+    otro = Motor(
+        dataclasses.replace(motor.conocimiento, camino=uno), motor.reglas, motor.carpeta_reglas
+    )
+    area = _evaluar(otro, extremo(motor.conocimiento, mejor=False)).resultado.caminos["procesos"]
+    assert area.caminos == [] and area.completo
+    assert area.motivo.startswith(
+        "hacen falta más de 1 cambios a la vez para llegar al nivel medio"
+    )
+    assert area.faltan
+
+
+def test_avance_counts_as_completed_only_what_the_answers_show(capsys) -> None:  # type: ignore[no-untyped-def]
+    """Ninhue: procesos rose to medio while P02 went «Algunos → No sé»; the par
+    cliente–producto product no longer applies, it is not done."""
+    import json
+
+    from conftest import CONOCIMIENTO
+
+    historia = CONOCIMIENTO / "historia"
+    codigo, out, err = correr(
+        capsys,
+        "avance",
+        historia / "ninhue.yaml",
+        historia / "ninhue-2027-11-18.yaml",
+        "--formato",
+        "json",
+    )
+    assert codigo == 0, err
+    avance = json.loads(out)
+    assert [p["regla"] for p in avance["completados"]] == ["producto-generico:estrategia-bajo"]
+    assert avance["completados"][0]["motivo"] == (
+        "lo muestran las respuestas: «¿Dónde están definidos los lineamientos estratégicos de "
+        "fomento productivo?» No hay lineamientos definidos → Diluidos en el PLADECO, sin "
+        "orientar la acción"
+    )
+    ya_no = {p["regla"]: p["motivo"] for p in avance["ya_no_corresponden"]}
+    assert ya_no["producto-generico:procesos-bajo"] == (
+        "cambió el nivel del área, de bajo a medio; sus respuestas no muestran que se hizo: "
+        "«¿Cada servicio de fomento está definido como un par cliente–producto?» Algunos → No "
+        "sé; «¿Existen sistemas de medición y registro de información de los procesos?» No hay "
+        "→ No hay"
+    )
+    # a plan of relations «no sistemáticas» is not the plan the medio product asked for
+    assert "producto-generico:productos-medio" in ya_no
+    # held until «no sé» is confirmed: still pending, not completed
+    assert "producto-generico:estructura-bajo" in {p["regla"] for p in avance["pendientes"]}
+    assert avance["areas"]["productos"]["nota"] == (
+        "Productos y servicios: el % de logro sube y el nivel baja porque el % suma todas las "
+        "respuestas del área y el nivel lo deciden sus elementos clave; en la línea base, el "
+        "nivel medio es el que validó la mesa comunal (el diagnóstico daba bajo); hoy el nivel "
+        "bajo se debe a que los servicios no se derivan de las definiciones estratégicas."
+    )
+    assert avance["areas"]["estrategia"]["nota"] == ""
+    codigo, md, err = correr(
+        capsys, "avance", historia / "ninhue.yaml", historia / "ninhue-2027-11-18.yaml"
+    )
+    completados, resto = md.split("## Productos completados")[1].split("## Ya no corresponden")
+    assert "Definición de los lineamientos de fomento productivo." in completados
+    assert "par cliente–producto" not in completados
+    assert "- **Procesos (nivel bajo):** Definición del par cliente–producto." in resto

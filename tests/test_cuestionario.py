@@ -523,8 +523,8 @@ def test_menu_final_camino_al_nivel_siguiente(tmp_path, conocimiento, capsys):
     assert "Estructura: de medio a alto" in vista
     assert (
         "1. formalizar por escrito las funciones del equipo "
-        "(O04: de hecho, pero no formalizadas → sí, por escrito) + crear una instancia formal "
-        "de coordinación con otras unidades (O05: se agrega «instancia formal con otras "
+        "(de «De hecho, pero no formalizadas» a «Sí, por escrito») + crear una instancia "
+        "formal de coordinación con otras unidades (se marca «Instancia formal con otras "
         "unidades (DIDECO, SECPLAN…)»)" in vista
     )
     assert "uv run diagnostico simular" in vista and "--cambiar" in vista

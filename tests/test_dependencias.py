@@ -73,3 +73,28 @@ def test_una_fusion_sin_procesos_definidos_y_una_estructura_antes_de_los_proceso
         "§6.2.4 d: La estructura se examina con los procesos estratégicos identificados: la "
         "nueva estructura, o su mejora, va después de identificarlos.",
     ]
+
+
+def test_un_producto_que_logra_un_elemento_desconocido_es_un_error(tmp_path, conocimiento):
+    carpeta = reglas_sin(tmp_path / "rules")
+    (carpeta / "extra.yaml").write_text(
+        """reglas:
+  - id: producto-con-typo
+    descripcion: Un producto que dice lograr un elemento mal escrito.
+    fuente: "§6.2.4"
+    si:
+      - nivel_vigente: {area: procesos, nivel: bajo}
+    entonces:
+      - producto:
+          area: procesos
+          nivel: bajo
+          logra: [par_cliente_produto]
+          texto: Definir el par.
+""",
+        encoding="utf-8",
+    )
+    reglas = cargar_reglas(carpeta, conocimiento)
+    assert [h.mensaje for h in validar(reglas, conocimiento) if "logra" in h.mensaje] == [
+        "regla «producto-con-typo»: «logra» nombra el elemento «par_cliente_produto», que "
+        "ninguna regla lee; el avance nunca contaría el producto como completado"
+    ]

@@ -69,6 +69,7 @@ def validar(reglas: list[Regla], conocimiento: Conocimiento) -> list[Hallazgo]:
         *_reglas_que_se_alimentan(reglas),
         *_uniones_cuadraticas(reglas),
         *_dependencias(reglas, conocimiento),
+        *_logra_desconocidos(reglas),
         *(h for area in AREAS for h in clasificacion(area, reglas, conocimiento)),
     ]
 
@@ -100,6 +101,25 @@ def _fuera_del_formulario(conocimiento: Conocimiento) -> list[Hallazgo]:
     return [
         Hallazgo(f"{legible(doc.ruta)}:{doc.linea(('preguntas', indice, 'id'))}", mensaje, False)
         for indice, mensaje in hallazgos
+    ]
+
+
+def _logra_desconocidos(reglas: list[Regla]) -> list[Hallazgo]:
+    """A product that «logra» an element no rule reads could never count as completed."""
+    conocidos = {
+        str(c.valor("elemento")) for r in reglas for c in r.conclusiones if c.tipo == "elemento"
+    }
+    return [
+        Hallazgo(
+            regla.lugar(),
+            f"regla «{regla.id}»: «logra» nombra el elemento «{elemento}», que ninguna regla "
+            "lee; el avance nunca contaría el producto como completado",
+        )
+        for regla in reglas
+        for c in regla.conclusiones
+        if c.tipo == "producto"
+        for elemento in _lista(c.valor("logra"))
+        if elemento not in conocidos
     ]
 
 

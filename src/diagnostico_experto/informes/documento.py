@@ -85,9 +85,15 @@ class Area:
 
     @property
     def camino_titulo(self) -> str:
-        """ "Camino al nivel medio", or "" when there is nothing to say (alto, not searched)."""
+        """ "Camino al nivel medio", or "" when there is nothing to say (alto, not searched).
+
+        Toward the level above the nivel vigente; when the mesa comunal validated
+        a level above the diagnosis, the answers that would make them agree.
+        """
         if self.camino is None or self.camino.objetivo is None:
             return ""
+        if self.camino.proposito == "coincidir_con_mesa":
+            return f"Para que el diagnóstico coincida con la mesa comunal (nivel {self.camino.objetivo})"
         return f"Camino al nivel {self.camino.objetivo}"
 
     @property
@@ -100,16 +106,22 @@ class Area:
 
     @property
     def camino_nota(self) -> str:
-        """What works on the path, or why there is none."""
+        """What works on the path, or what would be needed when there is none."""
         if not self.camino_titulo:
             return ""
         if not self.camino.caminos:
-            return f"No se encontró un camino: {self.camino.motivo}."
+            motivo = str(self.camino.motivo)
+            return _frase(motivo[:1].upper() + motivo[1:])
         falta = "" if self.camino.completo else " La búsqueda llegó a su límite: puede haber otros."
         if len(self.camino.caminos) > 1:
             una = "una de estas opciones"
         else:
             una = "este cambio" if len(self.camino.caminos[0].cambios) == 1 else "estos cambios"
+        if self.camino.proposito == "coincidir_con_mesa":
+            return (
+                f"Las respuestas darían el nivel {self.camino.objetivo} que validó la mesa con "
+                f"{una}; hoy dan nivel {self.nivel}." + falta
+            )
         return (
             f"Las reglas darían nivel {self.camino.objetivo} con {una}. "
             f"Lo trabajan los productos del área ({horas(self.horas)})." + falta

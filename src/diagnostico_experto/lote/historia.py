@@ -206,6 +206,7 @@ def agregar_hojas(libro: Libro, evaluadas: list[Evaluada], conocimiento: Conocim
             "% logro actual",
             "cambio",
             "productos completados",
+            "productos que ya no corresponden",
             "productos pendientes",
             "Informe",
         ],
@@ -222,6 +223,7 @@ def agregar_hojas(libro: Libro, evaluadas: list[Evaluada], conocimiento: Conocim
                 x.puntaje_despues,
                 FLECHAS[x.cambio],
                 sum(1 for p in a.completados if p.area == area),
+                sum(1 for p in a.ya_no_corresponden if p.area == area),
                 sum(1 for p in (*a.pendientes, *a.nuevos) if p.area == area),
                 f"{CARPETA_COMUNAS}/{slug}-avance.html",
             ]

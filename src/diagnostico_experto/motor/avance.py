@@ -4,7 +4,10 @@ The programme diagnosed a comuna, accompanied it, and diagnosed it again to
 see whether each area rose a level (§6.2.4: "mejorar su nivel"). Progress is
 read from two results of the same comuna: the nivel vigente and % de logro of
 each area then and now, the products asked at the línea base that are no
-longer asked (their element now exists: completed), and what remains.
+longer asked, and what remains. A product no longer asked is completed only
+when the answers it works on (``Producto.preguntas``) moved forward; one that
+stopped being asked because the level changed, or whose answers are now «no
+sé», is said apart («ya no corresponde»): nothing shows it was done.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from pydantic import BaseModel
 
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
-from diagnostico_experto.motor.resultado import CaminoCambios, Procedencia, Producto, Resultado
+from diagnostico_experto.motor.resultado import (
+    CaminoCambios,
+    Procedencia,
+    Producto,
+    Resultado,
+    ResultadoArea,
+)
 
 ORDEN_NIVEL = {"bajo": 0, "medio": 1, "alto": 2}
 Cambio = Literal["sube", "baja", "igual"]
@@ -27,6 +36,14 @@ class AvanceArea(BaseModel):
     puntaje_antes: float | None
     puntaje_despues: float | None
     cambio: Cambio
+    # one sentence when the % de logro and the level move opposite ways; else ""
+    nota: str = ""
+
+
+class ProductoDeAvance(Producto):
+    """A línea base product no longer asked, and why it counts as done or not."""
+
+    motivo: str = ""  # Spanish: the answers that show it, or why it no longer applies
 
 
 class CaminoRecorrido(BaseModel):
@@ -40,6 +57,15 @@ class CaminoRecorrido(BaseModel):
     @property
     def recorrido(self) -> bool:
         return all(self.hechos)
+
+    @property
+    def estado(self) -> str:
+        """«recorrido» or «1 de 2 cambios hechos»."""
+        if self.recorrido:
+            return "recorrido"
+        hechos = sum(self.hechos)
+        cambios = "cambio hecho" if len(self.hechos) == 1 else "cambios hechos"
+        return f"{hechos} de {len(self.hechos)} {cambios}"
 
 
 class CambioFuera(BaseModel):
@@ -61,9 +87,12 @@ class Avance(BaseModel):
     diagnosticos: int = 2  # how many dated diagnoses the history holds
     ilustrativo: bool = False
     areas: dict[str, AvanceArea]
-    completados: list[Producto]  # asked at the línea base, no longer asked
-    pendientes: list[Producto]  # asked then and still asked now
+    # asked at the línea base, no longer asked, and the answers it works on moved forward
+    completados: list[ProductoDeAvance]
+    pendientes: list[Producto]  # asked then and still asked now (or now held: «no sé»)
     nuevos: list[Producto]  # asked now, not at the línea base
+    # asked at the línea base, no longer asked, without answers that show it done
+    ya_no_corresponden: list[ProductoDeAvance] = []
     # the línea base's paths to the next level and how far they were walked,
     # and the answers that changed outside every path (when the answers are known)
     caminos: list[CaminoRecorrido] = []
@@ -79,6 +108,14 @@ class Avance(BaseModel):
 
     def cuenta(self, cambio: Cambio) -> int:
         return sum(1 for a in self.areas.values() if a.cambio == cambio)
+
+    @property
+    def caminos_por_area(self) -> list[tuple[str, list[CaminoRecorrido]]]:
+        """The línea base's paths grouped by area: alternatives of one area together."""
+        grupos: dict[str, list[CaminoRecorrido]] = {}
+        for c in self.caminos:
+            grupos.setdefault(c.area, []).append(c)
+        return list(grupos.items())
 
 
 def cambio_de(antes: str, despues: str) -> Cambio:
@@ -100,6 +137,7 @@ def avance(
     With both answer sets and the knowledge, also the línea base's paths walked
     and the changes made outside them.
     """
+    nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS} if conocimiento else {}
     areas = {}
     for area in AREAS:
         a, d = base.areas[area], actual.areas[area]
@@ -109,6 +147,7 @@ def avance(
             puntaje_antes=a.puntaje,
             puntaje_despues=d.puntaje,
             cambio=cambio_de(a.nivel_vigente, d.nivel_vigente),
+            nota=_nota(nombres.get(area, area), a, d),
         )
 
     def clave(p: Producto) -> tuple[str, str]:
@@ -116,6 +155,13 @@ def avance(
 
     antes = {clave(p) for p in base.productos}
     ahora = {clave(p) for p in actual.productos}
+    retenidos = [r.producto for r in actual.retenidos if clave(r.producto) in antes]
+    sin_pedir = [
+        p
+        for p in base.productos
+        if clave(p) not in ahora and clave(p) not in {clave(r) for r in retenidos}
+    ]
+    completados, ya_no = _sin_pedir(sin_pedir, areas, (base, actual), respuestas, conocimiento)
     caminos: list[CaminoRecorrido] = []
     fuera: list[CambioFuera] = []
     if respuestas is not None and conocimiento is not None:
@@ -130,13 +176,135 @@ def avance(
         diagnosticos=diagnosticos,
         ilustrativo=base.ilustrativo or actual.ilustrativo,
         areas=areas,
-        completados=[p for p in base.productos if clave(p) not in ahora],
-        pendientes=[p for p in actual.productos if clave(p) in antes],
+        completados=completados,
+        pendientes=[p for p in actual.productos if clave(p) in antes] + retenidos,
         nuevos=[p for p in actual.productos if clave(p) not in antes],
+        ya_no_corresponden=ya_no,
         caminos=caminos,
         fuera_de_camino=fuera,
         procedencias=[base.procedencia, actual.procedencia],
     )
+
+
+def _nota(nombre: str, antes: ResultadoArea, despues: ResultadoArea) -> str:
+    """Why the % de logro and the level move opposite ways, in one sentence ("" otherwise).
+
+    The % adds every answer of the area; the level is set by its key elements
+    (and by the mesa comunal, when it validates another level).
+    """
+    nivel = ORDEN_NIVEL.get(despues.nivel_vigente, 0) - ORDEN_NIVEL.get(antes.nivel_vigente, 0)
+    if antes.puntaje is None or despues.puntaje is None or nivel == 0:
+        return ""
+    puntaje = despues.puntaje - antes.puntaje
+    if puntaje == 0 or (puntaje > 0) == (nivel > 0):
+        return ""
+    partes = [
+        f"{nombre}: el % de logro {'sube' if puntaje > 0 else 'baja'} y el nivel "
+        f"{'sube' if nivel > 0 else 'baja'} porque el % suma todas las respuestas del área "
+        "y el nivel lo deciden sus elementos clave"
+    ]
+    for cuando, area in (("en la línea base", antes), ("hoy", despues)):
+        if area.nivel_vigente != area.nivel:
+            partes.append(
+                f"{cuando}, el nivel {area.nivel_vigente} es el que validó la mesa comunal "
+                f"(el diagnóstico daba {area.nivel})"
+            )
+    if despues.motivo:
+        partes.append(f"hoy el nivel {despues.nivel} se debe a que {'; '.join(despues.motivo)}")
+    return "; ".join(partes) + "."
+
+
+def _sin_pedir(
+    productos: list[Producto],
+    areas: dict[str, AvanceArea],
+    resultados: tuple[Resultado, Resultado],
+    respuestas: tuple[dict[str, Any], dict[str, Any]] | None,
+    conocimiento: Conocimiento | None,
+) -> tuple[list[ProductoDeAvance], list[ProductoDeAvance]]:
+    """The línea base's products no longer asked: (completed, no longer applicable).
+
+    A product is completed when every answer it works on moved forward: a key
+    element it builds is now in a better state (and, for a medio or alto
+    product, which improves what exists, it now exists, is used and measured);
+    another answer its rule reads moved forward along the question's order.
+    """
+    completados: list[ProductoDeAvance] = []
+    ya_no: list[ProductoDeAvance] = []
+    for p in productos:
+        area = areas[p.area]
+        cambio_nivel = (
+            f"cambió el nivel del área, de {area.nivel_antes} a {area.nivel_despues}"
+            if area.nivel_antes != area.nivel_despues
+            else "las respuestas ya no lo piden"
+        )
+        if respuestas is None or conocimiento is None:
+            motivo = f"{cambio_nivel}; sin las respuestas no se sabe si se hizo"
+            ya_no.append(ProductoDeAvance(**p.model_dump(), motivo=motivo))
+            continue
+        lecturas = [_lectura(q, p.nivel, resultados, respuestas, conocimiento) for q in p.preguntas]
+        quedaron = [texto for texto, avanzo in lecturas if not avanzo]
+        if lecturas and not quedaron:
+            muestran = "; ".join(texto for texto, _ in lecturas)
+            completados.append(
+                ProductoDeAvance(**p.model_dump(), motivo=f"lo muestran las respuestas: {muestran}")
+            )
+            continue
+        sin_avance = (
+            "sus respuestas no muestran que se hizo: " + "; ".join(quedaron)
+            if quedaron
+            else "ninguna respuesta dice si se hizo"
+        )
+        ya_no.append(ProductoDeAvance(**p.model_dump(), motivo=f"{cambio_nivel}; {sin_avance}"))
+    return completados, ya_no
+
+
+_RANGO_ESTADO = {"no_existe": 0, "debil": 1, "existe": 2}
+
+
+def _lectura(
+    id_: str,
+    nivel: str,
+    resultados: tuple[Resultado, Resultado],
+    respuestas: tuple[dict[str, Any], dict[str, Any]],
+    conocimiento: Conocimiento,
+) -> tuple[str, bool]:
+    """«¿Cada servicio …?» Algunos → No sé, and whether that answer moved forward.
+
+    A question that reads a key element moved forward when the element is in a
+    better state (a product of nivel medio or alto asks for «existe»). Any other
+    moved forward along its order in knowledge/camino.yaml when it has one, else
+    to more points; unknown at the línea base, only to the top points. «No sé»
+    or no answer now: it did not.
+    """
+    pregunta = conocimiento.cuestionario.por_id.get(id_)
+    if pregunta is None:
+        return id_, False
+    antes, ahora = (r.get(id_) for r in respuestas)
+
+    def etiqueta(valor: Any) -> str:
+        return "sin respuesta" if valor is None else pregunta.etiqueta(valor)
+
+    texto = f"«{pregunta.texto}» {etiqueta(antes)} → {etiqueta(ahora)}"
+    if ahora in (None, NO_SABE):
+        return texto, False
+    estado_antes, estado_ahora = (
+        next((e.estado for e in r.elementos if id_ in e.preguntas), None) for r in resultados
+    )
+    if estado_ahora is not None:
+        mejor = _RANGO_ESTADO[estado_ahora] > _RANGO_ESTADO.get(estado_antes or "no_existe", -1)
+        basta = nivel == "bajo" or estado_ahora == "existe"
+        return texto, mejor and basta
+    camino = conocimiento.camino.preguntas.get(id_)
+    orden = camino.orden if camino is not None else []
+    if antes in orden and ahora in orden:
+        return texto, orden.index(ahora) > orden.index(antes)
+    puntos_ahora = pregunta.puntos(ahora)
+    puntos_antes = None if antes is None else pregunta.puntos(antes)
+    if puntos_ahora is None:
+        return texto, False
+    if puntos_antes is None:
+        return texto, puntos_ahora >= pregunta.maximo_puntos()
+    return texto, puntos_ahora > puntos_antes
 
 
 def recorridos(

@@ -60,7 +60,7 @@ from diagnostico_experto.reglas.hechos import (
     hechos_de,
     tipo_de,
 )
-from diagnostico_experto.reglas.regla import Conclusion, Patron, Regla
+from diagnostico_experto.reglas.regla import Conclusion, Patron, Regla, lista_legible
 
 if TYPE_CHECKING:
     from diagnostico_experto.conocimiento.carpeta import Conocimiento
@@ -162,6 +162,7 @@ class _Busqueda:
         evaluacion: Evaluacion,
         hechos: list[Fact],
         conocimiento: Conocimiento,
+        objetivo: str,
     ) -> None:
         self.rebanada = rebanada
         self.conocimiento = conocimiento
@@ -173,8 +174,12 @@ class _Busqueda:
             for h in leidos
             if type(h) is not TIPOS["puntaje"].clase and type(h) is not TIPOS["respuesta"].clase
         ]
-        self.objetivo = _SUBE[evaluacion.resultado.areas[rebanada.area].nivel]
+        self.objetivo = objetivo
         self.evaluaciones = 0
+        # what the search learnt when it finds no path: whether every change together
+        # reaches the level, and the changes without which it is never reached
+        self.todos_alcanzan = False
+        self.necesarios: list[_Candidato] = []
         self._memo: dict[frozenset[tuple[str, Any]], bool] = {}
 
     def respuestas(self, cambios: dict[_Candidato, Any]) -> dict[str, Any]:
@@ -239,8 +244,9 @@ class _Busqueda:
         despues = [c for c in candidatos if c.pregunta not in leidas]
         if not self.alcanza(lejos):
             return []  # not even every change together
+        self.todos_alcanzan = True
         soluciones: list[dict[_Candidato, Any]] = []
-        necesarios: list[_Candidato] = []
+        necesarios = self.necesarios
         for c in primero:
             if not self.alcanza({k: v for k, v in lejos.items() if k != c}):
                 necesarios.append(c)
@@ -315,11 +321,31 @@ class Buscador:
         return {area: self._area(area, evaluacion, hechos) for area in AREAS}
 
     def _area(self, area: str, evaluacion: Evaluacion, hechos: list[Fact]) -> CaminoArea:
+        """The path toward the level above the nivel vigente.
+
+        When the mesa comunal validated a level above the diagnosis, the path is
+        the answers that would make the diagnosis agree with the mesa; when it
+        validated one below, the answers already give the level above it.
+        """
         resultado = evaluacion.resultado
         nivel = resultado.areas[area].nivel
-        if nivel not in _SUBE:
+        vigente = resultado.areas[area].nivel_vigente
+        if _RANGO[vigente] > _RANGO[nivel]:
+            objetivo, proposito = vigente, "coincidir_con_mesa"
+        elif vigente in _SUBE:
+            objetivo, proposito = _SUBE[vigente], "siguiente"
+        else:
             return CaminoArea(nivel=nivel)
-        busqueda = _Busqueda(self._rebanada(area), evaluacion, hechos, self.conocimiento)
+        if _RANGO[nivel] >= _RANGO[objetivo]:
+            return CaminoArea(
+                nivel=nivel,
+                objetivo=objetivo,
+                motivo=(
+                    f"las respuestas ya dan nivel {nivel}; "
+                    f"la mesa comunal validó el área en nivel {vigente}"
+                ),
+            )
+        busqueda = _Busqueda(self._rebanada(area), evaluacion, hechos, self.conocimiento, objetivo)
         candidatos = busqueda.candidatos()
         soluciones: list[dict[_Candidato, Any]] = []
         completo = True
@@ -334,31 +360,114 @@ class Buscador:
                 unicas.append(s)
         caminos = [self._camino(area, s, busqueda.base, resultado) for s in unicas]
         motivo = ""
+        faltan: list[CambioCamino] = []
         if not caminos:
-            motivo = self._motivo(candidatos, completo)
+            motivo, faltan = self._sin_camino(busqueda, candidatos, completo)
             if resultado.areas[area].provisional:
-                motivo += " con las respuestas conocidas; antes hay que confirmar las que faltan"
+                motivo += "; antes hay que confirmar las respuestas del área que faltan"
         return CaminoArea(
             nivel=nivel,
-            objetivo=busqueda.objetivo,
+            objetivo=objetivo,
+            proposito=proposito,
             caminos=caminos,
             evaluaciones=busqueda.evaluaciones,
             completo=completo,
             motivo=motivo,
+            faltan=faltan,
         )
 
-    def _motivo(self, candidatos: list[_Candidato], completo: bool) -> str:
-        limites = self.conocimiento.camino.limites
-        if not self.conocimiento.camino.preguntas:
-            return "no hay respuestas declaradas como accionables"
-        if not candidatos:
-            return "ninguna respuesta accionable del área puede avanzar"
-        if not completo:
+    def _sin_camino(
+        self, busqueda: _Busqueda, candidatos: list[_Candidato], completo: bool
+    ) -> tuple[str, list[CambioCamino]]:
+        """Why there is no path, said as what would be needed, and those changes."""
+        camino = self.conocimiento.camino
+        maximo = camino.limites.max_cambios
+        objetivo = busqueda.objetivo
+        if not camino.preguntas:
             return (
-                f"la búsqueda llegó a su límite de {limites.max_evaluaciones} evaluaciones "
-                "sin encontrar un camino"
+                "no hay respuestas declaradas que la municipalidad pueda cambiar con su trabajo",
+                [],
             )
-        return f"ningún conjunto de hasta {limites.max_cambios} cambios accionables basta"
+        if not candidatos:
+            return (
+                "las respuestas del área que dependen del trabajo de la municipalidad ya están "
+                "en su mejor valor o no se conocen"
+            ), []
+        if completo and not busqueda.todos_alcanzan:
+            fijas = [
+                f"«{self.conocimiento.cuestionario.por_id[id_].texto}»"
+                for id_ in sorted(busqueda.rebanada.leidas)
+                if id_ not in camino.preguntas
+                and id_ in busqueda.base
+                and id_ in self.conocimiento.cuestionario.por_id
+            ]
+            motivo = (
+                "ni mejorando todas las respuestas del área que dependen del trabajo de la "
+                f"municipalidad se llega al nivel {objetivo}"
+            )
+            if fijas:
+                motivo += "; el nivel depende también de " + lista_legible(fijas[:3])
+            return motivo, []
+        if completo:
+            motivo = f"hacen falta más de {maximo} cambios a la vez para llegar al nivel {objetivo}"
+        else:
+            motivo = (
+                f"la búsqueda llegó a su límite de {camino.limites.max_evaluaciones} "
+                "evaluaciones sin encontrar un camino"
+            )
+        necesarios = [self._cambio(c, c.pasos[-1], busqueda.base) for c in busqueda.necesarios]
+        pesados = [
+            self._cambio(c, c.pasos[-1], busqueda.base)
+            for c in self._por_peso(candidatos, busqueda.base)
+            if c not in busqueda.necesarios
+        ]
+        if necesarios:
+            motivo += "; el nivel pide en todo caso " + lista_legible(c.texto for c in necesarios)
+            if len(necesarios) <= maximo:
+                motivo += ", y otros cambios que suban el % de logro del área"
+                return motivo, necesarios + pesados[:2]
+            return motivo, necesarios
+        faltan = pesados[:3]
+        motivo += "; los cambios que más suben el % de logro del área son "
+        motivo += lista_legible(c.texto for c in faltan)
+        return motivo, faltan
+
+    def _por_peso(self, candidatos: list[_Candidato], base: dict[str, Any]) -> list[_Candidato]:
+        """The changes that add most to the area's % de logro first."""
+        por_id = self.conocimiento.cuestionario.por_id
+
+        def ganancia(c: _Candidato) -> float:
+            pregunta = por_id[c.pregunta]
+            actual = base.get(c.pregunta)
+            if c.multiple and isinstance(actual, list):
+                despues: Any = [*actual, c.pasos[-1]]
+            else:
+                despues = c.pasos[-1]
+            antes = pregunta.puntos(actual) or 0.0
+            return pregunta.peso * ((pregunta.puntos(despues) or 0.0) - antes)
+
+        return sorted(candidatos, key=ganancia, reverse=True)
+
+    def _cambio(self, c: _Candidato, paso: Any, base: dict[str, Any]) -> CambioCamino:
+        """One change said for a reader: the action and the answer it reaches, no ids."""
+        pregunta = self.conocimiento.cuestionario.por_id[c.pregunta]
+        desde = base[c.pregunta]
+        desde_texto = pregunta.etiqueta(desde)
+        hacia_texto = pregunta.etiqueta(paso)
+        accion = self.conocimiento.camino.preguntas[c.pregunta].frase(paso)
+        if c.multiple:
+            detalle = f"se marca «{hacia_texto}»"
+        else:
+            detalle = f"de «{desde_texto}» a «{hacia_texto}»"
+        return CambioCamino(
+            pregunta=c.pregunta,
+            desde=desde,
+            hacia=paso,
+            desde_texto=desde_texto,
+            hacia_texto=hacia_texto,
+            accion=accion,
+            texto=f"{accion} ({detalle})",
+        )
 
     def _camino(
         self,
@@ -367,30 +476,10 @@ class Buscador:
         base: dict[str, Any],
         resultado: Resultado,
     ) -> CaminoCambios:
-        cuestionario = self.conocimiento.cuestionario
-        camino = self.conocimiento.camino
-        cambios = []
-        for c, paso in sorted(solucion.items(), key=lambda cp: cp[0].pregunta):
-            pregunta = cuestionario.por_id[c.pregunta]
-            desde = base[c.pregunta]
-            desde_texto = pregunta.etiqueta(desde)
-            hacia_texto = pregunta.etiqueta(paso)
-            accion = camino.preguntas[c.pregunta].frase(paso)
-            if c.multiple:
-                detalle = f"{c.pregunta}: se agrega «{_minuscula(hacia_texto)}»"
-            else:
-                detalle = f"{c.pregunta}: {_minuscula(desde_texto)} → {_minuscula(hacia_texto)}"
-            cambios.append(
-                CambioCamino(
-                    pregunta=c.pregunta,
-                    desde=desde,
-                    hacia=paso,
-                    desde_texto=desde_texto,
-                    hacia_texto=hacia_texto,
-                    accion=accion,
-                    texto=f"{accion} ({detalle})",
-                )
-            )
+        cambios = [
+            self._cambio(c, paso, base)
+            for c, paso in sorted(solucion.items(), key=lambda cp: cp[0].pregunta)
+        ]
         return CaminoCambios(
             cambios=cambios,
             productos=[p.texto for p in resultado.productos if p.area == area],

@@ -35,17 +35,24 @@ class ElementoClave:
     preguntas: list[str] = field(default_factory=list)  # the answers it is read from
 
 
-def elementos_clave(reglas: list[Regla]) -> list[ElementoClave]:
-    """The key elements the rules read, in the order the rule files name them."""
-    elementos: dict[tuple[str, str], ElementoClave] = {}
-    for regla in reglas:
-        preguntas = [
+def preguntas_leidas(regla: Regla) -> list[str]:
+    """The questions a rule reads by name (required or negated), in its order."""
+    return list(
+        dict.fromkeys(
             str(literal(r))
             for p in regla.patrones()
             if p.tipo == "respuesta"
             for campo, r in p.restricciones
             if campo == "pregunta" and literal(r)
-        ]
+        )
+    )
+
+
+def elementos_clave(reglas: list[Regla]) -> list[ElementoClave]:
+    """The key elements the rules read, in the order the rule files name them."""
+    elementos: dict[tuple[str, str], ElementoClave] = {}
+    for regla in reglas:
+        preguntas = preguntas_leidas(regla)
         for c in regla.conclusiones:
             if c.tipo != "elemento":
                 continue

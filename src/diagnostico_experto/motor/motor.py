@@ -26,6 +26,7 @@ from diagnostico_experto.motor.evidencia import con_evidencia
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
     VALIDACION_VENCIDA,
+    ElementoLeido,
     PasoTraza,
     Procedencia,
     Resultado,
@@ -67,6 +68,14 @@ class Motor:
         self.elementos = lectura_del_nivel.elementos_clave(reglas)
         self._por_id = {r.id: r for r in reglas}
         self._leidos = frozenset(p.tipo for r in reglas for p in r.patrones())
+        self._leidas = {r.id: lectura_del_nivel.preguntas_leidas(r) for r in reglas}
+        self._de_elemento = {e.id: e.preguntas for e in self.elementos}
+
+    def _preguntas_de(self, producto: dict[str, Any]) -> list[str]:
+        """The questions a product works on: its rule's and its «logra» elements'."""
+        leidas = self._leidas.get(producto["regla"], [])
+        logra = [q for e in producto.get("logra") or () for q in self._de_elemento.get(e, [])]
+        return list(dict.fromkeys([*leidas, *logra]))
 
     @classmethod
     def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
@@ -240,7 +249,8 @@ class Motor:
             )
         por_etapas = propuesta.plan_por_etapas(hechos)
         productos, retenidos = propuesta.retener(
-            propuesta.productos(hechos, self.conocimiento, bool(por_etapas)), desconocidos
+            propuesta.productos(hechos, self.conocimiento, bool(por_etapas), self._preguntas_de),
+            desconocidos,
         )
         advertencias = list(respuestas.advertencias)
         advertencias += [
@@ -288,6 +298,16 @@ class Motor:
             horas=propuesta.horas(hechos, self.conocimiento, productos),
             plan_por_etapas=por_etapas,
             retenidos=retenidos,
+            elementos=[
+                ElementoLeido(
+                    area=d["area"],
+                    elemento=d["elemento"],
+                    nombre=d["nombre"],
+                    estado=d["estado"],
+                    preguntas=self._de_elemento.get(d["elemento"], []),
+                )
+                for d in leidos
+            ],
             advertencias=advertencias,
             traza=traza,
         )

@@ -8,6 +8,7 @@ it and the facts behind it, and adds the hours up per area.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from diagnostico_experto.conocimiento.carpeta import APOYO, SEGUNDA_ETAPA, Conocimiento
@@ -62,7 +63,12 @@ def plan_por_etapas(hechos: Conclusiones) -> list[str]:
     )
 
 
-def productos(hechos: Conclusiones, conocimiento: Conocimiento, por_etapas: bool) -> list[Producto]:
+def productos(
+    hechos: Conclusiones,
+    conocimiento: Conocimiento,
+    por_etapas: bool,
+    preguntas: Callable[[dict[str, Any]], list[str]] = lambda _: [],
+) -> list[Producto]:
     """The products in the order the programme worked (§6.2.4) and by dependency.
 
     Each product belongs to a taller (its rule says which, or the taller of its
@@ -70,7 +76,8 @@ def productos(hechos: Conclusiones, conocimiento: Conocimiento, por_etapas: bool
     product comes after the products it ``requiere`` (by their ``clave``).
     Requirements name only the products this propuesta actually has. In a
     staged plan, a ``diferible`` product goes to the second stage unless a
-    first-stage product requires it.
+    first-stage product requires it. ``preguntas`` gives the questions a
+    product's fact works on (``Producto.preguntas``).
     """
     taller_de = _taller_de(conocimiento)
     orden_area: dict[str, int] = {
@@ -91,6 +98,7 @@ def productos(hechos: Conclusiones, conocimiento: Conocimiento, por_etapas: bool
             requiere=[t for c in d.get("requiere") or () for t in textos.get(c, [])],
             clave=d.get("clave") or "",
             presupone=list(d.get("requiere") or ()),
+            preguntas=preguntas(d),
         )
         for d in filas
     ]

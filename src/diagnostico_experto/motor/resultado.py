@@ -66,6 +66,19 @@ class Producto(BaseModel):
     clave: str = ""  # the name other products require it by
     presupone: list[str] = []  # the claves it requires (products or the elements they define)
     etapa: int = 1  # 2: left for the second stage of a staged plan (plan_por_etapas)
+    # the questions it works on: those its rule reads and those of the key elements
+    # it builds («logra»); progress counts it done only when these answers moved forward
+    preguntas: list[str] = []
+
+
+class ElementoLeido(BaseModel):
+    """A key element as the answers read it (rules/elementos.yaml)."""
+
+    area: str
+    elemento: str
+    nombre: str
+    estado: str  # no_existe | debil | existe
+    preguntas: list[str] = []  # the questions it is read from
 
 
 class Retenido(BaseModel):
@@ -167,11 +180,18 @@ class CaminoCambios(BaseModel):
 
 class CaminoArea(BaseModel):
     nivel: str  # the diagnosed level
-    objetivo: str | None = None  # the next level; None at alto
+    # the level sought: the one above the nivel vigente, or the mesa's validated level
+    # when it is above the diagnosis; None when the nivel vigente is alto
+    objetivo: str | None = None
     caminos: list[CaminoCambios] = []
     evaluaciones: int = 0  # engine evaluations the search used
     completo: bool = True  # False: the search stopped at its limit, shorter paths may be missing
-    motivo: str = ""  # why there is no path, in Spanish
+    motivo: str = ""  # why there is no path, in Spanish: what would be needed instead
+    # "siguiente": the level above the nivel vigente; "coincidir_con_mesa": the answers
+    # that would make the diagnosis give the level the mesa comunal validated
+    proposito: str = "siguiente"
+    # with no path: the changes the level needs in any case (more than a path may have)
+    faltan: list[CambioCamino] = []
 
 
 class ResumenEvidencia(BaseModel):
@@ -224,3 +244,5 @@ class Resultado(BaseModel):
     procedencia: Procedencia | None = None
     # products held until an unknown key element they presuppose is confirmed
     retenidos: list[Retenido] = []
+    # the key elements the answers read (an unknown one is absent)
+    elementos: list[ElementoLeido] = []

@@ -174,9 +174,9 @@ TIPOS: dict[str, TipoHecho] = {
         _tipo(
             "producto",
             "un producto recomendado",
-            ("area", "nivel", "texto", "clave", "taller", "requiere", "diferible"),
+            ("area", "nivel", "texto", "clave", "taller", "requiere", "diferible", "logra"),
             conclusion=True,
-            opcionales=("clave", "taller", "requiere", "diferible"),
+            opcionales=("clave", "taller", "requiere", "diferible", "logra"),
         ),
         _tipo(
             "fusion",
@@ -296,6 +296,7 @@ TIPO_DE_CAMPO: dict[str, TipoValor] = {
             "nombres_etapas_entrada",
             "nombres_otras_etapas",
             "requiere",
+            "logra",
         ),
         "lista",
     ),

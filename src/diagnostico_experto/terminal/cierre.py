@@ -248,14 +248,19 @@ class Cierre:
             if camino is None or camino.objetivo is None:
                 lineas.append(f"{self.nombres[area]}: nivel {r.areas[area].nivel}, el más alto.")
                 continue
+            hacia = (
+                f"para que el diagnóstico ({camino.nivel}) coincida con la mesa ({camino.objetivo})"
+                if camino.proposito == "coincidir_con_mesa"
+                else f"de {r.areas[area].nivel_vigente} a {camino.objetivo}"
+            )
             lineas.append(
-                f"{self.nombres[area]}: de {camino.nivel} a {camino.objetivo} "
+                f"{self.nombres[area]}: {hacia} "
                 f"({numero(r.horas.por_area.get(area, 0))} h de acompañamiento en el área)"
             )
             for i, p in enumerate(camino.caminos, 1):
                 lineas.append(f"  {i}. " + "\n     + ".join(c.texto for c in p.cambios))
             if not camino.caminos:
-                lineas.append(f"  No se encontró un camino: {camino.motivo}.")
+                lineas.append(f"  {camino.motivo[:1].upper()}{camino.motivo[1:]}.")
         primero = next(
             (
                 p.cambios[0]
