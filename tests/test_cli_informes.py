@@ -50,7 +50,18 @@ def test_contrato_json(capsys, ejemplos):
     assert r["areas"]["estructura"]["validacion_vencida"] is None
     assert r["productos"]
     assert {tuple(sorted(p)) for p in r["productos"]} == {
-        ("area", "clave", "etapa", "nivel", "presupone", "regla", "requiere", "taller", "texto")
+        (
+            "area",
+            "clave",
+            "etapa",
+            "nivel",
+            "preguntas",
+            "presupone",
+            "regla",
+            "requiere",
+            "taller",
+            "texto",
+        )
     }
     fusiones = json.loads(ejemplos["yumbel"].resultado.model_dump_json())["fusiones"]
     claves = "servicios etapa tipo texto regla etapas unidades fundamento clientes origenes"
