@@ -209,10 +209,11 @@ def test_avance_en_word_con_lo_mismo_que_el_markdown(capsys, tmp_path):
     codigo, md, _ = correr(capsys, "avance", antes, despues)
     secciones = md.split("\n## ")
     completados = next(x for x in secciones if x.startswith("Productos completados"))
+    ya_no = next(x for x in secciones if x.startswith("Ya no corresponden"))
     falta = next(x for x in secciones if x.startswith("Lo que falta"))
     de_md = [
         linea.removeprefix("- ").replace("**", "").replace(":", "", 1)
-        for linea in (completados + falta).splitlines()
+        for linea in (completados + ya_no + falta).splitlines()
         if linea.startswith("- ")
     ]
     de_docx = [p.text.replace(":", "", 1) for p in doc.paragraphs if p.style.name == "List Bullet"]

@@ -525,12 +525,23 @@ def avance() -> Any:
         [4.2, 2.7, 2.5, 2.7, 2.5, 3.2],
     )
 
+    _p(doc, "{%p for n in notas %}")
+    _p(doc, "{{ n }}")
+    _p(doc, "{%p endfor %}")
+
     doc.add_heading("Productos completados", 1)
     _p(doc, "{%p for p in completados %}")
     _p(doc, "{{ p }}", "List Bullet")
     _p(doc, "{%p endfor %}")
     _p(doc, "{%p if not completados %}")
-    _p(doc, "Ningún producto de la línea base dejó de pedirse.")
+    _p(doc, "Las respuestas no muestran ningún producto de la línea base completado.")
+    _p(doc, "{%p endif %}")
+
+    _p(doc, "{%p if ya_no %}")
+    doc.add_heading("Ya no corresponden", 1)
+    _p(doc, "{%p for p in ya_no %}")
+    _p(doc, "{{ p }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
     _p(doc, "{%p endif %}")
 
     doc.add_heading("Lo que falta", 1)

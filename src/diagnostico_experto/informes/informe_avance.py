@@ -102,19 +102,16 @@ def contexto_docx(a: Avance, conocimiento: Conocimiento) -> dict[str, Any]:
         return f"{nombres[p.area]} (nivel {p.nivel}): {p.texto}{nota}"
 
     caminos = []
-    for c in a.caminos:
-        hechos = sum(c.hechos)
-        estado = (
-            "recorrido"
-            if c.recorrido
-            else f"{hechos} de {chileno.plural(len(c.hechos), 'cambio hecho', 'cambios hechos')}"
-        )
+    for g in a.caminos_por_area:
+        varios = len(g.caminos) > 1
         caminos.append(
             {
-                "titulo": f"{nombres[c.area]} (a nivel {c.objetivo})",
-                "estado": estado,
+                "titulo": f"{nombres[g.area]} (a nivel {g.objetivo})",
+                "estado": g.estado,
                 "cambios": [
-                    f"{'hecho' if hecho else 'pendiente'}: {cambio}"
+                    (f"camino {i} ({c.estado}) — " if varios else "")
+                    + f"{'hecho' if hecho else 'pendiente'}: {cambio}"
+                    for i, c in enumerate(g.caminos, 1)
                     for cambio, hecho in zip(c.cambios, c.hechos, strict=True)
                 ],
             }
@@ -126,7 +123,9 @@ def contexto_docx(a: Avance, conocimiento: Conocimiento) -> dict[str, Any]:
         "atencion": atencion,
         "cuenta": cuenta,
         "areas": areas,
-        "completados": [producto(p) for p in a.completados],
+        "notas": [x.nota for x in a.areas.values() if x.nota],
+        "completados": [producto(p, f" — {p.motivo}.") for p in a.completados],
+        "ya_no": [producto(p, f" — {p.motivo}.") for p in a.ya_no_corresponden],
         "falta": [producto(p, " — pedido desde la línea base") for p in a.pendientes]
         + [producto(p, " — nuevo en el diagnóstico actual") for p in a.nuevos],
         "caminos": caminos,

@@ -12,6 +12,7 @@ sé», is said apart («ya no corresponde»): nothing shows it was done.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -68,6 +69,27 @@ class CaminoRecorrido(BaseModel):
         return f"{hechos} de {len(self.hechos)} {cambios}"
 
 
+@dataclass
+class CaminosDelArea:
+    """One area's paths of the línea base (alternatives), said once in a report."""
+
+    area: str
+    caminos: list[CaminoRecorrido]
+
+    @property
+    def objetivo(self) -> str:
+        return self.caminos[0].objetivo
+
+    @property
+    def estado(self) -> str:
+        """«recorrido», «1 de 2 cambios hechos» or, with alternatives, which was walked."""
+        if len(self.caminos) == 1:
+            return self.caminos[0].estado
+        if any(c.recorrido for c in self.caminos):
+            return f"recorrido por uno de los {len(self.caminos)} caminos posibles"
+        return f"ninguno de los {len(self.caminos)} caminos posibles recorrido todavía"
+
+
 class CambioFuera(BaseModel):
     """An answer that changed since the línea base and is in none of its paths."""
 
@@ -110,12 +132,12 @@ class Avance(BaseModel):
         return sum(1 for a in self.areas.values() if a.cambio == cambio)
 
     @property
-    def caminos_por_area(self) -> list[tuple[str, list[CaminoRecorrido]]]:
+    def caminos_por_area(self) -> list[CaminosDelArea]:
         """The línea base's paths grouped by area: alternatives of one area together."""
         grupos: dict[str, list[CaminoRecorrido]] = {}
         for c in self.caminos:
             grupos.setdefault(c.area, []).append(c)
-        return list(grupos.items())
+        return [CaminosDelArea(area, cs) for area, cs in grupos.items()]
 
 
 def cambio_de(antes: str, despues: str) -> Cambio:
