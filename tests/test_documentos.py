@@ -383,28 +383,61 @@ def test_el_consultor_cambia_la_plantilla_en_su_copia(capsys, tmp_path):
     assert "Consultora Biobío Ltda." in resultado.sections[0].header.paragraphs[0].text
 
 
-@pytest.mark.parametrize(
-    ("antes", "despues", "esperado"),
-    [
-        (
-            "{{ r.comuna }}",
-            "{{ r.comuna }",
-            "la plantilla tiene una etiqueta mal escrita en la etiqueta «{{ r.comuna }",
-        ),
-        ("{{ r.comuna }}", "{{ r.comunaa }}", "la plantilla usa un nombre desconocido, «comunaa»"),
-        (
-            "{%p for h in d.hallazgos %}",
-            "{%p for h in d.hallazgos",
-            "la plantilla tiene una etiqueta mal escrita",
-        ),
-    ],
-)
-def test_plantilla_rota_dice_archivo_y_etiqueta(capsys, tmp_path, antes, despues, esperado):
+PLANTILLAS_ROTAS = [
+    ("{{ r.comuna }}", "{{ r.comuna }", "la etiqueta «{{ r.comuna }» no se cierra: falta «}}»"),
+    (
+        "{{ r.comuna }}",
+        "{{ r.comuna | mayusculas }}",
+        "la etiqueta «{{ r.comuna | mayusculas }}» usa el filtro «mayusculas», que no existe",
+    ),
+    (
+        "{{ r.comuna }}",
+        "{{ r.comuna + }}",
+        "la etiqueta «{{ r.comuna + }}» está mal escrita: sobra o falta algo antes de «}}»",
+    ),
+    (
+        "{%p for h in d.hallazgos %}",
+        "{%p for h in d.hallazgos",
+        "la etiqueta «{%p for h in d.hallazgos» no se cierra: falta «%}»",
+    ),
+    (
+        "{%p for h in d.hallazgos %}",
+        "{%p for h d.hallazgos %}",
+        "la etiqueta «{%p for h d.hallazgos %}» está mal escrita: se esperaba «in» y viene «d»",
+    ),
+    (
+        "{%p if r.ilustrativo %}",
+        "{%p iff r.ilustrativo %}",
+        "la etiqueta «{%p iff r.ilustrativo %}» usa «iff», que no es una instrucción de "
+        "plantilla (se usan for, if, elif, else, endfor, endif y set, y las de las tablas: "
+        "cellbg, colspan, hm y vm)",
+    ),
+    (
+        "{%p if r.ilustrativo %}",
+        "{%p for x in r.ilustrativo %}",
+        "la etiqueta «{%p endif %}» cierra un «if», pero el bloque abierto es "
+        "«{%p for x in r.ilustrativo %}», que se cierra con «endfor»",
+    ),
+]
+
+
+@pytest.mark.parametrize(("antes", "despues", "esperado"), PLANTILLAS_ROTAS)
+def test_plantilla_rota_dice_la_etiqueta_escrita_y_que_tiene(
+    ejemplos, motor, tmp_path, antes, despues, esperado
+):
+    """Before a batch and when filling: one Spanish line with the tag as the consultant wrote it."""
+    plantilla = tmp_path / "informe.docx"
+    plantilla.write_bytes((EJEMPLOS.parent / "plantillas" / "informe.docx").read_bytes())
+    editar_plantilla(plantilla, antes, despues)
+    assert _errores_de_plantilla(plantilla, ejemplos, motor) == [f"{plantilla}: {esperado}"] * 2
+
+
+def test_plantilla_con_un_nombre_desconocido_dice_su_etiqueta(capsys, tmp_path):
     correr(capsys, "init", tmp_path / "t")
     conocimiento = tmp_path / "t" / "knowledge"
     plantilla = conocimiento / "plantillas" / "informe.docx"
-    editar_plantilla(plantilla, antes, despues)
-    err = error_de(
+    editar_plantilla(plantilla, "{{ r.comuna }}", "{{ r.comunaa }}")
+    codigo, _, err = correr(
         capsys,
         "evaluar",
         EJEMPLOS / "yumbel.yaml",
@@ -413,17 +446,36 @@ def test_plantilla_rota_dice_archivo_y_etiqueta(capsys, tmp_path, antes, despues
         "--salida",
         tmp_path / "x.docx",
     )
-    assert err.startswith(f"{plantilla}: ")
-    assert esperado in err
+    assert codigo == 2
+    assert err.splitlines() == [
+        f"{plantilla}: la etiqueta «{{{{ r.comunaa }}}}» usa un nombre desconocido, «comunaa»"
+    ]
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_plantilla_que_no_es_docx(capsys, tmp_path):
+def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path):
+    correr(capsys, "init", tmp_path / "t")
+    conocimiento = tmp_path / "t" / "knowledge"
+    plantilla = conocimiento / "plantillas" / "sintesis.docx"
+    editar_plantilla(plantilla, "{{ procedencia }}", "{{ procedencia | en_mayusculas }}")
+    salida = tmp_path / "s"
+    codigo, _, err = correr(capsys, "lote", "--conocimiento", conocimiento, "--salida", salida)
+    assert codigo == 2
+    assert (
+        f"{plantilla}: la etiqueta «{{{{ procedencia | en_mayusculas }}}}» usa el filtro "
+        "«en_mayusculas», que no existe"
+    ) in err.splitlines()
+    assert "Traceback" not in err and "filter" not in err
+    assert not salida.exists()
+
+
+@pytest.mark.parametrize("contenido", [b"no soy un docx", b"%PDF-1.4 ...", b""])
+def test_plantilla_que_no_es_docx(capsys, tmp_path, contenido):
     correr(capsys, "init", tmp_path / "t")
     conocimiento = tmp_path / "t" / "knowledge"
     plantilla = conocimiento / "plantillas" / "informe.docx"
-    plantilla.write_text("no soy un docx", encoding="utf-8")
-    err = error_de(
+    plantilla.write_bytes(contenido)
+    codigo, _, err = correr(
         capsys,
         "evaluar",
         EJEMPLOS / "yumbel.yaml",
@@ -432,7 +484,12 @@ def test_plantilla_que_no_es_docx(capsys, tmp_path):
         "--salida",
         tmp_path / "x.docx",
     )
-    assert err.startswith(f"{plantilla}: no es una plantilla de Word (.docx) válida")
+    assert codigo == 2
+    assert err.splitlines() == [
+        f"{plantilla}: no es una plantilla de Word (.docx) válida: no es un archivo .docx "
+        "(¿un .doc antiguo, un PDF o un archivo con otra extensión?); ábralo en Word o "
+        "LibreOffice y guárdelo como documento de Word (.docx)"
+    ]
     assert zipfile.is_zipfile(EJEMPLOS.parent / "plantillas" / "informe.docx")
 
 

@@ -24,7 +24,7 @@ from diagnostico_experto.comun.cache import CacheDePlantillas
 from diagnostico_experto.comun.errores import ErrorPlantilla
 from diagnostico_experto.comun.lectura import revisar_partes_zip
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
-from diagnostico_experto.informes import formato
+from diagnostico_experto.informes import etiquetas_docx, formato
 from diagnostico_experto.informes.documento import ContenidoInforme
 from diagnostico_experto.informes.graficos import Grafico, png_fila
 from diagnostico_experto.informes.paquete_docx import (
@@ -191,11 +191,9 @@ def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico
                 return _llenar(paquete, contexto, graficos)
         return _llenar_con_docxtpl(_leer(ruta, firma), contexto, graficos)
     except TemplateError as exc:
-        raise ErrorPlantilla.uno(ruta, _mensaje(exc)) from exc
+        raise ErrorPlantilla.uno(ruta, _mensaje(exc, _bytes(ruta))) from exc
     except _NO_ES_DOCX as exc:
-        raise ErrorPlantilla.uno(
-            ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
-        ) from exc
+        raise ErrorPlantilla.uno(ruta, _no_es_docx(exc)) from exc
 
 
 def _llenar(paquete: PaqueteDocx, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
@@ -233,34 +231,41 @@ def comprobar(ruta: Path) -> None:
         tpl.init_docx()
         cuerpo_de(tpl)
         entorno = _entorno()
-        entorno.parse(tpl.patch_xml(tpl.get_xml()))
+        entorno.compile(tpl.patch_xml(tpl.get_xml()))
     except TemplateError as exc:
-        raise ErrorPlantilla.uno(ruta, _mensaje(exc)) from exc
+        raise ErrorPlantilla.uno(ruta, _mensaje(exc, _bytes(ruta))) from exc
     except _NO_ES_DOCX as exc:
-        raise ErrorPlantilla.uno(
-            ruta, f"no es una plantilla de Word (.docx) válida ({exc.__class__.__name__})"
-        ) from exc
+        raise ErrorPlantilla.uno(ruta, _no_es_docx(exc)) from exc
 
 
-def _mensaje(exc: TemplateError) -> str:
-    """A Spanish line naming the tag that broke."""
+def _no_es_docx(exc: Exception) -> str:
+    if isinstance(exc, zipfile.BadZipFile):
+        motivo = (
+            "no es un archivo .docx (¿un .doc antiguo, un PDF o un archivo con otra extensión?); "
+            "ábralo en Word o LibreOffice y guárdelo como documento de Word (.docx)"
+        )
+    else:
+        motivo = (
+            "le falta una parte o una parte está dañada; ábralo en Word o LibreOffice y "
+            "guárdelo de nuevo como .docx"
+        )
+    return f"no es una plantilla de Word (.docx) válida: {motivo}"
+
+
+def _mensaje(exc: TemplateError, datos: bytes) -> str:
+    """A Spanish line naming the tag as the consultant wrote it and what is wrong with it."""
     texto = str(exc.message or exc)
     desconocido = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", texto)
     if desconocido:
         nombre = desconocido.group(1) or desconocido.group(2)
+        etiqueta = etiquetas_docx.con_nombre(datos, nombre)
+        if etiqueta:
+            return f"la etiqueta «{etiqueta}» usa un nombre desconocido, «{nombre}»"
         return f"la plantilla usa un nombre desconocido, «{nombre}»: revise la etiqueta que lo contiene"
-    lineas = list(getattr(exc, "docx_context", []) or [])
-    etiqueta = next(
-        (
-            m.group(0)
-            for linea in lineas[3:4] + lineas
-            for m in [re.search(r"\{[{%].*?(?:[}%]\}|$)", linea)]
-            if m
-        ),
-        "",
-    )
-    donde = f" en la etiqueta «{etiqueta.strip()}»" if etiqueta else ""
-    return f"la plantilla tiene una etiqueta mal escrita{donde} ({texto})"
+    problema = etiquetas_docx.problema(datos, _entorno())
+    if problema:
+        return problema
+    return f"la plantilla tiene una etiqueta que {etiquetas_docx.en_espanol(texto)}"
 
 
 def informe_docx(
