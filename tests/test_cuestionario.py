@@ -786,7 +786,7 @@ def test_una_validacion_anterior_a_cambios_se_dice_en_todas_partes(tmp_path, con
     assert "| Estructura | medio | pendiente |  |" in acta
     assert "sin cambio" not in acta
     assert (
-        "Validación de la mesa comunal: por revalidar, Estrategia; pendiente, Estructura, "
+        "Validación de la mesa comunal: por revalidar en Estrategia; pendiente en Estructura, "
         "Procesos y Productos y servicios." in acta
     )
     codigo, out, err = correr(capsys, "evaluar", ruta, "--formato", "json")

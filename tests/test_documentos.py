@@ -695,8 +695,43 @@ def test_el_acta_dice_lo_que_la_mesa_valido_lo_vencido_y_lo_pendiente(
     assert "sin cambio" not in texto
     cierre = (
         "La mesa comunal validó 1 de 4 áreas (Estrategia); "
-        "por revalidar, Estructura; pendiente, Procesos y Productos y servicios"
+        "por revalidar en Estructura; pendiente en Procesos y Productos y servicios"
     )
     assert f"{cierre} (ver el acta" in texto  # page 1
     assert f"{cierre}." in texto  # the acta's closing sentence
     assert "validó el diagnóstico con ajustes" not in texto
+
+
+def test_la_validacion_se_dice_sin_listas_ambiguas_ni_repeticiones(motor, conocimiento, tmp_path):
+    """«pendiente en las cuatro áreas», not «pendiente, Estrategia, …»; a level validated as
+    diagnosed says «validado», and a quoted justification keeps one final period."""
+    from diagnostico_experto.conocimiento.respuestas import huella_area
+
+    respuestas = extremo(conocimiento, mejor=True)
+    sin_validar = motor.evaluar(
+        cargar_respuestas(archivo_respuestas(tmp_path, respuestas), conocimiento)
+    )
+    d = documento(sin_validar, conocimiento)
+    assert d.validacion == "Validación de la mesa comunal: pendiente en las cuatro áreas"
+    nivel = sin_validar.resultado.areas["estrategia"].nivel
+    validacion = {
+        "estrategia": {
+            "nivel": nivel,
+            "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+            "diagnosticado": nivel,
+            "huella": huella_area("estrategia", sin_validar.respuestas.respuestas, conocimiento),
+        }
+    }
+    archivo = archivo_respuestas(tmp_path, respuestas, "v.yaml", validacion=validacion)
+    d = documento(evaluar(motor, archivo), conocimiento)
+    estrategia = d.areas[0]
+    assert estrategia.resumen_validacion == "validado"
+    assert estrategia.texto_nivel.endswith(
+        "La mesa comunal lo validó: «La mesa comunal valida el nivel diagnosticado»."
+    )
+    assert d.validacion == (
+        "La mesa comunal validó 1 de 4 áreas (Estrategia); "
+        "pendiente en Estructura, Procesos y Productos y servicios"
+    )
+    texto = informe(evaluar(motor, archivo), motor.reglas, conocimiento, "md")
+    assert ".»." not in texto and "(diagnóstico: " not in texto

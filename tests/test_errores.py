@@ -108,6 +108,34 @@ def test_archivo_de_respuestas_invalido_sale_con_2(capsys, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("escrito", "leido"),
+    [("'2,5'", 2.5), ('"2.5"', 2.5), ("' 3 '", 3), ("'12,0'", 12), ("2.5", 2.5)],
+)
+def test_un_numero_escrito_como_texto_con_coma_decimal(motor, tmp_path, escrito, leido):
+    """«O06: "2,5"» is two and a half, as the questionnaire and the planilla read it."""
+    archivo = respuestas_texto(tmp_path, BASE + f"  O06: {escrito}\n  E06: '4'\n")
+    respuestas = cargar_respuestas(archivo, motor.conocimiento).respuestas
+    assert (respuestas["O06"], respuestas["E06"]) == (leido, 4)
+
+
+@pytest.mark.parametrize(
+    ("escrito", "motivo"),
+    [
+        ("'dos,5'", "debe ser un número (por ejemplo 2,5)"),
+        ("'2,5,1'", "debe ser un número (por ejemplo 2,5)"),
+        ("''", "debe ser un número (por ejemplo 2,5)"),
+        ("'nan'", "debe ser un número finito (no .nan ni .inf)"),
+        ("'-inf'", "debe ser un número finito (no .nan ni .inf)"),
+    ],
+)
+def test_un_texto_que_no_es_numero_se_rechaza_en_una_linea(capsys, tmp_path, escrito, motivo):
+    archivo = respuestas_texto(tmp_path, BASE + f"  O06: {escrito}\n")
+    assert error_de(capsys, "evaluar", archivo).splitlines() == [
+        f"{archivo}:5: respuestas.O06: {motivo}"
+    ]
+
+
 def test_archivo_inexistente(capsys, tmp_path):
     err = error_de(capsys, "evaluar", tmp_path / "no.yaml")
     assert err == f"{tmp_path / 'no.yaml'}: el archivo no existe"

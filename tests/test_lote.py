@@ -26,7 +26,7 @@ from conftest import (
     leer_resumen_csv,
     leer_yaml,
 )
-from diagnostico_experto.lote.entradas import entradas_de
+from diagnostico_experto.lote.entradas import Entrada, entradas_de
 from diagnostico_experto.lote.evaluacion import procesos_por_defecto, respuestas_de
 from diagnostico_experto.lote.planilla import a_celda, filas_de, planilla
 
@@ -149,7 +149,12 @@ def test_planilla_vacia_con_comentarios_y_listas(capsys, tmp_path, conocimiento)
     assert encabezado[:3] == ["comuna", "fecha", "ilustrativo"]
     ids = [p.id for p in conocimiento.cuestionario.preguntas]
     assert encabezado[3 : 3 + len(ids)] == ids
-    assert encabezado[-2:] == ["validacion_productos", "justificacion_productos"]
+    assert encabezado[-4:] == [
+        "validacion_productos",
+        "justificacion_productos",
+        "diagnosticado_productos",
+        "huella_productos",
+    ]
     celda = hoja.cell(1, encabezado.index("E02") + 1)
     assert "¿Dónde están definidos los lineamientos" in celda.comment.text
     validaciones = {str(v.sqref): v for v in hoja.data_validations.dataValidation}
@@ -358,3 +363,81 @@ def test_una_celda_con_la_etiqueta_o_el_codigo_sin_importar_mayusculas_ni_tildes
     assert e02.de_celda("no se") == "no_sabe"
     with pytest.raises(ValueError, match="¿Quiso decir «pladeco_explicitos»\\?"):
         e02.normalizar(e02.de_celda("pladeco_explicito"))
+
+
+def test_una_celda_de_varias_opciones_con_etiquetas_que_llevan_comas(conocimiento, tmp_path):
+    """«Instancia formal con otras unidades (DIDECO, SECPLAN…)» is one option, not two."""
+    from openpyxl import load_workbook
+
+    from diagnostico_experto.lote.planilla import leer_planilla, planilla
+
+    ruta = tmp_path / "terreno.xlsx"
+    ruta.write_bytes(planilla(conocimiento, [leer_yaml(EJEMPLOS / "yumbel.yaml")]))
+    libro = load_workbook(ruta)
+    hoja = libro["respuestas"]
+    columna = [c.value for c in hoja[1]].index("O05") + 1
+    o05 = conocimiento.cuestionario.por_id["O05"]
+    for celda, esperado in (
+        (
+            "Instancia formal con otras unidades (DIDECO, SECPLAN…); reuniones periódicas "
+            "del equipo de fomento",
+            ["instancia_con_unidades", "reuniones_equipo"],
+        ),
+        (
+            "reuniones_equipo, INSTANCIA FORMAL CON OTRAS UNIDADES (DIDECO, SECPLAN…)",
+            ["reuniones_equipo", "instancia_con_unidades"],
+        ),
+        ("informal,instancia_con_unidades", ["informal", "instancia_con_unidades"]),
+    ):
+        hoja.cell(row=2, column=columna, value=celda)
+        libro.save(ruta)
+        (fila,) = leer_planilla(ruta, conocimiento)
+        assert fila.datos["respuestas"]["O05"] == esperado
+    # a piece that names no option still goes alone, and gets its suggestion
+    with pytest.raises(
+        ValueError, match="valor «Instancia formal con otras unidades \\(DIDECO» no"
+    ):
+        o05.normalizar(o05.de_celda("Instancia formal con otras unidades (DIDECO; SECPLAN…)"))
+
+
+def test_una_validacion_de_la_planilla_sabe_lo_que_valido(tmp_path, motor):
+    """A planilla keeps a validation's record (level diagnosed then, digest of the area's
+    answers): an answer changed in the row afterwards makes it stale, as in an answer file;
+    a level typed in «diagnosticado_…» that is no longer the diagnosis too; without a record
+    (planillas written before the columns existed) it is taken as in force."""
+    from diagnostico_experto.conocimiento.respuestas import huella_area
+
+    conocimiento = motor.conocimiento
+    datos = leer_yaml(EJEMPLOS / "yumbel.yaml")
+    datos.pop("validacion", None)
+    evaluada = motor.evaluar(respuestas_de(Entrada("r.yaml", datos=datos), motor))
+    nivel = evaluada.resultado.areas["estrategia"].nivel
+    datos["validacion"] = {
+        "estrategia": {
+            "nivel": nivel,
+            "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+            "diagnosticado": nivel,
+            "huella": huella_area("estrategia", evaluada.respuestas.respuestas, conocimiento),
+        }
+    }
+    ruta = tmp_path / "terreno.xlsx"
+    ruta.write_bytes(planilla(conocimiento, [datos]))
+
+    def estado(**celdas: object) -> str:
+        libro = load_workbook(ruta)
+        hoja = libro["respuestas"]
+        encabezado = [c.value for c in hoja[1]]
+        for columna, valor in celdas.items():
+            hoja.cell(row=2, column=encabezado.index(columna) + 1).value = valor
+        libro.save(tmp_path / "editada.xlsx")
+        (entrada,) = entradas_de(tmp_path / "editada.xlsx", conocimiento)
+        area = motor.evaluar(respuestas_de(entrada, motor)).resultado.areas["estrategia"]
+        return area.estado_validacion
+
+    assert estado() == "validada"
+    e01 = conocimiento.cuestionario.por_id["E01"]
+    otra = next(v for v in e01.valores() if v != datos["respuestas"]["E01"])
+    assert estado(E01=otra) == "vencida"  # an answer of the area changed since
+    otro_nivel = next(n for n in ("alto", "medio", "bajo") if n != nivel)
+    assert estado(diagnosticado_estrategia=otro_nivel.upper(), huella_estrategia=None) == "vencida"
+    assert estado(E01=otra, diagnosticado_estrategia=None, huella_estrategia=None) == "validada"

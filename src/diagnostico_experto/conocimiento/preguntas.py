@@ -8,6 +8,7 @@ is checked against the options declared here.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from abc import abstractmethod
 from collections.abc import Mapping
@@ -432,7 +433,34 @@ class PreguntaOpcionMultiple(_ConOpciones):
         texto = "" if valor is None else str(valor).strip()
         if self.de_etiqueta(texto) == NO_SABE:
             return NO_SABE
-        return [self.de_etiqueta(t) for t in lista_de_texto(texto)]
+        return [self.de_etiqueta(t) for t in self._partes(texto)]
+
+    def _partes(self, texto: str) -> list[str]:
+        """The options written in one cell, separated by «;» or «,».
+
+        A label that holds a comma («Instancia formal con otras unidades (DIDECO,
+        SECPLAN…)») is taken whole: from each place, the longest run of pieces that
+        names an option (by code or label) wins; a piece that names none goes alone.
+        """
+        separadores = [m.start() for m in re.finditer(r"[;,]", texto)]
+        inicios = [0] + [s + 1 for s in separadores]
+        fines = [*separadores, len(texto)]
+        nombres = {_sin_tildes(n) for o in self.opciones for n in (o.valor, o.texto)}
+        partes = []
+        i = 0
+        while i < len(inicios):
+            j = next(
+                (
+                    j
+                    for j in range(len(inicios) - 1, i, -1)
+                    if _sin_tildes(texto[inicios[i] : fines[j]].strip()) in nombres
+                ),
+                i,
+            )
+            if parte := texto[inicios[i] : fines[j]].strip():
+                partes.append(parte)
+            i = j + 1
+        return partes
 
     def indicaciones(self) -> list[str]:
         return [*super().indicaciones(), f"Varias opciones separadas por «{SEPARADOR}»"]
@@ -452,11 +480,19 @@ class _Numerica(Pregunta):
     def de_celda(self, valor: Any) -> Any:
         if not isinstance(valor, str):
             return super().de_celda(valor)
+        leido = self._de_texto(valor)
+        return leido.strip() if isinstance(leido, str) else leido
+
+    @staticmethod
+    def _de_texto(valor: Any) -> Any:
+        """A number written as text («2,5», «2.5», «2.473,5»), as a number; other values as they are."""
+        if not isinstance(valor, str):
+            return valor
         try:
-            numero = leer_numero(valor)
+            leido = leer_numero(valor)
         except ValueError:
-            return valor.strip()
-        return int(numero) if numero.is_integer() else numero
+            return valor
+        return int(leido) if leido.is_integer() else leido
 
 
 class PreguntaEscala(_Numerica):
@@ -491,6 +527,7 @@ class PreguntaEscala(_Numerica):
         return f"{valor} ({nombre})" if nombre else str(valor)
 
     def _normalizar(self, valor: Any) -> Any:
+        valor = self._de_texto(valor)
         if isinstance(valor, bool) or not isinstance(valor, int):
             raise ValueError(
                 f"debe ser un número entero de {self.escala.minimo} a {self.escala.maximo}"
@@ -522,8 +559,11 @@ class PreguntaNumero(_Numerica):
     nombre_de_tipo: ClassVar[str] = "un número"
 
     def _normalizar(self, valor: Any) -> Any:
+        valor = self._de_texto(valor)
         if isinstance(valor, bool) or not isinstance(valor, int | float):
-            raise ValueError("debe ser un número")
+            raise ValueError("debe ser un número (por ejemplo 2,5)")
+        if not math.isfinite(valor):
+            raise ValueError("debe ser un número finito (no .nan ni .inf)")
         if self.minimo is not None and valor < self.minimo:
             raise ValueError(f"debe ser al menos {numero(self.minimo, 6)}")
         if self.maximo is not None and valor > self.maximo:

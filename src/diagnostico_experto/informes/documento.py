@@ -136,6 +136,8 @@ class Area:
     def resumen_validacion(self) -> str:
         """The summary table's cell."""
         if self.validado:
+            if self.validado.nivel == self.nivel:
+                return "validado"
             return f"validado en {self.validado.nivel} (diagnóstico: {self.nivel})"
         return VALIDACION_VENCIDA if self.vencida else "pendiente"
 
@@ -167,10 +169,7 @@ class Area:
     def nota_validacion(self) -> str:
         """After the area's reading: what the mesa decided, or that it must decide again."""
         if self.validado:
-            return (
-                f" La mesa comunal lo validó en nivel {self.validado.nivel} "
-                f"(diagnóstico: {self.nivel}): «{self.validado.justificacion}»."
-            )
+            return f" La mesa comunal lo validó: «{str(self.validado.justificacion).rstrip('.')}»."
         return f" {self.justificacion}" if self.vencida else ""
 
     @property
@@ -249,11 +248,17 @@ class ContenidoInforme:
         if len(validadas) == len(self.areas):
             ajustes = any(a.validado.nivel != a.nivel for a in validadas)
             return "La mesa comunal validó el diagnóstico" + (" con ajustes" if ajustes else "")
+
+        def en(nombres: list[str]) -> str:
+            if len(nombres) < len(self.areas):
+                return lista_legible(nombres)
+            return "las cuatro áreas" if len(nombres) == 4 else "todas las áreas"
+
         partes = []
         if vencidas:
-            partes.append(f"por revalidar, {lista_legible(vencidas)}")
+            partes.append(f"por revalidar en {en(vencidas)}")
         if pendientes:
-            partes.append(f"pendiente, {lista_legible(pendientes)}")
+            partes.append(f"pendiente en {en(pendientes)}")
         if not validadas:
             return "Validación de la mesa comunal: " + "; ".join(partes)
         return (

@@ -401,7 +401,8 @@ def leer_exportacion(ruta: Path, conocimiento: Conocimiento, ultima: bool = Fals
     if servidor == KOBO and sufijo == ".csv":
         avisos.append(
             f"{ruta}: la exportación CSV de KoboToolbox no trae las repeticiones (servicios y "
-            "mesa comunal); descárguela como XLSX para leerlas."
+            "mesa comunal); en «Descargas» elija el tipo «XLS» (Kobo entrega un archivo .xlsx) "
+            "para leerlas."
         )
     actual = hojas(conocimiento).settings["version"]
     otras = sorted({e.version for e in envios if e.version and e.version != actual})

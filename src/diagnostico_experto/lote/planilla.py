@@ -64,8 +64,17 @@ NIVELES_VALIDACION = ("alto", "medio", "bajo")
 
 def columnas_respuestas(conocimiento: Conocimiento) -> list[str]:
     preguntas = [p.id for p in conocimiento.cuestionario.preguntas]
-    validacion = [c for a in AREAS for c in (f"validacion_{a}", f"justificacion_{a}")]
+    validacion = [c for a in AREAS for c in columnas_validacion(a)]
     return ["comuna", "fecha", "ilustrativo", *preguntas, *validacion]
+
+
+def columnas_validacion(area: str) -> tuple[str, ...]:
+    """The mesa's level and reason, and what it validated: the level diagnosed then and
+    a digest of the area's answers (so a validation made against other answers is stale)."""
+    return tuple(f"{c}_{area}" for c in ("validacion", "justificacion", *REGISTRO))
+
+
+REGISTRO = ("diagnosticado", "huella")  # a validation's record (conocimiento/respuestas.py)
 
 
 # --- the empty (or filled) workbook ----------------------------------------------------
@@ -113,8 +122,17 @@ def planilla(conocimiento: Conocimiento, datos: Sequence[dict[str, Any]] = ()) -
                 extra = [("No sé" if con_etiqueta else NO_SABE)] if pregunta.no_sabe else []
                 textos = [pregunta.etiqueta(v) if con_etiqueta else str(v) for v in elegibles]
                 lista(textos + extra, letra, hoja)
-        elif nombre.startswith("validacion_"):
+        elif nombre.startswith(("validacion_", "diagnosticado_")):
             lista(list(NIVELES_VALIDACION), letra, hoja)
+            if nombre.startswith("diagnosticado_"):
+                hoja.cell(1, i).comment = Comment(
+                    "El nivel diagnosticado cuando la mesa validó el área (el del informe que "
+                    "revisó). Si el diagnóstico cambia después, la validación vence y hay que "
+                    "revalidar. La columna huella_ la escribe el programa: no la edite.",
+                    "diagnostico-experto",
+                    150,
+                    300,
+                )
         elif nombre == "ilustrativo":
             lista(["sí", "no"], letra, hoja)
     servicios = libro.create_sheet("servicios")
@@ -184,6 +202,8 @@ def filas_de(
     for area, v in (datos.get("validacion") or {}).items():
         fila[f"validacion_{area}"] = v["nivel"]
         fila[f"justificacion_{area}"] = v["justificacion"]
+        for campo in REGISTRO:
+            fila[f"{campo}_{area}"] = v.get(campo)
     propias = {"comuna": comuna, "fecha": datos.get("fecha")}
     servicios = [
         {c: propias[c] if c in propias else s.get(c) for c in COLUMNAS_SERVICIOS}
@@ -273,6 +293,11 @@ def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
             a: {
                 "nivel": _texto(fila.get(f"validacion_{a}")),
                 "justificacion": _texto(fila.get(f"justificacion_{a}")),
+                **{
+                    campo: _texto(fila[f"{campo}_{a}"]).casefold()
+                    for campo in REGISTRO
+                    if fila.get(f"{campo}_{a}") not in (None, "")
+                },
             }
             for a in AREAS
             if fila.get(f"validacion_{a}") not in (None, "")
