@@ -77,13 +77,18 @@ def _primera(pregunta) -> Any:
 
 
 def recorrido(conocimiento, elecciones: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Keys for every applicable question, in order, and the answers they give."""
+    """Keys for every applicable question, in order, and the answers they give.
+
+    An answer that wants evidence is followed by Enter: «No por ahora, seguir».
+    """
     teclas, dadas = "", {}
     for pregunta in conocimiento.cuestionario.preguntas:
         if not conocimiento.cuestionario.aplica(pregunta, dadas):
             continue
         valor = elecciones.get(pregunta.id, _primera(pregunta))
         teclas += teclas_de(pregunta, valor)
+        if conocimiento.evidencia.pide(pregunta.id, valor):
+            teclas += ENTER
         dadas[pregunta.id] = valor
     return teclas, dadas
 
@@ -189,14 +194,15 @@ def test_recorrido_completo_por_cada_tipo_de_pregunta(tmp_path, conocimiento, ca
 
 def test_cada_respuesta_queda_en_disco_al_momento(tmp_path):
     ruta = tmp_path / "r.yaml"
-    entrevistar(ruta, elegir(0) + elegir(4))  # E01 vigentes, E02 no_hay, then the keys end
+    # E01 vigentes, no evidence now (Enter), E02 no_hay, then the keys end
+    entrevistar(ruta, elegir(0) + ENTER + elegir(4))
     assert leer_yaml(ruta)["respuestas"] == {"E01": "vigentes", "E02": "no_hay"}
     assert oct(ruta.stat().st_mode & 0o777) != "0o600"
 
 
 def test_volver_y_cambiar_quita_lo_que_deja_de_aplicar(tmp_path, capsys):
     ruta = tmp_path / "r.yaml"
-    teclas = elegir(0) + elegir(0) + elegir(0)  # E01, E02 plan_propio, E03 si
+    teclas = elegir(0) + ENTER + elegir(0) + ENTER + elegir(0)  # E01, E02 plan_propio, E03 si
     teclas += "<" + "<" + elegir(4)  # back to E03, back to E02, change it to no_hay
     entrevistar(ruta, teclas)
     assert leer_yaml(ruta)["respuestas"] == {"E01": "vigentes", "E02": "no_hay"}
@@ -398,8 +404,9 @@ def test_revisar_pregunta_lo_que_empieza_a_aplicar(tmp_path, conocimiento):
     ruta = terminado(tmp_path, conocimiento, E02="no_hay")
     assert "E03" not in leer_yaml(ruta)["respuestas"]
     e09 = conocimiento.cuestionario.por_id["E09"]
-    # E02 from no_hay up to plan_propio; E03 «si»; E09 its first option; end; exit
-    teclas = elegir(REVISAR) + elegir(1) + ARRIBA * 4 + ENTER + elegir(0) + marcar(0)
+    # E02 from no_hay up to plan_propio (no evidence now); E03 «si»; E09 its first option;
+    # end; exit
+    teclas = elegir(REVISAR) + elegir(1) + ARRIBA * 4 + ENTER + ENTER + elegir(0) + marcar(0)
     entrevistar(ruta, teclas + ARRIBA * 3 + ENTER + SALIDA)
     respuestas = leer_yaml(ruta)["respuestas"]
     assert respuestas["E02"] == "plan_propio"
@@ -614,7 +621,9 @@ def test_kill_9_no_pierde_respuestas_y_se_retoma(tmp_path):
         dimensions=(30, 80),
         timeout=30,
     )
-    for siguiente in ("E02", "E03", "E04"):  # E01 vigentes, E02 plan_propio, E03 si
+    # E01 vigentes and E02 plan_propio, each with no evidence for now; E03 si
+    hijo.expect("E01")
+    for siguiente in ("respalde", "E02", "respalde", "E03", "E04"):
         hijo.expect("Enter")
         hijo.send(ENTER)
         hijo.expect(siguiente)
@@ -952,3 +961,85 @@ def test_una_vista_espera_enter_antes_de_volver_al_menu(tmp_path, conocimiento, 
     salida = capsys.readouterr().out
     assert "== Camino al nivel siguiente para Ninhue ==" in salida
     assert salida.count("== Diagnóstico de Ninhue") == 1  # the menu was not printed again
+
+
+# --- corrections ---------------------------------------------------------------------
+
+
+def test_una_respuesta_cambiada_en_la_revision_queda_como_correccion(
+    tmp_path, conocimiento, capsys
+):
+    from diagnostico_experto.comun.formato_chileno import fecha
+
+    ruta = terminado(tmp_path, conocimiento)
+    teclas = elegir(REVISAR) + elegir(1) + ABAJO * 4 + ENTER + ARRIBA * 2 + ENTER  # E02 no_hay
+    entrevistar(ruta, teclas + SALIDA)
+    hoy = dt.date.today()
+    assert leer_yaml(ruta)["correcciones"] == [
+        {"pregunta": "E02", "antes": "plan_propio", "despues": "no_hay", "fecha": hoy}
+    ]
+    capsys.readouterr()
+    codigo, acta, err = correr(capsys, "evaluar", ruta, "--formato", "md")
+    assert codigo == 0, err
+    assert (
+        "Respuestas corregidas por la mesa comunal: E02: En un plan de fomento productivo o de "
+        f"desarrollo económico vigente → No hay lineamientos definidos (sesión del {fecha(hoy)})."
+        in " ".join(acta.split())
+    )
+
+
+def test_una_correccion_por_pregunta_y_ninguna_si_vuelve_a_lo_que_era(tmp_path, conocimiento):
+    ruta = terminado(tmp_path, conocimiento)
+    teclas = elegir(REVISAR) + elegir(1) + ABAJO * 4 + ENTER  # E02 no_hay: E03, E09 dropped
+    teclas += ENTER + ARRIBA * 4 + ENTER + ENTER  # E02 back to plan_propio (no evidence now):
+    # E03 and E09 are asked again
+    teclas += elegir(1) + marcar(0)  # E03 «En parte» (was «si»); E09 as it was
+    entrevistar(ruta, teclas + ARRIBA * 3 + ENTER + SALIDA)
+    guardado = leer_yaml(ruta)
+    assert guardado["respuestas"]["E02"] == "plan_propio"
+    assert guardado["correcciones"] == [
+        {"pregunta": "E03", "antes": "si", "despues": "parcial", "fecha": dt.date.today()}
+    ]
+
+
+def test_volver_atras_en_la_primera_pasada_no_es_una_correccion(tmp_path):
+    ruta = tmp_path / "r.yaml"
+    # E01 vigentes and E02 plan_propio (each: no evidence now), back: E02 again
+    entrevistar(ruta, elegir(0) + ENTER + elegir(0) + ENTER + "<" + elegir(1) + ENTER)
+    guardado = leer_yaml(ruta)
+    assert guardado["respuestas"]["E02"] == "pladeco_explicitos"
+    assert "correcciones" not in guardado
+
+
+def test_cambiar_una_respuesta_de_otra_sesion_al_retomar_es_una_correccion(tmp_path):
+    ruta = escribir_yaml(
+        tmp_path / "r.yaml",
+        {"comuna": "Ninhue", "respuestas": {"E01": "vigentes", "E02": "plan_propio"}},
+    )
+    entrevistar(ruta, ENTER + "<" + elegir(2), comuna=None)  # seguir; at E03, back; E02 diluidos
+    assert leer_yaml(ruta)["correcciones"] == [
+        {
+            "pregunta": "E02",
+            "antes": "plan_propio",
+            "despues": "diluidos_pladeco",
+            "fecha": dt.date.today(),
+        }
+    ]
+
+
+def test_una_respuesta_que_pide_evidencia_la_ofrece_al_momento(tmp_path, capsys):
+    ruta = tmp_path / "r.yaml"
+    evidencia = elegir(1) + "Decreto alcaldicio 12" + ENTER + "02-03-2026" + ENTER
+    evidencia += "Ana Pérez" + ENTER + ENTER + ENTER  # no file, no link
+    entrevistar(ruta, elegir(0) + evidencia + elegir(4))  # E01 vigentes; E02 no_hay (none)
+    guardado = leer_yaml(ruta)
+    assert guardado["respuestas"] == {"E01": "vigentes", "E02": "no_hay"}
+    assert guardado["evidencias"] == [
+        {
+            "pregunta": "E01",
+            "documento": "Decreto alcaldicio 12",
+            "fecha": dt.date(2026, 3, 2),
+            "responde": "Ana Pérez",
+        }
+    ]
+    assert "Evidencia de E01 guardada." in capsys.readouterr().out

@@ -28,6 +28,17 @@ from diagnostico_experto.conocimiento.respuestas import Respuestas, desde_docume
 _BOOLEANOS_YAML_1_1 = {"no", "yes", "y", "n", "on", "off", "true", "false"}
 
 
+def _para_yaml(valor: Any) -> Any:
+    """An answer as the file writes it: lists in flow style, «no» quoted."""
+    if isinstance(valor, list):
+        lista = CommentedSeq(valor)
+        lista.fa.set_flow_style()
+        return lista
+    if isinstance(valor, str) and valor.lower() in _BOOLEANOS_YAML_1_1:
+        return DoubleQuotedScalarString(valor)  # other YAML readers would see a boolean
+    return valor
+
+
 class Borrador:
     """The answer file of one session: read once, written after every change."""
 
@@ -37,6 +48,9 @@ class Borrador:
         self.conocimiento = conocimiento
         self.cerrojo = Cerrojo(self.ruta)
         self.datos = self._cargar()
+        # answers given before: changing one is a correction the acta lists (``correcciones``)
+        self.dadas_antes: set[str] = set(self.valores())
+        self._quitadas: dict[str, Any] = {}  # dropped answers given before, to compare a new one
 
     @ErrorRespuestas.al_leer()
     def _cargar(self) -> CommentedMap:
@@ -90,22 +104,55 @@ class Borrador:
 
         Returns the questions whose answers were dropped, so the caller can say so.
         """
-        if isinstance(valor, list):
-            valor = CommentedSeq(valor)
-            valor.fa.set_flow_style()
-        elif isinstance(valor, str) and valor.lower() in _BOOLEANOS_YAML_1_1:
-            valor = DoubleQuotedScalarString(valor)  # other YAML readers would see a boolean
-        self.respuestas[pregunta.id] = valor
+        anterior = self.valores().get(pregunta.id, self._quitadas.get(pregunta.id))
+        self.respuestas[pregunta.id] = _para_yaml(valor)
         quitadas: list[Pregunta] = []
         cuestionario = self.conocimiento.cuestionario
         valores = self.valores()
         for p in cuestionario.preguntas:
             if p.id in valores and not cuestionario.aplica(p, valores):
+                if p.id in self.dadas_antes:
+                    self._quitadas.setdefault(p.id, valores[p.id])
                 del valores[p.id]
                 del self.respuestas[p.id]
                 quitadas.append(p)
+        if pregunta.id in self.dadas_antes and anterior is not None:
+            self._corregir(pregunta.id, anterior, simple(valor))
         self.guardar()
         return quitadas
+
+    def fijar_respuestas(self) -> None:
+        """From now on every answer given counts as given before (the mesa has seen the
+        diagnosis): changing it is a correction."""
+        self.dadas_antes |= set(self.valores())
+
+    def _corregir(self, pregunta: str, antes: Any, despues: Any) -> None:
+        """One correction per question and session date: the first «antes», the last
+        «después»; none when the answer returns to what it was."""
+        hoy = dt.date.today()
+        correcciones = self.lista("correcciones")
+        de_hoy = next(
+            (
+                c
+                for c in correcciones
+                if isinstance(c, dict) and c.get("pregunta") == pregunta and c.get("fecha") == hoy
+            ),
+            None,
+        )
+        if de_hoy is None:
+            if antes == despues:
+                return
+            de_hoy = CommentedMap()
+            de_hoy["pregunta"] = pregunta
+            de_hoy["antes"] = _para_yaml(antes)
+            correcciones.append(de_hoy)
+        if simple(de_hoy.get("antes")) == despues:
+            correcciones.remove(de_hoy)
+            if not correcciones:
+                del self.datos["correcciones"]
+            return
+        de_hoy["despues"] = _para_yaml(despues)
+        de_hoy["fecha"] = hoy
 
     def validar_area(
         self, area: str, nivel: str, justificacion: str, diagnosticado: str, huella: str

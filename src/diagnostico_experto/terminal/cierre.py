@@ -145,6 +145,7 @@ class Cierre:
 
     def correr(self) -> None:
         entrevista = self.entrevista
+        entrevista.borrador.fijar_respuestas()  # the mesa sees the diagnosis: changes correct it
         while True:
             pendiente = entrevista.navegacion.pendiente(entrevista.valores())
             if pendiente is not None:  # a change in the review opened new questions

@@ -26,6 +26,7 @@ from diagnostico_experto.terminal.borrador import Borrador
 from diagnostico_experto.terminal.cierre import cerrar
 from diagnostico_experto.terminal.consola import Consola
 from diagnostico_experto.terminal.controles import AYUDA, VOLVER, control
+from diagnostico_experto.terminal.evidencia import ofrecer_evidencia
 from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
 from diagnostico_experto.terminal.navegacion import Navegacion
 from diagnostico_experto.terminal.pantalla import decir
@@ -204,7 +205,9 @@ class Entrevista:
         return self.navegacion.pendiente(self.valores())
 
     def responder(self, pregunta: Pregunta, valor: Any) -> None:
-        """Save one answer and say which answers stopped applying."""
+        """Save one answer and say which answers stopped applying; a new answer that
+        wants evidence (knowledge/evidencias.yaml) is offered to record it."""
+        anterior = self.valores().get(pregunta.id)
         quitadas = self.borrador.responder(pregunta, valor)
         if quitadas:
             decir(
@@ -212,6 +215,8 @@ class Entrevista:
                 + "; ".join(f"{p.id} («{p.texto}»)" for p in quitadas)
                 + "."
             )
+        if valor != anterior and self.conocimiento.evidencia.pide(pregunta.id, valor):
+            ofrecer_evidencia(self, pregunta)
 
     def preguntar(self, pregunta: Pregunta) -> Any:
         """Ask until there is an answer (or a move back); show help when asked."""

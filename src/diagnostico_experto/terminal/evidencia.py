@@ -14,9 +14,30 @@ from ruamel.yaml.comments import CommentedMap
 from diagnostico_experto.terminal.pantalla import decir
 
 if TYPE_CHECKING:
+    from diagnostico_experto.conocimiento.preguntas import Pregunta
     from diagnostico_experto.terminal.sesion import Sesion
 
-LISTO = "__listo__"
+LISTO, AHORA, DESPUES = "__listo__", "__ahora__", "__despues__"
+
+
+def ofrecer_evidencia(entrevista: Sesion, pregunta: Pregunta) -> None:
+    """Right after an answer that wants evidence: register it now, or Enter to go on
+    (the end menu's «Evidencia de las respuestas» stays for later)."""
+    if any(
+        e.get("pregunta") == pregunta.id for e in entrevista.borrador.datos.get("evidencias") or []
+    ):
+        return
+    decision = entrevista.consola.elegir(
+        f"{pregunta.id}: ¿hay un documento que respalde esta respuesta?",
+        [
+            Choice("No por ahora, seguir (se puede agregar desde el menú final)", DESPUES),
+            Choice("Sí, registrar la evidencia ahora", AHORA),
+        ],
+        DESPUES,
+        eco=False,
+    )
+    if decision == AHORA:
+        _guardar(entrevista, pregunta.id)
 
 
 def editar_evidencias(entrevista: Sesion, piden: list[str]) -> None:
@@ -34,11 +55,15 @@ def editar_evidencias(entrevista: Sesion, piden: list[str]) -> None:
         pregunta = entrevista.consola.elegir("¿Evidencia de qué respuesta?", opciones, eco=False)
         if pregunta == LISTO:
             return
-        evidencia = _nueva(entrevista, pregunta)
-        if evidencia is not None:
-            evidencias.append(evidencia)
-            entrevista.borrador.guardar()
-            decir(f"Evidencia de {pregunta} guardada.")
+        _guardar(entrevista, pregunta)
+
+
+def _guardar(entrevista: Sesion, pregunta: str) -> None:
+    evidencia = _nueva(entrevista, pregunta)
+    if evidencia is not None:
+        entrevista.borrador.lista("evidencias").append(evidencia)
+        entrevista.borrador.guardar()
+        decir(f"Evidencia de {pregunta} guardada.")
 
 
 def _nueva(entrevista: Sesion, pregunta: str) -> CommentedMap | None:
@@ -72,16 +97,20 @@ def _nueva(entrevista: Sesion, pregunta: str) -> CommentedMap | None:
 
 
 def _fecha(entrevista: Sesion) -> Any:
+    """A date as written in Chile (12-03-2026, 12/03/2026) or ISO (2026-03-12)."""
     while True:
         texto = entrevista.consola.preguntar_texto(
-            "Fecha del documento (AAAA-MM-DD), si la tiene:", obligatorio=False
-        )
+            "Fecha del documento (día-mes-año, p. ej. 12-03-2026), si la tiene:",
+            obligatorio=False,
+        ).strip()
         if not texto:
             return None
-        try:
-            return dt.date.fromisoformat(texto.strip())
-        except ValueError:
-            decir(f"«{texto}» no es una fecha AAAA-MM-DD.")
+        for formato in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(texto, formato).date()
+            except ValueError:
+                continue
+        decir(f"«{texto}» no es una fecha; escríbala como 12-03-2026.")
 
 
 def _archivo(entrevista: Sesion) -> tuple[str, str] | None:
