@@ -101,7 +101,7 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
     "O05": ["reuniones_equipo", "informal"],  # opción múltiple
     "O06": 1.5,  # número
     "P06": ["ninguno"],
-    "S01": 2,
+    "S01": 1,  # as many services as the inventory of the tests holds
     "T07": "La mesa pide revisar la estructura.",  # texto
 }
 
@@ -1043,3 +1043,20 @@ def test_una_respuesta_que_pide_evidencia_la_ofrece_al_momento(tmp_path, capsys)
         }
     ]
     assert "Evidencia de E01 guardada." in capsys.readouterr().out
+
+
+def test_un_inventario_con_menos_servicios_que_s01_se_advierte(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento, S01=3)  # the inventory holds one service
+    dos = "Dos\r" + "OMIL\r" + elegir(4) + marcar(6) + marcar(3) + elegir(1)
+    # «Listo»: the warning offers to add (Enter: yes); «Dos»; «Listo» again: no, go on
+    teclas = elegir(INVENTARIO) + ENTER + ENTER + dos + ENTER + elegir(1) + ENTER
+    entrevistar(ruta, teclas + SALIDA)
+    assert [s["nombre"] for s in leer_yaml(ruta)["servicios"]] == ["PRODESAL", "Dos"]
+    salida = " ".join(capsys.readouterr().out.split())
+    assert "¡S01 dice 3 servicios y el inventario tiene 1!" in salida  # on the end screen
+    assert (
+        "La respuesta a S01 dice 3 servicios, pero el inventario tiene 1: las fusiones y "
+        "coordinaciones se proponen con los del inventario." in salida
+    )
+    assert "La respuesta a S01 dice 3 servicios, pero el inventario tiene 2" in salida
+    assert "¡S01 dice 3 servicios y el inventario tiene 2!" in salida

@@ -556,6 +556,9 @@ class PreguntaNumero(_Numerica):
     tramos: list[Tramo] = []
     minimo: float | None = None
     maximo: float | None = None
+    # the answer file's list this number counts (S01: the services of the inventory), so
+    # the questionnaire can say when the list falls short of the answer
+    cuenta: Literal["servicios"] | None = None
     nombre_de_tipo: ClassVar[str] = "un número"
 
     def _normalizar(self, valor: Any) -> Any:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from questionary import Choice
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
-from diagnostico_experto.comun.formato_chileno import numero
+from diagnostico_experto.comun.formato_chileno import numero, plural
 from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.salidas import es_archivo_de_respuestas
 from diagnostico_experto.conocimiento.preguntas import AREAS
@@ -26,7 +26,11 @@ from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA
 from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.reglas.regla import lista_legible
 from diagnostico_experto.terminal.evidencia import editar_evidencias
-from diagnostico_experto.terminal.inventario import editar_mesa, editar_servicios
+from diagnostico_experto.terminal.inventario import (
+    editar_mesa,
+    editar_servicios,
+    servicios_que_faltan,
+)
 from diagnostico_experto.terminal.pantalla import decir
 from diagnostico_experto.terminal.responsables import editar_responsables
 from diagnostico_experto.terminal.revision import revisar
@@ -94,6 +98,12 @@ class Cierre:
             f"  Servicios: {len(respuestas.servicios)} · mesa comunal: {len(respuestas.mesa)} · "
             f"validadas por la mesa: {validadas} de {len(AREAS)} áreas"
         )
+        faltan = servicios_que_faltan(self.entrevista, len(respuestas.servicios))
+        if faltan is not None:
+            lineas.append(
+                f"  ¡{faltan[0]} dice {plural(faltan[1], 'servicio')} y el inventario tiene "
+                f"{len(respuestas.servicios)}!"
+            )
         vencidas = self.vencidas(evaluacion)
         if vencidas:
             nombres = lista_legible(self.nombres[a] for a in vencidas)

@@ -51,6 +51,8 @@ def editar_servicios(entrevista: Sesion) -> None:
             decir(f"  - {s['nombre']} ({s['unidad']})")
         accion = _accion(entrevista, "Servicios:", len(servicios), "servicio")
         if accion == LISTO:
+            accion = _si_faltan(entrevista, len(servicios))
+        if accion == LISTO:
             entrevista.borrador.guardar()
             return
         if accion == QUITAR:
@@ -70,6 +72,42 @@ def editar_servicios(entrevista: Sesion) -> None:
             else:
                 servicios[indice] = nuevo
         entrevista.borrador.guardar()
+
+
+def servicios_que_faltan(entrevista: Sesion, cuantos: int) -> tuple[str, int] | None:
+    """(question id, its number) when the question that counts the services says more
+    than the ``cuantos`` of the inventory."""
+    valores = entrevista.valores()
+    for pregunta in entrevista.cuestionario.preguntas:
+        if getattr(pregunta, "cuenta", None) != "servicios":
+            continue
+        dicho = valores.get(pregunta.id)
+        if isinstance(dicho, int | float) and not isinstance(dicho, bool) and dicho > cuantos:
+            return pregunta.id, int(dicho)
+    return None
+
+
+def _si_faltan(entrevista: Sesion, cuantos: int) -> str:
+    """When the answers say there are more services than the inventory has: say so and
+    offer to enter them (AGREGAR) or to go on as it is (LISTO)."""
+    faltan = servicios_que_faltan(entrevista, cuantos)
+    if faltan is None:
+        return LISTO
+    pregunta, dicho = faltan
+    decir(
+        f"La respuesta a {pregunta} dice {plural(dicho, 'servicio')}, pero el inventario "
+        f"tiene {cuantos}: las fusiones y coordinaciones se proponen con los del inventario."
+    )
+    return str(
+        entrevista.consola.elegir(
+            "¿Ingresar ahora los que faltan?",
+            [
+                Choice("Sí, agregar un servicio", AGREGAR),
+                Choice("No, seguir con el inventario como está", LISTO),
+            ],
+            AGREGAR,
+        )
+    )
 
 
 def _servicio(entrevista: Sesion, anterior: Any, otros: list[str]) -> CommentedMap:
