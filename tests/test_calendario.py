@@ -111,6 +111,33 @@ def test_the_batch_writes_the_calendar(lote_de_ejemplos) -> None:  # type: ignor
         )
 
 
+def test_sintesis_docx_has_a_compact_calendar_table_per_ugt(lote_de_ejemplos) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    salida, _ = lote_de_ejemplos
+    doc = Document(str(salida / "sintesis.docx"))
+    parrafos = [p.text for p in doc.paragraphs]
+    assert "Calendario de talleres territoriales" in parrafos
+    assert (
+        "Arauco: Arauco, Cañete, Contulmo, Curanilahue, Lebu, Los Álamos y Tirúa · "
+        "calendario-arauco.ics"
+    ) in parrafos
+    tablas = [
+        [[c.text for c in fila.cells] for fila in t.rows]
+        for t in doc.tables
+        if t.rows[0].cells[0].text == "Taller territorial"
+    ]
+    assert len(tablas) == 4  # one per UGT
+    arauco = tablas[-1]
+    assert arauco == [
+        ["Taller territorial", "Fecha", "Trabajo comunal hasta"],
+        ["Taller inicial de sensibilización", "8 de marzo de 2027", "12 de abril de 2027"],
+        ["Taller de Estrategia", "12 de abril de 2027", "3 de mayo de 2027"],
+        ["Taller de Estructura y Procesos", "3 de mayo de 2027", "24 de mayo de 2027"],
+        ["Taller de Gestión de Entorno", "24 de mayo de 2027", "14 de junio de 2027"],
+    ]
+
+
 def test_a_wrong_calendar_is_refused_with_its_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     import shutil
 

@@ -439,8 +439,42 @@ def sintesis() -> Any:
         [3.4, 3.8, 2.0, 2.0, 2.0, 2.0, 2.2],
         tamano=8.5,
     )
+    _calendario_del_programa(doc)
     _avance_del_programa(doc)
     return doc
+
+
+def _calendario_del_programa(doc: Any) -> None:
+    """The talleres territoriales of each UGT, dated: one compact table per UGT."""
+    _p(doc, "{%p if calendario %}")
+    doc.add_heading("Calendario de talleres territoriales", 1)
+    _p(
+        doc,
+        "Las comunas de cada UGT comparten sus talleres territoriales; después de cada uno, "
+        "sesiones en cada municipalidad hasta el taller siguiente. Fechas por defecto a "
+        "calibrar (calendario del programa); cada UGT tiene su archivo de calendario para "
+        "Google Calendar u Outlook en la carpeta del lote.",
+        gris=True,
+    ).paragraph_format.keep_with_next = True
+    _p(doc, "{%p for u in calendario %}")
+    parrafo = _p(doc, "")
+    parrafo.add_run("{{ u.ugt }}: ").bold = True
+    parrafo.add_run("{{ u.comunas }} · {{ u.archivo }}")
+    parrafo.paragraph_format.keep_with_next = True
+    parrafo.paragraph_format.space_before = Pt(6)
+    tabla = _tabla(
+        doc,
+        ["Taller territorial", "Fecha", "Trabajo comunal hasta"],
+        ["{{ t.titulo }}", "{{ t.fecha }}", "{{ t.hasta }}"],
+        "for t in u.talleres",
+        [7.4, 5.0, 5.0],
+        tamano=8.5,
+    )
+    for celda in tabla.rows[0].cells:  # the UGT's line and the header start a page together
+        for p in celda.paragraphs:
+            p.paragraph_format.keep_with_next = True
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p endif %}")
 
 
 def _avance_del_programa(doc: Any) -> None:
@@ -486,8 +520,8 @@ def _avance_del_programa(doc: Any) -> None:
     )
     _p(
         doc,
-        "Completados y pendientes: productos de la línea base que ya no se piden, y los que "
-        "el diagnóstico actual pide. Cada comuna cuenta una sola vez en las demás secciones, "
+        "Completados: productos de la línea base que ya no se piden y cuyas respuestas "
+        "muestran que se hicieron; pendientes: los que el diagnóstico actual pide. Cada comuna cuenta una sola vez en las demás secciones, "
         "con su diagnóstico más reciente; el más antiguo es su línea base. El color es el del "
         "nivel actual.",
         gris=True,

@@ -25,7 +25,12 @@ from diagnostico_experto.lote import calendario, historia
 from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.libro import PORCENTAJE, Libro
 from diagnostico_experto.lote.publicacion import Publicacion
-from diagnostico_experto.lote.sintesis import SintesisUGT, graficos_programa, sintetizar
+from diagnostico_experto.lote.sintesis import (
+    SintesisUGT,
+    calendario_por_ugt,
+    graficos_programa,
+    sintetizar,
+)
 from diagnostico_experto.reglas.regla import lista_legible
 
 
@@ -69,11 +74,13 @@ def escribir_salidas(
     # The Word synthesis first, from as low as the batch can start it: its document
     # tree is the largest thing a batch builds, and the memory it frees serves the tables.
     devolver_memoria()
-    salida.escribir("sintesis.docx", _sintesis_docx(evaluadas, sintesis, conocimiento))
+    del_calendario = calendario.talleres([e.resultado for e in evaluadas], conocimiento)
+    salida.escribir(
+        "sintesis.docx", _sintesis_docx(evaluadas, sintesis, conocimiento, del_calendario)
+    )
     devolver_memoria()
     filas = [_fila(e, conocimiento) for e in evaluadas]
     salida.escribir("resumen.csv", _csv(filas))
-    del_calendario = calendario.talleres([e.resultado for e in evaluadas], conocimiento)
     for ugt in dict.fromkeys(t.ugt for t in del_calendario):
         salida.escribir(
             calendario.nombre_ics(ugt),
@@ -376,7 +383,10 @@ def procedencia(evaluadas: list[Evaluada]) -> str:
 
 
 def _sintesis_docx(
-    evaluadas: list[Evaluada], sintesis: list[SintesisUGT], conocimiento: Conocimiento
+    evaluadas: list[Evaluada],
+    sintesis: list[SintesisUGT],
+    conocimiento: Conocimiento,
+    del_calendario: list[calendario.TallerUGT],
 ) -> bytes:
     """sintesis.docx: the index's content for the programme team's report (Word template)."""
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
@@ -423,6 +433,7 @@ def _sintesis_docx(
         "fondo": FONDOS,
         "procedencia": procedencia(evaluadas),
         "avance": historia.seccion_sintesis(evaluadas, conocimiento),
+        "calendario": calendario_por_ugt(del_calendario),
     }
     return renderizar(
         plantilla(conocimiento, "sintesis.docx"),

@@ -3,7 +3,8 @@
 Per UGT: how many comunas sit at each level per area, the weakest areas
 (which set the emphasis of each taller territorial, §6.2.4), the fusions and
 gaps that recur across its comunas (§7.1.3: common problems, shared
-solutions), and its hours against its share of the programme's budget.
+solutions), and its hours against its share of the programme's budget; and
+the calendar of its talleres territoriales, as the Word synthesis shows it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.graficos import Fila, Grafico, Segmento
+from diagnostico_experto.lote.calendario import TallerUGT, nombre_ics
 from diagnostico_experto.motor.resultado import Fusion, Resultado, Vacio
 from diagnostico_experto.reglas.regla import lista_legible
 
@@ -198,3 +200,36 @@ def graficos_programa(
         maximo=total,
     )
     return {"niveles": niveles, "horas": horas, "debiles": debiles}
+
+
+@dataclass
+class CalendarioUGT:
+    """One UGT's talleres territoriales, dated, for the Word synthesis's compact table."""
+
+    ugt: str
+    comunas: str  # «Arauco, Cañete y Curanilahue»
+    archivo: str  # the UGT's iCalendar file in the batch's folder
+    talleres: list[dict[str, str]]  # {titulo, fecha, hasta}, in date order
+
+
+def calendario_por_ugt(talleres: list[TallerUGT]) -> list[CalendarioUGT]:
+    """The batch's calendar (``lote/calendario.talleres``) grouped by UGT, dates in words."""
+    por_ugt: dict[str, list[TallerUGT]] = defaultdict(list)
+    for t in talleres:
+        por_ugt[t.ugt].append(t)
+    return [
+        CalendarioUGT(
+            ugt=ugt,
+            comunas=lista_legible(lista[0].comunas),
+            archivo=nombre_ics(ugt),
+            talleres=[
+                {
+                    "titulo": t.corto,
+                    "fecha": formato.fecha(t.fecha),
+                    "hasta": formato.fecha(t.hasta),
+                }
+                for t in sorted(lista, key=lambda t: t.fecha)
+            ],
+        )
+        for ugt, lista in por_ugt.items()
+    ]
