@@ -8,7 +8,11 @@ import click
 
 from diagnostico_experto.cli.click_es import Comando
 from diagnostico_experto.cli.opciones import (
+    ARCHIVO,
+    ARCHIVO_EXISTENTE,
+    CARPETA,
     HALLAZGOS,
+    RUTA_EXISTENTE,
     carpetas,
     formato_de_salida,
     opciones_base,
@@ -24,8 +28,8 @@ def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
 
 
 @click.command(cls=Comando)
-@click.argument("antes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("despues", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("antes", type=ARCHIVO_EXISTENTE)
+@click.argument("despues", type=ARCHIVO_EXISTENTE)
 @click.option(
     "--formato",
     type=click.Choice(FORMATOS),
@@ -35,7 +39,7 @@ def _no_es_entrada(salida: Path, entradas: tuple[Path, ...]) -> None:
 )
 @click.option(
     "--salida",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=ARCHIVO,
     default=None,
     help="Archivo donde escribir el avance. Sin esta opción, se muestra en pantalla.",
 )
@@ -114,17 +118,17 @@ def avance(
 
 
 @click.command(cls=Comando)
-@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("entrada", required=False, type=RUTA_EXISTENTE)
 @click.option(
     "--casos",
     "casos",
-    type=click.Path(exists=True, path_type=Path),
+    type=RUTA_EXISTENTE,
     default=None,
     help="Casos de prueba (archivo o carpeta) cuyos niveles esperados también cuentan.",
 )
 @click.option(
     "--escribir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=CARPETA,
     default=None,
     help="Carpeta nueva donde escribir una copia de reglas y conocimiento con la propuesta.",
 )

@@ -11,18 +11,27 @@ from diagnostico_experto.comun.rutas import carpeta_por_defecto
 EXITO, HALLAZGOS, NO_SE_PUDO = 0, 1, 2  # done; done with findings; could not run
 INTERRUMPIDO = 130  # Ctrl-C: the shells' convention (128 + SIGINT)
 
+# The kinds of path the commands take, one instance each: click's types hold no
+# state, and every new one asks gettext for its name (a search on disk per option).
+RUTA = click.Path(path_type=Path)
+RUTA_EXISTENTE = click.Path(exists=True, path_type=Path)
+ARCHIVO = click.Path(dir_okay=False, path_type=Path)
+ARCHIVO_EXISTENTE = click.Path(exists=True, dir_okay=False, path_type=Path)
+CARPETA = click.Path(file_okay=False, path_type=Path)
+CARPETA_EXISTENTE = click.Path(exists=True, file_okay=False, path_type=Path)
+
 
 def opciones_base(funcion):
     """--reglas and --conocimiento, accepted before or after the command name."""
     funcion = click.option(
         "--conocimiento",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=CARPETA,
         default=None,
         help="Carpeta de conocimiento (cuestionario, comunas, parámetros). Por defecto, la incluida.",
     )(funcion)
     return click.option(
         "--reglas",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=CARPETA,
         default=None,
         help="Carpeta de archivos de reglas. Por defecto, la incluida.",
     )(funcion)

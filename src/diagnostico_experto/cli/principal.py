@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,10 +18,14 @@ import click
 from diagnostico_experto.cli.ciclos import avance, calibrar
 from diagnostico_experto.cli.click_es import Comando, Grupo, mensaje_de_uso
 from diagnostico_experto.cli.opciones import (
+    ARCHIVO,
+    ARCHIVO_EXISTENTE,
     EXITO,
     HALLAZGOS,
     INTERRUMPIDO,
     NO_SE_PUDO,
+    RUTA,
+    RUTA_EXISTENTE,
     carpetas,
     formato_de_salida,
     opciones_base,
@@ -30,7 +33,6 @@ from diagnostico_experto.cli.opciones import (
 from diagnostico_experto.cli.reglas import grupo_reglas, init
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
-from diagnostico_experto.comun.interrupcion import Interrupcion, sin_ctrl_c
 from diagnostico_experto.comun.recolector import politica_de_proceso
 
 FORMATOS = ("md", "html", "docx", "json")
@@ -69,7 +71,7 @@ def principal(reglas: Path | None, conocimiento: Path | None) -> None:
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=click.Path(path_type=Path))
+@click.argument("archivo", type=RUTA)
 @click.option(
     "--formato",
     type=click.Choice(FORMATOS),
@@ -84,7 +86,7 @@ def principal(reglas: Path | None, conocimiento: Path | None) -> None:
 )
 @click.option(
     "--salida",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=ARCHIVO,
     default=None,
     help="Archivo donde escribir el informe. Sin esta opción, se muestra en pantalla.",
 )
@@ -125,7 +127,7 @@ def evaluar(
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=click.Path(path_type=Path))
+@click.argument("archivo", type=RUTA)
 @opciones_base
 @click.pass_context
 def explicar(
@@ -141,7 +143,7 @@ def explicar(
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=click.Path(path_type=Path))
+@click.argument("archivo", type=RUTA)
 @click.option(
     "--cambiar",
     "cambios",
@@ -188,7 +190,7 @@ def simular(
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("archivo", type=ARCHIVO)
 @click.option(
     "--comuna",
     default=None,
@@ -236,10 +238,10 @@ def cuestionario(
 
 
 @principal.command(cls=Comando)
-@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("entrada", required=False, type=RUTA_EXISTENTE)
 @click.option(
     "--salida",
-    type=click.Path(path_type=Path),  # a file given here is refused with its reason
+    type=RUTA,  # a file given here is refused with its reason
     metavar="CARPETA",
     default=Path("informes"),
     show_default=True,
@@ -276,6 +278,7 @@ def lote(
     """
     import sys
 
+    from diagnostico_experto.comun.interrupcion import Interrupcion, sin_ctrl_c
     from diagnostico_experto.comun.salidas import revisar_carpeta
     from diagnostico_experto.informes.docx import comprobar, plantilla
     from diagnostico_experto.lote.consolidado import escribir_salidas
@@ -372,7 +375,7 @@ def lote(
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("archivo", type=ARCHIVO)
 @click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
 @opciones_base
 @click.pass_context
@@ -412,7 +415,7 @@ def planilla(
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("archivo", type=ARCHIVO)
 @click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
 @opciones_base
 @click.pass_context
@@ -445,10 +448,10 @@ def formulario(
 
 
 @principal.command(cls=Comando)
-@click.argument("exportacion", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("exportacion", type=ARCHIVO_EXISTENTE)
 @click.option(
     "--salida",
-    type=click.Path(path_type=Path),
+    type=RUTA,
     metavar="CARPETA",
     required=True,
     help="Carpeta nueva (o vacía) donde escribir un archivo de respuestas por envío.",
@@ -519,12 +522,12 @@ principal.add_command(avance)
 grupo_reglas.add_command(calibrar)
 
 
-@dataclass
 class _Fin:
     """How this process ends: ``directa`` when the command that ran leaves nothing
     to clean up (set by the command, through click's context object)."""
 
-    directa: bool = False
+    def __init__(self) -> None:  # not a dataclass: --help would import dataclasses for it
+        self.directa = False
 
 
 def ejecutar() -> None:

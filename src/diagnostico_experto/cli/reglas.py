@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 
 from diagnostico_experto.cli.click_es import Comando, Grupo
-from diagnostico_experto.cli.opciones import HALLAZGOS, carpetas, opciones_base
+from diagnostico_experto.cli.opciones import (
+    CARPETA,
+    CARPETA_EXISTENTE,
+    HALLAZGOS,
+    RUTA,
+    RUTA_EXISTENTE,
+    carpetas,
+    opciones_base,
+)
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.comun.invocacion import comando
@@ -15,7 +23,7 @@ from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 
 @click.command(cls=Comando)
-@click.argument("carpeta", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("carpeta", type=CARPETA)
 def init(carpeta: Path) -> None:
     """Copia las reglas y el conocimiento por defecto en CARPETA, listos para editar."""
     import shutil
@@ -75,7 +83,7 @@ def validar(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) 
 
 
 @grupo_reglas.command(cls=Comando)
-@click.argument("casos", required=False, type=click.Path(path_type=Path))
+@click.argument("casos", required=False, type=RUTA)
 @opciones_base
 @click.pass_context
 def probar(
@@ -112,11 +120,11 @@ def probar(
 
 
 @grupo_reglas.command(cls=Comando)
-@click.argument("entrada", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("entrada", required=False, type=RUTA_EXISTENTE)
 @click.option(
     "--base",
     required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=CARPETA_EXISTENTE,
     help="Reglas de referencia: una carpeta de reglas, o una carpeta con rules/ y knowledge/.",
 )
 @click.option("--formato", type=click.Choice(["md", "json"]), default="md", show_default=True)

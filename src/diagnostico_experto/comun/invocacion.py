@@ -39,20 +39,28 @@ def programa_de(entorno: Mapping[str, str]) -> str:
 class _Programa:
     """How this process's hints name the program: set by the process entry (``usar``)."""
 
-    como: str | None = None
+    entorno: dict[str, str] | None = None  # what ``programa_de`` reads, kept by the entry
+    como: str | None = None  # resolved at the first hint
 
 
 def usar(entorno: Mapping[str, str]) -> None:
-    """The process entry says, from its environment, how hints name the program."""
-    _Programa.como = programa_de(entorno)
+    """The process entry says, from its environment, how hints name the program.
+
+    Only the variables are kept here: searching PATH waits for the first hint,
+    which most commands (``--help`` among them) never write.
+    """
+    _Programa.entorno = {k: entorno[k] for k in ("UV", "PATH") if k in entorno}
+    _Programa.como = None
 
 
 def programa() -> str:
     """The program as the entry set it; without an entry, as ``python -m`` runs it."""
-    if _Programa.como is None:
+    if _Programa.entorno is None:
         import shlex
 
         return f"{shlex.quote(sys.executable)} -m diagnostico_experto"
+    if _Programa.como is None:
+        _Programa.como = programa_de(_Programa.entorno)
     return _Programa.como
 
 
