@@ -178,7 +178,7 @@ class Cierre:
         elif eleccion == PROPUESTA:
             self.ver(self.propuesta(evaluacion))
         elif eleccion == CAMINO:
-            self.ver(self.camino(evaluacion))
+            self.ver(self.camino(evaluacion), self.simular(evaluacion))
         elif eleccion == RAZONES:
             area = entrevista.consola.elegir(
                 "¿De qué área?", [Choice(self.nombres[a], a) for a in AREAS], eco=False
@@ -200,10 +200,11 @@ class Cierre:
         elif eleccion == INFORME:
             self.escribir_informe(evaluacion)
 
-    def ver(self, texto: str) -> None:
+    def ver(self, texto: str, literales: list[str] | None = None) -> None:
         """A view in pages, then a pause: the levels and the menu printed after it
-        would scroll its last page away on a 24-row terminal before it is read."""
-        if self.entrevista.consola.paginar(texto):
+        would scroll its last page away on a 24-row terminal before it is read.
+        ``literales``: lines shown as they are after the text (commands to paste)."""
+        if self.entrevista.consola.paginar(texto, literales=literales or []):
             self.pausa()
 
     def pausa(self) -> None:
@@ -272,27 +273,29 @@ class Cierre:
                 lineas.append(f"  {i}. " + "\n     + ".join(c.texto for c in p.cambios))
             if not camino.caminos:
                 lineas.append(f"  {camino.motivo[:1].upper()}{camino.motivo[1:]}.")
+        return "\n".join(lineas)
+
+    def simular(self, evaluacion: Evaluacion) -> list[str]:
+        """The command that shows what a path's first change would do: a line of its own,
+        never wrapped, since it is meant to be pasted."""
         primero = next(
             (
                 p.cambios[0]
-                for c in r.caminos.values()
+                for c in evaluacion.resultado.caminos.values()
                 for p in c.caminos
                 if not isinstance(p.cambios[0].desde, list)
             ),
             None,
         )
-        if primero is not None:
-            lineas.append("Para ver qué haría un cambio, sin guardarlo:")
-            lineas.append(
-                "  "
-                + comando(
-                    "simular",
-                    self.entrevista.ruta,
-                    "--cambiar",
-                    f"{primero.pregunta}={primero.hacia}",
-                )
-            )
-        return "\n".join(lineas)
+        if primero is None:
+            return []
+        return [
+            "Para ver qué haría un cambio, sin guardarlo:",
+            "  "
+            + comando(
+                "simular", self.entrevista.ruta, "--cambiar", f"{primero.pregunta}={primero.hacia}"
+            ),
+        ]
 
     def razones(self, evaluacion: Evaluacion, area: str) -> str:
         e = next(

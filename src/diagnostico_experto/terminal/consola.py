@@ -162,12 +162,13 @@ class Consola:
 
     # --- long views ----------------------------------------------------------------
 
-    def paginar(self, texto: str, reserva: int = 2) -> bool:
+    def paginar(self, texto: str, reserva: int = 2, literales: list[str] | None = None) -> bool:
         """Show ``texto`` a screenful at a time; Enter shows more, q or Esc stops.
 
-        Returns False when the reader stopped before the last page.
+        ``literales`` follow the text unwrapped (a command to paste). Returns False
+        when the reader stopped before the last page.
         """
-        lineas = envolver(texto).splitlines()
+        lineas = envolver(texto).splitlines() + (literales or [])
         por_pagina = max(alto() - reserva, 5)
         hojas = paginas(lineas, por_pagina)
         for numero, hoja in enumerate(hojas, 1):
