@@ -84,9 +84,8 @@ def _por_unidad(entrevista: Sesion) -> Callable[[str], str]:
     mesa = entrevista.borrador.validadas().mesa
 
     def responsable(area: str) -> str:
-        if calendario is None:
-            return str(mesa[0].nombre) if mesa else ""
-        return calendario.responsable(area, mesa)
+        # as the report's plan does: without a calendar, no one by default
+        return calendario.responsable(area, mesa) if calendario is not None else ""
 
     return responsable
 
@@ -95,7 +94,9 @@ def _titulo(productos: list[Producto], elegido: Any, defecto: str) -> str:
     """One line: ● (chosen by the mesa) or · (by unit), the product's text shortened
     to fit, and who answers for it."""
     marca = "●" if elegido is not None else "·"
-    quien = " → " + textwrap.shorten(str(elegido or defecto), _NOMBRE, placeholder="…")
+    quien = " → " + textwrap.shorten(
+        str(elegido or defecto or "nadie aún"), _NOMBRE, placeholder="…"
+    )
     mas = f" (y {plural(len(productos) - 1, 'producto')} más)" if len(productos) > 1 else ""
     espacio = max(ancho() - _SANGRIA - 2 - len(quien) - len(mas), 20)
     texto = textwrap.shorten(productos[0].texto, espacio, placeholder="…")
