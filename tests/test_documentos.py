@@ -432,6 +432,46 @@ def test_plantilla_rota_dice_la_etiqueta_escrita_y_que_tiene(
     assert _errores_de_plantilla(plantilla, ejemplos, motor) == [f"{plantilla}: {esperado}"] * 2
 
 
+@pytest.mark.parametrize(
+    ("antes", "despues", "esperado"),
+    [
+        (
+            "{{ r.comuna }}",
+            "{{ r.comuna + 1 }}",
+            "la etiqueta «{{ r.comuna + 1 }}» no se puede calcular: combina valores de tipos "
+            "distintos (por ejemplo, un texto y un número)",
+        ),
+        (
+            "{{ r.comuna }}",
+            "{{ 1 / 0 }}",
+            "la etiqueta «{{ 1 / 0 }}» no se puede calcular: divide por cero",
+        ),
+        (
+            "{{ h }}",  # a loop's variable: the tag cannot be evaluated alone
+            "{{ h + 1 }}",
+            "la plantilla tiene una etiqueta que no se puede calcular con los datos del informe "
+            "(una operación entre un texto y un número, una división por cero o un nombre que no "
+            "es una función); revise las etiquetas que cambió",
+        ),
+    ],
+)
+def test_plantilla_con_una_etiqueta_que_no_se_calcula(
+    ejemplos, motor, tmp_path, antes, despues, esperado
+):
+    """Not an internal error: the consultant's expression fails on the report's values."""
+    from diagnostico_experto.comun.errores import ErrorPlantilla
+    from diagnostico_experto.informes.docx import comprobar, renderizar
+
+    plantilla = tmp_path / "informe.docx"
+    plantilla.write_bytes((EJEMPLOS.parent / "plantillas" / "informe.docx").read_bytes())
+    editar_plantilla(plantilla, antes, despues)
+    comprobar(plantilla)  # the tags are well written
+    contexto, graficos = _contexto_word(ejemplos["yumbel"], motor)
+    with pytest.raises(ErrorPlantilla) as error:
+        renderizar(plantilla, contexto, graficos)
+    assert str(error.value) == f"{plantilla}: {esperado}"
+
+
 def test_plantilla_con_un_nombre_desconocido_dice_su_etiqueta(capsys, tmp_path):
     correr(capsys, "init", tmp_path / "t")
     conocimiento = tmp_path / "t" / "knowledge"

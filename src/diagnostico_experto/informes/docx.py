@@ -192,8 +192,15 @@ def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico
         return _llenar_con_docxtpl(_leer(ruta, firma), contexto, graficos)
     except TemplateError as exc:
         raise ErrorPlantilla.uno(ruta, _mensaje(exc, _bytes(ruta))) from exc
+    except _NO_ES_CALCULABLE as exc:
+        mensaje = etiquetas_docx.que_no_se_calcula(_bytes(ruta), _entorno(), contexto)
+        raise ErrorPlantilla.uno(ruta, mensaje) from exc
     except _NO_ES_DOCX as exc:
         raise ErrorPlantilla.uno(ruta, _no_es_docx(exc)) from exc
+
+
+# what a tag's expression raises on the report's values: «{{ r.comuna + 1 }}», «{{ 1 / 0 }}»
+_NO_ES_CALCULABLE = (TypeError, ArithmeticError)
 
 
 def _llenar(paquete: PaqueteDocx, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:

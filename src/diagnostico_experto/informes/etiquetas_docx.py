@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment, TemplateError
 
@@ -115,6 +116,39 @@ def con_nombre(datos: bytes, nombre: str) -> str | None:
             if patron.search(etiqueta.interior):
                 return etiqueta.texto
     return None
+
+
+def que_no_se_calcula(datos: bytes, entorno: Environment, contexto: dict[str, Any]) -> str:
+    """A tag that fails on the report's data (``{{ r.comuna + 1 }}``, ``{{ 1 / 0 }}``).
+
+    Each ``{{ … }}`` tag is evaluated alone with the document's values; a tag
+    that needs a loop's variable cannot be, and then the message names none.
+    """
+    for parte in etiquetas(datos):
+        for etiqueta in parte:
+            if not etiqueta.cerrada or etiqueta.texto[:2] != "{{":
+                continue
+            try:
+                entorno.from_string("{{ " + etiqueta.interior + " }}").render(contexto)
+            except TemplateError:
+                continue  # a loop's variable, or a filter's own check: not this one
+            except Exception as exc:  # noqa: BLE001 — any failure of the consultant's expression
+                return f"la etiqueta «{etiqueta.texto}» no se puede calcular: {_calculo(exc)}"
+    return (
+        "la plantilla tiene una etiqueta que no se puede calcular con los datos del informe "
+        "(una operación entre un texto y un número, una división por cero o un nombre que no "
+        "es una función); revise las etiquetas que cambió"
+    )
+
+
+def _calculo(exc: Exception) -> str:
+    if isinstance(exc, ZeroDivisionError):
+        return "divide por cero"
+    if isinstance(exc, TypeError) and "not callable" in str(exc):
+        return "llama como función a algo que no lo es"
+    if isinstance(exc, TypeError):
+        return "combina valores de tipos distintos (por ejemplo, un texto y un número)"
+    return "el resultado no es un valor válido"
 
 
 def _revisar(etiqueta: Etiqueta, abiertas: list[Etiqueta], entorno: Environment) -> str:
