@@ -291,8 +291,9 @@ def test_no_path_says_why(motor: Motor) -> None:
     assert isinstance(md, str)
     assert productos.motivo == (
         "ni mejorando todas las respuestas del área que dependen del trabajo de la "
-        "municipalidad se llega al nivel medio; el nivel depende también de «¿Cuántos "
-        "servicios de apoyo al fomento productivo ofrece la municipalidad?»"
+        "municipalidad se llega al nivel medio; el nivel depende también de respuestas que ese "
+        "trabajo no cambia: «¿Cuántos servicios de apoyo al fomento productivo ofrece la "
+        "municipalidad?» (hoy: 0)"
     )
     assert "**Camino al nivel medio.** Ni mejorando todas las respuestas del área" in md
 

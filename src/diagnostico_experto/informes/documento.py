@@ -122,10 +122,10 @@ class Area:
                 f"Las respuestas darían el nivel {self.camino.objetivo} que validó la mesa con "
                 f"{una}; hoy dan nivel {self.nivel}." + falta
             )
-        return (
-            f"Las reglas darían nivel {self.camino.objetivo} con {una}. "
-            f"Lo trabajan los productos del área ({horas(self.horas)})." + falta
+        trabajan = (
+            f" Lo trabajan los productos del área ({horas(self.horas)})." if self.horas else ""
         )
+        return f"Las reglas darían nivel {self.camino.objetivo} con {una}.{trabajan}" + falta
 
     @property
     def estado_validacion(self) -> str:

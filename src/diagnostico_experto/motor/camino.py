@@ -40,6 +40,7 @@ from diagnostico_experto.conocimiento.preguntas import (
     AREAS,
     NIVELES,
     NO_SABE,
+    Pregunta,
     PreguntaOpcionMultiple,
 )
 from diagnostico_experto.conocimiento.puntaje import calcular
@@ -168,7 +169,7 @@ class _Busqueda:
         self.conocimiento = conocimiento
         self.base: dict[str, Any] = dict(evaluacion.respuestas.respuestas)
         leidos = [h for h in hechos if rebanada.lee(h)]
-        self._puntaje_de = sorted({h["area"] for h in leidos if type(h) is TIPOS["puntaje"].clase})
+        self.puntaje_de = sorted({h["area"] for h in leidos if type(h) is TIPOS["puntaje"].clase})
         self._fijos = [
             h
             for h in leidos
@@ -209,8 +210,8 @@ class _Busqueda:
             hecho = self.rebanada.respuesta(id_, valor, self.conocimiento)
             if hecho is not None:
                 hechos.append(hecho)
-        if self._puntaje_de:
-            puntajes = calcular(nuevas, self.conocimiento, self._puntaje_de)
+        if self.puntaje_de:
+            puntajes = calcular(nuevas, self.conocimiento, self.puntaje_de)
             hechos += [h for h in map(hecho_puntaje, puntajes.values()) if self.rebanada.lee(h)]
         nivel = self.rebanada.nivel(hechos)
         logrado = nivel is not None and _RANGO[nivel] >= _RANGO[self.objetivo]
@@ -395,18 +396,18 @@ class Buscador:
             ), []
         if completo and not busqueda.todos_alcanzan:
             fijas = [
-                f"«{self.conocimiento.cuestionario.por_id[id_].texto}»"
-                for id_ in sorted(busqueda.rebanada.leidas)
-                if id_ not in camino.preguntas
-                and id_ in busqueda.base
-                and id_ in self.conocimiento.cuestionario.por_id
+                f"«{p.texto}» (hoy: {p.etiqueta(busqueda.base[p.id])})"
+                for p in self._fijas(busqueda)
             ]
             motivo = (
                 "ni mejorando todas las respuestas del área que dependen del trabajo de la "
                 f"municipalidad se llega al nivel {objetivo}"
             )
             if fijas:
-                motivo += "; el nivel depende también de " + lista_legible(fijas[:3])
+                motivo += (
+                    "; el nivel depende también de respuestas que ese trabajo no cambia: "
+                    + lista_legible(fijas[:3])
+                )
             return motivo, []
         if completo:
             motivo = f"hacen falta más de {maximo} cambios a la vez para llegar al nivel {objetivo}"
@@ -431,6 +432,31 @@ class Buscador:
         motivo += "; los cambios que más suben el % de logro del área son "
         motivo += lista_legible(c.texto for c in faltan)
         return motivo, faltan
+
+    def _fijas(self, busqueda: _Busqueda) -> list[Pregunta]:
+        """The answered questions the level reads that the municipality's work does not
+        change: those its rules name, then those of the area's % de logro below their top."""
+        cuestionario = self.conocimiento.cuestionario
+        accionables = self.conocimiento.camino.preguntas
+        por_nombre = [
+            cuestionario.por_id[id_]
+            for id_ in sorted(busqueda.rebanada.leidas)
+            if id_ in cuestionario.por_id
+        ]
+        por_puntaje = [
+            p
+            for p in cuestionario.preguntas
+            if p.area in busqueda.puntaje_de
+            and p.puntua()
+            and busqueda.base.get(p.id) not in (None, NO_SABE)
+            and (p.puntos(busqueda.base[p.id]) or 0.0) < p.maximo_puntos()
+        ]
+        unicas = {p.id: p for p in [*por_nombre, *por_puntaje]}
+        return [
+            p
+            for p in unicas.values()
+            if p.id not in accionables and busqueda.base.get(p.id) not in (None, NO_SABE)
+        ]
 
     def _por_peso(self, candidatos: list[_Candidato], base: dict[str, Any]) -> list[_Candidato]:
         """The changes that add most to the area's % de logro first."""
