@@ -492,7 +492,7 @@ def _avance_del_programa(doc: Any) -> None:
         tamano=8.5,
     )
     doc.add_heading("Por comuna: nivel vigente en la línea base y ahora", 2)
-    _tabla(
+    por_comuna = _tabla(
         doc,
         [
             "Comuna",
@@ -515,9 +515,10 @@ def _avance_del_programa(doc: Any) -> None:
             "{{ c.pendientes }}",
         ],
         "for c in avance.comunas",
-        [2.5, 2.5, 2.4, 2.4, 2.4, 2.4, 1.6, 1.6],
+        [2.1, 3.1, 2.0, 2.0, 2.0, 2.0, 2.4, 2.2],
         tamano=7.5,
     )
+    por_comuna.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # whole rows
     _p(
         doc,
         "Completados: productos de la línea base que ya no se piden y cuyas respuestas "
