@@ -38,16 +38,22 @@ def antes_validada(vencida: Validado, diagnostico: str) -> str:
 
 
 def razones(explicacion: ExplicacionArea, evaluacion: Evaluacion, maximo: int = 3) -> list[str]:
-    """The main reasons for an area's level: its rule, the facts it used, what the next lacks."""
+    """The main reasons for an area's level: its rule's purpose, the facts it used, and
+    what would give the next level, in action language (the shortest path), never in the
+    rules' notation."""
     area = evaluacion.resultado.areas[explicacion.area]
     lineas = []
     paso = next((p for p in explicacion.pasos if p.regla == area.regla), None)
     if paso is not None:
         lineas.append(" ".join(paso.descripcion.split()))
         lineas += [f"Se basa en: {h}" for h in paso.hechos[: maximo - 2]]
-    faltante = next((f for f in explicacion.faltantes if f.condiciones), None)
-    if faltante is not None and explicacion.siguiente:
-        lineas.append(f"Para {explicacion.siguiente} faltó: {faltante.condiciones[0]}")
+    camino = evaluacion.resultado.caminos.get(explicacion.area)
+    if camino is not None and camino.objetivo is not None:
+        if camino.caminos:
+            cambios = "; ".join(c.texto for c in camino.caminos[0].cambios)
+            lineas.append(f"Para {camino.objetivo} bastaría: {cambios}")
+        elif camino.motivo:
+            lineas.append(f"Para {camino.objetivo}: {camino.motivo}")
     return lineas[:maximo]
 
 
