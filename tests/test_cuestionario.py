@@ -458,6 +458,9 @@ def test_validar_un_area_y_cambiar_otra_con_justificacion(tmp_path, conocimiento
     razones = salida.split("Validación: Estrategia")[1].split("¿qué decide la mesa?")[0]
     assert "  - La estrategia existe, se usa y se mide" in razones  # the reasons are shown
     assert "(regla " not in razones and "estrategia-alto" not in razones  # in plain words
+    estructura = salida.split("Validación: Estructura")[1].split("¿qué decide la mesa?")[0]
+    assert "  - Para alto bastaría: " in estructura  # the path, in action language
+    assert "uno de [" not in salida  # never the rules' notation
 
 
 def test_validar_sin_justificacion_no_guarda_el_cambio(tmp_path, conocimiento):
