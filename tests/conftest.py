@@ -63,6 +63,39 @@ def lote_en_un_proceso(request, monkeypatch):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def motores_compilados_una_vez():
+    """``Motor.desde_carpetas`` compiles each loaded rule base once per session.
+
+    Loading is already remembered per process (``comun.cache``: the same objects
+    while the files are unchanged); compiling them into experta's network is
+    what each command run in-process repeated, about a tenth of a second each
+    time. An engine is kept for the very objects the loaders returned, so an
+    edited file, or a test that makes the loaders forget, gets a new one.
+    """
+    original = Motor.desde_carpetas.__func__
+    compilados: dict[tuple[Any, ...], tuple[Conocimiento, list[Regla], Motor]] = {}
+
+    def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
+        base = cargar_conocimiento(conocimiento)
+        leidas = cargar_reglas(reglas, base)
+        # the loaders return the same objects while the files are unchanged (a new list
+        # of the same rules); they are kept alive with the entry, so no id is reused
+        clave = (cls, str(reglas), id(base), *map(id, leidas))
+        if clave in compilados:
+            return compilados[clave][2]
+        motor = original(cls, reglas, conocimiento)
+        if clave == (cls, str(reglas), id(motor.conocimiento), *map(id, motor.reglas)):
+            if len(compilados) >= 8:
+                compilados.pop(next(iter(compilados)))
+            compilados[clave] = (base, leidas, motor)
+        return motor
+
+    with pytest.MonkeyPatch.context() as parche:
+        parche.setattr(Motor, "desde_carpetas", classmethod(desde_carpetas))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cache_aparte(tmp_path_factory):
     """The tests' cache of loaded folders is their own, not the user's."""
     anterior = os.environ.get("XDG_CACHE_HOME")
