@@ -104,6 +104,10 @@ def test_lote_con_dos_fechas_cuenta_la_comuna_una_vez_y_muestra_su_avance(
         ["UGT", "Comunas", "Áreas que suben", "Siguen igual", "Bajan"],
         ["Secano Costero", "1", "4", "0", "0"],
     ] in tablas
+    grafico = next(t for t in tablas if t[0] == ["", "Gráfico", "Cifras"] and "suben" in t[1][2])
+    assert [(f[0], f[2]) for f in grafico[1:]] == [
+        ("Secano Costero", "4 suben · 0 igual · 0 bajan")
+    ]
     assert tablas[-1][1] == [
         "Ninhue",
         "1 jun 2026 → 1 jun 2027",

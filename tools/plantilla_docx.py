@@ -485,6 +485,15 @@ def _avance_del_programa(doc: Any) -> None:
     doc.add_heading("Por territorio: áreas que suben, siguen igual o bajan", 2)
     _tabla(
         doc,
+        ["", "Gráfico", "Cifras"],
+        ["{{ f.etiqueta }}", "{{ f.imagen }}", "{{ f.nota }}"],
+        "for f in grafico_avance",
+        [4.6, 7.0, 5.8],
+        tamano=8.5,
+    )
+    _p(doc, "Verde: suben; gris: siguen igual; rojo: bajan.", gris=True)
+    _tabla(
+        doc,
         ["UGT", "Comunas", "Áreas que suben", "Siguen igual", "Bajan"],
         ["{{ m.ugt }}", "{{ m.comunas }}", "{{ m.sube }}", "{{ m.igual }}", "{{ m.baja }}"],
         "for m in avance.ugt",

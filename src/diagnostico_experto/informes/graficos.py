@@ -23,6 +23,10 @@ PALETA = {
     "alto": ("#fff7bc", "#1f2933"),
     "barra": ("#334e68", "#ffffff"),
     "exceso": ("#993404", "#ffffff"),
+    # how areas moved since the línea base (as the index's progress chart)
+    "sube": ("#3ebd93", "#1f2933"),
+    "igual": ("#bcccdc", "#1f2933"),
+    "baja": ("#e12d39", "#ffffff"),
 }
 BANDAS = {"bajo": "#eeeeee", "medio": "#dddddd", "bajo o medio": "#e6e6e6", "alto": "#cccccc"}
 BORDE = "#52606d"

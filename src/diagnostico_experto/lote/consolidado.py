@@ -441,7 +441,8 @@ def _sintesis_docx(
         {
             f"grafico_{nombre}": grafico
             for nombre, grafico in graficos_programa(sintesis, nombres, presupuesto).items()
-        },
+        }
+        | {"grafico_avance": historia.grafico_avance(evaluadas, conocimiento)},
     )
 
 

@@ -22,6 +22,7 @@ from diagnostico_experto.comun.salidas import nombre_de_archivo
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato
+from diagnostico_experto.informes.graficos import Fila, Grafico, Segmento
 from diagnostico_experto.informes.informe_avance import FLECHAS, informe_avance, seccion_indice
 from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.libro import Libro
@@ -175,6 +176,30 @@ def seccion_sintesis(
             if a.ugt == m.ugt
         ],
     }
+
+
+def grafico_avance(evaluadas: list[Evaluada], conocimiento: Conocimiento) -> Grafico:
+    """sintesis.docx's progress chart: per UGT, areas that rose, stayed or fell (no rows
+    without history)."""
+    movimientos = por_ugt(
+        [a for a, _ in con_avance(evaluadas)], [t.nombre for t in conocimiento.territorios]
+    )
+    return Grafico(
+        titulo="Áreas que suben, siguen igual o bajan, por UGT",
+        filas=[
+            Fila(
+                m.ugt,
+                [Segmento(m.sube, "sube"), Segmento(m.igual, "igual"), Segmento(m.baja, "baja")],
+                nota=(
+                    f"{formato.plural(m.sube, 'sube', 'suben')} · {m.igual} igual · "
+                    f"{formato.plural(m.baja, 'baja', 'bajan')}"
+                ),
+            )
+            for m in movimientos
+        ],
+        maximo=max((m.total for m in movimientos), default=1),
+        leyenda=[("sube", "suben"), ("igual", "igual"), ("baja", "bajan")],
+    )
 
 
 def _fecha(texto: str | None) -> dt.date | str:
