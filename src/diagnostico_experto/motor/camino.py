@@ -409,29 +409,61 @@ class Buscador:
                     + lista_legible(fijas[:3])
                 )
             return motivo, []
-        if completo:
-            motivo = f"hacen falta más de {maximo} cambios a la vez para llegar al nivel {objetivo}"
-        else:
-            motivo = (
-                f"la búsqueda llegó a su límite de {camino.limites.max_evaluaciones} "
-                "evaluaciones sin encontrar un camino"
-            )
-        necesarios = [self._cambio(c, c.pasos[-1], busqueda.base) for c in busqueda.necesarios]
+        necesarios = [
+            self._cambio(c, self._paso_minimo(busqueda, candidatos, c), busqueda.base)
+            for c in busqueda.necesarios
+        ]
         pesados = [
             self._cambio(c, c.pasos[-1], busqueda.base)
             for c in self._por_peso(candidatos, busqueda.base)
             if c not in busqueda.necesarios
         ]
+        otros = [*necesarios, *pesados[:2]] if len(necesarios) <= maximo else necesarios
+        mas_de = f"más de {maximo} {'cambio' if maximo == 1 else 'cambios'}"
+        if necesarios and len(necesarios) > maximo:
+            lo_que_falta = (
+                f"para llegar al nivel {objetivo} hacen falta al menos {len(necesarios)} cambios: "
+                + lista_legible(c.texto for c in necesarios)
+            )
+        elif necesarios:
+            lo_que_falta = (
+                f"para llegar al nivel {objetivo} hacen falta {mas_de}: "
+                + lista_legible(c.texto for c in necesarios)
+                + ", y otros que suban el % de logro del área, como "
+                + lista_legible(c.texto for c in pesados[:2])
+            )
+        else:
+            otros = pesados[:3]
+            lo_que_falta = (
+                f"para llegar al nivel {objetivo} hacen falta {mas_de}; los que más "
+                "suben el % de logro del área son " + lista_legible(c.texto for c in otros)
+            )
+        if completo:
+            return lo_que_falta, otros
+        limite = (
+            f"la búsqueda llegó a su límite de {camino.limites.max_evaluaciones} evaluaciones "
+            "sin encontrar un camino"
+        )
         if necesarios:
-            motivo += "; el nivel pide en todo caso " + lista_legible(c.texto for c in necesarios)
-            if len(necesarios) <= maximo:
-                motivo += ", y otros cambios que suban el % de logro del área"
-                return motivo, necesarios + pesados[:2]
-            return motivo, necesarios
-        faltan = pesados[:3]
-        motivo += "; los cambios que más suben el % de logro del área son "
-        motivo += lista_legible(c.texto for c in faltan)
-        return motivo, faltan
+            return f"{limite}; {lo_que_falta}", otros
+        otros = pesados[:3]
+        return (
+            f"{limite}; los cambios que más suben el % de logro del área son "
+            + lista_legible(c.texto for c in otros)
+        ), otros
+
+    @staticmethod
+    def _paso_minimo(busqueda: _Busqueda, candidatos: list[_Candidato], c: _Candidato) -> Any:
+        """The nearest step of a necessary change that reaches the level with every other
+        change at its farthest: the least the level asks of that answer."""
+        lejos = {k: k.pasos[-1] for k in candidatos}
+        try:
+            for paso in c.pasos[:-1]:
+                if busqueda.alcanza({**lejos, c: paso}):
+                    return paso
+        except _Agotado:
+            pass
+        return c.pasos[-1]
 
     def _fijas(self, busqueda: _Busqueda) -> list[Pregunta]:
         """The answered questions the level reads that the municipality's work does not
