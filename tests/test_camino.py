@@ -400,10 +400,14 @@ def test_more_changes_than_a_path_may_have_are_named(motor: Motor) -> None:
     )
     area = _evaluar(otro, extremo(motor.conocimiento, mejor=False)).resultado.caminos["procesos"]
     assert area.caminos == [] and area.completo
-    assert area.motivo.startswith(
-        "hacen falta más de 1 cambios a la vez para llegar al nivel medio"
+    assert area.motivo == (
+        "para llegar al nivel medio hacen falta más de 1 cambio: definir algunos servicios como "
+        "pares cliente–producto (de «No» a «Algunos»), y otros que suban el % de logro del área, "
+        "como identificar los procesos estratégicos distinguiendo los de negocio y los de "
+        "soporte (de «No» a «Sí») y fijar objetivos e indicadores de gestión en todos los "
+        "procesos (de «No» a «Sí»)"
     )
-    assert area.faltan
+    assert [c.pregunta for c in area.faltan] == ["P02", "P01", "P03"]
 
 
 def test_avance_counts_as_completed_only_what_the_answers_show(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -455,3 +459,19 @@ def test_avance_counts_as_completed_only_what_the_answers_show(capsys) -> None: 
     assert "Definición de los lineamientos de fomento productivo." in completados
     assert "par cliente–producto" not in completados
     assert "- **Procesos (nivel bajo):** Definición del par cliente–producto." in resto
+
+
+def test_the_changes_a_level_needs_are_said_at_the_least_step_it_asks(motor: Motor) -> None:
+    """El Carmen's estrategia needs four changes for alto: each at the least it must reach
+    (explicit lineamientos in the PLADECO are enough; a plan of its own is not asked)."""
+    evaluacion = motor.evaluar(respuestas_de_archivo(EJEMPLOS / "el-carmen.yaml", motor), True)
+    area = evaluacion.resultado.caminos["estrategia"]
+    assert area.caminos == [] and area.motivo.startswith(
+        "para llegar al nivel alto hacen falta al menos 4 cambios: actualizar la visión"
+    )
+    assert {c.pregunta: c.hacia for c in area.faltan} == {
+        "E01": "vigentes",
+        "E02": "pladeco_explicitos",
+        "E04": "si",
+        "E05": "si",
+    }
