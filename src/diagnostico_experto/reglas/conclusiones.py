@@ -12,28 +12,20 @@ from diagnostico_experto.comun.restricciones import (
     es_variable,
     simple,
 )
-from diagnostico_experto.conocimiento.carpeta import ValorParametro
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.regla import PLANTILLA, Conclusion
 from diagnostico_experto.reglas.tablas import Lugar
-from diagnostico_experto.reglas.valores import Anotar, RevisorDeCampos
+from diagnostico_experto.reglas.valores import LectorDeParte
 
 
-class LectorDeConclusiones:
+class LectorDeConclusiones(LectorDeParte):
     """Reads the ``entonces`` of a rule (or a table's conclusion cells)."""
 
-    def __init__(
-        self, parametros: dict[str, ValorParametro], campos: RevisorDeCampos, anotar: Anotar
-    ):
-        self.parametros = parametros
-        self.campos = campos
-        self._error = anotar
-
     def conclusion(self, c: dict[str, Any], loc: Lugar, ligadas: set[str]) -> Conclusion | None:
-        if len(c) != 1:
-            self._error(loc, "cada conclusión es un solo elemento, por ejemplo «nivel: {...}»")
+        elemento = self.elemento(c, loc, "conclusión", "nivel: {...}")
+        if elemento is None:
             return None
-        tipo, campos = next(iter(c.items()))
+        tipo, campos = elemento
         return self.de_tipo(tipo, campos, (*loc, tipo), ligadas)
 
     def de_tipo(

@@ -13,28 +13,20 @@ from diagnostico_experto.comun.restricciones import (
     interpretar,
     simple,
 )
-from diagnostico_experto.conocimiento.carpeta import ValorParametro
 from diagnostico_experto.reglas.hechos import TIPOS
 from diagnostico_experto.reglas.regla import Compara, Condicion, Negacion, Patron
 from diagnostico_experto.reglas.tablas import Lugar
-from diagnostico_experto.reglas.valores import Anotar, RevisorDeCampos
+from diagnostico_experto.reglas.valores import LectorDeParte
 
 
-class LectorDeCondiciones:
+class LectorDeCondiciones(LectorDeParte):
     """Reads the ``si`` of a rule (or a table's condition cells); problems go to ``anotar``."""
 
-    def __init__(
-        self, parametros: dict[str, ValorParametro], campos: RevisorDeCampos, anotar: Anotar
-    ):
-        self.parametros = parametros
-        self.campos = campos
-        self._error = anotar
-
     def condicion(self, c: dict[str, Any], loc: tuple, ligadas: set[str]) -> Condicion | None:
-        if len(c) != 1:
-            self._error(loc, "cada condición es un solo elemento, por ejemplo «respuesta: {...}»")
+        elemento = self.elemento(c, loc, "condición", "respuesta: {...}")
+        if elemento is None:
             return None
-        clave, cuerpo = next(iter(c.items()))
+        clave, cuerpo = elemento
         if clave == "no":
             if not isinstance(cuerpo, Mapping) or len(cuerpo) != 1:
                 self._error(

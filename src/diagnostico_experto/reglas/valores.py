@@ -6,7 +6,7 @@ values with the same message wherever it is written («no es un valor posible»)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnostico_experto.comun.errores import sugerencia
@@ -17,7 +17,7 @@ from diagnostico_experto.comun.restricciones import (
     TipoValor,
     simple,
 )
-from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, ValorParametro
 from diagnostico_experto.conocimiento.preguntas import NO_SABE, Pregunta
 from diagnostico_experto.reglas.hechos import dominio, tipo_de_campo
 from diagnostico_experto.reglas.tablas import Lugar
@@ -151,3 +151,26 @@ def es_del_tipo(valor: Any, clase: TipoValor) -> bool:
     if clase == "lista":
         return isinstance(valor, list | tuple)
     return isinstance(valor, str)
+
+
+class LectorDeParte:
+    """What the readers of a rule's conditions and of its conclusions share: the
+    rule base's parameters, the field checks, where problems go, and entries of
+    one element each (``- nivel: {...}``)."""
+
+    def __init__(
+        self, parametros: dict[str, ValorParametro], campos: RevisorDeCampos, anotar: Anotar
+    ):
+        self.parametros = parametros
+        self.campos = campos
+        self._error = anotar
+
+    def elemento(
+        self, c: Mapping[str, Any], loc: Lugar, que: str, ejemplo: str
+    ) -> tuple[str, Any] | None:
+        """An entry's one key and its body; None, with a problem, when it has several."""
+        if len(c) != 1:
+            self._error(loc, f"cada {que} es un solo elemento, por ejemplo «{ejemplo}»")
+            return None
+        clave, cuerpo = next(iter(c.items()))
+        return clave, cuerpo
