@@ -58,7 +58,7 @@ class Calendario(BaseModel):
         preferidas = [_clave(u) for u in self.unidades_por_area.get(area or "", [])]
         for unidad in preferidas:
             for integrante in mesa:
-                if _clave(getattr(integrante, "unidad", "")) == unidad:
+                if _clave(integrante.unidad) == unidad:
                     return str(integrante.nombre)
         return str(mesa[0].nombre)
 

@@ -23,13 +23,6 @@ from diagnostico_experto.motor.motor import Evaluacion
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Producto, Resultado
 from diagnostico_experto.reglas.regla import lista_legible
 
-# When the result carries no «lectura» (older rule sets), the level in the
-# source's terms (§6.2.4: alto = recognise strengths; medio, bajo = deeper products).
-LECTURA_POR_DEFECTO = {
-    "alto": "alto: hay definiciones en uso; se trabaja en identificar y valorar sus fortalezas",
-    "medio": "medio: existen definiciones, pero con vacíos; se proponen mejoras",
-    "bajo": "bajo: faltan las definiciones de base; se parte por construirlas",
-}
 NOMBRES_TIPO = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
 
 
@@ -388,7 +381,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         valor=a.puntaje,
         provisional=a.provisional,
         para_confirmar=[t.rstrip(". ") for t in a.para_confirmar],
-        lectura=(a.lectura or LECTURA_POR_DEFECTO[a.nivel_vigente]).rstrip("."),
+        lectura=a.lectura.rstrip("."),  # the engine always reads the level (lectura_del_nivel)
         motivo=list(a.motivo),
         retenidos=[
             f"{x.producto.texto.rstrip('. ')} (cuando se confirme: {lista_legible(x.elementos)})"
@@ -396,7 +389,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
             if x.producto.area == clave
         ],
         validado=a.validado,
-        vencida=getattr(a, "validacion_vencida", None),
+        vencida=a.validacion_vencida,
         respuestas=respuestas,
         productos=[p for p in r.productos if p.area == clave],
         horas=r.horas.por_area.get(clave, 0),

@@ -80,7 +80,7 @@ def revisar(entrevista: Sesion) -> None:
         elegida = entrevista.consola.elegir(
             f"Revisar respuestas, página {numero + 1} de {len(hojas)}: elija una para cambiarla",
             opciones,
-            elegida if any(getattr(o, "value", None) == elegida for o in opciones) else None,
+            elegida if any(o.value == elegida for o in opciones) else None,
             "(↑↓ y Enter)",
             eco=False,
         )
