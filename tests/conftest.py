@@ -22,7 +22,6 @@ import pytest
 from ruamel.yaml import YAML
 
 from diagnostico_experto.cli.principal import main
-from diagnostico_experto.comun import cache_compartida, invocacion
 from diagnostico_experto.comun.archivos_yaml import Documento, leer_texto
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, Parametro, cargar_conocimiento
@@ -39,12 +38,6 @@ RAIZ = Path(__file__).resolve().parent.parent
 REGLAS = carpeta_por_defecto("rules")
 CONOCIMIENTO = carpeta_por_defecto("knowledge")
 EJEMPLOS = CONOCIMIENTO / "ejemplos"
-
-
-@pytest.fixture(autouse=True)
-def programa_del_entorno():
-    """Hints name the program from the test's environment, as the command's entry does."""
-    invocacion.usar(os.environ)
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +93,6 @@ def cache_aparte(tmp_path_factory):
     """The tests' cache of loaded folders is their own, not the user's."""
     anterior = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
-    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))  # as the command's entry does
     yield
     if anterior is None:
         os.environ.pop("XDG_CACHE_HOME")

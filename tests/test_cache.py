@@ -9,26 +9,25 @@ import pytest
 
 from conftest import EJEMPLOS, copiar_carpetas
 from diagnostico_experto.comun import cache as cache_de_carpetas
-from diagnostico_experto.comun import cache_compartida
+from diagnostico_experto.comun.entorno import carpeta_de_cache
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.motor.motor import Motor
 
 
 @pytest.fixture
 def cache(tmp_path, monkeypatch) -> Path:
-    """An empty shared cache, and a process that has loaded nothing yet."""
-    cache_compartida.usar(cache_compartida.carpeta_de({"XDG_CACHE_HOME": str(tmp_path / "cache")}))
+    """An empty shared cache's folder, and a process that has loaded nothing yet."""
     cache_de_carpetas.olvidar()
-    yield tmp_path / "cache" / "diagnostico-experto"
+    yield carpeta_de_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")})
     cache_de_carpetas.olvidar()
-    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))
 
 
 class Carga:
     """A loader that counts its calls and returns what the folder's file says."""
 
-    def __init__(self, carpeta: Path):
+    def __init__(self, carpeta: Path, cache: Path | None):
         self.carpeta = carpeta
+        self.cache = cache
         self.veces = 0
 
     def __call__(self) -> str:
@@ -37,7 +36,9 @@ class Carga:
 
     def en_otro_proceso(self) -> str:
         cache_de_carpetas.olvidar()  # what a new process starts with
-        return cache_de_carpetas.recordar(("prueba",), self.carpeta, self, compartida=("prueba",))
+        return cache_de_carpetas.recordar(
+            ("prueba",), self.carpeta, self, compartida=("prueba",), cache=self.cache
+        )
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def carga(tmp_path, cache) -> Carga:
     carpeta = tmp_path / "carpeta"
     carpeta.mkdir()
     (carpeta / "a.yaml").write_text("uno", encoding="utf-8")
-    return Carga(carpeta)
+    return Carga(carpeta, cache)
 
 
 def test_otro_proceso_lee_la_cache_y_no_los_archivos(carga, cache):
@@ -91,7 +92,7 @@ def test_una_cache_que_no_se_puede_escribir_o_esta_danada_se_ignora(carga, cache
 
 
 def test_sin_cache_compartida_si_se_pide(carga, cache):
-    cache_compartida.usar(cache_compartida.carpeta_de({"DIAGNOSTICO_SIN_CACHE": "1"}))
+    carga.cache = carpeta_de_cache({"DIAGNOSTICO_SIN_CACHE": "1", "XDG_CACHE_HOME": "x"})
     carga.en_otro_proceso()
     carga.en_otro_proceso()
     assert carga.veces == 2
@@ -100,10 +101,10 @@ def test_sin_cache_compartida_si_se_pide(carga, cache):
 
 def test_reglas_y_conocimiento_de_la_cache_dan_el_mismo_resultado(cache, tmp_path):
     reglas, conocimiento = copiar_carpetas(tmp_path)
-    primero = Motor.desde_carpetas(reglas, conocimiento)
+    primero = Motor.desde_carpetas(reglas, conocimiento, cache)
     assert len(list(cache.glob("*.pickle"))) == 2  # knowledge, rules
     cache_de_carpetas.olvidar()
-    segundo = Motor.desde_carpetas(reglas, conocimiento)
+    segundo = Motor.desde_carpetas(reglas, conocimiento, cache)
     assert segundo.reglas is not primero.reglas
     respuestas = cargar_respuestas(EJEMPLOS / "yumbel.yaml", primero.conocimiento)
     assert (
@@ -115,14 +116,14 @@ def test_reglas_y_conocimiento_de_la_cache_dan_el_mismo_resultado(cache, tmp_pat
 def test_un_parametro_cambiado_se_ve_en_las_reglas_de_otro_proceso(cache, tmp_path):
     """Rules depend on the knowledge folder (parameters): their cache key includes it."""
     reglas, conocimiento = copiar_carpetas(tmp_path)
-    antes = Motor.desde_carpetas(reglas, conocimiento)
+    antes = Motor.desde_carpetas(reglas, conocimiento, cache)
     parametros = conocimiento / "parametros.yaml"
     parametros.write_text(
         parametros.read_text(encoding="utf-8").replace("valor: 0.75", "valor: 0.95"),
         encoding="utf-8",
     )
     cache_de_carpetas.olvidar()
-    despues = Motor.desde_carpetas(reglas, conocimiento)
+    despues = Motor.desde_carpetas(reglas, conocimiento, cache)
     assert [r.condiciones for r in antes.reglas] != [r.condiciones for r in despues.reglas]
 
 
@@ -179,26 +180,26 @@ def test_la_politica_de_un_proceso_sube_el_primer_umbral_y_aparta_lo_cargado():
     assert UMBRALES[0] > umbrales[0]
 
 
-def _entorno_nuevo():
+def _entorno_nuevo(cache: Path | None):
     """The Markdown environment a new process builds (nothing compiled in memory)."""
     from diagnostico_experto.informes.comuna import _entorno
 
-    return _entorno(False)
+    return _entorno.__wrapped__(False, cache)
 
 
 def test_otro_proceso_usa_la_plantilla_compilada(cache, monkeypatch, motor, ejemplos):
     from diagnostico_experto.informes.comuna import _contexto
 
     contexto = {"indice": None, **_contexto(ejemplos["yumbel"], motor.reglas, motor.conocimiento)}
-    informe = _entorno_nuevo().get_template("informe.md.j2").render(contexto)
+    informe = _entorno_nuevo(cache).get_template("informe.md.j2").render(contexto)
     (guardada,) = (cache / "plantillas").glob("*.cache")
-    entorno = _entorno_nuevo()
+    entorno = _entorno_nuevo(cache)
     compiladas: list[object] = []
     monkeypatch.setattr(entorno, "compile", lambda *a, **k: compiladas.append(a))
     assert entorno.get_template("informe.md.j2").render(contexto) == informe
     assert compiladas == []  # its code came from the cache
     guardada.write_bytes(b"no es codigo")  # damaged: compiled again, the same report
-    assert _entorno_nuevo().get_template("informe.md.j2").render(contexto) == informe
+    assert _entorno_nuevo(cache).get_template("informe.md.j2").render(contexto) == informe
 
 
 def test_otro_proceso_usa_las_partes_compiladas_de_la_plantilla_de_word(cache, monkeypatch):
@@ -207,9 +208,9 @@ def test_otro_proceso_usa_las_partes_compiladas_de_la_plantilla_de_word(cache, m
     from diagnostico_experto.informes.docx import _EntornoDocx
 
     fuente = "<w:t>{{ num(x) }} {{ nombre }}</w:t>"
-    primero = _EntornoDocx().from_string(fuente).render(x=2.5, nombre="<Ñuble>")
+    primero = _EntornoDocx(cache).from_string(fuente).render(x=2.5, nombre="<Ñuble>")
     assert primero == "<w:t>2,5 &lt;Ñuble&gt;</w:t>"
-    entorno = _EntornoDocx()
+    entorno = _EntornoDocx(cache)
     compiladas: list[object] = []
     compilar = entorno.compile
     monkeypatch.setattr(
@@ -224,8 +225,26 @@ def test_otro_proceso_usa_las_partes_compiladas_de_la_plantilla_de_word(cache, m
 def test_plantillas_sin_cache_que_se_pueda_escribir_o_si_se_pide(cache, monkeypatch):
     cache.parent.mkdir(parents=True)
     cache.write_text("un archivo donde debería ir la carpeta", encoding="utf-8")
-    assert _entorno_nuevo().get_template("informe.md.j2")
+    assert _entorno_nuevo(cache).get_template("informe.md.j2")
     cache.unlink()
-    cache_compartida.usar(cache_compartida.carpeta_de({"DIAGNOSTICO_SIN_CACHE": "1"}))
-    assert _entorno_nuevo().get_template("informe.md.j2")
+    assert _entorno_nuevo(None).get_template("informe.md.j2")  # DIAGNOSTICO_SIN_CACHE=1
     assert not cache.exists()
+
+
+def test_solo_la_entrada_del_comando_lee_el_entorno(tmp_path, monkeypatch):
+    """A library user gets no shared cache unless it says where; the command's entry
+    takes the folder from the environment and passes it down (issue 30)."""
+    from diagnostico_experto.cli.principal import main
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    cache_de_carpetas.olvidar()
+    Motor.desde_carpetas(reglas, conocimiento)
+    assert not (tmp_path / "xdg").exists()
+    cache_de_carpetas.olvidar()
+    assert (
+        main(["reglas", "validar", "--reglas", str(reglas), "--conocimiento", str(conocimiento)])
+        == 0
+    )
+    assert len(list((tmp_path / "xdg" / "diagnostico-experto").glob("*.pickle"))) == 2
+    cache_de_carpetas.olvidar()

@@ -27,6 +27,7 @@ from prompt_toolkit.output import DummyOutput
 from questionary import Separator
 
 from conftest import CONOCIMIENTO, RAIZ, REGLAS, SERVICIO, correr, escribir_yaml, leer_yaml
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.conocimiento.preguntas import NO_SABE
 from diagnostico_experto.terminal.entrevista import Entrevista
 
@@ -50,7 +51,12 @@ def entrevistar(ruta: Path, teclas: str, comuna: str | None = "Ninhue") -> Entre
         entrada.send_text(teclas)
         entrada.close()
         entrevista = Entrevista.desde_carpetas(
-            ruta, REGLAS, CONOCIMIENTO, entrada=entrada, salida=DummyOutput()
+            ruta,
+            REGLAS,
+            CONOCIMIENTO,
+            Entorno.de({"UV": "uv"}),  # hints as under «uv run», the README's way
+            entrada=entrada,
+            salida=DummyOutput(),
         )
         with contextlib.suppress(EOFError):  # the keys ran out: like closing the terminal
             entrevista.correr(comuna)

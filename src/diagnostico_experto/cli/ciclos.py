@@ -14,6 +14,7 @@ from diagnostico_experto.cli.opciones import (
     HALLAZGOS,
     RUTA_EXISTENTE,
     carpetas,
+    entorno,
     formato_de_salida,
     opciones_base,
 )
@@ -72,7 +73,8 @@ def avance(
     if formato == "docx" and salida is None:
         raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    motor = Motor.desde_carpetas(reglas, conocimiento)
+    cache = entorno(ctx).cache
+    motor = Motor.desde_carpetas(reglas, conocimiento, cache)
     ea, ed = (
         motor.evaluar(cargar_respuestas(r, motor.conocimiento), caminos=True)
         for r in (antes, despues)
@@ -106,9 +108,9 @@ def avance(
         conocimiento=motor.conocimiento,
     )
     texto: str | bytes = (
-        avance_docx(calculado, motor.conocimiento)
+        avance_docx(calculado, motor.conocimiento, cache)
         if formato == "docx"
-        else informe_avance(calculado, motor.conocimiento, formato)
+        else informe_avance(calculado, motor.conocimiento, formato, cache)
     )
     if salida is None:
         click.echo(texto, nl=False)
@@ -175,9 +177,9 @@ def calibrar(
         for destino in destinos.values():
             if destino.exists():
                 raise ErrorEntorno.uno(destino, "ya existe; no se sobrescribe")
-    motor = Motor.desde_carpetas(reglas, conocimiento)
+    motor = Motor.desde_carpetas(reglas, conocimiento, entorno(ctx).cache)
     origen = entrada or conocimiento / "historia"
-    etiquetados = casos_de_respuestas(entradas_de(origen, motor.conocimiento), motor)
+    etiquetados = casos_de_respuestas(entradas_de(origen, motor.conocimiento, entorno(ctx)), motor)
     if casos is not None:
         etiquetados += casos_de_pruebas(archivos_de_casos(casos), motor)
     if not etiquetados:

@@ -1,4 +1,5 @@
-"""What every command shares: exit codes, --reglas/--conocimiento, and resolving them."""
+"""What every command shares: exit codes, --reglas/--conocimiento and resolving them,
+and click's context object (what the entry read from the environment)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 EXITO, HALLAZGOS, NO_SE_PUDO = 0, 1, 2  # done; done with findings; could not run
@@ -35,6 +37,22 @@ def opciones_base(funcion):
         default=None,
         help="Carpeta de archivos de reglas. Por defecto, la incluida.",
     )(funcion)
+
+
+class Proceso:
+    """Click's context object. ``entorno``: what the command's entry read from the
+    environment (the shared cache, how hints name the program), passed down from
+    here as parameters. ``directa``: set by a command that leaves nothing to clean
+    up, so the process may end at once (``cli.principal.ejecutar``)."""
+
+    def __init__(self, entorno: Entorno | None = None) -> None:
+        self.entorno = entorno or Entorno()
+        self.directa = False
+
+
+def entorno(ctx: click.Context) -> Entorno:
+    """The environment the command's entry read (a library default without one)."""
+    return ctx.ensure_object(Proceso).entorno
 
 
 def carpetas(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,14 @@ from diagnostico_experto.cli.opciones import (
     NO_SE_PUDO,
     RUTA,
     RUTA_EXISTENTE,
+    Proceso,
     carpetas,
+    entorno,
     formato_de_salida,
     opciones_base,
 )
 from diagnostico_experto.cli.reglas import grupo_reglas, init
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.comun.recolector import politica_de_proceso
@@ -52,8 +56,9 @@ def _evaluar(
     from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    base = cargar_conocimiento(conocimiento)
-    lista = cargar_reglas(reglas, base)  # a broken rule file is reported first
+    cache = entorno(ctx).cache
+    base = cargar_conocimiento(conocimiento, cache)
+    lista = cargar_reglas(reglas, base, cache)  # a broken rule file is reported first
     respuestas = cargar_respuestas(archivo, base)  # refused before compiling the rules
     motor = Motor(base, lista, str(reglas))
     return motor, motor.evaluar(respuestas, caminos=True)
@@ -116,14 +121,21 @@ def evaluar(
     if formato == "docx" and salida is None:
         raise click.UsageError("el formato docx necesita --salida ARCHIVO.docx")
     motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
-    texto = informe(evaluacion, motor.reglas, motor.conocimiento, formato, anexo=anexo)
+    texto = informe(
+        evaluacion,
+        motor.reglas,
+        motor.conocimiento,
+        formato,
+        anexo=anexo,
+        cache=entorno(ctx).cache,
+    )
     if salida is None:
         assert isinstance(texto, str)
         click.echo(texto, nl=False)
     else:
         escribir_atomico(salida, texto)
         click.echo(f"Informe escrito en {salida}", err=True)
-    ctx.ensure_object(_Fin).directa = True
+    ctx.ensure_object(Proceso).directa = True
 
 
 @principal.command(cls=Comando)
@@ -137,9 +149,9 @@ def explicar(
     from diagnostico_experto.informes.comuna import explicacion
 
     motor, evaluacion = _evaluar(ctx, archivo, reglas, conocimiento)
-    texto = explicacion(evaluacion, motor.reglas, motor.conocimiento)
+    texto = explicacion(evaluacion, motor.reglas, motor.conocimiento, entorno(ctx).cache)
     click.echo(texto, nl=False)
-    ctx.ensure_object(_Fin).directa = True
+    ctx.ensure_object(Proceso).directa = True
 
 
 @principal.command(cls=Comando)
@@ -176,8 +188,9 @@ def simular(
     from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     carpeta_reglas, carpeta_conocimiento = carpetas(ctx, reglas, conocimiento)
-    base = cargar_conocimiento(carpeta_conocimiento)
-    lista = cargar_reglas(carpeta_reglas, base)
+    cache = entorno(ctx).cache
+    base = cargar_conocimiento(carpeta_conocimiento, cache)
+    lista = cargar_reglas(carpeta_reglas, base, cache)
     respuestas = cargar_respuestas(archivo, base)
     try:
         nuevas = leer_cambios(list(cambios), base)
@@ -186,7 +199,7 @@ def simular(
     motor = Motor(base, lista, str(carpeta_reglas))
     texto = simulacion_md(simular_cambios(motor, respuestas, nuevas), base)
     click.echo(texto, nl=False)
-    ctx.ensure_object(_Fin).directa = True
+    ctx.ensure_object(Proceso).directa = True
 
 
 @principal.command(cls=Comando)
@@ -214,8 +227,7 @@ def cuestionario(
     """
     import sys
 
-    from diagnostico_experto.comun.invocacion import comando
-
+    comando = entorno(ctx).comando
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise ErrorEntorno.uno(
             archivo,
@@ -225,7 +237,7 @@ def cuestionario(
     from diagnostico_experto.terminal.entrevista import Entrevista
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    entrevista = Entrevista.desde_carpetas(archivo, reglas, conocimiento)
+    entrevista = Entrevista.desde_carpetas(archivo, reglas, conocimiento, entorno(ctx))
     try:
         entrevista.correr(comuna)
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
@@ -296,9 +308,10 @@ def lote(
     from diagnostico_experto.motor.motor import Motor
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
+    cache = entorno(ctx).cache
     # a broken rule file stops the batch before it starts; one worker reuses this engine
-    motor = Motor.desde_carpetas(reglas, conocimiento)
-    comprobar(plantilla(motor.conocimiento, "informe.docx"))
+    motor = Motor.desde_carpetas(reglas, conocimiento, cache)
+    comprobar(plantilla(motor.conocimiento, "informe.docx"), cache)
     saber = motor.conocimiento
     origen = entrada or Path(conocimiento) / "ejemplos"
     desechadas: list[Fallida] = []  # submissions of an export that cannot be used
@@ -317,7 +330,7 @@ def lote(
             if e.problemas
         ]
     else:
-        entradas = entradas_de(origen, saber)
+        entradas = entradas_de(origen, saber, entorno(ctx))
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
     if workers is None:
         workers = procesos_por_defecto(len(entradas))
@@ -326,7 +339,9 @@ def lote(
         with Interrupcion() as interrupcion, Publicacion(salida) as publicacion:
             publicacion.crear_carpeta(CARPETA_COMUNAS)  # each comuna's process writes there
             en_orden = itertools.chain(
-                evaluar_en_orden(entradas, reglas, conocimiento, publicacion.raiz, workers, motor),
+                evaluar_en_orden(
+                    entradas, reglas, conocimiento, publicacion.raiz, workers, motor, cache
+                ),
                 desechadas,
             )
             if sys.stderr.isatty():
@@ -355,7 +370,7 @@ def lote(
         # The hidden folder is already gone; waiting at exit for workers to finish
         # their comunas (or for a worker caught starting up) only delays the prompt.
         # They end with this process (see lote.evaluacion._morir_con).
-        ctx.ensure_object(_Fin).directa = True
+        ctx.ensure_object(Proceso).directa = True
         raise click.exceptions.Exit(INTERRUMPIDO) from None
     fallidas = [r for r in resultados if isinstance(r, Fallida)]
     for fallida in fallidas:
@@ -374,9 +389,32 @@ def lote(
         raise click.exceptions.Exit(HALLAZGOS)
 
 
+def _archivo_nuevo(funcion):
+    """ARCHIVO and --reemplazar: a command that writes a new file from the knowledge."""
+    funcion = click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")(
+        funcion
+    )
+    return click.argument("archivo", type=ARCHIVO)(funcion)
+
+
+def _escribir_nuevos(
+    contenidos: Mapping[Path, bytes | str], reemplazar: bool, escrito: str
+) -> None:
+    """Write every file, atomically; none when one exists and --reemplazar was not given."""
+    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
+
+    existentes = [r for r in contenidos if r.exists()]
+    if existentes and not reemplazar:
+        raise ErrorEntorno.uno(
+            existentes[0], "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
+        )
+    for ruta, contenido in contenidos.items():
+        escribir_atomico(ruta, contenido)
+        click.echo(f"{escrito} en {ruta}", err=True)
+
+
 @principal.command(cls=Comando)
-@click.argument("archivo", type=ARCHIVO)
-@click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
+@_archivo_nuevo
 @opciones_base
 @click.pass_context
 def planilla(
@@ -391,32 +429,23 @@ def planilla(
     Una columna por pregunta, con su texto como comentario y sus opciones como lista
     desplegable; hojas de servicios y de mesa comunal. Se evalúa con «diagnostico lote».
     """
-    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
     from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
     from diagnostico_experto.lote.planilla import planilla as planilla_xlsx
     from diagnostico_experto.lote.planilla import planilla_csv
 
     _, conocimiento = carpetas(ctx, reglas, conocimiento)
-    saber = cargar_conocimiento(conocimiento)
+    saber = cargar_conocimiento(conocimiento, entorno(ctx).cache)
     sufijo = archivo.suffix.lower()
     if sufijo not in (".xlsx", ".csv"):
         raise ErrorEntorno.uno(archivo, "la planilla debe terminar en .xlsx o .csv")
     contenidos = (
         {archivo: planilla_xlsx(saber)} if sufijo == ".xlsx" else planilla_csv(saber, archivo)
     )
-    existentes = [r for r in contenidos if r.exists()]
-    if existentes and not reemplazar:
-        raise ErrorEntorno.uno(
-            existentes[0], "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
-        )
-    for ruta, contenido in contenidos.items():
-        escribir_atomico(ruta, contenido)
-        click.echo(f"Planilla escrita en {ruta}", err=True)
+    _escribir_nuevos(contenidos, reemplazar, "Planilla escrita")
 
 
 @principal.command(cls=Comando)
-@click.argument("archivo", type=ARCHIVO)
-@click.option("--reemplazar", is_flag=True, help="Reemplaza el archivo si ya existe.")
+@_archivo_nuevo
 @opciones_base
 @click.pass_context
 def formulario(
@@ -432,19 +461,14 @@ def formulario(
     la comuna por territorio, la fecha, el inventario de servicios y la mesa comunal.
     Las respuestas descargadas se leen con «diagnostico importar» o «diagnostico lote».
     """
-    from diagnostico_experto.comun.archivos_yaml import escribir_atomico
     from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
     from diagnostico_experto.lote.formulario import formulario_xlsx
 
     _, conocimiento = carpetas(ctx, reglas, conocimiento)
     if archivo.suffix.lower() != ".xlsx":
         raise ErrorEntorno.uno(archivo, "el formulario XLSForm debe terminar en .xlsx")
-    if archivo.exists() and not reemplazar:
-        raise ErrorEntorno.uno(
-            archivo, "ya existe; no se reemplaza (use --reemplazar si es lo que quiere)"
-        )
-    escribir_atomico(archivo, formulario_xlsx(cargar_conocimiento(conocimiento)))
-    click.echo(f"Formulario XLSForm escrito en {archivo}", err=True)
+    saber = cargar_conocimiento(conocimiento, entorno(ctx).cache)
+    _escribir_nuevos({archivo: formulario_xlsx(saber)}, reemplazar, "Formulario XLSForm escrito")
 
 
 @principal.command(cls=Comando)
@@ -486,7 +510,7 @@ def importar(
     from diagnostico_experto.lote.importacion import archivos, escribir, revisar
 
     _, conocimiento = carpetas(ctx, reglas, conocimiento)
-    saber = cargar_conocimiento(conocimiento)
+    saber = cargar_conocimiento(conocimiento, entorno(ctx).cache)
     if salida.exists() and (not salida.is_dir() or any(salida.iterdir())):
         raise ErrorEntorno.uno(
             salida,
@@ -522,14 +546,6 @@ principal.add_command(avance)
 grupo_reglas.add_command(calibrar)
 
 
-class _Fin:
-    """How this process ends: ``directa`` when the command that ran leaves nothing
-    to clean up (set by the command, through click's context object)."""
-
-    def __init__(self) -> None:  # not a dataclass: --help would import dataclasses for it
-        self.directa = False
-
-
 def ejecutar() -> None:
     """The process entry (the ``diagnostico`` script, ``python -m``): main, then exit.
 
@@ -542,9 +558,9 @@ def ejecutar() -> None:
     The collector's policy of the process is set here, once (``comun.recolector``).
     """
     politica_de_proceso()
-    fin = _Fin()
-    codigo = _main(None, fin)
-    if fin.directa:
+    proceso = Proceso(Entorno.de(os.environ))
+    codigo = _main(None, proceso)
+    if proceso.directa:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -554,20 +570,21 @@ def ejecutar() -> None:
     sys.exit(codigo)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: runs the command and turns every failure into an exit code."""
-    return _main(argv, _Fin())
+def main(argv: list[str] | None = None, entorno: Entorno | None = None) -> int:
+    """Entry point: runs the command and turns every failure into an exit code.
+
+    The environment is read here (or given: ``entorno``), once per command,
+    and passed down as parameters; nothing below reads ``os.environ``.
+    """
+    return _main(argv, Proceso(entorno or Entorno.de(os.environ)))
 
 
-def _main(argv: list[str] | None, fin: _Fin) -> int:
-    from diagnostico_experto.comun import cache_compartida, invocacion
-
-    # the environment is read here, once per command, and passed down as parameters
-    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))
-    invocacion.usar(os.environ)
+def _main(argv: list[str] | None, proceso: Proceso) -> int:
     try:
         # without standalone mode, click returns the code of a ctx.exit() / Exit
-        codigo = principal.main(args=argv, prog_name="diagnostico", standalone_mode=False, obj=fin)
+        codigo = principal.main(
+            args=argv, prog_name="diagnostico", standalone_mode=False, obj=proceso
+        )
     except ErrorDiagnostico as exc:  # each class carries its own exit code
         click.echo(str(exc), err=True)
         return exc.codigo_salida
@@ -575,11 +592,9 @@ def _main(argv: list[str] | None, fin: _Fin) -> int:
         click.echo(exc.ctx.get_help(), err=True)
         return NO_SE_PUDO
     except click.UsageError as exc:
-        from diagnostico_experto.comun.invocacion import comando
-
         uso = exc.ctx.get_usage() + "\n" if exc.ctx else ""
         subcomandos = exc.ctx.command_path.split()[1:] if exc.ctx else []
-        ayuda = comando(*subcomandos, "--help")
+        ayuda = proceso.entorno.comando(*subcomandos, "--help")
         click.echo(f"{uso}Error: {mensaje_de_uso(exc)}\nVea «{ayuda}».", err=True)
         return NO_SE_PUDO
     except (KeyboardInterrupt, click.exceptions.Abort):

@@ -14,17 +14,18 @@ from diagnostico_experto.cli.opciones import (
     RUTA,
     RUTA_EXISTENTE,
     carpetas,
+    entorno,
     opciones_base,
 )
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
-from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 
 
 @click.command(cls=Comando)
 @click.argument("carpeta", type=CARPETA)
-def init(carpeta: Path) -> None:
+@click.pass_context
+def init(ctx: click.Context, carpeta: Path) -> None:
     """Copia las reglas y el conocimiento por defecto en CARPETA, listos para editar."""
     import shutil
 
@@ -36,6 +37,7 @@ def init(carpeta: Path) -> None:
         shutil.copytree(carpeta_por_defecto(nombre), destino)
     carpetas_copiadas = ("--reglas", destinos["rules"], "--conocimiento", destinos["knowledge"])
     base = carpeta_por_defecto("rules").parent
+    comando = entorno(ctx).comando
     click.echo(
         f"Copiados rules/ y knowledge/ en {carpeta}. Edítelos y úselos con:\n"
         f"  {comando(*carpetas_copiadas, 'reglas', 'validar')}\n"
@@ -60,8 +62,8 @@ def validar(ctx: click.Context, reglas: Path | None, conocimiento: Path | None) 
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
     try:
-        saber = cargar_conocimiento(conocimiento)
-        cargadas = cargar_reglas(reglas, saber)
+        saber = cargar_conocimiento(conocimiento, entorno(ctx).cache)
+        cargadas = cargar_reglas(reglas, saber, entorno(ctx).cache)
     except ErrorDiagnostico as exc:
         click.echo(str(exc))
         click.echo(f"{plural(len(exc.problemas), 'error', 'errores')}.", err=True)
@@ -97,8 +99,11 @@ def probar(
     from diagnostico_experto.reglas.lenguaje import cargar_reglas
 
     reglas, conocimiento = carpetas(ctx, reglas, conocimiento)
-    base = cargar_conocimiento(conocimiento)
-    lista = cargar_reglas(reglas, base)  # a broken rule file is reported first, as in evaluar
+    cache = entorno(ctx).cache
+    base = cargar_conocimiento(conocimiento, cache)
+    lista = cargar_reglas(
+        reglas, base, cache
+    )  # a broken rule file is reported first, as in evaluar
     leidos = leer_todos(archivos_de_casos(casos or reglas / "casos"), base)
     motor = Motor(base, lista, str(reglas))  # compiled once every input is known to be valid
     resultados, disparadas = correr_casos(leidos, motor)
@@ -152,8 +157,8 @@ def comparar(
         if (base / "rules").is_dir()
         else (base, conocimiento)
     )
-    actual = Motor.desde_carpetas(reglas, conocimiento)
-    anterior = Motor.desde_carpetas(reglas_base, conocimiento_base)
+    actual = Motor.desde_carpetas(reglas, conocimiento, entorno(ctx).cache)
+    anterior = Motor.desde_carpetas(reglas_base, conocimiento_base, entorno(ctx).cache)
     entradas = entradas_de(entrada or conocimiento / "ejemplos", actual.conocimiento)
     cambios = comparar_reglas(entradas, anterior, actual)
     if formato == "json":

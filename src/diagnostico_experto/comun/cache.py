@@ -8,10 +8,10 @@ in the user's cache folder (``$XDG_CACHE_HOME/diagnostico-experto`` or
 ``~/.cache/diagnostico-experto``) under a key made of the files' content, the
 package version and a fingerprint of the package's code: any change to a file
 or to the program makes a new key, so a stale entry is never read. A cache that
-cannot be read or written is silently skipped. ``DIAGNOSTICO_SIN_CACHE=1``
-turns the shared cache off; the process entry reads both variables and says where
-the shared cache is (``comun/cache_compartida``). The report templates' compiled code is kept in
-the same folder (``CacheDePlantillas``), under the same rules.
+cannot be read or written is silently skipped. The shared cache's folder is a
+parameter (``cache``): the command's entry takes it from the environment
+(``comun/entorno``); without one, only the memo is used. The report templates'
+compiled code is kept in the same folder (``CacheDePlantillas``), under the same rules.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import TypeVar
 from jinja2.bccache import Bucket, BytecodeCache
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
-from diagnostico_experto.comun.cache_compartida import carpeta_cache
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 
 T = TypeVar("T")
@@ -100,18 +99,24 @@ def recordar(
     cargar: Callable[[], T],
     compartida: tuple[Hashable, ...] | None = None,
     conservar: object = None,
+    cache: Path | None = None,
 ) -> T:
     """``cargar()``, or what it returned before for the same key and unchanged files.
 
-    With ``compartida`` (a key that means the same in any process), the result
-    is also looked up in, and saved to, the cache shared by processes.
+    With ``compartida`` (a key that means the same in any process) and a
+    ``cache`` folder, the result is also looked up in, and saved to, the cache
+    shared by processes there.
     ``conservar`` is kept alive with the entry (not saved): an object whose
     ``id`` is part of the key must not die and lend its id to another.
     """
     completa = (*clave, str(carpeta.resolve()), huella(carpeta))
     if completa in _MEMO:
         return _MEMO[completa][1]  # type: ignore[return-value]
-    archivo = _archivo_en_cache(compartida, carpeta) if compartida is not None else None
+    archivo = (
+        _archivo_en_cache(cache, compartida, carpeta)
+        if compartida is not None and cache is not None
+        else None
+    )
     valor = _leer_cache(archivo) if archivo else _NO_ESTA
     if valor is _NO_ESTA:
         valor = cargar()
@@ -145,12 +150,9 @@ def version_del_programa() -> str:
     return f"{version}-{sys.version_info[:3]}-{codigo.hexdigest()[:16]}"
 
 
-def _archivo_en_cache(compartida: tuple[Hashable, ...], carpeta: Path) -> Path | None:
-    cache_compartida = carpeta_cache()
-    if cache_compartida is None:
-        return None
+def _archivo_en_cache(cache: Path, compartida: tuple[Hashable, ...], carpeta: Path) -> Path:
     clave = repr((compartida, version_del_programa(), str(carpeta.resolve()), contenido(carpeta)))
-    return cache_compartida / f"{hashlib.sha256(clave.encode()).hexdigest()}.pickle"
+    return cache / f"{hashlib.sha256(clave.encode()).hexdigest()}.pickle"
 
 
 def _leer_cache(archivo: Path) -> object:
@@ -185,30 +187,21 @@ def _podar(carpeta: Path) -> None:
 
 
 class CacheDePlantillas(BytecodeCache):
-    """jinja2's cache of compiled templates, in the shared cache folder.
+    """jinja2's cache of compiled templates, in the shared cache folder ``cache``.
 
     A process that renders a report compiled its templates again (~25 ms of
     each ``evaluar``). jinja2 names each entry by template and checks its
     source and Python's bytecode version before using it; as with the rules'
-    cache, one that cannot be read or written is skipped, and
-    ``DIAGNOSTICO_SIN_CACHE=1`` turns it off.
+    cache, one that cannot be read or written is skipped.
     """
 
+    def __init__(self, cache: Path) -> None:
+        self.carpeta = cache / "plantillas"
+
     def load_bytecode(self, bucket: Bucket) -> None:
-        archivo = _archivo_de_plantilla(bucket)
-        if archivo is None:
-            return
+        archivo = self.carpeta / f"{bucket.key}.cache"
         with contextlib.suppress(*_FALLAS_DE_CACHE, ValueError), archivo.open("rb") as f:
             bucket.load_bytecode(f)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        archivo = _archivo_de_plantilla(bucket)
-        if archivo is not None:
-            _guardar(archivo, bucket.bytecode_to_string())
-
-
-def _archivo_de_plantilla(bucket: Bucket) -> Path | None:
-    cache_compartida = carpeta_cache()
-    if cache_compartida is None:
-        return None
-    return cache_compartida / "plantillas" / f"{bucket.key}.cache"
+        _guardar(self.carpeta / f"{bucket.key}.cache", bucket.bytecode_to_string())

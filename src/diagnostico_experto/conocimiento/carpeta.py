@@ -284,12 +284,17 @@ class Conocimiento:
 
 
 @ErrorReglas.al_leer()
-def cargar_conocimiento(carpeta: str | Path) -> Conocimiento:
+def cargar_conocimiento(carpeta: str | Path, cache: Path | None = None) -> Conocimiento:
+    """The knowledge folder, validated; ``cache``: the shared cache's folder (None: none)."""
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorReglas.uno(carpeta, "la carpeta de conocimiento no existe")
     return recordar(
-        ("conocimiento",), carpeta, lambda: _leer_carpeta(carpeta), compartida=("conocimiento",)
+        ("conocimiento",),
+        carpeta,
+        lambda: _leer_carpeta(carpeta),
+        compartida=("conocimiento",),
+        cache=cache,
     )
 
 

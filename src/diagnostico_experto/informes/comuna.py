@@ -14,6 +14,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -47,7 +48,9 @@ def _finalizar_md(valor: object) -> object:
     return "" if valor is None else formato.md(valor)
 
 
-def _entorno(html: bool) -> Environment:
+@functools.cache
+def _entorno(html: bool, cache: Path | None) -> Environment:
+    """The environment of a format, once per process and shared cache folder (None: none)."""
     entorno = Environment(
         loader=PackageLoader("diagnostico_experto.informes", "plantillas"),
         autoescape=html,
@@ -55,37 +58,25 @@ def _entorno(html: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
-        bytecode_cache=CacheDePlantillas(),
+        bytecode_cache=CacheDePlantillas(cache) if cache is not None else None,
     )
-    entorno.globals.update(
-        pct=formato.porcentaje,
-        num=formato.numero,
-        horas=formato.horas,
-        plural=formato.plural,
-        palabra=formato.palabra,
-        barra=_barra,
-        paleta=PALETA,
-        bandas=BANDAS,
-    )
+    formato.en_plantillas(entorno)
+    entorno.globals.update(barra=_barra, paleta=PALETA, bandas=BANDAS)
     entorno.filters["crudo"] = _Crudo
-    entorno.filters["fecha"] = formato.fecha
-    entorno.filters["fecha_corta"] = formato.fecha_corta
     # escapes once; finalize lets the result through (templates that still say «| md»)
     entorno.filters["md"] = lambda valor: _Crudo(formato.md(valor))
     return entorno
 
 
-_ENTORNOS = {"md": _entorno(False), "html": _entorno(True)}
-
-
-def entorno_html() -> Environment:
+def entorno_html(cache: Path | None = None) -> Environment:
     """The autoescaping environment, for other HTML pages (the batch index)."""
-    return _ENTORNOS["html"]
+    return _entorno(True, cache)
 
 
-def entorno(formato: str) -> Environment:
-    """The environment of a format ("md" or "html"), for other reports."""
-    return _ENTORNOS[formato]
+def entorno(formato: str, cache: Path | None = None) -> Environment:
+    """The environment of a format ("md" or "html"), for other reports; ``cache``: the
+    shared cache's folder, for the compiled templates (None: none)."""
+    return _entorno({"md": False, "html": True}[formato], cache)
 
 
 def _contexto(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> dict:
@@ -176,13 +167,15 @@ def informe(
     formato: str,
     indice: str | None = None,
     anexo: bool = False,
+    cache: Path | None = None,
 ) -> str | bytes:
     """The report in one format; ``indice`` links back to the batch's index page.
 
     DOCX comes back as bytes; ``anexo`` adds the rule trace to it (the HTML
-    report always has it, collapsed; Markdown always, at the end).
+    report always has it, collapsed; Markdown always, at the end). ``cache``:
+    the shared cache's folder, for the compiled templates (None: none).
     """
-    return informes(evaluacion, reglas, conocimiento, (formato,), indice, anexo)[formato]
+    return informes(evaluacion, reglas, conocimiento, (formato,), indice, anexo, cache)[formato]
 
 
 def informes(
@@ -192,11 +185,12 @@ def informes(
     formatos: tuple[str, ...],
     indice: str | None = None,
     anexo: bool = False,
+    cache: Path | None = None,
 ) -> dict[str, str | bytes]:
     """The report in several formats, from one reading of the result (a batch writes four)."""
     contexto = None if formatos == ("json",) else _contexto(evaluacion, reglas, conocimiento)
     return {
-        formato: _informe(evaluacion, contexto, conocimiento, formato, indice, anexo)
+        formato: _informe(evaluacion, contexto, conocimiento, formato, indice, anexo, cache)
         for formato in formatos
     }
 
@@ -208,6 +202,7 @@ def _informe(
     formato: str,
     indice: str | None,
     anexo: bool,
+    cache: Path | None,
 ) -> str | bytes:
     if formato == "json":
         return como_json(evaluacion.resultado)
@@ -215,18 +210,25 @@ def _informe(
     if formato == "docx":
         from diagnostico_experto.informes.docx import informe_docx
 
-        return informe_docx(contexto["d"], conocimiento, anexo=anexo, lugares=contexto["lugares"])
-    plantilla = _ENTORNOS[formato].get_template(f"informe.{formato}.j2")
+        return informe_docx(
+            contexto["d"], conocimiento, anexo=anexo, lugares=contexto["lugares"], cache=cache
+        )
+    plantilla = entorno(formato, cache).get_template(f"informe.{formato}.j2")
     return plantilla.render(indice=indice, **contexto)
 
 
-def explicacion(evaluacion: Evaluacion, reglas: list[Regla], conocimiento: Conocimiento) -> str:
+def explicacion(
+    evaluacion: Evaluacion,
+    reglas: list[Regla],
+    conocimiento: Conocimiento,
+    cache: Path | None = None,
+) -> str:
     explicaciones = explicar(evaluacion, reglas, conocimiento)
     propuesta = explicar_propuesta(evaluacion)
     explicados = {id(p) for e in explicaciones for p in e.pasos}
     explicados |= {id(p) for pasos in propuesta.values() for p in pasos}
     otros = [p for p in evaluacion.resultado.traza if id(p) not in explicados]
-    plantilla = _ENTORNOS["md"].get_template("explicacion.md.j2")
+    plantilla = entorno("md", cache).get_template("explicacion.md.j2")
     texto = plantilla.render(
         explicaciones=explicaciones,
         propuesta=propuesta,

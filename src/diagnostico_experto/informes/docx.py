@@ -15,6 +15,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,19 +85,13 @@ class _EntornoDocx(Environment):
 
     MAXIMO = 64  # distinct sources kept (a batch uses about ten)
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None) -> None:
         super().__init__(
-            undefined=StrictUndefined, autoescape=True, bytecode_cache=CacheDePlantillas()
+            undefined=StrictUndefined,
+            autoescape=True,
+            bytecode_cache=CacheDePlantillas(cache) if cache is not None else None,
         )
-        self.globals.update(
-            horas=formato.horas,
-            pct=formato.porcentaje,
-            num=formato.numero,
-            plural=formato.plural,
-            palabra=formato.palabra,
-        )
-        self.filters["fecha"] = formato.fecha
-        self.filters["fecha_corta"] = formato.fecha_corta
+        formato.en_plantillas(self)
         self._compiladas: dict[str, Template] = {}
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
@@ -118,7 +113,10 @@ class _EntornoDocx(Environment):
         goes through the same public steps here, named by its digest.
         """
         cache = self.bytecode_cache
-        assert cache is not None
+        if cache is None:
+            return self.template_class.from_code(
+                self, self.compile(source), self.make_globals(None)
+            )
         nombre = hashlib.sha256(source.encode("utf-8")).hexdigest()
         cubeta = cache.get_bucket(self, nombre, None, source)
         if cubeta.code is None:
@@ -128,8 +126,9 @@ class _EntornoDocx(Environment):
 
 
 @functools.cache
-def _entorno() -> _EntornoDocx:
-    return _EntornoDocx()
+def _entorno(cache: Path | None) -> _EntornoDocx:
+    """One environment per shared cache folder (None: none), made once per process."""
+    return _EntornoDocx(cache)
 
 
 # a text run holding a character docxtpl's resolve_listing rewrites (texts never hold "<")
@@ -181,19 +180,35 @@ def _paquete(ruta: Path, firma: tuple[int, int]) -> PaqueteDocx:
 
 
 @ErrorPlantilla.al_leer()
-def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
-    """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota)."""
-    try:
+def renderizar(
+    ruta: Path,
+    contexto: dict[str, Any],
+    graficos: dict[str, Grafico],
+    cache: Path | None = None,
+) -> bytes:
+    """Fill a template; ``graficos`` become lists of rows (etiqueta, imagen, nota);
+    ``cache``: the shared cache's folder, for the compiled parts (None: none)."""
+    with _fallas_de_plantilla(ruta, contexto):
         firma = _firma(ruta)
         paquete = _paquete(ruta, firma)
         if paquete.rapido:
             with contextlib.suppress(FueraDelAtajo):
-                return _llenar(paquete, contexto, graficos)
-        return _llenar_con_docxtpl(_leer(ruta, firma), contexto, graficos)
+                return _llenar(paquete, contexto, graficos, cache)
+        return _llenar_con_docxtpl(_leer(ruta, firma), contexto, graficos, cache)
+
+
+@contextlib.contextmanager
+def _fallas_de_plantilla(ruta: Path, contexto: dict[str, Any] | None = None) -> Iterator[None]:
+    """A broken tag, a tag that fails on the report's values (``contexto``, when filling),
+    or a file that is no Word document, as one line naming the template."""
+    try:
+        yield
     except TemplateError as exc:
         raise ErrorPlantilla.uno(ruta, _mensaje(exc, _bytes(ruta))) from exc
     except _NO_ES_CALCULABLE as exc:
-        mensaje = etiquetas_docx.que_no_se_calcula(_bytes(ruta), _entorno(), contexto)
+        if contexto is None:
+            raise
+        mensaje = etiquetas_docx.que_no_se_calcula(_bytes(ruta), _entorno(None), contexto)
         raise ErrorPlantilla.uno(ruta, mensaje) from exc
     except _NO_ES_DOCX as exc:
         raise ErrorPlantilla.uno(ruta, _no_es_docx(exc)) from exc
@@ -203,16 +218,24 @@ def renderizar(ruta: Path, contexto: dict[str, Any], graficos: dict[str, Grafico
 _NO_ES_CALCULABLE = (TypeError, ArithmeticError)
 
 
-def _llenar(paquete: PaqueteDocx, contexto: dict[str, Any], graficos: dict[str, Grafico]) -> bytes:
+def _llenar(
+    paquete: PaqueteDocx,
+    contexto: dict[str, Any],
+    graficos: dict[str, Grafico],
+    cache: Path | None,
+) -> bytes:
     llenado = Llenado(paquete)
     contexto = dict(contexto)
     for nombre, grafico in graficos.items():
         contexto[nombre] = _filas(grafico, lambda png: Imagen(llenado, png, _ANCHO_BARRA))
-    return paquete.llenar(contexto, _entorno(), llenado)
+    return paquete.llenar(contexto, _entorno(cache), llenado)
 
 
 def _llenar_con_docxtpl(
-    datos: bytes, contexto: dict[str, Any], graficos: dict[str, Grafico]
+    datos: bytes,
+    contexto: dict[str, Any],
+    graficos: dict[str, Grafico],
+    cache: Path | None = None,
 ) -> bytes:
     from docxtpl import InlineImage
 
@@ -222,27 +245,22 @@ def _llenar_con_docxtpl(
         contexto[nombre] = _filas(
             grafico, lambda png: InlineImage(tpl, io.BytesIO(png), width=_ANCHO_BARRA)
         )
-    tpl.render(contexto, jinja_env=_entorno(), autoescape=True)
+    tpl.render(contexto, jinja_env=_entorno(cache), autoescape=True)
     salida = io.BytesIO()
     tpl.save(salida)
     return salida.getvalue()
 
 
 @ErrorPlantilla.al_leer()
-def comprobar(ruta: Path) -> None:
+def comprobar(ruta: Path, cache: Path | None = None) -> None:
     """Check a template's tags before a batch: one clear error instead of one per comuna."""
     from docxtpl import DocxTemplate
 
-    try:
+    with _fallas_de_plantilla(ruta):
         tpl = DocxTemplate(io.BytesIO(_bytes(ruta)))
         tpl.init_docx()
         cuerpo_de(tpl)
-        entorno = _entorno()
-        entorno.compile(tpl.patch_xml(tpl.get_xml()))
-    except TemplateError as exc:
-        raise ErrorPlantilla.uno(ruta, _mensaje(exc, _bytes(ruta))) from exc
-    except _NO_ES_DOCX as exc:
-        raise ErrorPlantilla.uno(ruta, _no_es_docx(exc)) from exc
+        _entorno(cache).compile(tpl.patch_xml(tpl.get_xml()))
 
 
 def _no_es_docx(exc: Exception) -> str:
@@ -269,14 +287,18 @@ def _mensaje(exc: TemplateError, datos: bytes) -> str:
         if etiqueta:
             return f"la etiqueta «{etiqueta}» usa un nombre desconocido, «{nombre}»"
         return f"la plantilla usa un nombre desconocido, «{nombre}»: revise la etiqueta que lo contiene"
-    problema = etiquetas_docx.problema(datos, _entorno())
+    problema = etiquetas_docx.problema(datos, _entorno(None))  # only compiles tags
     if problema:
         return problema
     return f"la plantilla tiene una etiqueta que {etiquetas_docx.en_espanol(texto)}"
 
 
 def informe_docx(
-    d: ContenidoInforme, conocimiento: Conocimiento, anexo: bool, lugares: dict[str, str]
+    d: ContenidoInforme,
+    conocimiento: Conocimiento,
+    anexo: bool,
+    lugares: dict[str, str],
+    cache: Path | None = None,
 ) -> bytes:
     firmas = [f"{m.nombre}, {m.cargo}" if m.cargo else m.nombre for m in d.mesa] or [
         "Nombre, cargo y firma"
@@ -290,4 +312,6 @@ def informe_docx(
         "firmas": firmas,
         "provisional": any(a.provisional for a in d.areas),
     }
-    return renderizar(plantilla(conocimiento, "informe.docx"), contexto, {"grafico": d.grafico})
+    return renderizar(
+        plantilla(conocimiento, "informe.docx"), contexto, {"grafico": d.grafico}, cache
+    )

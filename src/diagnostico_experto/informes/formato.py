@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from diagnostico_experto.comun.formato_chileno import (
     fecha,
@@ -24,7 +24,11 @@ from diagnostico_experto.comun.formato_chileno import (
     porcentaje,
 )
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 __all__ = [
+    "en_plantillas",
     "fecha",
     "fecha_corta",
     "horas",
@@ -37,6 +41,13 @@ __all__ = [
 ]
 
 Valor = TypeVar("Valor")
+
+
+def en_plantillas(entorno: Environment) -> None:
+    """Give a template environment (reports, Word documents) the formats above:
+    ``num``, ``pct``, ``horas``, ``plural``, ``palabra`` and the ``fecha`` filters."""
+    entorno.globals.update(pct=porcentaje, num=numero, horas=horas, plural=plural, palabra=palabra)
+    entorno.filters.update(fecha=fecha, fecha_corta=fecha_corta)
 
 
 # "_" inside a word (umbral_alto) is no emphasis in CommonMark: left as it is

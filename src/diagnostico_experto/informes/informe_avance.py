@@ -7,6 +7,7 @@ offline and prints; all text is autoescaped.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -25,10 +26,13 @@ def _nombres(conocimiento: Conocimiento) -> dict[str, str]:
     return {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
 
 
-def informe_avance(avance: Avance, conocimiento: Conocimiento, formato: str) -> str:
+def informe_avance(
+    avance: Avance, conocimiento: Conocimiento, formato: str, cache: Path | None = None
+) -> str:
+    """``cache``: the shared cache's folder, for the compiled templates (None: none)."""
     if formato == "json":
         return json.dumps(avance.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-    plantilla = entorno(formato).get_template(f"avance.{formato}.j2")
+    plantilla = entorno(formato, cache).get_template(f"avance.{formato}.j2")
     return plantilla.render(a=avance, nombres=_nombres(conocimiento), flechas=FLECHAS)
 
 
@@ -55,14 +59,15 @@ def seccion_indice(
     )
 
 
-def avance_docx(avance: Avance, conocimiento: Conocimiento) -> bytes:
-    """The progress report as a Word document, from ``plantillas/avance.docx``."""
+def avance_docx(avance: Avance, conocimiento: Conocimiento, cache: Path | None = None) -> bytes:
+    """The progress report as a Word document, from ``plantillas/avance.docx``;
+    ``cache``: the shared cache's folder, for the compiled parts (None: none)."""
     from diagnostico_experto.informes.docx import CARPETA, FONDOS, plantilla, renderizar
 
     ruta = plantilla(conocimiento, "avance.docx")
     if not ruta.exists():  # a copy of the knowledge made before this template shipped
         ruta = carpeta_por_defecto("knowledge") / CARPETA / "avance.docx"
-    return renderizar(ruta, contexto_docx(avance, conocimiento) | {"fondo": FONDOS}, {})
+    return renderizar(ruta, contexto_docx(avance, conocimiento) | {"fondo": FONDOS}, {}, cache)
 
 
 def contexto_docx(a: Avance, conocimiento: Conocimiento) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.errores import ErrorRespuestas
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 
@@ -33,8 +34,11 @@ def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
     return [Entrada(str(a), ruta=a) for a in archivos]
 
 
-def entradas_de(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
-    """A folder of answer files, or a spreadsheet (XLSX or CSV)."""
+def entradas_de(
+    ruta: Path, conocimiento: Conocimiento, entorno: Entorno | None = None
+) -> list[Entrada]:
+    """A folder of answer files, or a spreadsheet (XLSX or CSV); ``entorno`` names the
+    program in the hints of a spreadsheet's errors."""
     if ruta.is_dir():
         return entradas_de_carpeta(ruta)
     if ruta.suffix.lower() in (".xlsx", ".csv"):
@@ -42,7 +46,7 @@ def entradas_de(ruta: Path, conocimiento: Conocimiento) -> list[Entrada]:
 
         return [
             Entrada(fila.origen, datos=fila.datos, lugares=fila.lugares)
-            for fila in leer_planilla(ruta, conocimiento)
+            for fila in leer_planilla(ruta, conocimiento, entorno)
         ]
     raise ErrorRespuestas.uno(
         ruta, "se espera una carpeta de archivos .yaml o una planilla .xlsx o .csv"

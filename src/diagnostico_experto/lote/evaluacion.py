@@ -114,19 +114,23 @@ def procesos_por_defecto(comunas: int) -> int:
 @dataclass(frozen=True)
 class Lote:
     """What every process of a batch needs to know: where the rules and the
-    knowledge are, and the batch's folder, where reports are written."""
+    knowledge are, the batch's folder, where reports are written, and the
+    shared cache's folder the command's entry gave (None: none)."""
 
     reglas: Path
     conocimiento: Path
     carpeta: Path
+    cache: Path | None = None
 
 
 @dataclass
 class Corrida:
-    """A batch run inside one process: its compiled engine and the batch's folder."""
+    """A batch run inside one process: its compiled engine, the batch's folder and
+    the shared cache's folder, for the reports' compiled templates (None: none)."""
 
     motor: Motor
     carpeta: Path
+    cache: Path | None = None
 
     def evaluar(self, tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
         """One comuna: evaluated, its reports written under a name of its own."""
@@ -135,7 +139,12 @@ class Corrida:
         try:
             evaluacion = motor.evaluar(respuestas_de(entrada, motor), caminos=True)
             textos = informes(
-                evaluacion, motor.reglas, motor.conocimiento, FORMATOS_LOTE, indice="../index.html"
+                evaluacion,
+                motor.reglas,
+                motor.conocimiento,
+                FORMATOS_LOTE,
+                indice="../index.html",
+                cache=self.cache,
             )
         except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
             return Fallida(entrada.origen, [str(p) for p in exc.problemas])
@@ -162,7 +171,8 @@ class Corrida:
 def _corrida_del_proceso(lote: Lote) -> Corrida:
     """A worker's run, made once per process: the pool hands a worker only the
     function of each task, so the run its initializer made is found here."""
-    return Corrida(Motor.desde_carpetas(lote.reglas, lote.conocimiento), lote.carpeta)
+    motor = Motor.desde_carpetas(lote.reglas, lote.conocimiento, lote.cache)
+    return Corrida(motor, lote.carpeta, lote.cache)
 
 
 def _evaluar_en_trabajador(lote: Lote, tarea: tuple[int, Entrada]) -> Evaluada | Fallida:
@@ -184,18 +194,22 @@ def evaluar_en_orden(
     carpeta: Path,
     workers: int = 1,
     motor: Motor | None = None,
+    cache: Path | None = None,
 ) -> Iterator[Evaluada | Fallida]:
     """Every comuna, in input order, each as soon as it (and those before it) is done.
 
     Reports go to ``carpeta``/comunas (which must exist). ``motor``, when the
     caller has one, serves the in-process run instead of loading and
-    compiling the rules again. Workers ignore Ctrl-C: the command stops them
+    compiling the rules again. ``cache``: the shared cache's folder the command's
+    entry gave (None: none), for every process of the batch. Workers ignore Ctrl-C: the command stops them
     (pending comunas cancelled) and says so in one line.
     """
     tareas = list(enumerate(entradas))
-    lote = Lote(reglas, conocimiento, carpeta)
+    lote = Lote(reglas, conocimiento, carpeta, cache)
     if workers <= 1 or len(entradas) <= 1:
-        corrida = Corrida(motor or Motor.desde_carpetas(reglas, conocimiento), carpeta)
+        corrida = Corrida(
+            motor or Motor.desde_carpetas(reglas, conocimiento, cache), carpeta, cache
+        )
         yield from map(corrida.evaluar, tareas)
         return
     tanda = max(1, min(16, len(entradas) // (workers * 4)))

@@ -24,7 +24,6 @@ formula) is that submission's, so a batch evaluates the others.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -64,7 +63,7 @@ from diagnostico_experto.lote.formulario import (
     de_campos,
     hojas,
 )
-from diagnostico_experto.lote.planilla import MB, filas_csv, revisar_libro
+from diagnostico_experto.lote.planilla import MB, filas_csv, filas_de_texto, revisar_libro
 
 ODK = "ODK Central"
 KOBO = "KoboToolbox"
@@ -314,15 +313,7 @@ def _csv_de_bytes(datos: bytes, origen: str) -> list[Sequence[Any]]:
         ) from None
     if "\x00" in texto:
         raise ErrorRespuestas.uno(origen, "no es un CSV de texto (parece un archivo binario)")
-    lector = csv.reader(io.StringIO(texto, newline=""))
-    filas: list[Sequence[Any]] = []
-    try:
-        filas.extend(lector)
-    except csv.Error as exc:
-        raise ErrorRespuestas.uno(
-            origen, f"CSV no válido ({exc}); revise las comillas", lector.line_num
-        ) from None
-    return filas
+    return filas_de_texto(texto, origen)
 
 
 # --- recognising an export ----------------------------------------------------------

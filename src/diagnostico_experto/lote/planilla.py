@@ -28,8 +28,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.errores import ErrorRespuestas, sugerencia
-from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.lectura import (
     Limites,
     leer_bytes,
@@ -229,15 +229,17 @@ class FilaPlanilla:
 
 
 @ErrorRespuestas.al_leer()
-def leer_planilla(ruta: Path, conocimiento: Conocimiento) -> list[FilaPlanilla]:
+def leer_planilla(
+    ruta: Path, conocimiento: Conocimiento, entorno: Entorno | None = None
+) -> list[FilaPlanilla]:
     """One row per comuna; the answers, services and mesa in answer-file form.
 
     Read within the knowledge's limits (file and cell size); every problem
-    names the file, sheet, row and column.
+    names the file, sheet, row and column. ``entorno`` names the program in hints.
     """
     limites = conocimiento.limites
     if ruta.suffix.lower() == ".xlsx":
-        tablas = _tablas_xlsx(ruta, limites)
+        tablas = _tablas_xlsx(ruta, limites, entorno or Entorno())
     else:
         tablas = _tablas_csv(ruta, limites)
     respuestas, servicios, mesa = (
@@ -398,7 +400,7 @@ def _dano(exc: Exception) -> str:
     return "el libro tiene contenido interno que no es de una planilla"  # defusedxml refusals
 
 
-def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
+def _tablas_xlsx(ruta: Path, limites: Limites, entorno: Entorno) -> dict[str, Tabla]:
     """The three sheets' rows; the workbook's parts are measured before any XML is parsed."""
     maximo = limites.max_mb_por_planilla * MB
     revisar_archivo(ruta, maximo, "max_mb_por_planilla")
@@ -416,7 +418,7 @@ def _tablas_xlsx(ruta: Path, limites: Limites) -> dict[str, Tabla]:
         raise ErrorRespuestas.uno(
             ruta,
             "falta la hoja «respuestas» (genere una planilla vacía con: "
-            f"{comando('planilla', 'planilla.xlsx')})",
+            f"{entorno.comando('planilla', 'planilla.xlsx')})",
         )
     tablas: dict[str, Tabla] = {}
     for nombre, filas in valores.items():
@@ -559,13 +561,20 @@ def filas_csv(archivo: Path, limites: Limites) -> list[Sequence[Any]]:
             "el separador «|» no se admite; separe las columnas con «;», «,» o tabulador",
             1,
         )
+    return filas_de_texto(texto, archivo, dialecto)
+
+
+def filas_de_texto(
+    texto: str, origen: str | Path, dialecto: Any = csv.excel
+) -> list[Sequence[Any]]:
+    """The rows of a CSV's text; a broken quote is one error with its line."""
     lector = csv.reader(io.StringIO(texto, newline=""), dialecto)
     filas: list[Sequence[Any]] = []
     try:
         filas.extend(lector)
     except csv.Error as exc:
         raise ErrorRespuestas.uno(
-            archivo, f"CSV no válido ({exc}); revise las comillas", lector.line_num
+            origen, f"CSV no válido ({exc}); revise las comillas", lector.line_num
         ) from None
     return filas
 

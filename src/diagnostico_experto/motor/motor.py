@@ -78,9 +78,12 @@ class Motor:
         return list(dict.fromkeys([*leidas, *logra]))
 
     @classmethod
-    def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
-        base = cargar_conocimiento(conocimiento)
-        return cls(base, cargar_reglas(reglas, base), str(reglas))
+    def desde_carpetas(
+        cls, reglas: str | Path, conocimiento: str | Path, cache: Path | None = None
+    ) -> Motor:
+        """The engine of two folders; ``cache``: the shared cache's folder (None: none)."""
+        base = cargar_conocimiento(conocimiento, cache)
+        return cls(base, cargar_reglas(reglas, base, cache), str(reglas))
 
     def evaluar(self, respuestas: Respuestas, caminos: bool = False) -> Evaluacion:
         """The comuna's evaluation; with ``caminos``, also each area's path to the next level."""

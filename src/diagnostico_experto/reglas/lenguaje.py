@@ -46,8 +46,11 @@ from diagnostico_experto.reglas.valores import RevisorDeCampos
 
 
 @ErrorReglas.al_leer()
-def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla]:
-    """Every rule of every ``*.yaml`` or ``*.yml`` file in the folder (not in subfolders)."""
+def cargar_reglas(
+    carpeta: str | Path, conocimiento: Conocimiento, cache: Path | None = None
+) -> list[Regla]:
+    """Every rule of every ``*.yaml`` or ``*.yml`` file in the folder (not in subfolders);
+    ``cache``: the shared cache's folder (None: none)."""
     carpeta = Path(carpeta)
     if not carpeta.is_dir():
         raise ErrorReglas.uno(carpeta, "la carpeta de reglas no existe")
@@ -57,8 +60,9 @@ def cargar_reglas(carpeta: str | Path, conocimiento: Conocimiento) -> list[Regla
         clave,
         carpeta,
         lambda: _leer_reglas(carpeta, conocimiento),
-        _clave_compartida(conocimiento),
+        _clave_compartida(conocimiento) if cache is not None else None,
         conservar=conocimiento,
+        cache=cache,
     )
     return list(reglas)
 

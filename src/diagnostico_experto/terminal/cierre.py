@@ -16,7 +16,6 @@ from questionary import Choice
 
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.comun.formato_chileno import numero, plural
-from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.comun.salidas import es_archivo_de_respuestas
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import informe
@@ -292,7 +291,7 @@ class Cierre:
         return [
             "Para ver qué haría un cambio, sin guardarlo:",
             "  "
-            + comando(
+            + self.entrevista.entorno.comando(
                 "simular", self.entrevista.ruta, "--cambiar", f"{primero.pregunta}={primero.hacia}"
             ),
         ]
@@ -362,7 +361,14 @@ class Cierre:
             return
         destino = self.destino(formato)
         escribir_atomico(
-            destino, informe(evaluacion, self.motor.reglas, self.motor.conocimiento, formato)
+            destino,
+            informe(
+                evaluacion,
+                self.motor.reglas,
+                self.motor.conocimiento,
+                formato,
+                cache=self.entrevista.entorno.cache,
+            ),
         )
         decir(f"Informe escrito en {destino}")
         self.pausa()
@@ -371,10 +377,12 @@ class Cierre:
         ruta = self.entrevista.ruta
         decir(f"\nLas respuestas están guardadas en {ruta}.")
         # commands on lines of their own, never wrapped: they are meant to be pasted
-        print(f"Para volver a este cuestionario:\n  {comando('cuestionario', ruta)}")
+        print(
+            f"Para volver a este cuestionario:\n  {self.entrevista.entorno.comando('cuestionario', ruta)}"
+        )
         print(
             "Para el informe sin la terminal:\n"
-            f"  {comando('evaluar', ruta, '--salida', self.destino('html'))}"
+            f"  {self.entrevista.entorno.comando('evaluar', ruta, '--salida', self.destino('html'))}"
         )
 
 

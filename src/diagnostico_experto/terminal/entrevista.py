@@ -15,8 +15,8 @@ from typing import Any
 
 from questionary import Choice
 
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.errores import ErrorRespuestas
-from diagnostico_experto.comun.invocacion import comando
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, TRANSVERSAL, Pregunta
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
@@ -45,7 +45,10 @@ class Entrevista:
         reglas: list[Regla],
         entrada: Any = None,
         salida: Any = None,
+        entorno: Entorno | None = None,
     ):
+        """``entorno``: the shared cache and how hints name the program (the command's)."""
+        self.entorno = entorno or Entorno()
         self.conocimiento = conocimiento
         self.cuestionario = conocimiento.cuestionario
         self.reglas = reglas
@@ -55,10 +58,16 @@ class Entrevista:
 
     @classmethod
     def desde_carpetas(
-        cls, ruta: Path, reglas: Path, conocimiento: Path, **terminal: Any
+        cls,
+        ruta: Path,
+        reglas: Path,
+        conocimiento: Path,
+        entorno: Entorno | None = None,
+        **terminal: Any,
     ) -> Entrevista:
-        base = cargar_conocimiento(conocimiento)
-        return cls(ruta, base, cargar_reglas(reglas, base), **terminal)
+        cache = entorno.cache if entorno else None
+        base = cargar_conocimiento(conocimiento, cache)
+        return cls(ruta, base, cargar_reglas(reglas, base, cache), entorno=entorno, **terminal)
 
     @property
     def ruta(self) -> Path:
@@ -126,7 +135,9 @@ class Entrevista:
             "Teclas: ↑↓ y Enter eligen · espacio marca casillas · ? ayuda y por qué se "
             "pregunta · < pregunta anterior. Para seguir otro día:"
         )
-        print(f"  {comando('cuestionario', self.ruta)}")  # never wrapped: meant to be pasted
+        print(
+            f"  {self.entorno.comando('cuestionario', self.ruta)}"
+        )  # never wrapped: meant to be pasted
 
     def _al_retomar(self, actual: Pregunta) -> str:
         progreso = self.navegacion.progreso(actual, self.valores())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
+from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import Cuestionario, Pregunta
 from diagnostico_experto.reglas.regla import Regla
@@ -22,6 +23,7 @@ from diagnostico_experto.terminal.navegacion import Navegacion
 class Sesion(Protocol):
     """A running questionnaire: its file, its prompts, its knowledge and rules."""
 
+    entorno: Entorno
     conocimiento: Conocimiento
     cuestionario: Cuestionario
     reglas: list[Regla]
