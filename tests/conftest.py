@@ -68,15 +68,17 @@ def motores_compilados_una_vez():
     original = Motor.desde_carpetas.__func__
     compilados: dict[tuple[Any, ...], tuple[Conocimiento, list[Regla], Motor]] = {}
 
-    def desde_carpetas(cls, reglas: str | Path, conocimiento: str | Path) -> Motor:
-        base = cargar_conocimiento(conocimiento)
-        leidas = cargar_reglas(reglas, base)
+    def desde_carpetas(
+        cls, reglas: str | Path, conocimiento: str | Path, cache: Path | None = None
+    ) -> Motor:
+        base = cargar_conocimiento(conocimiento, cache)
+        leidas = cargar_reglas(reglas, base, cache)
         # the loaders return the same objects while the files are unchanged (a new list
         # of the same rules); they are kept alive with the entry, so no id is reused
         clave = (cls, str(reglas), id(base), *map(id, leidas))
         if clave in compilados:
             return compilados[clave][2]
-        motor = original(cls, reglas, conocimiento)
+        motor = original(cls, reglas, conocimiento, cache)
         if clave == (cls, str(reglas), id(motor.conocimiento), *map(id, motor.reglas)):
             if len(compilados) >= 8:
                 compilados.pop(next(iter(compilados)))
