@@ -472,6 +472,22 @@ def test_plantilla_con_una_etiqueta_que_no_se_calcula(
     assert str(error.value) == f"{plantilla}: {esperado}"
 
 
+def test_una_planilla_con_extension_docx_no_es_plantilla(ejemplos, motor, tmp_path, conocimiento):
+    from diagnostico_experto.lote.planilla import planilla
+
+    plantilla = tmp_path / "informe.docx"
+    plantilla.write_bytes(planilla(conocimiento))
+    assert (
+        _errores_de_plantilla(plantilla, ejemplos, motor)
+        == [
+            f"{plantilla}: no es una plantilla de Word (.docx) válida: es un libro de Excel con la "
+            "extensión .docx; use una copia de la plantilla de Word (diagnostico init la copia junto "
+            "al conocimiento)"
+        ]
+        * 2
+    )
+
+
 def test_plantilla_con_un_nombre_desconocido_dice_su_etiqueta(capsys, tmp_path):
     correr(capsys, "init", tmp_path / "t")
     conocimiento = tmp_path / "t" / "knowledge"

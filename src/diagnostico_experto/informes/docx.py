@@ -264,7 +264,14 @@ def comprobar(ruta: Path, cache: Path | None = None) -> None:
 
 
 def _no_es_docx(exc: Exception) -> str:
-    if isinstance(exc, zipfile.BadZipFile):
+    tipo = re.search(r"content type is '[^']*(spreadsheetml|presentationml)", str(exc))
+    if tipo is not None:
+        otro = "un libro de Excel" if tipo.group(1) == "spreadsheetml" else "una presentación"
+        motivo = (
+            f"es {otro} con la extensión .docx; use una copia de la plantilla de Word "
+            "(diagnostico init la copia junto al conocimiento)"
+        )
+    elif isinstance(exc, zipfile.BadZipFile):
         motivo = (
             "no es un archivo .docx (¿un .doc antiguo, un PDF o un archivo con otra extensión?); "
             "ábralo en Word o LibreOffice y guárdelo como documento de Word (.docx)"
