@@ -341,6 +341,19 @@ def test_the_batch_avance_pages_carry_the_paths(tmp_path: Path, capsys) -> None:
     assert "<h2>Camino al nivel siguiente desde la línea base</h2>" in pagina
     assert "<strong>Estrategia (a nivel medio):</strong> recorrido" in pagina
     assert "Cambios fuera de todo camino:" in pagina
+    assert "<h2>Ya no corresponden</h2>" in pagina
+    # the index and the workbook count what the answers show, not what stopped being asked
+    from openpyxl import load_workbook
+
+    hoja = load_workbook(tmp_path / "informes" / "resumen.xlsx")["Avance"]
+    encabezado = [c.value for c in hoja[1]]
+    filas = {f[encabezado.index("área")]: f for f in hoja.iter_rows(min_row=2, values_only=True)}
+    completados = encabezado.index("productos completados")
+    ya_no = encabezado.index("productos que ya no corresponden")
+    assert (filas["Procesos"][completados], filas["Procesos"][ya_no]) == (0, 1)
+    assert (filas["Estrategia"][completados], filas["Estrategia"][ya_no]) == (1, 0)
+    indice = (tmp_path / "informes" / "index.html").read_text("utf-8")
+    assert '<th class="num">Ya no corresponden</th>' in indice
 
 
 def _con_validacion(motor: Motor, respuestas: dict, area: str, nivel: str) -> Evaluacion:
