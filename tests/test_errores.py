@@ -25,7 +25,6 @@ from diagnostico_experto.comun.archivos_yaml import escribir_atomico, leer
 from diagnostico_experto.comun.errores import (
     ErrorDiagnostico,
     ErrorEntorno,
-    ErrorEntrada,
     ErrorMotor,
     ErrorReglas,
     ErrorRespuestas,
@@ -410,7 +409,6 @@ def test_cada_falla_tiene_su_clase_y_el_mismo_codigo(tmp_path, conocimiento):
     with pytest.raises(ErrorEntorno) as entorno:
         escribir_atomico(tmp_path / "archivo" / "informe.md", "texto")
     assert str(entorno.value).startswith(f"{tmp_path / 'archivo' / 'informe.md'}: no se pudo")
-    assert ErrorEntrada is ErrorDiagnostico  # the former name still imports and catches
     assert {c.codigo_salida for c in (ErrorRespuestas, ErrorReglas, ErrorEntorno, ErrorMotor)} == {
         2
     }

@@ -101,10 +101,6 @@ class ErrorMotor(ErrorDiagnostico):
     """The rule base at run time: a loop of firings, an area left without a level."""
 
 
-ErrorEntrada = ErrorDiagnostico
-"""The former name of the base class, kept so older code still imports and catches."""
-
-
 def sugerencia(nombre: object, conocidos: Iterable[object]) -> str:
     """A "did you mean" suffix, or an empty string when nothing is close."""
     import difflib  # here: every command imports this module (--help too)
