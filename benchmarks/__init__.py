@@ -1,1 +1,1 @@
-"""Measurement and kill scripts (run as `uv run python benchmarks/NAME.py`); tests import their shared generators as `benchmarks.NAME`."""
+"""Measurement and kill scripts (run from the repository root as `uv run python -m benchmarks.NAME`); tests import their shared generators as `benchmarks.NAME`."""

@@ -1,6 +1,6 @@
 """Benchmark of `reglas calibrar`: one classification of every case, direct vs. engine, and a whole run.
 
-Run: uv run python benchmarks/calibracion.py [--repeticiones N]
+Run: uv run python -m benchmarks.calibracion [--repeticiones N]
 
 Classifies the illustrative history (knowledge/historia) for fresh parameter
 values, alternating the direct path (plain rules checked condition by

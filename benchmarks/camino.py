@@ -1,6 +1,6 @@
 """Benchmark of the path to the next level over the 29 illustrative examples.
 
-Run: uv run python benchmarks/camino.py [--repeticiones N] [--workers W]
+Run: uv run python -m benchmarks.camino [--repeticiones N] [--workers W]
 
 1. In process: each example evaluated with and without its paths (``Motor.evaluar``
    with ``caminos=True`` or not); the best of N rounds, in ms per comuna, and the

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parent.parent
-MEDICION = RAIZ / "benchmarks" / "medicion.py"
+MEDICION = ["-m", "benchmarks.medicion"]  # this checkout's script, the side's package
 
 
 def _entorno(src: Path, **extra: str) -> dict[str, str]:
@@ -27,7 +27,8 @@ def _entorno(src: Path, **extra: str) -> dict[str, str]:
     (written once, then read) unless a measurement says otherwise: a shell or CI that sets
     PYTHONDONTWRITEBYTECODE would have every process compile the project again (~40 ms)."""
     entorno = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return {**entorno, "PYTHONPATH": str(src), **extra}
+    # the side's package first; this checkout's root after it, for ``benchmarks.medicion``
+    return {**entorno, "PYTHONPATH": os.pathsep.join((str(src), str(RAIZ))), **extra}
 
 
 def _correr(comando: list[str], entorno: dict[str, str], limite: float) -> tuple[float, str]:
@@ -79,7 +80,7 @@ def _comparar(
 
     def por_comuna(raiz: Path) -> float:
         _, salida = _correr(
-            [*python, str(MEDICION), "comuna", str(comunas)], _entorno(raiz / "src"), limite
+            [*python, *MEDICION, "comuna", str(comunas)], _entorno(raiz / "src"), limite
         )
         return statistics.median(json.loads(salida)["ms"])
 
@@ -92,7 +93,7 @@ def _comparar(
     def con_servicios(n: int) -> Callable[[Path], float]:
         def medir(raiz: Path) -> float:
             _, salida = _correr(
-                [*python, str(MEDICION), "servicios", str(n)], _entorno(raiz / "src"), limite
+                [*python, *MEDICION, "servicios", str(n)], _entorno(raiz / "src"), limite
             )
             return json.loads(salida)["s"] if salida else float("inf")
 
@@ -106,7 +107,7 @@ def _comparar(
             archivo = tmp / f"servicios-{n}-{raiz.name}.yaml"
             entorno = _entorno(raiz / "src", XDG_CACHE_HOME=str(cache))
             if not archivo.exists():  # written by that side's own code and catalogue
-                medicion = [*python, str(MEDICION), "archivo", str(n), str(archivo)]
+                medicion = [*python, *MEDICION, "archivo", str(n), str(archivo)]
                 subprocess.run(medicion, env=entorno, check=True)
             salida = tmp / f"servicios-{n}-{raiz.name}.md"
             comando = [*python, "-m", "diagnostico_experto", "evaluar", str(archivo)]

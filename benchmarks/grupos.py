@@ -1,6 +1,6 @@
 """Benchmark: one comuna whose N services all share clients and stages (issue 26).
 
-Run: uv run python benchmarks/grupos.py [--servicios 200] [--repeticiones 5] [--antes COMMIT]
+Run: uv run python -m benchmarks.grupos [--servicios 200] [--repeticiones 5] [--antes COMMIT]
 
 Every service serves emprendedores (and sometimes a second client) and runs
 difusión, inscripción and diagnóstico plus one to three other stages, with one

@@ -8,31 +8,27 @@ illustrative too: they judge the % de logro with their own thresholds
 (``UMBRALES_MESA``), through the same classification rules, and now and then
 move a level (``RUIDO``), so `reglas calibrar` has something to find.
 
-    uv run python benchmarks/historia.py          # rewrites knowledge/historia/
+    uv run python -m benchmarks.historia          # rewrites knowledge/historia/
 """
 
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from slugify import slugify
+
+from benchmarks.sinteticas import PERFILES, datos_sinteticos
+from diagnostico_experto.comun.archivos_yaml import Documento
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.respuestas import desde_documento
+from diagnostico_experto.consultores.calibracion import CasoEtiquetado, Clasificador
+from diagnostico_experto.reglas.lenguaje import cargar_reglas
+
 RAIZ = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(RAIZ / "src"))
-sys.path.insert(0, str(RAIZ / "benchmarks"))
-
-from ruamel.yaml import YAML  # noqa: E402
-from slugify import slugify  # noqa: E402
-
-from diagnostico_experto.comun.archivos_yaml import Documento  # noqa: E402
-from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento  # noqa: E402
-from diagnostico_experto.conocimiento.preguntas import AREAS  # noqa: E402
-from diagnostico_experto.conocimiento.respuestas import desde_documento  # noqa: E402
-from diagnostico_experto.consultores.calibracion import CasoEtiquetado, Clasificador  # noqa: E402
-from diagnostico_experto.reglas.lenguaje import cargar_reglas  # noqa: E402
-from sinteticas import PERFILES, datos_sinteticos  # noqa: E402
-
 FECHA_BASE, FECHA_SEGUIMIENTO = "2026-11-20", "2027-11-18"
 # Illustrative mesas judge with this threshold (the rules' default is 0.75).
 UMBRALES_MESA = {"umbral_alto": 0.65}

@@ -8,7 +8,7 @@ anything. A hostile case file goes to ``reglas probar``. Every run is a real
 process with a timeout, and the totals are the issue's "Done when" figures:
 inputs, clean refusals, tracebacks, hangs, files lost or changed.
 
-    uv run python benchmarks/hostil_lote.py
+    uv run python -m benchmarks.hostil_lote
 """
 
 from __future__ import annotations

@@ -9,17 +9,14 @@ programmes overlap. The answers are those of an illustrative example.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
+
 RAIZ = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(RAIZ / "src"))
-
-from ruamel.yaml import YAML  # noqa: E402
-
-from diagnostico_experto.conocimiento.carpeta import Conocimiento  # noqa: E402
-
 UNIDADES = ["UDEL", "DIDECO", "OMIL", "SECPLAN", "Oficina de Turismo", "Oficina Agrícola"]
 
 

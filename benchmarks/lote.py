@@ -1,6 +1,6 @@
 """Benchmark of `diagnostico lote` with every output, for 29, 345 and 3,450 comunas.
 
-Run: uv run python benchmarks/lote.py [--tamanos 29 345 3450] [--workers 1 2] [--como-antes]
+Run: uv run python -m benchmarks.lote [--tamanos 29 345 3450] [--workers 1 2] [--como-antes]
          [--antes CHECKOUT [--mismos-datos]] [--repeticiones N]
 
 ``--workers 0`` runs the command without the option (its default: one process
@@ -43,8 +43,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from benchmarks.sinteticas import RAIZ, datos_sinteticos
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
-from sinteticas import RAIZ, datos_sinteticos
 
 
 def preparar(tamano: int, carpeta: Path) -> tuple[Path, Path]:

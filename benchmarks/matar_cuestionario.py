@@ -1,6 +1,6 @@
 """kill -9 at random moments of a questionnaire session: no confirmed answer is lost.
 
-Run: uv run python benchmarks/matar_cuestionario.py [--veces 10] [--semilla 1]
+Run: uv run python -m benchmarks.matar_cuestionario [--veces 10] [--semilla 1]
 
 The questionnaire runs in a real pseudo-terminal (pexpect), driven by keys.
 Four sessions cover its parts: the questions of a new file, the review of a
@@ -37,12 +37,12 @@ from typing import Any
 import pexpect
 from ruamel.yaml import YAML
 
+from benchmarks.sinteticas import RAIZ
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico, leer
 from diagnostico_experto.comun.cerrojo import Cerrojo
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
-from sinteticas import RAIZ
 
 ENTER, ABAJO, ESPACIO = "\r", "\x1b[B", " "
 # The end menu, in order (terminal/cierre.py); «Salir» asks to confirm.

@@ -1,6 +1,6 @@
 """kill -9 at random moments of a 345-comuna batch: --salida keeps a complete set.
 
-Run: uv run python benchmarks/matar_lote.py [--tamano 345] [--veces 10] [--final 4] [--semilla 1]
+Run: uv run python -m benchmarks.matar_lote [--tamano 345] [--veces 10] [--final 4] [--semilla 1]
 
 Two answer sets (A and B: the same comunas, different answers) are each run
 once to completion, to know what their complete outputs are. Then, --veces
@@ -35,9 +35,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
+from benchmarks.lote import preparar
+from benchmarks.sinteticas import RAIZ, datos_sinteticos
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
-from lote import preparar
-from sinteticas import RAIZ, datos_sinteticos
 
 Foto = dict[str, str]
 

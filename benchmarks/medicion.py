@@ -4,9 +4,9 @@ Runs against whichever ``diagnostico_experto`` is first on PYTHONPATH (this
 checkout or a worktree of an older commit), with that version's own rules and
 knowledge, so the same script measures the code before and after a change:
 
-    python benchmarks/medicion.py comuna 100 [REGLAS CONOCIMIENTO]  # Motor.evaluar per comuna, ms
-    python benchmarks/medicion.py servicios 200   # Motor.evaluar of one comuna with 200 services, s
-    python benchmarks/medicion.py archivo 200 X   # writes that comuna's answer file to X (YAML)
+    python -m benchmarks.medicion comuna 100 [REGLAS CONOCIMIENTO]  # Motor.evaluar per comuna, ms
+    python -m benchmarks.medicion servicios 200   # Motor.evaluar of one comuna with 200 services, s
+    python -m benchmarks.medicion archivo 200 X   # writes that comuna's answer file to X (YAML)
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-AQUI = Path(__file__).resolve().parent
-sys.path.append(str(AQUI))  # after PYTHONPATH: the measured package comes first
-
-from diagnostico_experto.comun.archivos_yaml import Documento  # noqa: E402
-from diagnostico_experto.comun.rutas import carpeta_por_defecto  # noqa: E402
-from diagnostico_experto.conocimiento.respuestas import desde_documento  # noqa: E402
-from diagnostico_experto.motor.motor import Motor  # noqa: E402
-from inventarios import datos_con_servicios  # noqa: E402
-from sinteticas import datos_sinteticos  # noqa: E402
+from benchmarks.inventarios import datos_con_servicios
+from benchmarks.sinteticas import datos_sinteticos
+from diagnostico_experto.comun.archivos_yaml import Documento
+from diagnostico_experto.comun.rutas import carpeta_por_defecto
+from diagnostico_experto.conocimiento.respuestas import desde_documento
+from diagnostico_experto.motor.motor import Motor
 
 
 def main() -> None:

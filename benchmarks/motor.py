@@ -1,12 +1,12 @@
 """Benchmark of the core: rule compile time, per-comuna evaluation time, CLI start-up.
 
-Run: uv run python benchmarks/motor.py [--comunas N]
+Run: uv run python -m benchmarks.motor [--comunas N]
 
 Evaluates the shipped illustrative examples and N synthetic answer sets
 (random valid answers drawn from the questionnaire, fixed seed), reusing one
 compiled engine, as the batch command does. Prints figures; asserts nothing.
 
-    uv run python benchmarks/motor.py --antes 0e82bad [--repeticiones 5]
+    uv run python -m benchmarks.motor --antes 0e82bad [--repeticiones 5]
 
 compares this checkout with an older commit (checked out in a temporary git
 worktree, removed at the end) in one interleaved run, each measurement in a
@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.sinteticas import datos_sinteticos
 from diagnostico_experto.comun.archivos_yaml import Documento
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
@@ -35,7 +36,6 @@ from diagnostico_experto.conocimiento.respuestas import (
 )
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
-from sinteticas import datos_sinteticos
 
 
 def respuestas_sinteticas(

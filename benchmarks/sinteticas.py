@@ -7,7 +7,7 @@ noise; skip logic is respected; services come from a pool per territory.
 Run as a script, it writes the illustrative example of every comuna that has
 none yet in knowledge/ejemplos (the four hand-written ones are kept):
 
-    uv run python benchmarks/sinteticas.py ejemplos
+    uv run python -m benchmarks.sinteticas ejemplos
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from slugify import slugify
+
+from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
+from diagnostico_experto.conocimiento.preguntas import AREAS, Pregunta
+
 RAIZ = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(RAIZ / "src"))
-
-from ruamel.yaml import YAML  # noqa: E402
-from slugify import slugify  # noqa: E402
-
-from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento  # noqa: E402
-from diagnostico_experto.conocimiento.preguntas import AREAS, Pregunta  # noqa: E402
-
 # (name, origin, clients, stages, process area) per territory: what a programme would see
 _PRODESAL = (
     "PRODESAL",

@@ -1,6 +1,6 @@
 """Reading YAML with lines: every door read by libyaml, lines found only when asked.
 
-Run: uv run python benchmarks/yaml_lineas.py [--rondas 5]
+Run: uv run python -m benchmarks.yaml_lineas [--rondas 5]
 
 «antes» is the reading this change replaced, run in the same process by
 swapping the reader back: rule and knowledge files read by the pure-Python
@@ -35,13 +35,13 @@ os.environ["DIAGNOSTICO_SIN_CACHE"] = "1"
 
 from ruamel.yaml import YAML
 
+from benchmarks.inventarios import datos_con_servicios
 from diagnostico_experto.comun import archivos_yaml, cache
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.lectura import leer_acotado
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento import carpeta, respuestas
 from diagnostico_experto.reglas import lenguaje
-from inventarios import datos_con_servicios
 
 CONOCIMIENTO = carpeta_por_defecto("knowledge")
 REGLAS = carpeta_por_defecto("rules")

@@ -12,13 +12,11 @@ import pytest
 
 from conftest import RAIZ
 
-sys.path.insert(0, str(RAIZ / "benchmarks"))
-
 
 @pytest.mark.lento
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
 def test_kill_9_en_una_sesion_del_cuestionario_no_pierde_lo_confirmado():
-    from matar_cuestionario import matar
+    from benchmarks.matar_cuestionario import matar
 
     resumen = matar(veces=3, semilla=15, mostrar=lambda _: None)
     assert set(resumen) <= {"anterior", "nuevo", "sin cambio (el paso no guarda)"}, resumen
@@ -29,7 +27,7 @@ def test_kill_9_en_una_sesion_del_cuestionario_no_pierde_lo_confirmado():
 @pytest.mark.skipif(sys.platform == "win32", reason="process groups")
 def test_kill_9_en_un_lote_deja_un_conjunto_completo():
     """Two kills of a small batch, one of them while it writes its tables and swaps folders."""
-    from matar_lote import matar
+    from benchmarks.matar_lote import matar
 
     resumen, ocultos, correcto = matar(
         tamano=12, veces=2, final=1, semilla=3, mostrar=lambda _: None
