@@ -248,3 +248,15 @@ def test_solo_la_entrada_del_comando_lee_el_entorno(tmp_path, monkeypatch):
     )
     assert len(list((tmp_path / "xdg" / "diagnostico-experto").glob("*.pickle"))) == 2
     cache_de_carpetas.olvidar()
+
+
+def test_la_carpeta_de_la_cache_sale_de_las_variables_que_se_le_dan(monkeypatch):
+    assert carpeta_de_cache({"XDG_CACHE_HOME": "/x"}) == Path("/x/diagnostico-experto")
+    assert carpeta_de_cache({"HOME": "/casa"}) == Path("/casa/.cache/diagnostico-experto")
+    assert carpeta_de_cache({"HOME": "/casa", "DIAGNOSTICO_SIN_CACHE": "1"}) is None
+
+    def sin_hogar() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", sin_hogar)  # a user id with no home: no shared cache
+    assert carpeta_de_cache({}) is None

@@ -74,8 +74,16 @@ class Entorno:
 
 def carpeta_de_cache(variables: Mapping[str, str]) -> Path | None:
     """The shared cache's folder for a process environment, or None when
-    ``DIAGNOSTICO_SIN_CACHE=1`` turns it off."""
+    ``DIAGNOSTICO_SIN_CACHE=1`` turns it off or the user has no home to keep it in."""
     if variables.get("DIAGNOSTICO_SIN_CACHE") == "1":
         return None
-    base = variables.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = variables.get("XDG_CACHE_HOME")
+    if not base:
+        hogar = variables.get("HOME")
+        if not hogar:
+            try:  # the user's entry in the password database
+                hogar = str(Path.home())
+            except RuntimeError:  # a user id with no entry (some containers)
+                return None
+        base = str(Path(hogar) / ".cache")
     return Path(base) / "diagnostico-experto"
