@@ -569,6 +569,15 @@ def test_el_informe_nunca_reemplaza_el_archivo_de_respuestas(tmp_path, conocimie
     assert f"Informe escrito en {informe}" in " ".join(capsys.readouterr().out.split())
 
 
+def test_el_informe_del_cuestionario_dice_con_que_reglas_se_hizo(tmp_path, conocimiento):
+    # The acta's footer is signed: it names the shipped rules as `evaluar` does.
+    ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")
+    entrevistar(ruta, elegir(INFORME) + elegir(1) + ENTER + SALIDA)  # Markdown
+    informe = " ".join((tmp_path / "y.md").read_text(encoding="utf-8").split())
+    assert "(las incluidas en el programa)" in informe
+    assert "sin huella" not in informe
+
+
 def test_el_informe_tampoco_reemplaza_otro_archivo_de_respuestas(tmp_path, conocimiento):
     ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")
     otro = terminado(tmp_path, conocimiento, nombre="y.md")  # answers named like the report

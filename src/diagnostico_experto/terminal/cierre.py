@@ -56,7 +56,7 @@ FORMATOS = {"html": "HTML (para abrir en el navegador)", "md": "Markdown", "docx
 class Cierre:
     def __init__(self, entrevista: Sesion):
         self.entrevista = entrevista
-        self.motor = Motor(entrevista.conocimiento, entrevista.reglas)
+        self.motor = Motor(entrevista.conocimiento, entrevista.reglas, entrevista.carpeta_reglas)
         self.nombres: dict[str, str] = {
             a: d.nombre for a, d in entrevista.cuestionario.areas.items()
         }

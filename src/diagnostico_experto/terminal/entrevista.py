@@ -46,9 +46,12 @@ class Entrevista:
         entrada: Any = None,
         salida: Any = None,
         entorno: Entorno | None = None,
+        carpeta_reglas: str = "",
     ):
-        """``entorno``: the shared cache and how hints name the program (the command's)."""
+        """``entorno``: the shared cache and how hints name the program (the command's);
+        ``carpeta_reglas``: where the rules came from, so a report says which were used."""
         self.entorno = entorno or Entorno()
+        self.carpeta_reglas = carpeta_reglas
         self.conocimiento = conocimiento
         self.cuestionario = conocimiento.cuestionario
         self.reglas = reglas
@@ -67,7 +70,14 @@ class Entrevista:
     ) -> Entrevista:
         cache = entorno.cache if entorno else None
         base = cargar_conocimiento(conocimiento, cache)
-        return cls(ruta, base, cargar_reglas(reglas, base, cache), entorno=entorno, **terminal)
+        return cls(
+            ruta,
+            base,
+            cargar_reglas(reglas, base, cache),
+            entorno=entorno,
+            carpeta_reglas=str(reglas),
+            **terminal,
+        )
 
     @property
     def ruta(self) -> Path:

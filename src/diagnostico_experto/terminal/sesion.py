@@ -27,6 +27,7 @@ class Sesion(Protocol):
     conocimiento: Conocimiento
     cuestionario: Cuestionario
     reglas: list[Regla]
+    carpeta_reglas: str  # where the rules came from ("" when not from a folder)
     borrador: Borrador
     navegacion: Navegacion
     consola: Consola
