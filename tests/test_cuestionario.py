@@ -893,7 +893,11 @@ def test_menu_final_agrega_evidencia_a_una_respuesta(tmp_path, conocimiento, cap
         + SALIDA
     )
     entrevistar(ruta, teclas)
-    assert "Evidencia de " + piden[0] + " guardada." in capsys.readouterr().out
+    salida = " ".join(capsys.readouterr().out.split())
+    # the form says which answer it documents, then that it was kept
+    texto = " ".join(conocimiento.cuestionario.por_id[piden[0]].texto.split())
+    assert f"Evidencia de {piden[0]}: {texto}" in salida
+    assert "Evidencia de " + piden[0] + " guardada." in salida
     assert leer_yaml(ruta)["evidencias"] == [
         {
             "pregunta": piden[0],

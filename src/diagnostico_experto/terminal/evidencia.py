@@ -55,6 +55,7 @@ def editar_evidencias(entrevista: Sesion, piden: list[str]) -> None:
         pregunta = entrevista.consola.elegir("¿Evidencia de qué respuesta?", opciones, eco=False)
         if pregunta == LISTO:
             return
+        decir(f"Evidencia de {pregunta}: {por_id[pregunta].texto}")
         _guardar(entrevista, pregunta)
 
 
