@@ -59,7 +59,8 @@ def avance(
 
     Los dos archivos deben ser de la misma comuna y tener fechas distintas; se
     ordenan por fecha. Muestra el nivel y el % de logro de cada área entonces y
-    ahora, los productos completados y lo que falta.
+    ahora, los productos completados (sus respuestas lo muestran), los que ya no
+    corresponden y lo que falta.
     """
     from diagnostico_experto.comun.archivos_yaml import escribir_atomico
     from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
