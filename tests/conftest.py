@@ -15,6 +15,7 @@ import os
 import shutil
 import struct
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -281,16 +282,45 @@ def copiar_carpetas(tmp_path: Path, con_ejemplos: bool = False) -> tuple[Path, P
     return reglas, conocimiento
 
 
+def _yaml_de_ida_y_vuelta() -> YAML:
+    """ruamel's round trip with the shipped files' layout: comments, order and quotes kept."""
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.preserve_quotes = True  # "?a" in a flow mapping must stay quoted
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def editar_yaml(ruta: Path, cambiar: Callable[[Any], object]) -> Path:
+    """Change a YAML file as data (``cambiar`` edits what it reads); the rest stays as written."""
+    yaml = _yaml_de_ida_y_vuelta()
+    datos = yaml.load(ruta)
+    cambiar(datos)
+    yaml.dump(datos, ruta)
+    return ruta
+
+
+def conocimiento_con(destino: Path, **cambios: Callable[[Any], object]) -> Path:
+    """A consultant's copy of the default knowledge (no examples or history) at ``destino``,
+    with files changed as data: ``cuestionario=lambda datos: ...`` edits cuestionario.yaml."""
+    shutil.copytree(CONOCIMIENTO, destino, ignore=shutil.ignore_patterns("ejemplos", "historia"))
+    for nombre, cambiar in cambios.items():
+        editar_yaml(destino / f"{nombre}.yaml", cambiar)
+    return destino
+
+
+def pregunta_de(datos: Any, id_: str) -> Any:
+    """The question ``id_`` of a cuestionario.yaml's data."""
+    return next(p for p in datos["preguntas"] if p["id"] == id_)
+
+
 def reglas_sin(destino: Path, *ids: str) -> Path:
     """The default rule files in ``destino`` without the rules ``ids``, removed as YAML data.
 
     Files without those rules are copied as they are; the others go through ruamel's round
     trip, which keeps their comments, order and layout.
     """
-    yaml = YAML()
-    yaml.width = 4096
-    yaml.preserve_quotes = True  # "?a" in a flow mapping must stay quoted
-    yaml.indent(mapping=2, sequence=4, offset=2)  # the shipped files' layout
+    yaml = _yaml_de_ida_y_vuelta()
     destino.mkdir(parents=True, exist_ok=True)
     quitadas = set()
     for archivo in sorted(REGLAS.glob("*.yaml")):
@@ -377,7 +407,8 @@ _AREAS_MINIMAS = "".join(
 )
 
 # The smallest knowledge folder that loads: one UGT with one comuna, one of each catalogue
-# list, no parameters, two questions (T07, which informe.yaml names, and a sí/no one).
+# list, no parameters, no dates or evidence asked, two questions (T07, which informe.yaml
+# names, and a sí/no one).
 CONOCIMIENTO_MINIMO: Arbol = {
     "comunas.yaml": "territorios:\n  - {nombre: Prueba, comunas: [Ninhue]}\n",
     "servicios.yaml": (
@@ -390,6 +421,9 @@ CONOCIMIENTO_MINIMO: Arbol = {
     "parametros.yaml": "parametros: {}\n",
     "horas.yaml": "parametros: {}\n",
     "talleres.yaml": (CONOCIMIENTO / "talleres.yaml").read_text(encoding="utf-8"),
+    # the shipped calendar and evidence policy name the real UGTs and questions
+    "calendario.yaml": "inicio: 2027-03-01\n",
+    "evidencias.yaml": "piden: {}\n",
     "cuestionario.yaml": f"areas:\n{_AREAS_MINIMAS}"
     + textwrap.dedent("""\
         preguntas:

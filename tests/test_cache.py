@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EJEMPLOS, copiar_carpetas
+from conftest import EJEMPLOS, copiar_carpetas, editar_yaml
 from diagnostico_experto.comun import cache as cache_de_carpetas
 from diagnostico_experto.comun.entorno import carpeta_de_cache
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
@@ -117,11 +117,12 @@ def test_un_parametro_cambiado_se_ve_en_las_reglas_de_otro_proceso(cache, tmp_pa
     """Rules depend on the knowledge folder (parameters): their cache key includes it."""
     reglas, conocimiento = copiar_carpetas(tmp_path)
     antes = Motor.desde_carpetas(reglas, conocimiento, cache)
-    parametros = conocimiento / "parametros.yaml"
-    parametros.write_text(
-        parametros.read_text(encoding="utf-8").replace("valor: 0.75", "valor: 0.95"),
-        encoding="utf-8",
-    )
+
+    def umbral_alto_mas_alto(datos):
+        assert datos["parametros"]["umbral_alto"]["valor"] != 0.95
+        datos["parametros"]["umbral_alto"]["valor"] = 0.95
+
+    editar_yaml(conocimiento / "parametros.yaml", umbral_alto_mas_alto)
     cache_de_carpetas.olvidar()
     despues = Motor.desde_carpetas(reglas, conocimiento, cache)
     assert [r.condiciones for r in antes.reglas] != [r.condiciones for r in despues.reglas]

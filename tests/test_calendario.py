@@ -139,14 +139,12 @@ def test_sintesis_docx_has_a_compact_calendar_table_per_ugt(lote_de_ejemplos) ->
 
 
 def test_a_wrong_calendar_is_refused_with_its_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    import shutil
+    from conftest import conocimiento_con
 
-    from conftest import CONOCIMIENTO
+    def arauco_mal_escrito(datos):
+        datos["fechas"]["Arauko"] = datos["fechas"].pop("Arauco")
 
-    carpeta = tmp_path / "k"
-    shutil.copytree(CONOCIMIENTO, carpeta, ignore=shutil.ignore_patterns("ejemplos", "historia"))
-    archivo = carpeta / "calendario.yaml"
-    archivo.write_text(archivo.read_text("utf-8").replace("  Arauco:\n", "  Arauko:\n"), "utf-8")
+    carpeta = conocimiento_con(tmp_path / "k", calendario=arauco_mal_escrito)
     ruta = archivo_respuestas(tmp_path, {"O01": "unidad_propia"})
     codigo, _, err = correr(capsys, "--conocimiento", carpeta, "evaluar", ruta)
     assert codigo == 2

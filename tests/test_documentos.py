@@ -15,6 +15,7 @@ from conftest import (
     CONOCIMIENTO,
     EJEMPLOS,
     archivo_respuestas,
+    conocimiento_con,
     copiar_carpetas,
     correr,
     error_de,
@@ -674,23 +675,11 @@ def test_la_pregunta_de_observaciones_y_el_umbral_de_debilidad_son_conocimiento(
 
 
 def test_un_informe_yaml_con_una_pregunta_desconocida_se_rechaza(capsys, tmp_path):
-    reglas, conocimiento = copiar_carpetas(tmp_path)
-    ruta = conocimiento / "informe.yaml"
-    ruta.write_text(
-        ruta.read_text(encoding="utf-8").replace(
-            "pregunta_observaciones: T07", "pregunta_observaciones: T70"
-        ),
-        encoding="utf-8",
-    )
-    err = error_de(
-        capsys,
-        "evaluar",
-        EJEMPLOS / "yumbel.yaml",
-        "--reglas",
-        reglas,
-        "--conocimiento",
-        conocimiento,
-    )
+    def observaciones_en_t70(datos):
+        datos["pregunta_observaciones"] = "T70"
+
+    conocimiento = conocimiento_con(tmp_path / "knowledge", informe=observaciones_en_t70)
+    err = error_de(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--conocimiento", conocimiento)
     assert "informe.yaml:" in err and "pregunta desconocida «T70»" in err
 
 

@@ -12,7 +12,13 @@ from lxml import etree
 from openpyxl import load_workbook
 from pyxform import xls2xform
 
-from conftest import copiar_carpetas, correr
+from conftest import (
+    CONOCIMIENTO_MINIMO,
+    conocimiento_con,
+    conocimiento_minimo,
+    correr,
+    pregunta_de,
+)
 from diagnostico_experto.conocimiento.carpeta import Conocimiento, cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import (
     NO_SABE,
@@ -119,14 +125,16 @@ def test_version_sale_del_contenido(tmp_path: Path, conocimiento: Conocimiento) 
     settings = hojas(conocimiento).settings
     assert settings["form_id"] == "diagnostico_fomento_productivo"
     assert settings["default_language"] == "Español (es)"
-    _, carpeta = copiar_carpetas(tmp_path)
-    ruta = carpeta / "cuestionario.yaml"
-    ruta.write_text(
-        ruta.read_text(encoding="utf-8").replace("No existen", "No existen aún"), encoding="utf-8"
-    )
-    otra = hojas(cargar_conocimiento(carpeta)).settings
-    assert otra["version"] != settings["version"]
     assert hojas(conocimiento).settings["version"] == settings["version"]
+    una = cargar_conocimiento(conocimiento_minimo(tmp_path / "una"))
+    con_otra_pregunta = CONOCIMIENTO_MINIMO["cuestionario.yaml"] + (
+        "  - {id: T08, area: transversal, tipo: texto, texto: Otra, ayuda: a, fuente: f}\n"
+    )
+    otra = cargar_conocimiento(
+        conocimiento_minimo(tmp_path / "otra", **{"cuestionario.yaml": con_otra_pregunta})
+    )
+    assert hojas(otra).settings["version"] != hojas(una).settings["version"]
+    assert hojas(una).settings["version"] != settings["version"]
 
 
 # --- skip logic: the form's binds, evaluated by an XPath engine, against the terminal ---
@@ -205,23 +213,17 @@ def _sin_espacio_de_nombres(nodo: Any) -> Any:
 
 # Conditions the shipped questionnaire does not use yet: a chain, sets, a list, a number with «no sé».
 _SALTOS_EXTRA = {
-    "E04": "{pregunta: E03, valor: {en: [si, parcial]}}",
-    "O07": "{pregunta: O06, valor: {menor_que: 4, mayor_que: 0.5}}",
-    "P06": "{pregunta: O05, valor: {contiene: informal}}",
-    "T02": "{pregunta: T01, valor: {fuera_de: [1, 2]}}",
-    "T03": '{pregunta: T02, valor: "?x"}',
+    "E04": {"pregunta": "E03", "valor": {"en": ["si", "parcial"]}},
+    "O07": {"pregunta": "O06", "valor": {"menor_que": 4, "mayor_que": 0.5}},
+    "P06": {"pregunta": "O05", "valor": {"contiene": "informal"}},
+    "T02": {"pregunta": "T01", "valor": {"fuera_de": [1, 2]}},
+    "T03": {"pregunta": "T02", "valor": "?x"},
 }
 
 
-def _con_saltos_extra(carpeta: Path) -> Conocimiento:
-    ruta = carpeta / "cuestionario.yaml"
-    texto = ruta.read_text(encoding="utf-8")
+def _con_saltos_extra(datos: Any) -> None:
     for id_, condicion in _SALTOS_EXTRA.items():
-        inicio = texto.index(f"  - id: {id_}\n")
-        ayuda = texto.index("    ayuda:", inicio)
-        texto = texto[:ayuda] + f"    aplica_si:\n      - {condicion}\n" + texto[ayuda:]
-    ruta.write_text(texto, encoding="utf-8")
-    return cargar_conocimiento(carpeta)
+        pregunta_de(datos, id_)["aplica_si"] = [condicion]
 
 
 @pytest.mark.parametrize("extra", [False, True], ids=["cuestionario", "con-saltos-extra"])
@@ -229,7 +231,8 @@ def test_saltos_iguales_en_formulario_y_terminal(
     conocimiento: Conocimiento, tmp_path: Path, extra: bool
 ) -> None:
     if extra:
-        conocimiento = _con_saltos_extra(copiar_carpetas(tmp_path)[1])
+        carpeta = conocimiento_con(tmp_path / "knowledge", cuestionario=_con_saltos_extra)
+        conocimiento = cargar_conocimiento(carpeta)
     texto, avisos = _convertir(formulario_xlsx(conocimiento))
     assert avisos == []
     cuestionario = conocimiento.cuestionario
@@ -271,17 +274,37 @@ def test_campos_ida_y_vuelta(conocimiento: Conocimiento) -> None:
             assert leido == valor or pregunta.normalizar(leido) == valor, (pregunta.id, valor)
 
 
+# S01, a number, and S02, asked only for some values of S01
+_S01_Y_S02 = """\
+  - id: S01
+    area: productos
+    tipo: numero
+    texto: Servicios
+    ayuda: a
+    fuente: f
+    minimo: 0
+    maximo: 100
+    tramos:
+      - {{desde: 0, puntos: 0}}
+  - id: S02
+    area: productos
+    tipo: texto
+    texto: Cuáles
+    ayuda: a
+    fuente: f
+    aplica_si:
+      - {{pregunta: S01, valor: {condicion}}}
+"""
+
+
 def test_una_condicion_que_el_formulario_no_puede_escribir(tmp_path: Path) -> None:
-    _, carpeta = copiar_carpetas(tmp_path)
-    ruta = carpeta / "cuestionario.yaml"
-    texto = ruta.read_text(encoding="utf-8").replace(
-        "      - {pregunta: S01, valor: {al_menos: 1}}\n    ayuda: >-\n      La mayoría",
-        "      - {pregunta: S01, valor: {en: [1, dos]}}\n    ayuda: >-\n      La mayoría",
+    cuestionario = CONOCIMIENTO_MINIMO["cuestionario.yaml"] + _S01_Y_S02.format(
+        condicion="{en: [1, dos]}"
     )
-    ruta.write_text(texto, encoding="utf-8")
-    cuestionario = cargar_conocimiento(carpeta).cuestionario
-    indice = next(i for i, p in enumerate(cuestionario.preguntas) if p.id == "S02")
-    assert no_expresables(cuestionario) == [
+    carpeta = conocimiento_minimo(tmp_path, **{"cuestionario.yaml": cuestionario})
+    cuestionario_leido = cargar_conocimiento(carpeta).cuestionario
+    indice = next(i for i, p in enumerate(cuestionario_leido.preguntas) if p.id == "S02")
+    assert no_expresables(cuestionario_leido) == [
         (
             indice,
             "la pregunta S02 no se puede expresar en XLSForm: compara S01, que es un número, "
@@ -310,17 +333,16 @@ def test_comando_formulario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_reglas_validar_avisa_lo_que_el_formulario_no_puede_escribir(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    reglas, carpeta = copiar_carpetas(tmp_path)
+    def s07_compara_s01_con_un_texto(datos: Any) -> None:
+        condicion = next(
+            c for c in pregunta_de(datos, "S07")["aplica_si"] if c["pregunta"] == "S01"
+        )
+        condicion["valor"] = {"distinto": "cero"}
+
+    carpeta = conocimiento_con(tmp_path / "knowledge", cuestionario=s07_compara_s01_con_un_texto)
     ruta = carpeta / "cuestionario.yaml"
-    ruta.write_text(
-        ruta.read_text(encoding="utf-8").replace(
-            "      - {pregunta: S01, valor: {al_menos: 1}}\n    ayuda: Los servicios actuales",
-            "      - {pregunta: S01, valor: {distinto: cero}}\n    ayuda: Los servicios actuales",
-        ),
-        encoding="utf-8",
-    )
     linea = ruta.read_text(encoding="utf-8").splitlines().index("  - id: S07") + 1
-    _, out, err = correr(capsys, "--reglas", reglas, "--conocimiento", carpeta, "reglas", "validar")
+    _, out, err = correr(capsys, "--conocimiento", carpeta, "reglas", "validar")
     assert (
         f"{ruta}:{linea}: advertencia: la pregunta S07 no se puede expresar en XLSForm: compara "
         "S01, que es un número, con «cero»"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EJEMPLOS, correr, leer_yaml
+from conftest import EJEMPLOS, conocimiento_con, correr, leer_yaml
 from diagnostico_experto.comun import escritura
 from diagnostico_experto.lote.planilla import planilla
 from diagnostico_experto.lote.publicacion import MANIFIESTO, Publicacion
@@ -463,18 +463,13 @@ def test_una_salida_en_ciclo_se_rechaza_en_una_linea(capsys, tmp_path, comando):
 
 def test_nombres_de_comuna_largos_dan_archivos_cortos_y_unicos(capsys, tmp_path):
     """Two comunas of 300 characters that differ only at the end: every report is written."""
-    from conftest import copiar_carpetas
-
-    reglas, conocimiento = copiar_carpetas(tmp_path)
     comun = "Municipalidad de " + "Santa María del Valle Alto " * 10
     largas = [(comun + "Norte")[:300], (comun + "Sur")[:296] + " Sur"]
-    comunas = conocimiento / "comunas.yaml"
-    comunas.write_text(
-        comunas.read_text(encoding="utf-8").replace(
-            "comunas: [Arauco,", f"comunas: ['{largas[0]}', '{largas[1]}', Arauco,"
-        ),
-        encoding="utf-8",
-    )
+
+    def con_las_largas(datos):
+        datos["territorios"][0]["comunas"][:0] = largas
+
+    conocimiento = conocimiento_con(tmp_path / "knowledge", comunas=con_las_largas)
     carpeta = tmp_path / "a"
     carpeta.mkdir()
     for i, nombre in enumerate(largas):
@@ -483,9 +478,7 @@ def test_nombres_de_comuna_largos_dan_archivos_cortos_y_unicos(capsys, tmp_path)
             texto.replace("comuna: Yumbel", f"comuna: '{nombre}'"), encoding="utf-8"
         )
     salida = tmp_path / "informes"
-    codigo, err = lote(
-        capsys, carpeta, "--salida", salida, "--reglas", reglas, "--conocimiento", conocimiento
-    )
+    codigo, err = lote(capsys, carpeta, "--salida", salida, "--conocimiento", conocimiento)
     assert codigo == 0, err
     informes = sorted(p.name for p in (salida / "comunas").glob("*.html"))
     assert len(informes) == 2 and len(set(informes)) == 2
