@@ -67,7 +67,18 @@ def test_evidence_is_listed_beside_its_answer_and_the_acta_lists_the_rest(
         "(sesión del 20 de noviembre de 2026)."
     ) in acta
     # every area is alto, with answers that want evidence and lack it: provisional
-    assert "Alto por confirmar con evidencia: O01, O03, O05" in out
+    # said with the questions' words, never their ids alone
+    assert (
+        "- El nivel de estructura es provisional: el alto espera la evidencia de 3 respuestas "
+        "(se listan en el área)."
+    ) in out
+    assert (
+        "Para confirmar el nivel: Alto por confirmar con evidencia de 3 respuestas: "
+        "«¿Existe una unidad de fomento productivo en la municipalidad?», «¿Cómo se fue "
+        "formando la estructura de fomento productivo?», «¿Qué mecanismos de "
+        "coordinación existen entre los programas y con otras unidades?»."
+    ) in out
+    assert "O01, O03" not in out
 
 
 def test_a_missing_or_changed_evidence_file_is_one_line(tmp_path, conocimiento, capsys) -> None:  # type: ignore[no-untyped-def]

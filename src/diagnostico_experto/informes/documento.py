@@ -75,6 +75,8 @@ class Area:
     items: list[ItemProducto] = field(default_factory=list)  # the numbered products
     # products held until a key element answered «no sé» is confirmed
     retenidos: list[str] = field(default_factory=list)
+    # how many answers hold an alto until they have evidence
+    sin_evidencia: int = 0
 
     @property
     def camino_titulo(self) -> str:
@@ -381,6 +383,7 @@ def _area(evaluacion: Evaluacion, conocimiento: Conocimiento, clave: str) -> Are
         valor=a.puntaje,
         provisional=a.provisional,
         para_confirmar=[t.rstrip(". ") for t in a.para_confirmar],
+        sin_evidencia=len(a.confirmar_con_evidencia),
         lectura=a.lectura.rstrip("."),  # the engine always reads the level (lectura_del_nivel)
         motivo=list(a.motivo),
         retenidos=[
@@ -463,7 +466,12 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
     if r.ajustes_estructura:
         hallazgos.append(f"Ajuste de estructura propuesto: {r.ajustes_estructura[0].texto}")
     for a in areas:
-        if a.provisional:
+        if a.sin_evidencia:
+            hallazgos.append(
+                f"El nivel de {a.nombre.lower()} es provisional: el alto espera la evidencia "
+                f"de {plural(a.sin_evidencia, 'respuesta')} (se listan en el área)"
+            )
+        elif a.provisional:
             falta = a.para_confirmar[0] if a.para_confirmar else "faltan respuestas del área"
             hallazgos.append(f"El nivel de {a.nombre.lower()} es provisional: {falta}")
         if a.vencida:

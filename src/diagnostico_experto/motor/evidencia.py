@@ -4,6 +4,7 @@ says so («alto por confirmar con evidencia»)."""
 
 from __future__ import annotations
 
+from diagnostico_experto.comun.formato_chileno import plural
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.respuestas import Respuestas
 from diagnostico_experto.motor.resultado import Resultado, ResumenEvidencia
@@ -26,7 +27,10 @@ def con_evidencia(resultado: Resultado, respuestas: Respuestas, conocimiento: Co
         sin = [id_ for id_ in faltan if por_id[id_].area == area]
         if a.nivel == "alto" and sin:
             a.provisional = True
+            a.confirmar_con_evidencia = sin
+            preguntas = ", ".join(f"«{por_id[id_].texto}»" for id_ in sin)
             a.para_confirmar = [
                 *a.para_confirmar,
-                f"{POR_CONFIRMAR[0].upper()}{POR_CONFIRMAR[1:]}: {', '.join(sin)}",
+                f"{POR_CONFIRMAR[0].upper()}{POR_CONFIRMAR[1:]} de "
+                f"{plural(len(sin), 'respuesta')}: {preguntas}",
             ]

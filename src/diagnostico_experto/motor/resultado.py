@@ -7,7 +7,7 @@ Keys may be added but never renamed: scripts read ``areas``, ``productos``,
 fusion per group of services, with its ``clientes`` and ``origenes``;
 ``insumos`` (findings taken to a taller without a proposal) and each
 adjustment's ``asunto`` and ``servicios``; per area
-``provisional``, ``para_confirmar`` and ``lectura`` (the level in the source's
+``provisional``, ``para_confirmar``, ``confirmar_con_evidencia`` and ``lectura`` (the level in the source's
 terms), ``estado_validacion`` and ``validacion_vencida`` (a validation made
 against other answers, which ``validado`` no longer holds), per product
 ``taller`` and ``requiere``, per hour line ``paso`` and ``horas.por_paso``, and ``caminos`` (the smallest
@@ -47,6 +47,8 @@ class ResultadoArea(BaseModel):
     # incomplete area, or a key element unknown: the level (and its hours) may change
     provisional: bool = False
     para_confirmar: list[str] = []  # Spanish sentences: what is missing to confirm it
+    # an alto held until these answers (question ids) have evidence (knowledge/evidencias.yaml)
+    confirmar_con_evidencia: list[str] = []
     lectura: str = ""  # "medio: los lineamientos existen, pero …; no hay …"
     # the readings of the key elements the level's rule named: the reason for the level
     motivo: list[str] = []
