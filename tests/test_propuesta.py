@@ -10,6 +10,7 @@ import pytest
 from conftest import (
     como_json,
     copiar_carpetas,
+    escribir_yaml,
     evaluar_datos,
     extremo,
     motor_con,
@@ -18,6 +19,7 @@ from conftest import (
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
+from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.informes.comuna import explicacion, informe
 
 
@@ -654,3 +656,15 @@ def test_lo_respondido_no_se_retiene_los_productos_que_lo_presuponen(motor, peor
     texto = retenido["producto"]["texto"]
     assert texto not in {linea["concepto"] for linea in no_se["horas"]["detalle"]}
     assert no_se["areas"]["procesos"]["provisional"] is True
+
+
+@pytest.mark.parametrize("observaciones, horas", [("", 0), ("  ", 0), ("Revisar la OMIL.", 1)])
+def test_observaciones_en_blanco_no_piden_horas_de_revision(motor, tmp_path, observaciones, horas):
+    # The questionnaire saves «T07: ''» when the mesa skips the observations: nothing to review.
+    ruta = escribir_yaml(
+        tmp_path / "r.yaml",
+        {"comuna": "Ninhue", "respuestas": {"E01": "vigentes", "T07": observaciones}},
+    )
+    resultado = motor.evaluar(cargar_respuestas(ruta, motor.conocimiento)).resultado
+    revision = [h for h in resultado.horas.detalle if h.regla == "horas-observaciones-mesa"]
+    assert len(revision) == horas

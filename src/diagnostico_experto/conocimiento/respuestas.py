@@ -284,6 +284,8 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             continue
         if valor is None:
             continue  # "E01:" with nothing after it: not answered yet
+        if pregunta.forma == "texto" and isinstance(valor, str) and not valor.strip():
+            continue  # "T07: ''": the questionnaire's skipped text, not an answer
         try:
             respuestas[id_] = pregunta.normalizar(simple(valor))
         except ValueError as exc:
