@@ -14,9 +14,11 @@ answer file per comuna (benchmarks/sinteticas.py), then runs the real command
 (`python -m diagnostico_experto lote ... --conocimiento ...`) in a fresh
 process, so start-up, loading, evaluation and every output file are counted.
 
-For each run it prints the wall-clock time and the peak resident memory (the
-largest process of the run, read with ``os.wait4``: with --workers, the
-largest of the command and its workers). With ``--antes`` (a checkout of an
+For each run it prints the wall-clock time, the CPU time (user + system of the
+command and its workers, from ``os.wait4``: on a shared machine it moves less
+than wall time) and the peak resident memory (the largest process of the run,
+read with ``os.wait4``: with --workers, the largest of the command and its
+workers). With ``--antes`` (a checkout of an
 older commit with its own ``.venv``, e.g. ``git worktree add ../antes
 <commit> && (cd ../antes && uv sync)``), each run of this code is paired with
 a run of that one, interleaved (each side with the knowledge folder and answer
@@ -104,8 +106,9 @@ _COMO_ANTES = (
 
 def correr(
     python: Path, raiz: Path, argumentos: list[str], como_antes: bool = False
-) -> tuple[float, float]:
-    """Seconds and peak resident MiB of one `lote` run with that interpreter and checkout."""
+) -> tuple[float, float, float]:
+    """Wall seconds, peak resident MiB and CPU seconds of one `lote` run with that
+    interpreter and checkout."""
     inicio = time.perf_counter()
     programa = ["-c", _COMO_ANTES] if como_antes else ["-m", "diagnostico_experto"]
     proceso = subprocess.Popen(
@@ -121,7 +124,7 @@ def correr(
     proceso.returncode = os.waitstatus_to_exitcode(estado)
     if proceso.returncode != 0:
         raise SystemExit(f"lote falló ({proceso.returncode}):\n{error.decode()}")
-    return duracion, uso.ru_maxrss / 1024  # KiB on Linux
+    return duracion, uso.ru_maxrss / 1024, uso.ru_utime + uso.ru_stime  # maxrss: KiB on Linux
 
 
 def _rango(valores: list[float], formato: str = "{:.2f}") -> str:
@@ -185,7 +188,7 @@ def main() -> None:
                 )
                 argumentos[version] = [str(respuestas), "--conocimiento", str(conocimiento)]
             for workers in opciones.workers:
-                medidas: dict[str, list[tuple[float, float]]] = {v: [] for v in versiones}
+                medidas: dict[str, list[tuple[float, float, float]]] = {v: [] for v in versiones}
                 for ronda in range(opciones.repeticiones):
                     orden = list(versiones.items())  # alternating who goes first
                     for version, (python, raiz) in orden if ronda % 2 == 0 else orden[::-1]:
@@ -204,19 +207,22 @@ def main() -> None:
                             )
                         )
                 for version, pares in medidas.items():
-                    tiempos, memorias = [t for t, _ in pares], [m for _, m in pares]
+                    tiempos, memorias = [p[0] for p in pares], [p[1] for p in pares]
+                    cpu = [p[2] for p in pares]
                     print(
                         f"lote {tamano:>5} comunas, {workers} worker(s), {version:>5}: "
-                        f"{_rango(tiempos)} s, {_rango(memorias, '{:.0f}')} MiB de memoria máxima",
+                        f"{_rango(tiempos)} s, CPU {_rango(cpu)} s, "
+                        f"{_rango(memorias, '{:.0f}')} MiB de memoria máxima",
                         flush=True,
                     )
                 for version in (v for v in medidas if v != "antes" and "antes" in medidas):
                     pares = list(zip(medidas[version], medidas["antes"], strict=True))
                     razones_t = [n[0] / a[0] for n, a in pares]
                     razones_m = [n[1] / a[1] for n, a in pares]
+                    razones_c = [n[2] / a[2] for n, a in pares]
                     print(
                         f"    {version}/antes: tiempo {_rango(razones_t)}×, "
-                        f"memoria {_rango(razones_m)}×",
+                        f"CPU {_rango(razones_c)}×, memoria {_rango(razones_m)}×",
                         flush=True,
                     )
     print(f"Python {sys.version.split()[0]}")

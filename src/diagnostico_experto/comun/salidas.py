@@ -11,8 +11,6 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from slugify import slugify
-
 from diagnostico_experto.comun.errores import ErrorEntorno
 
 # A comuna's file name: long enough to tell comunas apart, short enough that the name,
@@ -30,6 +28,8 @@ def nombre_de_archivo(texto: str, si_vacio: str = "comuna") -> str:
 
     Callers keep names unique (two long names may share their first words).
     """
+    from slugify import slugify  # here: a report to the terminal names no file
+
     return slugify(texto, max_length=LARGO_NOMBRE, word_boundary=True) or si_vacio
 
 

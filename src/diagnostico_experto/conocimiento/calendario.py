@@ -21,7 +21,8 @@ ARCHIVO_CALENDARIO = "calendario.yaml"
 
 
 class Calendario(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built at its first validation: with the shared cache warm, knowledge is not read
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     inicio: dt.date
     semanas_entre_pasos: int = Field(default=3, ge=0, le=52)

@@ -20,7 +20,8 @@ ARCHIVO_CAMINO = "camino.yaml"
 
 
 class _Estricto(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built at its first validation: with the shared cache warm, knowledge is not read
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class LimitesCamino(_Estricto):

@@ -12,7 +12,8 @@ ARCHIVO_EVIDENCIAS = "evidencias.yaml"
 
 
 class PoliticaEvidencia(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # built at its first validation: with the shared cache warm, knowledge is not read
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     alto_sin_evidencia_provisional: bool = False
     piden: dict[str, list[Any]] = {}

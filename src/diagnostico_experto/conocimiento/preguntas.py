@@ -94,7 +94,8 @@ TextoVisible = Annotated[str, AfterValidator(texto_libre)]
 
 
 class Estricto(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # built at its first validation: with the shared cache warm, knowledge is not read
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class Opcion(Estricto):

@@ -21,7 +21,8 @@ RENOMBRADAS: dict[str, str] = {}
 
 
 class _Estricto(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # built at its first validation: with the shared cache warm, rule files are not read
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ReglaArchivo(_Estricto):
