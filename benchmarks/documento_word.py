@@ -34,11 +34,11 @@ _HIJO = r"""
 import json, os, sys, time
 from pathlib import Path
 datos, n = Path(sys.argv[1]), int(sys.argv[2])
-try:  # the entry says where the shared cache is (newer code); older code read the environment
-    from diagnostico_experto.comun import cache_compartida
-    cache_compartida.usar(cache_compartida.carpeta_de(os.environ))
+try:  # newer code: the shared cache's folder is a parameter; older code read the environment
+    from diagnostico_experto.comun.entorno import Entorno
+    cache = {"cache": Entorno.de(os.environ).cache}
 except ImportError:
-    pass
+    cache = {}
 try:  # the process entry's collector policy (newer code; older code set it elsewhere)
     from diagnostico_experto.comun.recolector import politica_de_proceso
     politica_de_proceso()
@@ -47,7 +47,7 @@ except ImportError:
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.informes.comuna import informe
 from diagnostico_experto.motor.motor import Motor
-motor = Motor.desde_carpetas(datos / "rules", datos / "knowledge")
+motor = Motor.desde_carpetas(datos / "rules", datos / "knowledge", **cache)
 ejemplos = sorted((datos / "knowledge" / "ejemplos").glob("*.yaml"))[:n]
 evaluaciones = [motor.evaluar(cargar_respuestas(e, motor.conocimiento)) for e in ejemplos]
 t = time.process_time()
@@ -56,7 +56,7 @@ importar = time.process_time() - t
 tiempos = []
 for e in evaluaciones:
     t = time.process_time()
-    informe(e, motor.reglas, motor.conocimiento, "docx")
+    informe(e, motor.reglas, motor.conocimiento, "docx", **cache)
     tiempos.append(time.process_time() - t)
 print(json.dumps({"importar": importar, "primero": tiempos[0], "siguientes": tiempos[1:]}))
 """
