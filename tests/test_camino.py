@@ -472,6 +472,10 @@ def test_avance_counts_as_completed_only_what_the_answers_show(capsys) -> None: 
     assert "Definición de los lineamientos de fomento productivo." in completados
     assert "par cliente–producto" not in completados
     assert "- **Procesos (nivel bajo):** Definición del par cliente–producto." in resto
+    assert (
+        "áreas de responsabilidad. — pedido desde la línea base; retenido hasta confirmar "
+        "par cliente–producto (hoy «no sé»)"
+    ) in resto
 
 
 def test_the_changes_a_level_needs_are_said_at_the_least_step_it_asks(motor: Motor) -> None:

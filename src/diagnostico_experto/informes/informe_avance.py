@@ -131,7 +131,7 @@ def contexto_docx(a: Avance, conocimiento: Conocimiento) -> dict[str, Any]:
         "notas": [x.nota for x in a.areas.values() if x.nota],
         "completados": [producto(p, f" — {p.motivo}.") for p in a.completados],
         "ya_no": [producto(p, f" — {p.motivo}.") for p in a.ya_no_corresponden],
-        "falta": [producto(p, " — pedido desde la línea base") for p in a.pendientes]
+        "falta": [producto(p, " — " + a.nota_pendiente(p)) for p in a.pendientes]
         + [producto(p, " — nuevo en el diagnóstico actual") for p in a.nuevos],
         "caminos": caminos,
         "fuera": [

@@ -115,6 +115,8 @@ class Avance(BaseModel):
     nuevos: list[Producto]  # asked now, not at the línea base
     # asked at the línea base, no longer asked, without answers that show it done
     ya_no_corresponden: list[ProductoDeAvance] = []
+    # of the pendientes, those now held until a «no sé» is confirmed: text -> element names
+    retenidos: dict[str, list[str]] = {}
     # the línea base's paths to the next level and how far they were walked,
     # and the answers that changed outside every path (when the answers are known)
     caminos: list[CaminoRecorrido] = []
@@ -127,6 +129,17 @@ class Avance(BaseModel):
         """The two diagnoses come from different rules or knowledge (or program version)."""
         conocidas = [p for p in self.procedencias if p is not None]
         return len({p.model_dump_json() for p in conocidas}) > 1
+
+    def nota_pendiente(self, producto: Producto) -> str:
+        """«pedido desde la línea base», and why it waits when it is held."""
+        elementos = self.retenidos.get(producto.texto)
+        if elementos:
+            return (
+                "pedido desde la línea base; retenido hasta confirmar "
+                + ", ".join(elementos)
+                + " (hoy «no sé»)"
+            )
+        return "pedido desde la línea base"
 
     def cuenta(self, cambio: Cambio) -> int:
         return sum(1 for a in self.areas.values() if a.cambio == cambio)
@@ -202,6 +215,9 @@ def avance(
         pendientes=[p for p in actual.productos if clave(p) in antes] + retenidos,
         nuevos=[p for p in actual.productos if clave(p) not in antes],
         ya_no_corresponden=ya_no,
+        retenidos={
+            r.producto.texto: r.elementos for r in actual.retenidos if clave(r.producto) in antes
+        },
         caminos=caminos,
         fuera_de_camino=fuera,
         procedencias=[base.procedencia, actual.procedencia],
