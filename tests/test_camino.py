@@ -77,6 +77,17 @@ def test_the_nearest_step_that_works_is_the_one_shown(motor: Motor) -> None:
     ]
 
 
+def test_no_work_leads_to_lineamientos_obsoletos(motor: Motor) -> None:
+    # Tirúa has no lineamientos: a mesa cannot «recover» what never existed.
+    evaluacion = motor.evaluar(respuestas_de_archivo(EJEMPLOS / "tirua.yaml", motor), caminos=True)
+    assert _textos(evaluacion, "estrategia") == [
+        [
+            "identificar los lineamientos de fomento productivo en el PLADECO "
+            "(de «No hay lineamientos definidos» a «Diluidos en el PLADECO, sin orientar la acción»)"
+        ]
+    ]
+
+
 def test_an_alto_area_gets_no_path(motor: Motor) -> None:
     evaluacion = _evaluar(motor, extremo(motor.conocimiento, mejor=True))
     for area, camino in evaluacion.resultado.caminos.items():
@@ -208,6 +219,10 @@ def test_the_limits_bound_the_search(motor: Motor) -> None:
             "preguntas:\n  O04:\n    orden: ['no', parcial]\n",
             "falta la frase de acción para llegar a «parcial»",
         ),
+        (
+            "preguntas:\n  O04:\n    orden: ['no', si]\n    accion: algo\n    no_es_meta: [parcial]\n",
+            "preguntas.O04.no_es_meta.parcial: «parcial» no está en el orden",
+        ),
     ],
 )
 def test_a_wrong_camino_file_is_one_line_with_its_place(
@@ -309,9 +324,9 @@ def test_avance_says_which_paths_were_walked_and_what_changed_outside(motor: Mot
     seccion = out.split("## Camino al nivel siguiente desde la línea base")[1]
     assert (
         "- **Estrategia (a nivel medio):** recorrido\n"
-        "  - hecho: recuperar los lineamientos de fomento productivo que existieron "
-        "(de «No hay lineamientos definidos» a «Existen, pero están obsoletos»)"
-    ) in seccion
+        "  - hecho: identificar los lineamientos de fomento productivo en el PLADECO "
+        "(de «No hay lineamientos definidos» a «Diluidos en el PLADECO, sin orientar la acción»)"
+    ) in seccion  # the step the comuna took, not «obsoletos» (no work leads there)
     assert "- **Estructura (a nivel medio):** 0 de 1 cambio hecho\n  - pendiente: " in seccion
     # two alternative paths of one area: one heading, each path under it
     assert (

@@ -34,6 +34,7 @@ class PreguntaAccionable(_Estricto):
     orden: list[Any] = []  # worst to best; empty for a multiple-choice question
     acciones: dict[Any, str] = {}  # value reached (or option added) -> action phrase
     accion: str = ""  # phrase for any step without its own
+    no_es_meta: list[Any] = []  # values one may start from but no work leads to («obsoletos»)
 
     def frase(self, valor: Any) -> str:
         return self.acciones.get(valor) or self.accion
@@ -57,7 +58,8 @@ class Camino(_Estricto):
             return [v for v in accionable.acciones if v not in tiene]
         if actual not in accionable.orden:
             return []  # unknown, «no sé» or a value outside the order: nothing to walk from
-        return accionable.orden[accionable.orden.index(actual) + 1 :]
+        siguientes = accionable.orden[accionable.orden.index(actual) + 1 :]
+        return [v for v in siguientes if v not in accionable.no_es_meta]
 
 
 def leer_camino(doc: Documento, cuestionario: Cuestionario) -> Camino:
@@ -108,17 +110,21 @@ def leer_camino(doc: Documento, cuestionario: Cuestionario) -> Camino:
                         + sugerencia(str(valor), [str(v) for v in dominio]),
                     )
                 )
-            elif i > 0 and not accionable.frase(valor):
+            elif i > 0 and valor not in accionable.no_es_meta and not accionable.frase(valor):
                 problemas.append(
                     doc.problema(
                         (*lugar, "acciones"), f"falta la frase de acción para llegar a «{valor}»"
                     )
                 )
-        for valor in accionable.acciones:
-            if valor not in accionable.orden:
-                problemas.append(
-                    doc.problema((*lugar, "acciones", valor), f"«{valor}» no está en el orden")
-                )
+        for clave, valores in (
+            ("acciones", accionable.acciones),
+            ("no_es_meta", accionable.no_es_meta),
+        ):
+            for valor in valores:
+                if valor not in accionable.orden:
+                    problemas.append(
+                        doc.problema((*lugar, clave, valor), f"«{valor}» no está en el orden")
+                    )
     for id_ in camino.no_accionables:
         if id_ not in por_id:
             problemas.append(
