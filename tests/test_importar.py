@@ -225,7 +225,7 @@ def test_dos_envios_de_una_comuna_y_fecha(
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "c")
     assert codigo == 1
     assert "0 comunas evaluadas" not in err
-    assert "1 comuna evaluada, 2 archivos con errores" in err
+    assert "1 comuna evaluada, 2 envíos de la exportación con errores" in err
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "d", "--ultima")
     assert codigo == 0, err
     assert "1 comuna evaluada (1 con avance desde su línea base)" in err
@@ -253,7 +253,7 @@ def test_columna_renombrada(tmp_path: Path, capsys, conocimiento: Conocimiento) 
     ]
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "l")
     assert codigo == 1
-    assert "0 comunas evaluadas, 2 archivos con errores" in err
+    assert "0 comunas evaluadas, 2 envíos de la exportación con errores" in err
 
 
 def test_valor_fuera_de_la_lista(tmp_path: Path, capsys, conocimiento: Conocimiento) -> None:
@@ -266,7 +266,7 @@ def test_valor_fuera_de_la_lista(tmp_path: Path, capsys, conocimiento: Conocimie
     ]
     codigo, _, err = correr(capsys, "lote", exportacion, "--salida", tmp_path / "l")
     assert codigo == 1
-    assert "1 comuna evaluada, 1 archivo con errores" in err
+    assert "1 comuna evaluada, 1 envío de la exportación con errores" in err
 
 
 def test_zip_con_ruta_fuera_de_su_carpeta(

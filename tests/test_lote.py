@@ -301,6 +301,20 @@ def test_un_nombre_de_comuna_con_barras_no_sale_de_la_salida(capsys, tmp_path):
     assert not list((tmp_path / "a").glob("*.html")) and not (tmp_path / "Trampa.html").exists()
 
 
+def test_el_resumen_cuenta_filas_de_una_planilla_no_archivos(capsys, tmp_path):
+    ruta = tmp_path / "planilla.csv"
+    ruta.write_text(
+        "comuna;E01\nNinhue;vigentes\nYumbel;vigente\nPenco;quiza\nLebu;obsoletas\n",
+        encoding="utf-8",
+    )
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "s")
+    assert codigo == 1
+    assert err.splitlines()[-1] == (
+        f"2 comunas evaluadas, 2 filas de la planilla con errores. Resumen: "
+        f"{tmp_path / 's' / 'index.html'}"
+    )
+
+
 @pytest.mark.parametrize("entrada", ["no-existe", "archivo.txt"])
 def test_entrada_invalida(capsys, tmp_path, entrada):
     ruta = tmp_path / entrada

@@ -315,7 +315,10 @@ def lote(
     saber = motor.conocimiento
     origen = entrada or Path(conocimiento) / "ejemplos"
     desechadas: list[Fallida] = []  # submissions of an export that cannot be used
+    # what one entry is, so that the summary counts what failed («4 filas de la planilla»)
+    unidad = ("archivo", "archivos", "")
     if entrada is not None and entrada.is_file() and es_exportacion(entrada):
+        unidad = ("envío", "envíos", " de la exportación")
         lectura = leer_exportacion(entrada, saber, ultima)
         for aviso in lectura.avisos:
             click.echo(aviso, err=True)
@@ -331,6 +334,8 @@ def lote(
         ]
     else:
         entradas = entradas_de(origen, saber, entorno(ctx))
+        if not origen.is_dir():
+            unidad = ("fila", "filas", " de la planilla")
     revisar_carpeta(salida, archivos_de_entrada(origen, entradas))
     if workers is None:
         workers = procesos_por_defecto(len(entradas))
@@ -381,7 +386,11 @@ def lote(
     click.echo(
         f"{plural(evaluadas, 'comuna evaluada', 'comunas evaluadas')}"
         + (f" ({con_historia} con avance desde su línea base)" if con_historia else "")
-        + (f", {plural(len(fallidas), 'archivo')} con errores" if fallidas else "")
+        + (
+            f", {plural(len(fallidas), unidad[0], unidad[1])}{unidad[2]} con errores"
+            if fallidas
+            else ""
+        )
         + f". Resumen: {salida / 'index.html'}",
         err=True,
     )
