@@ -61,7 +61,7 @@ def test_libro_legible(lote_con_formulas):
     assert comunas.freeze_panes == "C2"
     assert comunas.auto_filter.ref == f"A1:{comunas.cell(1, len(encabezado)).column_letter}3"
     logro = comunas.cell(2, 4)
-    assert isinstance(logro.value, float | int) and logro.number_format == "0%"
+    assert isinstance(logro.value, float | int) and logro.number_format == "0 %"
     horas = comunas.cell(2, encabezado.index("Horas total") + 1)
     assert horas.number_format == "#,##0.0"
     reglas = comunas.conditional_formatting

@@ -23,12 +23,17 @@ from xlsxwriter.worksheet import Worksheet
 from diagnostico_experto.informes import formato as chileno
 
 PORCENTAJE = "% de logro"
-FORMATO_PORCENTAJE = "0%"
+FORMATO_PORCENTAJE = "0 %"  # «38 %», as the reports write it
 FORMATO_HORAS = "#,##0.0"
-FORMATO_FECHA = "d mmm yyyy"
+FORMATO_FECHA = "[$-340A]d mmm yyyy"  # month names in Spanish (Chile) whatever the reader's locale
 PAPEL_A4 = 9
 COLORES = {"alto": "C6F7E2", "medio": "FFF3C4", "bajo": "FFD0D0"}
 CM_A_PIXELES = 96 / 2.54  # chart sizes are given in centimetres, as in Excel's dialog
+# Characters of column width on one A4 landscape page at a readable scale (~75 %):
+# a sheet much wider prints on several pages across, its first columns repeated on each.
+ANCHO_PAGINA = 200
+ANCHO_MAXIMO = 60
+ALTO_TITULOS = 45  # points: a header of up to three lines, wrapped between words
 
 
 class Libro:
@@ -48,6 +53,7 @@ class Libro:
             },
         )
         self._negrita = self._libro.add_format({"bold": True})
+        self._titulos = self._libro.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self._numeros = {
             f: self._libro.add_format({"num_format": f})
             for f in (FORMATO_PORCENTAJE, FORMATO_HORAS)
@@ -75,17 +81,23 @@ class Libro:
         dates as dates and the columns named in ``enlaces`` as links to the report."""
         hoja = self._libro.add_worksheet(titulo)
         hoja.freeze_panes(1, fijas)
-        _para_imprimir(hoja, titulo, self._pie)
         columnas_enlace = {i for i, nombre in enumerate(encabezado) if nombre in enlaces}
+        anchos = []
         for i, nombre in enumerate(encabezado):
-            ancho = max([len(str(nombre)), *(len(str(f[i])) for f in filas[:200])], default=10)
-            hoja.set_column(i, i, min(max(ancho + 2, 9), 60))
+            # headers wrap between words; a column is as wide as its values (up to ANCHO_MAXIMO)
+            palabra = max((len(p) for p in str(nombre).split()), default=0)
+            valores = max((len(str(f[i])) for f in filas[:200]), default=0)
+            ancho = min(max(palabra, valores) + 2, ANCHO_MAXIMO)
+            anchos.append(max(ancho, 9))
+            hoja.set_column(i, i, anchos[-1])
+        _para_imprimir(hoja, titulo, self._pie, round(sum(anchos) / ANCHO_PAGINA), fijas)
         formatos = {
             i: self._numeros[FORMATO_PORCENTAJE if _es_porcentaje(nombre) else FORMATO_HORAS]
             for i, nombre in enumerate(encabezado)
             if con_formato and (_es_porcentaje(nombre) or nombre.startswith(("Horas", "horas")))
         }
-        hoja.write_row(0, 0, encabezado, self._negrita)
+        hoja.set_row(0, ALTO_TITULOS)
+        hoja.write_row(0, 0, encabezado, self._titulos)
         for n, fila in enumerate(filas, 1):
             for i, valor in enumerate(fila):
                 if isinstance(valor, str):
@@ -221,12 +233,17 @@ class Libro:
         return self._salida.getvalue()
 
 
-def _para_imprimir(hoja: Worksheet, titulo: str, pie: str = "") -> None:
-    """A4 landscape, one page wide and as many long as it takes, the header row on every page."""
+def _para_imprimir(
+    hoja: Worksheet, titulo: str, pie: str = "", paginas: int = 1, fijas: int = 0
+) -> None:
+    """A4 landscape, ``paginas`` pages wide and as many long as it takes, the header row
+    on every page (and, across several pages, the ``fijas`` first columns)."""
     hoja.set_paper(PAPEL_A4)
     hoja.set_landscape()
-    hoja.fit_to_pages(1, 0)
+    hoja.fit_to_pages(max(paginas, 1), 0)
     hoja.repeat_rows(0)
+    if paginas > 1 and fijas:
+        hoja.repeat_columns(0, fijas - 1)
     hoja.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     hoja.set_header(f"&L&8{_encabezado(titulo)}")
     hoja.set_footer(f"&L&7{pie}&R&8Página &P de &N" if pie else "&C&8Página &P de &N")
