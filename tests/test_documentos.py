@@ -79,6 +79,18 @@ def test_el_plan_sigue_el_orden_del_programa_y_suma_el_total(motor):
     assert all(h.endswith(".") for h in d.hallazgos)
 
 
+def test_un_plan_por_etapas_sin_segunda_etapa_no_lo_dice_como_si_la_hubiera(motor):
+    # Portezuelo's scarcity asks for stages, but what is proposed today fits in one.
+    evaluacion = evaluar(motor, EJEMPLOS / "portezuelo.yaml")
+    assert not [p for p in evaluacion.resultado.productos if p.etapa == 2]
+    etapas = [h for h in documento(evaluacion, motor.conocimiento).hallazgos if "etapas" in h]
+    assert etapas == [
+        "El plan iría por etapas porque los funcionarios de la mesa comunal tienen poco tiempo "
+        "para el proceso y el equipo de fomento productivo es muy pequeño, pero lo propuesto "
+        f"hoy cabe en una sola ({horas(evaluacion.resultado.horas.total)})."
+    ]
+
+
 @pytest.mark.parametrize("archivo", sorted(EJEMPLOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_los_pasos_del_plan_suman_el_total_en_cada_ejemplo(motor, archivo):
     evaluacion = evaluar(motor, archivo)

@@ -437,15 +437,15 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
     if r.plan_por_etapas:
         segunda = [p for p in r.productos if p.etapa == 2]
         horas_segunda = r.horas.por_paso.get(SEGUNDA_ETAPA, 0)
+        porque = lista_legible(r.plan_por_etapas)
         hallazgos.append(
-            f"El plan va por etapas porque {lista_legible(r.plan_por_etapas)}: la primera "
-            f"suma {horas(r.horas.total - horas_segunda)} y "
-            + (
-                f"{plural(len(segunda), 'producto queda', 'productos quedan')} para la segunda "
-                f"({horas(horas_segunda)}), cuando los primeros pasos estén consolidados"
-                if segunda
-                else "ningún producto queda para una segunda etapa"
-            )
+            f"El plan va por etapas porque {porque}: la primera suma "
+            f"{horas(r.horas.total - horas_segunda)} y "
+            f"{plural(len(segunda), 'producto queda', 'productos quedan')} para la segunda "
+            f"({horas(horas_segunda)}), cuando los primeros pasos estén consolidados"
+            if segunda
+            else f"El plan iría por etapas porque {porque}, pero lo propuesto hoy cabe en una "
+            f"sola ({horas(r.horas.total)})"
         )
     fusiones = [f for f in r.fusiones if f.tipo == "fusion"]
     if r.fusiones:
