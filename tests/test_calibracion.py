@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import re
 import shutil
 
 import pytest
@@ -16,6 +15,7 @@ from conftest import (
     copiar_carpetas,
     correr,
     datos_respuestas,
+    editar_yaml,
     escribir_yaml,
     extremo,
     leer_yaml,
@@ -128,16 +128,11 @@ def con_paso(conocimiento: Conocimiento, paso: float) -> Conocimiento:
 
 def poner_paso(carpeta, paso: float) -> None:
     """Set ``calibracion_paso`` in a copied knowledge folder, as a consultant would."""
-    archivo = carpeta / "parametros.yaml"
-    texto = archivo.read_text(encoding="utf-8")
-    nuevo, n = re.subn(
-        r"(calibracion_paso:\n(?:\s+(?:minimo|maximo): .*\n)*\s+valor: )[0-9.]+",
-        rf"\g<1>{paso}",
-        texto,
-        count=1,
-    )
-    assert n == 1
-    archivo.write_text(nuevo, encoding="utf-8")
+
+    def con_otro_paso(datos) -> None:
+        datos["parametros"]["calibracion_paso"]["valor"] = paso
+
+    editar_yaml(carpeta / "parametros.yaml", con_otro_paso)
 
 
 @pytest.fixture(scope="module")
