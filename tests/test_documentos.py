@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -528,7 +529,11 @@ def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path):
     plantilla = conocimiento / "plantillas" / "sintesis.docx"
     editar_plantilla(plantilla, "{{ procedencia }}", "{{ procedencia | en_mayusculas }}")
     salida = tmp_path / "s"
-    codigo, _, err = correr(capsys, "lote", "--conocimiento", conocimiento, "--salida", salida)
+    una = tmp_path / "una"  # one comuna is a batch: the 29 examples would only cost time
+    una.mkdir()
+    shutil.copy(EJEMPLOS / "yumbel.yaml", una)
+    args = ("lote", una, "--conocimiento", conocimiento, "--salida", salida)
+    codigo, _, err = correr(capsys, *args)
     assert codigo == 2
     assert (
         f"{plantilla}: la etiqueta «{{{{ procedencia | en_mayusculas }}}}» usa el filtro "
