@@ -4,6 +4,7 @@ checked by their SHA-256, an alto without evidence provisional."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from conftest import SERVICIO, correr, escribir_yaml, extremo
@@ -142,3 +143,11 @@ def test_index_and_workbook_count_answers_with_evidence(lote_de_ejemplos) -> Non
     assert "Respuestas que piden evidencia" in encabezado
     indice = (salida / "index.html").read_text("utf-8")
     assert '<th class="num">Con evidencia</th>' in indice
+    assert (
+        "Con evidencia: de las respuestas que piden un respaldo (las que dicen que un elemento "
+        "clave existe, se usa o se mide), cuántas lo tienen; «—» cuando ninguna respuesta lo pide."
+    ) in indice
+    # Ninhue's answers ask for no evidence; Penco's ask for 10, none given
+    fila = re.compile(r"<tr>\n<td>([^<]*)</td>.*?<td class=\"num\">([^<]*)</td>\n<td><a", re.S)
+    celdas = dict(m.groups() for m in fila.finditer(indice))
+    assert (celdas["Ninhue"], celdas["Penco"]) == ("—", "0 de 10")
