@@ -60,7 +60,7 @@ BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
         (BASE + "  E01: obsoletas\n", "r.yaml:5: clave repetida «E01»"),
         (
             BASE.replace("fecha: 2026-11-01", "fecha: ayer"),
-            "r.yaml:2: fecha: debe ser una fecha AAAA-MM-DD",
+            "r.yaml:2: fecha: «ayer» no es una fecha; escríbala como 12-03-2026",
         ),
         (
             BASE + "servicio: []\n",

@@ -53,7 +53,7 @@ def test_evidence_is_listed_beside_its_answer_and_the_acta_lists_the_rest(
     assert codigo == 0, err
     assert (
         "**Sí, por escrito** (fortaleza) — evidencia: Decreto alcaldicio 123, "
-        "archivo evidencias/decreto.pdf, 12-10-2026, respondió Ana Pérez"
+        "archivo evidencias/decreto.pdf, 12 de octubre de 2026, respondió Ana Pérez"
     ) in out
     assert (
         "**Sí, una unidad, oficina o departamento propio** (fortaleza) — evidencia: sin evidencia"

@@ -139,16 +139,24 @@ CASOS: dict[str, Caso] = {
     "raiz-lista": Caso("- comuna: Ninhue\n", marca="- comuna", dice="debe ser un mapeo"),
     "raiz-texto": Caso("hola\n", dice="debe ser un mapeo", linea=False),
     # --- dates ---------------------------------------------------------------------------
-    "fecha-mes-13": cambio("fecha: 2026-11-01", "fecha: 2026-13-45", "no es una fecha"),
-    "fecha-30-febrero": cambio("fecha: 2026-11-01", "fecha: 2026-02-30", "no es una fecha"),
+    "fecha-mes-13": cambio(
+        "fecha: 2026-11-01",
+        "fecha: 2026-13-45",
+        "fecha: «2026-13-45» no es una fecha del calendario",
+    ),
+    "fecha-30-febrero": cambio(
+        "fecha: 2026-11-01",
+        "fecha: 2026-02-30",
+        "fecha: «2026-02-30» no es una fecha del calendario",
+    ),
     "fecha-anio-cero": cambio("fecha: 2026-11-01", "fecha: 0000-01-01", "no es una fecha"),
     "fecha-sin-guiones": cambio(
-        "fecha: 2026-11-01", "fecha: 20261112", "fecha: debe ser una fecha AAAA-MM-DD"
+        "fecha: 2026-11-01", "fecha: 20261112", "fecha: «20261112»: un número no es una fecha"
     ),
     "fecha-con-hora": cambio(
         "fecha: 2026-11-01",
         "fecha: 2026-11-12T10:30:00",
-        "fecha: debe ser una fecha AAAA-MM-DD, sin hora",
+        "fecha: debe ser una fecha, sin hora",
     ),
     "fecha-con-hora-invalida": cambio(
         "fecha: 2026-11-01", "fecha: 2026-02-30 10:30:00", "no es una fecha"
@@ -156,7 +164,11 @@ CASOS: dict[str, Caso] = {
     "fecha-serial-excel": cambio(
         "fecha: 2026-11-01", "fecha: 46000", "un número no es una fecha", "fecha:"
     ),
-    "fecha-texto": cambio("fecha: 2026-11-01", "fecha: ayer", "fecha: debe ser una fecha"),
+    "fecha-texto": cambio(
+        "fecha: 2026-11-01",
+        "fecha: ayer",
+        "fecha: «ayer» no es una fecha; escríbala como 12-03-2026",
+    ),
     "fecha-lista": cambio("fecha: 2026-11-01", "fecha: [2026-11-01]", "fecha: debe ser una fecha"),
     # --- answer values -------------------------------------------------------------------
     "si-no-lista": cambio("E07: si", "E07: [si]", "E07: debe ser un solo valor, no una lista"),
@@ -333,7 +345,9 @@ CASOS: dict[str, Caso] = {
         "nota: Respuestas de prueba.", "nota: " + "[" * 40 + "]" * 40, "nota: debe ser un texto"
     ),
     "fecha-con-texto": cambio(
-        "fecha: 2026-11-01", "fecha: 2026-11-01 y algo", "fecha: debe ser una fecha AAAA-MM-DD"
+        "fecha: 2026-11-01",
+        "fecha: 2026-11-01 y algo",
+        "fecha: «2026-11-01 y algo» no es una fecha",
     ),
     "origen-lista": cambio(
         "origen: indap", "origen: [indap]", "servicios[1].origen: debe ser un texto"
@@ -676,11 +690,11 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
         "{ruta}, hoja mesa, fila 2: cargo: ",
         "carácter invisible",
     ),
-    "xlsx-fecha-con-hora": (
-        lambda r, c: _xlsx(r, c, _celda("respuestas", "fecha", 46000)),
+    "xlsx-fecha-fuera-del-calendario": (
+        lambda r, c: _xlsx(r, c, _celda("respuestas", "fecha", 99999999)),
         1,
         "{ruta}, hoja respuestas, fila 2: fecha: ",
-        "un número no es una fecha",
+        "«99999999»: un número no es una fecha; escríbala como 12-03-2026",
     ),
     "xlsx-si-no-invalido": (
         lambda r, c: _xlsx(r, c, _celda("respuestas", "E07", "quizás")),
@@ -753,7 +767,7 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
         lambda r, c: r.write_text(CABECERA_CSV + "Ninhue;2026-02-30;vigentes;si;3\n") or r,
         1,
         "{ruta}, fila 2: fecha: ",
-        "debe ser una fecha AAAA-MM-DD",
+        "«2026-02-30» no es una fecha del calendario",
     ),
     "csv-numero-nan": (
         lambda r, c: r.write_text(CABECERA_CSV + "Ninhue;2026-11-01;vigentes;si;nan\n") or r,

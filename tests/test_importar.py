@@ -425,3 +425,20 @@ def test_la_evidencia_de_una_respuesta_va_y_vuelve_con_su_pregunta(
     respaldo = importado["evidencias"][1]
     assert respaldo["sha256"] == respaldo["sha256"].lower() and len(respaldo["sha256"]) == 64
     assert (salida / respaldo["archivo"]).is_file()
+
+
+def test_fecha_escrita_a_la_chilena(tmp_path: Path, capsys, conocimiento: Conocimiento) -> None:
+    """A date typed day first in the form (20-11-2026) is read as ISO's 2026-11-20;
+    one the calendar lacks names its column."""
+    envios = _envios()[:1]
+    envios[0][0]["fecha"] = "20-11-2026"
+    exportacion = zip_odk(tmp_path / "d.zip", envios, conocimiento)
+    codigo, _, err = correr(capsys, "importar", exportacion, "--salida", tmp_path / "s")
+    assert codigo == 0, err
+    assert cargar_respuestas(tmp_path / "s" / NINHUE, conocimiento).fecha == dt.date(2026, 11, 20)
+    envios[0][0]["fecha"] = "2026-13-45"
+    exportacion = zip_odk(tmp_path / "e.zip", envios, conocimiento)
+    assert _error_importar(capsys, exportacion, tmp_path / "t") == [
+        f"{exportacion}, diagnostico_fomento_productivo.csv, fila 2, columna identificacion-fecha: "
+        "«2026-13-45» no es una fecha del calendario"
+    ]

@@ -30,7 +30,7 @@ def test_servicios_y_mesa_por_fecha(tmp_path: Path, conocimiento: Conocimiento) 
     assert next(hoja.iter_rows(max_row=1, values_only=True))[:3] == ("comuna", "fecha", "nombre")
     base, actual = leer_planilla(ruta, conocimiento)
     esperado = _dos_diagnosticos()
-    assert base.datos["fecha"] == "2025-11-20"
+    assert base.datos["fecha"] == dt.date(2025, 11, 20)
     assert [s["nombre"] for s in base.datos["servicios"]] == [esperado[0]["servicios"][0]["nombre"]]
     assert [s["nombre"] for s in actual.datos["servicios"]] == [
         s["nombre"] for s in esperado[1]["servicios"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -109,3 +110,35 @@ def leer_numero(texto: str) -> float:
     ):
         limpio = limpio.replace(".", "").replace(",", ".")  # «2.473,5»
     return float(limpio)
+
+
+# Day first, as dates are written in Chile, besides ISO (the form YAML and Kobo write).
+_FORMATOS_FECHA = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+_FECHA_ESCRITA = re.compile(
+    r"([0-9]{4})-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([-/])[0-9]{1,2}\2[0-9]{4}"
+)
+# Day 0 of a spreadsheet's date serial numbers (Excel, LibreOffice: 45000 is 15-03-2023).
+_DIA_CERO_PLANILLA = dt.date(1899, 12, 30)
+
+
+def leer_fecha(texto: str) -> dt.date:
+    """A date a person typed: «15-03-2024», «15/03/2024» (day first) or «2024-03-15».
+
+    ValueError with a Spanish reason: not a date at all, or a date the calendar lacks.
+    """
+    limpio = texto.strip()
+    if not _FECHA_ESCRITA.fullmatch(limpio):
+        raise ValueError(f"«{limpio[:40]}» no es una fecha; escríbala como 12-03-2026")
+    for formato in _FORMATOS_FECHA:
+        try:
+            return dt.datetime.strptime(limpio, formato).date()
+        except ValueError:
+            continue
+    raise ValueError(f"«{limpio}» no es una fecha del calendario")
+
+
+def fecha_de_planilla(serie: float) -> dt.date:
+    """A spreadsheet date cell stored as its serial number (45000 → 15 de marzo de 2023)."""
+    if not 1 <= serie < 2_958_466:  # up to 31-12-9999, the last date a spreadsheet shows
+        raise ValueError(f"«{numero(serie)}» no es una fecha")
+    return _DIA_CERO_PLANILLA + dt.timedelta(days=int(serie))

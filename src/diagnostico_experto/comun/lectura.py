@@ -8,13 +8,13 @@ knowledge folder itself is read with the shipped ones.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import re
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml import YAML
@@ -22,6 +22,7 @@ from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
+    MappingStartEvent,
     ScalarEvent,
 )
 
@@ -183,8 +184,21 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
     pila: list[tuple[str | None, int]] = []  # each open collection: anchor, nodes inside
     tamanos: dict[str, int] = {}  # expanded nodes of each anchored node
     total = 0
+    # each open collection: for a mapping, [whether its next node is a key, its last key]
+    claves: list[list[Any] | None] = []
     for evento in yaml.parse(texto):
         linea = evento.start_mark.line + 1 if evento.start_mark else None
+        campo = ""  # the key whose value this node is, to name it in a message
+        if isinstance(evento, CollectionEndEvent):
+            claves.pop()
+        elif isinstance(evento, AliasEvent | ScalarEvent | CollectionStartEvent) and claves:
+            mapa = claves[-1]
+            if mapa is not None:
+                if mapa[0] and isinstance(evento, ScalarEvent):
+                    mapa[1] = evento.value
+                elif not mapa[0]:
+                    campo = str(mapa[1])
+                mapa[0] = not mapa[0]
         if isinstance(evento, CollectionEndEvent):
             ancla, nodos = pila.pop()
             if ancla:
@@ -201,6 +215,7 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
                     linea,
                 )
             pila.append((evento.anchor, 1))
+            claves.append([True, ""] if isinstance(evento, MappingStartEvent) else None)
             total += 1
             continue
         if isinstance(evento, AliasEvent):
@@ -216,7 +231,7 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
             if evento.anchor:
                 tamanos[evento.anchor] = 1
             if not evento.style:
-                _revisar_escalar(evento.value, ruta, linea, limites)
+                _revisar_escalar(evento.value, ruta, linea, limites, campo)
         else:
             continue
         total += nodos
@@ -231,7 +246,9 @@ def revisar_estructura(texto: str, ruta: str | Path, limites: Limites | None, ya
             )
 
 
-def _revisar_escalar(valor: str, ruta: str | Path, linea: int | None, limites: Limites) -> None:
+def _revisar_escalar(
+    valor: str, ruta: str | Path, linea: int | None, limites: Limites, campo: str = ""
+) -> None:
     if _BASE.fullmatch(valor):
         raise ErrorArchivo.uno(
             ruta, f"«{valor}»: los números se escriben en decimal, no en otra base", linea
@@ -245,10 +262,7 @@ def _revisar_escalar(valor: str, ruta: str | Path, linea: int | None, limites: L
         )
     fecha = _FECHA.match(valor)
     if fecha:
-        anio, mes, dia = (int(g) for g in fecha.groups())
         try:
-            dt.date(anio, mes, dia)
-        except ValueError:
-            raise ErrorArchivo.uno(
-                ruta, f"«{valor}» no es una fecha del calendario (AAAA-MM-DD)", linea
-            ) from None
+            formato_chileno.leer_fecha("-".join(fecha.groups()))
+        except ValueError as exc:
+            raise ErrorArchivo.uno(ruta, str(exc), linea, campo) from None

@@ -13,8 +13,17 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.errores import ErrorRespuestas, Problema, sugerencia
 from diagnostico_experto.comun.restricciones import simple
@@ -34,6 +43,24 @@ AreaClasificada = Literal["estrategia", "estructura", "procesos", "productos"]
 Nombre = Annotated[str, AfterValidator(nombre_limpio)]
 NombreOpcional = Annotated[str, AfterValidator(lambda t: nombre_limpio(t) if t.strip() else "")]
 TextoLibre = Annotated[str, AfterValidator(texto_libre)]
+
+
+def _fecha(valor: Any) -> Any:
+    """Only a calendar date, as ISO or as written in Chile (15-03-2024, 15/03/2024):
+    not a time, nor a bare number (a spreadsheet serial is read by the planilla, which
+    knows the column is a date)."""
+    if valor is None or (isinstance(valor, dt.date) and not isinstance(valor, dt.datetime)):
+        return valor
+    if isinstance(valor, dt.datetime):
+        raise ValueError("debe ser una fecha, sin hora")
+    if isinstance(valor, str):
+        return formato_chileno.leer_fecha(valor)
+    if isinstance(valor, int | float) and not isinstance(valor, bool):
+        raise ValueError(f"«{valor}»: un número no es una fecha; escríbala como 12-03-2026")
+    raise ValueError("debe ser una fecha, p. ej. 12-03-2026")
+
+
+Fecha = Annotated[dt.date | None, BeforeValidator(_fecha)]
 
 
 class _Modelo(BaseModel):
@@ -72,7 +99,7 @@ class Evidencia(_Modelo):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
     pregunta: str | None = None  # the answer it supports, when it supports one
     documento: NombreOpcional = ""  # «Decreto alcaldicio 123»
-    fecha: dt.date | None = None  # the document's date
+    fecha: Fecha = None  # the document's date
     responde: NombreOpcional = ""  # who answered, or who holds the document
     enlace: Annotated[str, Field(pattern=r"^(https?://\S+)?$")] = ""
 
@@ -91,7 +118,7 @@ class Evidencia(_Modelo):
         """How a report names it: «Decreto 123, 12 de octubre de 2026, respondió Ana (acta.pdf)»."""
         partes = [p for p in (self.documento, self.archivo and f"archivo {self.archivo}") if p]
         if self.fecha:
-            partes.append(self.fecha.strftime("%d-%m-%Y"))
+            partes.append(formato_chileno.fecha(self.fecha))
         if self.responde:
             partes.append(f"respondió {self.responde}")
         if self.enlace:
@@ -105,7 +132,7 @@ class Correccion(_Modelo):
     pregunta: str
     antes: Any = None
     despues: Any = None
-    fecha: dt.date | None = None
+    fecha: Fecha = None
 
 
 class Validacion(_Modelo):
@@ -120,7 +147,7 @@ class Validacion(_Modelo):
     nivel: Nivel
     justificacion: TextoLibre
     diagnosticado: Nivel | None = None
-    fecha: dt.date | None = None
+    fecha: Fecha = None
     huella: str | None = None
 
     @field_validator("justificacion")
@@ -135,7 +162,7 @@ class ArchivoRespuestas(_Modelo):
     ilustrativo: bool = False
     nota: TextoLibre = ""
     comuna: Nombre
-    fecha: dt.date | None = None
+    fecha: Fecha = None
     respuestas: dict[str, Any] = {}
     servicios: list[Servicio] = []
     mesa: list[Integrante] = []
@@ -149,22 +176,6 @@ class ArchivoRespuestas(_Modelo):
     @classmethod
     def _vacias(cls, valor: Any) -> Any:
         return {} if valor is None else valor
-
-    @field_validator("fecha", mode="before")
-    @classmethod
-    def _fecha(cls, valor: Any) -> Any:
-        """Only a calendar date: not a time, a number (Excel serial) or 20261112."""
-        if valor is None or (isinstance(valor, dt.date) and not isinstance(valor, dt.datetime)):
-            return valor
-        if isinstance(valor, dt.datetime):
-            raise ValueError("debe ser una fecha AAAA-MM-DD, sin hora")
-        if isinstance(valor, str) and len(valor.strip()) == 10:
-            try:
-                return dt.date.fromisoformat(valor.strip())
-            except ValueError:
-                pass
-        motivo = "un número no es una fecha" if isinstance(valor, int | float) else "no lo es"
-        raise ValueError(f"debe ser una fecha AAAA-MM-DD, p. ej. 2026-11-12 («{valor}»: {motivo})")
 
 
 def _canonico(valor: Any) -> Any:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorRespuestas, sugerencia
 from diagnostico_experto.comun.lectura import (
     Limites,
@@ -108,6 +110,8 @@ CON_PROBLEMAS = "hasIssues"
 # Kobo's validation statuses, as XML values and as the labels an export may show.
 KOBO_RECHAZADO = ("validation_status_not_approved", "Not Approved", "No aprobado")
 KOBO_EN_ESPERA = ("validation_status_on_hold", "On Hold", "En espera")
+# The time ODK or Kobo may add after a date («2026-11-12T10:30:00.000-03:00»): only the date counts.
+_SIN_HORA = re.compile(r"[Tt ][0-9:.+\-Z]*$")
 NO_DESCIFRADO = ("not decrypted", "missing encrypted form data")
 
 
@@ -753,12 +757,10 @@ def _identificacion(envio: Envio, fila: _Fila, formulario: Formulario) -> None:
     fila.valor(formulario, CAMPO_UGT)  # checked against its list; the comuna says the UGT
     fecha = fila.valores.get(CAMPO_FECHA, "")
     if fecha:
-        try:
-            envio.datos["fecha"] = dt.date.fromisoformat(fecha[:10])
-        except ValueError:
-            fila.problemas.append(
-                f"{fila.lugar_de(CAMPO_FECHA)}: «{fecha[:40]}» no es una fecha AAAA-MM-DD"
-            )
+        try:  # ODK writes 2026-11-12 (or with a time after T); a typed 12-11-2026 also counts
+            envio.datos["fecha"] = formato_chileno.leer_fecha(_SIN_HORA.sub("", fecha.strip()))
+        except ValueError as exc:
+            fila.problemas.append(f"{fila.lugar_de(CAMPO_FECHA)}: {exc}")
     envio.lugares[("comuna",)] = fila.lugar_de(CAMPO_COMUNA)
     envio.lugares[("fecha",)] = fila.lugar_de(CAMPO_FECHA)
 

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.errores import ErrorRespuestas, sugerencia
 from diagnostico_experto.comun.lectura import (
@@ -277,8 +278,7 @@ def leer_planilla(
             continue
         datos: dict[str, Any] = {"comuna": comuna, "respuestas": {}}
         if fila.get("fecha"):
-            fecha = fila["fecha"]
-            datos["fecha"] = fecha.date() if isinstance(fecha, dt.datetime) else fecha
+            datos["fecha"] = _celda_fecha(fila["fecha"])
         if fila.get("ilustrativo") is not None:
             datos["ilustrativo"] = _texto(fila["ilustrativo"]).lower() in (
                 "sí",
@@ -340,13 +340,26 @@ def _lista(valor: Any) -> list[str]:
     return lista_de_texto(str(valor))
 
 
+def _celda_fecha(valor: Any) -> Any:
+    """A cell of a date column: a date cell, its serial number (45000) or typed text
+    (15-03-2024, 2024-03-15). What is no date is returned as it is, for the answer
+    file's check to explain."""
+    try:
+        if isinstance(valor, dt.datetime):
+            return valor.date()
+        if isinstance(valor, int | float) and not isinstance(valor, bool):
+            return formato_chileno.fecha_de_planilla(valor)
+        if isinstance(valor, str):
+            return formato_chileno.leer_fecha(valor)
+    except ValueError:
+        pass
+    return valor
+
+
 def _fecha(valor: Any) -> str:
     """A date cell as text (AAAA-MM-DD), so rows of one diagnosis can be matched."""
-    if isinstance(valor, dt.datetime):
-        return valor.date().isoformat()
-    if isinstance(valor, dt.date):
-        return valor.isoformat()
-    return _texto(valor)
+    valor = _celda_fecha(valor)
+    return valor.isoformat() if isinstance(valor, dt.date) else _texto(valor)
 
 
 def _agrupar(

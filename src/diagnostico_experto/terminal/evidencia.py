@@ -4,13 +4,13 @@ next to the answer file (its SHA-256 is written with it) or a link."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING, Any
 
 from questionary import Choice
 from ruamel.yaml.comments import CommentedMap
 
+from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.terminal.pantalla import decir
 
 if TYPE_CHECKING:
@@ -106,12 +106,10 @@ def _fecha(entrevista: Sesion) -> Any:
         ).strip()
         if not texto:
             return None
-        for formato in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(texto, formato).date()
-            except ValueError:
-                continue
-        decir(f"«{texto}» no es una fecha; escríbala como 12-03-2026.")
+        try:
+            return formato_chileno.leer_fecha(texto)
+        except ValueError as exc:
+            decir(f"{exc}.")
 
 
 def _archivo(entrevista: Sesion) -> tuple[str, str] | None:
