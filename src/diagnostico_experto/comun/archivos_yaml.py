@@ -199,9 +199,12 @@ class Documento:
             raise ErrorArchivo(self._problemas(exc, modelo)) from None
 
     def _problemas(self, exc: ValidationError, modelo: type[BaseModel]) -> list[Problema]:
+        ajenas = self._sin_claves_conocidas(modelo)
+        if ajenas:
+            return [ajenas]
         problemas = []
         for err in exc.errors():
-            loc = [p for p in err["loc"] if not _es_etiqueta_interna(p)]
+            loc = _en_los_datos(self.datos, err["loc"])
             mensaje = traducir(err)
             if "[key]" in err["loc"] or err["type"] == "invalid_key":  # the key is wrong
                 if not loc:  # a key of the top mapping that is no text (empty, a list…)
@@ -218,6 +221,43 @@ class Documento:
                 mensaje += sugerencia(str(loc[-1]), _campos_vecinos(modelo))
             problemas.append(self.problema(loc, mensaje))
         return problemas
+
+    def _sin_claves_conocidas(self, modelo: type[BaseModel]) -> Problema | None:
+        """A file none of whose keys this kind of file has (a text file named .yaml): one line."""
+        if (
+            not isinstance(self.datos, Mapping)
+            or len(self.datos) < 2
+            or modelo.model_config.get("extra") != "forbid"
+        ):
+            return None
+        campos = {info.alias or nombre: info for nombre, info in modelo.model_fields.items()}
+        if any(clave in campos for clave in self.datos):
+            return None
+        esperadas = [n for n, info in campos.items() if info.is_required()] or list(campos)[:3]
+        return Problema(
+            str(self.ruta),
+            None,
+            "",
+            f"ninguna de sus {len(self.datos)} claves es de este tipo de archivo (se espera "
+            f"{', '.join(f'«{c}»' for c in esperadas)}); ¿es el archivo correcto?",
+        )
+
+
+def _en_los_datos(datos: Any, loc: Sequence[Any]) -> list[Any]:
+    """Pydantic's location without its union and function tags: a part that is a key
+    or index of the data stays (a key «Package» too), a tag it added is dropped."""
+    ruta = []
+    for parte in loc:
+        en_mapa = isinstance(datos, Mapping) and parte in datos
+        en_lista = isinstance(datos, list) and isinstance(parte, int) and 0 <= parte < len(datos)
+        if en_mapa or en_lista:
+            datos = datos[parte]
+        elif _es_etiqueta_interna(parte):
+            continue
+        else:
+            datos = None
+        ruta.append(parte)
+    return ruta
 
 
 def _es_etiqueta_interna(parte: Any) -> bool:

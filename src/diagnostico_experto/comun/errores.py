@@ -14,7 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from diagnostico_experto.comun.formato_chileno import numero
+from diagnostico_experto.comun.formato_chileno import numero, plural
+
+# A text file named .yaml can give one error per line: past this many problems in one
+# file, the rest are only counted («… y 37 errores más»).
+MAX_PROBLEMAS_POR_ARCHIVO = 5
+# A key or value quoted in a message is cut to this many characters («…»).
+MAX_CARACTERES_CITADOS = 40
+
+
+def citar(texto: object, maximo: int = MAX_CARACTERES_CITADOS) -> str:
+    """A key or value as a message quotes it: at most ``maximo`` characters."""
+    texto = str(texto)
+    return texto if len(texto) <= maximo else texto[: maximo - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,7 @@ class Problema:
 
     def __str__(self) -> str:
         lugar = self.archivo if self.linea is None else f"{self.archivo}:{self.linea}"
-        campo = f" {self.campo}:" if self.campo else ""
+        campo = f" {citar(self.campo)}:" if self.campo else ""
         return f"{lugar}:{campo} {self.mensaje}"
 
 
@@ -57,7 +69,7 @@ class ErrorDiagnostico(Exception):
 
     def __init__(self, problemas: Iterable[Problema]):
         self.problemas = list(problemas)
-        super().__init__("\n".join(str(p) for p in self.problemas))
+        super().__init__("\n".join(lineas(self.problemas)))
 
     @classmethod
     def uno(
@@ -109,6 +121,20 @@ def sugerencia(nombre: object, conocidos: Iterable[object]) -> str:
     return f" ¿Quiso decir «{cercanos[0]}»?" if cercanos else ""
 
 
+def lineas(problemas: Iterable[Problema]) -> list[str]:
+    """The lines a person reads: at most ``MAX_PROBLEMAS_POR_ARCHIVO`` per file, then a count."""
+    por_archivo: dict[str, list[Problema]] = {}
+    for problema in problemas:
+        por_archivo.setdefault(problema.archivo, []).append(problema)
+    texto: list[str] = []
+    for archivo, suyos in por_archivo.items():
+        texto.extend(str(p) for p in suyos[:MAX_PROBLEMAS_POR_ARCHIVO])
+        resto = len(suyos) - MAX_PROBLEMAS_POR_ARCHIVO
+        if resto > 0:
+            texto.append(f"{archivo}: … y {plural(resto, 'error más', 'errores más')}")
+    return texto
+
+
 _MENSAJES = {
     "missing": "falta este campo obligatorio",
     "string_type": "debe ser un texto",
@@ -155,7 +181,7 @@ def traducir(error: Mapping[str, Any]) -> str:
         return str(ctx.get("error", error["msg"]))
     if tipo == "literal_error":
         esperados = str(ctx.get("expected", "")).replace("' or '", "' o '")  # pydantic's English
-        return f"valor «{error.get('input')}» no permitido; se espera {esperados}"
+        return f"valor «{citar(error.get('input'))}» no permitido; se espera {esperados}"
     if tipo == "extra_forbidden":
         return "campo desconocido"
     plantilla = _MENSAJES.get(tipo)

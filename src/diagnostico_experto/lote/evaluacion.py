@@ -27,7 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from diagnostico_experto.comun.archivos_yaml import Documento
-from diagnostico_experto.comun.errores import ErrorDiagnostico
+from diagnostico_experto.comun.errores import ErrorDiagnostico, lineas
 from diagnostico_experto.comun.interrupcion import ignorar_ctrl_c, sin_ctrl_c
 from diagnostico_experto.comun.recolector import politica_de_proceso
 from diagnostico_experto.comun.salidas import nombre_de_archivo
@@ -147,7 +147,7 @@ class Corrida:
                 cache=self.cache,
             )
         except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
-            return Fallida(entrada.origen, [str(p) for p in exc.problemas])
+            return Fallida(entrada.origen, lineas(exc.problemas))
         # The trace is in the JSON report; tables and history never read it.
         evaluada = Evaluada(
             entrada.origen,
