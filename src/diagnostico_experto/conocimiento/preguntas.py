@@ -692,6 +692,16 @@ class Cuestionario(Estricto):
     def de_area(self, area: str) -> list[Pregunta]:
         return [p for p in self.preguntas if p.area == area]
 
+    @cached_property
+    def puntuables(self) -> dict[str, list[tuple[Pregunta, float]]]:
+        """Per area, the questions that score and their maximum points, in file
+        order: computed once, as every comuna's score asks for them."""
+        por_area: dict[str, list[tuple[Pregunta, float]]] = {}
+        for p in self.preguntas:
+            if p.puntua():
+                por_area.setdefault(p.area, []).append((p, p.maximo_puntos()))
+        return por_area
+
     def aplica(self, pregunta: Pregunta, respuestas: dict[str, Any]) -> bool:
         """Skip logic: every condition holds on an earlier (known) answer."""
         for condicion in pregunta.aplica_si:

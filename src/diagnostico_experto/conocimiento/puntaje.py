@@ -49,8 +49,8 @@ def calcular(
     resultado = {}
     for area in areas:
         aportes = []
-        for pregunta in cuestionario.de_area(area):
-            if not pregunta.puntua() or not cuestionario.aplica(pregunta, respuestas):
+        for pregunta, maximo in cuestionario.puntuables.get(area, ()):
+            if not cuestionario.aplica(pregunta, respuestas):
                 continue
             valor = respuestas.get(pregunta.id)
             puntos = None if valor is None else pregunta.puntos(valor)
@@ -59,7 +59,7 @@ def calcular(
                     pregunta=pregunta.id,
                     valor=valor,
                     puntos=puntos,
-                    maximo=pregunta.maximo_puntos(),
+                    maximo=maximo,
                     peso=pregunta.peso,
                 )
             )

@@ -176,7 +176,9 @@ class MotorExperta(KnowledgeEngine):
 
         The same steps as ``KnowledgeEngine.run``, without its log line per
         firing, which formats every firing's facts even when logging is off
-        (a large inventory fires tens of thousands of times).
+        (a large inventory fires tens of thousands of times), and calling the
+        rule's action as ``Rule.__call__`` would (the compiled actions take
+        every name, so it passes them all).
         """
         self.running = True
         try:
@@ -187,8 +189,13 @@ class MotorExperta(KnowledgeEngine):
                 if activacion is None:
                     break
                 steps -= 1
-                contexto = activacion.context
-                activacion.rule(self, **{k: v for k, v in contexto.items() if k[:2] != "__"})
+                contexto = {k: v for k, v in activacion.context.items() if k[:2] != "__"}
+                regla = activacion.rule
+                # Rule.__call__ for an action that takes every name (``**contexto``)
+                if regla._wrapped_self is None:
+                    regla._wrapped(self, **contexto)
+                else:
+                    regla._wrapped(regla._wrapped_self, self, **contexto)
         finally:
             self.running = False
 
@@ -348,8 +355,10 @@ def _accion(
         (c, {k: None for k in _claves_unicas(c) if c.valor(k) is None}) for c in regla.conclusiones
     ]
 
+    capturados = [f"{PREFIJO_HECHO}{i}" for i in range(n_capturados)]
+
     def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
-        hechos = [contexto[f"{PREFIJO_HECHO}{i}"] for i in range(n_capturados)]
+        hechos = [contexto[nombre] for nombre in capturados]
         vinculos = {
             k[len(PREFIJO_VARIABLE) :]: v
             for k, v in contexto.items()

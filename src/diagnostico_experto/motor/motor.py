@@ -70,6 +70,10 @@ class Motor:
         self._leidos = frozenset(p.tipo for r in reglas for p in r.patrones())
         self._leidas = {r.id: lectura_del_nivel.preguntas_leidas(r) for r in reglas}
         self._de_elemento = {e.id: e.preguntas for e in self.elementos}
+        self._negaciones = {
+            r.id: [c for c in r.condiciones if isinstance(c, Negacion)] for r in reglas
+        }
+        self._lecturas: dict[tuple[Any, ...], str] = {}  # a fact's fields -> its reading
 
     def _preguntas_de(self, producto: dict[str, Any]) -> list[str]:
         """The questions a product works on: its rule's and its «logra» elements'."""
@@ -317,9 +321,8 @@ class Motor:
 
     def _paso(self, disparo: Disparo, descritos: dict[int, str]) -> PasoTraza:
         hechos = [self._leer(h, descritos) for h in disparo.hechos]
-        for condicion in disparo.regla.condiciones:
-            if isinstance(condicion, Negacion):
-                hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
+        for condicion in self._negaciones[disparo.regla.id]:
+            hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
         return PasoTraza(
             regla=disparo.regla.id,
             descripcion=disparo.regla.descripcion,
@@ -332,8 +335,38 @@ class Motor:
         and again in every firing it feeds (facts live as long as the trace)."""
         texto = descritos.get(id(hecho))
         if texto is None:
-            texto = descritos[id(hecho)] = describir(hecho, self.conocimiento)
+            clave = _clave_de_lectura(hecho)
+            texto = self._lecturas.get(clave) if clave is not None else None
+            if texto is None:
+                texto = describir(hecho, self.conocimiento)
+                if clave is not None:
+                    if len(self._lecturas) >= _MAXIMO_LECTURAS:
+                        self._lecturas.clear()
+                    self._lecturas[clave] = texto
+            descritos[id(hecho)] = texto
         return texto
+
+
+_MAXIMO_LECTURAS = 8192  # readings remembered across comunas (answers repeat)
+_SIMPLES = (int, float, bool, type(None))
+
+
+def _clave_de_lectura(hecho: Any) -> tuple[Any, ...] | None:
+    """A fact's fields as a key for its reading, with the types of non-text
+    values (``1``, ``1.0`` and ``True`` read differently); None when a value is
+    not plain text, a number, a truth value or a list of texts."""
+    clave: list[Any] = [type(hecho)]
+    for campo, valor in dict.items(hecho):
+        if campo == "__factid__":
+            continue
+        tipo = type(valor)
+        if tipo is str:
+            clave += (campo, valor)
+        elif tipo in _SIMPLES or (isinstance(valor, tuple) and all(type(v) is str for v in valor)):
+            clave += (campo, tipo, valor)
+        else:
+            return None
+    return tuple(clave)
 
 
 _CLASES = {t.clase for t in TIPOS.values()}

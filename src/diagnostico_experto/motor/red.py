@@ -33,7 +33,7 @@ firing order, trace and results are the same; only refusals are skipped.
 The compiler takes the matcher as a parameter: experta's own ``ReteMatcher``
 gives the reference results the tests and benchmarks compare with.
 
-It reads experta's internals (``Token._make``, ``_reset``, the nodes'
+It reads experta's internals (a token is a named tuple, ``_reset``, the nodes'
 memories), so experta is pinned to 1.9.4; the comparison test
 (``tests/test_red.py``) is the gate for any upgrade.
 """
@@ -138,9 +138,13 @@ class ReteDirigida(ReteMatcher):
         return agregadas, quitadas
 
 
+# ``Token._make`` without its Python call: a token is a named tuple
+_TUPLA: Any = tuple.__new__
+
+
 def _copia(token: Token) -> Token:
     """``token.copy()`` without re-checking parts that already form a token."""
-    return Token._make((token.tag, token.data.copy(), token.context.copy()))
+    return _TUPLA(Token, (token.tag, token.data.copy(), token.context.copy()))
 
 
 def _info(token: Token) -> TokenInfo:
@@ -301,7 +305,7 @@ def _unir(nodo: OrdinaryMatchNode, por_la_izquierda: bool) -> Llamada:
             for k, v in otro.items():
                 if not isinstance(k, tuple):
                     nuevo[k] = v
-            unido = Token._make((token.tag, token.data | otros_hechos, nuevo))
+            unido = _TUPLA(Token, (token.tag, token.data | otros_hechos, nuevo))
             for hijo in hijos:
                 hijo.callback(unido)
 
@@ -330,7 +334,7 @@ def _negar_por_la_derecha(nodo: NotNode) -> Llamada:
             cuenta = izquierda[parcial]
             if (cuenta == 0 and cambio == -1) or (cuenta == 1 and cambio == 1):
                 etiqueta = _VALIDO if cambio == -1 else _INVALIDO
-                nuevo = Token._make((etiqueta, set(parcial.data), dict(parcial.context)))
+                nuevo = _TUPLA(Token, (etiqueta, set(parcial.data), dict(parcial.context)))
                 for hijo in hijos:
                     hijo.callback(nuevo)
 
@@ -450,12 +454,12 @@ class _BusPorTipo(BusNode):
         self._por_tipo: dict[type, tuple[Llamada, ...]] = {}
 
     def add(self, fact: Any) -> None:
-        token = Token._make((_VALIDO, {fact}, {}))  # Token.valid, without re-checking
+        token = _TUPLA(Token, (_VALIDO, {fact}, {}))  # Token.valid, without re-checking
         for llamada in self._llamadas(type(fact)):
             llamada(token)
 
     def remove(self, fact: Any) -> None:
-        token = Token._make((_INVALIDO, {fact}, {}))
+        token = _TUPLA(Token, (_INVALIDO, {fact}, {}))
         for llamada in self._llamadas(type(fact)):
             llamada(token)
 
@@ -506,7 +510,7 @@ class _NodoDeTipo:
                 contexto = {
                     clave: hecho if campo is None else hecho[campo] for clave, campo in receta
                 }
-                llamada(Token._make((token.tag, token.data, contexto)))
+                llamada(_TUPLA(Token, (token.tag, token.data, contexto)))
             else:
                 llamada(token)
 

@@ -64,6 +64,20 @@ class _Hecho(Fact):
         dict.update(self, {k: _congelar(v) for k, v in kwargs.items()})
         self._Fact__defaults: dict[str, Any] = {}
 
+    def __hash__(self) -> int:
+        """A declared fact's hash: its type and number. Facts are equal when their
+        types and fields are, the number (``__factid__``) among them, and two
+        facts of one run have different numbers.
+
+        experta hashes every field once per fact (a frozenset of its items),
+        and the network hashes each fact into the sets of facts it passes on.
+        An undeclared fact (a rule's pattern) hashes as experta's.
+        """
+        numero = dict.get(self, "__factid__")
+        if numero is None:
+            return int(super().__hash__())
+        return hash((self.__class__, numero))
+
 
 def _congelar(valor: Any) -> Any:
     if type(valor) in _ESCALARES:
@@ -617,9 +631,9 @@ def datos(hecho: Fact) -> dict[str, Any]:
     generic unfreezing, which dominates the result of a large inventory.
     """
     return {
-        k: descongelar(v)
+        k: v if type(v) in _ESCALARES else descongelar(v)
         for k, v in dict.items(hecho)
-        if isinstance(k, str) and not k.startswith("__")
+        if isinstance(k, str) and k[:2] != "__"
     }
 
 
