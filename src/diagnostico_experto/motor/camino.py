@@ -55,6 +55,7 @@ from diagnostico_experto.motor.resultado import (
 from diagnostico_experto.reglas.descripciones import literal
 from diagnostico_experto.reglas.hechos import (
     TIPOS,
+    clave_de_contenido,
     datos,
     hecho_puntaje,
     hecho_respuesta,
@@ -69,6 +70,9 @@ if TYPE_CHECKING:
 
 _SUBE = dict(itertools.pairwise(reversed(NIVELES)))  # bajo -> medio -> alto
 _RANGO = {n: i for i, n in enumerate(reversed(NIVELES))}
+
+
+_MAXIMO_NIVELES = 4096  # levels remembered per slice
 
 
 class _Agotado(Exception):
@@ -127,6 +131,8 @@ class _Rebanada:
         self._max_disparos = max_disparos
         self._respuestas: dict[tuple[str, Any], Fact | None] = {}
         self._clase_nivel = TIPOS["nivel"].clase
+        self._niveles: dict[tuple[Any, ...], str | None] = {}  # facts -> level
+        self.corridas = 0  # times the rules ran (the rest were remembered)
 
     def lee(self, hecho: Fact) -> bool:
         """Whether a pattern of the slice could match the fact: only those are declared."""
@@ -145,6 +151,26 @@ class _Rebanada:
         return self._respuestas[clave]
 
     def nivel(self, hechos: Iterable[Fact]) -> str | None:
+        """The level the slice's rules give with these facts, declared in this order.
+
+        The same facts (by what they say) give the same level: it is remembered,
+        so another change that the slice does not read, or another comuna with
+        the same facts, does not run the rules again.
+        """
+        hechos = list(hechos)
+        claves = tuple(map(clave_de_contenido, hechos))
+        recordable = None not in claves
+        if recordable and claves in self._niveles:
+            return self._niveles[claves]
+        nivel = self._correr(hechos)
+        if recordable:
+            if len(self._niveles) >= _MAXIMO_NIVELES:
+                self._niveles.clear()
+            self._niveles[claves] = nivel
+        return nivel
+
+    def _correr(self, hechos: list[Fact]) -> str | None:
+        self.corridas += 1
         experta = self._experta
         experta.reiniciar(hechos)
         experta.run(steps=self._max_disparos)

@@ -34,7 +34,7 @@ from diagnostico_experto.motor.resultado import (
     Validado,
 )
 from diagnostico_experto.reglas.descripciones import describir, describir_negacion
-from diagnostico_experto.reglas.hechos import TIPOS, datos, hechos_de, tipo_de
+from diagnostico_experto.reglas.hechos import TIPOS, clave_de_contenido, datos, hechos_de, tipo_de
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 from diagnostico_experto.reglas.regla import Negacion, Regla
 
@@ -335,7 +335,7 @@ class Motor:
         and again in every firing it feeds (facts live as long as the trace)."""
         texto = descritos.get(id(hecho))
         if texto is None:
-            clave = _clave_de_lectura(hecho)
+            clave = clave_de_contenido(hecho)
             texto = self._lecturas.get(clave) if clave is not None else None
             if texto is None:
                 texto = describir(hecho, self.conocimiento)
@@ -348,27 +348,6 @@ class Motor:
 
 
 _MAXIMO_LECTURAS = 8192  # readings remembered across comunas (answers repeat)
-_SIMPLES = (int, float, bool, type(None))
-
-
-def _clave_de_lectura(hecho: Any) -> tuple[Any, ...] | None:
-    """A fact's fields as a key for its reading, with the types of non-text
-    values (``1``, ``1.0`` and ``True`` read differently); None when a value is
-    not plain text, a number, a truth value or a list of texts."""
-    clave: list[Any] = [type(hecho)]
-    for campo, valor in dict.items(hecho):
-        if campo == "__factid__":
-            continue
-        tipo = type(valor)
-        if tipo is str:
-            clave += (campo, valor)
-        elif tipo in _SIMPLES or (isinstance(valor, tuple) and all(type(v) is str for v in valor)):
-            clave += (campo, tipo, valor)
-        else:
-            return None
-    return tuple(clave)
-
-
 _CLASES = {t.clase for t in TIPOS.values()}
 
 

@@ -637,6 +637,28 @@ def datos(hecho: Fact) -> dict[str, Any]:
     }
 
 
+_SIMPLES = (int, float, bool, type(None))
+
+
+def clave_de_contenido(hecho: Fact) -> tuple[Any, ...] | None:
+    """A fact's type and fields as a key (what it says, not its number), with the
+    types of non-text values (``1``, ``1.0`` and ``True`` are equal in Python,
+    yet read and compare differently); None when a value is not plain text, a
+    number, a truth value or a list of texts."""
+    clave: list[Any] = [type(hecho)]
+    for campo, valor in dict.items(hecho):
+        if campo == "__factid__":
+            continue
+        tipo = type(valor)
+        if tipo is str:
+            clave += (campo, valor)
+        elif tipo in _SIMPLES or (isinstance(valor, tuple) and all(type(v) is str for v in valor)):
+            clave += (campo, tipo, valor)
+        else:
+            return None
+    return tuple(clave)
+
+
 def descongelar(valor: Any) -> Any:
     if type(valor) in _ESCALARES:
         return valor
