@@ -5,12 +5,18 @@ checkout or a worktree of an older commit), with that version's own rules and
 knowledge, so the same script measures the code before and after a change:
 
     python -m benchmarks.medicion comuna 100 [REGLAS CONOCIMIENTO]  # Motor.evaluar per comuna, ms
+        (wall "ms" and CPU "cpu_ms", each comuna once after a warm-up pass)
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=starmap_next \
+        python -m benchmarks.medicion instrucciones 20 [REGLAS CONOCIMIENTO]
+        # instructions of 20 Motor.evaluar calls only (loading and warm-up not counted)
     python -m benchmarks.medicion servicios 200   # Motor.evaluar of one comuna with 200 services, s
     python -m benchmarks.medicion archivo 200 X   # writes that comuna's answer file to X (YAML)
 """
 
 from __future__ import annotations
 
+import collections
+import itertools
 import json
 import random
 import sys
@@ -27,7 +33,7 @@ from diagnostico_experto.motor.motor import Motor
 
 def main() -> None:
     que, n = sys.argv[1], int(sys.argv[2])
-    carpetas = sys.argv[3:5] if que == "comuna" and len(sys.argv) == 5 else []
+    carpetas = sys.argv[3:5] if que in ("comuna", "instrucciones") and len(sys.argv) == 5 else []
     reglas, conocimiento_ = carpetas or (
         carpeta_por_defecto("rules"),
         carpeta_por_defecto("knowledge"),
@@ -40,7 +46,7 @@ def main() -> None:
     else:
         politica_de_proceso()
     conocimiento = motor.conocimiento
-    if que == "comuna":
+    if que in ("comuna", "instrucciones"):
         azar = random.Random(2026)
         nombres = conocimiento.comunas()
         respuestas = [
@@ -55,12 +61,18 @@ def main() -> None:
         ]
         for r in respuestas:
             motor.evaluar(r)  # warm-up
-        tiempos = []
+        if que == "instrucciones":
+            # only this call is counted: valgrind --tool=callgrind --collect-atstart=no
+            # --toggle-collect=starmap_next (see docs/rendimiento.md)
+            collections.deque(itertools.starmap(motor.evaluar, [(r,) for r in respuestas]), 0)
+            return
+        tiempos, cpu = [], []
         for r in respuestas:
-            inicio = time.perf_counter()
+            inicio, inicio_cpu = time.perf_counter(), time.process_time()
             motor.evaluar(r)
             tiempos.append((time.perf_counter() - inicio) * 1000)
-        print(json.dumps({"ms": tiempos}))
+            cpu.append((time.process_time() - inicio_cpu) * 1000)
+        print(json.dumps({"ms": tiempos, "cpu_ms": cpu}))
     elif que == "archivo":
         from ruamel.yaml import YAML
 
