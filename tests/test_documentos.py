@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from conftest import (
     CONOCIMIENTO,
@@ -179,6 +180,26 @@ def test_md_y_explicar_no_dejan_pasar_html_de_las_respuestas(capsys, conocimient
         assert not re.search(r"(?<!\\)<(img|b)\b", out)
         assert not re.search(r"(?<!\\)\]\(javascript", out)
         assert "\\<img src=x onerror=alert(1)\\>" in out
+
+
+def test_el_acta_y_sus_firmas_no_se_separan_al_paginar(capsys, tmp_path):
+    """Word and LibreOffice move the acta, its table and its signatures as one block:
+    the signatures never end alone on the last page."""
+    destino = tmp_path / "yumbel.docx"
+    codigo, _, err = correr(capsys, "evaluar", EJEMPLOS / "yumbel.yaml", "--salida", destino)
+    assert codigo == 0, err
+    doc = Document(str(destino))
+    cuerpo = [p for p in doc.paragraphs if p.text.strip()]
+    inicio = next(i for i, p in enumerate(cuerpo) if p.text.startswith("La mesa comunal de Yumbel"))
+    fecha = next(i for i, p in enumerate(cuerpo) if p.text.startswith("\nFecha:"))
+    sueltos = [p.text for p in cuerpo[inicio:fecha] if not p.paragraph_format.keep_with_next]
+    assert sueltos == []
+    acta = next(t for t in doc.tables if t.rows[0].cells[1].text == "Nivel diagnosticado")
+    assert all(p.paragraph_format.keep_with_next for c in acta._cells for p in c.paragraphs)
+    assert all(
+        f._tr.trPr is not None and f._tr.trPr.find(qn("w:cantSplit")) is not None
+        for f in acta.rows[1:]
+    )
 
 
 def test_docx_con_texto_y_estructura(capsys, tmp_path):

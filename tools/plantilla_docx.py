@@ -312,8 +312,8 @@ def informe() -> Any:
         doc,
         "La mesa comunal de {{ r.comuna }} revisó el diagnóstico organizacional y la propuesta "
         "de intervención (§6.2.3) y deja constancia de los niveles con que se trabajará:",
-    )
-    _tabla(
+    ).paragraph_format.keep_with_next = True
+    acta = _tabla(
         doc,
         ["Área", "Nivel diagnosticado", "Nivel validado", "Justificación"],
         [
@@ -325,26 +325,38 @@ def informe() -> Any:
         "for a in d.areas",
         [3.4, 3.2, 3.2, 7.6],
     )
-    _p(doc, "{{ d.validacion }}.")
-    _p(doc, "{%p if d.sin_evidencia %}")
-    _p(doc, "Respuestas que piden evidencia y no la tienen: {{ d.sin_evidencia | join('; ') }}.")
-    _p(doc, "{%p endif %}")
-    _p(doc, "{%p if d.correcciones %}")
-    _p(doc, "Respuestas corregidas por la mesa comunal: {{ d.correcciones | join('; ') }}.")
-    _p(doc, "{%p endif %}")
-    _p(doc, "{%p if d.observaciones %}")
-    _p(doc, "Observaciones de la mesa: {{ d.observaciones }}")
-    _p(doc, "{%p endif %}")
+    # The acta's rows, what follows them and the signatures move as one block: the
+    # signatures never end alone on a page (keep-with-next; a row never splits).
+    acta.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for fila in acta.rows:
+        for celda in fila.cells:
+            for parrafo in celda.paragraphs:
+                parrafo.paragraph_format.keep_with_next = True
+    juntos = [
+        _p(doc, "{{ d.validacion }}."),
+        _p(doc, "{%p if d.sin_evidencia %}"),
+        _p(doc, "Respuestas que piden evidencia y no la tienen: {{ d.sin_evidencia | join('; ') }}."),
+        _p(doc, "{%p endif %}"),
+        _p(doc, "{%p if d.correcciones %}"),
+        _p(doc, "Respuestas corregidas por la mesa comunal: {{ d.correcciones | join('; ') }}."),
+        _p(doc, "{%p endif %}"),
+        _p(doc, "{%p if d.observaciones %}"),
+        _p(doc, "Observaciones de la mesa: {{ d.observaciones }}"),
+        _p(doc, "{%p endif %}"),
+    ]
+    for parrafo in juntos:
+        parrafo.paragraph_format.keep_with_next = True
     _p(
         doc,
         "Esta acta forma parte del Acuerdo Operativo para la implementación de la propuesta de "
         "rediseño organizacional entre la municipalidad y la entidad que acompaña el programa "
         "(§6.2.2, nota 9).{{ ' Generado por ' ~ r.procedencia.texto() ~ '.' if r.procedencia else '' }}",
         gris=True,
-    )
+    ).paragraph_format.keep_with_next = True
     _p(doc, "{%p for nombre in firmas %}")
     firma = _p(doc, "\n______________________________   {{ nombre }}")
     firma.paragraph_format.keep_together = True
+    firma.paragraph_format.keep_with_next = True  # the last one stays with «Fecha»
     _p(doc, "{%p endfor %}")
     _p(doc, "\nFecha: ______________________")
 
