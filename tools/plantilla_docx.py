@@ -335,7 +335,10 @@ def informe() -> Any:
     juntos = [
         _p(doc, "{{ d.validacion }}."),
         _p(doc, "{%p if d.sin_evidencia %}"),
-        _p(doc, "Respuestas que piden evidencia y no la tienen: {{ d.sin_evidencia | join('; ') }}."),
+        _p(
+            doc,
+            "Respuestas que piden evidencia y no la tienen: {{ d.sin_evidencia | join('; ') }}.",
+        ),
         _p(doc, "{%p endif %}"),
         _p(doc, "{%p if d.correcciones %}"),
         _p(doc, "Respuestas corregidas por la mesa comunal: {{ d.correcciones | join('; ') }}."),
