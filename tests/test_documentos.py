@@ -712,6 +712,23 @@ def test_la_pregunta_de_observaciones_y_el_umbral_de_debilidad_son_conocimiento(
     assert "debilidad" in tonos and len(tonos) <= 3
 
 
+def test_como_se_nombra_una_propuesta_de_grupo_es_conocimiento(motor, ejemplos):
+    resultado = ejemplos["yumbel"].resultado
+    tipos = {f.tipo for f in resultado.fusiones}
+    assert tipos  # Yumbel's inventory has groups
+    informe_ = motor.conocimiento.informe
+    acciones = lambda c: [x for p in documento(ejemplos["yumbel"], c).pasos for x in p.acciones]  # noqa: E731
+    assert any(a.startswith("Coordinación de etapas de ") for a in acciones(motor.conocimiento))
+    otro = dataclasses.replace(
+        motor.conocimiento,
+        informe=informe_.model_copy(
+            update={"tipos_de_propuesta": {"fusion": "Fusionar", "coordinacion": "Coordinar"}}
+        ),
+    )
+    assert any(a.startswith("Coordinar de ") for a in acciones(otro))
+    assert not any(a.startswith("Coordinación de etapas") for a in acciones(otro))
+
+
 def test_un_informe_yaml_con_una_pregunta_desconocida_se_rechaza(capsys, tmp_path):
     def observaciones_en_t70(datos):
         datos["pregunta_observaciones"] = "T70"

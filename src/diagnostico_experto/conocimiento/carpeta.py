@@ -154,6 +154,18 @@ class ArchivoInforme(Estricto):
     pasos: list[PasoPlan] = Field(min_length=1)
     pregunta_observaciones: str | None = None
     umbral_debilidad: float = Field(ge=0, le=1)
+    # How reports name a group proposal and hours outside the areas (copies of
+    # informe.yaml older than these keys get the shipped words).
+    tipos_de_propuesta: dict[str, str] = Field(
+        default_factory=lambda: {
+            "fusion": "Fusión de procesos",
+            "coordinacion": "Coordinación de etapas",
+        }
+    )
+    otras_actividades: str = Field(default="Otras actividades", min_length=1)
+
+    def tipo_de_propuesta(self, tipo: str) -> str:
+        return self.tipos_de_propuesta.get(tipo, tipo)
 
     @model_validator(mode="after")
     def _pasos_completos(self) -> ArchivoInforme:

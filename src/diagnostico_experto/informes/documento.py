@@ -23,8 +23,6 @@ from diagnostico_experto.motor.motor import Evaluacion
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Producto, Resultado
 from diagnostico_experto.reglas.regla import lista_legible
 
-NOMBRES_TIPO = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
-
 
 @dataclass
 class Respuesta:
@@ -542,7 +540,7 @@ def plan_de_trabajo(
     for fusion in r.fusiones:
         etapas = lista_legible(catalogo.nombre("etapas", e).lower() for e in fusion.etapas)
         paso_de_area("procesos").acciones.append(
-            f"{NOMBRES_TIPO.get(fusion.tipo, fusion.tipo)} de "
+            f"{conocimiento.informe.tipo_de_propuesta(fusion.tipo)} de "
             f"{lista_legible(f'«{s}»' for s in fusion.servicios)} ({etapas})"
         )
     for insumo in r.insumos:  # procesos bajo: what was found, for the taller

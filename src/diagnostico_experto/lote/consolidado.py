@@ -232,7 +232,6 @@ def _xlsx(
     )
     _graficos(libro, sintesis, nombres)
     base = [(e.resultado.comuna, e.resultado.ugt, e.resultado) for e in evaluadas]
-    tipos = {"fusion": "Fusión de procesos", "coordinacion": "Coordinación de etapas"}
     libro.hoja(
         "Productos",
         ["Comuna", "UGT", "Área", "Nivel", "Producto", "Regla que lo propone"],
@@ -259,7 +258,7 @@ def _xlsx(
             [
                 c,
                 u,
-                tipos.get(f.tipo, f.tipo),
+                conocimiento.informe.tipo_de_propuesta(f.tipo),
                 lista_legible(f.servicios),
                 lista_legible(catalogo.nombre("etapas", x).lower() for x in f.etapas),
                 lista_legible(f.unidades),
@@ -303,7 +302,7 @@ def _xlsx(
             [
                 c,
                 u,
-                nombres[h.area] if h.area else "Otras actividades",
+                nombres[h.area] if h.area else conocimiento.informe.otras_actividades,
                 h.concepto,
                 h.horas,
                 h.regla,

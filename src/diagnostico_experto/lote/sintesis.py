@@ -105,7 +105,7 @@ def _clave_fusion(conocimiento: Conocimiento) -> Callable[[Fusion], str]:
 
     def clave(f: Fusion) -> str:
         nombres = lista_legible(etapas.nombre("etapas", e).lower() for e in f.etapas)
-        tipo = "Fusión de procesos" if f.tipo == "fusion" else "Coordinación de etapas"
+        tipo = conocimiento.informe.tipo_de_propuesta(f.tipo)
         return f"{tipo} en {nombres}"
 
     return clave
