@@ -94,13 +94,15 @@ def _titulo(productos: list[Producto], elegido: Any, defecto: str) -> str:
     """One line: ● (chosen by the mesa) or · (by unit), the product's text shortened
     to fit, and who answers for it."""
     marca = "●" if elegido is not None else "·"
-    quien = " → " + textwrap.shorten(
-        str(elegido or defecto or "nadie aún"), _NOMBRE, placeholder="…"
-    )
+    quien = " → " + _acortar(str(elegido or defecto or "nadie aún"), _NOMBRE)
     mas = f" (y {plural(len(productos) - 1, 'producto')} más)" if len(productos) > 1 else ""
     espacio = max(ancho() - _SANGRIA - 2 - len(quien) - len(mas), 20)
-    texto = textwrap.shorten(productos[0].texto, espacio, placeholder="…")
-    return f"{marca} {texto}{mas}{quien}"
+    return f"{marca} {_acortar(productos[0].texto, espacio)}{mas}{quien}"
+
+
+def _acortar(texto: str, ancho: int) -> str:
+    """The text in at most ``ancho`` columns, cut between words and ended with «…»."""
+    return textwrap.shorten(texto, ancho, placeholder="…")
 
 
 def _elegir_responsable(
