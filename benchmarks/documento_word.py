@@ -35,8 +35,8 @@ import json, os, sys, time
 from pathlib import Path
 datos, n = Path(sys.argv[1]), int(sys.argv[2])
 try:  # newer code: the shared cache's folder is a parameter; older code read the environment
-    from diagnostico_experto.comun.entorno import Entorno
-    cache = {"cache": Entorno.de(os.environ).cache}
+    from diagnostico_experto.cli.variables import entorno_de
+    cache = {"cache": entorno_de(os.environ).cache}
 except ImportError:
     cache = {}
 try:  # the process entry's collector policy (newer code; older code set it elsewhere)

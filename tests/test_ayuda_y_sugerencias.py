@@ -13,6 +13,7 @@ import pytest
 
 from conftest import correr
 from diagnostico_experto.cli.principal import principal
+from diagnostico_experto.cli.variables import entorno_de
 from diagnostico_experto.comun.entorno import Entorno
 
 INGLES = re.compile(
@@ -59,7 +60,7 @@ def sin_uv_ni_programa(monkeypatch, tmp_path):
 
 def test_con_uv_run_la_sugerencia_es_uv_run(monkeypatch):
     monkeypatch.setenv("UV", "/usr/bin/uv")
-    assert Entorno.de(os.environ).comando("cuestionario", "mi comuna.yaml") == (
+    assert entorno_de(os.environ).comando("cuestionario", "mi comuna.yaml") == (
         "uv run diagnostico cuestionario 'mi comuna.yaml'"
     )
 
@@ -70,14 +71,14 @@ def test_con_el_programa_en_el_path_la_sugerencia_es_el_programa(monkeypatch, tm
     programa.write_text("#!/bin/sh\n", encoding="utf-8")
     programa.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert Entorno.de(os.environ).comando("evaluar", "x.yaml") == "diagnostico evaluar x.yaml"
+    assert entorno_de(os.environ).comando("evaluar", "x.yaml") == "diagnostico evaluar x.yaml"
 
 
 def test_sin_uv_ni_path_la_sugerencia_es_el_mismo_python(sin_uv_ni_programa):
     assert (
-        Entorno.de(os.environ).programa == f"{shlex.quote(sys.executable)} -m diagnostico_experto"
+        entorno_de(os.environ).programa == f"{shlex.quote(sys.executable)} -m diagnostico_experto"
     )
-    assert Entorno().programa == Entorno.de(os.environ).programa  # the library's default
+    assert Entorno().programa == entorno_de(os.environ).programa  # the library's default
 
 
 @pytest.mark.lento

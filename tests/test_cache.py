@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EJEMPLOS, copiar_carpetas, editar_yaml
+from diagnostico_experto.cli.variables import carpeta_de_cache
 from diagnostico_experto.comun import cache as cache_de_carpetas
-from diagnostico_experto.comun.entorno import carpeta_de_cache
 from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.motor.motor import Motor
 

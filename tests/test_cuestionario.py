@@ -27,7 +27,7 @@ from prompt_toolkit.output import DummyOutput
 from questionary import Separator
 
 from conftest import CONOCIMIENTO, RAIZ, REGLAS, SERVICIO, correr, escribir_yaml, leer_yaml
-from diagnostico_experto.comun.entorno import Entorno
+from diagnostico_experto.cli.variables import entorno_de
 from diagnostico_experto.conocimiento.preguntas import NO_SABE
 from diagnostico_experto.terminal.entrevista import Entrevista
 
@@ -54,7 +54,7 @@ def entrevistar(ruta: Path, teclas: str, comuna: str | None = "Ninhue") -> Entre
             ruta,
             REGLAS,
             CONOCIMIENTO,
-            Entorno.de({"UV": "uv"}),  # hints as under «uv run», the README's way
+            entorno_de({"UV": "uv"}),  # hints as under «uv run», the README's way
             entrada=entrada,
             salida=DummyOutput(),
         )

@@ -34,6 +34,7 @@ from diagnostico_experto.cli.opciones import (
     opciones_base,
 )
 from diagnostico_experto.cli.reglas import grupo_reglas, init
+from diagnostico_experto.cli.variables import entorno_de
 from diagnostico_experto.comun.entorno import Entorno
 from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorEntorno
 from diagnostico_experto.comun.formato_chileno import plural
@@ -567,7 +568,7 @@ def ejecutar() -> None:
     The collector's policy of the process is set here, once (``comun.recolector``).
     """
     politica_de_proceso()
-    proceso = Proceso(Entorno.de(os.environ))
+    proceso = Proceso(entorno_de(os.environ))
     codigo = _main(None, proceso)
     if proceso.directa:
         try:
@@ -585,7 +586,7 @@ def main(argv: list[str] | None = None, entorno: Entorno | None = None) -> int:
     The environment is read here (or given: ``entorno``), once per command,
     and passed down as parameters; nothing below reads ``os.environ``.
     """
-    return _main(argv, Proceso(entorno or Entorno.de(os.environ)))
+    return _main(argv, Proceso(entorno or entorno_de(os.environ)))
 
 
 def _main(argv: list[str] | None, proceso: Proceso) -> int:

@@ -1,32 +1,22 @@
-"""What a command takes from its process's environment: read once, passed down.
+"""What a command takes from its process: the shared cache's folder and how hints
+name the program, built once at the command's entry (``cli/variables``) and
+passed down as a parameter to what loads folders, renders reports, runs a
+batch's workers or writes a hint. A library user who builds nothing gets
+``Entorno()``: no shared cache, and hints that name the program as
+``python -m`` runs it.
 
-The command's entry reads the environment (``Entorno.de(os.environ)``) and
-passes the result as a parameter to what loads folders, renders reports, runs
-a batch's workers or writes a hint; nothing below the entry reads
-``os.environ``. A library user who builds nothing gets ``Entorno()``: no
-shared cache, and hints that name the program as ``python -m`` runs it.
-
-Two things come from the environment:
-
-- where the cache shared by processes lives (``comun/cache``):
-  ``$XDG_CACHE_HOME/diagnostico-experto`` or ``~/.cache/diagnostico-experto``;
-  ``DIAGNOSTICO_SIN_CACHE=1`` turns it off (docs/rendimiento.md);
-- how a hint ("para seguir: … cuestionario x.yaml") names the program so that
-  it runs when pasted in the user's own shell. The README runs
-  ``uv run diagnostico …``, where ``diagnostico`` is not on the shell's PATH:
-  started by ``uv run`` (uv sets ``UV``), ``uv run diagnostico``; with
-  ``diagnostico`` on PATH (an activated venv, pipx, pip --user),
-  ``diagnostico``; otherwise that same interpreter and module.
-
-Kept light: every command's entry builds one, ``--help`` too; PATH is searched
-at the first hint, which most commands never write.
+How a hint ("para seguir: … cuestionario x.yaml") names the program, so that it
+runs when pasted in the user's own shell: started by ``uv run``, ``uv run
+diagnostico`` (the README's way; ``diagnostico`` is not on the shell's PATH
+there); with ``diagnostico`` on the PATH given, ``diagnostico``; otherwise that
+same interpreter and module. PATH is searched at the first hint, which most
+commands never write.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,15 +32,6 @@ class Entorno:
     cache: Path | None = None
     uv: bool = False
     path: str | None = None
-
-    @classmethod
-    def de(cls, variables: Mapping[str, str]) -> Entorno:
-        """What a process with these environment variables uses."""
-        return cls(
-            cache=carpeta_de_cache(variables),
-            uv=bool(variables.get("UV")),
-            path=variables.get("PATH", ""),
-        )
 
     @functools.cached_property
     def programa(self) -> str:
@@ -70,20 +51,3 @@ class Entorno:
         import shlex
 
         return " ".join([self.programa, *(shlex.quote(str(a)) for a in argumentos)])
-
-
-def carpeta_de_cache(variables: Mapping[str, str]) -> Path | None:
-    """The shared cache's folder for a process environment, or None when
-    ``DIAGNOSTICO_SIN_CACHE=1`` turns it off or the user has no home to keep it in."""
-    if variables.get("DIAGNOSTICO_SIN_CACHE") == "1":
-        return None
-    base = variables.get("XDG_CACHE_HOME")
-    if not base:
-        hogar = variables.get("HOME")
-        if not hogar:
-            try:  # the user's entry in the password database
-                hogar = str(Path.home())
-            except RuntimeError:  # a user id with no entry (some containers)
-                return None
-        base = str(Path(hogar) / ".cache")
-    return Path(base) / "diagnostico-experto"
