@@ -71,9 +71,7 @@ def leer_camino(doc: Documento, cuestionario: Cuestionario) -> Camino:
         lugar = ("preguntas", id_)
         pregunta = por_id.get(id_)
         if pregunta is None:
-            problemas.append(
-                doc.problema(lugar, f"pregunta desconocida «{id_}»" + sugerencia(id_, por_id))
-            )
+            problemas.append(doc.problema(lugar, cuestionario.desconocida(id_)))
             continue
         dominio = pregunta.dominio()
         if id_ in camino.no_accionables:
@@ -130,7 +128,7 @@ def leer_camino(doc: Documento, cuestionario: Cuestionario) -> Camino:
             problemas.append(
                 doc.problema(
                     ("no_accionables", id_),
-                    f"pregunta desconocida «{id_}»" + sugerencia(id_, por_id),
+                    cuestionario.desconocida(id_),
                 )
             )
     if problemas:

@@ -360,7 +360,7 @@ def _evidencia(ruta: Path, cuestionario: Cuestionario) -> PoliticaEvidencia:
             problemas.append(
                 doc.problema(
                     ("piden", id_),
-                    f"pregunta desconocida «{id_}»" + sugerencia(id_, cuestionario.por_id),
+                    cuestionario.desconocida(id_),
                 )
             )
             continue
@@ -415,8 +415,7 @@ def _informe(ruta: Path, cuestionario: Cuestionario) -> ArchivoInforme:
             [
                 doc.problema(
                     ("pregunta_observaciones",),
-                    f"pregunta desconocida «{pregunta}»"
-                    + sugerencia(pregunta, cuestionario.por_id),
+                    cuestionario.desconocida(pregunta),
                 )
             ]
         )

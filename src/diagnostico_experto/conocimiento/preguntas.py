@@ -689,6 +689,11 @@ class Cuestionario(Estricto):
     def por_id(self) -> dict[str, Pregunta]:
         return {p.id: p for p in self.preguntas}
 
+    def desconocida(self, id_: object) -> str:
+        """The message for a question id that is not in the questionnaire, with the
+        closest one when there is one («¿Quiso decir «E02»?»)."""
+        return f"pregunta desconocida «{id_}»" + sugerencia(id_, self.por_id)
+
     def de_area(self, area: str) -> list[Pregunta]:
         return [p for p in self.preguntas if p.area == area]
 

@@ -289,7 +289,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             problemas.append(
                 doc.problema(
                     ("respuestas", id_),
-                    f"pregunta desconocida «{id_}»" + sugerencia(id_, cuestionario.por_id),
+                    cuestionario.desconocida(id_),
                 )
             )
             continue
@@ -344,8 +344,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             problemas.append(
                 doc.problema(
                     ("evidencias", i, "pregunta"),
-                    f"pregunta desconocida «{evidencia.pregunta}»"
-                    + sugerencia(evidencia.pregunta, cuestionario.por_id),
+                    cuestionario.desconocida(evidencia.pregunta),
                 )
             )
     integrantes = {m.nombre for m in archivo.mesa}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from diagnostico_experto.comun.errores import sugerencia
 from diagnostico_experto.conocimiento.respuestas import Respuestas, con_cambios
 from diagnostico_experto.motor.resultado import Resultado
 
@@ -47,7 +46,7 @@ def leer_cambios(textos: list[str], conocimiento: Conocimiento) -> dict[str, Any
             raise ValueError(f"«{texto}»: escriba PREGUNTA=VALOR, p. ej. O04=si")
         pregunta = por_id.get(id_) or por_id.get(id_.upper())
         if pregunta is None:
-            raise ValueError(f"«{texto}»: pregunta desconocida «{id_}»" + sugerencia(id_, por_id))
+            raise ValueError(f"«{texto}»: " + conocimiento.cuestionario.desconocida(id_))
         if pregunta.id in cambios:
             raise ValueError(f"«{texto}»: la pregunta {pregunta.id} se cambia dos veces")
         try:
