@@ -43,9 +43,10 @@ from diagnostico_experto.comun.cerrojo import Cerrojo
 from diagnostico_experto.comun.errores import ErrorDiagnostico
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
+from diagnostico_experto.terminal import cierre
 
 ENTER, ABAJO, ESPACIO = "\r", "\x1b[B", " "
-# The end menu, in order (terminal/cierre.py); «Salir» asks to confirm.
+# Where each end-menu entry is (terminal/cierre.MENU holds the order); «Salir» asks to confirm.
 (
     PRODUCTOS,
     PROPUESTA,
@@ -58,7 +59,22 @@ ENTER, ABAJO, ESPACIO = "\r", "\x1b[B", " "
     EVIDENCIA,
     INFORME,
     SALIR,
-) = range(11)
+) = (
+    cierre.MENU.index(e)
+    for e in (
+        cierre.PRODUCTOS,
+        cierre.PROPUESTA,
+        cierre.CAMINO,
+        cierre.RAZONES,
+        cierre.REVISAR,
+        cierre.VALIDAR,
+        cierre.INVENTARIO,
+        cierre.RESPONSABLES,
+        cierre.EVIDENCIA,
+        cierre.INFORME,
+        cierre.SALIR,
+    )
+)  # each entry's place in the end menu, by what it is
 ENTORNO = {"COLUMNS": "80", "LINES": "300", "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
 QUIETO = 1.5  # seconds without output: the program waits for a key
 

@@ -29,6 +29,7 @@ from questionary import Separator
 from conftest import CONOCIMIENTO, RAIZ, REGLAS, SERVICIO, correr, escribir_yaml, leer_yaml
 from diagnostico_experto.cli.variables import entorno_de
 from diagnostico_experto.conocimiento.preguntas import NO_SABE
+from diagnostico_experto.terminal import cierre
 from diagnostico_experto.terminal.entrevista import Entrevista
 
 ENTER, ABAJO, ARRIBA, ESPACIO, BORRAR = "\r", "\x1b[B", "\x1b[A", " ", "\x7f"
@@ -112,7 +113,7 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
 }
 
 
-# The end menu, in order (terminal/cierre.py).
+# Where each end-menu entry is (terminal/cierre.MENU holds the order).
 (
     PRODUCTOS,
     PROPUESTA,
@@ -125,7 +126,22 @@ ELECCIONES = {  # every question type, "no sé" and skip logic (E02 no_hay skips
     EVIDENCIA,
     INFORME,
     SALIR,
-) = range(11)
+) = (
+    cierre.MENU.index(e)
+    for e in (
+        cierre.PRODUCTOS,
+        cierre.PROPUESTA,
+        cierre.CAMINO,
+        cierre.RAZONES,
+        cierre.REVISAR,
+        cierre.VALIDAR,
+        cierre.INVENTARIO,
+        cierre.RESPONSABLES,
+        cierre.EVIDENCIA,
+        cierre.INFORME,
+        cierre.SALIR,
+    )
+)  # each entry's place in the end menu, by what it is
 SALIDA = elegir(SALIR) + elegir(1)  # «Salir», then «Sí, salir»: leaving is confirmed
 
 
