@@ -146,6 +146,19 @@ def _servicio(entrevista: Sesion, anterior: Any, otros: list[str]) -> CommentedM
     return servicio
 
 
+def con_mesa(entrevista: Sesion, antes: str, sin_mesa: str) -> bool:
+    """Whether the mesa comunal has members, asking for them first (``antes`` says
+    why) when it has none; ``sin_mesa`` says what is not done if it still has none."""
+    if entrevista.borrador.datos.get("mesa"):
+        return True
+    decir(f"\n{antes}")
+    editar_mesa(entrevista)
+    if entrevista.borrador.datos.get("mesa"):
+        return True
+    decir(sin_mesa)
+    return False
+
+
 def editar_mesa(entrevista: Sesion) -> None:
     """The members of the mesa comunal: name, role and unit."""
     decir("\n== Mesa comunal ==")

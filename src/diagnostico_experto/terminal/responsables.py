@@ -18,7 +18,7 @@ from questionary import Choice
 from ruamel.yaml.comments import CommentedMap
 
 from diagnostico_experto.comun.formato_chileno import plural
-from diagnostico_experto.terminal.inventario import editar_mesa
+from diagnostico_experto.terminal.inventario import con_mesa
 from diagnostico_experto.terminal.pantalla import ancho, decir
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ _NOMBRE = 24  # a member's name in the list, at most (the product's text needs t
 def editar_responsables(entrevista: Sesion, evaluar: Callable[[], Evaluacion]) -> None:
     """Choose, product by product, the mesa member who answers for it."""
     borrador = entrevista.borrador
-    if not borrador.datos.get("mesa"):
-        decir("\nPara elegir responsables, registre antes a los integrantes de la mesa comunal.")
-        editar_mesa(entrevista)
-        if not borrador.datos.get("mesa"):
-            decir("Sin integrantes de la mesa comunal no hay a quién encargar los productos.")
-            return
+    if not con_mesa(
+        entrevista,
+        "Para elegir responsables, registre antes a los integrantes de la mesa comunal.",
+        "Sin integrantes de la mesa comunal no hay a quién encargar los productos.",
+    ):
+        return
     elegida: Any = None
     while True:
         evaluacion = evaluar()

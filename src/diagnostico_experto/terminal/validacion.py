@@ -18,7 +18,7 @@ from diagnostico_experto.conocimiento.respuestas import huella_area
 from diagnostico_experto.motor.explicacion import ExplicacionArea, explicar
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Validado
 from diagnostico_experto.reglas.descripciones import porcentaje
-from diagnostico_experto.terminal.inventario import editar_mesa
+from diagnostico_experto.terminal.inventario import con_mesa
 from diagnostico_experto.terminal.pantalla import decir
 
 if TYPE_CHECKING:
@@ -68,12 +68,12 @@ def validar(
     ``areas`` limits the round (the stale ones, to revalidate).
     """
     borrador = entrevista.borrador
-    if not borrador.datos.get("mesa"):
-        decir("\nAntes de validar, registre a los integrantes de la mesa comunal.")
-        editar_mesa(entrevista)
-        if not borrador.datos.get("mesa"):
-            decir("Sin integrantes de la mesa comunal no se registra la validación.")
-            return
+    if not con_mesa(
+        entrevista,
+        "Antes de validar, registre a los integrantes de la mesa comunal.",
+        "Sin integrantes de la mesa comunal no se registra la validación.",
+    ):
+        return
     nombres: dict[str, str] = {a: d.nombre for a, d in entrevista.cuestionario.areas.items()}
     for area in areas:
         evaluacion = evaluar()
