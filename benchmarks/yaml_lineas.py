@@ -24,14 +24,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-os.environ["DIAGNOSTICO_SIN_CACHE"] = "1"
 
 from ruamel.yaml import YAML
 

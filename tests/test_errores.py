@@ -69,7 +69,9 @@ BASE = "comuna: Ninhue\nfecha: 2026-11-01\nrespuestas:\n  E01: vigentes\n"
         (
             BASE
             + "servicios:\n  - {nombre: X, unidad: U, origen: indap, clientes: [nadie], etapas: [difusion]}\n",
-            "r.yaml:6: servicios[1].clientes: «nadie» no está en la lista de clientes",
+            "r.yaml:6: servicios[1].clientes: «nadie» no es un tipo de cliente conocido; se aceptan: "
+            "microempresas, emprendedores, pequenos_agricultores, pescadores_artesanales, artesanos,"
+            " organizaciones_productivas, buscadores_empleo, turismo",
         ),
         (
             BASE + "validacion:\n  estructura: {nivel: altisimo, justificacion: x}\n",

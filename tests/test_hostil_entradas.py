@@ -682,7 +682,7 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
         lambda r, c: _xlsx(r, c, _celda("servicios", "etapas", "difusion;volar")),
         1,
         "{ruta}, hoja servicios, fila 2: etapas: ",
-        "«volar» no está en la lista de etapas",
+        "«volar» no es una etapa de servicio conocida",
     ),
     "xlsx-mesa-en-blanco": (
         lambda r, c: _xlsx(r, c, _celda("mesa", "cargo", "Encar\u200bgada")),

@@ -239,8 +239,8 @@ def test_un_area_de_proceso_desconocida_se_rechaza(motor, peor):
     with pytest.raises(ErrorDiagnostico) as error:
         evaluar(motor, peor, [servicio("A", "UDEL", ["artesanos"], ["difusion"], "entrono")])
     assert str(error.value) == (
-        "r.yaml: servicios[1].area_proceso: «entrono» no está en la lista de areas_proceso"
-        " de servicios.yaml ¿Quiso decir «entorno»?"
+        "r.yaml: servicios[1].area_proceso: «entrono» no es un área de proceso conocida"
+        " ¿Quiso decir «entorno»?"
     )
 
 

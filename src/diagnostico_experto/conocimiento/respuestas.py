@@ -325,11 +325,7 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
             for valor in valores:
                 if valor not in ids:
                     problemas.append(
-                        doc.problema(
-                            ("servicios", i, campo),
-                            f"«{valor}» no está en la lista de {lista} de servicios.yaml"
-                            + sugerencia(valor, ids),
-                        )
+                        doc.problema(("servicios", i, campo), _fuera_de_catalogo(valor, lista, ids))
                     )
     vistos: set[str] = set()
     for i, servicio in enumerate(archivo.servicios):
@@ -416,3 +412,19 @@ def con_cambios(
 
 
 __all__ = ["NO_SABE", "Respuestas", "Servicio", "cargar_respuestas", "huella_area"]
+
+
+# What each list of the services catalogue holds, as a reader names it.
+_QUE_ES = {
+    "origenes": "un origen de servicio conocido",
+    "clientes": "un tipo de cliente conocido",
+    "etapas": "una etapa de servicio conocida",
+    "areas_proceso": "un área de proceso conocida",
+}
+
+
+def _fuera_de_catalogo(valor: str, lista: str, ids: list[str]) -> str:
+    """A value the services catalogue does not hold: what it should be, and the closest one
+    (or every accepted value when none is close), without naming the knowledge file."""
+    cercano = sugerencia(valor, ids)
+    return f"«{valor}» no es {_QUE_ES[lista]}" + (cercano or f"; se aceptan: {', '.join(ids)}")
