@@ -423,7 +423,7 @@ _QUE_ES = {
 }
 
 
-def _fuera_de_catalogo(valor: str, lista: str, ids: list[str]) -> str:
+def _fuera_de_catalogo(valor: object, lista: str, ids: list[str]) -> str:
     """A value the services catalogue does not hold: what it should be, and the closest one
     (or every accepted value when none is close), without naming the knowledge file."""
     cercano = sugerencia(valor, ids)
