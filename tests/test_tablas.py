@@ -147,3 +147,38 @@ def test_sintesis_docx_e_indice_con_graficos(lote_de_ejemplos):
     assert "http" not in indice  # offline
     comuna = (salida / "comunas" / "yumbel.html").read_text(encoding="utf-8")
     assert '<a href="../index.html">' in comuna
+
+
+def test_productos_se_leen_enteros_y_dicen_por_que_se_proponen(lote_de_ejemplos, motor):
+    """A long product wraps in a taller row instead of being cut at the column's edge,
+    and the reader sees why it is proposed (the rule's description), never a rule id."""
+    salida, _ = lote_de_ejemplos
+    libro = load_workbook(salida / "resumen.xlsx")
+    hoja = libro["Productos"]
+    assert [c.value for c in hoja[1]] == [
+        "Comuna",
+        "UGT",
+        "Área",
+        "Nivel",
+        "Producto",
+        "Por qué se propone",
+    ]
+    fila = next(
+        f
+        for f in hoja.iter_rows(min_row=2)
+        if f[0].value == "Arauco" and f[4].value.startswith("Contenido del plan de gestión")
+    )
+    producto, por_que = fila[4], fila[5]
+    assert por_que.value == (
+        "La municipalidad no gestiona su entorno de forma sistemática: el plan de gestión "
+        "de entorno de la tabla lleva los elementos del §6.2.4 e."
+    )
+    assert producto.alignment.wrap_text and producto.alignment.vertical == "top"
+    ancho = hoja.column_dimensions[producto.column_letter].width
+    assert len(producto.value) > 2 * ancho  # three lines or more: the row is that tall
+    assert hoja.row_dimensions[producto.row].height >= 3 * 15
+    ids = {r.id for r in motor.reglas}
+    for titulo in ("Productos", "Fusiones", "Ajustes de estructura", "Vacíos", "Horas"):
+        valores = {c.value for f in libro[titulo].iter_rows() for c in f}
+        assert not valores & ids, titulo
+    assert [c.value for c in libro["Horas"][1]][-1] == "Por qué se cuentan"

@@ -357,10 +357,10 @@ def lote(
                     file=sys.stderr,
                 ) as barra:
                     resultados = escribir_salidas(
-                        publicacion, en_orden, saber, lambda: barra.update(1)
+                        publicacion, en_orden, saber, lambda: barra.update(1), motor.reglas
                     )
             else:
-                resultados = escribir_salidas(publicacion, en_orden, saber)
+                resultados = escribir_salidas(publicacion, en_orden, saber, reglas=motor.reglas)
             interrupcion.comprobar()  # a Ctrl-C swallowed on the way is still one
             with sin_ctrl_c():  # the new set is swapped in whole, or not at all
                 publicacion.publicar()

@@ -31,7 +31,7 @@ from diagnostico_experto.lote.sintesis import (
     graficos_programa,
     sintetizar,
 )
-from diagnostico_experto.reglas.regla import lista_legible
+from diagnostico_experto.reglas.regla import Regla, lista_legible
 
 
 def escribir_salidas(
@@ -39,6 +39,7 @@ def escribir_salidas(
     resultados: Iterable[Evaluada | Fallida],
     conocimiento: Conocimiento,
     al_avanzar: Callable[[], None] | None = None,
+    reglas: Iterable[Regla] = (),
 ) -> list[Evaluada | Fallida]:
     """Write each comuna's reports as it comes, then the tables; return the batch's results.
 
@@ -46,7 +47,8 @@ def escribir_salidas(
     evaluated. The history (``historia.reunir``) may rename a few once every
     comuna is in: an earlier diagnosis of a comuna adds its date, and two of
     one date are left out. Tables, synthesis and budget count each comuna once
-    (its latest diagnosis).
+    (its latest diagnosis). ``reglas``: the batch's rules, whose descriptions say
+    in the workbook why each proposal and hour line is there.
     """
     hechos: list[Evaluada | Fallida] = []
     escritos: dict[int, tuple[str, list[str]]] = {}  # place in the input -> (name, formats)
@@ -88,7 +90,15 @@ def escribir_salidas(
         )
     salida.escribir(
         "resumen.xlsx",
-        _xlsx(filas, evaluadas, sintesis, fallidas, conocimiento, del_calendario),
+        _xlsx(
+            filas,
+            evaluadas,
+            sintesis,
+            fallidas,
+            conocimiento,
+            del_calendario,
+            {r.id: r.descripcion for r in reglas},
+        ),
     )
     salida.escribir(
         "index.html", _indice(evaluadas, fallidas, sintesis, conocimiento, del_calendario)
@@ -205,7 +215,14 @@ def _xlsx(
     fallidas: list[Fallida],
     conocimiento: Conocimiento,
     del_calendario: list[calendario.TallerUGT],
+    motivos: dict[str, str],
 ) -> bytes:
+    """The workbook. A reader sees why each proposal is there (its rule's
+    description, ``motivos`` by rule id), never the rule's id."""
+
+    def por_que(regla: str) -> str:
+        return motivos.get(regla, "")
+
     libro = Libro(pie=procedencia(evaluadas))
     encabezado = list(filas[0]) if filas else ["Comuna"]
     libro.hoja(
@@ -234,9 +251,9 @@ def _xlsx(
     base = [(e.resultado.comuna, e.resultado.ugt, e.resultado) for e in evaluadas]
     libro.hoja(
         "Productos",
-        ["Comuna", "UGT", "Área", "Nivel", "Producto", "Regla que lo propone"],
+        ["Comuna", "UGT", "Área", "Nivel", "Producto", "Por qué se propone"],
         [
-            [c, u, nombres[p.area], p.nivel, p.texto, p.regla]
+            [c, u, nombres[p.area], p.nivel, p.texto, por_que(p.regla)]
             for c, u, r in base
             for p in r.productos
         ],
@@ -252,7 +269,7 @@ def _xlsx(
             "Etapas",
             "Unidades",
             "Propuesta",
-            "Regla que la propone",
+            "Por qué se propone",
         ],
         [
             [
@@ -263,7 +280,7 @@ def _xlsx(
                 lista_legible(catalogo.nombre("etapas", x).lower() for x in f.etapas),
                 lista_legible(f.unidades),
                 f.texto,
-                f.regla,
+                por_que(f.regla),
             ]
             for c, u, r in base
             for f in r.fusiones
@@ -271,8 +288,8 @@ def _xlsx(
     )
     libro.hoja(
         "Ajustes de estructura",
-        ["Comuna", "UGT", "Ajuste", "Regla que lo propone"],
-        [[c, u, a.texto, a.regla] for c, u, r in base for a in r.ajustes_estructura],
+        ["Comuna", "UGT", "Ajuste", "Por qué se propone"],
+        [[c, u, a.texto, por_que(a.regla)] for c, u, r in base for a in r.ajustes_estructura],
     )
     vacios = {
         "area_sin_servicios": "Área de procesos sin servicios",
@@ -280,7 +297,7 @@ def _xlsx(
     }
     libro.hoja(
         "Vacíos",
-        ["Comuna", "UGT", "Tipo", "Área de procesos", "Servicio", "Vacío", "Regla que lo propone"],
+        ["Comuna", "UGT", "Tipo", "Área de procesos", "Servicio", "Vacío", "Por qué se señala"],
         [
             [
                 c,
@@ -289,7 +306,7 @@ def _xlsx(
                 catalogo.nombre("areas_proceso", v.area_proceso),
                 v.servicio or "",
                 v.texto,
-                v.regla,
+                por_que(v.regla),
             ]
             for c, u, r in base
             for v in r.vacios
@@ -297,7 +314,7 @@ def _xlsx(
     )
     libro.hoja(
         "Horas",
-        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Regla"],
+        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Por qué se cuentan"],
         [
             [
                 c,
@@ -305,7 +322,7 @@ def _xlsx(
                 nombres[h.area] if h.area else conocimiento.informe.otras_actividades,
                 h.concepto,
                 h.horas,
-                h.regla,
+                por_que(h.regla),
             ]
             for c, u, r in base
             for h in r.horas.detalle

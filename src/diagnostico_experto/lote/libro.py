@@ -7,8 +7,11 @@ written as text: one that looks like a formula is neutralised first, and
 XlsxWriter's own guessing (formulas, links, numbers in strings) is off.
 A text cell is never a formula in the file; one that starts like a formula
 (answer text, a comuna's name) gets Excel's quote prefix, so it stays text
-when someone edits it, without an apostrophe shown in the cell. Every sheet
-prints on A4 landscape, one page wide, with its header row on every page.
+when someone edits it, without an apostrophe shown in the cell. A text
+longer than its column wraps between words, its row as tall as its longest
+text (LibreOffice does not size rows when it opens a file), and every cell
+sits at the top of its row. Every sheet prints on A4 landscape, with its
+header row on every page.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ CM_A_PIXELES = 96 / 2.54  # chart sizes are given in centimetres, as in Excel's 
 ANCHO_PAGINA = 200
 ANCHO_MAXIMO = 60
 ALTO_TITULOS = 45  # points: a header of up to three lines, wrapped between words
+ALTO_LINEA = 15  # points: one line of the default font (Calibri 11)
+# Letters of running text per unit of column width (a unit is one digit, wider than
+# most letters); a little under what LibreOffice and Excel fit, so no row is cut short.
+LETRAS_POR_ANCHO = 1.25
 
 
 class Libro:
@@ -52,15 +59,22 @@ class Libro:
                 "strings_to_numbers": False,
             },
         )
+        arriba = {"valign": "top"}  # a wrapped text makes its row taller
         self._negrita = self._libro.add_format({"bold": True})
-        self._titulos = self._libro.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self._titulos = self._libro.add_format({"bold": True, "text_wrap": True, **arriba})
+        self._arriba = self._libro.add_format(arriba)
         self._numeros = {
-            f: self._libro.add_format({"num_format": f})
+            f: self._libro.add_format({"num_format": f, **arriba})
             for f in (FORMATO_PORCENTAJE, FORMATO_HORAS)
         }
-        self._texto_inerte = self._libro.add_format({"quote_prefix": True})
-        self._fecha = self._libro.add_format({"num_format": FORMATO_FECHA, "align": "left"})
-        self._enlace = self._libro.add_format({"font_color": "blue", "underline": 1})
+        self._textos = {
+            inerte: self._libro.add_format({"text_wrap": True, "quote_prefix": inerte, **arriba})
+            for inerte in (False, True)
+        }
+        self._fecha = self._libro.add_format(
+            {"num_format": FORMATO_FECHA, "align": "left", **arriba}
+        )
+        self._enlace = self._libro.add_format({"font_color": "blue", "underline": 1, **arriba})
         self._rellenos = {
             nivel: self._libro.add_format({"bg_color": f"#{color}"})
             for nivel, color in COLORES.items()
@@ -99,6 +113,7 @@ class Libro:
         hoja.set_row(0, ALTO_TITULOS)
         hoja.write_row(0, 0, encabezado, self._titulos)
         for n, fila in enumerate(filas, 1):
+            _alto_de_fila(hoja, n, fila, anchos)
             for i, valor in enumerate(fila):
                 if isinstance(valor, str):
                     if not valor:  # an empty text is an empty cell
@@ -112,9 +127,9 @@ class Libro:
                 elif isinstance(valor, dt.date):
                     hoja.write_datetime(n, i, valor, self._fecha)
                 elif isinstance(valor, bool) or valor is None:
-                    hoja.write(n, i, valor)
+                    hoja.write(n, i, valor, self._arriba)
                 else:
-                    hoja.write_number(n, i, valor, formatos.get(i))
+                    hoja.write_number(n, i, valor, formatos.get(i, self._arriba))
         hoja.autofilter(0, 0, len(filas), max(len(encabezado) - 1, 0))
         for i, nombre in enumerate(encabezado):
             if colorear and any(c in nombre for c in colorear):
@@ -134,9 +149,10 @@ class Libro:
         return hoja
 
     def _texto(self, hoja: Worksheet, fila: int, columna: int, valor: str) -> None:
-        """A text cell; one that starts like a formula keeps Excel's quote prefix."""
+        """A text cell, wrapped at its column's edge; one that starts like a formula
+        keeps Excel's quote prefix."""
         inerte = chileno.neutralizar(valor) != valor
-        hoja.write_string(fila, columna, valor, self._texto_inerte if inerte else None)
+        hoja.write_string(fila, columna, valor, self._textos[inerte])
 
     def grafico_de_barras(
         self,
@@ -180,9 +196,11 @@ class Libro:
         fecha = self._fecha
         hoja.write_row(0, 0, encabezado, self._negrita)
         columnas = len(encabezado)
-        for i in range(columnas):
-            hoja.set_column(i, i, 14 if i >= columnas - 3 else 34)
+        anchos = [14 if i >= columnas - 3 else 34 for i in range(columnas)]
+        for i, ancho in enumerate(anchos):
+            hoja.set_column(i, i, ancho)
         for n, fila in enumerate(filas, 1):
+            _alto_de_fila(hoja, n, fila, anchos)
             *textos, inicio, fin = fila
             for i, valor in enumerate(textos):
                 self._texto(hoja, n, i, str(valor))
@@ -252,6 +270,29 @@ def _para_imprimir(
 def _encabezado(titulo: str) -> str:
     """The sheet's name in its printed header, with Excel's header codes escaped."""
     return "Resumen del diagnóstico · " + titulo.replace("&", "&&")
+
+
+def _alto_de_fila(hoja: Worksheet, n: int, fila: list[Any], anchos: list[int]) -> None:
+    """Row ``n`` as tall as its longest wrapped text (set before its cells are written)."""
+    lineas = max(
+        (_lineas(v, anchos[i]) for i, v in enumerate(fila) if isinstance(v, str)), default=1
+    )
+    if lineas > 1:
+        hoja.set_row(n, lineas * ALTO_LINEA)
+
+
+def _lineas(texto: str, ancho: float) -> int:
+    """How many lines ``texto`` takes wrapped between words in a column ``ancho`` wide."""
+    cabe = (ancho - 1) * LETRAS_POR_ANCHO
+    if len(texto) <= cabe:
+        return 1
+    lineas, usado = 1, 0
+    for palabra in texto.split():
+        if usado and usado + 1 + len(palabra) > cabe:
+            lineas, usado = lineas + 1, len(palabra)
+        else:
+            usado += len(palabra) + (1 if usado else 0)
+    return lineas
 
 
 def _es_porcentaje(nombre: str) -> bool:
