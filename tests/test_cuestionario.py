@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -28,7 +29,8 @@ from questionary import Separator
 
 from conftest import CONOCIMIENTO, RAIZ, REGLAS, SERVICIO, correr, escribir_yaml, leer_yaml
 from diagnostico_experto.cli.variables import entorno_de
-from diagnostico_experto.conocimiento.preguntas import NO_SABE
+from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.reglas.lenguaje import cargar_reglas
 from diagnostico_experto.terminal import cierre
 from diagnostico_experto.terminal.entrevista import Entrevista
 
@@ -519,18 +521,56 @@ def test_editar_un_integrante_de_la_mesa(tmp_path, conocimiento, capsys):
 # --- the end menu ------------------------------------------------------------------
 
 
-def test_las_razones_dicen_cada_frase_una_vez(tmp_path, conocimiento, capsys):
-    ruta = terminado(tmp_path, conocimiento)
-    entrevistar(ruta, elegir(RAZONES) + ENTER + ENTER + SALIDA)  # estrategia
-    razones = capsys.readouterr().out.split("== Estrategia: nivel ")[1]
-    razones = " ".join(razones.split("Respuestas que forman el % de logro:")[0].split())
-    assert razones.count("Una respuesta dice el estado de un elemento clave del área.") == 1
-    elemento = (
-        "Lineamientos de fomento productivo (estrategia): existe; hay un plan "
-        "de fomento productivo vigente"
+def test_las_razones_se_leen_como_el_informe(tmp_path, conocimiento, capsys, monkeypatch):
+    # A mesa comunal reads the why in plain Spanish: no rule ids, fact fields, question
+    # ids, parameters or codes. E02 «diluidos» with nothing else in estrategia is the
+    # rule with a negated condition (once shown as «(area = estrategia, elemento ≠ …)»).
+    monkeypatch.setenv("LINES", "200")  # each view on one page
+    ruta = terminado(
+        tmp_path, conocimiento, E01="no_existen", E02="diluidos_pladeco", E04="no", E05="no"
     )
-    assert razones.count(elemento) == 1  # concluded once, not restated as the level's fact
-    assert ".." not in razones
+    teclas = "".join(elegir(RAZONES) + elegir(i) + ENTER for i in range(4))
+    entrevistar(ruta, teclas + SALIDA)
+    salida = capsys.readouterr().out
+    vistas = [" ".join(v.split("== Diagnóstico")[0].split()) for v in salida.split("\n== ")[1:]]
+    vistas = [v for v in vistas if v.split(":")[0] in ("Estrategia", "Estructura", "Procesos")]
+    vistas += [
+        " ".join(salida.split("== Productos y servicios: nivel ")[1].split("== Diagn")[0].split())
+    ]
+    assert len(vistas) == 4
+    estrategia = vistas[0]
+    assert estrategia.startswith("Estrategia: nivel bajo (")
+    assert (
+        "Por qué el diagnóstico da nivel bajo: Los lineamientos solo existen diluidos en el "
+        "PLADECO, sin orientar nada" in estrategia
+    )
+    assert (
+        "¿Dónde están definidos los lineamientos estratégicos de fomento productivo? "
+        "Diluidos en el PLADECO, sin orientar la acción (1 de 3 puntos)" in estrategia
+    )
+    assert "Productos del área, y por qué: 1. " in estrategia
+    ids_de_reglas = {r.id for r in cargar_reglas(REGLAS, conocimiento)}
+    for vista in vistas:
+        assert not re.search(r"\b[EOPST]\d\d\b", vista), vista  # no question ids
+        assert not set(re.findall(r"[\w-]+", vista)) & ids_de_reglas, vista
+        assert not _notacion(vista, ids_de_reglas), vista
+
+
+def _notacion(vista: str, ids_de_reglas: set[str]) -> list[str]:
+    """What a reader should never see: question or rule ids, fact fields, parameters, files."""
+    ids = re.findall(r"\b[EOPST]\d\d\b", vista) + sorted(
+        set(re.findall(r"[\w-]+", vista)) & ids_de_reglas
+    )
+    marcas = (" = ", "≠", "[", "umbral", "parámetro", "0.75", "nivel_vigente", ".yaml")
+    return ids + [m for m in marcas if m in vista]
+
+
+def test_las_razones_de_los_ejemplos_se_leen_sin_notacion(ejemplos, motor):
+    ids_de_reglas = {r.id for r in motor.reglas}
+    for nombre, evaluacion in ejemplos.items():
+        for area in AREAS:
+            vista = cierre.razones(evaluacion, area, motor.conocimiento, motor.reglas)
+            assert not _notacion(vista, ids_de_reglas), (nombre, area, vista)
 
 
 def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys):
@@ -544,7 +584,7 @@ def test_menu_final_productos_propuesta_y_razones(tmp_path, conocimiento, capsys
     assert "Horas de acompañamiento:" in salida
     razones = salida.split("== Estructura: nivel ")[1]
     assert "Respuestas que forman el % de logro:" in razones
-    assert "O01 «¿Existe una unidad de fomento productivo" in razones
+    assert "¿Existe una unidad de fomento productivo en la municipalidad? " in razones
 
 
 def test_menu_final_camino_al_nivel_siguiente(tmp_path, conocimiento, capsys):

@@ -148,14 +148,13 @@ def para_confirmar(
         return "respondida «no sé»" if respuestas.get(id_) == NO_SABE else "sin respuesta"
 
     frases = [
-        f"Confirmar {e.nombre} (elemento clave): {id_} «{cuestionario.por_id[id_].texto}», "
-        f"{estado(id_)}."
+        f"Confirmar {e.nombre} (elemento clave): «{cuestionario.por_id[id_].texto}», {estado(id_)}."
         for e, id_ in faltan
     ]
     if not puntaje.completo:
         ya = {id_ for _, id_ in faltan}
         frases += [
-            f"Responder {a.pregunta} «{cuestionario.por_id[a.pregunta].texto}» ({estado(a.pregunta)})."
+            f"Responder «{cuestionario.por_id[a.pregunta].texto}» ({estado(a.pregunta)})."
             for a in puntaje.aportes
             if a.puntos is None and a.pregunta not in ya
         ]

@@ -17,13 +17,14 @@ from questionary import Choice
 from diagnostico_experto.comun.archivos_yaml import escribir_atomico
 from diagnostico_experto.comun.formato_chileno import numero, plural
 from diagnostico_experto.comun.salidas import es_archivo_de_respuestas
+from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes.comuna import informe
-from diagnostico_experto.motor.explicacion import explicar
+from diagnostico_experto.informes.documento import documento
 from diagnostico_experto.motor.motor import Evaluacion, Motor
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA
 from diagnostico_experto.reglas.descripciones import porcentaje
-from diagnostico_experto.reglas.regla import lista_legible
+from diagnostico_experto.reglas.regla import Regla, lista_legible
 from diagnostico_experto.terminal.evidencia import editar_evidencias
 from diagnostico_experto.terminal.inventario import (
     editar_mesa,
@@ -33,7 +34,7 @@ from diagnostico_experto.terminal.inventario import (
 from diagnostico_experto.terminal.pantalla import decir
 from diagnostico_experto.terminal.responsables import editar_responsables
 from diagnostico_experto.terminal.revision import revisar
-from diagnostico_experto.terminal.validacion import antes_validada, validar
+from diagnostico_experto.terminal.validacion import validar
 
 if TYPE_CHECKING:
     from diagnostico_experto.terminal.sesion import Sesion
@@ -309,45 +310,7 @@ class Cierre:
         ]
 
     def razones(self, evaluacion: Evaluacion, area: str) -> str:
-        e = next(
-            x
-            for x in explicar(evaluacion, self.motor.reglas, self.motor.conocimiento)
-            if x.area == area
-        )
-        a = evaluacion.resultado.areas[area]
-        lineas = [f"== {e.nombre}: nivel {e.nivel} ({porcentaje(e.puntaje)} de logro) =="]
-        if a.lectura:
-            lineas.append(f"Nivel {a.lectura.rstrip('.')}.")
-        if a.validado:
-            lineas.append(
-                f"La mesa comunal lo trabaja en nivel {a.validado.nivel}: "
-                f"{a.validado.justificacion}"
-            )
-        elif a.validacion_vencida is not None:
-            lineas.append(f"¡{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}!")
-            lineas.append(antes_validada(a.validacion_vencida, a.nivel))
-        dichas: set[str] = set()  # each sentence once: a rule's purpose, a fact already shown
-        for paso in e.pasos:
-            linea = f"- {paso.conclusion}"
-            if paso.descripcion not in dichas:
-                linea += f": {paso.descripcion}"
-            lineas.append(linea)
-            lineas += [f"    - {h}" for h in paso.hechos if h not in dichas]
-            dichas.update((paso.descripcion, paso.conclusion, *paso.hechos))
-        lineas.append("Respuestas que forman el % de logro:")
-        lineas += [f"  - {p}: {r} ({pts})" for p, r, pts in e.aportes]
-        if e.siguiente:
-            lineas.append(f"Para llegar a nivel {e.siguiente} faltó:")
-            for f in e.faltantes:
-                lineas += [f"  - {c}" for c in f.condiciones]
-                if f.bloqueada_por:
-                    lineas.append(
-                        "  - que no se cumpla: " + " ".join(f.bloqueada_por.descripcion.split())
-                    )
-        if a.para_confirmar:
-            lineas.append("Para confirmar el nivel (provisional):")
-            lineas += [f"  - {t}" for t in a.para_confirmar]
-        return "\n".join(lineas)
+        return razones(evaluacion, area, self.motor.conocimiento, self.motor.reglas)
 
     # --- the report ----------------------------------------------------------------
 
@@ -396,6 +359,49 @@ class Cierre:
             "Para el informe sin la terminal:\n"
             f"  {self.entrevista.entorno.comando('evaluar', ruta, '--salida', self.destino('html'))}"
         )
+
+
+def razones(
+    evaluacion: Evaluacion, area: str, conocimiento: Conocimiento, reglas: list[Regla]
+) -> str:
+    """Why an area has its level, in the words of the comuna's report: the level's
+    reading, the rule's purpose, the answers behind the % de logro, each product with
+    its reason and the path to the next level. No rule ids, fact fields or codes:
+    those are for ``explicar``."""
+    r = evaluacion.resultado
+    a = next(x for x in documento(evaluacion, conocimiento).areas if x.clave == area)
+    propositos = {g.id: " ".join(g.descripcion.split()) for g in reglas}
+    provisional = ", provisional" if a.provisional else ""
+    lineas = [f"== {a.nombre}: nivel {a.vigente} ({a.puntaje} de logro{provisional}) =="]
+    lineas.append(a.texto_nivel)  # with the mesa's validation, or that it is stale
+    por_que = propositos.get(r.areas[area].regla, "")
+    if por_que:
+        lineas.append(f"Por qué el diagnóstico da nivel {a.nivel}: {por_que}")
+    lineas.append("Respuestas que forman el % de logro:")
+    cuestionario = conocimiento.cuestionario
+    for aporte in evaluacion.puntajes[area].aportes:
+        pregunta = cuestionario.por_id[aporte.pregunta]
+        respuesta = "sin respuesta" if aporte.valor is None else pregunta.etiqueta(aporte.valor)
+        puntos = (
+            "no cuenta"
+            if aporte.puntos is None
+            else f"{numero(aporte.puntos)} de {plural(aporte.maximo, 'punto')}"
+        )
+        lineas.append(f"  - {pregunta.texto} {respuesta} ({puntos})")
+    if a.items:
+        lineas.append("Productos del área, y por qué:")
+        for item, producto in zip(a.items, a.productos, strict=True):
+            lineas.append(f"  {item.numero}. {item.linea}.")
+            if propositos.get(producto.regla):
+                lineas.append(f"     {propositos[producto.regla]}")
+    lineas += [f"Retenido hasta confirmar lo que se respondió «no sé»: {x}." for x in a.retenidos]
+    if a.camino_titulo:
+        lineas.append(f"{a.camino_titulo}: {a.camino_nota}")
+        lineas += [f"  - {c}" for c in a.caminos]
+    if a.para_confirmar:
+        lineas.append("Para confirmar el nivel (provisional):")
+        lineas += [f"  - {t}." for t in a.para_confirmar]
+    return "\n".join(lineas)
 
 
 def _formatos_de_informe() -> tuple[str, ...]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
+
+_VINETA = re.compile(r"[ -]*(\d+\. )?")  # "  - " or "  1. ": continuation lines go under the text
 
 
 def ancho() -> int:
@@ -17,10 +20,11 @@ def alto() -> int:
 
 
 def envolver(texto: str, margen: int = 0) -> str:
-    """Wrap each line; continuation lines keep the indent of a "  - " item."""
+    """Wrap each line; continuation lines keep the indent of a "  - " or "  1. " item."""
     lineas = []
     for linea in texto.splitlines():
-        sangria = " " * (len(linea) - len(linea.lstrip(" -")))
+        vineta = _VINETA.match(linea)
+        sangria = " " * (vineta.end() if vineta else 0)
         lineas.append(
             textwrap.fill(
                 linea,
