@@ -11,6 +11,10 @@ knowledge, so the same script measures the code before and after a change:
         # instructions of 20 Motor.evaluar calls only (loading and warm-up not counted)
     python -m benchmarks.medicion servicios 200   # Motor.evaluar of one comuna with 200 services, s
     python -m benchmarks.medicion archivo 200 X   # writes that comuna's answer file to X (YAML)
+    python -m benchmarks.medicion resultados 400 X  # every output of the engine, to file X
+        (the shipped examples and 400 synthetic comunas: each result as ``evaluar --formato
+        json`` writes it, with paths, and its explanation; run it with the code before and
+        after a change and compare the two files byte for byte: ``cmp``)
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ def main() -> None:
             tiempos.append((time.perf_counter() - inicio) * 1000)
             cpu.append((time.process_time() - inicio_cpu) * 1000)
         print(json.dumps({"ms": tiempos, "cpu_ms": cpu}))
+    elif que == "resultados":
+        _resultados(motor, n, Path(sys.argv[3]))
     elif que == "archivo":
         from ruamel.yaml import YAML
 
@@ -85,6 +91,33 @@ def main() -> None:
         evaluacion = motor.evaluar(respuestas)
         segundos = time.perf_counter() - inicio
         print(json.dumps({"s": segundos, "fusiones": len(evaluacion.resultado.fusiones)}))
+
+
+def _resultados(motor: Motor, n: int, destino: Path) -> None:
+    """The JSON and the explanation of every shipped example and of ``n`` synthetic
+    comunas (seed 7), one after another in one file: what a change to the engine
+    must leave identical."""
+    from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
+    from diagnostico_experto.informes.comuna import como_json, explicacion
+
+    conocimiento = motor.conocimiento
+    ejemplos = sorted((conocimiento.carpeta / "ejemplos").glob("*.yaml"))
+    azar = random.Random(7)
+    nombres = conocimiento.comunas()
+    respuestas = [cargar_respuestas(ruta, conocimiento) for ruta in ejemplos] + [
+        desde_documento(
+            Documento(
+                Path(f"s{i}.yaml"), datos_sinteticos(conocimiento, azar, nombres[i % len(nombres)])
+            ),
+            conocimiento,
+        )
+        for i in range(n)
+    ]
+    with destino.open("w", encoding="utf-8") as salida:
+        for r in respuestas:
+            evaluacion = motor.evaluar(r, caminos=True)
+            salida.write(como_json(evaluacion.resultado))
+            salida.write(explicacion(evaluacion, motor.reglas, conocimiento))
 
 
 if __name__ == "__main__":
