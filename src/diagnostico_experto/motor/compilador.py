@@ -29,8 +29,17 @@ from experta.strategies import DepthStrategy
 
 from diagnostico_experto.comun.restricciones import Restriccion
 from diagnostico_experto.motor.red import ReteDirigida
-from diagnostico_experto.reglas.hechos import TIPOS
-from diagnostico_experto.reglas.regla import Compara, Conclusion, Condicion, Negacion, Patron, Regla
+from diagnostico_experto.reglas.hechos import TIPOS, congelar, de_congelados
+from diagnostico_experto.reglas.regla import (
+    Compara,
+    Conclusion,
+    Condicion,
+    Negacion,
+    Patron,
+    Regla,
+    como_texto,
+    partes,
+)
 
 PREFIJO_VARIABLE = "v_"
 PREFIJO_HECHO = "hecho_"
@@ -61,14 +70,30 @@ class _OrdenEstable(DepthStrategy):
         hechos = sorted((h["__factid__"] for h in activation.facts), reverse=True)
         return (activation.rule.salience, hechos, -activation.rule._wrapped.orden)
 
-    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
-        """Withdrawals as experta does them; new activations inserted by comparing
-        their keys directly (experta compares activations, through a Python
-        ``__lt__`` that compares the same keys)."""
-        super()._update_agenda(agenda, [], removed)
+    def update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        """experta's depth strategy, without its log lines (``update_agenda``)
+        and comparing keys directly (experta compares activations through a
+        Python ``__lt__`` that compares the same keys).
+
+        A withdrawn activation is looked for where its key goes and next to it,
+        as experta does; a new one is inserted after those with an equal key.
+        """
+        activaciones = agenda.activations
+        for activacion in removed:
+            activacion.key = clave = self.get_key(activacion)
+            i = bisect.bisect_left(activaciones, clave, key=_CLAVE)
+            for desplazamiento in (0, 1, -1):  # experta's order; -1 at 0 is the last one
+                try:
+                    if activaciones[i + desplazamiento] == activacion:
+                        del activaciones[i + desplazamiento]
+                        break
+                except IndexError:
+                    pass
         for activacion in added:
             activacion.key = self.get_key(activacion)
-            bisect.insort(agenda.activations, activacion, key=_CLAVE)
+            bisect.insort(activaciones, activacion, key=_CLAVE)
+
+    _update_agenda = update_agenda
 
 
 _CLAVE = operator.attrgetter("key")
@@ -176,26 +201,23 @@ class MotorExperta(KnowledgeEngine):
 
         The same steps as ``KnowledgeEngine.run``, without its log line per
         firing, which formats every firing's facts even when logging is off
-        (a large inventory fires tens of thousands of times), and calling the
-        rule's action as ``Rule.__call__`` would (the compiled actions take
-        every name, so it passes them all).
+        (a large inventory fires tens of thousands of times), and handing the
+        compiled action the activation's bindings as they are (experta's
+        ``Rule.__call__`` filters them and passes them as keywords).
         """
         self.running = True
+        hechos, matcher, agenda = self.facts, self.matcher, self.agenda
+        actualizar = self.strategy.update_agenda
         try:
             while steps > 0 and self.running:
-                agregadas, quitadas = self.get_activations()
-                self.strategy.update_agenda(self.agenda, agregadas, quitadas)
-                activacion = self.agenda.get_next()
-                if activacion is None:
+                agregados, hechos.added = hechos.added, []
+                quitados, hechos.removed = hechos.removed, []
+                actualizar(agenda, *matcher.changes(agregados, quitados))
+                if not agenda.activations:
                     break
+                activacion = agenda.activations.pop()
                 steps -= 1
-                contexto = {k: v for k, v in activacion.context.items() if k[:2] != "__"}
-                regla = activacion.rule
-                # Rule.__call__ for an action that takes every name (``**contexto``)
-                if regla._wrapped_self is None:
-                    regla._wrapped(self, **contexto)
-                else:
-                    regla._wrapped(regla._wrapped_self, self, **contexto)
+                activacion.rule._wrapped(self, activacion.context)
         finally:
             self.running = False
 
@@ -212,11 +234,10 @@ def compilar(reglas: list[Regla], matcher: type[Any] = ReteDirigida) -> type[Mot
 
 
 Lectura = tuple[int, str, str]  # (captured fact, field, variable)
-_FIRMA_DE_ACCION = inspect.Signature(
+_FIRMA_DE_ACCION = inspect.Signature(  # (motor, contexto): see MotorExperta.run
     [
         inspect.Parameter("motor", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-        inspect.Parameter("_", inspect.Parameter.VAR_POSITIONAL),
-        inspect.Parameter("contexto", inspect.Parameter.VAR_KEYWORD),
+        inspect.Parameter("contexto", inspect.Parameter.POSITIONAL_OR_KEYWORD),
     ]
 )
 
@@ -351,29 +372,20 @@ def _guardia(conclusion: Conclusion) -> Any:
 def _accion(
     regla: Regla, n_capturados: int, orden: int, lecturas: tuple[Lectura, ...]
 ) -> Callable[..., None]:
-    vacios_por_conclusion = [
-        (c, {k: None for k in _claves_unicas(c) if c.valor(k) is None}) for c in regla.conclusiones
-    ]
-
+    """The rule's action, its conclusions compiled once (``_Plantilla``)."""
+    plantillas = [_Plantilla(c, regla.id) for c in regla.conclusiones]
     capturados = [f"{PREFIJO_HECHO}{i}" for i in range(n_capturados)]
+    inicio = len(PREFIJO_VARIABLE)
 
-    def accion(motor: MotorExperta, *_: Any, **contexto: Any) -> None:
+    def accion(motor: MotorExperta, contexto: dict[str, Any]) -> None:
         hechos = [contexto[nombre] for nombre in capturados]
-        vinculos = {
-            k[len(PREFIJO_VARIABLE) :]: v
-            for k, v in contexto.items()
-            if k.startswith(PREFIJO_VARIABLE)
-        }
+        vinculos = {k[inicio:]: v for k, v in contexto.items() if k[:inicio] == PREFIJO_VARIABLE}
         for i, campo, variable in lecturas:
             vinculos[variable] = hechos[i][campo]
         declarados = []
-        for conclusion, vacios in vacios_por_conclusion:
-            campos = conclusion.instanciar(vinculos)
-            campos.update(vacios)  # unique-by fields it leaves out: empty, as its guard asks
-            campos["regla"] = regla.id
-            if conclusion.parametros:
-                campos["parametros"] = dict(conclusion.parametros)
-            hecho = motor.declare(TIPOS[conclusion.tipo].nuevo(**campos))
+        declarar = motor.facts.declare  # the engine is running: no agenda update per fact
+        for plantilla in plantillas:
+            hecho = declarar(plantilla.hecho(vinculos))
             if hecho is not None:  # None: the same fact was already declared
                 declarados.append(hecho)
         motor.disparos.append(Disparo(regla, hechos, vinculos, declarados))
@@ -385,3 +397,50 @@ def _accion(
     accion.__signature__ = _FIRMA_DE_ACCION  # type: ignore[attr-defined]
     accion.orden = orden  # type: ignore[attr-defined]
     return accion
+
+
+class _Plantilla:
+    """One conclusion, read once: what each field of its fact is (a value frozen
+    once, a variable, or a text with variables), so that a firing only fills it in.
+
+    The fact gets the fields ``Conclusion.instanciar`` gives, in its order, then the
+    unique-by fields the conclusion leaves out (empty, as its guard asks), its rule
+    and its parameters: the same fact, field for field and in the same order, as
+    building it from ``instanciar`` through the fact type.
+    """
+
+    def __init__(self, conclusion: Conclusion, regla: str) -> None:
+        self.clase = TIPOS[conclusion.tipo].clase
+        self.campos: list[tuple[str, int, Any]] = []  # (field, kind, what)
+        for campo, valor in conclusion.campos:
+            if isinstance(valor, tuple) and valor[0] == "?":
+                self.campos.append((campo, _VARIABLE, valor[1]))
+            elif isinstance(valor, tuple) and valor[0] == "texto":
+                self.campos.append((campo, _TEXTO, tuple(partes(valor[1]))))
+            else:
+                self.campos.append((campo, _FIJO, congelar(valor)))
+        cola: dict[str, Any] = {
+            k: None for k in _claves_unicas(conclusion) if conclusion.valor(k) is None
+        }
+        cola["regla"] = regla
+        if conclusion.parametros:
+            cola["parametros"] = congelar(dict(conclusion.parametros))
+        self.cola = cola
+
+    def hecho(self, vinculos: dict[str, Any]) -> Any:
+        campos: dict[str, Any] = {}
+        for campo, tipo, que in self.campos:
+            if tipo is _FIJO:
+                campos[campo] = que
+            elif tipo is _VARIABLE:
+                campos[campo] = congelar(vinculos[que])
+            else:
+                campos[campo] = "".join(
+                    parte if i % 2 == 0 else como_texto(vinculos.get(parte, f"{{{parte}}}"))
+                    for i, parte in enumerate(que)
+                )
+        campos.update(self.cola)
+        return de_congelados(self.clase, campos)
+
+
+_FIJO, _VARIABLE, _TEXTO = 0, 1, 2

@@ -61,7 +61,9 @@ class _Hecho(Fact):
         if args:
             super().__init__(*args, **kwargs)
             return
-        dict.update(self, {k: _congelar(v) for k, v in kwargs.items()})
+        dict.update(
+            self, {k: v if type(v) in _ESCALARES else congelar(v) for k, v in kwargs.items()}
+        )
         self._Fact__defaults: dict[str, Any] = {}
 
     def __hash__(self) -> int:
@@ -79,12 +81,22 @@ class _Hecho(Fact):
         return hash((self.__class__, numero))
 
 
-def _congelar(valor: Any) -> Any:
+def congelar(valor: Any) -> Any:
+    """A field's value as a fact keeps it (experta's ``freeze``, plain values as they are)."""
     if type(valor) in _ESCALARES:
         return valor
     if type(valor) is list:
-        return frozenlist(_congelar(v) for v in valor)
+        return frozenlist(congelar(v) for v in valor)
     return freeze(valor)
+
+
+def de_congelados(clase: type[Fact], campos: dict[str, Any]) -> Fact:
+    """A fact of ``clase`` with these fields, their values already frozen (``congelar``):
+    the same fact as ``clase(**campos)``, without freezing them again."""
+    hecho = dict.__new__(clase)
+    dict.update(hecho, campos)
+    hecho._Fact__defaults = {}
+    return hecho
 
 
 def _tipo(nombre: str, descripcion: str, campos: tuple[str, ...], **opciones: Any) -> TipoHecho:

@@ -57,10 +57,10 @@ class Conclusion:
             if isinstance(valor, tuple) and valor[0] == "?":
                 resultado[campo] = vinculos[valor[1]]
             elif isinstance(valor, tuple) and valor[0] == "texto":
-                partes = _partes(valor[1])  # literal, variable, literal, …, literal
+                trozos = partes(valor[1])  # literal, variable, literal, …, literal
                 resultado[campo] = "".join(
-                    parte if i % 2 == 0 else _como_texto(vinculos.get(parte, f"{{{parte}}}"))
-                    for i, parte in enumerate(partes)
+                    parte if i % 2 == 0 else como_texto(vinculos.get(parte, f"{{{parte}}}"))
+                    for i, parte in enumerate(trozos)
                 )
             else:
                 resultado[campo] = valor
@@ -71,12 +71,12 @@ class Conclusion:
 
 
 @functools.lru_cache(maxsize=1024)
-def _partes(plantilla: str) -> list[str]:
+def partes(plantilla: str) -> list[str]:
     """A text template split once: literals at even places, variable names at odd ones."""
     return PLANTILLA.split(plantilla)
 
 
-def _como_texto(valor: Any) -> str:
+def como_texto(valor: Any) -> str:
     return lista_legible(valor) if isinstance(valor, list | tuple) else str(valor)
 
 
