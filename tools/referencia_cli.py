@@ -1,11 +1,14 @@
-"""Write docs/cli.md: every command's ``--help``, exactly as the program prints it.
+"""Write docs/cli.md and the stored help: every command's ``--help``, exactly as the
+program prints it.
 
 Run it after adding or changing a command, an option or a help text::
 
     uv run python -m tools.referencia_cli
 
-``tests/test_docs.py`` fails while docs/cli.md differs from what this writes, so
-the reference never drifts from the program.
+``tests/test_docs.py`` fails while docs/cli.md differs from what this writes, and
+``tests/test_ayuda_guardada.py`` while the help ``--help`` prints without click
+(``src/diagnostico_experto/cli/ayuda.txt``, see ``cli.ayuda``) differs from click's,
+so neither drifts from the program.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from pathlib import Path
 
 import click
 
+from diagnostico_experto.cli import ayuda
 from diagnostico_experto.cli.principal import principal
 
 RAIZ = Path(__file__).resolve().parent.parent
 REFERENCIA = RAIZ / "docs" / "cli.md"
+AYUDA = Path(ayuda.ARCHIVO)
 ANCHO = 90  # columns of the help text: the same on every machine, not the terminal's
 
 _ENCABEZADO = """\
@@ -59,15 +64,17 @@ def referencia() -> str:
 
 
 def main() -> int:
-    texto = referencia()
+    textos = {REFERENCIA: referencia(), AYUDA: ayuda.renderizada()}
     if "--revisar" in sys.argv[1:]:
-        vigente = REFERENCIA.read_text(encoding="utf-8") if REFERENCIA.exists() else ""
-        if vigente != texto:
-            print(f"{REFERENCIA} no está al día: uv run python -m tools.referencia_cli")
-            return 1
+        for ruta, texto in textos.items():
+            vigente = ruta.read_text(encoding="utf-8") if ruta.exists() else ""
+            if vigente != texto:
+                print(f"{ruta} no está al día: uv run python -m tools.referencia_cli")
+                return 1
         return 0
-    REFERENCIA.write_text(texto, encoding="utf-8")
-    print(f"Escrito {REFERENCIA}")
+    for ruta, texto in textos.items():
+        ruta.write_text(texto, encoding="utf-8")
+        print(f"Escrito {ruta}")
     return 0
 
 

@@ -1,5 +1,5 @@
 """``python -m diagnostico_experto``: the same as the ``diagnostico`` command."""
 
-from diagnostico_experto.cli.principal import ejecutar
+from diagnostico_experto.cli.entrada import ejecutar
 
 ejecutar()

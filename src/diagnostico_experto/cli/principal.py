@@ -557,7 +557,8 @@ grupo_reglas.add_command(calibrar)
 
 
 def ejecutar() -> None:
-    """The process entry (the ``diagnostico`` script, ``python -m``): main, then exit.
+    """A command through click, then exit (``cli.entrada`` calls it for all but a
+    request for help).
 
     After ``evaluar`` or ``explicar`` of a large inventory, Python's own
     teardown (freeing every fact, token and trace line one by one) took a
