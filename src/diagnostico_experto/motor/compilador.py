@@ -67,7 +67,7 @@ class _OrdenEstable(DepthStrategy):
     def get_key(self, activation: Any) -> Any:
         # the depth strategy's key (salience, then the newest facts first), computed
         # directly: its lru_cache hashes every activation, rule, facts and context
-        hechos = sorted((h["__factid__"] for h in activation.facts), reverse=True)
+        hechos = sorted(map(_NUMERO, activation.facts), reverse=True)
         return (activation.rule.salience, hechos, -activation.rule._wrapped.orden)
 
     def update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
@@ -97,6 +97,7 @@ class _OrdenEstable(DepthStrategy):
 
 
 _CLAVE = operator.attrgetter("key")
+_NUMERO = operator.itemgetter("__factid__")
 
 
 class _ListaDeHechos(FactList):

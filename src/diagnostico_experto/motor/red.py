@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from contextlib import suppress
+from itertools import repeat
 from typing import Any
 
 from experta.activation import Activation
@@ -99,7 +100,12 @@ class ReteDirigida(ReteMatcher):
                 nodo.children[i] = ChildNode(hijo.node, llamada)
                 por_visitar.append(hijo.node)
         # experta's nodes without memory reset nothing (mixins.NoMemory)
-        self._con_memoria = [n for n in self._nodos if type(n)._reset is not NoMemory._reset]
+        con_memoria = [n for n in self._nodos if type(n)._reset is not NoMemory._reset]
+        self._dos_memorias = [n for n in con_memoria if type(n) in (OrdinaryMatchNode, NotNode)]
+        self._conjuntos = [n for n in con_memoria if type(n) is ConflictSetNode]
+        self._con_memoria = [
+            n for n in con_memoria if n not in self._dos_memorias and n not in self._conjuntos
+        ]
 
     def _anotar(self, conjunto: ConflictSetNode, llamada: Llamada) -> Llamada:
         pendientes = self._pendientes
@@ -115,8 +121,16 @@ class ReteDirigida(ReteMatcher):
 
         experta resets the network from the root down every path, so a node
         shared by several rules is wiped once per path (a thousand calls per
-        comuna for a few hundred nodes).
+        comuna for a few hundred nodes). A join, a negation or a rule's
+        conflict set whose memories are empty is left as it is: wiping it
+        would give it the same empty memories.
         """
+        for nodo in self._dos_memorias:
+            if nodo.left_memory or nodo.right_memory:
+                nodo._reset()
+        for nodo in self._conjuntos:
+            if nodo.memory:
+                nodo._reset()
         for nodo in self._con_memoria:
             nodo._reset()
 
@@ -397,7 +411,10 @@ def _activar_regla(nodo: ConflictSetNode) -> Llamada:
 
     def activar_regla(token: Token) -> None:
         info = _info(token)
-        contexto = {k: v for k, v in info.context if isinstance(k, str)}
+        contexto = {}
+        for clave, valor in info.context:
+            if type(clave) is str:
+                contexto[clave] = valor
         activacion = _Activacion(regla, info.data, contexto)
         # the hash of experta's activation, from parts already hashed: the rule's,
         # the frozen facts' and (when every key is a name) the frozen context's
@@ -507,9 +524,9 @@ class _NodoDeTipo:
         (hecho,) = token.data
         for llamada, receta in self._salidas(hecho):
             if receta:
-                contexto = {
-                    clave: hecho if campo is None else hecho[campo] for clave, campo in receta
-                }
+                contexto = {}
+                for clave, campo in receta:
+                    contexto[clave] = hecho if campo is None else hecho[campo]
                 llamada(_TUPLA(Token, (token.tag, token.data, contexto)))
             else:
                 llamada(token)
@@ -517,11 +534,16 @@ class _NodoDeTipo:
     def _salidas(self, hecho: Any) -> tuple[tuple[Llamada, _Receta], ...]:
         if not self._memorizable:
             return _recorrer(self._hijos, hecho)
-        try:
-            clave = tuple(_con_tipo(hecho.get(c, _FALTA)) for c in self._campos)
-            salidas = self._memo.get(clave)
-        except TypeError:  # a value that is not a plain one: test it every time
-            return _recorrer(self._hijos, hecho)
+        valores = tuple(map(dict.get, repeat(hecho), self._campos, repeat(_FALTA)))
+        tipos = tuple(map(type, valores))
+        if _LLANOS.issuperset(tipos):  # plain values: the values and their types
+            clave: Hashable = (valores, tipos)
+        else:
+            try:
+                clave = (tuple(map(_con_tipo, valores)), None)
+            except TypeError:  # a value that is not a plain one: test it every time
+                return _recorrer(self._hijos, hecho)
+        salidas = self._memo.get(clave)
         if salidas is None:
             salidas = _recorrer(self._hijos, hecho)
             if len(self._memo) >= _MAXIMO_MEMO:
@@ -532,6 +554,8 @@ class _NodoDeTipo:
 
 _Receta = tuple[tuple[str, str | None], ...]  # (variable, field it is read from | None: the fact)
 _LISTA = type(frozenlist())
+# types whose values are keys as they are, next to their types (``_FALTA`` is an object)
+_LLANOS = frozenset({str, int, float, bool, type(None), object})
 
 
 def _con_tipo(valor: Any) -> Hashable:
