@@ -66,19 +66,13 @@ class _Hecho(Fact):
         )
         self._Fact__defaults: dict[str, Any] = {}
 
-    def __hash__(self) -> int:
-        """A declared fact's hash: its type and number. Facts are equal when their
-        types and fields are, the number (``__factid__``) among them, and two
-        facts of one run have different numbers.
-
-        experta hashes every field once per fact (a frozenset of its items),
-        and the network hashes each fact into the sets of facts it passes on.
-        An undeclared fact (a rule's pattern) hashes as experta's.
-        """
-        numero = dict.get(self, "__factid__")
-        if numero is None:
-            return int(super().__hash__())
-        return hash((self.__class__, numero))
+    # A fact hashes as the object it is (CPython's own hash, no Python call).
+    # Declared facts of one run are equal only to themselves (each has its own
+    # number, ``__factid__``, among its fields), and the network hashes them into
+    # every set of facts and bindings it builds: a few hundred times per comuna.
+    # A rule's patterns are the same objects from compiling to the network, which
+    # looks them up as it builds. Do not mix facts of different runs in one set.
+    __hash__ = object.__hash__
 
 
 def congelar(valor: Any) -> Any:
