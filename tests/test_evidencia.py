@@ -60,10 +60,15 @@ def test_evidence_is_listed_beside_its_answer_and_the_acta_lists_the_rest(
         in out
     )
     acta = out.split("### Acta de validación")[1]
-    assert "Respuestas que piden evidencia y no la tienen: E01 (¿Tiene la municipalidad" in acta
-    assert "O04 (" not in acta.split("Respuestas corregidas")[0]
+    # questions by their words, as the mesa knows them (never «E01»)
     assert (
-        "Respuestas corregidas por la mesa comunal: E02: En el PLADECO, de forma explícita y "
+        "Respuestas que piden evidencia y no la tienen: «¿Tiene la municipalidad una visión y "
+        "una misión para el fomento productivo?»" in acta
+    )
+    assert "«¿Están definidas las funciones" not in acta.split("Respuestas corregidas")[0]
+    assert (
+        "Respuestas corregidas por la mesa comunal: «¿Dónde están definidos los lineamientos "
+        "estratégicos de fomento productivo?»: En el PLADECO, de forma explícita y "
         "vigente → En un plan de fomento productivo o de desarrollo económico vigente "
         "(sesión del 20 de noviembre de 2026)."
     ) in acta

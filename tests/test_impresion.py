@@ -102,11 +102,15 @@ def _textos(carpeta: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("lote", ["lote_de_ejemplos", "lote_de_historia"])
 def test_ningun_documento_del_lote_muestra_fechas_iso_puntos_decimales_ni_nombres_internos(
-    request, lote, conocimiento
+    request, lote, conocimiento, motor
 ):
+    """Nor question ids («E05») or rule ids: a person reads a question by its words and a
+    proposal by its reason; ids stay in the rule annex and the consultants' tools."""
     carpeta = request.getfixturevalue(lote)
     carpeta = carpeta[0] if isinstance(carpeta, tuple) else carpeta
     parametros = [p for p in conocimiento.valores_parametros() if "_" in p]
+    pregunta = re.compile(r"\b(?:" + "|".join(conocimiento.cuestionario.por_id) + r")\b")
+    regla = re.compile(r"\b(?:" + "|".join(re.escape(r.id) for r in motor.reglas) + r")\b")
     textos = _textos(carpeta)
     assert {Path(n).suffix for n in textos} >= {".md", ".html", ".docx", ".csv", ".xlsx"}
     problemas = []
@@ -116,6 +120,8 @@ def test_ningun_documento_del_lote_muestra_fechas_iso_puntos_decimales_ni_nombre
             ("fecha ISO", ISO),
             ("punto decimal", PUNTO_DECIMAL),
             ("archivo", ARCHIVO),
+            ("id de pregunta", pregunta),
+            ("id de regla", regla),
         ):
             problemas += [f"{nombre}: {etiqueta} «{m}»" for m in patron.findall(sin_secciones)[:2]]
         if "(s)" in texto:

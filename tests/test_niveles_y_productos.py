@@ -162,6 +162,7 @@ def test_respuesta_a_pregunta_que_no_aplica_se_ignora_con_aviso(motor):
     evaluacion = evaluar_datos(motor, respuestas)
     assert "E03" not in evaluacion.respuestas.respuestas
     assert (
-        "La respuesta a E03 se ignoró: la pregunta no aplica según respuestas anteriores."
-        in evaluacion.resultado.advertencias
+        "La respuesta a «¿El plan de fomento productivo tiene peso político (se usa en el "
+        "presupuesto y lo conoce el concejo)?» se ignoró: la pregunta no aplica según "
+        "respuestas anteriores." in evaluacion.resultado.advertencias
     )

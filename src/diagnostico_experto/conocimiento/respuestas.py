@@ -305,7 +305,8 @@ def desde_documento(doc: Documento, conocimiento: Conocimiento) -> Respuestas:
     # Answers to questions that do not apply are set aside, not scored.
     respuestas, ignoradas = solo_las_que_aplican(respuestas, cuestionario)
     advertencias += [
-        f"La respuesta a {id_} se ignoró: la pregunta no aplica según respuestas anteriores."
+        f"La respuesta a «{cuestionario.por_id[id_].texto}» se ignoró: la pregunta no aplica "
+        "según respuestas anteriores."
         for id_ in ignoradas
     ]
 
@@ -402,7 +403,8 @@ def con_cambios(
             "advertencias": [
                 *respuestas.advertencias,
                 *(
-                    f"Con los cambios, la respuesta a {id_} se deja de lado: la pregunta ya no aplica."
+                    f"Con los cambios, la respuesta a «{conocimiento.cuestionario.por_id[id_].texto}» "
+                    "se deja de lado: la pregunta ya no aplica."
                     for id_ in ignoradas
                     if id_ in respuestas.respuestas
                 ),

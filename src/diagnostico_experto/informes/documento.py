@@ -225,8 +225,8 @@ class ContenidoInforme:
     grafico: Grafico
     validada: bool  # the mesa validated at least one area (in force)
     bandas: str  # the level bands in words
-    sin_evidencia: list[str] = field(default_factory=list)  # «E01 (¿Tiene…?)»
-    correcciones: list[str] = field(default_factory=list)  # «E02: antes → después (fecha)»
+    sin_evidencia: list[str] = field(default_factory=list)  # «¿Tiene…?»
+    correcciones: list[str] = field(default_factory=list)  # «¿…?»: antes → después (fecha)
 
     @property
     def total(self) -> str:
@@ -278,7 +278,7 @@ def documento(evaluacion: Evaluacion, conocimiento: Conocimiento) -> ContenidoIn
         observaciones=_observaciones(evaluacion, conocimiento),
         grafico=grafico_areas(areas, None if medio is None else float(medio), alto),
         sin_evidencia=[
-            f"{id_} ({conocimiento.cuestionario.por_id[id_].texto})" for id_ in r.evidencia.faltan
+            f"«{conocimiento.cuestionario.por_id[id_].texto}»" for id_ in r.evidencia.faltan
         ],
         correcciones=[_correccion(c, conocimiento) for c in evaluacion.respuestas.correcciones],
         validada=any(a.validado for a in areas),
@@ -313,7 +313,8 @@ def _numerar(areas: list[Area]) -> None:
 
 
 def _correccion(c: Any, conocimiento: Conocimiento) -> str:
-    """«E02: Existen, pero están obsoletos → Hay un plan propio (12 de octubre de 2026)»."""
+    """«¿Dónde están…?»: Existen, pero están obsoletos → Hay un plan propio (sesión del
+    12 de octubre de 2026); the question by its words, as the mesa knows it."""
     pregunta = conocimiento.cuestionario.por_id.get(c.pregunta)
 
     def leida(valor: Any) -> str:
@@ -322,7 +323,8 @@ def _correccion(c: Any, conocimiento: Conocimiento) -> str:
         return pregunta.etiqueta(valor) if pregunta else str(valor)
 
     cuando = f" (sesión del {fecha(c.fecha)})" if c.fecha else ""
-    return f"{c.pregunta}: {leida(c.antes)} → {leida(c.despues)}{cuando}"
+    nombre = f"«{pregunta.texto}»" if pregunta else "una pregunta que ya no existe"
+    return f"{nombre}: {leida(c.antes)} → {leida(c.despues)}{cuando}"
 
 
 def _observaciones(evaluacion: Evaluacion, conocimiento: Conocimiento) -> str:

@@ -141,7 +141,11 @@ def para_confirmar(
     respuestas: dict[str, Any],
     conocimiento: Conocimiento,
 ) -> list[str]:
-    """What must be answered to confirm a provisional level, key elements first."""
+    """What must be answered to confirm a provisional level, key elements first.
+
+    Questions are named by their words, never their ids: the sentences go into
+    what a mesa comunal reads (reports, acta, end screen).
+    """
     cuestionario = conocimiento.cuestionario
 
     def estado(id_: str) -> str:
