@@ -177,11 +177,28 @@ def test_informe_markdown(motor, ejemplos):
     horas = ejemplos["canete"].resultado.horas.por_area["estructura"]
     assert celdas[4] == f"{horas:g} h"
     assert "Identificación de las fortalezas de la estrategia de fomento productivo" in out
+    # no rule annex unless asked for (as in Word): the report ends with the acta's date
+    assert "Anexo" not in out and "estrategia-alto" not in out
+    assert out.rstrip().endswith("Fecha: " + "\\_" * 14)
+
+
+def test_con_anexo_el_markdown_termina_con_las_reglas_aplicadas(capsys):
+    codigo, out, err = correr(capsys, "evaluar", EJEMPLOS / "canete.yaml", "--anexo")
+    assert codigo == 0, err
     # rule ids and places only in the annex, at the end
     documento, anexo = out.split("## Anexo: reglas aplicadas")
     assert "estrategia-alto" not in documento
-    assert "estrategia-alto" in anexo
+    assert "| estrategia-alto | " in anexo
     assert "rules/clasificacion.yaml:" in anexo
+
+
+def test_el_lote_escribe_los_informes_sin_anexo_salvo_el_html_plegado(lote_de_ejemplos):
+    salida, _ = lote_de_ejemplos
+    comunas = salida / "comunas"
+    assert "Anexo" not in (comunas / "canete.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(comunas / "canete.docx") as paquete:
+        assert "Anexo" not in paquete.read("word/document.xml").decode("utf-8")
+    assert '<details class="anexo">' in (comunas / "canete.html").read_text(encoding="utf-8")
 
 
 def test_html_escapa_el_texto_de_las_respuestas_y_es_autocontenido(motor):

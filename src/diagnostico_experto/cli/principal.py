@@ -88,7 +88,8 @@ def principal(reglas: Path | None, conocimiento: Path | None) -> None:
 @click.option(
     "--anexo",
     is_flag=True,
-    help="En DOCX, agrega el anexo con las reglas aplicadas (el HTML lo trae plegado).",
+    help="En Markdown y DOCX, agrega al final el anexo con las reglas aplicadas (el HTML lo "
+    "trae siempre, plegado).",
 )
 @click.option(
     "--salida",

@@ -171,8 +171,9 @@ def informe(
 ) -> str | bytes:
     """The report in one format; ``indice`` links back to the batch's index page.
 
-    DOCX comes back as bytes; ``anexo`` adds the rule trace to it (the HTML
-    report always has it, collapsed; Markdown always, at the end). ``cache``:
+    DOCX comes back as bytes; ``anexo`` adds the rule trace to it and to
+    Markdown (the HTML report always has it, folded, and prints it only
+    unfolded). ``cache``:
     the shared cache's folder, for the compiled templates (None: none).
     """
     return informes(evaluacion, reglas, conocimiento, (formato,), indice, anexo, cache)[formato]
@@ -214,7 +215,7 @@ def _informe(
             contexto["d"], conocimiento, anexo=anexo, lugares=contexto["lugares"], cache=cache
         )
     plantilla = entorno(formato, cache).get_template(f"informe.{formato}.j2")
-    return plantilla.render(indice=indice, **contexto)
+    return plantilla.render(indice=indice, anexo=anexo, **contexto)
 
 
 def explicacion(
