@@ -191,7 +191,11 @@ def _entorno_nuevo(cache: Path | None):
 def test_otro_proceso_usa_la_plantilla_compilada(cache, monkeypatch, motor, ejemplos):
     from diagnostico_experto.informes.comuna import _contexto
 
-    contexto = {"indice": None, **_contexto(ejemplos["yumbel"], motor.reglas, motor.conocimiento)}
+    contexto = {
+        "indice": None,
+        "anexo": True,
+        **_contexto(ejemplos["yumbel"], motor.reglas, motor.conocimiento),
+    }
     informe = _entorno_nuevo(cache).get_template("informe.md.j2").render(contexto)
     (guardada,) = (cache / "plantillas").glob("*.cache")
     entorno = _entorno_nuevo(cache)

@@ -1060,7 +1060,8 @@ def test_una_respuesta_cambiada_en_la_revision_queda_como_correccion(
     codigo, acta, err = correr(capsys, "evaluar", ruta, "--formato", "md")
     assert codigo == 0, err
     assert (
-        "Respuestas corregidas por la mesa comunal: E02: En un plan de fomento productivo o de "
+        "Respuestas corregidas por la mesa comunal: «¿Dónde están definidos los lineamientos "
+        "estratégicos de fomento productivo?»: En un plan de fomento productivo o de "
         f"desarrollo económico vigente → No hay lineamientos definidos (sesión del {fecha(hoy)})."
         in " ".join(acta.split())
     )
