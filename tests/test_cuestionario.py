@@ -625,6 +625,14 @@ def test_el_informe_nunca_reemplaza_el_archivo_de_respuestas(tmp_path, conocimie
     assert f"Informe escrito en {informe}" in " ".join(capsys.readouterr().out.split())
 
 
+def test_volver_sin_escribir_el_informe_vuelve_al_menu(tmp_path, conocimiento, capsys):
+    ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")
+    entrevistar(ruta, elegir(INFORME) + ARRIBA + ENTER + SALIDA)  # the last entry: «Volver…»
+    assert sorted(p.name for p in tmp_path.glob("y*")) == ["y.yaml"]  # no report written
+    salida = " ".join(capsys.readouterr().out.split())
+    assert f"Las respuestas están guardadas en {ruta}." in salida  # back to the menu, then out
+
+
 def test_el_informe_del_cuestionario_dice_con_que_reglas_se_hizo(tmp_path, conocimiento):
     # The acta's footer is signed: it names the shipped rules as `evaluar` does.
     ruta = terminado(tmp_path, conocimiento, nombre="y.yaml")

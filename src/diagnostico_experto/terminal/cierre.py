@@ -25,6 +25,7 @@ from diagnostico_experto.motor.motor import Evaluacion, Motor
 from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA
 from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.reglas.regla import Regla, lista_legible
+from diagnostico_experto.terminal.controles import VOLVER
 from diagnostico_experto.terminal.evidencia import editar_evidencias
 from diagnostico_experto.terminal.inventario import (
     editar_mesa,
@@ -330,9 +331,10 @@ class Cierre:
 
     def escribir_informe(self, evaluacion: Evaluacion) -> None:
         opciones = [Choice(FORMATOS[f], f) for f in self.formatos()]
-        opciones.append(Choice("Volver sin escribir", None))
+        # questionary gives a choice without a value its title: «volver» needs a value of its own
+        opciones.append(Choice("Volver sin escribir", VOLVER))
         formato = self.entrevista.consola.elegir("¿En qué formato?", opciones, "html", eco=False)
-        if not formato:
+        if formato == VOLVER:
             return
         destino = self.destino(formato)
         escribir_atomico(
