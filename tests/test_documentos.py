@@ -482,11 +482,10 @@ def test_plantilla_rota_dice_la_etiqueta_escrita_y_que_tiene(
             "la etiqueta «{{ 1 / 0 }}» no se puede calcular: divide por cero",
         ),
         (
-            "{{ h }}",  # a loop's variable: the tag cannot be evaluated alone
+            "{{ h }}",  # a loop's variable: evaluated inside its loop
             "{{ h + 1 }}",
-            "la plantilla tiene una etiqueta que no se puede calcular con los datos del informe "
-            "(una operación entre un texto y un número, una división por cero o un nombre que no "
-            "es una función); revise las etiquetas que cambió",
+            "la etiqueta «{{ h + 1 }}» no se puede calcular: combina valores de tipos distintos "
+            "(por ejemplo, un texto y un número)",
         ),
     ],
 )
@@ -505,6 +504,36 @@ def test_plantilla_con_una_etiqueta_que_no_se_calcula(
     with pytest.raises(ErrorPlantilla) as error:
         renderizar(plantilla, contexto, graficos)
     assert str(error.value) == f"{plantilla}: {esperado}"
+
+
+def test_una_etiqueta_dentro_de_un_bucle_se_calcula_en_su_rama():
+    """A loop's tag is evaluated in its loop and its if/else branch: the one named is the
+    one that fails, not one an «if» guards."""
+    from jinja2 import Environment
+
+    from diagnostico_experto.informes.etiquetas_docx import que_no_se_calcula
+
+    doc = Document()
+    for texto in (
+        "{%p for h in xs %}",
+        "{%p set doble = h ~ h %}",
+        "{%p if h is number %}",
+        "{{ h + 1 }}",
+        "{%p else %}",
+        "{{ doble ~ '!' }}",
+        "{%p endif %}",
+        "{%p endfor %}",
+        "{{ r ~ '.' }}",
+        "{%p for h in xs %}{{ h - 1 }}{%p endfor %}",
+    ):
+        doc.add_paragraph(texto)
+    datos = io.BytesIO()
+    doc.save(datos)
+    mensaje = que_no_se_calcula(datos.getvalue(), Environment(), {"xs": ["a", 2], "r": "x"})
+    assert mensaje == (
+        "la etiqueta «{{ h - 1 }}» no se puede calcular: combina valores de tipos distintos "
+        "(por ejemplo, un texto y un número)"
+    )
 
 
 def test_una_planilla_con_extension_docx_no_es_plantilla(ejemplos, motor, tmp_path, conocimiento):

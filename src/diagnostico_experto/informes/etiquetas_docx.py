@@ -121,17 +121,34 @@ def con_nombre(datos: bytes, nombre: str) -> str | None:
 def que_no_se_calcula(datos: bytes, entorno: Environment, contexto: dict[str, Any]) -> str:
     """A tag that fails on the report's data (``{{ r.comuna + 1 }}``, ``{{ 1 / 0 }}``).
 
-    Each ``{{ … }}`` tag is evaluated alone with the document's values; a tag
-    that needs a loop's variable cannot be, and then the message names none.
+    Each ``{{ … }}`` tag is evaluated alone with the document's values, inside
+    the blocks it is written in (``{%p for h in d.hallazgos %}``, an ``if``
+    and its ``else``, the ``set`` before it), so a tag on a loop's variable
+    is named too.
     """
     for parte in etiquetas(datos):
+        abiertos: list[list[str]] = [[]]  # per open block, its tags so far as jinja reads them
         for etiqueta in parte:
-            if not etiqueta.cerrada or etiqueta.texto[:2] != "{{":
+            if not etiqueta.cerrada or etiqueta.texto[:2] == "{#":
                 continue
+            palabra = etiqueta.palabra
+            if etiqueta.texto[:2] == "{%":
+                if palabra in _BLOQUES:
+                    abiertos.append([])
+                if palabra in _BLOQUES.values():
+                    if len(abiertos) > 1:
+                        abiertos.pop()
+                elif palabra in _BLOQUES or palabra in _INTERMEDIAS or palabra == "set":
+                    abiertos[-1].append("{% " + etiqueta.interior + " %}")
+                continue
+            fuente = "".join(t for bloque in abiertos for t in bloque)
+            fuente += "{{ " + etiqueta.interior + " }}"
+            for bloque in reversed(abiertos[1:]):
+                fuente += "{% " + _BLOQUES[bloque[0].split()[1]] + " %}"
             try:
-                entorno.from_string("{{ " + etiqueta.interior + " }}").render(contexto)
+                entorno.from_string(fuente).render(contexto)
             except TemplateError:
-                continue  # a loop's variable, or a filter's own check: not this one
+                continue  # a name the document lacks, or a filter's own check: not this one
             except Exception as exc:  # noqa: BLE001 — any failure of the consultant's expression
                 return f"la etiqueta «{etiqueta.texto}» no se puede calcular: {_calculo(exc)}"
     return (
