@@ -573,7 +573,7 @@ def test_plantilla_con_un_nombre_desconocido_dice_su_etiqueta(capsys, tmp_path):
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path):
+def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path, monkeypatch):
     correr(capsys, "init", tmp_path / "t")
     conocimiento = tmp_path / "t" / "knowledge"
     plantilla = conocimiento / "plantillas" / "sintesis.docx"
@@ -582,14 +582,19 @@ def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path):
     una = tmp_path / "una"  # one comuna is a batch: the 29 examples would only cost time
     una.mkdir()
     shutil.copy(EJEMPLOS / "yumbel.yaml", una)
+
+    def no_evaluar(*args, **kwargs):
+        raise AssertionError("the batch evaluated comunas before checking its templates")
+
+    monkeypatch.setattr("diagnostico_experto.lote.evaluacion.evaluar_en_orden", no_evaluar)
     args = ("lote", una, "--conocimiento", conocimiento, "--salida", salida)
     codigo, _, err = correr(capsys, *args)
     assert codigo == 2
-    assert (
+    # one line, before any comuna is evaluated: with thousands, not at the end of the batch
+    assert err.splitlines() == [
         f"{plantilla}: la etiqueta «{{{{ procedencia | en_mayusculas }}}}» usa el filtro "
         "«en_mayusculas», que no existe"
-    ) in err.splitlines()
-    assert "Traceback" not in err and "filter" not in err
+    ]
     assert not salida.exists()
 
 

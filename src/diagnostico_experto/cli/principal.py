@@ -313,7 +313,10 @@ def lote(
     cache = entorno(ctx).cache
     # a broken rule file stops the batch before it starts; one worker reuses this engine
     motor = Motor.desde_carpetas(reglas, conocimiento, cache)
-    comprobar(plantilla(motor.conocimiento, "informe.docx"), cache)
+    # so are the Word templates: with thousands of comunas, a broken synthesis template
+    # must not wait for the end of the batch to say so
+    for documento in ("informe.docx", "sintesis.docx"):
+        comprobar(plantilla(motor.conocimiento, documento), cache)
     saber = motor.conocimiento
     origen = entrada or Path(conocimiento) / "ejemplos"
     desechadas: list[Fallida] = []  # submissions of an export that cannot be used
