@@ -40,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -104,11 +105,56 @@ _COMO_ANTES = (
 )
 
 
+_PAGINA = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _residente(pid: int) -> int:
+    """Resident bytes of one process (0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text("ascii").split()[1]) * _PAGINA
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _hijos(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class _Muestreo(threading.Thread):
+    """Peak resident memory of a whole process tree (the command and its workers at
+    the same instant) and of its first process alone, sampled every 0,1 s from /proc
+    (Linux; elsewhere it stays 0)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.arbol, self.principal = pid, 0, 0
+        self._fin = threading.Event()
+
+    def run(self) -> None:
+        while not self._fin.wait(0.1):
+            propio = _residente(self.pid)
+            total, pendientes = propio, _hijos(self.pid)
+            while pendientes:
+                hijo = pendientes.pop()
+                total += _residente(hijo)
+                pendientes.extend(_hijos(hijo))
+            self.arbol = max(self.arbol, total)
+            self.principal = max(self.principal, propio)
+
+    def terminar(self) -> None:
+        self._fin.set()
+        self.join()
+
+
 def correr(
     python: Path, raiz: Path, argumentos: list[str], como_antes: bool = False
-) -> tuple[float, float, float]:
-    """Wall seconds, peak resident MiB and CPU seconds of one `lote` run with that
-    interpreter and checkout."""
+) -> tuple[float, float, float, float, float]:
+    """Wall seconds, peak resident MiB, CPU seconds, peak MiB of the whole process tree
+    and peak MiB of the command's own process, of one `lote` run with that interpreter
+    and checkout."""
     inicio = time.perf_counter()
     programa = ["-c", _COMO_ANTES] if como_antes else ["-m", "diagnostico_experto"]
     proceso = subprocess.Popen(
@@ -117,14 +163,24 @@ def correr(
         stderr=subprocess.PIPE,
         cwd=raiz,
     )
+    muestreo = _Muestreo(proceso.pid)
+    muestreo.start()
     assert proceso.stderr is not None
     error = proceso.stderr.read()
+    muestreo.terminar()  # before the wait: the process is still there to be read
     _, estado, uso = os.wait4(proceso.pid, 0)
     duracion = time.perf_counter() - inicio
     proceso.returncode = os.waitstatus_to_exitcode(estado)
     if proceso.returncode != 0:
         raise SystemExit(f"lote falló ({proceso.returncode}):\n{error.decode()}")
-    return duracion, uso.ru_maxrss / 1024, uso.ru_utime + uso.ru_stime  # maxrss: KiB on Linux
+    mib = 1024 * 1024
+    return (
+        duracion,
+        uso.ru_maxrss / 1024,  # maxrss: KiB on Linux
+        uso.ru_utime + uso.ru_stime,
+        muestreo.arbol / mib,
+        muestreo.principal / mib,
+    )
 
 
 def _rango(valores: list[float], formato: str = "{:.2f}") -> str:
@@ -188,7 +244,9 @@ def main() -> None:
                 )
                 argumentos[version] = [str(respuestas), "--conocimiento", str(conocimiento)]
             for workers in opciones.workers:
-                medidas: dict[str, list[tuple[float, float, float]]] = {v: [] for v in versiones}
+                medidas: dict[str, list[tuple[float, float, float, float, float]]] = {
+                    v: [] for v in versiones
+                }
                 for ronda in range(opciones.repeticiones):
                     orden = list(versiones.items())  # alternating who goes first
                     for version, (python, raiz) in orden if ronda % 2 == 0 else orden[::-1]:
@@ -209,10 +267,13 @@ def main() -> None:
                 for version, pares in medidas.items():
                     tiempos, memorias = [p[0] for p in pares], [p[1] for p in pares]
                     cpu = [p[2] for p in pares]
+                    arbol, principal = [p[3] for p in pares], [p[4] for p in pares]
                     print(
                         f"lote {tamano:>5} comunas, {workers} worker(s), {version:>5}: "
                         f"{_rango(tiempos)} s, CPU {_rango(cpu)} s, "
-                        f"{_rango(memorias, '{:.0f}')} MiB de memoria máxima",
+                        f"{_rango(memorias, '{:.0f}')} MiB de memoria máxima "
+                        f"(el proceso más grande; todos a la vez {_rango(arbol, '{:.0f}')}, "
+                        f"el principal {_rango(principal, '{:.0f}')})",
                         flush=True,
                     )
                 for version in (v for v in medidas if v != "antes" and "antes" in medidas):
@@ -220,9 +281,11 @@ def main() -> None:
                     razones_t = [n[0] / a[0] for n, a in pares]
                     razones_m = [n[1] / a[1] for n, a in pares]
                     razones_c = [n[2] / a[2] for n, a in pares]
+                    razones_a = [n[3] / a[3] for n, a in pares if a[3]]
                     print(
                         f"    {version}/antes: tiempo {_rango(razones_t)}×, "
-                        f"CPU {_rango(razones_c)}×, memoria {_rango(razones_m)}×",
+                        f"CPU {_rango(razones_c)}×, memoria {_rango(razones_m)}×"
+                        + (f" (todos a la vez {_rango(razones_a)}×)" if razones_a else ""),
                         flush=True,
                     )
     print(f"Python {sys.version.split()[0]}")

@@ -332,16 +332,31 @@ def test_workers_fuera_de_rango(capsys):
     assert "--workers; debe ser un número entero entre 1 y 64" in err
 
 
-def test_lo_que_el_lote_guarda_de_cada_comuna_es_su_resultado_entero(ejemplos):
-    # The batch keeps each comuna's typed result, made compact once its reports are
-    # written; its tables and history read it, so nothing may be lost or changed.
-    from diagnostico_experto.lote.evaluacion import compacto
+def test_lo_que_el_lote_guarda_de_cada_comuna_es_lo_que_leen_sus_tablas(ejemplos):
+    # The batch keeps each comuna's typed result without what only its reports read,
+    # made compact once its reports are written, equal products or hour lines of two
+    # comunas kept once; its tables read it, so nothing they read may be lost or changed.
+    # A comuna's history reads its whole result back.
+    from diagnostico_experto.lote.evaluacion import SOLO_EN_INFORMES, Compactador, Evaluada
 
+    compactar = Compactador()
+    productos: dict[str, list[object]] = {}
     for nombre, evaluacion in ejemplos.items():
         resultado = evaluacion.resultado
-        guardado = compacto(resultado)
-        assert type(guardado) is type(resultado)
-        assert guardado.model_dump_json() == resultado.model_dump_json(), nombre
+        guardada = Evaluada.de(nombre, resultado, evaluacion.respuestas.respuestas)
+        guardada.aligerar(compactar)
+        assert type(guardada.resultado) is type(resultado)
+        para_tablas = resultado.model_copy(update=SOLO_EN_INFORMES)
+        assert guardada.resultado.model_dump_json() == para_tablas.model_dump_json(), nombre
+        entero, respuestas = guardada.completa()
+        sin_traza = resultado.model_copy(update={"traza": []})
+        assert entero.model_dump_json() == sin_traza.model_dump_json(), nombre
+        assert respuestas == evaluacion.respuestas.respuestas
+        for p in guardada.resultado.productos:
+            productos.setdefault(p.model_dump_json(), []).append(p)
+    repetidos = [iguales for iguales in productos.values() if len(iguales) > 1]
+    assert repetidos
+    assert all(p is iguales[0] for iguales in repetidos for p in iguales)
 
 
 def test_ninguna_dependencia_trae_numpy_ni_scipy():

@@ -22,7 +22,12 @@ from diagnostico_experto.informes import formato as chileno
 from diagnostico_experto.informes.comuna import entorno_html
 from diagnostico_experto.informes.docx import FONDOS, plantilla, renderizar
 from diagnostico_experto.lote import calendario, historia
-from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
+from diagnostico_experto.lote.evaluacion import (
+    CARPETA_COMUNAS,
+    Compactador,
+    Evaluada,
+    Fallida,
+)
 from diagnostico_experto.lote.libro import PORCENTAJE, Libro
 from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import (
@@ -53,6 +58,7 @@ def escribir_salidas(
     hechos: list[Evaluada | Fallida] = []
     escritos: dict[int, tuple[str, list[str]]] = {}  # place in the input -> (name, formats)
     nombres = _Nombres()
+    compactar = Compactador()
     for n, resultado in enumerate(resultados):
         if isinstance(resultado, Evaluada):
             nombre = nombres.nuevo(resultado.comuna)
@@ -62,7 +68,7 @@ def escribir_salidas(
             escritos[n] = (nombre, list(resultado.informes))
             for formato, escrito in resultado.informes.items():
                 salida.adoptar(escrito, f"{CARPETA_COMUNAS}/{nombre}.{formato}")
-            resultado.aligerar()
+            resultado.aligerar(compactar)
         hechos.append(resultado)
         if al_avanzar:
             al_avanzar()

@@ -16,9 +16,11 @@ import contextlib
 import ctypes
 import functools
 import os
+import pickle
 import signal
 import sys
-from collections.abc import Iterator
+import zlib
+from collections.abc import Hashable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,11 +45,24 @@ from diagnostico_experto.motor.avance import Avance
 from diagnostico_experto.motor.motor import Motor
 from diagnostico_experto.motor.resultado import Resultado
 
+# What a comuna's reports say and the batch's tables, index and synthesis never read:
+# a batch keeps its results without them (a comuna's history reads its whole result,
+# ``Evaluada.completa``).
+SOLO_EN_INFORMES: dict[str, Any] = {
+    "traza": [],
+    "caminos": {},
+    "elementos": [],
+    "retenidos": [],
+    "insumos": [],
+    "advertencias": [],
+    "plan_por_etapas": [],
+}
+
 
 @dataclass
 class Evaluada:
     origen: str
-    resultado: Resultado  # the comuna's result, its trace left empty (the JSON report has it)
+    resultado: Resultado  # the comuna's result without what only its reports read
     informes: dict[str, str]  # format -> the report written, relative to the batch's folder
     no_escrito: tuple[str, OSError] | None = None  # a report's format and why it failed
     slug: str = ""
@@ -55,40 +70,97 @@ class Evaluada:
     avance: Avance | None = (
         None  # on a comuna's latest diagnosis, its progress since the línea base
     )
-    respuestas: dict[str, Any] = field(default_factory=dict)  # for progress against its paths
+    # the whole result (without its trace) and the answers, pickled and compressed:
+    # read back only for a comuna with several diagnoses, to compare them
+    entero: bytes = b""
+
+    @classmethod
+    def de(cls, origen: str, resultado: Resultado, respuestas: dict[str, Any]) -> Evaluada:
+        """A comuna's evaluation as the batch keeps it, made where it was evaluated."""
+        sin_traza = resultado.model_copy(update={"traza": []})
+        entero = zlib.compress(pickle.dumps((sin_traza, respuestas), pickle.HIGHEST_PROTOCOL), 1)
+        return cls(origen, resultado.model_copy(update=SOLO_EN_INFORMES), {}, entero=entero)
 
     @property
     def comuna(self) -> str:
         return self.resultado.comuna
 
-    def aligerar(self) -> None:
+    def completa(self) -> tuple[Resultado, dict[str, Any]]:
+        """The whole result (without its trace) and the answers it was evaluated from."""
+        resultado, respuestas = pickle.loads(zlib.decompress(self.entero))
+        return resultado, respuestas
+
+    def aligerar(self, compactar: Compactador) -> None:
         """Once its reports are in place, keep only what the batch's tables need."""
         self.informes = {}
-        self.resultado = compacto(self.resultado)
+        self.resultado = compactar(self.resultado)
 
 
 _CAMPOS: dict[type[BaseModel], set[str]] = {}  # one fields set per model class, shared
 
 
-def compacto(valor: Any) -> Any:
-    """The same validated result in less memory, for batches of thousands of comunas.
+class Compactador:
+    """The batch's results in little memory, for batches of thousands of comunas.
 
-    Strings are interned (texts of products, gaps and hours repeat across
-    comunas) and the models are rebuilt without validating again, all of one
-    class sharing one set of field names: pydantic keeps a set per instance,
-    most of a result's ~40 KiB. A comuna kept for the tables takes ~16 KiB.
+    Results are kept for the tables until every comuna is in. Their models are
+    rebuilt without validating again, all of one class sharing one set of field
+    names (pydantic keeps a set per instance), strings interned, and equal parts
+    shared between comunas: products, hour lines, gaps and adjustments come from
+    the rules, so most comunas repeat ones already kept. One per batch; what it
+    returns is read, never changed.
     """
-    if isinstance(valor, BaseModel):
-        clase = type(valor)
-        campos = _CAMPOS.setdefault(clase, set(clase.model_fields))
-        return clase.model_construct(campos, **{k: compacto(v) for k, v in valor.__dict__.items()})
-    if isinstance(valor, str):
-        return sys.intern(valor)
-    if isinstance(valor, dict):
-        return {sys.intern(k): compacto(v) for k, v in valor.items()}
-    if isinstance(valor, list):
-        return [compacto(v) for v in valor]
-    return valor
+
+    def __init__(self) -> None:
+        self._iguales: dict[Hashable, BaseModel] = {}
+
+    def __call__(self, resultado: Resultado) -> Resultado:
+        compacto: Resultado = self._copia(resultado)
+        return compacto
+
+    def _copia(self, valor: Any) -> Any:
+        """A compact copy whose list items are shared with equal ones of other comunas."""
+        if isinstance(valor, BaseModel):
+            return _construido(valor, {k: self._copia(v) for k, v in valor.__dict__.items()})
+        if isinstance(valor, str):
+            return sys.intern(valor)
+        if isinstance(valor, dict):
+            return {sys.intern(k): self._copia(v) for k, v in valor.items()}
+        if isinstance(valor, list):
+            return [self._compartido(v)[0] for v in valor]
+        return valor
+
+    def _compartido(self, valor: Any) -> tuple[Any, Hashable]:
+        """The compact value and a key equal for equal values (a model: its shared copy's id)."""
+        if isinstance(valor, BaseModel):
+            partes = [(k, *self._compartido(v)) for k, v in valor.__dict__.items()]
+            clave = (type(valor), *(c for _, _, c in partes))  # fields come in their class's order
+            igual = self._iguales.get(clave)
+            if igual is None:
+                igual = _construido(valor, {sys.intern(k): v for k, v, _ in partes})
+                self._iguales[clave] = igual
+            return igual, id(igual)  # kept alive by _iguales: the id is not reused
+        if isinstance(valor, str):
+            texto = sys.intern(valor)
+            return texto, texto
+        if isinstance(valor, dict):
+            pares = [(sys.intern(k), *self._compartido(v)) for k, v in valor.items()]
+            return {k: v for k, v, _ in pares}, (dict, *((k, c) for k, _, c in pares))
+        if isinstance(valor, list):
+            elementos = [self._compartido(v) for v in valor]
+            return [v for v, _ in elementos], (list, *(c for _, c in elementos))
+        try:
+            hash(valor)
+        except TypeError:  # an unhashable value: kept as it is, never shared
+            return valor, object()
+        return valor, (type(valor), valor)  # 1 and 1.0 stay apart
+
+
+def _construido(modelo: BaseModel, campos: dict[str, Any]) -> Any:
+    """The model rebuilt from fields already valid, without validating again; all of
+    one class share one set of field names (pydantic keeps a set per instance)."""
+    clase = type(modelo)
+    nombres = _CAMPOS.setdefault(clase, set(clase.model_fields))
+    return clase.model_construct(nombres, **campos)
 
 
 @dataclass
@@ -148,12 +220,8 @@ class Corrida:
             )
         except ErrorDiagnostico as exc:  # the answers, or the Word template (checked before)
             return Fallida(entrada.origen, lineas(exc.problemas))
-        # The trace is in the JSON report; tables and history never read it.
-        evaluada = Evaluada(
-            entrada.origen,
-            evaluacion.resultado.model_copy(update={"traza": []}),
-            {},
-            respuestas=evaluacion.respuestas.respuestas,
+        evaluada = Evaluada.de(
+            entrada.origen, evaluacion.resultado, evaluacion.respuestas.respuestas
         )
         base = f"{CARPETA_COMUNAS}/.{n}-{nombre_de_archivo(evaluada.comuna)}"
         for formato, texto in textos.items():

@@ -62,13 +62,17 @@ def reunir(
             e.anterior = True
         if len(validas) > 1:
             base, actual = validas[0], validas[-1]
+            (de_base, respuestas_base), (de_actual, respuestas_actual) = (
+                base.completa(),
+                actual.completa(),
+            )
             actual.avance = avance(
-                base.resultado,
-                actual.resultado,
+                de_base,
+                de_actual,
                 base.origen,
                 actual.origen,
                 len(validas),
-                (base.respuestas, actual.respuestas),
+                (respuestas_base, respuestas_actual),
                 conocimiento,
             )
     reunidos = [rechazadas.get(id(r), r) for r in resultados]
