@@ -18,8 +18,7 @@ import inspect
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Set
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from experta import AS, MATCH, NOT, TEST, Fact, KnowledgeEngine, P, W
 from experta import Rule as RuleExperta
@@ -45,9 +44,11 @@ PREFIJO_VARIABLE = "v_"
 PREFIJO_HECHO = "hecho_"
 
 
-@dataclass(frozen=True)
-class Disparo:
-    """One firing: the rule, the facts that matched, its variables, what it declared."""
+class Disparo(NamedTuple):
+    """One firing: the rule, the facts that matched, its variables, what it declared.
+
+    A named tuple: the engine builds one per firing without a Python call.
+    """
 
     regla: Regla
     hechos: list[Any]
@@ -97,6 +98,7 @@ class _OrdenEstable(DepthStrategy):
 
 
 _CLAVE = operator.attrgetter("key")
+_TUPLA: Any = tuple.__new__  # a named tuple built from its parts, without its Python ``__new__``
 _NUMERO = operator.itemgetter("__factid__")
 
 
@@ -141,7 +143,8 @@ class _ListaDeHechos(FactList):
         self[indice] = fact
         self.last_index = indice + 1
         self.added.append(fact)
-        self.reference_counter[identidad] += 1
+        cuentas = self.reference_counter  # a Counter: += 1 on a new key calls its __missing__
+        cuentas[identidad] = cuentas.get(identidad, 0) + 1
         return fact
 
 
@@ -389,7 +392,7 @@ def _accion(
             hecho = declarar(plantilla.hecho(vinculos))
             if hecho is not None:  # None: the same fact was already declared
                 declarados.append(hecho)
-        motor.disparos.append(Disparo(regla, hechos, vinculos, declarados))
+        motor.disparos.append(_TUPLA(Disparo, (regla, hechos, vinculos, declarados)))
 
     accion.__name__ = regla.id
     accion.__qualname__ = regla.id

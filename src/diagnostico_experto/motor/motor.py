@@ -320,14 +320,22 @@ class Motor:
         )
 
     def _paso(self, disparo: Disparo, descritos: dict[int, str]) -> PasoTraza:
-        hechos = [self._leer(h, descritos) for h in disparo.hechos]
-        for condicion in self._negaciones[disparo.regla.id]:
-            hechos.append(describir_negacion(condicion, disparo.vinculos, self.conocimiento))
+        regla, hechos, vinculos, declarados = disparo
+        leidos = []
+        for hecho in hechos:
+            texto = descritos.get(id(hecho))
+            leidos.append(self._leer(hecho, descritos) if texto is None else texto)
+        for condicion in self._negaciones[regla.id]:
+            leidos.append(describir_negacion(condicion, vinculos, self.conocimiento))
+        conclusiones = []
+        for hecho in declarados:
+            texto = descritos.get(id(hecho))
+            conclusiones.append(self._leer(hecho, descritos) if texto is None else texto)
         return PasoTraza(
-            regla=disparo.regla.id,
-            descripcion=disparo.regla.descripcion,
-            hechos=hechos,
-            conclusion="; ".join(self._leer(h, descritos) for h in disparo.declarados),
+            regla=regla.id,
+            descripcion=regla.descripcion,
+            hechos=leidos,
+            conclusion="; ".join(conclusiones),
         )
 
     def _leer(self, hecho: Any, descritos: dict[int, str]) -> str:

@@ -94,8 +94,8 @@ class ReteDirigida(ReteMatcher):
             vistos.add(id(nodo))
             self._nodos.append(nodo)
             for i, hijo in enumerate(nodo.children):
-                llamada = _con_copia_rapida(hijo.node, hijo.callback)
-                if isinstance(hijo.node, ConflictSetNode):
+                llamada = _con_copia_rapida(hijo.node, hijo.callback, self._pendientes)
+                if isinstance(hijo.node, ConflictSetNode) and not hasattr(llamada, "anota"):
                     llamada = self._anotar(hijo.node, llamada)
                 nodo.children[i] = ChildNode(hijo.node, llamada)
                 por_visitar.append(hijo.node)
@@ -152,18 +152,15 @@ class ReteDirigida(ReteMatcher):
         return agregadas, quitadas
 
 
-# ``Token._make`` without its Python call: a token is a named tuple
+# ``Token._make`` without its Python call: a token is a named tuple (and so is
+# ``token.to_info()``: the same frozen facts and context, built here inline)
 _TUPLA: Any = tuple.__new__
+_NUEVO: Any = object.__new__
 
 
 def _copia(token: Token) -> Token:
     """``token.copy()`` without re-checking parts that already form a token."""
     return _TUPLA(Token, (token.tag, token.data.copy(), token.context.copy()))
-
-
-def _info(token: Token) -> TokenInfo:
-    """``token.to_info()``: the same frozen facts and context, without its two Python calls."""
-    return tuple.__new__(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
 
 
 _ENTRADAS = {  # experta's entry points, each "copy the token, then activate"
@@ -173,7 +170,7 @@ _ENTRADAS = {  # experta's entry points, each "copy the token, then activate"
 }
 
 
-def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
+def _con_copia_rapida(nodo: Any, llamada: Llamada, pendientes: set[Any]) -> Llamada:
     """The same entry point of the node, copying the token only if the node may change it.
 
     experta copies a token at every node, because a test that binds a
@@ -181,7 +178,8 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
     same token to its next child. Only such a test changes a token: a test
     without a binding, a join (it builds a new token) and a conflict set (it
     keeps a frozen copy) only read it, so they get the token as it is.
-    Any other callback is left as it is.
+    Any other callback is left as it is. A rule's conflict set notes itself in
+    ``pendientes`` when it gets a token (``ReteDirigida.changes`` asks only those).
     """
     entrada = _ENTRADAS.get(getattr(llamada, "__func__", None))
     if entrada is None or getattr(llamada, "__self__", None) is not nodo:
@@ -194,7 +192,7 @@ def _con_copia_rapida(nodo: Any, llamada: Llamada) -> Llamada:
         if prueba is not None:
             return _probar_y_activar(nodo, prueba)
         if type(nodo) is ConflictSetNode:
-            return _activar_regla(nodo)
+            return _activar_regla(nodo, pendientes)
     por_contexto = isinstance(getattr(nodo, "matcher", None), SameContextCheck)
     if type(nodo) is OrdinaryMatchNode and por_contexto:
         return _unir(nodo, por_la_izquierda=entrada == "_activate_left")
@@ -272,7 +270,7 @@ def _probar_y_activar(nodo: FeatureTesterNode, prueba: Callable[[Any], Any]) -> 
         coincide = prueba(hecho)
         if not coincide:
             return
-        if isinstance(coincide, Mapping):
+        if coincide is not True and isinstance(coincide, Mapping):
             contexto = token.context
             for clave, valor in coincide.items():  # experta's own checks, in its order
                 if isinstance(clave, tuple):
@@ -305,11 +303,12 @@ def _unir(nodo: OrdinaryMatchNode, por_la_izquierda: bool) -> Llamada:
             propia, otra = nodo.left_memory, nodo.right_memory
         else:
             propia, otra = nodo.right_memory, nodo.left_memory
+        info = _TUPLA(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
         if token.tag is _VALIDO:
-            propia.append(_info(token))
+            propia.append(info)
         else:
             with suppress(ValueError):
-                propia.remove(_info(token))
+                propia.remove(info)
         contexto = token.context
         for otros_hechos, otro_contexto in otra:
             otro = dict(otro_contexto)
@@ -333,12 +332,13 @@ def _negar_por_la_derecha(nodo: NotNode) -> Llamada:
     hijos = nodo.children
 
     def negar(token: Token) -> None:
+        info = _TUPLA(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
         if token.tag is _VALIDO:
-            nodo.right_memory.append(_info(token))
+            nodo.right_memory.append(info)
             cambio = 1
         else:
             cambio = -1
-            nodo.right_memory.remove(_info(token))
+            nodo.right_memory.remove(info)
         contexto = token.context
         izquierda = nodo.left_memory
         for parcial in izquierda:
@@ -363,7 +363,7 @@ def _negar_por_la_izquierda(nodo: NotNode) -> Llamada:
 
     def negar(token: Token) -> None:
         izquierda, derecha = nodo.left_memory, nodo.right_memory
-        info = _info(token)
+        info = _TUPLA(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
         if not derecha:
             if token.tag is _VALIDO:
                 izquierda[info] = 0
@@ -402,7 +402,7 @@ def _mismo_contexto(pares: Iterable[tuple[Any, Any]], derecha: Mapping[Any, Any]
     return True
 
 
-def _activar_regla(nodo: ConflictSetNode) -> Llamada:
+def _activar_regla(nodo: ConflictSetNode, pendientes: set[Any]) -> Llamada:
     """``ConflictSetNode.activate``: the same memory and the same activations,
     each hashed once (experta hashes an activation at every set it meets, and
     its rule, pattern by pattern, each time)."""
@@ -410,16 +410,24 @@ def _activar_regla(nodo: ConflictSetNode) -> Llamada:
     hash_regla = hash(regla)  # a compiled rule does not change
 
     def activar_regla(token: Token) -> None:
-        info = _info(token)
+        pendientes.add(nodo)
+        info = _TUPLA(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
         contexto = {}
         for clave, valor in info.context:
             if type(clave) is str:
                 contexto[clave] = valor
-        activacion = _Activacion(regla, info.data, contexto)
-        # the hash of experta's activation, from parts already hashed: the rule's,
-        # the frozen facts' and (when every key is a name) the frozen context's
+        # experta's Activation(rule, facts, context), its attributes set at once;
+        # its hash from parts already hashed: the rule's, the frozen facts' and
+        # (when every key is a name) the frozen context's
         congelado = info.context if len(contexto) == len(info.context) else None
-        activacion._hash = hash((hash_regla, info.data, congelado or frozenset(contexto.items())))
+        activacion = _NUEVO(_Activacion)
+        activacion.__dict__ = {
+            "rule": regla,
+            "facts": set(info.data),
+            "key": None,
+            "context": contexto,
+            "_hash": hash((hash_regla, info.data, congelado or frozenset(contexto.items()))),
+        }
         if token.tag is _VALIDO:
             if info not in nodo.memory:
                 nodo.memory.add(info)
@@ -438,6 +446,7 @@ def _activar_regla(nodo: ConflictSetNode) -> Llamada:
                 else:
                     nodo.removed.add(activacion)
 
+    activar_regla.anota = True  # type: ignore[attr-defined]
     return activar_regla
 
 

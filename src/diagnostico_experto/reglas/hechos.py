@@ -636,14 +636,19 @@ def datos(hecho: Fact) -> dict[str, Any]:
     The same as ``hecho.as_dict()`` without its special keys, without experta's
     generic unfreezing, which dominates the result of a large inventory.
     """
-    return {
-        k: v if type(v) in _ESCALARES else descongelar(v)
-        for k, v in dict.items(hecho)
-        if isinstance(k, str) and k[:2] != "__"
-    }
+    campos = dict(hecho)
+    campos.pop("__factid__", None)  # experta's special keys: its number and its binding
+    if "__bind__" in campos or not _SOLO_TEXTO.issuperset(map(type, campos)):
+        campos = {k: v for k, v in campos.items() if isinstance(k, str) and k[:2] != "__"}
+    if not _ESCALARES.issuperset(map(type, campos.values())):
+        for campo, valor in list(campos.items()):
+            if type(valor) not in _ESCALARES:
+                campos[campo] = descongelar(valor)
+    return campos
 
 
 _SIMPLES = (int, float, bool, type(None))
+_SOLO_TEXTO = frozenset({str})
 
 
 def clave_de_contenido(hecho: Fact) -> tuple[Any, ...] | None:
@@ -651,10 +656,14 @@ def clave_de_contenido(hecho: Fact) -> tuple[Any, ...] | None:
     types of non-text values (``1``, ``1.0`` and ``True`` are equal in Python,
     yet read and compare differently); None when a value is not plain text, a
     number, a truth value or a list of texts."""
+    campos = dict(hecho)
+    campos.pop("__factid__", None)
+    valores = tuple(campos.values())
+    tipos = tuple(map(type, valores))
+    if _ESCALARES.issuperset(tipos):  # plain values: the values and their types
+        return (type(hecho), tuple(campos), valores, tipos)
     clave: list[Any] = [type(hecho)]
-    for campo, valor in dict.items(hecho):
-        if campo == "__factid__":
-            continue
+    for campo, valor in campos.items():
         tipo = type(valor)
         if tipo is str:
             clave += (campo, valor)
