@@ -132,10 +132,26 @@ class _Rebanada:
         self._respuestas: dict[tuple[str, Any], Fact | None] = {}
         self._clase_nivel = TIPOS["nivel"].clase
         self._niveles: dict[tuple[Any, ...], str | None] = {}  # facts -> level
+        self._leidos: dict[tuple[Any, ...], bool] = {}  # fact -> whether a pattern reads it
         self.corridas = 0  # times the rules ran (the rest were remembered)
 
     def lee(self, hecho: Fact) -> bool:
-        """Whether a pattern of the slice could match the fact: only those are declared."""
+        """Whether a pattern of the slice could match the fact: only those are declared.
+
+        Remembered by what the fact says: every comuna's facts are sorted again
+        for each area searched, and most say what another comuna's said.
+        """
+        clave = clave_de_contenido(hecho)
+        if clave is None:
+            return self._lee(hecho)
+        lee = self._leidos.get(clave)
+        if lee is None:
+            if len(self._leidos) >= _MAXIMO_NIVELES:
+                self._leidos.clear()
+            lee = self._leidos[clave] = self._lee(hecho)
+        return lee
+
+    def _lee(self, hecho: Fact) -> bool:
         patrones = self._por_tipo.get(tipo_de(hecho).nombre)
         if not patrones:
             return False
