@@ -470,3 +470,44 @@ def test_una_validacion_de_la_planilla_sabe_lo_que_valido(tmp_path, motor):
     otro_nivel = next(n for n in ("alto", "medio", "bajo") if n != nivel)
     assert estado(diagnosticado_estrategia=otro_nivel.upper(), huella_estrategia=None) == "vencida"
     assert estado(E01=otra, diagnosticado_estrategia=None, huella_estrategia=None) == "validada"
+
+
+def test_una_validacion_de_la_planilla_sin_registro_lo_dice_en_cada_documento(
+    capsys, tmp_path, motor
+):
+    """A level typed by hand in a planilla without «diagnosticado_…» applies (as an older
+    answer file's), but no document presents it as the mesa's answer to a known diagnosis."""
+    datos = leer_yaml(EJEMPLOS / "yumbel.yaml")
+    datos.pop("validacion", None)
+    nivel = motor.evaluar(respuestas_de(Entrada("r.yaml", datos=datos), motor))
+    nivel = nivel.resultado.areas["estrategia"].nivel
+    datos["validacion"] = {
+        "estrategia": {"nivel": nivel, "justificacion": "La mesa está de acuerdo."}
+    }
+    ruta = tmp_path / "terreno.xlsx"
+    ruta.write_bytes(planilla(motor.conocimiento, [datos]))
+    libro = load_workbook(ruta)
+    hoja = libro["respuestas"]
+    encabezado = [c.value for c in hoja[1]]
+    for columna in sorted(
+        (i for i, c in enumerate(encabezado, 1) if c.startswith(("diagnosticado_", "huella_"))),
+        reverse=True,
+    ):
+        hoja.delete_cols(columna)  # a planilla from before the record, filled by hand
+    libro.save(ruta)
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", salida)
+    assert codigo == 0, err
+    frase = "sin registro del nivel diagnosticado que la mesa tuvo a la vista"
+    md = (salida / "comunas" / "yumbel.md").read_text(encoding="utf-8")
+    assert f"| Estrategia | **{nivel}** | " in md
+    assert f"| validado en {nivel} ({frase}) |" in md  # not «validado»: nothing compared
+    assert f"| Estrategia | {nivel} | {nivel} | La mesa está de acuerdo ({frase}). |" in md
+    assert f"La mesa comunal validó 1 de 4 áreas (Estrategia), {frase}; pendiente en" in md
+    html = (salida / "comunas" / "yumbel.html").read_text(encoding="utf-8")
+    assert html.count(frase) == md.count(frase) >= 4
+    with zipfile.ZipFile(salida / "comunas" / "yumbel.docx") as paquete:
+        texto = re.sub(r"<[^>]+>", "", paquete.read("word/document.xml").decode("utf-8"))
+    assert texto.count(frase) >= 3
+    indice = (salida / "index.html").read_text(encoding="utf-8")
+    assert "· mesa, sin registro del diagnóstico" in indice

@@ -20,7 +20,12 @@ from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
 from diagnostico_experto.informes.formato import fecha, horas, plural, porcentaje
 from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
 from diagnostico_experto.motor.motor import Evaluacion
-from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Producto, Resultado
+from diagnostico_experto.motor.resultado import (
+    SIN_REGISTRO,
+    VALIDACION_VENCIDA,
+    Producto,
+    Resultado,
+)
 from diagnostico_experto.reglas.regla import lista_legible
 
 
@@ -121,6 +126,11 @@ class Area:
         return f"Las reglas darían nivel {self.camino.objetivo} con {una}.{trabajan}" + falta
 
     @property
+    def sin_registro(self) -> bool:
+        """A validation in force that does not say which diagnosed level it answered."""
+        return self.validado is not None and self.validado.diagnosticado is None
+
+    @property
     def estado_validacion(self) -> str:
         """ "validada", "vencida" (to revalidate) or "pendiente"."""
         return "validada" if self.validado else "vencida" if self.vencida else "pendiente"
@@ -128,6 +138,8 @@ class Area:
     @property
     def resumen_validacion(self) -> str:
         """The summary table's cell."""
+        if self.sin_registro:
+            return f"validado en {self.validado.nivel} ({SIN_REGISTRO})"
         if self.validado:
             if self.validado.nivel == self.nivel:
                 return "validado"
@@ -145,7 +157,8 @@ class Area:
     def justificacion(self) -> str:
         """The acta's «Justificación» column."""
         if self.validado:
-            return str(self.validado.justificacion)
+            texto = str(self.validado.justificacion)
+            return f"{texto.rstrip('.')} ({SIN_REGISTRO})." if self.sin_registro else texto
         if self.vencida:
             sobre = (
                 f" sobre un diagnóstico {self.vencida.diagnosticado}"
@@ -162,7 +175,8 @@ class Area:
     def nota_validacion(self) -> str:
         """After the area's reading: what the mesa decided, or that it must decide again."""
         if self.validado:
-            return f" La mesa comunal lo validó: «{str(self.validado.justificacion).rstrip('.')}»."
+            sin = f" ({SIN_REGISTRO})" if self.sin_registro else ""
+            return f" La mesa comunal lo validó: «{str(self.validado.justificacion).rstrip('.')}»{sin}."
         return f" {self.justificacion}" if self.vencida else ""
 
     @property
@@ -178,9 +192,10 @@ class Area:
         the diagnosis's reading after, so heading and text never disagree.
         """
         if self.validado and self.validado.nivel != self.nivel:
+            sin = f" ({SIN_REGISTRO})" if self.sin_registro else ""
             return (
                 f"Nivel {self.vigente}, validado por la mesa comunal: "
-                f"«{str(self.validado.justificacion).rstrip('.')}». "
+                f"«{str(self.validado.justificacion).rstrip('.')}»{sin}. "
                 f"El diagnóstico lo leía en nivel {self.lectura}."
             )
         return f"Nivel {self.lectura}.{self.nota_validacion}"
@@ -238,9 +253,17 @@ class ContenidoInforme:
         validadas = [a for a in self.areas if a.validado]
         vencidas = [a.nombre for a in self.areas if a.vencida]
         pendientes = [a.nombre for a in self.areas if a.estado_validacion == "pendiente"]
+        sin_registro = [a.nombre for a in validadas if a.sin_registro]
+        # said of the validations that do not record the level the mesa saw
+        if sin_registro and len(sin_registro) == len(validadas):
+            sin = f", {SIN_REGISTRO}"
+        else:
+            sin = f"; en {lista_legible(sin_registro)}, {SIN_REGISTRO}" if sin_registro else ""
         if len(validadas) == len(self.areas):
             ajustes = any(a.validado.nivel != a.nivel for a in validadas)
-            return "La mesa comunal validó el diagnóstico" + (" con ajustes" if ajustes else "")
+            return (
+                "La mesa comunal validó el diagnóstico" + (" con ajustes" if ajustes else "") + sin
+            )
 
         def en(nombres: list[str]) -> str:
             if len(nombres) < len(self.areas):
@@ -256,7 +279,7 @@ class ContenidoInforme:
             return "Validación de la mesa comunal: " + "; ".join(partes)
         return (
             f"La mesa comunal validó {len(validadas)} de {len(self.areas)} áreas "
-            f"({lista_legible(a.nombre for a in validadas)}); " + "; ".join(partes)
+            f"({lista_legible(a.nombre for a in validadas)}){sin}; " + "; ".join(partes)
         )
 
 
@@ -489,9 +512,10 @@ def _razon(a: Area) -> str:
     """«Estructura está en nivel bajo: …» with what decided it: the mesa, or the level's rule."""
     if a.validado:
         cambio = f"; el diagnóstico lo leía en {a.nivel}" if a.validado.nivel != a.nivel else ""
+        sin = f" ({SIN_REGISTRO})" if a.sin_registro else ""
         return (
             f"{a.nombre} está en nivel {a.vigente} por validación de la mesa comunal: "
-            f"«{str(a.validado.justificacion).rstrip('.')}»{cambio}"
+            f"«{str(a.validado.justificacion).rstrip('.')}»{sin}{cambio}"
         )
     if not a.motivo:  # a level rule that reads no key element: the score decided
         return f"{a.nombre} está en nivel {a.vigente} ({a.puntaje} de logro)"

@@ -24,6 +24,10 @@ from diagnostico_experto.conocimiento.preguntas import AREAS
 
 # What every screen, report and acta says of a stale validation (issue 27).
 VALIDACION_VENCIDA = "validación anterior a cambios en las respuestas: revalidar"
+# What every document says of a validation with no record of what it validated (a file
+# written before the record, a level typed in a planilla without «diagnosticado_‹área›»):
+# it applies, but it is never shown as a comparison the mesa confirmed.
+SIN_REGISTRO = "sin registro del nivel diagnosticado que la mesa tuvo a la vista"
 
 
 class Validado(BaseModel):
