@@ -41,8 +41,8 @@ def test_contrato_json(capsys, ejemplos):
     assert r["areas"]["estructura"]["validado"] == {
         "nivel": "bajo",
         "justificacion": " ".join(escrita["justificacion"].split()),
-        # an example written before validations recorded what they validated: in force
-        "diagnosticado": None,
+        # the level the mesa reviewed; no date or digest: typed, not from the questionnaire
+        "diagnosticado": "medio",
         "fecha": None,
         "huella": None,
     }
