@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import pyte
 import pytest
 from prompt_toolkit.application import application
 from prompt_toolkit.input import create_pipe_input
@@ -30,6 +31,7 @@ from questionary import Separator
 from conftest import CONOCIMIENTO, RAIZ, REGLAS, SERVICIO, correr, escribir_yaml, leer_yaml
 from diagnostico_experto.cli.variables import entorno_de
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
+from diagnostico_experto.conocimiento.respuestas import cargar_respuestas
 from diagnostico_experto.reglas.lenguaje import cargar_reglas
 from diagnostico_experto.terminal import cierre
 from diagnostico_experto.terminal.entrevista import Entrevista
@@ -821,6 +823,65 @@ def _abrir_pty(ruta: Path, filas: int = 300) -> pexpect.spawn:
         dimensions=(filas, 80),
         timeout=30,
     )
+
+
+def _pantalla_final(ruta: Path, filas: int) -> list[str]:
+    """The end screen as a person sees it on a terminal of ``filas``×80: pyte replays
+    what the questionnaire wrote, so a line that scrolled away is not on it."""
+    hijo = _abrir_pty(ruta, filas)
+    hijo.expect("Salir")  # the menu's last entry: the screen is drawn
+    salida = hijo.before + hijo.after
+    with contextlib.suppress(pexpect.TIMEOUT, pexpect.EOF):
+        salida += hijo.read_nonblocking(100_000, timeout=0.5)
+    hijo.terminate(force=True)
+    pantalla = pyte.Screen(80, filas)
+    pyte.Stream(pantalla).feed(salida)
+    return [fila.rstrip() for fila in pantalla.display]
+
+
+def _con_avisos(tmp_path, conocimiento, motor, servicios: int, vencidas: int) -> Path:
+    """Answers with S01 = ``servicios`` (the inventory has 1) and ``vencidas`` areas
+    validated against another diagnosis."""
+    ruta = terminado(tmp_path, conocimiento, S01=servicios)
+    niveles = motor.evaluar(cargar_respuestas(ruta, motor.conocimiento)).resultado.areas
+    datos = leer_yaml(ruta)
+    datos["validacion"] = {
+        a: {"nivel": otro, "justificacion": "La mesa lo decide.", "diagnosticado": otro}
+        for a in AREAS[:vencidas]
+        for otro in [next(n for n in ("alto", "bajo") if n != niveles[a].nivel)]
+    }
+    return escribir_yaml(ruta, datos)
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+@pytest.mark.parametrize(("servicios", "vencidas"), [(1, 0), (5, 0), (1, 1), (5, 1), (5, 4)])
+def test_la_pantalla_final_cabe_en_80x24(tmp_path, conocimiento, motor, servicios, vencidas):
+    ruta = _con_avisos(tmp_path, conocimiento, motor, servicios, vencidas)
+    filas = _pantalla_final(ruta, 24)
+    assert "== Diagnóstico de Ninhue (UGT Secano Costero) ==" in filas  # nothing scrolled away
+    assert [f for f in filas if f][-1] == "   Salir"
+    avisos = [f for f in filas if f.startswith("  ¡")]
+    esperados = []
+    if servicios != 1:
+        esperados.append("  ¡Se respondió que hay 5 servicios y el inventario tiene 1!")
+    if vencidas == 1:
+        esperados.append(
+            "  ¡Estrategia: validación anterior a cambios en las respuestas: revalidar!"
+        )
+    elif vencidas:  # the four names do not fit one line: the areas are marked above
+        esperados.append("  ¡Validación anterior a cambios en las respuestas: revalidar!")
+        assert sum("revalidar)" in f for f in filas) == 4, "\n".join(filas)
+    assert avisos == esperados
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_en_una_terminal_mas_baja_los_avisos_se_juntan(tmp_path, conocimiento, motor):
+    ruta = _con_avisos(tmp_path, conocimiento, motor, 5, 4)
+    filas = _pantalla_final(ruta, 23)
+    assert "== Diagnóstico de Ninhue (UGT Secano Costero) ==" in filas
+    assert [f for f in filas if f.startswith("  ¡")] == ["  ¡2 avisos: véalos en «Propuesta»!"]
 
 
 @pytest.mark.lento

@@ -32,7 +32,7 @@ from diagnostico_experto.terminal.inventario import (
     editar_servicios,
     servicios_que_faltan,
 )
-from diagnostico_experto.terminal.pantalla import decir
+from diagnostico_experto.terminal.pantalla import alto, decir
 from diagnostico_experto.terminal.responsables import editar_responsables
 from diagnostico_experto.terminal.revision import revisar
 from diagnostico_experto.terminal.validacion import validar
@@ -67,6 +67,7 @@ MENU = (
     SALIR,
 )
 PAUSA = "— Presione Enter para volver al menú —"
+ANCHO = 79  # the end screen's lines never wrap on an 80-column terminal
 FORMATOS = {"html": "HTML (para abrir en el navegador)", "md": "Markdown", "docx": "Word (DOCX)"}
 
 
@@ -84,9 +85,11 @@ class Cierre:
     # --- the screen ----------------------------------------------------------------
 
     def niveles(self, evaluacion: Evaluacion) -> str:
-        """The four levels and a one-line summary: at most 10 lines."""
+        """The four levels, a summary and the notices: at most 10 lines, none wrapped, so
+        with the menu under them the whole screen fits 80×24."""
         r = evaluacion.resultado
-        lineas = [f"\n== Diagnóstico de {r.comuna} (UGT {r.ugt}) =="]
+        titulo = f"== Diagnóstico de {r.comuna} (UGT {r.ugt}) =="
+        lineas = ["", titulo]
         for area, a in r.areas.items():
             marcas = []
             if a.provisional:
@@ -114,22 +117,30 @@ class Cierre:
             f"  Servicios: {len(respuestas.servicios)} · mesa comunal: {len(respuestas.mesa)} · "
             f"validadas por la mesa: {validadas} de {len(AREAS)} áreas"
         )
-        faltan = servicios_que_faltan(self.entrevista, len(respuestas.servicios))
+        # the menu (its question, its hint line and its entries) goes under these lines
+        sitio = alto() - len(lineas) - len(self.menu(evaluacion)) - 2
+        lineas += [f"  {aviso}" for aviso in caben(self.avisos(evaluacion), sitio)]
+        return "\n".join(_cortar(linea) for linea in lineas)  # a long name: still one line
+
+    def avisos(self, evaluacion: Evaluacion) -> list[str]:
+        """One line per notice (its details are behind the menu entry that fixes it:
+        «Servicios y mesa comunal», «Revalidar»), each within 80 columns."""
+        avisos = []
+        cuantos = len(evaluacion.respuestas.servicios)
+        faltan = servicios_que_faltan(self.entrevista, cuantos)
         if faltan is not None:
-            lineas.append(
-                f"  ¡{faltan[0]} dice {plural(faltan[1], 'servicio')} y el inventario tiene "
-                f"{len(respuestas.servicios)}!"
+            avisos.append(
+                f"¡Se respondió que hay {plural(faltan[1], 'servicio')} y el inventario "
+                f"tiene {cuantos}!"
             )
         vencidas = self.vencidas(evaluacion)
         if vencidas:
             nombres = lista_legible(self.nombres[a] for a in vencidas)
-            aviso = f"  ¡{nombres}: {VALIDACION_VENCIDA}!"
-            if len(aviso) > 79:  # one line per idea on an 80-column terminal
-                aviso = (
-                    f"  ¡{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}!\n  ({nombres})"
-                )
-            lineas.append(aviso)
-        return "\n".join(lineas)
+            aviso = f"¡{nombres}: {VALIDACION_VENCIDA}!"
+            if len(aviso) > ANCHO - 2:  # the areas are marked «revalidar» above
+                aviso = f"¡{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}!"
+            avisos.append(aviso)
+        return avisos
 
     @staticmethod
     def vencidas(evaluacion: Evaluacion) -> list[str]:
@@ -414,3 +425,22 @@ def _formatos_de_informe() -> tuple[str, ...]:
 
 def cerrar(entrevista: Sesion) -> None:
     Cierre(entrevista).correr()
+
+
+def caben(avisos: list[str], sitio: int) -> list[str]:
+    """The notices that fit in ``sitio`` lines; the rest in one line that says where
+    they are told in full (the propuesta view lists every advertencia)."""
+    if len(avisos) <= sitio:
+        return avisos
+    dichos = avisos[: max(sitio - 1, 0)]
+    resto = len(avisos) - len(dichos)
+    return [
+        *dichos,
+        f"¡{plural(resto, 'aviso')}{' más' if dichos else ''}: véalos en «Propuesta»!",
+    ]
+
+
+def _cortar(linea: str) -> str:
+    """A line of the end screen within 80 columns (a wrapped line would push the top of
+    the screen away on a 24-row terminal)."""
+    return linea if len(linea) <= ANCHO else linea[: ANCHO - 1] + "…"
