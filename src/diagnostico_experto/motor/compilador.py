@@ -135,7 +135,10 @@ class _ListaDeHechos(FactList):
             raise ValueError("The fact must descend the Fact class.")
         if fact.__fields__:
             fact.validate()
-        identidad = self._get_fact_id(fact)
+        if "__factid__" not in fact and "__bind__" not in fact:  # _get_fact_id, inline
+            identidad = frozenset([fact.__class__, *dict.items(fact)])
+        else:
+            identidad = self._get_fact_id(fact)
         if not self.duplication and identidad in self.reference_counter:
             return None
         indice: int = self.last_index  # type: ignore[has-type]
