@@ -672,6 +672,9 @@ def _area_conocida(area: str) -> str:
     return area
 
 
+_MAXIMO_PUNTOS_RECORDADOS = 4096  # (question, answer) pairs: numbers can be many
+
+
 class Cuestionario(Estricto):
     # Keyed by str (checked against the areas) so results' area keys index it.
     areas: dict[Annotated[str, AfterValidator(_area_conocida)], NombreArea]
@@ -706,6 +709,27 @@ class Cuestionario(Estricto):
             if p.puntua():
                 por_area.setdefault(p.area, []).append((p, p.maximo_puntos()))
         return por_area
+
+    @cached_property
+    def puntos_recordados(self) -> dict[tuple[str, type, Any], float | None]:
+        """The points of each question and answer already scored (``puntos``)."""
+        return {}
+
+    def puntos(self, pregunta: Pregunta, valor: Any) -> float | None:
+        """``pregunta.puntos(valor)``, remembered per question and value (with its
+        type: ``1`` and ``True`` may score differently): every comuna's score
+        asks for the same few options of each question."""
+        recordados = self.puntos_recordados
+        try:
+            clave = (pregunta.id, type(valor), valor)
+            return recordados[clave]
+        except KeyError:
+            if len(recordados) >= _MAXIMO_PUNTOS_RECORDADOS:
+                recordados.clear()
+            puntos = recordados[clave] = pregunta.puntos(valor)
+            return puntos
+        except TypeError:  # a list of options: scored every time
+            return pregunta.puntos(valor)
 
     def aplica(self, pregunta: Pregunta, respuestas: dict[str, Any]) -> bool:
         """Skip logic: every condition holds on an earlier (known) answer."""

@@ -53,7 +53,7 @@ def calcular(
             if not cuestionario.aplica(pregunta, respuestas):
                 continue
             valor = respuestas.get(pregunta.id)
-            puntos = None if valor is None else pregunta.puntos(valor)
+            puntos = None if valor is None else cuestionario.puntos(pregunta, valor)
             aportes.append(
                 Aporte(
                     pregunta=pregunta.id,
