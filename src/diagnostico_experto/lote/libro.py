@@ -79,6 +79,10 @@ class Libro:
             nivel: self._libro.add_format({"bg_color": f"#{color}"})
             for nivel, color in COLORES.items()
         }
+        # texts repeat across a batch's rows (products, hour lines, names): each is
+        # measured and checked once
+        self._lineas: dict[tuple[str, float], int] = {}
+        self._inertes: dict[str, bool] = {}
 
     def hoja(
         self,
@@ -112,8 +116,9 @@ class Libro:
         }
         hoja.set_row(0, ALTO_TITULOS)
         hoja.write_row(0, 0, encabezado, self._titulos)
+        cabida = [_cabida(ancho) for ancho in anchos]
         for n, fila in enumerate(filas, 1):
-            _alto_de_fila(hoja, n, fila, anchos)
+            self._alto_de_fila(hoja, n, fila, cabida)
             for i, valor in enumerate(fila):
                 if isinstance(valor, str):
                     if not valor:  # an empty text is an empty cell
@@ -151,7 +156,9 @@ class Libro:
     def _texto(self, hoja: Worksheet, fila: int, columna: int, valor: str) -> None:
         """A text cell, wrapped at its column's edge; one that starts like a formula
         keeps Excel's quote prefix."""
-        inerte = chileno.neutralizar(valor) != valor
+        inerte = self._inertes.get(valor)
+        if inerte is None:
+            inerte = self._inertes[valor] = chileno.neutralizar(valor) != valor
         hoja.write_string(fila, columna, valor, self._textos[inerte])
 
     def grafico_de_barras(
@@ -199,8 +206,9 @@ class Libro:
         anchos = [14 if i >= columnas - 3 else 34 for i in range(columnas)]
         for i, ancho in enumerate(anchos):
             hoja.set_column(i, i, ancho)
+        cabida = [_cabida(ancho) for ancho in anchos]
         for n, fila in enumerate(filas, 1):
-            _alto_de_fila(hoja, n, fila, anchos)
+            self._alto_de_fila(hoja, n, fila, cabida)
             *textos, inicio, fin = fila
             for i, valor in enumerate(textos):
                 self._texto(hoja, n, i, str(valor))
@@ -246,6 +254,19 @@ class Libro:
         grafico.set_size({"width": 16 * CM_A_PIXELES, "height": alto * CM_A_PIXELES})
         hoja.insert_chart(ultima + 2, 0, grafico)  # below the table: it prints on its page
 
+    def _alto_de_fila(self, hoja: Worksheet, n: int, fila: list[Any], cabida: list[float]) -> None:
+        """Row ``n`` as tall as its longest wrapped text (set before its cells are written)."""
+        lineas = 1
+        for valor, cabe in zip(fila, cabida, strict=False):
+            if isinstance(valor, str) and len(valor) > cabe:
+                clave = (valor, cabe)
+                largo = self._lineas.get(clave)
+                if largo is None:
+                    largo = self._lineas[clave] = _lineas(valor, cabe)
+                lineas = max(lineas, largo)
+        if lineas > 1:
+            hoja.set_row(n, lineas * ALTO_LINEA)
+
     def contenido(self) -> bytes:
         self._libro.close()
         return self._salida.getvalue()
@@ -272,20 +293,13 @@ def _encabezado(titulo: str) -> str:
     return "Resumen del diagnóstico · " + titulo.replace("&", "&&")
 
 
-def _alto_de_fila(hoja: Worksheet, n: int, fila: list[Any], anchos: list[int]) -> None:
-    """Row ``n`` as tall as its longest wrapped text (set before its cells are written)."""
-    lineas = max(
-        (_lineas(v, anchos[i]) for i, v in enumerate(fila) if isinstance(v, str)), default=1
-    )
-    if lineas > 1:
-        hoja.set_row(n, lineas * ALTO_LINEA)
+def _cabida(ancho: float) -> float:
+    """Letters of running text that fit on one line of a column ``ancho`` wide."""
+    return (ancho - 1) * LETRAS_POR_ANCHO
 
 
-def _lineas(texto: str, ancho: float) -> int:
-    """How many lines ``texto`` takes wrapped between words in a column ``ancho`` wide."""
-    cabe = (ancho - 1) * LETRAS_POR_ANCHO
-    if len(texto) <= cabe:
-        return 1
+def _lineas(texto: str, cabe: float) -> int:
+    """How many lines ``texto`` takes wrapped between words where ``cabe`` letters fit."""
     lineas, usado = 1, 0
     for palabra in texto.split():
         if usado and usado + 1 + len(palabra) > cabe:
