@@ -393,8 +393,12 @@ def hechos_de(
     when a rule reads them: a large inventory has tens of thousands.
     """
     hechos = [TIPOS["comuna"].nuevo(nombre=respuestas.comuna, ugt=respuestas.ugt)]
-    for id_, valor in respuestas.respuestas.items():
-        hechos.append(hecho_respuesta(id_, valor, conocimiento))
+    respuesta, por_id = TIPOS["respuesta"].clase, conocimiento.cuestionario.por_id
+    for id_, valor in respuestas.respuestas.items():  # hecho_respuesta, for every answer
+        campos = {"pregunta": id_, "area": por_id[id_].area, "valor": valor}
+        if type(valor) not in _ESCALARES:
+            campos["valor"] = congelar(valor)
+        hechos.append(de_congelados(respuesta, campos))
     hechos.extend(hecho_puntaje(p) for p in puntajes.values())
     for area_proceso in conocimiento.catalogo.areas_proceso:
         hechos.append(
@@ -647,31 +651,38 @@ def datos(hecho: Fact) -> dict[str, Any]:
     return campos
 
 
-_SIMPLES = (int, float, bool, type(None))
 _SOLO_TEXTO = frozenset({str})
 
 
 def clave_de_contenido(hecho: Fact) -> tuple[Any, ...] | None:
     """A fact's type and fields as a key (what it says, not its number), with the
-    types of non-text values (``1``, ``1.0`` and ``True`` are equal in Python,
-    yet read and compare differently); None when a value is not plain text, a
-    number, a truth value or a list of texts."""
+    types of its values, also inside lists and mappings (``1``, ``1.0`` and
+    ``True`` are equal in Python, yet read and compare differently); None when
+    a value is none of plain text, a number, a truth value, None, or a list or
+    mapping of those."""
     campos = dict(hecho)
     campos.pop("__factid__", None)
     valores = tuple(campos.values())
     tipos = tuple(map(type, valores))
     if _ESCALARES.issuperset(tipos):  # plain values: the values and their types
         return (type(hecho), tuple(campos), valores, tipos)
-    clave: list[Any] = [type(hecho)]
-    for campo, valor in campos.items():
-        tipo = type(valor)
-        if tipo is str:
-            clave += (campo, valor)
-        elif tipo in _SIMPLES or (isinstance(valor, tuple) and all(type(v) is str for v in valor)):
-            clave += (campo, tipo, valor)
-        else:
-            return None
-    return tuple(clave)
+    try:
+        return (type(hecho), tuple(campos), tuple(map(_con_tipos, valores)))
+    except TypeError:
+        return None
+
+
+def _con_tipos(valor: Any) -> Any:
+    """A value as a key that keeps its type and, in a list or a mapping, its
+    items' types and order; TypeError for any other kind of value."""
+    tipo = type(valor)
+    if tipo in _ESCALARES:
+        return (tipo, valor)
+    if isinstance(valor, tuple):  # a list, frozen
+        return (tipo, tuple(map(_con_tipos, valor)))
+    if isinstance(valor, frozendict):
+        return (tipo, tuple((_con_tipos(clave), _con_tipos(v)) for clave, v in valor.items()))
+    raise TypeError(tipo)
 
 
 def descongelar(valor: Any) -> Any:
