@@ -270,7 +270,16 @@ def _regla(regla: Regla, orden: int) -> RuleExperta:
         guardia = _guardia(conclusion)
         if guardia is not None:
             elementos.append(guardia)
-    accion = _accion(regla, n_capturados, orden, tuple(lecturas))
+    ligadas = tuple(  # the variables the network binds, each once
+        dict.fromkeys(
+            r.variable
+            for c in regla.condiciones
+            if isinstance(c, Patron)
+            for _, r in c.restricciones
+            if r.variable and r.variable not in locales
+        )
+    )
+    accion = _accion(regla, n_capturados, orden, tuple(lecturas), ligadas)
     return RuleExperta(*elementos, salience=regla.prioridad)(accion)
 
 
@@ -377,16 +386,25 @@ def _guardia(conclusion: Conclusion) -> Any:
 
 
 def _accion(
-    regla: Regla, n_capturados: int, orden: int, lecturas: tuple[Lectura, ...]
+    regla: Regla,
+    n_capturados: int,
+    orden: int,
+    lecturas: tuple[Lectura, ...],
+    ligadas: tuple[str, ...],
 ) -> Callable[..., None]:
-    """The rule's action, its conclusions compiled once (``_Plantilla``)."""
+    """The rule's action, its conclusions compiled once (``_Plantilla``).
+
+    ``ligadas``: the variables the network binds (in the activation's bindings
+    with their prefix); ``lecturas``: those read from a captured fact.
+    """
     plantillas = [_Plantilla(c, regla.id) for c in regla.conclusiones]
-    capturados = [f"{PREFIJO_HECHO}{i}" for i in range(n_capturados)]
-    inicio = len(PREFIJO_VARIABLE)
+    capturados = tuple(f"{PREFIJO_HECHO}{i}" for i in range(n_capturados))
+    claves = tuple(PREFIJO_VARIABLE + v for v in ligadas)
 
     def accion(motor: MotorExperta, contexto: dict[str, Any]) -> None:
-        hechos = [contexto[nombre] for nombre in capturados]
-        vinculos = {k[inicio:]: v for k, v in contexto.items() if k[:inicio] == PREFIJO_VARIABLE}
+        leer = contexto.__getitem__
+        hechos = list(map(leer, capturados))
+        vinculos = dict(zip(ligadas, map(leer, claves), strict=True))
         for i, campo, variable in lecturas:
             vinculos[variable] = hechos[i][campo]
         declarados = []

@@ -145,9 +145,11 @@ class ReteDirigida(ReteMatcher):
         agregadas: list[Any] = []
         quitadas: list[Any] = []
         for conjunto in sorted(self._pendientes, key=self._posicion.__getitem__):
-            nuevas, retiradas = conjunto.get_activations()
-            agregadas.extend(nuevas)
-            quitadas.extend(retiradas)
+            # ConflictSetNode.get_activations: its sets handed over, new ones in their place
+            agregadas.extend(conjunto.added)
+            quitadas.extend(conjunto.removed)
+            conjunto.added = set()
+            conjunto.removed = set()
         self._pendientes.clear()
         return agregadas, quitadas
 
