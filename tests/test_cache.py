@@ -265,3 +265,54 @@ def test_la_carpeta_de_la_cache_sale_de_las_variables_que_se_le_dan(monkeypatch)
 
     monkeypatch.setattr(Path, "home", sin_hogar)  # a user id with no home: no shared cache
     assert carpeta_de_cache({}) is None
+
+
+def test_otro_proceso_usa_la_plantilla_de_word_ya_preparada(
+    cache, monkeypatch, motor, ejemplos, tmp_path
+):
+    """A process's first Word document takes the template another process prepared
+    (python-docx opens nothing) and is the same document, part by part; an edited
+    template is prepared again."""
+    import io
+    import zipfile
+
+    from docx import Document
+
+    from diagnostico_experto.informes import docx
+    from diagnostico_experto.informes.documento import documento
+    from diagnostico_experto.informes.paquete_docx import PaqueteDocx
+
+    def partes(datos: bytes) -> dict[str, bytes]:
+        with zipfile.ZipFile(io.BytesIO(datos)) as zf:
+            return {nombre: zf.read(nombre) for nombre in zf.namelist()}
+
+    def con_encabezado(texto: str) -> None:
+        doc = Document(str(copia))
+        doc.sections[0].header.paragraphs[0].add_run(texto)
+        doc.save(str(copia))
+
+    copia = tmp_path / "informe.docx"
+    copia.write_bytes((EJEMPLOS.parent / "plantillas" / "informe.docx").read_bytes())
+    con_encabezado("Comuna de {{ r.comuna }}")
+    d = documento(ejemplos["penco"], motor.conocimiento)
+    lugares = {r.id: r.lugar() for r in motor.reglas}
+    contexto = {"d": d, "r": d.r, "anexo": True, "lugares": lugares, "fondo": docx.FONDOS}
+    contexto |= {"firmas": ["Firma"] * 4, "provisional": False}
+    preparadas: list[bytes] = []
+    preparar = PaqueteDocx.__init__
+    monkeypatch.setattr(
+        PaqueteDocx, "__init__", lambda self, *a: (preparadas.append(a[0]), preparar(self, *a))[1]
+    )
+
+    def en_otro_proceso() -> bytes:
+        docx._paquete.cache_clear()
+        return docx.renderizar(copia, contexto, {"grafico": d.grafico}, cache)
+
+    primero = en_otro_proceso()
+    assert len(preparadas) == 1
+    assert partes(en_otro_proceso()) == partes(primero)
+    assert len(preparadas) == 1  # the second process read it from the cache
+    con_encabezado(" (copia de un consultor)")
+    editada = en_otro_proceso()
+    assert len(preparadas) == 2
+    assert b"(copia de un consultor)" in partes(editada)["word/header1.xml"]

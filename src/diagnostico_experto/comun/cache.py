@@ -128,6 +128,22 @@ def recordar(
     return valor  # type: ignore[return-value]
 
 
+def compartido(cache: Path | None, clave: tuple[Hashable, ...], hacer: Callable[[], T]) -> T:
+    """``hacer()``, or what it made before in any process for the same ``clave`` (a key
+    that means the same everywhere, e.g. a digest of the bytes it is made from) and
+    this version of the program, kept in the shared cache folder ``cache`` (None:
+    always made)."""
+    if cache is None:
+        return hacer()
+    nombre = hashlib.sha256(repr((clave, version_del_programa())).encode()).hexdigest()
+    archivo = cache / f"{nombre}.pickle"
+    valor = _leer_cache(archivo)
+    if valor is _NO_ESTA:
+        valor = hacer()
+        _guardar_cache(archivo, valor)
+    return valor  # type: ignore[return-value]
+
+
 def olvidar() -> None:
     """Forget what this process loaded, as a new process would (the shared cache stays)."""
     _MEMO.clear()

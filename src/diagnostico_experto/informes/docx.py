@@ -21,7 +21,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 
-from diagnostico_experto.comun.cache import CacheDePlantillas
+from diagnostico_experto.comun.cache import CacheDePlantillas, compartido
 from diagnostico_experto.comun.errores import ErrorPlantilla
 from diagnostico_experto.comun.lectura import revisar_partes_zip
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
@@ -175,8 +175,20 @@ def _filas(grafico: Grafico, imagen: Any) -> list[dict[str, Any]]:
 
 
 @functools.lru_cache(maxsize=4)
-def _paquete(ruta: Path, firma: tuple[int, int]) -> PaqueteDocx:
-    return PaqueteDocx(_leer(ruta, firma), _clase_plantilla())
+def _paquete(ruta: Path, firma: tuple[int, int], cache: Path | None) -> PaqueteDocx:
+    """The template prepared for filling, once per process, and taken from the shared
+    cache (``cache``; None: none) when a process prepared the same bytes before:
+    opening it with python-docx, joining the tags Word splits and compressing the
+    unchanged parts were most of a process's first document."""
+    import docx
+    import docxtpl
+
+    datos, clase = _leer(ruta, firma), _clase_plantilla()
+    digest = hashlib.sha256(datos).hexdigest()
+    clave = ("plantilla de Word", digest, docxtpl.__version__, docx.__version__)
+    paquete = compartido(cache, clave, lambda: PaqueteDocx(datos, clase))
+    paquete.usar(clase(io.BytesIO(datos)))
+    return paquete
 
 
 @ErrorPlantilla.al_leer()
@@ -190,7 +202,7 @@ def renderizar(
     ``cache``: the shared cache's folder, for the compiled parts (None: none)."""
     with _fallas_de_plantilla(ruta, contexto):
         firma = _firma(ruta)
-        paquete = _paquete(ruta, firma)
+        paquete = _paquete(ruta, firma, cache)
         if paquete.rapido:
             with contextlib.suppress(FueraDelAtajo):
                 return _llenar(paquete, contexto, graficos, cache)

@@ -11,6 +11,10 @@ python-docx would give them, and the package is written with the unchanged
 parts as the template has them. The XML of each part is the one
 docxtpl writes (tests compare both ways over the shipped templates).
 
+What the preparation makes is plain data, so a process can take it from the
+shared cache (``informes.docx``): the first document of a process then opens
+nothing with python-docx.
+
 A template this path does not cover (footnotes, tags in its properties, a
 picture in a header or footer) is filled by docxtpl itself: ``rapido`` is
 False, or ``llenar`` raises ``FueraDelAtajo``.
@@ -80,10 +84,7 @@ class PaqueteDocx:
     """A template's parts, its body ready for Jinja, and what each document adds."""
 
     def __init__(self, datos: bytes, clase_plantilla: type):
-        from docx.opc.oxml import serialize_part_xml
-        from docx.oxml import parse_xml
-
-        self._serializar, self._parsear = serialize_part_xml, parse_xml
+        self._ayudantes()
         self.tpl = tpl = clase_plantilla(io.BytesIO(datos))
         tpl.render_init()
         paquete = tpl.docx.part.package
@@ -110,7 +111,6 @@ class PaqueteDocx:
         self._id_forma = documento.next_id
         self.tipos = partes["[Content_Types].xml"]
         self._png_declarado = re.search(rb'Extension="png"', self.tipos, re.I) is not None
-        self._dibujos: dict[tuple[bytes, int], str] = {}  # the run of a picture, {rId} to fill
         self._antes_del_cuerpo, self._despues_del_cuerpo = _alrededor_del_cuerpo(
             self._serializar(raiz)
         )
@@ -122,6 +122,32 @@ class PaqueteDocx:
         if not self._png_declarado:
             cambian.add("[Content_Types].xml")
         self._base = _zip([(n, d) for n, d in partes.items() if n not in cambian])
+
+    def _ayudantes(self) -> None:
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml import parse_xml
+
+        self._serializar, self._parsear = serialize_part_xml, parse_xml
+        self._dibujos: dict[tuple[bytes, int], str] = {}  # the run of a picture, {rId} to fill
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The prepared parts, for the shared cache: not python-docx's opened document."""
+        estado = dict(self.__dict__)
+        for efimero in ("tpl", "_serializar", "_parsear", "_dibujos"):
+            del estado[efimero]
+        return estado
+
+    def __setstate__(self, estado: dict[str, Any]) -> None:
+        self.__dict__.update(estado)
+        self._ayudantes()
+        self.tpl = None  # the reader gives it a template object (``usar``)
+
+    def usar(self, tpl: Any) -> None:
+        """docxtpl's template object whose steps fill the parts (``render_xml_part``,
+        ``fix_tables``, ``fix_docpr_ids``): they read only the XML they are given,
+        so one made from the template's bytes, never opened, does."""
+        if self.tpl is None:
+            self.tpl = tpl
 
     @staticmethod
     def _cubre(tpl: Any, paquete: Any) -> bool:
