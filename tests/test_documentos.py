@@ -573,11 +573,16 @@ def test_plantilla_con_un_nombre_desconocido_dice_su_etiqueta(capsys, tmp_path):
     assert not (tmp_path / "x.docx").exists()
 
 
-def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("documento", "etiqueta"), [("sintesis.docx", "procedencia"), ("avance.docx", "cuenta")]
+)
+def test_plantilla_rota_antes_del_lote_sale_con_2(
+    capsys, tmp_path, monkeypatch, documento, etiqueta
+):
     correr(capsys, "init", tmp_path / "t")
     conocimiento = tmp_path / "t" / "knowledge"
-    plantilla = conocimiento / "plantillas" / "sintesis.docx"
-    editar_plantilla(plantilla, "{{ procedencia }}", "{{ procedencia | en_mayusculas }}")
+    plantilla = conocimiento / "plantillas" / documento
+    editar_plantilla(plantilla, f"{{{{ {etiqueta} }}}}", f"{{{{ {etiqueta} | en_mayusculas }}}}")
     salida = tmp_path / "s"
     una = tmp_path / "una"  # one comuna is a batch: the 29 examples would only cost time
     una.mkdir()
@@ -592,7 +597,7 @@ def test_plantilla_rota_antes_del_lote_sale_con_2(capsys, tmp_path, monkeypatch)
     assert codigo == 2
     # one line, before any comuna is evaluated: with thousands, not at the end of the batch
     assert err.splitlines() == [
-        f"{plantilla}: la etiqueta «{{{{ procedencia | en_mayusculas }}}}» usa el filtro "
+        f"{plantilla}: la etiqueta «{{{{ {etiqueta} | en_mayusculas }}}}» usa el filtro "
         "«en_mayusculas», que no existe"
     ]
     assert not salida.exists()

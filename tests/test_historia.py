@@ -290,3 +290,24 @@ def test_filas_repetidas_de_una_planilla_no_se_cuentan_dos_veces(capsys, tmp_pat
         f"(12 de noviembre de 2026) en {xlsx}, hoja respuestas, fila 2" in err
     )
     assert [r["Comuna"] for r in leer_resumen_csv(salida / "resumen.csv")] == ["Cobquecura"]
+
+
+def test_el_lote_escribe_el_avance_en_word_como_el_comando_avance(capsys, tmp_path, historia):
+    """The batch writes each comuna's progress in Word as it writes its reports, with the
+    template (and so the text) of ``diagnostico avance``."""
+    from docx import Document
+
+    salida = tmp_path / "informes"
+    codigo, _, err = correr(capsys, "lote", historia, "--salida", salida)
+    assert codigo == 0, err
+    del_lote = salida / "comunas" / "ninhue-avance.docx"
+    solo = tmp_path / "avance.docx"
+    args = ("avance", historia / "ninhue.yaml", historia / "ninhue-2027.yaml", "--salida", solo)
+    codigo, _, err = correr(capsys, *args)
+    assert codigo == 0, err
+    parrafos = [p.text for p in Document(str(del_lote)).paragraphs]
+    assert parrafos[0] == "Avance de Ninhue desde la línea base"
+    assert parrafos == [p.text for p in Document(str(solo)).paragraphs]
+    assert sorted(p.name for p in (salida / "comunas").glob("ninhue-avance.*")) == [
+        f"ninhue-avance.{f}" for f in ("docx", "html", "json", "md")
+    ]

@@ -295,6 +295,7 @@ def lote(
     from diagnostico_experto.comun.interrupcion import Interrupcion, sin_ctrl_c
     from diagnostico_experto.comun.salidas import revisar_carpeta
     from diagnostico_experto.informes.docx import comprobar, plantilla
+    from diagnostico_experto.informes.informe_avance import plantilla_avance
     from diagnostico_experto.lote.consolidado import escribir_salidas
     from diagnostico_experto.lote.entradas import Entrada, archivos_de_entrada, entradas_de
     from diagnostico_experto.lote.evaluacion import (
@@ -317,6 +318,7 @@ def lote(
     # must not wait for the end of the batch to say so
     for documento in ("informe.docx", "sintesis.docx"):
         comprobar(plantilla(motor.conocimiento, documento), cache)
+    comprobar(plantilla_avance(motor.conocimiento), cache)
     saber = motor.conocimiento
     origen = entrada or Path(conocimiento) / "ejemplos"
     desechadas: list[Fallida] = []  # submissions of an export that cannot be used

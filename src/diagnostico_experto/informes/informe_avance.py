@@ -59,15 +59,22 @@ def seccion_indice(
     )
 
 
+def plantilla_avance(conocimiento: Conocimiento) -> Path:
+    """``plantillas/avance.docx`` of the knowledge, or the shipped one for a copy of the
+    knowledge made before this template shipped."""
+    from diagnostico_experto.informes.docx import CARPETA, plantilla
+
+    ruta = plantilla(conocimiento, "avance.docx")
+    return ruta if ruta.exists() else carpeta_por_defecto("knowledge") / CARPETA / "avance.docx"
+
+
 def avance_docx(avance: Avance, conocimiento: Conocimiento, cache: Path | None = None) -> bytes:
     """The progress report as a Word document, from ``plantillas/avance.docx``;
     ``cache``: the shared cache's folder, for the compiled parts (None: none)."""
-    from diagnostico_experto.informes.docx import CARPETA, FONDOS, plantilla, renderizar
+    from diagnostico_experto.informes.docx import FONDOS, renderizar
 
-    ruta = plantilla(conocimiento, "avance.docx")
-    if not ruta.exists():  # a copy of the knowledge made before this template shipped
-        ruta = carpeta_por_defecto("knowledge") / CARPETA / "avance.docx"
-    return renderizar(ruta, contexto_docx(avance, conocimiento) | {"fondo": FONDOS}, {}, cache)
+    contexto = contexto_docx(avance, conocimiento) | {"fondo": FONDOS}
+    return renderizar(plantilla_avance(conocimiento), contexto, {}, cache)
 
 
 def contexto_docx(a: Avance, conocimiento: Conocimiento) -> dict[str, Any]:

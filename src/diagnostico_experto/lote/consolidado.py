@@ -76,7 +76,7 @@ def escribir_salidas(
     _renombrar(salida, escritos, reunidos)
     evaluadas = historia.vigentes(reunidos)
     fallidas = [r for r in reunidos if isinstance(r, Fallida)]
-    for nombre, texto in historia.informes_avance(evaluadas, conocimiento).items():
+    for nombre, texto in historia.informes_avance(evaluadas, conocimiento):
         salida.escribir(f"{CARPETA_COMUNAS}/{nombre}", texto)
     sintesis = sintetizar([e.resultado for e in evaluadas], conocimiento)
     # The Word synthesis first, from as low as the batch can start it: its document

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -23,7 +23,12 @@ from diagnostico_experto.conocimiento.carpeta import Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato
 from diagnostico_experto.informes.graficos import Fila, Grafico, Segmento
-from diagnostico_experto.informes.informe_avance import FLECHAS, informe_avance, seccion_indice
+from diagnostico_experto.informes.informe_avance import (
+    FLECHAS,
+    avance_docx,
+    informe_avance,
+    seccion_indice,
+)
 from diagnostico_experto.lote.evaluacion import CARPETA_COMUNAS, Evaluada, Fallida
 from diagnostico_experto.lote.libro import Libro
 from diagnostico_experto.motor.avance import Avance, avance, por_ugt
@@ -120,13 +125,16 @@ def con_avance(evaluadas: Iterable[Evaluada]) -> list[tuple[Avance, str]]:
     return [(e.avance, e.slug) for e in evaluadas if e.avance is not None]
 
 
-def informes_avance(evaluadas: Iterable[Evaluada], conocimiento: Conocimiento) -> dict[str, str]:
-    """File name (inside comunas/) -> text, for every comuna with history."""
-    return {
-        f"{slug}{SUFIJO_AVANCE}.{formato}": informe_avance(a, conocimiento, formato)
-        for a, slug in con_avance(evaluadas)
-        for formato in ("md", "html", "json")
-    }
+def informes_avance(
+    evaluadas: Iterable[Evaluada], conocimiento: Conocimiento
+) -> Iterator[tuple[str, str | bytes]]:
+    """(file name inside comunas/, content) for every comuna with history, one at a time:
+    its progress report in every format the batch writes a comuna's report in (the Word
+    one from the template the ``avance`` command uses)."""
+    for a, slug in con_avance(evaluadas):
+        for tipo in ("md", "html", "json"):
+            yield f"{slug}{SUFIJO_AVANCE}.{tipo}", informe_avance(a, conocimiento, tipo)
+        yield f"{slug}{SUFIJO_AVANCE}.docx", avance_docx(a, conocimiento)
 
 
 def indice(evaluadas: list[Evaluada], conocimiento: Conocimiento) -> Markup:
