@@ -187,7 +187,9 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
         )
         for docx in documentos:
             paginas[f"{lote}/{docx.name}"] = _paginas_pdf(pdfs / f"{docx.stem}.pdf")
-    assert len(paginas) == 29 + 28
+    # 29 examples; 28 diagnoses of 14 comunas in the history, each with its progress report
+    assert len(paginas) == 29 + 28 + 14
+    assert sum(1 for n in paginas if n.endswith("-avance.docx")) == 14
     assert {n: p for n, p in paginas.items() if p > 4} == {}
 
 

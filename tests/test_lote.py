@@ -501,13 +501,15 @@ def test_una_validacion_de_la_planilla_sin_registro_lo_dice_en_cada_documento(
     frase = "sin registro del nivel diagnosticado que la mesa tuvo a la vista"
     md = (salida / "comunas" / "yumbel.md").read_text(encoding="utf-8")
     assert f"| Estrategia | **{nivel}** | " in md
-    assert f"| validado en {nivel} ({frase}) |" in md  # not «validado»: nothing compared
-    assert f"| Estrategia | {nivel} | {nivel} | La mesa está de acuerdo ({frase}). |" in md
-    assert f"La mesa comunal validó 1 de 4 áreas (Estrategia), {frase}; pendiente en" in md
+    # not «validado»: nothing was compared; the cells say it short, the sentences whole
+    assert f"| validado en {nivel} (sin registro) |" in md
+    assert f"| Estrategia | {nivel} | {nivel} | La mesa está de acuerdo (sin registro). |" in md
+    validacion = f"La mesa comunal validó 1 de 4 áreas (Estrategia), {frase}; pendiente en"
+    assert md.count(validacion) == 2  # under the summary and under the acta's table
     html = (salida / "comunas" / "yumbel.html").read_text(encoding="utf-8")
-    assert html.count(frase) == md.count(frase) >= 4
+    assert html.count(validacion) == 2 and html.count("(sin registro)") == 2
     with zipfile.ZipFile(salida / "comunas" / "yumbel.docx") as paquete:
         texto = re.sub(r"<[^>]+>", "", paquete.read("word/document.xml").decode("utf-8"))
-    assert texto.count(frase) >= 3
+    assert texto.count(validacion) == 2 and texto.count("(sin registro)") == 2
     indice = (salida / "index.html").read_text(encoding="utf-8")
     assert "· mesa, sin registro del diagnóstico" in indice

@@ -22,6 +22,7 @@ from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
 from diagnostico_experto.motor.motor import Evaluacion
 from diagnostico_experto.motor.resultado import (
     SIN_REGISTRO,
+    SIN_REGISTRO_CORTO,
     VALIDACION_VENCIDA,
     Producto,
     Resultado,
@@ -127,7 +128,11 @@ class Area:
 
     @property
     def sin_registro(self) -> bool:
-        """A validation in force that does not say which diagnosed level it answered."""
+        """A validation in force that does not say which diagnosed level it answered.
+
+        Table cells say it short («sin registro»); the sentence of what the mesa
+        validated, under the summary and under the acta's table, says it whole, and
+        so does every text that compares the mesa's level with the diagnosis."""
         return self.validado is not None and self.validado.diagnosticado is None
 
     @property
@@ -139,7 +144,7 @@ class Area:
     def resumen_validacion(self) -> str:
         """The summary table's cell."""
         if self.sin_registro:
-            return f"validado en {self.validado.nivel} ({SIN_REGISTRO})"
+            return f"validado en {self.validado.nivel} ({SIN_REGISTRO_CORTO})"
         if self.validado:
             if self.validado.nivel == self.nivel:
                 return "validado"
@@ -158,7 +163,7 @@ class Area:
         """The acta's «Justificación» column."""
         if self.validado:
             texto = str(self.validado.justificacion)
-            return f"{texto.rstrip('.')} ({SIN_REGISTRO})." if self.sin_registro else texto
+            return f"{texto.rstrip('.')} ({SIN_REGISTRO_CORTO})." if self.sin_registro else texto
         if self.vencida:
             sobre = (
                 f" sobre un diagnóstico {self.vencida.diagnosticado}"
@@ -175,8 +180,7 @@ class Area:
     def nota_validacion(self) -> str:
         """After the area's reading: what the mesa decided, or that it must decide again."""
         if self.validado:
-            sin = f" ({SIN_REGISTRO})" if self.sin_registro else ""
-            return f" La mesa comunal lo validó: «{str(self.validado.justificacion).rstrip('.')}»{sin}."
+            return f" La mesa comunal lo validó: «{str(self.validado.justificacion).rstrip('.')}»."
         return f" {self.justificacion}" if self.vencida else ""
 
     @property
@@ -512,7 +516,7 @@ def _razon(a: Area) -> str:
     """«Estructura está en nivel bajo: …» with what decided it: the mesa, or the level's rule."""
     if a.validado:
         cambio = f"; el diagnóstico lo leía en {a.nivel}" if a.validado.nivel != a.nivel else ""
-        sin = f" ({SIN_REGISTRO})" if a.sin_registro else ""
+        sin = f" ({SIN_REGISTRO})" if a.sin_registro and cambio else ""
         return (
             f"{a.nombre} está en nivel {a.vigente} por validación de la mesa comunal: "
             f"«{str(a.validado.justificacion).rstrip('.')}»{sin}{cambio}"

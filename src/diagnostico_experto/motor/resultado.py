@@ -28,6 +28,7 @@ VALIDACION_VENCIDA = "validación anterior a cambios en las respuestas: revalida
 # written before the record, a level typed in a planilla without «diagnosticado_‹área›»):
 # it applies, but it is never shown as a comparison the mesa confirmed.
 SIN_REGISTRO = "sin registro del nivel diagnosticado que la mesa tuvo a la vista"
+SIN_REGISTRO_CORTO = "sin registro"  # in a table cell, beside the sentence that says it whole
 
 
 class Validado(BaseModel):
