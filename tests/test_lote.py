@@ -339,21 +339,21 @@ def test_lo_que_el_lote_guarda_de_cada_comuna_es_lo_que_leen_sus_tablas(ejemplos
     # A comuna's history reads its whole result back.
     from diagnostico_experto.lote.evaluacion import SOLO_EN_INFORMES, Compactador, Evaluada
 
-    compactar = Compactador()
     productos: dict[str, list[object]] = {}
-    for nombre, evaluacion in ejemplos.items():
-        resultado = evaluacion.resultado
-        guardada = Evaluada.de(nombre, resultado, evaluacion.respuestas.respuestas)
-        guardada.aligerar(compactar)
-        assert type(guardada.resultado) is type(resultado)
-        para_tablas = resultado.model_copy(update=SOLO_EN_INFORMES)
-        assert guardada.resultado.model_dump_json() == para_tablas.model_dump_json(), nombre
-        entero, respuestas = guardada.completa()
-        sin_traza = resultado.model_copy(update={"traza": []})
-        assert entero.model_dump_json() == sin_traza.model_dump_json(), nombre
-        assert respuestas == evaluacion.respuestas.respuestas
-        for p in guardada.resultado.productos:
-            productos.setdefault(p.model_dump_json(), []).append(p)
+    with Compactador() as compactar:
+        for nombre, evaluacion in ejemplos.items():
+            resultado = evaluacion.resultado
+            guardada = Evaluada.de(nombre, resultado, evaluacion.respuestas.respuestas)
+            guardada.aligerar(compactar)
+            assert type(guardada.resultado) is type(resultado)
+            para_tablas = resultado.model_copy(update=SOLO_EN_INFORMES)
+            assert guardada.resultado.model_dump_json() == para_tablas.model_dump_json(), nombre
+            entero, respuestas = guardada.completa()
+            sin_traza = resultado.model_copy(update={"traza": []})
+            assert entero.model_dump_json() == sin_traza.model_dump_json(), nombre
+            assert respuestas == evaluacion.respuestas.respuestas
+            for p in guardada.resultado.productos:
+                productos.setdefault(p.model_dump_json(), []).append(p)
     repetidos = [iguales for iguales in productos.values() if len(iguales) > 1]
     assert repetidos
     assert all(p is iguales[0] for iguales in repetidos for p in iguales)

@@ -58,21 +58,21 @@ def escribir_salidas(
     hechos: list[Evaluada | Fallida] = []
     escritos: dict[int, tuple[str, list[str]]] = {}  # place in the input -> (name, formats)
     nombres = _Nombres()
-    compactar = Compactador()
-    for n, resultado in enumerate(resultados):
-        if isinstance(resultado, Evaluada):
-            nombre = nombres.nuevo(resultado.comuna)
-            if resultado.no_escrito is not None:
-                formato, exc = resultado.no_escrito
-                raise salida.fallo(f"{CARPETA_COMUNAS}/{nombre}.{formato}", exc)
-            escritos[n] = (nombre, list(resultado.informes))
-            for formato, escrito in resultado.informes.items():
-                salida.adoptar(escrito, f"{CARPETA_COMUNAS}/{nombre}.{formato}")
-            resultado.aligerar(compactar)
-        hechos.append(resultado)
-        if al_avanzar:
-            al_avanzar()
-    reunidos = historia.reunir(hechos, conocimiento)
+    with Compactador() as compactar:  # what the history reads waits on disk until then
+        for n, resultado in enumerate(resultados):
+            if isinstance(resultado, Evaluada):
+                nombre = nombres.nuevo(resultado.comuna)
+                if resultado.no_escrito is not None:
+                    formato, exc = resultado.no_escrito
+                    raise salida.fallo(f"{CARPETA_COMUNAS}/{nombre}.{formato}", exc)
+                escritos[n] = (nombre, list(resultado.informes))
+                for formato, escrito in resultado.informes.items():
+                    salida.adoptar(escrito, f"{CARPETA_COMUNAS}/{nombre}.{formato}")
+                resultado.aligerar(compactar)
+            hechos.append(resultado)
+            if al_avanzar:
+                al_avanzar()
+        reunidos = historia.reunir(hechos, conocimiento)
     _renombrar(salida, escritos, reunidos)
     evaluadas = historia.vigentes(reunidos)
     fallidas = [r for r in reunidos if isinstance(r, Fallida)]

@@ -19,12 +19,13 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import zlib
 from collections.abc import Hashable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import BaseModel
 
@@ -70,9 +71,10 @@ class Evaluada:
     avance: Avance | None = (
         None  # on a comuna's latest diagnosis, its progress since the línea base
     )
-    # the whole result (without its trace) and the answers, pickled and compressed:
-    # read back only for a comuna with several diagnoses, to compare them
-    entero: bytes = b""
+    # the whole result (without its trace) and the answers, pickled and compressed (in
+    # the batch's process, set aside on disk): read back only for a comuna with several
+    # diagnoses, to compare them
+    entero: bytes | Apartado = b""
 
     @classmethod
     def de(cls, origen: str, resultado: Resultado, respuestas: dict[str, Any]) -> Evaluada:
@@ -87,13 +89,29 @@ class Evaluada:
 
     def completa(self) -> tuple[Resultado, dict[str, Any]]:
         """The whole result (without its trace) and the answers it was evaluated from."""
-        resultado, respuestas = pickle.loads(zlib.decompress(self.entero))
+        entero = self.entero if isinstance(self.entero, bytes) else self.entero.leer()
+        resultado, respuestas = pickle.loads(zlib.decompress(entero))
         return resultado, respuestas
 
     def aligerar(self, compactar: Compactador) -> None:
         """Once its reports are in place, keep only what the batch's tables need."""
         self.informes = {}
         self.resultado = compactar(self.resultado)
+        if isinstance(self.entero, bytes):
+            self.entero = compactar.apartar(self.entero)
+
+
+@dataclass(frozen=True)
+class Apartado:
+    """Bytes set aside in a batch's temporary file (``Compactador.apartar``)."""
+
+    archivo: IO[bytes]
+    desde: int
+    largo: int
+
+    def leer(self) -> bytes:
+        self.archivo.seek(self.desde)
+        return self.archivo.read(self.largo)
 
 
 _CAMPOS: dict[type[BaseModel], set[str]] = {}  # one fields set per model class, shared
@@ -107,11 +125,28 @@ class Compactador:
     names (pydantic keeps a set per instance), strings interned, and equal parts
     shared between comunas: products, hour lines, gaps and adjustments come from
     the rules, so most comunas repeat ones already kept. One per batch; what it
-    returns is read, never changed.
+    returns is read, never changed. What only a comuna's history reads waits in a
+    temporary file (``apartar``), open until the compactor is closed.
     """
 
     def __init__(self) -> None:
         self._iguales: dict[Hashable, BaseModel] = {}
+        self._aparte: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in cerrar)
+
+    def __enter__(self) -> Compactador:
+        return self
+
+    def __exit__(self, *excepcion: object) -> None:
+        self.cerrar()
+
+    def cerrar(self) -> None:
+        self._aparte.close()
+
+    def apartar(self, datos: bytes) -> Apartado:
+        """``datos`` out of memory, to be read back while the compactor is open."""
+        desde = self._aparte.seek(0, os.SEEK_END)
+        self._aparte.write(datos)
+        return Apartado(self._aparte, desde, len(datos))
 
     def __call__(self, resultado: Resultado) -> Resultado:
         compacto: Resultado = self._copia(resultado)
