@@ -534,6 +534,14 @@ def test_una_etiqueta_dentro_de_un_bucle_se_calcula_en_su_rama():
         "la etiqueta «{{ h - 1 }}» no se puede calcular: combina valores de tipos distintos "
         "(por ejemplo, un texto y un número)"
     )
+    # a loop over something that cannot be walked is the loop's fault, not its tags'
+    doc = Document()
+    for texto in ("{%p for h in r + 1 %}", "{{ h }}", "{%p endfor %}"):
+        doc.add_paragraph(texto)
+    datos = io.BytesIO()
+    doc.save(datos)
+    mensaje = que_no_se_calcula(datos.getvalue(), Environment(), {"r": "x"})
+    assert mensaje.startswith("la etiqueta «{%p for h in r + 1 %}» no se puede calcular: ")
 
 
 def test_una_planilla_con_extension_docx_no_es_plantilla(ejemplos, motor, tmp_path, conocimiento):

@@ -121,10 +121,10 @@ def con_nombre(datos: bytes, nombre: str) -> str | None:
 def que_no_se_calcula(datos: bytes, entorno: Environment, contexto: dict[str, Any]) -> str:
     """A tag that fails on the report's data (``{{ r.comuna + 1 }}``, ``{{ 1 / 0 }}``).
 
-    Each ``{{ … }}`` tag is evaluated alone with the document's values, inside
-    the blocks it is written in (``{%p for h in d.hallazgos %}``, an ``if``
-    and its ``else``, the ``set`` before it), so a tag on a loop's variable
-    is named too.
+    Each tag is evaluated alone with the document's values, inside the blocks
+    it is written in (``{%p for h in d.hallazgos %}``, an ``if`` and its
+    ``else``, the ``set`` before it): a tag on a loop's variable is named, and
+    a loop over something that cannot be walked names the loop, not its tags.
     """
     for parte in etiquetas(datos):
         abiertos: list[list[str]] = [[]]  # per open block, its tags so far as jinja reads them
@@ -132,17 +132,20 @@ def que_no_se_calcula(datos: bytes, entorno: Environment, contexto: dict[str, An
             if not etiqueta.cerrada or etiqueta.texto[:2] == "{#":
                 continue
             palabra = etiqueta.palabra
-            if etiqueta.texto[:2] == "{%":
+            dentro = ""
+            if etiqueta.texto[:2] == "{{":
+                dentro = "{{ " + etiqueta.interior + " }}"
+            elif palabra in _BLOQUES.values():
+                if len(abiertos) > 1:
+                    abiertos.pop()
+                continue
+            elif palabra in _BLOQUES or palabra in _INTERMEDIAS or palabra == "set":
                 if palabra in _BLOQUES:
                     abiertos.append([])
-                if palabra in _BLOQUES.values():
-                    if len(abiertos) > 1:
-                        abiertos.pop()
-                elif palabra in _BLOQUES or palabra in _INTERMEDIAS or palabra == "set":
-                    abiertos[-1].append("{% " + etiqueta.interior + " %}")
+                abiertos[-1].append("{% " + etiqueta.interior + " %}")
+            else:
                 continue
-            fuente = "".join(t for bloque in abiertos for t in bloque)
-            fuente += "{{ " + etiqueta.interior + " }}"
+            fuente = "".join(t for bloque in abiertos for t in bloque) + dentro
             for bloque in reversed(abiertos[1:]):
                 fuente += "{% " + _BLOQUES[bloque[0].split()[1]] + " %}"
             try:
