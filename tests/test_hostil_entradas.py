@@ -662,7 +662,7 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
     ),
     "xlsx-formula-sin-valor": (
         lambda r, c: _xlsx(r, c, _celda("respuestas", "O06", "=1+2")),
-        2,
+        1,
         "{ruta}, hoja respuestas, fila 2: O06: ",
         "sin valor calculado",
     ),
@@ -810,6 +810,55 @@ def test_planilla_hostil(capsys, tmp_path, conocimiento, nombre):
     assert "/etc/passwd" not in err and "root:" not in err
     assert _huellas(tmp_path) == antes or esperado == 1  # lote 1 writes only informes/
     assert all(_huellas(tmp_path).get(r) == h for r, h in antes.items() if "informes" not in r)
+
+
+def test_una_fila_mala_de_la_planilla_no_detiene_ni_se_pierde(capsys, tmp_path, conocimiento):
+    """A row with data and no comuna, a formula saved without its value, a service of a
+    comuna with no answers: each is its row's error (exit 1), the good row is evaluated
+    and a row of blank cells is skipped."""
+
+    def llenar(libro) -> None:
+        hoja = libro["respuestas"]
+        encabezado = [c.value for c in hoja[1]]
+        buena = [c.value for c in hoja[2]]
+        sin_comuna = list(buena)
+        sin_comuna[encabezado.index("comuna")] = None
+        con_formula = list(buena)
+        con_formula[encabezado.index("comuna")] = '=HYPERLINK("http://x","Penco")'
+        hoja.append(sin_comuna)  # fila 3
+        hoja.append(con_formula)  # fila 4
+        hoja.append(["  ", None, ""])  # fila 5: blank
+        servicios = libro["servicios"]
+        servicio = [c.value for c in servicios[2]]
+        servicio[0] = "Ninhuee"
+        servicios.append(servicio)  # fila 3
+
+    ruta = _xlsx(tmp_path / "planilla.xlsx", conocimiento, llenar)
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
+    _sin_traza(err)
+    assert codigo == 1, err
+    assert err.splitlines() == [
+        f"{ruta}, hoja respuestas, fila 3: comuna: falta el nombre de la comuna; la fila tiene "
+        "datos (escríbalo o borre la fila)",
+        f"{ruta}, hoja respuestas, fila 4: comuna: la celda tiene la fórmula "
+        '«=HYPERLINK("http://x","Penco")» sin valor calculado; ábrala en Excel o LibreOffice '
+        "y guárdela, o escriba el valor",
+        f"{ruta}, hoja servicios, fila 3: comuna: «Ninhuee» no tiene fila en la hoja respuestas "
+        "¿Quiso decir «Ninhue»?",
+        "1 comuna evaluada, 3 filas de la planilla con errores. Resumen: "
+        f"{tmp_path / 'informes' / 'index.html'}",
+    ]
+
+
+def test_una_formula_sin_valor_en_un_servicio_es_error_de_su_comuna(capsys, tmp_path, conocimiento):
+    ruta = _xlsx(tmp_path / "planilla.xlsx", conocimiento, _celda("servicios", "unidad", "=A1"))
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
+    assert codigo == 1, err
+    assert err.splitlines()[0] == (
+        f"{ruta}, hoja servicios, fila 2: unidad: la celda tiene la fórmula «=A1» sin valor "
+        "calculado; ábrala en Excel o LibreOffice y guárdela, o escriba el valor"
+    )
+    assert "0 comunas evaluadas, 1 fila de la planilla con errores" in err
 
 
 def test_planilla_csv_de_windows_se_lee_como_utf8(capsys, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from diagnostico_experto.comun.entorno import Entorno
-from diagnostico_experto.comun.errores import ErrorRespuestas
+from diagnostico_experto.comun.errores import ErrorRespuestas, Problema
 from diagnostico_experto.conocimiento.carpeta import Conocimiento
 
 
@@ -24,6 +24,9 @@ class Entrada:
     datos: dict[str, Any] | None = None
     # for a planilla row: where each service and member came from ("…, hoja servicios, fila 7")
     lugares: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    # a row the planilla reader could not use (a formula without its value, data without
+    # a comuna): evaluating it reports these, so the batch fails only this entry
+    problemas: tuple[Problema, ...] = ()
 
 
 def entradas_de_carpeta(carpeta: Path) -> list[Entrada]:
@@ -45,7 +48,7 @@ def entradas_de(
         from diagnostico_experto.lote.planilla import leer_planilla  # openpyxl: only here
 
         return [
-            Entrada(fila.origen, datos=fila.datos, lugares=fila.lugares)
+            Entrada(fila.origen, datos=fila.datos, lugares=fila.lugares, problemas=fila.problemas)
             for fila in leer_planilla(ruta, conocimiento, entorno)
         ]
     raise ErrorRespuestas.uno(

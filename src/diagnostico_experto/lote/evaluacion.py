@@ -30,7 +30,7 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from diagnostico_experto.comun.archivos_yaml import Documento
-from diagnostico_experto.comun.errores import ErrorDiagnostico, lineas
+from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorRespuestas, lineas
 from diagnostico_experto.comun.interrupcion import ignorar_ctrl_c, sin_ctrl_c
 from diagnostico_experto.comun.recolector import politica_de_proceso
 from diagnostico_experto.comun.salidas import nombre_de_archivo
@@ -284,6 +284,8 @@ def _evaluar_en_trabajador(lote: Lote, tarea: tuple[int, Entrada]) -> Evaluada |
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
     """Validated answers of a file or of a spreadsheet row."""
+    if entrada.problemas:
+        raise ErrorRespuestas(entrada.problemas)
     if entrada.ruta is None:
         doc = Documento(Path(entrada.origen), entrada.datos, entrada.lugares)
         return desde_documento(doc, motor.conocimiento)

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.comun.entorno import Entorno
-from diagnostico_experto.comun.errores import ErrorRespuestas, sugerencia
+from diagnostico_experto.comun.errores import ErrorRespuestas, Problema, citar, sugerencia
 from diagnostico_experto.comun.lectura import (
     Limites,
     leer_bytes,
@@ -227,6 +227,9 @@ class FilaPlanilla:
     origen: str  # "planilla.xlsx, hoja respuestas, fila 5"
     datos: dict[str, Any]
     lugares: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    # what makes the row unusable, found while reading (a formula without its value, a
+    # row with data and no comuna): the batch reports it as this row's error
+    problemas: tuple[Problema, ...] = ()
 
 
 @ErrorRespuestas.al_leer()
@@ -236,11 +239,15 @@ def leer_planilla(
     """One row per comuna; the answers, services and mesa in answer-file form.
 
     Read within the knowledge's limits (file and cell size); every problem
-    names the file, sheet, row and column. ``entorno`` names the program in hints.
+    names the file, sheet, row and column. A problem of one row (a formula
+    without its value, data without a comuna) is that row's ``problemas``, so
+    that a batch still evaluates the others; a blank row is skipped.
+    ``entorno`` names the program in hints.
     """
     limites = conocimiento.limites
+    pendientes: dict[str, dict[int, Problema]] = {}  # sheet -> row -> formula without value
     if ruta.suffix.lower() == ".xlsx":
-        tablas = _tablas_xlsx(ruta, limites, entorno or Entorno())
+        tablas, pendientes = _tablas_xlsx(ruta, limites, entorno or Entorno())
     else:
         tablas = _tablas_csv(ruta, limites)
     respuestas, servicios, mesa = (
@@ -274,7 +281,11 @@ def leer_planilla(
     entradas = []
     for numero, fila in filas:
         comuna = _texto(fila.get("comuna"))
-        if not comuna:
+        problema = pendientes.get("respuestas", {}).get(numero)
+        if problema is None and not comuna:
+            problema = _sin_comuna(origen, numero)
+        if problema is not None:
+            entradas.append(FilaPlanilla(f"{origen}, fila {numero}", {}, problemas=(problema,)))
             continue
         datos: dict[str, Any] = {"comuna": comuna, "respuestas": {}}
         if fila.get("fecha"):
@@ -308,6 +319,11 @@ def leer_planilla(
             datos["validacion"] = validacion
         clave = (comuna.casefold(), _fecha(fila.get("fecha")))
         lugares: dict[tuple[Any, ...], str] = {}
+        suyas = [
+            pendientes.get(hoja, {}).get(n)
+            for hoja in ("servicios", "mesa")
+            for n, _ in por_comuna[hoja].get(clave, [])
+        ]
         datos["servicios"] = []
         for i, (fila_s, s) in enumerate(por_comuna["servicios"].get(clave, [])):
             lugares[("servicios", i)] = f"{servicios[1]}, fila {fila_s}"
@@ -328,8 +344,52 @@ def leer_planilla(
                     if c not in ("comuna", "fecha") and v not in (None, "")
                 }
             )
-        entradas.append(FilaPlanilla(f"{origen}, fila {numero}", datos, lugares))
-    return entradas
+        entradas.append(
+            FilaPlanilla(
+                f"{origen}, fila {numero}",
+                datos,
+                lugares,
+                tuple(p for p in suyas if p is not None),
+            )
+        )
+    nombres = {_texto(f.get("comuna")).casefold(): _texto(f.get("comuna")) for _, f in filas}
+    return entradas + _sin_diagnostico((servicios, mesa), nombres, pendientes)
+
+
+def _sin_comuna(origen: str, numero: int) -> Problema:
+    return Problema(
+        f"{origen}, fila {numero}",
+        None,
+        "comuna",
+        "falta el nombre de la comuna; la fila tiene datos (escríbalo o borre la fila)",
+    )
+
+
+def _sin_diagnostico(
+    tablas: Sequence[Tabla], comunas: dict[str, str], pendientes: dict[str, dict]
+) -> list[FilaPlanilla]:
+    """Service and mesa rows no row of the sheet respuestas takes (no comuna, or one
+    without answers): each is an error of its own, never dropped in silence."""
+    sueltas = []
+    for filas, origen in tablas:
+        hoja = origen.rsplit("hoja ", 1)[-1]
+        for numero, fila in filas:
+            comuna = _texto(fila.get("comuna"))
+            problema = pendientes.get(hoja, {}).get(numero)
+            if not comuna:
+                problema = problema or _sin_comuna(origen, numero)
+            elif comuna.casefold() not in comunas:
+                problema = Problema(
+                    f"{origen}, fila {numero}",
+                    None,
+                    "comuna",
+                    f"«{citar(comuna)}» no tiene fila en la hoja respuestas"
+                    + sugerencia(comuna, [c for c in comunas.values() if c]),
+                )
+            else:
+                continue
+            sueltas.append(FilaPlanilla(f"{origen}, fila {numero}", {}, problemas=(problema,)))
+    return sueltas
 
 
 def _texto(valor: Any) -> str:
@@ -413,8 +473,11 @@ def _dano(exc: Exception) -> str:
     return "el libro tiene contenido interno que no es de una planilla"  # defusedxml refusals
 
 
-def _tablas_xlsx(ruta: Path, limites: Limites, entorno: Entorno) -> dict[str, Tabla]:
-    """The three sheets' rows; the workbook's parts are measured before any XML is parsed."""
+def _tablas_xlsx(
+    ruta: Path, limites: Limites, entorno: Entorno
+) -> tuple[dict[str, Tabla], dict[str, dict[int, Problema]]]:
+    """The three sheets' rows, and per sheet the rows with a formula saved without its
+    value; the workbook's parts are measured before any XML is parsed."""
     maximo = limites.max_mb_por_planilla * MB
     revisar_archivo(ruta, maximo, "max_mb_por_planilla")
     revisar_libro(ruta, maximo)
@@ -434,12 +497,13 @@ def _tablas_xlsx(ruta: Path, limites: Limites, entorno: Entorno) -> dict[str, Ta
             f"{entorno.comando('planilla', 'planilla.xlsx')})",
         )
     tablas: dict[str, Tabla] = {}
+    pendientes: dict[str, dict[int, Problema]] = {}
     for nombre, filas in valores.items():
         origen = f"{ruta}, hoja {nombre}"
-        _sin_formulas_pendientes(filas, formulas.get(nombre, []), origen)
+        pendientes[nombre] = _formulas_pendientes(filas, formulas.get(nombre, []), origen)
         _revisar_celdas(filas, origen, limites)
         tablas[nombre] = (_con_encabezado(filas, origen), origen)
-    return tablas
+    return tablas, pendientes
 
 
 def revisar_libro(ruta: Path, maximo: int) -> None:
@@ -493,20 +557,27 @@ def _columna(encabezado: list[str], columna: int) -> str:
     return nombre or get_column_letter(columna + 1)
 
 
-def _sin_formulas_pendientes(
+def _formulas_pendientes(
     valores: list[Sequence[Any]], formulas: list[Sequence[Any]], origen: str
-) -> None:
-    """A formula saved without its computed value (by a script, not Excel) reads as empty."""
+) -> dict[int, Problema]:
+    """A formula saved without its computed value (by a script, not Excel) reads as empty:
+    the first such cell of each row, by row number. In the header it stops the file."""
     encabezado = [_texto(c) for c in valores[0]] if valores else []
+    pendientes: dict[int, Problema] = {}
     for numero, (fila, fila_f) in enumerate(zip(valores, formulas, strict=False), 1):
         for columna, (valor, formula) in enumerate(zip(fila, fila_f, strict=False)):
             if valor is None and isinstance(formula, str) and formula.startswith("="):
-                raise ErrorRespuestas.uno(
+                problema = Problema(
                     f"{origen}, fila {numero}",
+                    None,
+                    _columna(encabezado, columna),
                     f"la celda tiene la fórmula «{formula[:40]}» sin valor calculado; ábrala "
                     "en Excel o LibreOffice y guárdela, o escriba el valor",
-                    campo=_columna(encabezado, columna),
                 )
+                if numero == 1:
+                    raise ErrorRespuestas([problema])
+                pendientes.setdefault(numero, problema)
+    return pendientes
 
 
 def _revisar_celdas(filas: list[Sequence[Any]], origen: str, limites: Limites) -> None:
@@ -604,8 +675,8 @@ def _con_encabezado(filas: list[Any], origen: str) -> list[tuple[int, dict[str, 
         raise ErrorRespuestas.uno(f"{origen}, fila 1", f"la columna «{repetida}» está repetida")
     resultado = []
     for numero, fila in enumerate(filas[1:], 2):
-        if not any(c not in (None, "") for c in fila):
-            continue
+        if not any(_texto(c) for c in fila):
+            continue  # a blank row (spaces count as blank)
         for columna, valor in enumerate(fila, 1):
             sin_nombre = columna > len(encabezado) or not encabezado[columna - 1]
             if sin_nombre and valor not in (None, ""):
