@@ -82,14 +82,18 @@ class _OrdenEstable(DepthStrategy):
         activaciones = agenda.activations
         for activacion in removed:
             activacion.key = clave = self.get_key(activacion)
+            regla = activacion.rule
             i = bisect.bisect_left(activaciones, clave, key=_CLAVE)
             for desplazamiento in (0, 1, -1):  # experta's order; -1 at 0 is the last one
                 try:
-                    if activaciones[i + desplazamiento] == activacion:
-                        del activaciones[i + desplazamiento]
-                        break
+                    otra = activaciones[i + desplazamiento]
                 except IndexError:
-                    pass
+                    continue
+                # experta's equality (context, facts, rule, key), its cheap parts first:
+                # a compiled rule equals only itself (each has its own action)
+                if otra.rule is regla and otra.key == clave and otra == activacion:
+                    del activaciones[i + desplazamiento]
+                    break
         for activacion in added:
             activacion.key = self.get_key(activacion)
             bisect.insort(activaciones, activacion, key=_CLAVE)

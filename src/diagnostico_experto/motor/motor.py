@@ -26,8 +26,6 @@ from diagnostico_experto.motor.evidencia import con_evidencia
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
     VALIDACION_VENCIDA,
-    ElementoLeido,
-    PasoTraza,
     Procedencia,
     Resultado,
     ResultadoArea,
@@ -289,8 +287,9 @@ class Motor:
                     f"{anterior.nivel}{sobre}; hoy el diagnóstico es {areas[a].nivel})."
                 )
         descritos: dict[int, str] = {}  # id(fact) -> its reading: a fact is read once
+        # each firing's step as the fields of a PasoTraza: the result validates them all at once
         traza = [self._paso(d, descritos) for d in disparos]
-        por_hecho = propuesta.fundamentos(disparos, traza)
+        por_hecho = propuesta.fundamentos(disparos, [paso["hechos"] for paso in traza])
         return Resultado(
             comuna=respuestas.comuna,
             ugt=respuestas.ugt,
@@ -305,21 +304,22 @@ class Motor:
             horas=propuesta.horas(hechos, self.conocimiento, productos),
             plan_por_etapas=por_etapas,
             retenidos=retenidos,
-            elementos=[
-                ElementoLeido(
-                    area=d["area"],
-                    elemento=d["elemento"],
-                    nombre=d["nombre"],
-                    estado=d["estado"],
-                    preguntas=self._de_elemento.get(d["elemento"], []),
-                )
+            elementos=[  # the fields of each ElementoLeido, validated with the result
+                {
+                    "area": d["area"],
+                    "elemento": d["elemento"],
+                    "nombre": d["nombre"],
+                    "estado": d["estado"],
+                    "preguntas": self._de_elemento.get(d["elemento"], []),
+                }
                 for d in leidos
             ],
             advertencias=advertencias,
-            traza=traza,
+            traza=traza,  # validated into PasoTraza
         )
 
-    def _paso(self, disparo: Disparo, descritos: dict[int, str]) -> PasoTraza:
+    def _paso(self, disparo: Disparo, descritos: dict[int, str]) -> dict[str, Any]:
+        """A firing's step in the trace: the fields of its ``PasoTraza``."""
         regla, hechos, vinculos, declarados = disparo
         leidos = []
         for hecho in hechos:
@@ -331,12 +331,12 @@ class Motor:
         for hecho in declarados:
             texto = descritos.get(id(hecho))
             conclusiones.append(self._leer(hecho, descritos) if texto is None else texto)
-        return PasoTraza(
-            regla=regla.id,
-            descripcion=regla.descripcion,
-            hechos=leidos,
-            conclusion="; ".join(conclusiones),
-        )
+        return {
+            "regla": regla.id,
+            "descripcion": regla.descripcion,
+            "hechos": leidos,
+            "conclusion": "; ".join(conclusiones),
+        }
 
     def _leer(self, hecho: Any, descritos: dict[int, str]) -> str:
         """A fact's reading, once per fact: a fusion is read where it is concluded

@@ -19,7 +19,6 @@ from diagnostico_experto.motor.resultado import (
     Horas,
     Insumo,
     LineaHoras,
-    PasoTraza,
     Producto,
     Retenido,
     Vacio,
@@ -32,11 +31,10 @@ Conclusiones = dict[str, list[tuple[int, dict[str, Any]]]]
 PLAN_POR_ETAPAS = "plan_por_etapas"  # the mark rules conclude for a thin or busy team
 
 
-def fundamentos(disparos: list[Any], traza: list[PasoTraza]) -> Fundamentos:
-    """For each concluded fact, the described facts of the firing that declared it."""
-    return {
-        id(h): paso.hechos for d, paso in zip(disparos, traza, strict=True) for h in d.declarados
-    }
+def fundamentos(disparos: list[Any], leidos: list[list[str]]) -> Fundamentos:
+    """For each concluded fact, the described facts of the firing that declared it
+    (``leidos``: each firing's, as its step in the trace reads them)."""
+    return {id(h): hechos for d, hechos in zip(disparos, leidos, strict=True) for h in d.declarados}
 
 
 def conclusiones(disparos: list[Any]) -> Conclusiones:
