@@ -699,7 +699,7 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
     "xlsx-si-no-invalido": (
         lambda r, c: _xlsx(r, c, _celda("respuestas", "E07", "quizás")),
         1,
-        "{ruta}, hoja respuestas, fila 2: respuestas.E07: ",
+        "{ruta}, hoja respuestas, fila 2: E07: ",
         "no es una opción",
     ),
     "xlsx-fifo": (lambda r, c: os.mkfifo(r) or r, 2, "{ruta}: ", "es una FIFO"),
@@ -772,7 +772,7 @@ PLANILLAS: dict[str, tuple[Callable[[Path, object], Path], int, str, str]] = {
     "csv-numero-nan": (
         lambda r, c: r.write_text(CABECERA_CSV + "Ninhue;2026-11-01;vigentes;si;nan\n") or r,
         1,
-        "{ruta}, fila 2: respuestas.O06: ",
+        "{ruta}, fila 2: O06: ",
         "debe ser un número finito",
     ),
     "csv-servicios-fila-mala": (
@@ -848,6 +848,40 @@ def test_una_fila_mala_de_la_planilla_no_detiene_ni_se_pierde(capsys, tmp_path, 
         "1 comuna evaluada, 3 filas de la planilla con errores. Resumen: "
         f"{tmp_path / 'informes' / 'index.html'}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("celda", "dice"),
+    [
+        (
+            "Sí",
+            "«Sí» no es una opción de la lista; ¿Quiso decir «Sí, vigentes y en uso»? opciones: "
+            "«Sí, vigentes y en uso», «Existen, pero están obsoletas o no se aplican», "
+            "«No existen», «No sé»",
+        ),
+        (
+            "OBSOLETA",
+            "«OBSOLETA» no es una opción de la lista; ¿Quiso decir «Existen, pero están "
+            "obsoletas o no se aplican»? opciones: «Sí, vigentes y en uso», «Existen, pero están "
+            "obsoletas o no se aplican», «No existen», «No sé»",
+        ),
+    ],
+)
+def test_una_celda_fuera_de_la_lista_se_explica_con_sus_etiquetas(
+    capsys, tmp_path, conocimiento, celda, dice
+):
+    """The field worker saw the drop-down's labels, never the file's codes."""
+    ruta = _xlsx(tmp_path / "planilla.xlsx", conocimiento, _celda("respuestas", "E01", celda))
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
+    assert codigo == 1, err
+    assert err.splitlines()[0] == f"{ruta}, hoja respuestas, fila 2: E01: {dice}"
+
+
+@pytest.mark.parametrize("celda", ["no existen", "NO_EXISTEN", "No Sé", "no_sabe"])
+def test_una_celda_con_etiqueta_o_codigo_se_acepta(capsys, tmp_path, conocimiento, celda):
+    ruta = _xlsx(tmp_path / "planilla.xlsx", conocimiento, _celda("respuestas", "E01", celda))
+    codigo, _, err = correr(capsys, "lote", ruta, "--salida", tmp_path / "informes")
+    assert codigo == 0, err
 
 
 def test_una_formula_sin_valor_en_un_servicio_es_error_de_su_comuna(capsys, tmp_path, conocimiento):

@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from diagnostico_experto.comun.errores import sugerencia
+from diagnostico_experto.comun.errores import citar, sugerencia
 from diagnostico_experto.comun.formato_chileno import leer_numero, numero
 from diagnostico_experto.comun.restricciones import (
     OPERADORES_DE,
@@ -245,6 +245,11 @@ class Pregunta(Estricto):
             return int(valor)
         return valor.strip() if isinstance(valor, str) else valor
 
+    def fuera_de_lista(self, valor: Any) -> str | None:
+        """Why a cell (as ``de_celda`` reads it) names no option, in the words of the
+        planilla's drop-down; None when it names one or the answer is not an option."""
+        return None
+
     def indicaciones(self) -> list[str]:
         """How to write an answer in a spreadsheet cell, one line each."""
         return []
@@ -353,6 +358,43 @@ class _ConOpciones(Pregunta):
     def de_celda(self, valor: Any) -> Any:
         valor = super().de_celda(valor)
         return self.de_etiqueta(valor) if isinstance(valor, str) else valor
+
+    def fuera_de_lista(self, valor: Any) -> str | None:
+        textos = valor if isinstance(valor, list) else [valor]
+        ajeno = next(
+            (t for t in textos if isinstance(t, str) and t != NO_SABE and self.opcion(t) is None),
+            None,
+        )
+        if ajeno is None:
+            return None
+        etiquetas = [o.texto for o in self.opciones] + (["No sé"] if self.no_sabe else [])
+        parecida = self._etiqueta_parecida(ajeno)
+        return (
+            f"«{citar(ajeno)}» no es una opción de la lista;"
+            + (f" ¿Quiso decir «{parecida}»?" if parecida else "")
+            + " opciones: "
+            + ", ".join(f"«{e}»" for e in etiquetas)
+        )
+
+    def _etiqueta_parecida(self, texto: str) -> str | None:
+        """The label a cell's text most likely meant, case and accents aside: the one
+        it begins («Sí» → «Sí, vigentes y en uso»), else the closest label or code."""
+        import difflib  # only for a wrong cell
+
+        buscado = _sin_tildes(texto)
+        nombres: dict[str, str] = {}  # label or code, compared form -> label
+        for o in self.opciones:
+            nombres.setdefault(_sin_tildes(o.texto), o.texto)
+            nombres.setdefault(_sin_tildes(o.valor), o.texto)
+        if self.no_sabe:
+            nombres.setdefault("no se", "No sé")
+        if not buscado:
+            return None
+        empieza = {e for n, e in nombres.items() if re.match(rf"{re.escape(buscado)}\b", n)}
+        if len(empieza) == 1:
+            return empieza.pop()
+        cercanos = difflib.get_close_matches(buscado, list(nombres), n=1, cutoff=0.6)
+        return nombres[cercanos[0]] if cercanos else None
 
     def indicaciones(self) -> list[str]:
         return [f"{o.valor}: {o.texto}" for o in self.opciones]

@@ -30,7 +30,12 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from diagnostico_experto.comun.archivos_yaml import Documento
-from diagnostico_experto.comun.errores import ErrorDiagnostico, ErrorRespuestas, lineas
+from diagnostico_experto.comun.errores import (
+    ErrorArchivo,
+    ErrorDiagnostico,
+    ErrorRespuestas,
+    lineas,
+)
 from diagnostico_experto.comun.interrupcion import ignorar_ctrl_c, sin_ctrl_c
 from diagnostico_experto.comun.recolector import politica_de_proceso
 from diagnostico_experto.comun.salidas import nombre_de_archivo
@@ -283,13 +288,23 @@ def _evaluar_en_trabajador(lote: Lote, tarea: tuple[int, Entrada]) -> Evaluada |
 
 
 def respuestas_de(entrada: Entrada, motor: Motor) -> Respuestas:
-    """Validated answers of a file or of a spreadsheet row."""
-    if entrada.problemas:
-        raise ErrorRespuestas(entrada.problemas)
-    if entrada.ruta is None:
-        doc = Documento(Path(entrada.origen), entrada.datos, entrada.lugares)
-        return desde_documento(doc, motor.conocimiento)
-    return cargar_respuestas(entrada.ruta, motor.conocimiento)
+    """Validated answers of a file or of a spreadsheet row; a row's reading problems
+    come with those of the rest of its data (an unreadable row has no data)."""
+    if entrada.ruta is not None:
+        return cargar_respuestas(entrada.ruta, motor.conocimiento)
+    problemas = list(entrada.problemas)
+    if problemas and not entrada.datos:
+        raise ErrorRespuestas(problemas)
+    doc = Documento(Path(entrada.origen), entrada.datos, entrada.lugares)
+    try:
+        respuestas = desde_documento(doc, motor.conocimiento)
+    except ErrorArchivo as exc:
+        if not problemas:
+            raise
+        raise ErrorRespuestas([*problemas, *exc.problemas]) from None
+    if problemas:
+        raise ErrorRespuestas(problemas)
+    return respuestas
 
 
 def evaluar_en_orden(

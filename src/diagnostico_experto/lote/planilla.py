@@ -298,10 +298,16 @@ def leer_planilla(
                 "1",
                 "verdadero",
             )
+        fuera: list[Problema] = []  # cells that name no option of their drop-down
         for nombre, valor in fila.items():
             pregunta = conocimiento.cuestionario.por_id.get(nombre)
             if pregunta is not None and valor not in (None, ""):
-                datos["respuestas"][nombre] = pregunta.de_celda(valor)
+                respuesta = pregunta.de_celda(valor)
+                motivo = pregunta.fuera_de_lista(respuesta)
+                if motivo is None:
+                    datos["respuestas"][nombre] = respuesta
+                else:
+                    fuera.append(Problema(f"{origen}, fila {numero}", None, nombre, motivo))
         validacion = {
             a: {
                 "nivel": _texto(fila.get(f"validacion_{a}")),
@@ -318,7 +324,8 @@ def leer_planilla(
         if validacion:
             datos["validacion"] = validacion
         clave = (comuna.casefold(), _fecha(fila.get("fecha")))
-        lugares: dict[tuple[Any, ...], str] = {}
+        # an answer's problem names the planilla's column («E01»), not the file's key
+        lugares: dict[tuple[Any, ...], str] = {("respuestas",): f"{origen}, fila {numero}"}
         suyas = [
             pendientes.get(hoja, {}).get(n)
             for hoja in ("servicios", "mesa")
@@ -349,7 +356,7 @@ def leer_planilla(
                 f"{origen}, fila {numero}",
                 datos,
                 lugares,
-                tuple(p for p in suyas if p is not None),
+                (*fuera, *(p for p in suyas if p is not None)),
             )
         )
     nombres = {_texto(f.get("comuna")).casefold(): _texto(f.get("comuna")) for _, f in filas}
