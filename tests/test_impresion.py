@@ -193,18 +193,53 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
     assert {n: p for n, p in paginas.items() if p > 4} == {}
 
 
-def test_la_parte_del_presupuesto_de_cada_ugt_sigue_las_comunas_del_programa(
+def test_cada_ugt_se_compara_con_la_parte_del_presupuesto_de_sus_comunas_evaluadas(
     ejemplos, conocimiento
 ):
+    """A comuna's share is the budget over the programme's comunas (comunas.yaml): a UGT
+    of a partial batch is compared with the share of the comunas the batch holds."""
     from diagnostico_experto.lote.sintesis import sintetizar
 
     todas = [e.resultado for e in ejemplos.values()]
-    completo = {s.ugt: s.presupuesto for s in sintetizar(todas, conocimiento)}
-    parcial = {s.ugt: s.presupuesto for s in sintetizar(todas[::2], conocimiento)}
+    completo = {s.ugt: s for s in sintetizar(todas, conocimiento)}
+    parcial = {s.ugt: s for s in sintetizar(todas[::2], conocimiento)}
     presupuesto = conocimiento.valores_parametros()["presupuesto_horas_programa"]
     programa = sum(len(t.comunas) for t in conocimiento.territorios)
     for territorio in conocimiento.territorios:
         parte = presupuesto * len(territorio.comunas) / programa
-        assert completo[territorio.nombre] == pytest.approx(parte)
-        if territorio.nombre in parcial:
-            assert parcial[territorio.nombre] == pytest.approx(parte)
+        assert completo[territorio.nombre].presupuesto == pytest.approx(parte)
+        assert not completo[territorio.nombre].parcial
+        s = parcial[territorio.nombre]
+        assert s.presupuesto_ugt == pytest.approx(parte)
+        assert s.presupuesto == pytest.approx(presupuesto * len(s.comunas) / programa)
+        assert s.parcial
+
+
+def test_un_lote_parcial_dice_cuantas_comunas_del_programa_tiene_y_su_parte(lote_de_historia):
+    """14 of the 29 comunas: the headline never compares them with the whole budget."""
+    frase = (
+        "14 de las 29 comunas del programa: 1.198 h de acompañamiento propuestas, frente a "
+        "965,5 h, la parte del presupuesto que corresponde a esas 14 comunas (124 %, 232,5 h "
+        "por sobre esa parte); el presupuesto de todo el programa es de 2.000 h"
+    )
+    lector = _Texto()
+    lector.feed((lote_de_historia / "index.html").read_text(encoding="utf-8"))
+    assert f"{frase}." in "".join(lector.partes)
+    with zipfile.ZipFile(lote_de_historia / "sintesis.docx") as paquete:
+        xml = paquete.read("word/document.xml").decode("utf-8")
+    parrafos = [
+        "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
+        for p in re.findall(r"<w:p[ >].*?</w:p>", xml)
+    ]
+    assert f"4 territorios (UGT) · {frase}." in parrafos
+    assert (
+        "4 de sus 9 comunas · 385 h de 275,9 h, la parte del presupuesto de esas 4 comunas (140 %)."
+        in parrafos
+    )
+    filas = list(
+        openpyxl.load_workbook(lote_de_historia / "resumen.xlsx", read_only=True)[
+            "Por UGT"
+        ].iter_rows(values_only=True)
+    )
+    assert filas[-1][:3] == ("Todo el lote", 14, 29)
+    assert filas[-1][-3:] == (1198, 965.5, frase)

@@ -91,8 +91,10 @@ def test_lote_sin_entrada_evalua_los_ejemplos_y_escribe_todo(lote_de_ejemplos):
         "Laja Diguillín",
         "Secano Interior (AMDEL)",
         "Arauco",
+        "Todo el lote",
     ]
-    assert sum(c.value for c in libro["Por UGT"]["B"][1:]) == n
+    assert sum(c.value for c in libro["Por UGT"]["B"][1:-1]) == n
+    assert libro["Por UGT"]["B"][-1].value == n
     indice = (salida / "index.html").read_text(encoding="utf-8")
     for texto in (
         "Secano Costero",

@@ -386,8 +386,7 @@ def sintesis() -> Any:
     doc.add_paragraph("Síntesis del diagnóstico del programa", style="Title")
     _p(
         doc,
-        "{{ comunas }} evaluadas · {{ territorios }} (UGT) · {{ horas(total) }} de acompañamiento "
-        "propuestas, frente a un presupuesto de {{ horas(presupuesto) }} ({{ proporcion }}).",
+        "{{ territorios | capitalize }} (UGT) · {{ cifras_del_programa }}.",
     )
     _p(doc, "{%p if ilustrativo %}")
     _p(doc, "Respuestas ilustrativas: no son datos reales de las comunas.")
@@ -409,7 +408,8 @@ def sintesis() -> Any:
     _p(
         doc,
         "Colores de oscuro (bajo) a claro (alto); las cifras de cada barra van en la columna "
-        "«Cifras». La línea negra marca la parte del presupuesto de cada UGT. Horas y presupuesto "
+        "«Cifras». La línea negra marca la parte del presupuesto de las comunas evaluadas de cada "
+        "UGT. Horas y presupuesto "
         "son valores por defecto a calibrar. {{ procedencia }}",
         gris=True,
     )

@@ -33,6 +33,7 @@ from diagnostico_experto.lote.publicacion import Publicacion
 from diagnostico_experto.lote.sintesis import (
     SintesisUGT,
     calendario_por_ugt,
+    cobertura,
     graficos_programa,
     sintetizar,
 )
@@ -230,6 +231,7 @@ def _xlsx(
         return motivos.get(regla, "")
 
     libro = Libro(pie=procedencia(evaluadas))
+    del_programa = cobertura([e.resultado for e in evaluadas], conocimiento)
     encabezado = list(filas[0]) if filas else ["Comuna"]
     libro.hoja(
         "Comunas",
@@ -242,14 +244,29 @@ def _xlsx(
     catalogo = conocimiento.catalogo
     libro.hoja(
         "Por UGT",
-        ["UGT", "Comunas"]
+        ["UGT", "Comunas evaluadas", "Comunas del programa"]
         + [f"{nombres[a]}: {n}" for a in AREAS for n in ("alto", "medio", "bajo")]
-        + ["Énfasis de los talleres (más débil primero)", "Horas", "Horas del presupuesto (parte)"],
+        + [
+            "Énfasis de los talleres (más débil primero)",
+            "Horas",
+            "Presupuesto de las comunas evaluadas (h)",
+            "Horas frente al presupuesto",
+        ],
         [
-            [s.ugt, len(s.comunas)]
+            [s.ugt, len(s.comunas), s.comunas_programa]
             + [s.conteo[a][n] for a in AREAS for n in ("alto", "medio", "bajo")]
-            + [" > ".join(t.taller for t in s.talleres), s.horas, round(s.presupuesto, 1)]
+            + [
+                " > ".join(t.taller for t in s.talleres),
+                s.horas,
+                round(s.presupuesto, 1),
+                s.resumen_horas(),
+            ]
             for s in sintesis
+        ]
+        + [
+            ["Todo el lote", del_programa.evaluadas, del_programa.programa]
+            + [""] * (3 * len(AREAS) + 1)
+            + [del_programa.horas, round(del_programa.presupuesto, 1), del_programa.frase()]
         ],
         fijas=1,
     )
@@ -364,7 +381,9 @@ def _xlsx(
 def _graficos(libro: Libro, sintesis: list[SintesisUGT], nombres: dict[str, str]) -> None:
     """A sheet with native charts: comunas at each level per area and UGT, hours vs budget."""
     encabezado = (
-        ["UGT"] + [f"{nombres[a]}: en bajo" for a in AREAS] + ["Horas", "Presupuesto (parte)"]
+        ["UGT"]
+        + [f"{nombres[a]}: en bajo" for a in AREAS]
+        + ["Horas", "Presupuesto de las comunas evaluadas"]
     )
     filas = [
         [s.ugt, *(s.conteo[a]["bajo"] for a in AREAS), s.horas, round(s.presupuesto, 1)]
@@ -414,11 +433,11 @@ def _sintesis_docx(
     nombres = {a: conocimiento.cuestionario.areas[a].nombre for a in AREAS}
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
     total = sum(e.resultado.horas.total for e in evaluadas)
+    del_programa = cobertura([e.resultado for e in evaluadas], conocimiento)
     territorios = [
         {
             "ugt": s.ugt,
-            "resumen": f"{chileno.plural(len(s.comunas), 'comuna')} · {chileno.horas(s.horas)} "
-            f"de {chileno.horas(s.presupuesto)} de su parte del presupuesto.",
+            "resumen": f"{s.resumen_horas()}.",
             "conteo": [{"area": nombres[a], **s.conteo[a]} for a in AREAS],
             "talleres": [
                 f"{i}. {t.taller}: nivel promedio {chileno.numero(t.valor)} de 2; "
@@ -447,8 +466,12 @@ def _sintesis_docx(
         "comunas": chileno.plural(len(evaluadas), "comuna"),
         "territorios": chileno.plural(len(sintesis), "territorio"),
         "total": total,
-        "presupuesto": presupuesto,
-        "proporcion": chileno.porcentaje(total / presupuesto) if presupuesto else "sin presupuesto",
+        # a template of an older copy compares with these: the share of the comunas evaluated
+        "presupuesto": del_programa.presupuesto,
+        "proporcion": chileno.porcentaje(del_programa.proporcion)
+        if del_programa.presupuesto
+        else "sin presupuesto",
+        "cifras_del_programa": del_programa.frase(),
         "ilustrativo": any(e.resultado.ilustrativo for e in evaluadas),
         "sintesis": territorios,
         "grilla": grilla,
@@ -480,7 +503,6 @@ def _indice(
 ) -> str:
     por_ugt = {s.ugt: [e for e in evaluadas if e.resultado.ugt == s.ugt] for s in sintesis}
     presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
-    total = sum(e.resultado.horas.total for e in evaluadas)
     return (
         entorno_html()
         .get_template("indice.html.j2")
@@ -488,8 +510,8 @@ def _indice(
             sintesis=sintesis,
             por_ugt=por_ugt,
             fallidas=fallidas,
-            total=total,
-            presupuesto=presupuesto,
+            total=sum(e.resultado.horas.total for e in evaluadas),
+            cobertura=cobertura([e.resultado for e in evaluadas], conocimiento),
             procedencia=procedencia(evaluadas),
             ilustrativo=any(e.resultado.ilustrativo for e in evaluadas),
             nombres={a: conocimiento.cuestionario.areas[a].nombre for a in AREAS},

@@ -51,14 +51,121 @@ class SintesisUGT:
     fusiones: list[Recurrente] = field(default_factory=list)
     vacios: list[Recurrente] = field(default_factory=list)
     horas: float = 0
-    presupuesto: float = 0  # the UGT's share of the programme budget
+    presupuesto: float = 0  # the budget share of the UGT's evaluated comunas
+    comunas_programa: int = 0  # the UGT's comunas in the programme (comunas.yaml)
+    presupuesto_ugt: float = 0  # the UGT's share of the programme budget (all its comunas)
+
+    @property
+    def parcial(self) -> bool:
+        """The batch holds only some of the UGT's comunas."""
+        return len(self.comunas) < self.comunas_programa
+
+    def resumen_horas(self) -> str:
+        """«4 de sus 9 comunas · 385 h de 275,9 h, la parte del presupuesto de esas
+        4 comunas (140 %)»: hours against the share of the comunas evaluated."""
+        proporcion = (
+            formato.porcentaje(self.horas / self.presupuesto)
+            if self.presupuesto
+            else "sin presupuesto"
+        )
+        if self.parcial:
+            n = len(self.comunas)
+            return (
+                f"{formato.numero(n)} de sus {formato.plural(self.comunas_programa, 'comuna')}"
+                f" · {formato.horas(self.horas)} de {formato.horas(self.presupuesto)}, la parte"
+                f" del presupuesto de {'esa comuna' if n == 1 else f'esas {n} comunas'}"
+                f" ({proporcion})"
+            )
+        return (
+            f"{formato.plural(len(self.comunas), 'comuna')} · {formato.horas(self.horas)} de "
+            f"{formato.horas(self.presupuesto)} de su parte del presupuesto ({proporcion})"
+        )
+
+
+@dataclass(frozen=True)
+class Cobertura:
+    """How much of the programme a batch holds, and the budget share of those comunas.
+
+    The share of a comuna is the programme budget over the programme's comunas
+    (comunas.yaml): a partial batch is compared with the share of the comunas it
+    holds, never with the whole budget.
+    """
+
+    evaluadas: int  # comunas of the batch that belong to the programme
+    programa: int  # comunas of the programme
+    horas: float  # hours proposed for the evaluated comunas of the programme
+    presupuesto_programa: float
+    fuera: int = 0  # comunas of the batch outside the programme (no budget share)
+    horas_fuera: float = 0
+
+    @property
+    def presupuesto(self) -> float:
+        """The budget share of the comunas evaluated."""
+        return self.presupuesto_programa * self.evaluadas / self.programa if self.programa else 0
+
+    @property
+    def parcial(self) -> bool:
+        return self.evaluadas < self.programa
+
+    @property
+    def proporcion(self) -> float:
+        return self.horas / self.presupuesto if self.presupuesto else 0
+
+    def frase(self) -> str:
+        """The headline every batch document shows, without a final period."""
+        proporcion = formato.porcentaje(self.proporcion) if self.presupuesto else "sin presupuesto"
+        if self.presupuesto and self.horas > self.presupuesto:
+            proporcion += f", {formato.horas(self.horas - self.presupuesto)} por sobre " + (
+                "esa parte" if self.parcial else "el presupuesto"
+            )
+        if self.parcial:
+            esas = "esa comuna" if self.evaluadas == 1 else f"esas {self.evaluadas} comunas"
+            frase = (
+                f"{formato.numero(self.evaluadas)} de las "
+                f"{formato.plural(self.programa, 'comuna')} del programa: "
+                f"{formato.horas(self.horas)} de acompañamiento propuestas, frente a "
+                f"{formato.horas(self.presupuesto)}, la parte del presupuesto que corresponde a "
+                f"{esas} ({proporcion}); el presupuesto de todo el programa es de "
+                f"{formato.horas(self.presupuesto_programa)}"
+            )
+        else:
+            frase = (
+                f"Las {formato.plural(self.programa, 'comuna')} del programa: "
+                f"{formato.horas(self.horas)} de acompañamiento propuestas, frente a un "
+                f"presupuesto de {formato.horas(self.presupuesto_programa)} ({proporcion})"
+            )
+        if self.fuera:
+            frase += (
+                f"; además, {formato.plural(self.fuera, 'comuna')} fuera del programa, sin parte "
+                f"del presupuesto ({formato.horas(self.horas_fuera)})"
+            )
+        return frase
+
+
+def cobertura(resultados: list[Resultado], conocimiento: Conocimiento) -> Cobertura:
+    """The batch's comunas against the programme's (comunas.yaml) and its budget."""
+    del_programa = {c for t in conocimiento.territorios for c in t.comunas}
+    dentro = [r for r in resultados if r.comuna in del_programa]
+    fuera = [r for r in resultados if r.comuna not in del_programa]
+    return Cobertura(
+        evaluadas=len({r.comuna for r in dentro}),
+        programa=len(del_programa),
+        horas=sum(r.horas.total for r in dentro),
+        presupuesto_programa=_presupuesto(conocimiento),
+        fuera=len({r.comuna for r in fuera}),
+        horas_fuera=sum(r.horas.total for r in fuera),
+    )
+
+
+def _presupuesto(conocimiento: Conocimiento) -> float:
+    return float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
 
 
 def sintetizar(resultados: list[Resultado], conocimiento: Conocimiento) -> list[SintesisUGT]:
     """One synthesis per territory that has evaluated comunas, in comunas.yaml order."""
-    presupuesto = float(conocimiento.valores_parametros().get("presupuesto_horas_programa", 0))
-    # each UGT's share follows the programme's comunas (knowledge), not the batch's:
-    # a partial batch shows the same share as the full run
+    presupuesto = _presupuesto(conocimiento)
+    # a comuna's share follows the programme's comunas (knowledge), not the batch's:
+    # a UGT is compared with the share of the comunas of it the batch holds
     total_comunas = max(sum(len(t.comunas) for t in conocimiento.territorios), 1)
     por_ugt: dict[str, list[Resultado]] = defaultdict(list)
     for r in resultados:
@@ -81,7 +188,11 @@ def sintetizar(resultados: list[Resultado], conocimiento: Conocimiento) -> list[
                 fusiones=_recurrentes(del_ugt, lambda r: r.fusiones, _clave_fusion(conocimiento)),
                 vacios=_recurrentes(del_ugt, lambda r: r.vacios, _clave_vacio(conocimiento)),
                 horas=sum(r.horas.total for r in del_ugt),
-                presupuesto=presupuesto * len(territorio.comunas) / total_comunas,
+                presupuesto=presupuesto
+                * len({r.comuna for r in del_ugt} & set(territorio.comunas))
+                / total_comunas,
+                comunas_programa=len(territorio.comunas),
+                presupuesto_ugt=presupuesto * len(territorio.comunas) / total_comunas,
             )
         )
     return sintesis
@@ -174,10 +285,7 @@ def graficos_programa(
                     if s.presupuesto and s.horas > s.presupuesto
                     else []
                 ),
-                nota=(
-                    f"{formato.horas(s.horas)} de {formato.horas(s.presupuesto)}"
-                    f" ({formato.porcentaje(s.horas / s.presupuesto) if s.presupuesto else 'sin presupuesto'})"
-                ),
+                nota=s.resumen_horas(),
                 marca=s.presupuesto or None,
             )
             for s in sintesis
