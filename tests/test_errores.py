@@ -12,9 +12,11 @@ from conftest import (
     CONOCIMIENTO_MINIMO,
     EJEMPLOS,
     archivo_respuestas,
+    conocimiento_con,
     conocimiento_minimo,
     copiar_carpetas,
     correr,
+    editar_yaml,
     error_con_carpetas,
     error_de,
     evaluar_datos,
@@ -374,8 +376,21 @@ def test_el_comando_instalado_no_muestra_traceback_y_sale_con_2(tmp_path):
             "parametros.yaml",
             "valor: 0.75",
             "valor: alto",
-            "parametros.umbral_alto.valor: debe ser un número: el parámetro declara un mínimo "
-            "o un máximo",
+            "parametros.umbral_alto.valor: debe ser un número, porque el parámetro tiene mínimo "
+            "y máximo",
+        ),
+        (
+            "parametros.yaml",
+            "valor: 0.75",
+            "valor: 0,75",
+            "parametros.umbral_alto.valor: debe ser un número; escriba 0.75, con punto decimal",
+        ),
+        (
+            "horas.yaml",
+            "valor: 4",
+            "valor: 5,5",
+            "parametros.horas_producto_alto.valor: debe ser un número; escriba 5.5, con punto "
+            "decimal",
         ),
         (
             "horas.yaml",
@@ -395,6 +410,43 @@ def test_un_parametro_fuera_de_su_rango_se_rechaza_con_su_linea(
     with pytest.raises(ErrorDiagnostico) as error:
         leer(ruta).validar(ArchivoParametros)
     assert str(error.value) == f"{ruta}:{linea}: {esperado}"
+
+
+def test_un_decimal_con_coma_en_conocimiento_o_reglas_dice_como_escribirlo(capsys, tmp_path):
+    """Knowledge and rule files are YAML: «4,5» is a text there, not four and a half."""
+    reglas, _ = copiar_carpetas(tmp_path / "copia")
+
+    def horas_con_coma(datos) -> None:
+        linea = next(
+            c["horas"]
+            for r in datos["reglas"]
+            for c in r["entonces"]
+            if isinstance(c.get("horas"), dict) and c["horas"]["horas"] == "$horas_producto_medio"
+        )
+        linea["horas"] = "2.473,5"
+
+    editar_yaml(reglas / "horas.yaml", horas_con_coma)
+    vistos = []
+    for nombre, cambiar in (
+        ("calendario", lambda datos: datos.update(duracion_taller_horas="4,5")),
+        ("horas", lambda datos: datos["parametros"]["horas_producto_medio"].update(minimo="0,5")),
+        ("parametros", lambda datos: None),
+    ):
+        conocimiento = conocimiento_con(tmp_path / nombre, **{nombre: cambiar})
+        texto = (conocimiento / f"{nombre}.yaml").read_text(encoding="utf-8")
+        assert nombre == "parametros" or ": 4,5\n" in texto or ": 0,5\n" in texto  # as typed
+        codigo, out, _ = correr(
+            capsys, "--reglas", reglas, "--conocimiento", conocimiento, "reglas", "validar"
+        )
+        assert codigo == 1, out
+        vistos.append(out.splitlines()[0].split(": ", 1)[1])
+    assert vistos == [
+        "duracion_taller_horas: debe ser un número; escriba 4.5, con punto decimal",
+        "parametros.horas_producto_medio.minimo: debe ser un número; escriba 0.5, con punto "
+        "decimal",
+        "reglas[2].entonces[1].horas.horas: horas.horas es un número: «2.473,5» no lo es; "
+        "escriba 2473.5, con punto decimal",
+    ]
 
 
 def test_cada_falla_tiene_su_clase_y_el_mismo_codigo(tmp_path, conocimiento):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
-from diagnostico_experto.comun.formato_chileno import numero, plural
+from diagnostico_experto.comun.formato_chileno import numero, pista_con_punto, plural
 
 # A text file named .yaml can give one error per line: past this many problems in one
 # file, the rest are only counted («… y 37 errores más»).
@@ -187,6 +187,8 @@ def traducir(error: Mapping[str, Any]) -> str:
     plantilla = _MENSAJES.get(tipo)
     if plantilla is None:
         return f"valor no válido ({error['msg']})"
+    if tipo in ("float_type", "float_parsing"):  # «5,5» in a YAML file is a text
+        plantilla += pista_con_punto(error.get("input"))
     try:
         return plantilla.format(**{k: _cifra(v) for k, v in ctx.items()})
     except (KeyError, IndexError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +111,25 @@ def leer_numero(texto: str) -> float:
     ):
         limpio = limpio.replace(".", "").replace(",", ".")  # «2.473,5»
     return float(limpio)
+
+
+def con_punto(valor: object) -> str | None:
+    """A number written with a decimal comma («5,5», «2.473,5») as a YAML number must be
+    written («5.5», «2473.5»): knowledge and rule files are read as YAML, where a comma
+    does not separate decimals. None when ``valor`` is no such text."""
+    if not isinstance(valor, str) or "," not in valor:
+        return None
+    try:
+        leido = leer_numero(valor)
+    except ValueError:
+        return None
+    return repr(leido) if math.isfinite(leido) else None
+
+
+def pista_con_punto(valor: object) -> str:
+    """The hint a message adds for a number written with a decimal comma, or ""."""
+    escrito = con_punto(valor)
+    return f"; escriba {escrito}, con punto decimal" if escrito else ""
 
 
 # Day first, as dates are written in Chile, besides ISO (the form YAML and Kobo write).

@@ -26,7 +26,7 @@ from pydantic import (
 from diagnostico_experto.comun.archivos_yaml import Documento, leer
 from diagnostico_experto.comun.cache import recordar
 from diagnostico_experto.comun.errores import ErrorReglas, Problema, sugerencia, traducir
-from diagnostico_experto.comun.formato_chileno import numero
+from diagnostico_experto.comun.formato_chileno import con_punto, numero
 from diagnostico_experto.comun.lectura import ARCHIVO_LIMITES, Limites, limites_por_defecto
 from diagnostico_experto.comun.rutas import carpeta_por_defecto
 from diagnostico_experto.conocimiento.calendario import ARCHIVO_CALENDARIO, Calendario
@@ -208,6 +208,9 @@ class Parametro(Estricto):
     def _finito(cls, valor: Any) -> Any:
         if isinstance(valor, float) and not math.isfinite(valor):
             raise ValueError("debe ser un número finito (no .nan ni .inf)")
+        escrito = con_punto(valor)
+        if escrito is not None:  # «5,5» is a text in YAML, never the number meant
+            raise ValueError(f"debe ser un número; escriba {escrito}, con punto decimal")
         return valor
 
     @field_validator("valor")
@@ -217,7 +220,16 @@ class Parametro(Estricto):
         if minimo is None and maximo is None:
             return valor
         if isinstance(valor, bool) or not isinstance(valor, int | float):
-            raise ValueError("debe ser un número: el parámetro declara un mínimo o un máximo")
+            raise ValueError(
+                "debe ser un número, porque el parámetro tiene "
+                + (
+                    "mínimo y máximo"
+                    if minimo is not None and maximo is not None
+                    else "mínimo"
+                    if minimo is not None
+                    else "máximo"
+                )
+            )
         if not _dentro(valor, minimo, maximo):
             raise ValueError(f"{_cifra(valor)} está fuera de rango: {_rango(minimo, maximo)}")
         return valor

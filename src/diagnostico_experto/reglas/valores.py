@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnostico_experto.comun.errores import sugerencia
+from diagnostico_experto.comun.formato_chileno import pista_con_punto
 from diagnostico_experto.comun.restricciones import (
     NOMBRE_DE_TIPO,
     OPERADORES_DE,
@@ -138,7 +139,11 @@ class RevisorDeCampos:
         """A literal a conclusion writes: of the field's type and among its values."""
         clase = tipo_de_campo(tipo, campo)
         if clase is not None and not es_del_tipo(valor, clase):
-            self._anotar(loc, f"{tipo}.{campo} es {NOMBRE_DE_TIPO[clase]}: «{valor}» no lo es")
+            self._anotar(
+                loc,
+                f"{tipo}.{campo} es {NOMBRE_DE_TIPO[clase]}: «{valor}» no lo es"
+                + (pista_con_punto(valor) if clase == "numero" else ""),
+            )
             return False
         return self.posible(valor, dominio(tipo, campo, self.conocimiento), tipo, campo, loc)
 
