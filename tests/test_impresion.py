@@ -157,6 +157,46 @@ def test_resumen_xlsx_se_imprime_y_su_hoja_avance_tiene_formato(lote_de_historia
     assert comunas.cell(2, columna).hyperlink.target.replace("\\", "/").startswith("comunas/")
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_EMU_POR_TWIP = 635
+_MARGENES_TWIPS = 2 * 108  # Word's default cell margins, left and right
+
+
+def _graficos_mas_anchos_que_su_celda(docx: Path) -> list[str]:
+    """Pictures in fixed-width table cells wider than the cell's room: LibreOffice clips them."""
+    from lxml import etree
+
+    raiz = etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+    problemas = []
+    for tabla in raiz.iter(f"{_W}tbl"):
+        columnas = [int(c.get(f"{_W}w")) for c in tabla.find(f"{_W}tblGrid")]
+        for fila in tabla.findall(f"{_W}tr"):
+            for i, celda in enumerate(fila.findall(f"{_W}tc")):
+                lugar = columnas[i] - _MARGENES_TWIPS
+                for extension in celda.iter(f"{_WP}extent"):
+                    ancho = int(extension.get("cx")) / _EMU_POR_TWIP
+                    if ancho > lugar:
+                        problemas.append(f"{docx.name}: {ancho:.0f} > {lugar} twips")
+    return problemas
+
+
+def test_los_graficos_de_los_word_caben_en_su_columna(lote_de_ejemplos, lote_de_historia):
+    """sintesis.docx's bars end with what matters (the hours over the budget, the red «bajan»):
+    a picture wider than its column loses that end when LibreOffice prints it."""
+    documentos = [
+        lote_de_ejemplos[0] / "sintesis.docx",
+        lote_de_historia / "sintesis.docx",
+        next(lote_de_ejemplos[0].glob("comunas/*.docx")),
+    ]
+    assert all(_graficos_mas_anchos_que_su_celda(d) == [] for d in documentos), [
+        _graficos_mas_anchos_que_su_celda(d) for d in documentos
+    ]
+    # the test sees the pictures at all
+    raiz = zipfile.ZipFile(documentos[1]).read("word/document.xml")
+    assert raiz.count(b"<wp:extent") >= 3 + 4 + 4 * 4
+
+
 def _paginas_pdf(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
 
@@ -191,6 +231,45 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
     assert len(paginas) == 29 + 28 + 14
     assert sum(1 for n in paginas if n.endswith("-avance.docx")) == 14
     assert {n: p for n, p in paginas.items() if p > 4} == {}
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) o poppler (pdftotext) no está instalado",
+)
+def test_la_grilla_de_sintesis_docx_no_corta_los_nombres_de_las_areas(lote_de_ejemplos, tmp_path):
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/perfil",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(lote_de_ejemplos[0] / "sintesis.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    texto = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "sintesis.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    encabezado = next(linea for linea in texto.splitlines() if linea.lstrip().startswith("Comuna"))
+    assert encabezado.split() == [
+        "Comuna",
+        "UGT",
+        "Estrategia",
+        "Estructura",
+        "Procesos",
+        "Productos",
+        "Horas",
+    ]
 
 
 def test_cada_ugt_se_compara_con_la_parte_del_presupuesto_de_sus_comunas_evaluadas(

@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from diagnostico_experto.informes.docx import ANCHO_GRAFICO_MM
+
 AZUL = RGBColor(0x33, 0x4E, 0x68)
 GRIS = RGBColor(0x52, 0x60, 0x6D)
 
@@ -106,6 +108,19 @@ def _campo(run: Any, instruccion: str) -> None:
             valor = OxmlElement("w:t")
             valor.text = texto
             run._r.append(valor)
+
+
+# Word's default left and right cell margins (108 twips, 0,19 cm, each) and a little more
+MARGENES_DE_CELDA_CM = 0.4
+
+
+def columna_de_grafico() -> float:
+    """A «Gráfico» column's width (cm): the chart picture plus the cell's margins.
+
+    LibreOffice clips a picture wider than its fixed-width cell, and with it the
+    end of each bar (the part over the budget, the red «bajan»).
+    """
+    return ANCHO_GRAFICO_MM / 10 + MARGENES_DE_CELDA_CM
 
 
 def _p(doc: Any, texto: str, estilo: str | None = None, gris: bool = False) -> Any:
@@ -204,7 +219,7 @@ def informe() -> Any:
         ["Área", "% de logro frente a las bandas de nivel", "% · nivel"],
         ["{{ f.etiqueta }}", "{{ f.imagen }}", "{{ f.nota }}"],
         "for f in grafico",
-        [3.4, 8.4, 5.6],
+        [3.4, columna_de_grafico(), 5.6],
     )
     _p(doc, "Bandas de nivel (de izquierda a derecha): {{ d.bandas }}.", gris=True)
     doc.add_heading("Lo principal", 2)
@@ -402,7 +417,7 @@ def sintesis() -> Any:
             ["", "Gráfico", "Cifras"],
             ["{{ f.etiqueta }}", "{{ f.imagen }}", "{{ f.nota }}"],
             f"for f in grafico_{nombre}",
-            [4.6, 7.0, 5.8],
+            [3.9, columna_de_grafico(), 5.1],
             tamano=8.5,
         )
     _p(
@@ -451,7 +466,7 @@ def sintesis() -> Any:
             "{{ c.horas }}",
         ],
         "for c in grilla",
-        [3.4, 3.8, 2.0, 2.0, 2.0, 2.0, 2.2],
+        [3.0, 3.4, 2.3, 2.3, 2.3, 2.3, 1.8],  # area names whole on one line
         tamano=8.5,
     )
     _calendario_del_programa(doc)
@@ -503,7 +518,7 @@ def _avance_del_programa(doc: Any) -> None:
         ["", "Gráfico", "Cifras"],
         ["{{ f.etiqueta }}", "{{ f.imagen }}", "{{ f.nota }}"],
         "for f in grafico_avance",
-        [4.6, 7.0, 5.8],
+        [3.9, columna_de_grafico(), 5.1],
         tamano=8.5,
     )
     _p(doc, "Verde: suben; gris: siguen igual; rojo: bajan.", gris=True)

@@ -37,7 +37,10 @@ from diagnostico_experto.informes.paquete_docx import (
 )
 
 CARPETA = "plantillas"
-_ANCHO_BARRA = 80 * 36000  # EMU: 80 mm
+# a chart row's picture: the templates' «Gráfico» columns are this wide plus the
+# cell's margins (tools/plantilla_docx.columna_de_grafico), so no bar is clipped
+ANCHO_GRAFICO_MM = 80
+_ANCHO_BARRA = ANCHO_GRAFICO_MM * 36000  # EMU
 # light fills for level cells: the word is in the cell, the colour only helps
 FONDOS = {"alto": "FFF7BC", "medio": "FDD49E", "bajo": "F4B6A0"}
 
