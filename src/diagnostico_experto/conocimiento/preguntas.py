@@ -762,15 +762,16 @@ class Cuestionario(Estricto):
         type: ``1`` and ``True`` may score differently): every comuna's score
         asks for the same few options of each question."""
         recordados = self.puntos_recordados
+        tipo = type(valor)
         try:
-            clave = (pregunta.id, type(valor), valor)
+            clave = (pregunta.id, tipo, tuple(valor) if tipo is list else valor)
             return recordados[clave]
         except KeyError:
             if len(recordados) >= _MAXIMO_PUNTOS_RECORDADOS:
                 recordados.clear()
             puntos = recordados[clave] = pregunta.puntos(valor)
             return puntos
-        except TypeError:  # a list of options: scored every time
+        except TypeError:  # a value that is no key: scored every time
             return pregunta.puntos(valor)
 
     def aplica(self, pregunta: Pregunta, respuestas: dict[str, Any]) -> bool:

@@ -45,7 +45,8 @@ def calcular(
 ) -> dict[str, PuntajeArea]:
     """Each area's score; ``areas`` when only some are wanted (a path search)."""
     cuestionario = conocimiento.cuestionario
-    tolerancia = float(conocimiento.valores_parametros().get("max_desconocidas", 0))
+    parametro = conocimiento.parametros.get("max_desconocidas")  # not every parameter's value
+    tolerancia = float(parametro.valor if parametro is not None else 0)
     resultado = {}
     for area in areas:
         aportes = []
