@@ -185,7 +185,7 @@ def datos_sinteticos(
                 "area_proceso": area,
             }
         )
-    return {
+    datos = {
         "ilustrativo": True,
         "comuna": comuna,
         "fecha": "2026-11-20",
@@ -203,6 +203,28 @@ def datos_sinteticos(
             )
         ],
     }
+    datos["respuestas"] = _contar_servicios(conocimiento, respuestas, len(servicios), calidad, azar)
+    return datos
+
+
+def _contar_servicios(
+    conocimiento: Conocimiento,
+    respuestas: dict[str, Any],
+    servicios: int,
+    calidad: dict[str, float],
+    azar: random.Random,
+) -> dict[str, Any]:
+    """The answer that counts the services (S01) is the inventory's count, as a mesa
+    would give it. It was drawn with the others all the same, so every other answer keeps
+    its random draw; the questions that only apply with services are drawn last."""
+    cuestionario = conocimiento.cuestionario
+    for pregunta in cuestionario.preguntas:
+        if pregunta.id in respuestas and getattr(pregunta, "cuenta", None) == "servicios":
+            respuestas[pregunta.id] = servicios
+    for pregunta in cuestionario.preguntas:
+        if pregunta.id not in respuestas and cuestionario.aplica(pregunta, respuestas):
+            respuestas[pregunta.id] = _respuesta(pregunta, calidad.get(pregunta.area, 0.5), azar)
+    return {p.id: respuestas[p.id] for p in cuestionario.preguntas if p.id in respuestas}
 
 
 # Target quality per area (estrategia, estructura, procesos, productos) for each comuna

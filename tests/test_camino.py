@@ -469,14 +469,16 @@ def test_avance_counts_as_completed_only_what_the_answers_show(capsys) -> None: 
         "sé; «¿Existen sistemas de medición y registro de información de los procesos?» No hay "
         "→ No hay"
     )
-    # a plan of relations «no sistemáticas» is not the plan the medio product asked for
-    assert "producto-generico:productos-medio" in ya_no
+    # the illustrative mesa had placed productos in alto: the area fell, nothing says it was done
+    assert ya_no["producto-generico:productos-alto"] == (
+        "cambió el nivel del área, de alto a bajo; ninguna respuesta dice si se hizo"
+    )
     # held until «no sé» is confirmed: still pending, not completed
     assert "producto-generico:estructura-bajo" in {p["regla"] for p in avance["pendientes"]}
     assert avance["areas"]["productos"]["nota"] == (
         "Productos y servicios: el % de logro sube y el nivel baja porque el % suma todas las "
         "respuestas del área y el nivel lo deciden sus elementos clave; en la línea base, el "
-        "nivel medio es el que validó la mesa comunal (el diagnóstico daba bajo); hoy el nivel "
+        "nivel alto es el que validó la mesa comunal (el diagnóstico daba medio); hoy el nivel "
         "bajo se debe a que los servicios no se derivan de las definiciones estratégicas."
     )
     assert avance["areas"]["estrategia"]["nota"] == ""

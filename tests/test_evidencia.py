@@ -152,7 +152,7 @@ def test_index_and_workbook_count_answers_with_evidence(lote_de_ejemplos) -> Non
         "Con evidencia: de las respuestas que piden un respaldo (las que dicen que un elemento "
         "clave existe, se usa o se mide), cuántas lo tienen; «—» cuando ninguna respuesta lo pide."
     ) in indice
-    # Ninhue's answers ask for no evidence; Penco's ask for 10, none given
+    # Cobquecura's answers ask for no evidence; Penco's ask for 10, none given
     fila = re.compile(r"<tr>\n<td>([^<]*)</td>.*?<td class=\"num\">([^<]*)</td>\n<td><a", re.S)
     celdas = dict(m.groups() for m in fila.finditer(indice))
-    assert (celdas["Ninhue"], celdas["Penco"]) == ("—", "0 de 10")
+    assert (celdas["Cobquecura"], celdas["Penco"]) == ("—", "0 de 10")

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import (
+    CONOCIMIENTO,
     EJEMPLOS,
     SERVICIO,
     correr,
@@ -201,7 +202,7 @@ def test_avance_en_word_con_lo_mismo_que_el_markdown(capsys, tmp_path):
         ["Estrategia", "bajo", "19 %", "medio", "56 %", "↑ sube"],
         ["Estructura", "bajo", "12 %", "bajo", "38 %", "= igual"],
         ["Procesos", "bajo", "12 %", "medio", "36 %", "↑ sube"],
-        ["Productos y servicios", "medio", "10 %", "bajo", "38 %", "↓ baja"],
+        ["Productos y servicios", "alto", "29 %", "bajo", "38 %", "↓ baja"],
     ]
     assert [
         "¿Se revisa periódicamente el avance de la estrategia de fomento productivo?",
@@ -311,3 +312,26 @@ def test_el_lote_escribe_el_avance_en_word_como_el_comando_avance(capsys, tmp_pa
     assert sorted(p.name for p in (salida / "comunas").glob("ninhue-avance.*")) == [
         f"ninhue-avance.{f}" for f in ("docx", "html", "json", "md")
     ]
+
+
+def test_los_ejemplos_declaran_tantos_servicios_como_su_inventario(conocimiento):
+    """The illustrative answers agree with themselves: the answer that counts the services
+    (S01) is the number of services in the file's inventory, in every example and every
+    diagnosis of the history (the inventory is the detailed record; S01 its count)."""
+    cuentan = [
+        p.id
+        for p in conocimiento.cuestionario.preguntas
+        if getattr(p, "cuenta", None) == "servicios"
+    ]
+    assert cuentan  # the questionnaire has one
+    archivos = sorted(EJEMPLOS.glob("*.yaml"))
+    archivos += sorted((CONOCIMIENTO / "historia").glob("*.yaml"))
+    assert len(archivos) == 29 + 28
+    distintos = {
+        ruta.name: (datos["respuestas"][id_], len(datos["servicios"]))
+        for ruta in archivos
+        for datos in [leer_yaml(ruta)]
+        for id_ in cuentan
+        if datos["respuestas"].get(id_) != len(datos["servicios"])
+    }
+    assert distintos == {}
