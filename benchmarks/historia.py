@@ -85,6 +85,7 @@ def _validar(
             nivel = niveles[min(max(i + azar.choice((-1, 1)), 0), 2)]
         validacion[area] = {
             "nivel": nivel,
+            "diagnosticado": diagnosticados[area],  # what the mesa had in front of it
             "justificacion": (
                 "La mesa confirma el nivel diagnosticado (ilustrativo)."
                 if nivel == diagnosticados[area]
