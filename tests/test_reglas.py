@@ -31,6 +31,7 @@ from diagnostico_experto.conocimiento.preguntas import POR_TIPO
 from diagnostico_experto.consultores.casos import leer_casos, probar_caso
 from diagnostico_experto.consultores.comparacion import (
     Diferencia,
+    Nombres,
     como_json,
     como_markdown,
     diferencia,
@@ -355,10 +356,24 @@ def test_comparar_un_umbral_movido(motor, ejemplos):
     assert not yumbel.hay()
     assert Diferencia("areas.estrategia.nivel", "cambia", "alto", "medio") in canete.diferencias
     assert Diferencia("horas.por_area.estrategia", "cambia", 4.0, 5.0) in canete.diferencias
-    texto = como_markdown(cambios, "base", "actuales")
-    assert "**2 comunas evaluadas: 1 cambian, 1 sin cambios.**" in texto
-    assert "## Cañete" in texto and "- Nivel de estrategia: alto → medio" in texto
-    assert "- Horas (estrategia): 4 → 5" in texto
+    texto = como_markdown(cambios, "base", "actuales", Nombres.de(motor, otro))
+    assert "**2 comunas evaluadas: 1 cambia, 1 sin cambios.**" in texto
+    assert "\n## Cañete\n\n### Estrategia\n\n- Nivel: alto → medio\n" in texto
+    assert "\n- Horas del área: 4 h → 5 h\n" in texto
+    assert (
+        "\n- Regla que lo decide: «La estrategia existe, se usa y se mide: lineamientos "
+        "vigentes, visión y misión en uso, clientes identificados por segmentos y objetivos con "
+        "indicadores que se miden. Se identifican y valoran sus fortalezas.» → «Algún elemento "
+        "de la estrategia existe, aunque sea débil, obsoleto o sin medición: se mejoran los "
+        "lineamientos.»\n"
+    ) in texto
+    assert "\n- Provisional: sí → no\n" in texto
+    assert (
+        "\n- Pregunta por confirmar con evidencia quitada: «¿Tiene la municipalidad una visión "
+        "y una misión para el fomento productivo?»\n"
+    ) in texto
+    assert "\n### Plan de trabajo y horas\n\n- Horas en total: 51 h → 52 h\n" in texto
+    assert not re.search(r"areas\.|horas\.|estrategia-alto|\[|\d\.\d", texto), texto
     datos = json.loads(json.dumps(como_json(cambios)))
     assert (datos["comunas"], datos["cambian"]) == (2, 1)
     assert {
@@ -367,6 +382,28 @@ def test_comparar_un_umbral_movido(motor, ejemplos):
         "antes": "alto",
         "despues": "medio",
     } in datos["cambios"][0]["diferencias"]
+
+
+def test_comparar_un_parametro_decimal_se_lee_en_cifras_chilenas(motor, ejemplos):
+    """«5 → 5.5» and JSON paths were what a consultant read for a tuning of hours."""
+    otro = motor_con(motor, parametros={"horas_producto_medio": 5.5})
+    antes = ejemplos["yumbel"].resultado.model_copy(update={"caminos": {}})
+    cambio = diferencia("yumbel.yaml", antes, otro.evaluar(ejemplos["yumbel"].respuestas).resultado)
+    texto = como_markdown([cambio], "base", "actuales", Nombres.de(motor, otro))
+    lineas = texto.splitlines()
+    assert "- Horas del área: 5 h → 5,5 h" in lineas
+    agrupadas = [x for x in lineas if x.startswith("- Horas de ") and "líneas del plan" in x]
+    assert agrupadas and all("5 h → 5,5 h cada una: «" in x for x in agrupadas), texto
+    assert any(x.startswith("- Horas del paso «Taller territorial de ") for x in lineas), texto
+    assert not re.search(r"areas\.|horas\.|detalle|\[|\d\.\d", texto), texto
+    datos = como_json([cambio])  # scripts keep the paths and the numbers as they are
+    assert {
+        "campo": "horas.por_area.estrategia",
+        "cambio": "cambia",
+        "antes": 15.0,
+        "despues": 16.5,
+    } in datos["cambios"][0]["diferencias"]
+    assert set(datos["cambios"][0]) == {"comuna", "origen", "diferencias"}
 
 
 def test_comparar_una_regla_quitada(motor, ejemplos):
@@ -404,8 +441,7 @@ def test_comparar_por_la_linea_de_comandos(capsys, tmp_path, ejemplos):
     args = ("--reglas", reglas, "reglas", "comparar", "--base", RAIZ, entrada)
     codigo, out, _ = correr(capsys, *args)
     assert codigo == 1
-    assert f"\n## {cambia[0]}\n\n- Ajuste quitado: Repartir las funciones" in out
-    assert re.search(r"^- Ajuste quitado: Repartir las funciones", out, flags=re.M), out
+    assert f"\n## {cambia[0]}\n\n### Estructura\n\n- Ajuste de estructura quitado: Repartir" in out
     codigo, out, _ = correr(capsys, *args, "--formato", "json")
     assert codigo == 1
     datos = json.loads(out)

@@ -146,7 +146,7 @@ def comparar(
     """Qué comunas cambian entre las reglas de --base y las actuales (código 1 si alguna cambia)."""
     import json
 
-    from diagnostico_experto.consultores.comparacion import como_json, como_markdown
+    from diagnostico_experto.consultores.comparacion import Nombres, como_json, como_markdown
     from diagnostico_experto.consultores.comparacion import comparar as comparar_reglas
     from diagnostico_experto.lote.entradas import entradas_de
     from diagnostico_experto.motor.motor import Motor
@@ -164,6 +164,7 @@ def comparar(
     if formato == "json":
         click.echo(json.dumps(como_json(cambios), ensure_ascii=False, indent=2))
     else:
-        click.echo(como_markdown(cambios, str(reglas_base), str(reglas)), nl=False)
+        texto = como_markdown(cambios, str(reglas_base), str(reglas), Nombres.de(anterior, actual))
+        click.echo(texto, nl=False)
     if any(c.hay() for c in cambios):
         raise click.exceptions.Exit(HALLAZGOS)
