@@ -103,3 +103,24 @@ def test_en_una_terminal_angosta_el_programa_pasa_por_click(capsys, monkeypatch)
     assert (hecho.returncode, hecho.stdout) == (codigo, de_click)
     assert _importo_click(hecho.stderr)
     assert de_click != ayuda.guardada(["evaluar", "--help"], ayuda.COLUMNAS)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_una_salida_llena_se_informa_igual_que_con_click():
+    """A full disk under the help: one Spanish line and exit 2, with or without click."""
+    hechos = []
+    for columnas in (100, 60):  # the stored help, then click's
+        with Path("/dev/full").open("w") as llena:
+            hechos.append(
+                subprocess.run(
+                    [sys.executable, "-m", "diagnostico_experto", "evaluar", "--help"],
+                    stdout=llena,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env={**os.environ, "COLUMNS": str(columnas)},
+                    check=False,
+                )
+            )
+    assert [(h.returncode, h.stderr) for h in hechos] == [
+        (2, ": no se pudo leer o escribir (No space left on device).\n")
+    ] * 2

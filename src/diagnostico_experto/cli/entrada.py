@@ -22,11 +22,15 @@ def ejecutar() -> None:
 
         con_click()
         return
-    try:  # as click.echo writes it
+    try:  # as click.echo writes it, and its failures as the commands report them
         sys.stdout.write(texto)
         sys.stdout.flush()
     except BrokenPipeError:
         pass
+    except OSError as exc:  # a full disk
+        from diagnostico_experto.cli.principal import error_de_sistema
+
+        sys.exit(error_de_sistema(exc))
     sys.exit(0)
 
 

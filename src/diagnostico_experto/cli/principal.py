@@ -622,9 +622,7 @@ def _main(argv: list[str] | None, proceso: Proceso) -> int:
     except BrokenPipeError:
         return EXITO
     except OSError as exc:
-        nombre = exc.filename or ""
-        click.echo(f"{nombre}: no se pudo leer o escribir ({exc.strerror}).", err=True)
-        return NO_SE_PUDO
+        return error_de_sistema(exc)
     except MemoryError:
         click.echo("No alcanzó la memoria del equipo para terminar el comando.", err=True)
         return NO_SE_PUDO
@@ -632,6 +630,12 @@ def _main(argv: list[str] | None, proceso: Proceso) -> int:
         click.echo(_error_interno(), err=True)
         return NO_SE_PUDO
     return codigo if isinstance(codigo, int) else EXITO
+
+
+def error_de_sistema(exc: OSError) -> int:
+    """A file or output the system refused (a full disk, no permission): one line, exit 2."""
+    click.echo(f"{exc.filename or ''}: no se pudo leer o escribir ({exc.strerror}).", err=True)
+    return NO_SE_PUDO
 
 
 def _error_interno() -> str:
