@@ -882,3 +882,19 @@ def test_la_validacion_se_dice_sin_listas_ambiguas_ni_repeticiones(motor, conoci
     )
     texto = informe(evaluar(motor, archivo), motor.reglas, conocimiento, "md")
     assert ".»." not in texto and "(diagnóstico: " not in texto
+
+
+def test_las_barras_de_word_son_el_png_que_escribe_pillow():
+    """A bar's picture is the PNG Pillow writes when told the format (naming the output
+    «.png» only spares loading its other plugins): a document's pictures keep their bytes."""
+    from PIL import Image
+
+    from diagnostico_experto.informes.graficos import _png
+
+    png = _png.__wrapped__(660, 40, 8, 2, ((0, 200, "#eeeeee"),), ((0, 120, "#993404"),), 300)
+    with Image.open(io.BytesIO(png)) as imagen:
+        imagen.load()
+        assert (imagen.format, imagen.size) == ("PNG", (660, 40))
+        esperado = io.BytesIO()
+        imagen.save(esperado, format="PNG", compress_level=1)
+    assert png == esperado.getvalue()

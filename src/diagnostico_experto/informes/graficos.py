@@ -157,5 +157,8 @@ def _png(
     if marca is not None:
         dibujo.line([marca, 0, marca, alto], fill="#000000", width=2 * escala)
     salida = io.BytesIO()
-    imagen.save(salida, "PNG", compress_level=1)
+    # The format from the name's extension: Pillow then loads its PNG plugin only
+    # (given as format="PNG", it first loads five: half of a first document's pictures).
+    salida.name = "barra.png"
+    imagen.save(salida, compress_level=1)
     return salida.getvalue()
