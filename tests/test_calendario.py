@@ -149,3 +149,16 @@ def test_a_wrong_calendar_is_refused_with_its_line(tmp_path: Path, capsys) -> No
     codigo, _, err = correr(capsys, "--conocimiento", carpeta, "evaluar", ruta)
     assert codigo == 2
     assert "calendario.yaml" in err and "fechas.Arauko: UGT desconocida «Arauko»" in err
+
+
+def test_a_consolidation_interval_for_an_unknown_step_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from conftest import conocimiento_con
+
+    def mal_escrito(datos):
+        datos["consolidacion"] = {"segunda_etapas": 12}
+
+    carpeta = conocimiento_con(tmp_path / "k", calendario=mal_escrito)
+    ruta = archivo_respuestas(tmp_path, {"O01": "unidad_propia"})
+    codigo, _, err = correr(capsys, "--conocimiento", carpeta, "evaluar", ruta)
+    assert codigo == 2
+    assert "consolidacion.segunda_etapas: paso desconocido «segunda_etapas»" in err

@@ -93,6 +93,53 @@ def test_un_plan_por_etapas_sin_segunda_etapa_no_lo_dice_como_si_la_hubiera(moto
     ]
 
 
+def test_un_equipo_reducido_lleva_en_la_primera_etapa_solo_lo_que_cabe_en_su_tope(motor):
+    """San Ignacio (one person, little time): the first stage holds the programme's first
+    steps up to the tope (knowledge); what does not fit waits, in the programme's order, and
+    the second stage is dated a consolidation interval after the first (knowledge too)."""
+    from diagnostico_experto.conocimiento.preguntas import TALLERES
+
+    evaluacion = evaluar(motor, EJEMPLOS / "san-ignacio.yaml")
+    r = evaluacion.resultado
+    assert r.tope_primera_etapa == 75  # horas_primera_etapa, a default to calibrate
+    assert r.horas.total - r.horas.por_paso["segunda_etapa"] == 70  # 106 before the tope
+    primera = [p for p in r.productos if p.etapa == 1]
+    fuera = [p for p in r.productos if p.fuera_del_tope]
+    assert len(fuera) == 6 and all(p.etapa == 2 for p in fuera)
+    assert max(TALLERES.index(p.taller) for p in primera) <= min(
+        TALLERES.index(p.taller) for p in fuera
+    )
+    d = documento(evaluacion, motor.conocimiento)
+    assert (
+        "El plan va por etapas porque los funcionarios de la mesa comunal tienen poco tiempo para "
+        "el proceso y el equipo de fomento productivo es muy pequeño: la primera suma 70 h y 11 "
+        "productos quedan para la segunda (64 h), cuando los primeros pasos estén consolidados; "
+        "6 de ellos, porque la primera etapa llega a su tope de 75 h (valor por defecto a "
+        "calibrar)." in d.hallazgos
+    )
+    pasos = {p.titulo: p for p in d.pasos}
+    segunda = pasos["Segunda etapa, cuando los primeros pasos estén consolidados"]
+    assert segunda.horas == 64
+    assert segunda.descripcion.endswith(
+        "Además de los productos que pueden esperar, 6 productos pasan aquí, en el orden del "
+        "programa, porque no caben en el tope de la primera etapa para un equipo así (75 h, "
+        "valor por defecto a calibrar)."
+    )
+    # 12 weeks (calendario.yaml «consolidacion») after additional support, not 3
+    assert pasos["Apoyo adicional"].fecha == "14 de junio de 2027"
+    assert segunda.fecha == "6 de septiembre de 2027"
+
+
+def test_el_tope_de_la_primera_etapa_es_un_dato_del_conocimiento(motor):
+    """With a tope no plan reaches, only the deferrable products wait (as before the tope)."""
+    holgado = motor_con(motor, parametros={"horas_primera_etapa": 500})
+    r = evaluar(holgado, EJEMPLOS / "san-ignacio.yaml").resultado
+    assert r.horas.total - r.horas.por_paso["segunda_etapa"] == 106
+    assert not [p for p in r.productos if p.fuera_del_tope]
+    uno = evaluar(motor, EJEMPLOS / "yumbel.yaml").resultado  # four areas medio: one stage
+    assert uno.tope_primera_etapa is None and uno.horas.por_paso["segunda_etapa"] == 0
+
+
 @pytest.mark.parametrize("archivo", sorted(EJEMPLOS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_los_pasos_del_plan_suman_el_total_en_cada_ejemplo(motor, archivo):
     evaluacion = evaluar(motor, archivo)

@@ -2,8 +2,10 @@
 in the mesa comunal answers for each product (``knowledge/calendario.yaml``).
 
 Every step of the plan (the ids of informe.yaml) gets a date: the first at
-``inicio``, each next one ``semanas_entre_pasos`` weeks later, unless
-``fechas`` fixes it for a UGT. The territorial talleres are the same for every
+``inicio``, each next one ``semanas_entre_pasos`` weeks later, a step of
+``consolidacion`` that many weeks after the step before it (the second stage
+waits until the first steps are consolidated), unless ``fechas`` fixes it for
+a UGT. The territorial talleres are the same for every
 comuna of a UGT, so they share the date. A knowledge folder without the file
 uses the shipped one.
 """
@@ -30,6 +32,8 @@ class Calendario(BaseModel):
     duracion_taller_horas: float = Field(default=4, gt=0, le=24)
     territoriales: list[str] = []
     fechas: dict[str, dict[str, dt.date]] = {}
+    # step -> weeks after the step before it (instead of semanas_entre_pasos)
+    consolidacion: dict[str, int] = {}
     unidades_por_area: dict[str, list[str]] = {}
 
     @field_validator("hora_taller")
@@ -47,6 +51,9 @@ class Calendario(BaseModel):
         if fijada is not None:
             return fijada
         posicion = list(orden).index(paso) if paso in orden else len(orden)
+        if paso in self.consolidacion and posicion > 0:
+            anterior = self.fecha(ugt, orden[posicion - 1], orden)
+            return anterior + dt.timedelta(weeks=self.consolidacion[paso])
         return self.inicio + dt.timedelta(weeks=self.semanas_entre_pasos * posicion)
 
     def comienzo(self, fecha: dt.date) -> dt.datetime:

@@ -400,6 +400,11 @@ def _calendario(ruta: Path, informe: ArchivoInforme, territorios: list[Territori
         for i, p in enumerate(calendario.territoriales)
         if p not in pasos
     ]
+    problemas += [
+        doc.problema(("consolidacion", p), f"paso desconocido «{p}»" + sugerencia(p, pasos))
+        for p in calendario.consolidacion
+        if p not in pasos
+    ]
     for ugt, fechas in calendario.fechas.items():
         if ugt not in ugts:
             problemas.append(

@@ -17,7 +17,7 @@ from typing import Any
 
 from diagnostico_experto.conocimiento.carpeta import APOYO, SEGUNDA_ETAPA, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS, NO_SABE
-from diagnostico_experto.informes.formato import fecha, horas, plural, porcentaje
+from diagnostico_experto.informes.formato import fecha, horas, numero, plural, porcentaje
 from diagnostico_experto.informes.graficos import Banda, Fila, Grafico, Segmento
 from diagnostico_experto.motor.motor import Evaluacion
 from diagnostico_experto.motor.resultado import (
@@ -470,6 +470,7 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
             f"{horas(r.horas.total - horas_segunda)} y "
             f"{plural(len(segunda), 'producto queda', 'productos quedan')} para la segunda "
             f"({horas(horas_segunda)}), cuando los primeros pasos estén consolidados"
+            f"{_por_tope(r)}"
             if segunda
             else f"El plan iría por etapas porque {porque}, pero lo propuesto hoy cabe en una "
             f"sola ({horas(r.horas.total)})"
@@ -510,6 +511,17 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
             break
         hallazgos += [_razon(a) for a in areas if a.vigente == nivel and not a.validado]
     return [_frase(h) for h in hallazgos[:5]]
+
+
+def _por_tope(r: Resultado) -> str:
+    """«; 8 de ellos porque la primera etapa llega a su tope de 75 h (…)», or nothing."""
+    fuera = sum(1 for p in r.productos if p.fuera_del_tope)
+    if not fuera or r.tope_primera_etapa is None:
+        return ""
+    return (
+        f"; {'uno de ellos' if fuera == 1 else f'{numero(fuera)} de ellos'}, porque la primera "
+        f"etapa llega a su tope de {horas(r.tope_primera_etapa)} (valor por defecto a calibrar)"
+    )
 
 
 def _razon(a: Area) -> str:
@@ -566,6 +578,14 @@ def plan_de_trabajo(
     if r.plan_por_etapas:
         segunda = pasos[SEGUNDA_ETAPA]
         segunda.descripcion += f" Por qué en esta comuna: {lista_legible(r.plan_por_etapas)}."
+        fuera = sum(1 for p in r.productos if p.fuera_del_tope)
+        if fuera and r.tope_primera_etapa is not None:
+            segunda.descripcion += (
+                f" Además de los productos que pueden esperar, "
+                f"{plural(fuera, 'producto pasa', 'productos pasan')} aquí, en el orden del "
+                f"programa, porque no caben en el tope de la primera etapa para un equipo así "
+                f"({horas(r.tope_primera_etapa)}, valor por defecto a calibrar)."
+            )
     catalogo = conocimiento.catalogo
     for fusion in r.fusiones:
         etapas = lista_legible(catalogo.nombre("etapas", e).lower() for e in fusion.etapas)

@@ -16,7 +16,7 @@ from typing import Any
 
 from diagnostico_experto.comun.recolector import devolver_memoria
 from diagnostico_experto.comun.salidas import nombre_de_archivo
-from diagnostico_experto.conocimiento.carpeta import Conocimiento
+from diagnostico_experto.conocimiento.carpeta import SEGUNDA_ETAPA, Conocimiento
 from diagnostico_experto.conocimiento.preguntas import AREAS
 from diagnostico_experto.informes import formato as chileno
 from diagnostico_experto.informes.comuna import entorno_html
@@ -179,6 +179,8 @@ def _fila(e: Evaluada, conocimiento: Conocimiento) -> dict[str, Any]:
         fila[f"Horas {nombres[area].lower()}"] = r.horas.por_area[area]
     fila["Horas otras actividades"] = sum(r.horas.otras.values())
     fila["Horas total"] = r.horas.total
+    # a staged plan (thin or busy team): what waits until the first steps are consolidated
+    fila["Horas de la segunda etapa"] = r.horas.por_paso.get(SEGUNDA_ETAPA, 0.0)
     fila["Respuestas ilustrativas"] = "sí" if r.ilustrativo else "no"
     fila["Archivo"] = _sin_carpeta(e.origen)
     fila["Informe"] = f"{CARPETA_COMUNAS}/{e.slug}.html"

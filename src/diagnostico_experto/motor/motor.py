@@ -257,6 +257,8 @@ class Motor:
             propuesta.productos(hechos, self.conocimiento, bool(por_etapas), self._preguntas_de),
             desconocidos,
         )
+        tope = propuesta.tope_primera_etapa(self.conocimiento, bool(por_etapas))
+        productos = propuesta.a_la_medida(productos, hechos, self.conocimiento, tope)
         advertencias = list(respuestas.advertencias)
         advertencias += [
             f"El área {self.conocimiento.cuestionario.areas[a].nombre} está incompleta: "
@@ -303,6 +305,7 @@ class Motor:
             ajustes_estructura=propuesta.ajustes(hechos, por_hecho),
             horas=propuesta.horas(hechos, self.conocimiento, productos),
             plan_por_etapas=por_etapas,
+            tope_primera_etapa=tope,
             retenidos=retenidos,
             elementos=[  # the fields of each ElementoLeido, validated with the result
                 {

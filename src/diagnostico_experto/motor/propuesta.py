@@ -29,6 +29,8 @@ Fundamentos = dict[int, list[str]]  # id(fact) -> the facts behind it
 # fact type -> (id(fact), its fields) of each fact the rules concluded, in order
 Conclusiones = dict[str, list[tuple[int, dict[str, Any]]]]
 PLAN_POR_ETAPAS = "plan_por_etapas"  # the mark rules conclude for a thin or busy team
+# the hours a thin or busy team can carry in the first stage (knowledge/horas.yaml)
+TOPE_PRIMERA_ETAPA = "horas_primera_etapa"
 
 
 def fundamentos(disparos: list[Any], leidos: list[list[str]]) -> Fundamentos:
@@ -102,16 +104,74 @@ def productos(
     ]
     if por_etapas:
         _segunda_etapa(productos, {d["texto"] for d in filas if d.get("diferible")})
-    productos.sort(
+    return _ordenar(productos, orden_area)
+
+
+def _ordenar(productos: list[Producto], orden_area: dict[str, int]) -> list[Producto]:
+    """The programme's order: stage, taller, area, then each after what it requires."""
+    productos = sorted(
+        productos,
         key=lambda p: (
             p.etapa,
             TALLERES.index(p.taller),
             orden_area.get(p.area, 99),
             p.regla,
             p.texto,
-        )
+        ),
     )
     return _por_dependencia(productos)
+
+
+def tope_primera_etapa(conocimiento: Conocimiento, por_etapas: bool) -> float | None:
+    """The hours the first stage of a staged plan may hold (None: not staged, or no tope)."""
+    if not por_etapas:
+        return None
+    tope = conocimiento.valores_parametros().get(TOPE_PRIMERA_ETAPA)
+    return None if tope is None else float(tope)
+
+
+def a_la_medida(
+    productos: list[Producto],
+    hechos: Conclusiones,
+    conocimiento: Conocimiento,
+    tope: float | None,
+) -> list[Producto]:
+    """Keep in the first stage of a staged plan only what the team can carry.
+
+    The first stage holds every comuna's activities (validation, the talleres'
+    sessions, additional support) and the products in the programme's order
+    while their hours fit in ``tope`` (§5.1: consolidate the first steps rather
+    than add challenges); from the first product that does not fit on, the
+    products go to the second stage, still in that order, marked
+    ``fuera_del_tope``. Held products (not in ``productos``) count no hours.
+    """
+    if tope is None:
+        return productos
+    de_producto: dict[str, float] = {}
+    usadas = 0.0
+    presentes = {p.texto for p in productos}
+    for _, d in _de_tipo(hechos, "horas"):
+        if not d.get("producto"):
+            usadas += d["horas"]
+        elif d["producto"] in presentes:
+            de_producto[d["producto"]] = de_producto.get(d["producto"], 0.0) + d["horas"]
+    lleno = False
+    for p in productos:  # already in the programme's order, first stage first
+        if p.etapa == 2:
+            continue
+        horas_ = de_producto.get(p.texto, 0.0)
+        lleno = lleno or usadas + horas_ > tope
+        if lleno:
+            p.etapa = 2
+            p.fuera_del_tope = True
+        else:
+            usadas += horas_
+    if not lleno:
+        return productos
+    orden_area: dict[str, int] = {
+        a: i for t in conocimiento.talleres for i, a in enumerate(t.areas)
+    }
+    return _ordenar(productos, orden_area)
 
 
 def retener(

@@ -73,6 +73,8 @@ class Producto(BaseModel):
     clave: str = ""  # the name other products require it by
     presupone: list[str] = []  # the claves it requires (products or the elements they define)
     etapa: int = 1  # 2: left for the second stage of a staged plan (plan_por_etapas)
+    # in the second stage because the first reached its tope (horas_primera_etapa)
+    fuera_del_tope: bool = False
     # the questions it works on: those its rule reads and those of the key elements
     # it builds («logra»); progress counts it done only when these answers moved forward
     preguntas: list[str] = []
@@ -247,6 +249,8 @@ class Resultado(BaseModel):
     insumos: list[Insumo] = []
     # why the plan goes in stages (a thin or busy team, §5.1, §7.2); empty: one stage
     plan_por_etapas: list[str] = []
+    # the hours the first stage of that staged plan may hold (knowledge); None: one stage
+    tope_primera_etapa: float | None = None
     # the program version and the rules and knowledge that produced this result
     procedencia: Procedencia | None = None
     # products held until an unknown key element they presuppose is confirmed
