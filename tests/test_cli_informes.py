@@ -54,6 +54,7 @@ def test_contrato_json(capsys, ejemplos):
             "area",
             "clave",
             "etapa",
+            "fuera_del_tope",
             "nivel",
             "preguntas",
             "presupone",
