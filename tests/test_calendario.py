@@ -96,6 +96,10 @@ def test_the_batch_writes_the_calendar(lote_de_ejemplos) -> None:  # type: ignor
     ]
     filas = list(hoja.iter_rows(min_row=2, values_only=True))
     assert len(filas) == 16  # four talleres in each of the four UGTs
+    # the chart prints whole on its own page, under no repeated (empty) header row
+    assert [b.id for b in hoja.row_breaks.brk] == [17]
+    assert not hoja.print_title_rows
+    assert hoja.cell(2, 7).alignment.vertical == "top"  # «Días» next to its row's text
     assert filas[12][:3] == (
         "Arauco: Taller inicial de sensibilización",
         "Arauco",

@@ -138,7 +138,8 @@ def test_resumen_xlsx_se_imprime_y_su_hoja_avance_tiene_formato(lote_de_historia
         # as many pages wide as its columns need to stay readable (1, the file format's
         # default, is left out), as many long as needed; a wider sheet repeats its first columns
         assert hoja.page_setup.fitToHeight == 0, hoja.title
-        assert hoja.print_title_rows == "$1:$1", hoja.title
+        # the Gantt chart prints on its own page, under no repeated header
+        assert hoja.print_title_rows == (None if hoja.title == "Calendario" else "$1:$1")
         if (hoja.page_setup.fitToWidth or 1) > 1:
             assert hoja.print_title_cols, hoja.title
     comunas = libro["Comunas"]  # ~40 columns: unreadable squeezed onto one page
@@ -231,6 +232,31 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
     assert len(paginas) == 29 + 28 + 14
     assert sum(1 for n in paginas if n.endswith("-avance.docx")) == 14
     assert {n: p for n, p in paginas.items() if p > 4} == {}
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) no está instalado"
+)
+def test_resumen_xlsx_de_los_ejemplos_se_imprime_en_pocas_paginas(lote_de_ejemplos, tmp_path):
+    """29 comunas: 55 pages when each row repeated its reason (33 with the reasons once,
+    in «Motivos», and the wrapped texts using the page's width)."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/perfil",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(lote_de_ejemplos[0] / "resumen.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert _paginas_pdf(tmp_path / "resumen.pdf") <= 36
 
 
 @pytest.mark.lento

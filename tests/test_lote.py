@@ -83,6 +83,7 @@ def test_lote_sin_entrada_evalua_los_ejemplos_y_escribe_todo(lote_de_ejemplos):
         "Ajustes de estructura",
         "Vacíos",
         "Horas",
+        "Motivos",
         "Calendario",
     ]
     assert libro["Comunas"].max_row == n + 1

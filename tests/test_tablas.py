@@ -70,10 +70,9 @@ def test_libro_legible(lote_con_formulas):
     formulas = {regla.formula[0] for r in reglas for regla in r.rules}
     assert formulas == {'"alto"', '"medio"', '"bajo"'}
     assert comunas.column_dimensions["A"].width >= 9
-    archivos = [comunas.cell(f, encabezado.index("Archivo") + 1) for f in (2, 3)]
-    # no folder; a text cell, with Excel's quote prefix where it looks like a formula
-    assert sorted(c.value for c in archivos) == ["=1+1.yaml", "yumbel.yaml"]
-    assert all(c.data_type == "s" and c.quotePrefix == c.value.startswith("=") for c in archivos)
+    # the director knows a comuna by its name and report, not by its input's file name
+    # (resumen.csv keeps it for scripts)
+    assert "Archivo" not in encabezado
     tipos = {c.value for c in libro["Vacíos"]["C"][1:]}
     assert tipos <= {"Área de procesos sin servicios", "Servicio que ningún lineamiento pide"}
     graficos = libro["Gráficos"]
@@ -161,18 +160,28 @@ def test_productos_se_leen_enteros_y_dicen_por_que_se_proponen(lote_de_ejemplos,
         "Área",
         "Nivel",
         "Producto",
-        "Por qué se propone",
+        "Motivo (hoja «Motivos»)",
     ]
     fila = next(
         f
         for f in hoja.iter_rows(min_row=2)
         if f[0].value == "Arauco" and f[4].value.startswith("Contenido del plan de gestión")
     )
-    producto, por_que = fila[4], fila[5]
-    assert por_que.value == (
+    producto, motivo = fila[4], fila[5]
+    # the reason once, in the «Motivos» sheet; each row points to it by number (the same
+    # sentence on every row doubled the workbook's printed pages)
+    motivos = {f[0]: f[1:] for f in libro["Motivos"].iter_rows(min_row=2, values_only=True)}
+    assert motivos[motivo.value] == (
         "La municipalidad no gestiona su entorno de forma sistemática: el plan de gestión "
-        "de entorno de la tabla lleva los elementos del §6.2.4 e."
+        "de entorno de la tabla lleva los elementos del §6.2.4 e.",
+        "Productos",
     )
+    textos = [texto for texto, _ in motivos.values()]
+    assert len(textos) == len(set(textos))
+    assert (
+        "Producto genérico esperado para el área según su nivel vigente (tabla del §6.2.4).",
+        "Productos",
+    ) in motivos.values()
     assert producto.alignment.wrap_text and producto.alignment.vertical == "top"
     ancho = hoja.column_dimensions[producto.column_letter].width
     assert len(producto.value) > 2 * ancho  # three lines or more: the row is that tall
@@ -181,4 +190,9 @@ def test_productos_se_leen_enteros_y_dicen_por_que_se_proponen(lote_de_ejemplos,
     for titulo in ("Productos", "Fusiones", "Ajustes de estructura", "Vacíos", "Horas"):
         valores = {c.value for f in libro[titulo].iter_rows() for c in f}
         assert not valores & ids, titulo
-    assert [c.value for c in libro["Horas"][1]][-1] == "Por qué se cuentan"
+    horas = libro["Horas"]
+    assert [c.value for c in horas[1]][-1] == "Motivo (hoja «Motivos»)"
+    assert all(isinstance(f[-1], int) for f in horas.iter_rows(min_row=2, values_only=True))
+    assert {f[-1] for f in horas.iter_rows(min_row=2, values_only=True)} == {
+        n for n, (_, hojas) in motivos.items() if "Horas" in hojas
+    }

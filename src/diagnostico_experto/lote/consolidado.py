@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -216,6 +217,8 @@ def _valor_csv(columna: str, valor: Any) -> Any:
 
 # --- the workbook ---------------------------------------------------------------------
 
+MOTIVO = "Motivo (hoja «Motivos»)"
+
 
 def _xlsx(
     filas: list[dict[str, Any]],
@@ -227,18 +230,24 @@ def _xlsx(
     motivos: dict[str, str],
 ) -> bytes:
     """The workbook. A reader sees why each proposal is there (its rule's
-    description, ``motivos`` by rule id), never the rule's id."""
+    description, ``motivos`` by rule id), never the rule's id: once, in the
+    «Motivos» sheet, each row pointing to it by number (the same sentence on
+    every row doubled the rows' height and the pages)."""
+    numeros: dict[str, int] = {}  # by the reason's text: several rules share one
 
-    def por_que(regla: str) -> str:
-        return motivos.get(regla, "")
+    def por_que(regla: str) -> int | None:
+        texto = motivos.get(regla)
+        return numeros.setdefault(texto, len(numeros) + 1) if texto else None
 
     libro = Libro(pie=procedencia(evaluadas))
     del_programa = cobertura([e.resultado for e in evaluadas], conocimiento)
-    encabezado = list(filas[0]) if filas else ["Comuna"]
+    # the input's file name is for scripts (resumen.csv) and the «Errores» sheet;
+    # the director knows a comuna by its name and its report's link
+    encabezado = [c for c in filas[0] if c != "Archivo"] if filas else ["Comuna"]
     libro.hoja(
         "Comunas",
         encabezado,
-        [list(f.values()) for f in filas],
+        [[f[c] for c in encabezado] for f in filas],
         colorear=("nivel", "validado"),
         enlaces=("Informe",),
     )
@@ -276,7 +285,7 @@ def _xlsx(
     base = [(e.resultado.comuna, e.resultado.ugt, e.resultado) for e in evaluadas]
     libro.hoja(
         "Productos",
-        ["Comuna", "UGT", "Área", "Nivel", "Producto", "Por qué se propone"],
+        ["Comuna", "UGT", "Área", "Nivel", "Producto", MOTIVO],
         [
             [c, u, nombres[p.area], p.nivel, p.texto, por_que(p.regla)]
             for c, u, r in base
@@ -294,7 +303,7 @@ def _xlsx(
             "Etapas",
             "Unidades",
             "Propuesta",
-            "Por qué se propone",
+            MOTIVO,
         ],
         [
             [
@@ -313,7 +322,7 @@ def _xlsx(
     )
     libro.hoja(
         "Ajustes de estructura",
-        ["Comuna", "UGT", "Ajuste", "Por qué se propone"],
+        ["Comuna", "UGT", "Ajuste", MOTIVO],
         [[c, u, a.texto, por_que(a.regla)] for c, u, r in base for a in r.ajustes_estructura],
     )
     vacios = {
@@ -322,7 +331,7 @@ def _xlsx(
     }
     libro.hoja(
         "Vacíos",
-        ["Comuna", "UGT", "Tipo", "Área de procesos", "Servicio", "Vacío", "Por qué se señala"],
+        ["Comuna", "UGT", "Tipo", "Área de procesos", "Servicio", "Vacío", MOTIVO],
         [
             [
                 c,
@@ -339,7 +348,7 @@ def _xlsx(
     )
     libro.hoja(
         "Horas",
-        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", "Por qué se cuentan"],
+        ["Comuna", "UGT", "Área o actividad", "Concepto", "Horas", MOTIVO],
         [
             [
                 c,
@@ -352,6 +361,22 @@ def _xlsx(
             for c, u, r in base
             for h in r.horas.detalle
         ],
+    )
+    usos: dict[str, list[str]] = defaultdict(list)
+    for titulo, reglas in (
+        ("Productos", (p.regla for _, _, r in base for p in r.productos)),
+        ("Fusiones", (f.regla for _, _, r in base for f in r.fusiones)),
+        ("Ajustes de estructura", (a.regla for _, _, r in base for a in r.ajustes_estructura)),
+        ("Vacíos", (v.regla for _, _, r in base for v in r.vacios)),
+        ("Horas", (h.regla for _, _, r in base for h in r.horas.detalle)),
+    ):
+        for texto in dict.fromkeys(motivos[r] for r in reglas if motivos.get(r)):
+            usos[texto].append(titulo)
+    libro.hoja(
+        "Motivos",
+        [MOTIVO, "Por qué se propone, se señala o se cuenta", "Hojas"],
+        [[n, texto, lista_legible(usos[texto])] for texto, n in numeros.items()],
+        fijas=1,
     )
     historia.agregar_hojas(libro, evaluadas, conocimiento)
     if del_calendario:

@@ -41,6 +41,8 @@ ALTO_LINEA = 15  # points: one line of the default font (Calibri 11)
 # Letters of running text per unit of column width (a unit is one digit, wider than
 # most letters); a little under what LibreOffice and Excel fit, so no row is cut short.
 LETRAS_POR_ANCHO = 1.25
+# cm: the Gantt chart's height on its own A4 landscape page (the printable height)
+ALTO_GANTT_MAXIMO = 16
 
 
 class Libro:
@@ -100,15 +102,18 @@ class Libro:
         hoja = self._libro.add_worksheet(titulo)
         hoja.freeze_panes(1, fijas)
         columnas_enlace = {i for i, nombre in enumerate(encabezado) if nombre in enlaces}
-        anchos = []
+        anchos, deseados = [], []
         for i, nombre in enumerate(encabezado):
             # headers wrap between words; a column is as wide as its values (up to ANCHO_MAXIMO)
             palabra = max((len(p) for p in str(nombre).split()), default=0)
             valores = max((len(str(f[i])) for f in filas[:200]), default=0)
-            ancho = min(max(palabra, valores) + 2, ANCHO_MAXIMO)
-            anchos.append(max(ancho, 9))
-            hoja.set_column(i, i, anchos[-1])
-        _para_imprimir(hoja, titulo, self._pie, round(sum(anchos) / ANCHO_PAGINA), fijas)
+            deseados.append(max(palabra, valores, 7) + 2)
+            anchos.append(min(deseados[-1], ANCHO_MAXIMO))
+        paginas = max(round(sum(anchos) / ANCHO_PAGINA), 1)
+        anchos = _repartir(anchos, deseados, paginas * ANCHO_PAGINA)
+        for i, ancho in enumerate(anchos):
+            hoja.set_column(i, i, ancho)
+        _para_imprimir(hoja, titulo, self._pie, paginas, fijas)
         formatos = {
             i: self._numeros[FORMATO_PORCENTAJE if _es_porcentaje(nombre) else FORMATO_HORAS]
             for i, nombre in enumerate(encabezado)
@@ -198,7 +203,8 @@ class Libro:
         """A sheet of dated rows (label, …, start date, end date) and a Gantt-style chart:
         stacked bars whose first, invisible, series is the start date."""
         hoja = self._libro.add_worksheet(titulo)
-        _para_imprimir(hoja, titulo, self._pie)
+        # the table fits one page: no header repeated above the chart's page
+        _para_imprimir(hoja, titulo, self._pie, repetir=False)
         hoja.freeze_panes(1, 1)
         fecha = self._fecha
         hoja.write_row(0, 0, encabezado, self._negrita)
@@ -214,7 +220,7 @@ class Libro:
                 self._texto(hoja, n, i, str(valor))
             hoja.write_datetime(n, columnas - 3, inicio, fecha)
             hoja.write_datetime(n, columnas - 2, fin, fecha)
-            hoja.write_number(n, columnas - 1, (fin - inicio).days)
+            hoja.write_number(n, columnas - 1, (fin - inicio).days, self._arriba)
         if not filas:
             return
         grafico = self._libro.add_chart({"type": "bar", "subtype": "stacked"})
@@ -250,9 +256,11 @@ class Libro:
         grafico.set_y_axis({"reverse": True})
         grafico.set_legend({"none": True})
         grafico.set_title({"name": titulo})
-        alto = max(9, 1.2 + 0.7 * ultima)
-        grafico.set_size({"width": 16 * CM_A_PIXELES, "height": alto * CM_A_PIXELES})
-        hoja.insert_chart(ultima + 2, 0, grafico)  # below the table: it prints on its page
+        alto = min(max(9, 1.2 + 0.7 * ultima), ALTO_GANTT_MAXIMO)
+        grafico.set_size({"width": 24 * CM_A_PIXELES, "height": alto * CM_A_PIXELES})
+        # below the table, on a page of its own: a chart split across pages loses its bars
+        hoja.set_h_pagebreaks([ultima + 1])
+        hoja.insert_chart(ultima + 1, 0, grafico, {"y_offset": 10})
 
     def _alto_de_fila(self, hoja: Worksheet, n: int, fila: list[Any], cabida: list[float]) -> None:
         """Row ``n`` as tall as its longest wrapped text (set before its cells are written)."""
@@ -273,14 +281,20 @@ class Libro:
 
 
 def _para_imprimir(
-    hoja: Worksheet, titulo: str, pie: str = "", paginas: int = 1, fijas: int = 0
+    hoja: Worksheet,
+    titulo: str,
+    pie: str = "",
+    paginas: int = 1,
+    fijas: int = 0,
+    repetir: bool = True,
 ) -> None:
     """A4 landscape, ``paginas`` pages wide and as many long as it takes, the header row
-    on every page (and, across several pages, the ``fijas`` first columns)."""
+    on every page if ``repetir`` (and, across several pages, the ``fijas`` first columns)."""
     hoja.set_paper(PAPEL_A4)
     hoja.set_landscape()
     hoja.fit_to_pages(max(paginas, 1), 0)
-    hoja.repeat_rows(0)
+    if repetir:
+        hoja.repeat_rows(0)
     if paginas > 1 and fijas:
         hoja.repeat_columns(0, fijas - 1)
     hoja.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
@@ -291,6 +305,17 @@ def _para_imprimir(
 def _encabezado(titulo: str) -> str:
     """The sheet's name in its printed header, with Excel's header codes escaped."""
     return "Resumen del diagnóstico · " + titulo.replace("&", "&&")
+
+
+def _repartir(anchos: list[int], deseados: list[int], pagina: int) -> list[int]:
+    """The page's spare width goes to the columns whose texts wrap, in proportion to what
+    they lack: fewer lines per row, fewer pages, at the same print scale."""
+    sobra = pagina - sum(anchos)
+    faltan = [max(d - a, 0) for a, d in zip(anchos, deseados, strict=True)]
+    if sobra <= 0 or not any(faltan):
+        return anchos
+    parte = min(sobra / sum(faltan), 1)
+    return [a + round(f * parte) for a, f in zip(anchos, faltan, strict=True)]
 
 
 def _cabida(ancho: float) -> float:
