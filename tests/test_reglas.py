@@ -25,6 +25,7 @@ from conftest import (
     reglas_sin,
 )
 from diagnostico_experto.comun.errores import ErrorDiagnostico
+from diagnostico_experto.comun.formato_chileno import horas
 from diagnostico_experto.comun.restricciones import OPERADORES_DE
 from diagnostico_experto.conocimiento.carpeta import cargar_conocimiento
 from diagnostico_experto.conocimiento.preguntas import POR_TIPO
@@ -372,7 +373,11 @@ def test_comparar_un_umbral_movido(motor, ejemplos):
         "\n- Pregunta por confirmar con evidencia quitada: «¿Tiene la municipalidad una visión "
         "y una misión para el fomento productivo?»\n"
     ) in texto
-    assert "\n### Plan de trabajo y horas\n\n- Horas en total: 51 h → 52 h\n" in texto
+    total = next(d for d in canete.diferencias if d.campo == "horas.total")
+    assert (
+        f"\n### Plan de trabajo y horas\n\n- Horas en total: {horas(total.antes)} → "
+        f"{horas(total.despues)}\n"
+    ) in texto
     assert not re.search(r"areas\.|horas\.|estrategia-alto|\[|\d\.\d", texto), texto
     datos = json.loads(json.dumps(como_json(cambios)))
     assert (datos["comunas"], datos["cambian"]) == (2, 1)
