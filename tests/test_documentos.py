@@ -945,3 +945,49 @@ def test_las_barras_de_word_son_el_png_que_escribe_pillow():
         esperado = io.BytesIO()
         imagen.save(esperado, format="PNG", compress_level=1)
     assert png == esperado.getvalue()
+
+
+@pytest.mark.parametrize("formato", ["md", "html", "docx"])
+def test_el_acta_dice_que_el_alto_que_firma_la_mesa_es_provisional(
+    motor, conocimiento, tmp_path, formato
+):
+    """The mesa keeps an alto that waits for evidence: the acta says what it signs is
+    provisional, as the summary does; and «Lo principal» spends no bullet on a validation
+    that changed nothing."""
+    from diagnostico_experto.conocimiento.respuestas import huella_area
+
+    respuestas = extremo(conocimiento, mejor=True)
+    sin_validar = motor.evaluar(
+        cargar_respuestas(archivo_respuestas(tmp_path, respuestas), conocimiento)
+    )
+    area = sin_validar.resultado.areas["estrategia"]
+    assert area.nivel == "alto" and area.confirmar_con_evidencia
+    validacion = {
+        "estrategia": {
+            "nivel": "alto",
+            "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+            "diagnosticado": "alto",
+            "huella": huella_area("estrategia", sin_validar.respuestas.respuestas, conocimiento),
+        }
+    }
+    archivo = archivo_respuestas(tmp_path, respuestas, "v.yaml", validacion=validacion)
+    evaluacion = evaluar(motor, archivo)
+    assert evaluacion.resultado.areas["estrategia"].validado is not None
+    contenido = informe(evaluacion, motor.reglas, conocimiento, formato)
+    texto = texto_docx(contenido) if formato == "docx" else str(contenido)
+    celdas = [c.strip() for c in re.split(r"[|\n]", re.sub(r"<[^>]+>", "|", texto)) if c.strip()]
+    n = len(area.confirmar_con_evidencia)
+    fila = [
+        "Estrategia",
+        "alto (provisional)",
+        "alto (provisional)",
+        "La mesa comunal valida el nivel diagnosticado. Nivel provisional: el alto espera "
+        f"la evidencia de {n} respuestas (se listan en el área).",
+    ]
+    assert any(celdas[i : i + 4] == fila for i in range(len(celdas))), celdas
+    principal = documento(evaluacion, conocimiento).hallazgos
+    assert not [h for h in principal if "validación de la mesa" in h]
+    assert (
+        f"El nivel de estrategia es provisional: el alto espera la evidencia de {n} respuestas "
+        "(se listan en el área)." in principal
+    )

@@ -333,7 +333,7 @@ def informe() -> Any:
         ["Área", "Nivel diagnosticado", "Nivel validado", "Justificación"],
         [
             "{{ a.nombre }}",
-            "{{ a.nivel }}",
+            "{{ a.nivel_diagnosticado }}",
             "{{ a.nivel_validado }}",
             "{{ a.justificacion }}",
         ],

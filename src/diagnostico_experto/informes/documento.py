@@ -152,10 +152,31 @@ class Area:
         return VALIDACION_VENCIDA if self.vencida else "pendiente"
 
     @property
+    def nivel_diagnosticado(self) -> str:
+        """The acta's «Nivel diagnosticado» column: «alto (provisional)» as in the summary."""
+        return f"{self.nivel} (provisional)" if self.provisional else self.nivel
+
+    @property
+    def valida_provisional(self) -> bool:
+        """The mesa kept a level the diagnosis holds as provisional: it signs that."""
+        return bool(self.validado and self.provisional and self.validado.nivel == self.nivel)
+
+    @property
+    def por_que_provisional(self) -> str:
+        """What the provisional level waits for, without a final period."""
+        if self.sin_evidencia:
+            return (
+                f"el alto espera la evidencia de {plural(self.sin_evidencia, 'respuesta')}"
+                " (se listan en el área)"
+            )
+        return self.para_confirmar[0] if self.para_confirmar else "faltan respuestas del área"
+
+    @property
     def nivel_validado(self) -> str:
-        """The acta's «Nivel validado» column: never a level the mesa did not set."""
+        """The acta's «Nivel validado» column: never a level the mesa did not set, and
+        a provisional level said provisional."""
         if self.validado:
-            return str(self.validado.nivel)
+            return f"{self.validado.nivel}{' (provisional)' if self.valida_provisional else ''}"
         return "por revalidar" if self.vencida else "pendiente"
 
     @property
@@ -163,7 +184,11 @@ class Area:
         """The acta's «Justificación» column."""
         if self.validado:
             texto = str(self.validado.justificacion)
-            return f"{texto.rstrip('.')} ({SIN_REGISTRO_CORTO})." if self.sin_registro else texto
+            if self.sin_registro:
+                texto = f"{texto.rstrip('.')} ({SIN_REGISTRO_CORTO})."
+            if self.valida_provisional:
+                texto = f"{texto.rstrip('.')}. Nivel provisional: {self.por_que_provisional}."
+            return texto
         if self.vencida:
             sobre = (
                 f" sobre un diagnóstico {self.vencida.diagnosticado}"
@@ -494,17 +519,14 @@ def _hallazgos(r: Resultado, areas: list[Area], conocimiento: Conocimiento) -> l
     if r.ajustes_estructura:
         hallazgos.append(f"Ajuste de estructura propuesto: {r.ajustes_estructura[0].texto}")
     for a in areas:
-        if a.sin_evidencia:
+        if a.provisional:
             hallazgos.append(
-                f"El nivel de {a.nombre.lower()} es provisional: el alto espera la evidencia "
-                f"de {plural(a.sin_evidencia, 'respuesta')} (se listan en el área)"
+                f"El nivel de {a.nombre.lower()} es provisional: {a.por_que_provisional}"
             )
-        elif a.provisional:
-            falta = a.para_confirmar[0] if a.para_confirmar else "faltan respuestas del área"
-            hallazgos.append(f"El nivel de {a.nombre.lower()} es provisional: {falta}")
         if a.vencida:
             hallazgos.append(f"{a.nombre}: {VALIDACION_VENCIDA}.")
-        if a.validado and a.vigente != "bajo":
+        # a validation that kept the diagnosed level changed nothing: no bullet of its own
+        if a.validado and a.vigente != "bajo" and a.validado.nivel != a.nivel:
             hallazgos.append(_razon(a))
     for nivel in ("alto", "medio"):
         if len(hallazgos) >= 3:
