@@ -449,6 +449,23 @@ def test_un_decimal_con_coma_en_conocimiento_o_reglas_dice_como_escribirlo(capsy
     ]
 
 
+def test_un_decimal_con_coma_en_un_mapeo_en_linea_dice_como_escribirlo(capsys, tmp_path):
+    """«{…, horas: 2,5, …}» is «horas: 2» and a field «5» to YAML; the consultant meant 2.5.
+    (Typed as text: editing the file as data cannot write this mistake.)"""
+    reglas, conocimiento = copiar_carpetas(tmp_path)
+    archivo = reglas / "horas.yaml"
+    texto = archivo.read_text(encoding="utf-8")
+    assert "horas: $horas_producto_medio," in texto
+    archivo.write_text(texto.replace("horas: $horas_producto_medio,", "horas: 2,5,", 1))
+    codigo, out, _ = correr(
+        capsys, "--reglas", reglas, "--conocimiento", conocimiento, "reglas", "validar"
+    )
+    assert codigo == 1, out
+    assert out.splitlines()[0].split(": ", 2)[2] == (
+        "«horas» no tiene el campo «5»; ¿un decimal con coma? escriba 2.5, con punto decimal"
+    )
+
+
 def test_cada_falla_tiene_su_clase_y_el_mismo_codigo(tmp_path, conocimiento):
     """Callers tell the answers from the rules and the machine by class; all exit 2."""
     no_utf8 = tmp_path / "r.yaml"

@@ -55,14 +55,20 @@ class LectorDeConclusiones(LectorDeParte):
         for campo in definicion.campos:
             if campo not in campos and campo not in definicion.opcionales:
                 self._error(loc, f"falta el campo «{campo}» en la conclusión «{tipo}»")
+        anterior: Any = None
         for campo, valor in campos.items():
             loc_campo = lugar_de(campo)
             if campo not in definicion.campos:
                 self._error(
                     loc_campo,
-                    f"«{tipo}» no tiene el campo «{campo}»" + sugerencia(campo, definicion.campos),
+                    f"«{tipo}» no tiene el campo «{campo}»"
+                    + (
+                        _decimal_partido(anterior, campo, valor)
+                        or sugerencia(campo, definicion.campos)
+                    ),
                 )
                 continue
+            anterior = valor
             valor = simple(valor)
             if isinstance(valor, float) and not math.isfinite(valor):
                 self._error(loc_campo, "debe ser un número finito (no .nan ni .inf)")
@@ -96,3 +102,12 @@ class LectorDeConclusiones(LectorDeParte):
             if self.campos.literal(tipo, campo, valor, loc_campo):
                 valores.append((campo, valor))
         return Conclusion(str(tipo), tuple(valores), tuple(parametros))
+
+
+def _decimal_partido(anterior: Any, campo: Any, valor: Any) -> str:
+    """«{horas: 2,5}» in a flow mapping reads as «horas: 2» and a field «5»: say how to
+    write the decimal the consultant meant."""
+    entero = isinstance(anterior, int) and not isinstance(anterior, bool)
+    if entero and valor is None and str(campo).isdigit():
+        return f"; ¿un decimal con coma? escriba {anterior}.{campo}, con punto decimal"
+    return ""
