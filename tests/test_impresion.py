@@ -320,6 +320,25 @@ def test_cada_ugt_se_compara_con_la_parte_del_presupuesto_de_sus_comunas_evaluad
         assert s.parcial
 
 
+def test_sin_presupuesto_la_frase_no_compara_con_cero():
+    from diagnostico_experto.lote.sintesis import Cobertura
+
+    assert Cobertura(1, 29, 95, 0).frase() == (
+        "1 de las 29 comunas del programa: 95 h de acompañamiento propuestas "
+        "(sin presupuesto de horas para comparar)"
+    )
+    from diagnostico_experto.lote.sintesis import SintesisUGT
+
+    ugt = SintesisUGT("Arauco", ["Lebu"], {}, [], horas=95, comunas_programa=7)
+    assert (
+        ugt.resumen_horas() == "1 de sus 7 comunas · 95 h (sin presupuesto de horas para comparar)"
+    )
+    assert Cobertura(2, 2, 95, 100, fuera=1, horas_fuera=40).frase() == (
+        "Las 2 comunas del programa: 95 h de acompañamiento propuestas, frente a un presupuesto "
+        "de 100 h (95 %); además, 1 comuna fuera del programa, sin parte del presupuesto (40 h)"
+    )
+
+
 def test_un_lote_parcial_dice_cuantas_comunas_del_programa_tiene_y_su_parte(lote_de_historia):
     """14 of the 29 comunas: the headline never compares them with the whole budget."""
     frase = (

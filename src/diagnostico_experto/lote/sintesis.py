@@ -63,11 +63,17 @@ class SintesisUGT:
     def resumen_horas(self) -> str:
         """«4 de sus 9 comunas · 385 h de 275,9 h, la parte del presupuesto de esas
         4 comunas (140 %)»: hours against the share of the comunas evaluated."""
-        proporcion = (
-            formato.porcentaje(self.horas / self.presupuesto)
-            if self.presupuesto
-            else "sin presupuesto"
-        )
+        if not self.presupuesto:
+            cuantas = (
+                f"{formato.numero(len(self.comunas))} de sus "
+                f"{formato.plural(self.comunas_programa, 'comuna')}"
+                if self.parcial
+                else formato.plural(len(self.comunas), "comuna")
+            )
+            return (
+                f"{cuantas} · {formato.horas(self.horas)} (sin presupuesto de horas para comparar)"
+            )
+        proporcion = formato.porcentaje(self.horas / self.presupuesto)
         if self.parcial:
             n = len(self.comunas)
             return (
@@ -118,7 +124,18 @@ class Cobertura:
             proporcion += f", {formato.horas(self.horas - self.presupuesto)} por sobre " + (
                 "esa parte" if self.parcial else "el presupuesto"
             )
-        if self.parcial:
+        if not self.presupuesto_programa:
+            cuantas = (
+                f"{formato.numero(self.evaluadas)} de las "
+                f"{formato.plural(self.programa, 'comuna')} del programa"
+                if self.parcial
+                else f"Las {formato.plural(self.programa, 'comuna')} del programa"
+            )
+            frase = (
+                f"{cuantas}: {formato.horas(self.horas)} de acompañamiento propuestas "
+                "(sin presupuesto de horas para comparar)"
+            )
+        elif self.parcial:
             esas = "esa comuna" if self.evaluadas == 1 else f"esas {self.evaluadas} comunas"
             frase = (
                 f"{formato.numero(self.evaluadas)} de las "
