@@ -65,6 +65,8 @@ class Motor:
         self._experta: MotorExperta = compilar(reglas, matcher)()
         self.elementos = lectura_del_nivel.elementos_clave(reglas)
         self._por_id = {r.id: r for r in reglas}
+        # the key elements each level rule names (the reason a level gives), read once
+        self._decisivos = {r.id: lectura_del_nivel.decisivos(r) for r in reglas}
         self._leidos = frozenset(p.tipo for r in reglas for p in r.patrones())
         self._leidas = {r.id: lectura_del_nivel.preguntas_leidas(r) for r in reglas}
         self._de_elemento = {e.id: e.preguntas for e in self.elementos}
@@ -244,12 +246,12 @@ class Motor:
                     niveles[area]["nivel"],
                     leidos,
                     self.elementos,
-                    lectura_del_nivel.decisivos(self._por_id.get(niveles[area]["regla"])),
+                    self._decisivos.get(niveles[area]["regla"], []),
                 ),
                 motivo=lectura_del_nivel.motivo(
                     area,
                     leidos,
-                    lectura_del_nivel.decisivos(self._por_id.get(niveles[area]["regla"])),
+                    self._decisivos.get(niveles[area]["regla"], []),
                 ),
             )
         por_etapas = propuesta.plan_por_etapas(hechos)
