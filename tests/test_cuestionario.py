@@ -1203,8 +1203,8 @@ def test_un_inventario_con_menos_servicios_que_s01_se_advierte(tmp_path, conocim
     salida = " ".join(capsys.readouterr().out.split())
     assert "¡Se respondió que hay 3 servicios y el inventario tiene 1!" in salida  # end screen
     assert (
-        "La respuesta a S01 dice 3 servicios, pero el inventario tiene 1: las fusiones y "
+        "Se respondió que hay 3 servicios, pero el inventario tiene 1: las fusiones y "
         "coordinaciones se proponen con los del inventario." in salida
     )
-    assert "La respuesta a S01 dice 3 servicios, pero el inventario tiene 2" in salida
+    assert "Se respondió que hay 3 servicios, pero el inventario tiene 2" in salida
     assert "¡Se respondió que hay 3 servicios y el inventario tiene 2!" in salida

@@ -182,6 +182,12 @@ def _fila(e: Evaluada, conocimiento: Conocimiento) -> dict[str, Any]:
     fila["Horas total"] = r.horas.total
     # a staged plan (thin or busy team): what waits until the first steps are consolidated
     fila["Horas de la segunda etapa"] = r.horas.por_paso.get(SEGUNDA_ETAPA, 0.0)
+    servicios = r.discrepancia_servicios  # an answer and the inventory that disagree
+    fila["Servicios: declarados ≠ inventario"] = (
+        f"{chileno.numero(servicios.declarados)} declarados, {servicios.inventario} en el inventario"
+        if servicios
+        else ""
+    )
     fila["Respuestas ilustrativas"] = "sí" if r.ilustrativo else "no"
     fila["Archivo"] = _sin_carpeta(e.origen)
     fila["Informe"] = f"{CARPETA_COMUNAS}/{e.slug}.html"

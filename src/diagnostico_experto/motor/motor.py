@@ -26,6 +26,7 @@ from diagnostico_experto.motor.evidencia import con_evidencia
 from diagnostico_experto.motor.red import ReteDirigida
 from diagnostico_experto.motor.resultado import (
     VALIDACION_VENCIDA,
+    DiscrepanciaServicios,
     Procedencia,
     Resultado,
     ResultadoArea,
@@ -294,6 +295,9 @@ class Motor:
         # each firing's step as the fields of a PasoTraza: the result validates them all at once
         traza = [self._paso(d, descritos) for d in disparos]
         por_hecho = propuesta.fundamentos(disparos, [paso["hechos"] for paso in traza])
+        discrepancia = discrepancia_servicios(respuestas, self.conocimiento)
+        if discrepancia is not None:
+            advertencias.append(discrepancia.texto() + ".")
         return Resultado(
             comuna=respuestas.comuna,
             ugt=respuestas.ugt,
@@ -320,6 +324,7 @@ class Motor:
                 for d in leidos
             ],
             advertencias=advertencias,
+            discrepancia_servicios=discrepancia,
             traza=traza,  # validated into PasoTraza
         )
 
@@ -367,3 +372,22 @@ _CLASES = {t.clase for t in TIPOS.values()}
 def de_tipo_en(hechos: list[Any], tipo: str) -> list[dict[str, Any]]:
     """The fields of the facts of one type."""
     return [datos(h) for h in hechos if tipo_de(h).nombre == tipo]
+
+
+def discrepancia_servicios(
+    respuestas: Respuestas, conocimiento: Conocimiento
+) -> DiscrepanciaServicios | None:
+    """The answer that counts the services (``cuenta: servicios``) against the inventory."""
+    for pregunta in conocimiento.cuestionario.preguntas:
+        if getattr(pregunta, "cuenta", None) != "servicios":
+            continue
+        dicho = respuestas.respuestas.get(pregunta.id)
+        inventario = len(respuestas.servicios)
+        if isinstance(dicho, int | float) and not isinstance(dicho, bool) and dicho != inventario:
+            entero = float(dicho).is_integer()
+            return DiscrepanciaServicios(
+                pregunta=pregunta.id,
+                declarados=int(dicho) if entero else dicho,
+                inventario=inventario,
+            )
+    return None

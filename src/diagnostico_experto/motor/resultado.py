@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from diagnostico_experto.comun import formato_chileno
 from diagnostico_experto.conocimiento.preguntas import AREAS
 
 # What every screen, report and acta says of a stale validation (issue 27).
@@ -212,6 +213,24 @@ class ResumenEvidencia(BaseModel):
     faltan: list[str] = []
 
 
+class DiscrepanciaServicios(BaseModel):
+    """The number of services an answer declares (the question marked ``cuenta:
+    servicios``, S01) is not the number in the inventory the fusions are read from."""
+
+    pregunta: str
+    declarados: int | float
+    inventario: int
+
+    def texto(self) -> str:
+        """What every document says of it, without a final period."""
+        return (
+            f"El número de servicios declarado ({formato_chileno.numero(self.declarados)}) no "
+            f"coincide con el inventario de la comuna ({self.inventario}): las fusiones y "
+            "coordinaciones se proponen con los servicios del inventario; complete el inventario "
+            "o corrija la respuesta"
+        )
+
+
 class Procedencia(BaseModel):
     """What produced a result, so a signed report can be reproduced."""
 
@@ -257,3 +276,5 @@ class Resultado(BaseModel):
     retenidos: list[Retenido] = []
     # the key elements the answers read (an unknown one is absent)
     elementos: list[ElementoLeido] = []
+    # the services an answer declares against the inventory's; None when they agree
+    discrepancia_servicios: DiscrepanciaServicios | None = None

@@ -30,7 +30,6 @@ from diagnostico_experto.terminal.evidencia import editar_evidencias
 from diagnostico_experto.terminal.inventario import (
     editar_mesa,
     editar_servicios,
-    servicios_que_faltan,
 )
 from diagnostico_experto.terminal.pantalla import alto, decir
 from diagnostico_experto.terminal.responsables import editar_responsables
@@ -126,12 +125,11 @@ class Cierre:
         """One line per notice (its details are behind the menu entry that fixes it:
         «Servicios y mesa comunal», «Revalidar»), each within 80 columns."""
         avisos = []
-        cuantos = len(evaluacion.respuestas.servicios)
-        faltan = servicios_que_faltan(self.entrevista, cuantos)
-        if faltan is not None:
+        servicios = evaluacion.resultado.discrepancia_servicios
+        if servicios is not None:
             avisos.append(
-                f"¡Se respondió que hay {plural(faltan[1], 'servicio')} y el inventario "
-                f"tiene {cuantos}!"
+                f"¡Se respondió que hay {plural(servicios.declarados, 'servicio')} y el "
+                f"inventario tiene {servicios.inventario}!"
             )
         vencidas = self.vencidas(evaluacion)
         if vencidas:

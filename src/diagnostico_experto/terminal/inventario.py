@@ -93,10 +93,10 @@ def _si_faltan(entrevista: Sesion, cuantos: int) -> str:
     faltan = servicios_que_faltan(entrevista, cuantos)
     if faltan is None:
         return LISTO
-    pregunta, dicho = faltan
+    _, dicho = faltan
     decir(
-        f"La respuesta a {pregunta} dice {plural(dicho, 'servicio')}, pero el inventario "
-        f"tiene {cuantos}: las fusiones y coordinaciones se proponen con los del inventario."
+        f"Se respondió que hay {plural(dicho, 'servicio')}, pero el inventario tiene "
+        f"{cuantos}: las fusiones y coordinaciones se proponen con los del inventario."
     )
     return str(
         entrevista.consola.elegir(
