@@ -182,6 +182,35 @@ def _graficos_mas_anchos_que_su_celda(docx: Path) -> list[str]:
     return problemas
 
 
+def test_ninguna_fila_de_tabla_de_los_word_se_parte_entre_dos_paginas(
+    lote_de_ejemplos, lote_de_historia
+):
+    """A row cut at a page's foot leaves «… —» on one page and «evidencia: sin evidencia» on
+    the next: every row of every Word document of the batch keeps together (but the work
+    plan's steps: a step with its bullets can be half a page long)."""
+    from lxml import etree
+
+    documentos = [
+        *sorted(lote_de_ejemplos[0].glob("*.docx")),
+        next(lote_de_ejemplos[0].glob("comunas/*.docx")),
+        *sorted(lote_de_historia.glob("*.docx")),
+        next(lote_de_historia.glob("comunas/*-avance.docx")),
+    ]
+    partidas = {}
+    for docx in documentos:
+        raiz = etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+        filas = [
+            f
+            for t in raiz.iter(f"{_W}tbl")
+            if "Qué se hace y qué se obtiene" not in "".join(t.find(f"{_W}tr").itertext())
+            for f in t.iter(f"{_W}tr")
+        ]
+        sin = [f for f in filas if f.find(f"{_W}trPr/{_W}cantSplit") is None]
+        if sin or not filas:
+            partidas[docx.name] = f"{len(sin)} de {len(filas)}"
+    assert partidas == {}
+
+
 def test_los_graficos_de_los_word_caben_en_su_columna(lote_de_ejemplos, lote_de_historia):
     """sintesis.docx's bars end with what matters (the hours over the budget, the red «bajan»):
     a picture wider than its column loses that end when LibreOffice prints it."""

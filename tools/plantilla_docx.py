@@ -138,8 +138,13 @@ def _tabla(
     bucle: str,
     anchos: list[float],
     tamano: float | None = None,
+    enteras: bool = True,
 ) -> Any:
-    """A table whose middle row repeats: ``{%tr for … %}`` / the row / ``{%tr endfor %}``."""
+    """A table whose middle row repeats: ``{%tr for … %}`` / the row / ``{%tr endfor %}``.
+
+    ``enteras``: each row stays on one page (a row longer than half a page, as a
+    plan step with its bullets, may split instead of leaving a blank half page).
+    """
     tabla = doc.add_table(rows=4, cols=len(encabezado))
     tabla.style = "Table Grid"
     tabla.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -148,6 +153,8 @@ def _tabla(
         celda.paragraphs[0].add_run(texto).bold = True
     repetir = OxmlElement("w:tblHeader")  # the header row again on each page the table spans
     tabla.rows[0]._tr.get_or_add_trPr().append(repetir)
+    for fila in (tabla.rows[0], tabla.rows[2]) if enteras else (tabla.rows[0],):
+        fila._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     tabla.rows[1].cells[0].paragraphs[0].add_run(f"{{%tr {bucle} %}}")
     for i, texto in enumerate(celdas):
         tabla.rows[2].cells[i].paragraphs[0].add_run(texto)
@@ -290,6 +297,7 @@ def informe() -> Any:
         "for p in d.pasos",
         [4.6, 10.6, 2.2],
         tamano=8.5,
+        enteras=False,
     )
     celda = tabla.rows[2].cells[1]
     celda.add_paragraph("{%p if p.responsables %}")
@@ -342,7 +350,6 @@ def informe() -> Any:
     )
     # The acta's rows, what follows them and the signatures move as one block: the
     # signatures never end alone on a page (keep-with-next; a row never splits).
-    acta.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for fila in acta.rows:
         for celda in fila.cells:
             for parrafo in celda.paragraphs:
@@ -534,7 +541,7 @@ def _avance_del_programa(doc: Any) -> None:
         tamano=8.5,
     )
     doc.add_heading("Por comuna: nivel vigente en la línea base y ahora", 2)
-    por_comuna = _tabla(
+    _tabla(
         doc,
         [
             "Comuna",
@@ -560,7 +567,6 @@ def _avance_del_programa(doc: Any) -> None:
         [2.1, 3.1, 2.0, 2.0, 2.0, 2.0, 2.4, 2.2],
         tamano=7.5,
     )
-    por_comuna.rows[2]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # whole rows
     _p(
         doc,
         "Completados: productos de la línea base que ya no se piden y cuyas respuestas "
