@@ -882,8 +882,8 @@ def test_el_acta_dice_lo_que_la_mesa_valido_lo_vencido_y_lo_pendiente(
     assert evaluacion.resultado.areas["estructura"].nivel_vigente != "bajo"  # no silent override
     assert "validación anterior a cambios en las respuestas: revalidar" in texto  # summary
     assert (
-        "Validación anterior a cambios en las respuestas: revalidar. La mesa lo había validado en bajo sobre un diagnóstico alto."
-        in texto
+        "Validación anterior a cambios en las respuestas: revalidar. La mesa lo había validado "
+        "en bajo sobre el mismo diagnóstico alto; después cambiaron respuestas del área." in texto
     )  # acta
     assert "pendiente" in texto
     assert "sin cambio" not in texto
@@ -990,4 +990,31 @@ def test_el_acta_dice_que_el_alto_que_firma_la_mesa_es_provisional(
     assert (
         f"El nivel de estrategia es provisional: el alto espera la evidencia de {n} respuestas "
         "(se listan en el área)." in principal
+    )
+
+
+def test_una_validacion_vencida_sin_cambio_de_nivel_dice_que_cambiaron_respuestas(
+    motor, conocimiento, tmp_path
+):
+    """Validated at the level diagnosed then and now, against other answers: the acta says
+    the area's answers changed, not «medio sobre un diagnóstico medio» (no reason to meet)."""
+    respuestas = extremo(conocimiento, mejor=True)
+    sin_validar = motor.evaluar(
+        cargar_respuestas(archivo_respuestas(tmp_path, respuestas), conocimiento)
+    )
+    nivel = sin_validar.resultado.areas["estructura"].nivel
+    validacion = {
+        "estructura": {
+            "nivel": nivel,
+            "justificacion": "La mesa comunal valida el nivel diagnosticado.",
+            "diagnosticado": nivel,
+            "huella": "0000000000000000",  # other answers than today's
+        }
+    }
+    archivo = archivo_respuestas(tmp_path, respuestas, "v.yaml", validacion=validacion)
+    estructura = documento(evaluar(motor, archivo), conocimiento).areas[1]
+    assert estructura.vencida is not None
+    assert estructura.justificacion == (
+        "Validación anterior a cambios en las respuestas: revalidar. La mesa lo había validado "
+        f"en {nivel} sobre el mismo diagnóstico {nivel}; después cambiaron respuestas del área."
     )

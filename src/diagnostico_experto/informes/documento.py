@@ -190,11 +190,16 @@ class Area:
                 texto = f"{texto.rstrip('.')}. Nivel provisional: {self.por_que_provisional}."
             return texto
         if self.vencida:
-            sobre = (
-                f" sobre un diagnóstico {self.vencida.diagnosticado}"
-                if self.vencida.diagnosticado
-                else ""
-            )
+            diagnosticado = self.vencida.diagnosticado
+            if diagnosticado == self.nivel:
+                # same level then and now: what changed is answers of the area (only
+                # their digest is recorded with the validation, not which ones)
+                sobre = (
+                    f" sobre el mismo diagnóstico {diagnosticado}; después cambiaron "
+                    "respuestas del área"
+                )
+            else:
+                sobre = f" sobre un diagnóstico {diagnosticado}" if diagnosticado else ""
             return (
                 f"{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}. "
                 f"La mesa lo había validado en {self.vencida.nivel}{sobre}."
