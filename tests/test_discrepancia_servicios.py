@@ -74,7 +74,9 @@ def test_el_lote_lo_marca_en_el_indice_y_en_la_fila(tmp_path, capsys):
     codigo, _, err = correr(capsys, "lote", entrada, "--salida", salida)
     assert codigo == 0, err
     indice = (salida / "index.html").read_text(encoding="utf-8")
-    assert "<td>Arauco<br><small>¡5 servicios declarados, 2 en el inventario!</small></td>" in indice
+    assert (
+        "<td>Arauco<br><small>¡5 servicios declarados, 2 en el inventario!</small></td>" in indice
+    )
     assert "<td>Bulnes</td>" in indice
     filas = list(
         csv.DictReader(io.StringIO((salida / "resumen.csv").read_text("utf-8-sig")), delimiter=";")
