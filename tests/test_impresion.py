@@ -396,3 +396,34 @@ def test_un_lote_parcial_dice_cuantas_comunas_del_programa_tiene_y_su_parte(lote
     )
     assert filas[-1][:3] == ("Todo el lote", 14, 29)
     assert filas[-1][-3:] == (1198, 965.5, frase)
+
+
+@pytest.mark.lento
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium no está instalado")
+def test_el_indice_cabe_en_una_pantalla_de_1366_px(lote_de_ejemplos, tmp_path):
+    """The grid of comunas scrolled sideways on a 1366 px laptop screen."""
+    pagina = tmp_path / "index.html"
+    sonda = (
+        "<script>document.body.setAttribute('data-anchos', "
+        "document.documentElement.clientWidth + ' ' + document.documentElement.scrollWidth)"
+        "</script>"
+    )
+    texto = (lote_de_ejemplos[0] / "index.html").read_text(encoding="utf-8")
+    pagina.write_text(texto.replace("</body>", sonda + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1366,1200",
+            "--virtual-time-budget=2000",
+            "--dump-dom",
+            pagina.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    visible, total = map(int, re.search(r'data-anchos="(\d+) (\d+)"', dom).groups())
+    assert total <= visible
