@@ -121,9 +121,8 @@ def test_un_equipo_reducido_lleva_en_la_primera_etapa_solo_lo_que_cabe_en_su_top
     segunda = pasos["Segunda etapa, cuando los primeros pasos estén consolidados"]
     assert segunda.horas == 64
     assert segunda.descripcion.endswith(
-        "Además de los productos que pueden esperar, 6 productos pasan aquí, en el orden del "
-        "programa, porque no caben en el tope de la primera etapa para un equipo así (75 h, "
-        "valor por defecto a calibrar)."
+        "6 productos más pasan aquí, en el orden del programa: la primera etapa de un equipo "
+        "así llega a 75 h (valor por defecto a calibrar)."
     )
     # 12 weeks (calendario.yaml «consolidacion») after additional support, not 3
     assert pasos["Apoyo adicional"].fecha == "14 de junio de 2027"

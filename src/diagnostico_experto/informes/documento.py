@@ -608,10 +608,9 @@ def plan_de_trabajo(
         fuera = sum(1 for p in r.productos if p.fuera_del_tope)
         if fuera and r.tope_primera_etapa is not None:
             segunda.descripcion += (
-                f" Además de los productos que pueden esperar, "
-                f"{plural(fuera, 'producto pasa', 'productos pasan')} aquí, en el orden del "
-                f"programa, porque no caben en el tope de la primera etapa para un equipo así "
-                f"({horas(r.tope_primera_etapa)}, valor por defecto a calibrar)."
+                f" {plural(fuera, 'producto más pasa', 'productos más pasan')} aquí, en el "
+                f"orden del programa: la primera etapa de un equipo así llega a "
+                f"{horas(r.tope_primera_etapa)} (valor por defecto a calibrar)."
             )
     catalogo = conocimiento.catalogo
     for fusion in r.fusiones:
