@@ -231,6 +231,25 @@ def _paginas_pdf(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
 
 
+def _a_pdf(documentos: list[Path], carpeta: Path, perfil: Path, espera: int = 300) -> None:
+    """Print documents to PDF in ``carpeta`` through LibreOffice, with a profile of the test's own."""
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{perfil}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(carpeta),
+            *map(str, documentos),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=espera,
+    )
+
+
 @pytest.mark.lento
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) no está instalado"
@@ -240,21 +259,7 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
     for lote, carpeta in (("ejemplos", lote_de_ejemplos[0]), ("historia", lote_de_historia)):
         documentos = sorted(carpeta.glob("comunas/*.docx"))
         pdfs = tmp_path / lote
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{tmp_path}/perfil",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(pdfs),
-                *map(str, documentos),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
+        _a_pdf(documentos, pdfs, tmp_path / "perfil", espera=600)
         for docx in documentos:
             paginas[f"{lote}/{docx.name}"] = _paginas_pdf(pdfs / f"{docx.stem}.pdf")
     # 29 examples; 28 diagnoses of 14 comunas in the history, each with its progress report
@@ -270,21 +275,7 @@ def test_cada_informe_docx_cabe_en_cuatro_paginas_a4(lote_de_ejemplos, lote_de_h
 def test_resumen_xlsx_de_los_ejemplos_se_imprime_en_pocas_paginas(lote_de_ejemplos, tmp_path):
     """29 comunas: 55 pages when each row repeated its reason (33 with the reasons once,
     in «Motivos», and the wrapped texts using the page's width)."""
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/perfil",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(lote_de_ejemplos[0] / "resumen.xlsx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    _a_pdf([lote_de_ejemplos[0] / "resumen.xlsx"], tmp_path, tmp_path / "perfil")
     assert _paginas_pdf(tmp_path / "resumen.pdf") <= 36
 
 
@@ -294,21 +285,7 @@ def test_resumen_xlsx_de_los_ejemplos_se_imprime_en_pocas_paginas(lote_de_ejempl
     reason="LibreOffice (soffice) o poppler (pdftotext) no está instalado",
 )
 def test_la_grilla_de_sintesis_docx_no_corta_los_nombres_de_las_areas(lote_de_ejemplos, tmp_path):
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/perfil",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(lote_de_ejemplos[0] / "sintesis.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    _a_pdf([lote_de_ejemplos[0] / "sintesis.docx"], tmp_path, tmp_path / "perfil")
     texto = subprocess.run(
         ["pdftotext", "-layout", str(tmp_path / "sintesis.pdf"), "-"],
         check=True,
