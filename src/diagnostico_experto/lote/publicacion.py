@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -207,7 +208,23 @@ class Publicacion:
         traza: TracebackType | None,
     ) -> None:
         if not self._publicada and self.temporal is not None:
-            shutil.rmtree(self.temporal, ignore_errors=True)
+            _descartar(self.temporal)
+
+
+def _descartar(carpeta: Path) -> None:
+    """Remove an unpublished folder that batch workers may still be writing into (after a
+    Ctrl-C they finish their comuna): renamed first, so no new file can land in it, then
+    removed, again if a file opened just before the rename appeared meanwhile."""
+    descartada = carpeta.with_name(f"{carpeta.name}-descartada")  # still a leftover's name
+    try:
+        carpeta.rename(descartada)
+    except OSError:
+        descartada = carpeta
+    for _ in range(5):
+        shutil.rmtree(descartada, ignore_errors=True)
+        if not os.path.lexists(descartada):
+            return
+        time.sleep(0.02)
 
 
 def escribir_nuevo(ruta: Path, contenido: str | bytes) -> None:
