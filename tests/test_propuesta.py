@@ -668,3 +668,19 @@ def test_observaciones_en_blanco_no_piden_horas_de_revision(motor, tmp_path, obs
     resultado = motor.evaluar(cargar_respuestas(ruta, motor.conocimiento)).resultado
     revision = [h for h in resultado.horas.detalle if h.regla == "horas-observaciones-mesa"]
     assert len(revision) == horas
+
+
+def test_una_validacion_vencida_sobre_el_mismo_nivel_dice_que_cambiaron_respuestas(motor, peor):
+    """«validó en medio sobre un diagnóstico bajo; hoy el diagnóstico es bajo» read as a
+    contradiction: when the level is the same, what changed is answers of the area."""
+    antes = {**peor, "O01": "no_existe"}
+    validacion = _validada(motor, antes, "medio", "bajo")
+    resultado = evaluar(
+        motor, {**antes, "O06": antes["O06"] + 1}, INVENTARIO[:1], validacion=validacion
+    )
+    assert resultado["areas"]["estructura"]["nivel"] == "bajo"
+    assert (
+        "Estructura: validación anterior a cambios en las respuestas: revalidar (la mesa "
+        "comunal la validó en nivel medio sobre el mismo diagnóstico bajo; después cambiaron "
+        "respuestas del área)." in resultado["advertencias"]
+    )

@@ -31,6 +31,7 @@ from diagnostico_experto.motor.resultado import (
     Resultado,
     ResultadoArea,
     Validado,
+    desde_la_validacion,
 )
 from diagnostico_experto.reglas.descripciones import describir, describir_negacion
 from diagnostico_experto.reglas.hechos import TIPOS, clave_de_contenido, datos, hechos_de, tipo_de
@@ -282,14 +283,9 @@ class Motor:
         for a in AREAS:
             anterior = areas[a].validacion_vencida
             if anterior is not None:
-                sobre = (
-                    f" sobre un diagnóstico {anterior.diagnosticado}"
-                    if anterior.diagnosticado
-                    else ""
-                )
                 advertencias.append(
                     f"{nombres[a]}: {VALIDACION_VENCIDA} (la mesa comunal la validó en nivel "
-                    f"{anterior.nivel}{sobre}; hoy el diagnóstico es {areas[a].nivel})."
+                    f"{anterior.nivel}{desde_la_validacion(anterior, areas[a].nivel)})."
                 )
         descritos: dict[int, str] = {}  # id(fact) -> its reading: a fact is read once
         # each firing's step as the fields of a PasoTraza: the result validates them all at once

@@ -278,3 +278,14 @@ class Resultado(BaseModel):
     elementos: list[ElementoLeido] = []
     # the services an answer declares against the inventory's; None when they agree
     discrepancia_servicios: DiscrepanciaServicios | None = None
+
+
+def desde_la_validacion(vencida: Validado, hoy: str) -> str:
+    """What changed since a stale validation, after the level it gave: the diagnosis it
+    answered and today's, or, when both are the same level, that answers of the area
+    changed (only their digest is recorded, not which ones)."""
+    antes = vencida.diagnosticado
+    if antes == hoy:
+        return f" sobre el mismo diagnóstico {antes}; después cambiaron respuestas del área"
+    sobre = f" sobre un diagnóstico {antes}" if antes else ""
+    return f"{sobre}; hoy el diagnóstico es {hoy}"

@@ -16,7 +16,11 @@ from questionary import Choice
 from diagnostico_experto.conocimiento.preguntas import AREAS, NIVELES
 from diagnostico_experto.conocimiento.respuestas import huella_area
 from diagnostico_experto.motor.explicacion import ExplicacionArea, explicar
-from diagnostico_experto.motor.resultado import VALIDACION_VENCIDA, Validado
+from diagnostico_experto.motor.resultado import (
+    VALIDACION_VENCIDA,
+    Validado,
+    desde_la_validacion,
+)
 from diagnostico_experto.reglas.descripciones import porcentaje
 from diagnostico_experto.terminal.inventario import con_mesa
 from diagnostico_experto.terminal.pantalla import decir
@@ -31,9 +35,8 @@ VALIDADO_SIN_CAMBIOS = "La mesa comunal valida el nivel diagnosticado."
 
 def antes_validada(vencida: Validado, diagnostico: str) -> str:
     """What a stale validation had decided, against which diagnosis, and today's."""
-    sobre = f" sobre un diagnóstico {vencida.diagnosticado}" if vencida.diagnosticado else ""
     return (
-        f"La mesa lo había validado en {vencida.nivel}{sobre}; hoy el diagnóstico es {diagnostico}."
+        f"La mesa lo había validado en {vencida.nivel}{desde_la_validacion(vencida, diagnostico)}."
     )
 
 
