@@ -200,7 +200,7 @@ class Cierre:
         elif eleccion == PROPUESTA:
             self.ver(self.propuesta(evaluacion))
         elif eleccion == CAMINO:
-            self.ver(self.camino(evaluacion), self.simular(evaluacion))
+            self.ver(self.camino(evaluacion))  # the command to try a change: at the goodbye
         elif eleccion == RAZONES:
             area = entrevista.consola.elegir(
                 "¿De qué área?", [Choice(self.nombres[a], a) for a in AREAS], eco=False
@@ -280,7 +280,12 @@ class Cierre:
         for area in AREAS:
             camino = r.caminos.get(area)
             if camino is None or camino.objetivo is None:
-                lineas.append(f"{self.nombres[area]}: nivel {r.areas[area].nivel}, el más alto.")
+                provisional = (
+                    " (provisional: espera evidencia)" if r.areas[area].provisional else ""
+                )
+                lineas.append(
+                    f"{self.nombres[area]}: nivel {r.areas[area].nivel}{provisional}, el más alto."
+                )
                 continue
             hacia = (
                 f"para que el diagnóstico ({camino.nivel}) coincida con la mesa ({camino.objetivo})"
@@ -370,6 +375,10 @@ class Cierre:
             "Para el informe sin la terminal:\n"
             f"  {self.entrevista.entorno.comando('evaluar', ruta, '--salida', self.destino('html'))}"
         )
+        # for the consultant, after the meeting: a command with the answer's code, never
+        # on the mesa's screen
+        for linea in self.simular(self.evaluar()):
+            print(linea)
 
 
 def razones(
