@@ -26,6 +26,7 @@ from diagnostico_experto.motor.resultado import (
     VALIDACION_VENCIDA,
     Producto,
     Resultado,
+    desde_la_validacion,
 )
 from diagnostico_experto.reglas.regla import lista_legible
 
@@ -191,14 +192,9 @@ class Area:
             return texto
         if self.vencida:
             diagnosticado = self.vencida.diagnosticado
-            if diagnosticado == self.nivel:
-                # same level then and now: what changed is answers of the area (only
-                # their digest is recorded with the validation, not which ones)
-                sobre = (
-                    f" sobre el mismo diagnóstico {diagnosticado}; después cambiaron "
-                    "respuestas del área"
-                )
-            else:
+            if diagnosticado == self.nivel:  # what changed is answers of the area
+                sobre = desde_la_validacion(self.vencida, self.nivel)
+            else:  # the table beside it shows today's diagnosis
                 sobre = f" sobre un diagnóstico {diagnosticado}" if diagnosticado else ""
             return (
                 f"{VALIDACION_VENCIDA[0].upper()}{VALIDACION_VENCIDA[1:]}. "
